@@ -1,0 +1,70 @@
+"""greenplan: the indicators of Jinan's 14th Five-Year Green Low-Carbon Circular Development Plan.
+
+济南市“十四五”绿色低碳循环发展规划的指标计算与目标进度评估。
+
+The public names are imported lazily, so ``import greenplan`` costs little beyond pandas,
+pydantic and pint; the unit registry and the definition tables are built on first use.
+
+Examples
+--------
+>>> import greenplan as gp
+>>> gp.TARGETS["renewable_capacity"].value
+470.0
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS = {
+    "read_statistics": "greenplan.io",
+    "validate": "greenplan.validation",
+    "ValidationReport": "greenplan.validation",
+    "Finding": "greenplan.validation",
+    "compute": "greenplan.compute",
+    "assess": "greenplan.progress",
+    "aggregate_fuel_records": "greenplan.accounting",
+    "INDICATORS": "greenplan.indicators",
+    "TARGETS": "greenplan.targets",
+    "VARIABLES": "greenplan.variables",
+    "REGIONS": "greenplan.regions",
+    "Indicator": "greenplan.definitions",
+    "Target": "greenplan.definitions",
+    "Variable": "greenplan.definitions",
+    "GreenplanError": "greenplan.errors",
+    "StatisticsError": "greenplan.errors",
+    "UnitError": "greenplan.errors",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'greenplan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from greenplan.accounting import aggregate_fuel_records
+    from greenplan.compute import compute
+    from greenplan.definitions import Indicator, Target, Variable
+    from greenplan.errors import GreenplanError, StatisticsError, UnitError
+    from greenplan.indicators import INDICATORS
+    from greenplan.io import read_statistics
+    from greenplan.progress import assess
+    from greenplan.regions import REGIONS
+    from greenplan.targets import TARGETS
+    from greenplan.validation import Finding, ValidationReport, validate
+    from greenplan.variables import VARIABLES

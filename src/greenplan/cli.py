@@ -1,0 +1,129 @@
+"""The ``greenplan`` command line.
+
+Exit codes: 0 success; 1 the data has errors (validation failed); 2 usage or I/O error.
+No Python traceback reaches the user for bad input: every :class:`GreenplanError` and
+``OSError`` becomes a one-line message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from greenplan import __version__
+from greenplan.errors import GreenplanError
+
+__all__ = ["EXIT_DATA_ERROR", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_DATA_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``greenplan`` command."""
+    p = _Parser(
+        prog="greenplan",
+        description=(
+            "Indicators of Jinan's 14th Five-Year Green Low-Carbon Circular Development Plan "
+            "(济南市“十四五”绿色低碳循环发展规划): compute them from raw statistics and assess "
+            "them against the 2025 targets."
+        ),
+        epilog="Exit codes: 0 success, 1 data errors, 2 usage or I/O error.",
+    )
+    p.add_argument("--version", action="version", version=f"greenplan {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    c = sub.add_parser("catalogue", help="list the plan's targets (目标清单)")
+    c.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+    c.add_argument("--lang", choices=["zh", "en"], default="zh")
+    c.add_argument("-o", "--output", help="write to this file instead of standard output")
+
+    v = sub.add_parser("validate", help="validate statistics files (数据校验)")
+    v.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    v.add_argument("--format", choices=["text", "json", "junit"], default="text")
+    v.add_argument("--strict", action="store_true", help="fail on warnings too")
+    v.add_argument("-o", "--output", help="write to this file instead of standard output")
+
+    k = sub.add_parser("compute", help="compute indicators from statistics (指标计算)")
+    k.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    k.add_argument("--format", choices=["csv", "json"], default="csv")
+    k.add_argument("--indicator", action="append", dest="indicators", metavar="ID",
+                   help="compute only this indicator (repeatable)")
+    k.add_argument("--option", action="append", dest="options", default=[], metavar="NAME=VALUE",
+                   help="a compute option, e.g. --option energy_basis=excl_feedstock")
+    k.add_argument("-o", "--output", help="write to this file instead of standard output")
+
+    r = sub.add_parser("report", help="assess progress against the 2025 targets (进度评估)")
+    r.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or directories (default: the Jinan data shipped with greenplan)")
+    r.add_argument("--year", type=int, help="assess as of this year (default: latest with data)")
+    r.add_argument("--lang", choices=["zh", "en"], default="zh")
+    r.add_argument("--format", choices=["text", "markdown", "html", "json"], default="text")
+    r.add_argument("--method", choices=["sequential", "escap", "eurostat"], default="sequential")
+    r.add_argument("--targets", metavar="FILE",
+                   help="JSON or TOML file setting assigned targets (see docs/targets.md)")
+    r.add_argument("--preset", action="append", dest="presets", default=[], metavar="NAME",
+                   help="apply a target preset, e.g. jinan_energy_intensity_2023 (repeatable)")
+    r.add_argument("--option", action="append", dest="options", default=[], metavar="NAME=VALUE",
+                   help="a compute option")
+    r.add_argument("--plot", metavar="FILE.png", help="also draw completion vs time elapsed")
+    r.add_argument("-o", "--output", help="write to this file instead of standard output")
+
+    sub.add_parser("schema", help="print the JSON Schema of `report --format json`")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    module = importlib.import_module(f"greenplan.commands.{args.command}")
+    try:
+        return int(module.run(args))
+    except (GreenplanError, OSError) as exc:
+        print(f"greenplan {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+def parse_options(pairs: Sequence[str]) -> dict[str, object]:
+    """Turn ``["name=value", …]`` into a dict, reading numbers and booleans."""
+    out: dict[str, object] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise GreenplanError(f"--option {pair!r}: expected NAME=VALUE")
+        name, text = pair.split("=", 1)
+        value: object = text
+        low = text.strip().lower()
+        if low in {"true", "false"}:
+            value = low == "true"
+        else:
+            try:
+                value = int(text)
+            except ValueError:
+                try:
+                    value = float(text)
+                except ValueError:
+                    value = text
+        out[name.strip()] = value
+    return out
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write ``text`` to ``output`` (a path) or to standard output."""
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -1,0 +1,72 @@
+"""``greenplan catalogue``: the plan's quantified targets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+
+from greenplan.definitions import Target
+from greenplan.targets import TARGETS
+
+__all__ = ["render", "run"]
+
+_HEAD = {
+    "zh": ["键", "指标", "目标值", "单位", "年份", "类型", "约束", "章节", "规划原文"],
+    "en": ["key", "indicator", "value", "unit", "year", "kind", "bound", "section", "plan words"],
+}
+
+
+def _cells(t: Target) -> list[str]:
+    value = "" if t.value is None else f"{t.value:g}"
+    return [
+        t.key,
+        t.indicator,
+        value,
+        t.unit,
+        "" if t.year is None else str(t.year),
+        t.kind.value,
+        t.bound.value,
+        t.section,
+        t.plan_words_zh,
+    ]
+
+
+def render(fmt: str, lang: str = "zh", targets: Mapping[str, Target] | None = None) -> str:
+    """Render the catalogue as ``table``, ``json`` or ``markdown``."""
+    ts = TARGETS if targets is None else targets
+    if fmt == "json":
+        return json.dumps(
+            [t.model_dump(mode="json") for t in ts.values()], ensure_ascii=False, indent=2
+        )
+    rows = [_cells(t) for t in ts.values()]
+    head = _HEAD[lang]
+    if fmt == "markdown":
+        lines = [
+            "| " + " | ".join(head) + " |",
+            "|" + "---|" * len(head),
+            *("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows),
+        ]
+        return "\n".join(lines) + "\n"
+    widths = [max(_width(x) for x in col) for col in zip(head, *rows, strict=False)]
+    widths[-1] = 0  # the plan's words are last and not padded
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+
+    return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, rows)]).rstrip() + "\n"
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the catalogue; exit code 0."""
+    from greenplan.cli import emit
+
+    emit(render(args.format, getattr(args, "lang", "zh")), args.output)
+    return 0

@@ -1,0 +1,302 @@
+"""Compute the plan's indicators from raw statistics.
+
+:func:`compute` pivots the canonical long table once to one column per variable on
+``(region, year)``, fills city values of additive variables from the districts where the city
+row is absent, and runs the registered recipes (``greenplan.indicators``). A directly
+reported indicator value is used only where the indicator cannot be computed from its
+components: the computed value wins, and :func:`reported_vs_computed` lists disagreements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greenplan.definitions import Aggregation
+from greenplan.errors import GreenplanError
+from greenplan.indicators._registry import Inputs, recipes, resolve_options
+from greenplan.regions import CITY, districts
+from greenplan.variables import VARIABLES
+
+__all__ = ["compute", "coverage", "inputs_from", "reported_vs_computed", "to_wide"]
+
+CANONICAL_COLUMNS = ("region", "year", "variable", "value")
+RESULT_COLUMNS = ["region", "year", "indicator", "value", "unit", "origin", "method"]
+
+
+def _as_canonical(stats: Any) -> pd.DataFrame:
+    if isinstance(stats, pd.DataFrame) and set(CANONICAL_COLUMNS) <= set(stats.columns):
+        units_ok = "unit" not in stats.columns or _units_are_canonical(stats)
+        if units_ok:
+            return stats
+    from greenplan.io import read_statistics
+
+    if isinstance(stats, list | tuple):
+        return read_statistics(*stats)
+    return read_statistics(stats)
+
+
+def _units_are_canonical(stats: pd.DataFrame) -> bool:
+    pairs = stats[["variable", "unit"]].drop_duplicates()
+    for var, unit in pairs.itertuples(index=False):
+        v = VARIABLES.get(var)
+        if v is not None and unit != v.unit:
+            return False
+    return True
+
+
+def _fill_city(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """Where the city is absent, set it to the sum of the districts for additive columns.
+
+    Only when every district that reports the column in some year reports it that year, so a
+    partial sum is never taken for the city.
+    """
+    cols = [c for c in columns if c in frame.columns]
+    if not cols:
+        return frame
+    regions = frame.index.get_level_values("region")
+    comp = regions.isin(districts())
+    if not comp.any():
+        return frame
+    sub = frame.loc[comp, cols]
+    years = sub.index.get_level_values("year")
+    sums = sub.groupby(years).sum(min_count=1)
+    counts = sub.notna().groupby(years).sum()
+    reporting = sub.notna().groupby(sub.index.get_level_values("region")).any().sum()
+    complete = counts.eq(reporting, axis=1) & (counts > 0)
+    sums = sums.where(complete)
+    city_index = pd.MultiIndex.from_arrays(
+        [np.full(len(sums), CITY, dtype=object), sums.index.to_numpy()], names=["region", "year"]
+    )
+    city_sums = pd.DataFrame(sums.to_numpy(), index=city_index, columns=cols)
+    missing_rows = city_index.difference(frame.index)
+    if len(missing_rows):
+        frame = pd.concat(
+            [frame, pd.DataFrame(np.nan, index=missing_rows, columns=frame.columns)]
+        ).sort_index()
+    current = frame.loc[city_sums.index, cols]
+    frame.loc[city_sums.index, cols] = current.where(current.notna(), city_sums)
+    return frame
+
+
+def to_wide(stats: pd.DataFrame, *, fill_city: bool = True) -> pd.DataFrame:
+    """Pivot a canonical long table to one float column per variable on ``(region, year)``.
+
+    Parameters
+    ----------
+    stats : pandas.DataFrame
+        Canonical long table (``region, year, variable, value`` …).
+    fill_city : bool, default True
+        Fill absent city values of additive variables with the sum of the districts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(region, year)`` sorted, columns variable codes, float64 values.
+    """
+    data = stats.loc[:, ["region", "year", "variable", "value"]]
+    data = data.drop_duplicates(["region", "year", "variable"], keep="last")
+    wide = data.pivot(index=["region", "year"], columns="variable", values="value")
+    wide.columns.name = None
+    wide = wide.astype("float64").sort_index()
+    wide.index = wide.index.set_levels(
+        [wide.index.levels[0].astype(object), wide.index.levels[1].astype("int64")]
+    )
+    if fill_city:
+        additive = [
+            c for c in wide.columns if c in VARIABLES and VARIABLES[c].aggregation is Aggregation.SUM
+        ]
+        wide = _fill_city(wide, additive)
+    return wide
+
+
+def inputs_from(stats: Any, **options: Any) -> Inputs:
+    """The :class:`~greenplan.indicators._registry.Inputs` recipes see, for ``stats``."""
+    opts = resolve_options(options)
+    wide = to_wide(_as_canonical(stats))
+
+    def city_fill(series: pd.Series) -> pd.Series:
+        return _fill_city(series.to_frame("v"), ["v"])["v"].reindex(series.index)
+
+    return Inputs(wide, opts, city_fill=city_fill)
+
+
+def _select(indicators: str | Iterable[str] | None) -> list[str]:
+    table = recipes()
+    if indicators is None:
+        return list(table)
+    ids = [indicators] if isinstance(indicators, str) else list(indicators)
+    unknown = [i for i in ids if i not in table]
+    if unknown:
+        import difflib
+
+        hints = []
+        for u in unknown:
+            close = difflib.get_close_matches(u, list(table), n=3)
+            hints.append(f"{u!r}" + (f" (did you mean {', '.join(close)}?)" if close else ""))
+        raise GreenplanError(f"Unknown indicator(s): {'; '.join(hints)}.")
+    return ids
+
+
+def compute(
+    stats: Any,
+    indicators: str | Iterable[str] | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """Compute indicators from raw statistics.
+
+    Parameters
+    ----------
+    stats : pandas.DataFrame, path or list of paths
+        The canonical long table of :func:`greenplan.read_statistics`, or anything it reads.
+    indicators : str or iterable of str, optional
+        Indicator ids (see ``greenplan.INDICATORS``); default all.
+    **options
+        Options that change how indicators are computed (``base_year``, energy basis,
+        coefficients …); ``greenplan.indicators.OPTIONS`` lists them with their defaults.
+        An unknown option raises :class:`~greenplan.errors.OptionError`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (region, year, indicator) that could be computed, with columns
+        ``region, year, indicator, value, unit`` plus ``origin`` (``computed`` from
+        components or ``reported`` directly) and ``method`` (the options and factors used).
+        ``df.attrs["greenplan"]["options"]`` holds every option value.
+
+    Examples
+    --------
+    >>> import pandas as pd, greenplan as gp
+    >>> stats = pd.DataFrame({"region": "济南市", "year": [2020, 2021],
+    ...                       "variable": "gdp", "value": [10140.91, 11432.22]})
+    >>> gp.compute(stats, "gdp_constant_2020")[["year", "value"]].to_dict("list")
+    {'year': [2020], 'value': [10140.91]}
+    """
+    x = inputs_from(stats, **options)
+    ids = _select(indicators)
+    table = recipes()
+    frames = []
+    for id in ids:
+        values = x.indicator(id)
+        keep = values.notna().to_numpy()
+        if not keep.any():
+            continue
+        rec = table[id]
+        method = "; ".join(
+            [f"{o}={x.options[o]}" for o in rec.indicator.options] + x.notes.get(id, [])
+        )
+        idx = x.index[keep]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "region": idx.get_level_values("region").astype(object),
+                    "year": idx.get_level_values("year").astype("int64"),
+                    "indicator": id,
+                    "value": values.to_numpy()[keep],
+                    "unit": rec.indicator.unit,
+                    "origin": x.origin(id).to_numpy()[keep],
+                    "method": method,
+                }
+            )
+        )
+    out = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else object)
+                           for c in RESULT_COLUMNS}).astype({"year": "int64"})
+    )
+    out.attrs["greenplan"] = {"options": dict(x.options), "indicators": ids}
+    return out
+
+
+def reported_vs_computed(
+    stats: Any, rtol: float = 0.005, atol: float = 1e-9, **options: Any
+) -> pd.DataFrame:
+    """Directly reported indicator values that disagree with the value from components.
+
+    Parameters
+    ----------
+    stats : pandas.DataFrame or path(s)
+        Raw statistics, including some indicator ids as variables.
+    rtol, atol : float
+        Tolerance: a disagreement is ``|reported − computed| > atol + rtol·|reported|``
+        (default 0.5 %, the rounding of a published figure to three significant digits).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region, year, indicator, reported, computed, unit``.
+    """
+    x = inputs_from(stats, **options)
+    rows = []
+    for id, rec in recipes().items():
+        if rec.reported_only or id not in x.wide.columns:
+            continue
+        reported = x.wide[id]
+        computed = x.computed_only(id)
+        both = reported.notna() & computed.notna()
+        bad = both & ((reported - computed).abs() > atol + rtol * reported.abs())
+        if bad.any():
+            idx = x.index[bad.to_numpy()]
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "region": idx.get_level_values("region"),
+                        "year": idx.get_level_values("year"),
+                        "indicator": id,
+                        "reported": reported[bad].to_numpy(),
+                        "computed": computed[bad].to_numpy(),
+                        "unit": rec.indicator.unit,
+                    }
+                )
+            )
+    cols = ["region", "year", "indicator", "reported", "computed", "unit"]
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+
+
+def coverage(stats: Any, indicators: Iterable[str] | None = None, **options: Any) -> pd.DataFrame:
+    """Which indicators cannot be computed for which region-years, and which inputs are missing.
+
+    Only region-years present in ``stats`` are listed. An indicator counts as computable when
+    either its formula or a reported value gives a number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``indicator, region, year, missing`` (``missing`` joins the input codes with
+        no value for that row by ``;``).
+    """
+    x = inputs_from(stats, **options)
+    table = recipes()
+    rows = []
+    for id in _select(indicators):
+        rec = table[id]
+        values = x.indicator(id)
+        absent = values.isna().to_numpy()
+        if not absent.any():
+            continue
+        missing_parts = []
+        for code in rec.indicator.inputs or (id,):
+            col = x.indicator(code) if code in table and code not in x.wide.columns else x[code]
+            missing_parts.append(np.where(col.isna().to_numpy(), code, ""))
+        if missing_parts:
+            stacked = np.vstack(missing_parts).T
+            missing = [";".join(m for m in row if m) for row in stacked[absent]]
+        else:
+            missing = [""] * int(absent.sum())
+        idx = x.index[absent]
+        rows.append(
+            pd.DataFrame(
+                {
+                    "indicator": id,
+                    "region": idx.get_level_values("region"),
+                    "year": idx.get_level_values("year"),
+                    "missing": missing,
+                }
+            )
+        )
+    cols = ["indicator", "region", "year", "missing"]
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)

@@ -1,0 +1,383 @@
+"""Registry of indicators, their recipes and the options that change them.
+
+A domain module (``greenplan/indicators/energy.py`` …) holds two things:
+
+* **pure formula functions** that take numbers (scalars, arrays, Series) in documented
+  canonical units and return the same container;
+* **recipes**: small functions registered with :func:`recipe` that take an :class:`Inputs`
+  (the raw statistics pivoted to one column per variable, indexed by ``(region, year)``) and
+  return a Series on that index, by calling the formula functions.
+
+``compute()`` runs recipes; nothing here reads files, prints, or touches pint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greenplan.definitions import Direction, Indicator, PriceBasis
+from greenplan.errors import OptionError
+
+__all__ = [
+    "OPTIONS",
+    "Inputs",
+    "OptionSpec",
+    "Recipe",
+    "declare_option",
+    "load_all",
+    "recipe",
+    "recipes",
+    "resolve_options",
+]
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """An option of :func:`greenplan.compute` that changes how some indicators are computed."""
+
+    name: str
+    default: Any
+    description: str
+    choices: tuple[Any, ...] | None = None
+    """Allowed values, or None for any value that ``check`` accepts."""
+    check: Callable[[Any], bool] | None = None
+    """Predicate for free values (e.g. a positive number)."""
+    source: str = ""
+    """Where the default comes from (standard, plan clause)."""
+
+    def validate(self, value: Any) -> Any:
+        """Return ``value`` if allowed, else raise :class:`OptionError` naming the choices."""
+        if self.choices is not None and value not in self.choices:
+            raise OptionError(
+                f"Option {self.name}={value!r} is not allowed; choose one of "
+                f"{', '.join(repr(c) for c in self.choices)}."
+            )
+        if self.check is not None and not self.check(value):
+            raise OptionError(f"Option {self.name}={value!r} is not valid: {self.description}")
+        return value
+
+
+OPTIONS: dict[str, OptionSpec] = {}
+"""Every option of ``compute``, by name (filled by the domain modules)."""
+
+
+def declare_option(
+    name: str,
+    default: Any,
+    description: str,
+    *,
+    choices: Iterable[Any] | None = None,
+    check: Callable[[Any], bool] | None = None,
+    source: str = "",
+) -> OptionSpec:
+    """Declare an option of ``compute`` (done once, at import of a domain module)."""
+    spec = OptionSpec(
+        name, default, description, tuple(choices) if choices is not None else None, check, source
+    )
+    if name in OPTIONS and OPTIONS[name] != spec:
+        raise RuntimeError(f"option {name!r} declared twice with different definitions")
+    OPTIONS[name] = spec
+    return spec
+
+
+declare_option(
+    "base_year",
+    2020,
+    "Base year of the plan: constant prices, changes 'vs base' and cumulative sums start here.",
+    check=lambda v: isinstance(v, int | np.integer) and 1949 <= int(v) <= 2100,
+    source="济南市“十四五”绿色低碳循环发展规划: base year 2020",
+)
+
+
+def resolve_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Fill defaults and validate ``options``; unknown names raise with suggestions."""
+    load_all()
+    out = {name: spec.default for name, spec in OPTIONS.items()}
+    for name, value in options.items():
+        if name not in OPTIONS:
+            close = difflib.get_close_matches(name, list(OPTIONS), n=3)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise OptionError(
+                f"Unknown option {name!r}.{hint} Known options: {', '.join(sorted(OPTIONS))}."
+            )
+        out[name] = OPTIONS[name].validate(value)
+    return out
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one indicator is computed from :class:`Inputs`."""
+
+    indicator: Indicator
+    func: Callable[[Inputs], pd.Series]
+    reported_only: bool = False
+    """True when the indicator has no formula from components: it is only taken as reported."""
+    additive: bool = False
+    """True when the city value is the sum of the districts' (filled where the city is absent)."""
+
+
+_RECIPES: dict[str, Recipe] = {}
+
+
+def recipe(
+    *,
+    id: str,
+    name_zh: str,
+    name_en: str,
+    unit: str,
+    domain: str,
+    direction: Direction | str = Direction.NONE,
+    description: str = "",
+    formula: str = "",
+    inputs: Iterable[str] = (),
+    options: Iterable[str] = (),
+    section: str = "",
+    references: Iterable[str] = (),
+    price_basis: PriceBasis | str = PriceBasis.NOT_MONETARY,
+    reported_only: bool = False,
+    additive: bool = False,
+) -> Callable[[Callable[[Inputs], pd.Series]], Callable[[Inputs], pd.Series]]:
+    """Register a recipe and its :class:`~greenplan.definitions.Indicator` definition.
+
+    Used as a decorator on a function ``(inputs: Inputs) -> pandas.Series``. The function
+    must return a float Series on ``inputs.index`` (NaN where it cannot be computed).
+    """
+    indicator = Indicator(
+        id=id,
+        name_zh=name_zh,
+        name_en=name_en,
+        unit=unit,
+        domain=domain,
+        direction=Direction(direction),
+        description=description,
+        formula=formula,
+        inputs=tuple(inputs),
+        options=tuple(options),
+        section=section,
+        references=tuple(references),
+        price_basis=PriceBasis(price_basis),
+    )
+    for opt in indicator.options:
+        if opt not in OPTIONS:
+            raise RuntimeError(f"indicator {id!r} uses undeclared option {opt!r}")
+
+    def decorate(func: Callable[[Inputs], pd.Series]) -> Callable[[Inputs], pd.Series]:
+        if id in _RECIPES:
+            raise RuntimeError(f"indicator {id!r} registered twice")
+        _RECIPES[id] = Recipe(indicator, func, reported_only, additive)
+        return func
+
+    return decorate
+
+
+def reported(
+    *,
+    id: str,
+    name_zh: str,
+    name_en: str,
+    unit: str,
+    domain: str,
+    **fields: Any,
+) -> None:
+    """Register an indicator that is only ever reported directly (no component formula)."""
+
+    def take(x: Inputs) -> pd.Series:
+        return x[id]
+
+    recipe(
+        id=id, name_zh=name_zh, name_en=name_en, unit=unit, domain=domain, reported_only=True,
+        **fields,
+    )(take)
+
+
+_LOADED = False
+
+
+def load_all() -> None:
+    """Import every domain module of ``greenplan.indicators`` (registers their recipes)."""
+    global _LOADED
+    if _LOADED:
+        return
+    import greenplan.indicators as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"greenplan.indicators.{info.name}")
+    _LOADED = True
+
+
+def recipes() -> dict[str, Recipe]:
+    """Every registered recipe, by indicator id."""
+    load_all()
+    return dict(_RECIPES)
+
+
+@dataclass
+class Inputs:
+    """Raw statistics as recipes see them: one float column per variable on ``(region, year)``.
+
+    ``inputs["gdp"]`` returns the column as a Series on :attr:`index` (all NaN when the
+    variable was not given); ``inputs.indicator("gdp_constant_2020")`` computes another
+    indicator once and reuses it.
+    """
+
+    wide: pd.DataFrame
+    options: dict[str, Any]
+    city_fill: Callable[[pd.Series], pd.Series] | None = None
+    """Fills city rows of an additive series from its districts (set by ``compute``)."""
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    """Method notes recorded by recipes (factor vintages …), by indicator id."""
+    _cache: dict[str, pd.Series] = field(default_factory=dict)
+    _raw: dict[str, pd.Series] = field(default_factory=dict)
+    _stack: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        """Record a method note (e.g. which factor was used) for the indicator being computed."""
+        if self._stack:
+            bucket = self.notes.setdefault(self._stack[-1], [])
+            if text not in bucket:
+                bucket.append(text)
+
+    @property
+    def index(self) -> pd.MultiIndex:
+        """The ``(region, year)`` index every Series is aligned on."""
+        return self.wide.index  # type: ignore[return-value]
+
+    @property
+    def years(self) -> pd.Index:
+        """The year of each row of :attr:`index`."""
+        return self.index.get_level_values("year")
+
+    @property
+    def regions(self) -> pd.Index:
+        """The region of each row of :attr:`index`."""
+        return self.index.get_level_values("region")
+
+    @property
+    def base_year(self) -> int:
+        """The plan's base year (option ``base_year``, default 2020)."""
+        return int(self.options["base_year"])
+
+    def has(self, code: str) -> bool:
+        """Whether the statistics hold any value of ``code``."""
+        return code in self.wide.columns and bool(self.wide[code].notna().any())
+
+    def __getitem__(self, code: str) -> pd.Series:
+        if code in self.wide.columns:
+            return self.wide[code]
+        return pd.Series(np.nan, index=self.index, name=code, dtype="float64")
+
+    def option(self, name: str) -> Any:
+        """Value of a ``compute`` option."""
+        return self.options[name]
+
+    def indicator(self, id: str) -> pd.Series:
+        """Computed value of another indicator (reported value where it cannot be computed)."""
+        if id in self._cache:
+            return self._cache[id]
+        if id in self._stack:
+            raise RuntimeError(f"circular indicator definition: {' -> '.join([*self._stack, id])}")
+        rec = recipes()[id]
+        self._stack.append(id)
+        try:
+            raw = rec.func(self).astype("float64")
+        finally:
+            self._stack.pop()
+        if rec.additive and self.city_fill is not None:
+            raw = self.city_fill(raw)
+        combined = raw
+        if not rec.reported_only and id in self.wide.columns:
+            combined = raw.fillna(self.wide[id])
+        self._raw[id] = raw
+        self._cache[id] = combined
+        return combined
+
+    def origin(self, id: str) -> pd.Series:
+        """Per row, ``"computed"`` or ``"reported"`` (call after :meth:`indicator`)."""
+        rec = recipes()[id]
+        raw = self._raw[id]
+        if rec.reported_only:
+            return pd.Series("reported", index=self.index)
+        return pd.Series(np.where(raw.notna(), "computed", "reported"), index=self.index)
+
+    def computed_only(self, id: str) -> pd.Series:
+        """Value computed from components only (no reported fallback), for consistency checks."""
+        rec = recipes()[id]
+        return rec.func(self).astype("float64")
+
+    # --- helpers over time, vectorised --------------------------------------------------
+
+    def at_year(self, series: pd.Series, year: int) -> pd.Series:
+        """For each row, the value of the same region in ``year`` (NaN where absent)."""
+        mask = self.years == year
+        by_region = pd.Series(series.to_numpy()[mask], index=self.regions[mask])
+        by_region = by_region[~by_region.index.duplicated()]
+        return pd.Series(
+            by_region.reindex(self.regions).to_numpy(), index=self.index, dtype="float64"
+        )
+
+    def at_base(self, series: pd.Series) -> pd.Series:
+        """For each row, the value of the same region in the base year."""
+        return self.at_year(series, self.base_year)
+
+    def previous(self, series: pd.Series) -> pd.Series:
+        """For each row, the value of the same region in the previous calendar year."""
+        prev_index = pd.MultiIndex.from_arrays([self.regions, self.years - 1])
+        values = series.reindex(prev_index).to_numpy()
+        return pd.Series(values, index=self.index, dtype="float64")
+
+    def cumulative_since_base(self, series: pd.Series) -> pd.Series:
+        """Sum over base_year+1 … year of an annual series, per region.
+
+        NaN from the first year with a missing value on (a gap makes the sum unknown).
+        Years ≤ base year are NaN.
+        """
+        return chain_since_base(self, series, np.add, 0.0)
+
+    def cumulative_product_since_base(self, factors: pd.Series) -> pd.Series:
+        """Product over base_year+1 … year of annual factors, per region; 1 in the base year.
+
+        NaN from the first year with a missing factor on; years before the base are NaN.
+        """
+        prod = chain_since_base(self, factors, np.multiply, 1.0)
+        return prod.mask(self.years == self.base_year, 1.0)
+
+
+def chain_since_base(
+    x: Inputs, series: pd.Series, op: Callable[[Any, Any], Any], start: float
+) -> pd.Series:
+    """Accumulate ``series`` with ``op`` over base_year+1 … year per region (NaN after a gap)."""
+    base = x.base_year
+    years = x.years
+    wide = series.to_frame("v").assign(_r=x.regions, _y=years)
+    table = wide.pivot_table(index="_r", columns="_y", values="v", aggfunc="first", dropna=False)
+    cols = [y for y in table.columns if y > base]
+    if not cols:
+        return pd.Series(np.nan, index=x.index, dtype="float64")
+    full = range(base + 1, max(cols) + 1)
+    table = table.reindex(columns=list(full))
+    arr = table.to_numpy(dtype="float64")
+    acc = np.full(arr.shape[0], start, dtype="float64")
+    out = np.empty_like(arr)
+    for j in range(arr.shape[1]):  # over years (≤ a few dozen), vectorised over regions
+        acc = op(acc, arr[:, j])
+        out[:, j] = acc
+    stacked = pd.Series(
+        out.ravel(),
+        index=pd.MultiIndex.from_arrays(
+            [np.repeat(table.index.to_numpy(), len(full)), np.tile(np.array(full), len(table))]
+        ),
+    )
+    return pd.Series(
+        stacked.reindex(pd.MultiIndex.from_arrays([x.regions, years])).to_numpy(),
+        index=x.index,
+        dtype="float64",
+    )

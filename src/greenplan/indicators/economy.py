@@ -1,0 +1,180 @@
+"""Economy: GDP at comparable (constant) 2020 prices, shared by every intensity indicator.
+
+Statistical bulletins publish nominal GDP and a real growth rate "按不变价格计算". The 14th
+Five-Year Plan measures intensities against GDP at 2020 prices, obtained by chaining::
+
+    GDP_t(2020 prices) = GDP_2020(nominal) × Π_{k=2021..t} (1 + g_k)
+
+References
+----------
+.. [NBS2021] 国家统计局, 2020年分省(区、市)万元地区生产总值能耗降低率等指标公报 (GDP "按照
+   2015年价格计算" in the 13th FYP; 2020 prices in the 14th).
+.. [Std] shared/reference/standards_cn.md, A.2 (constant-price GDP by chaining).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+from greenplan.definitions import PriceBasis
+from greenplan.indicators._registry import Inputs, recipe
+
+__all__ = ["chain_index", "constant_price_gdp", "growth_from_index"]
+
+ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
+
+
+def growth_from_index(index: ArrayLike) -> ArrayLike:
+    """Real growth rate from a volume index with the previous year = 100.
+
+    Parameters
+    ----------
+    index : float, array or Series
+        GDP index, previous year = 100 [1].
+
+    Returns
+    -------
+    same type as ``index``
+        Growth on the previous year [%].
+
+    Notes
+    -----
+    .. math:: g = I - 100
+    """
+    return index - 100.0
+
+
+def chain_index(growth: np.ndarray) -> np.ndarray:
+    """Cumulative volume index from annual real growth rates.
+
+    Parameters
+    ----------
+    growth : array, shape (..., n_years)
+        Real growth on the previous year [%], years along the last axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\\prod_{k \\le t} (1 + g_k/100)` for each t [1]; NaN from the first missing
+        rate on.
+
+    Notes
+    -----
+    A missing year breaks the chain: there is no comparable-price level after it.
+    """
+    factors = 1.0 + np.asarray(growth, dtype="float64") / 100.0
+    return np.cumprod(factors, axis=-1)
+
+
+def constant_price_gdp(gdp_base: ArrayLike, index_vs_base: ArrayLike) -> ArrayLike:
+    """GDP at the base year's prices.
+
+    Parameters
+    ----------
+    gdp_base : float, array or Series
+        Nominal GDP of the base year [亿元].
+    index_vs_base : float, array or Series
+        Real volume index of the year relative to the base year (base = 1) [1].
+
+    Returns
+    -------
+    same type as inputs
+        GDP of the year at base-year prices [亿元, base-year prices].
+
+    Notes
+    -----
+    .. math:: GDP_t^{(2020)} = GDP_{2020} \\times \\prod_{k=2021}^{t} (1 + g_k)
+
+    References
+    ----------
+    shared/reference/standards_cn.md, A.2.
+    """
+    return gdp_base * index_vs_base
+
+
+def _growth(x: Inputs) -> pd.Series:
+    growth = x["gdp_real_growth"]
+    if x.has("gdp_index"):
+        growth = growth.fillna(growth_from_index(x["gdp_index"]))
+    return growth
+
+
+@recipe(
+    id="gdp_real_index",
+    name_zh="地区生产总值指数(基年=100)",
+    name_en="Real GDP index (base year = 100)",
+    unit="1",
+    domain="economy",
+    formula="100 × Π_{k=base+1..t} (1 + gdp_real_growth_k/100); 100 in the base year",
+    inputs=("gdp_real_growth", "gdp_index"),
+    options=("base_year",),
+    description=(
+        "Volume index of GDP at comparable prices with the base year = 100, chained from the "
+        "published real growth rates (or the GDP index, previous year = 100). Years before "
+        "the base year are deflated backwards."
+    ),
+    references=("shared/reference/standards_cn.md A.2",),
+)
+def _gdp_real_index(x: Inputs) -> pd.Series:
+    growth = _growth(x)
+    base = x.base_year
+    factor = 1.0 + growth / 100.0
+    forward = x.cumulative_product_since_base(factor)
+    # Backwards: I_{t} = I_{t+1} / (1 + g_{t+1}) for t < base.
+    table = (
+        factor.to_frame("f")
+        .assign(_r=x.regions, _y=x.years)
+        .pivot_table(index="_r", columns="_y", values="f", aggfunc="first", dropna=False)
+    )
+    years_before = sorted(y for y in table.columns if y <= base)
+    back = pd.Series(np.nan, index=x.index, dtype="float64")
+    if years_before:
+        full = list(range(min(years_before), base + 1))
+        t = table.reindex(columns=full + [base + 1] if base + 1 in table.columns else full)
+        level = np.ones(len(t))
+        values = {base: level.copy()}
+        for year in range(base - 1, min(full) - 1, -1):
+            level = level / t[year + 1].to_numpy(dtype="float64")
+            values[year] = level.copy()
+        stacked = pd.Series(
+            np.concatenate([values[y] for y in sorted(values)]),
+            index=pd.MultiIndex.from_arrays(
+                [
+                    np.tile(t.index.to_numpy(), len(values)),
+                    np.repeat(np.array(sorted(values)), len(t)),
+                ]
+            ),
+        )
+        back = pd.Series(
+            stacked.reindex(pd.MultiIndex.from_arrays([x.regions, x.years])).to_numpy(),
+            index=x.index,
+            dtype="float64",
+        )
+    index = forward.where(x.years > base, back)
+    return 100.0 * index
+
+
+@recipe(
+    id="gdp_constant_2020",
+    name_zh="地区生产总值(2020年可比价)",
+    name_en="Regional GDP at comparable 2020 prices",
+    unit="亿元",
+    domain="economy",
+    formula="gdp[base year] × gdp_real_index / 100",
+    inputs=("gdp", "gdp_real_growth", "gdp_index"),
+    options=("base_year",),
+    price_basis=PriceBasis.CONSTANT_2020,
+    additive=True,
+    description=(
+        "GDP of each year valued at base-year (2020) prices: the base year's nominal GDP "
+        "carried forward (and back) by the real growth rates. Every intensity of the plan "
+        "uses it as denominator."
+    ),
+    references=("shared/reference/standards_cn.md A.2", "NBS 2020 provincial intensity bulletin"),
+)
+def _gdp_constant(x: Inputs) -> pd.Series:
+    base_gdp = x.at_base(x["gdp"])
+    return constant_price_gdp(base_gdp, x.indicator("gdp_real_index") / 100.0)

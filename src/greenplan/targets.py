@@ -1,0 +1,264 @@
+"""Every quantified 2025 target of the plan, as typed :class:`~greenplan.definitions.Target`.
+
+``TARGETS`` holds the 43 quantified targets of 《济南市“十四五”绿色低碳循环发展规划》
+(``resources/targets.csv``, transcribed from the plan, with the plan's own words).
+Provincially assigned targets (能耗双控, coal control, water total, construction land) have no
+value in the plan; set them with :func:`with_values`, a small config file
+(:func:`load_target_config`) or a documented preset (:data:`PRESETS`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from greenplan._resources import LazyMapping, read_resource_csv
+from greenplan.definitions import Baseline, Bound, Direction, Target, TargetKind, TargetPreset
+from greenplan.errors import GreenplanError
+
+__all__ = [
+    "PRESETS",
+    "SUPPLEMENTARY_TARGETS",
+    "TARGETS",
+    "TargetConfigError",
+    "catalogue_frame",
+    "load_target_config",
+    "with_presets",
+    "with_values",
+]
+
+
+class TargetConfigError(GreenplanError, ValueError):
+    """A target value or configuration file is not usable."""
+
+
+def _opt_float(text: str) -> float | None:
+    text = text.strip()
+    return float(text) if text else None
+
+
+def _target_from_row(row: Mapping[str, str]) -> Target:
+    bound = Bound(row["bound"])
+    baseline = None
+    if row.get("baseline_value", "").strip():
+        baseline = Baseline(
+            year=2020,
+            value=float(row["baseline_value"]),
+            unit=row["baseline_unit"],
+            qualifier=row.get("baseline_qualifier", ""),
+            words_zh=row.get("baseline_words_zh", ""),
+            section=row.get("baseline_section", ""),
+            source="济南市“十四五”绿色低碳循环发展规划 (2022-06-21), " + row.get("baseline_section", ""),
+        )
+    year = row["year"].strip()
+    return Target(
+        key=row["key"],
+        indicator=row["indicator"],
+        name_zh=row["name_zh"],
+        name_en=row["name_en"],
+        year=int(year) if year else None,
+        value=_opt_float(row["value"]),
+        unit=row["unit"],
+        kind=TargetKind(row["kind"]),
+        bound=bound,
+        aspirational=bound.aspirational,
+        direction=Direction(row["direction"]),
+        plan_words_zh=row["plan_words_zh"],
+        section=row["section"],
+        note=row.get("note", ""),
+        baseline=baseline,
+        presets=tuple(p for p in row.get("presets", "").split(";") if p),
+    )
+
+
+def _load(name: str) -> dict[str, Target]:
+    return {row["key"]: _target_from_row(row) for row in read_resource_csv(name)}
+
+
+def _load_presets() -> dict[str, TargetPreset]:
+    out = {}
+    for row in read_resource_csv("target_presets.csv"):
+        out[row["name"]] = TargetPreset(
+            name=row["name"],
+            target=row["target"],
+            value=float(row["value"]),
+            unit=row["unit"],
+            kind=TargetKind(row["kind"]),
+            description=row["description"],
+            source=row["source"],
+            confidence=row.get("confidence", "C"),
+        )
+    return out
+
+
+TARGETS: Mapping[str, Target] = LazyMapping(lambda: _load("targets.csv"), "greenplan.TARGETS")
+"""The 43 quantified targets of the plan, by key."""
+
+SUPPLEMENTARY_TARGETS: Mapping[str, Target] = LazyMapping(
+    lambda: _load("supplementary_targets.csv"), "greenplan.targets.SUPPLEMENTARY_TARGETS"
+)
+"""Targets that are not quantified in the plan but assigned by the province (CO₂ intensity)."""
+
+PRESETS: Mapping[str, TargetPreset] = LazyMapping(_load_presets, "greenplan.targets.PRESETS")
+"""Values for assigned targets, known from later official documents, with their source."""
+
+
+def _all_targets() -> dict[str, Target]:
+    return {**dict(TARGETS), **dict(SUPPLEMENTARY_TARGETS)}
+
+
+def with_values(
+    values: Mapping[str, float | Mapping[str, Any]],
+    targets: Mapping[str, Target] | None = None,
+) -> dict[str, Target]:
+    """Return targets with values set for some keys (for provincially assigned targets).
+
+    Parameters
+    ----------
+    values : mapping
+        ``{key: value}`` or ``{key: {"value": v, "unit": u, "kind": k}}``. A bare number for an
+        assigned target whose unit starts with ``%`` is read as a change vs 2020 in %.
+    targets : mapping, optional
+        Targets to start from; default ``TARGETS`` plus ``SUPPLEMENTARY_TARGETS``.
+
+    Returns
+    -------
+    dict
+        A new ``{key: Target}``; the originals are not changed (targets are frozen).
+
+    Raises
+    ------
+    TargetConfigError
+        An unknown key, or a value that is not a number.
+    """
+    base = dict(targets) if targets is not None else _all_targets()
+    out = dict(base)
+    for key, spec in values.items():
+        if key not in base:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(base), n=3)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise TargetConfigError(f"Unknown target {key!r}.{hint}")
+        t = base[key]
+        if isinstance(spec, Mapping):
+            unknown = set(spec) - {"value", "unit", "kind", "source"}
+            if unknown:
+                raise TargetConfigError(
+                    f"Target {key!r}: unknown field(s) {sorted(unknown)}; "
+                    "allowed: value, unit, kind, source."
+                )
+            value, unit, kind = spec.get("value"), spec.get("unit"), spec.get("kind")
+        else:
+            value, unit, kind = spec, None, None
+        try:
+            value = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise TargetConfigError(f"Target {key!r}: value {value!r} is not a number.") from None
+        update: dict[str, Any] = {"value": value}
+        if unit is not None:
+            update["unit"] = str(unit)
+        if kind is not None:
+            update["kind"] = TargetKind(kind)
+        elif t.kind is TargetKind.ASSIGNED:
+            u = str(unit if unit is not None else t.unit)
+            update["kind"] = (
+                TargetKind.CHANGE_VS_BASE if u.startswith("%") or not u else TargetKind.LEVEL
+            )
+            if not u:
+                update["unit"] = "% vs 2020"
+        out[key] = t.model_copy(update=update)
+    return out
+
+
+def with_presets(
+    names: Iterable[str], targets: Mapping[str, Target] | None = None
+) -> dict[str, Target]:
+    """Return targets with the named presets applied (see :data:`PRESETS`).
+
+    Parameters
+    ----------
+    names : iterable of str
+        Preset names, e.g. ``["jinan_energy_intensity_2023"]``.
+    targets : mapping, optional
+        Targets to start from; default ``TARGETS`` plus ``SUPPLEMENTARY_TARGETS``.
+    """
+    values: dict[str, Mapping[str, Any]] = {}
+    for name in names:
+        try:
+            p = PRESETS[name]
+        except KeyError as exc:
+            raise TargetConfigError(str(exc.args[0])) from None
+        values[p.target] = {"value": p.value, "unit": p.unit, "kind": p.kind.value}
+    return with_values(values, targets)
+
+
+def load_target_config(path: str | Path, targets: Mapping[str, Target] | None = None) -> dict:
+    """Read target values from a small JSON or TOML file and apply them.
+
+    The file maps target keys to values, plus an optional list of presets::
+
+        # targets.toml
+        presets = ["jinan_energy_intensity_2023"]
+        [water_use_total]
+        value = 17.5
+        unit = "亿立方米"
+
+    Returns
+    -------
+    dict
+        ``{key: Target}`` with the values applied.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TargetConfigError(f"Cannot read target config {str(path)!r}: {exc}") from None
+    try:
+        if path.suffix.lower() == ".toml":
+            import tomllib
+
+            data = tomllib.loads(text)
+        else:
+            data = json.loads(text)
+    except Exception as exc:
+        raise TargetConfigError(f"{path}: not valid {path.suffix[1:] or 'JSON'}: {exc}") from None
+    if not isinstance(data, dict):
+        raise TargetConfigError(f"{path}: expected a table of target keys.")
+    presets = data.pop("presets", [])
+    result = with_presets(presets, targets) if presets else targets
+    return with_values(data, result)
+
+
+def catalogue_frame(targets: Mapping[str, Target] | None = None) -> Any:
+    """The targets as a pandas DataFrame, one row per target, in plan order."""
+    import pandas as pd
+
+    ts = TARGETS if targets is None else targets
+    rows = []
+    for t in ts.values():
+        d = t.model_dump(mode="json")
+        d["baseline"] = t.baseline.value if t.baseline else None
+        d["presets"] = ";".join(t.presets)
+        rows.append(d)
+    cols = [
+        "key",
+        "indicator",
+        "name_zh",
+        "name_en",
+        "value",
+        "unit",
+        "year",
+        "kind",
+        "bound",
+        "aspirational",
+        "direction",
+        "section",
+        "plan_words_zh",
+        "baseline",
+        "note",
+        "presets",
+    ]
+    return pd.DataFrame(rows, columns=cols)

@@ -1,0 +1,319 @@
+"""Units of Chinese statistics: one pint registry, conversion factors between unit strings.
+
+greenplan converts units once, at the boundary (reading), by a factor per (from, to) pair;
+inside the library values are plain float arrays in canonical units. This module owns the
+only pint registry. It is built lazily, on first use, from pint's defaults plus
+``resources/units.txt`` (standard coal, 元, 万/亿, Chinese unit names, 亩, 蒸吨 …).
+
+Examples
+--------
+>>> from greenplan.units import convert
+>>> convert(470, "万千瓦", "GW")
+4.7
+>>> convert(1, "万吨标准煤", "TJ")
+293.076
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+import numpy as np
+
+from greenplan.errors import DimensionalityMismatchError, UnitError, UnknownUnitError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import pint
+
+__all__ = [
+    "canonical",
+    "convert",
+    "dimension",
+    "factor",
+    "get_registry",
+    "is_compatible",
+    "parse",
+]
+
+_registry: pint.UnitRegistry | None = None
+_lock = threading.Lock()
+
+# Chinese magnitude words and their values. 万 and 亿 are also pint prefixes, but compound
+# magnitudes (百万, 万亿 …) cannot be expressed with one prefix, so they are resolved here.
+_MAGNITUDES = {"十": 1e1, "百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8}
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_SUPER_RE = re.compile(r"([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+# Substance labels that name what is weighed, not a unit: 万吨CO2 is a mass.
+_LABEL_RE = re.compile(r"\s*(?:CO2e?|CO₂e?|二氧化碳当量|二氧化碳|碳当量)(?![A-Za-z0-9])")
+# Plain ASCII powers written without an operator: m3, km2, Nm3 → m**3 …
+_ASCII_POWER_RE = re.compile(r"(?<![A-Za-z0-9_])(N?m|km|cm|mm|dm)([23])(?![0-9A-Za-z_])")
+_TOKEN_RE = re.compile(r"[十百千万亿]+[^\s*/()^+]*(?:\*\*-?\d+)?")
+
+# Friendly names for dimensionalities, used in error messages.
+_DIMENSION_NAMES = {
+    "[mass] * [length] ** 2 / [time] ** 2": "energy",
+    "[mass] * [length] ** 2 / [time] ** 3": "power",
+    "[currency]": "money",
+    "[mass]": "mass",
+    "[length]": "length",
+    "[length] ** 2": "area",
+    "[length] ** 3": "volume",
+    "[length] ** 3 / [time]": "volume flow",
+    "[time]": "time",
+    "[item]": "count",
+    "[person]": "people",
+    "dimensionless": "dimensionless (ratio, %)",
+    "[mass] / [length] ** 3": "mass concentration",
+}
+
+
+def get_registry() -> pint.UnitRegistry:
+    """Return greenplan's pint registry, building it on first use.
+
+    Returns
+    -------
+    pint.UnitRegistry
+        pint's default definitions plus ``greenplan/resources/units.txt``.
+    """
+    global _registry
+    if _registry is None:
+        with _lock:
+            if _registry is None:
+                import pint
+
+                reg = pint.UnitRegistry(on_redefinition="raise", autoconvert_offset_to_baseunit=True)
+                path = resources.files("greenplan") / "resources" / "units.txt"
+                with resources.as_file(path) as p:
+                    reg.load_definitions(str(p))
+                _registry = reg
+    return _registry
+
+
+def _normalise(unit: str) -> str:
+    """Rewrite a unit string as written in Chinese statistics into pint syntax."""
+    s = _SUPER_RE.sub(lambda m: "**" + m.group(1).translate(_SUPERSCRIPTS), unit)
+    s = unicodedata.normalize("NFKC", s).strip()
+    s = s.replace("×", "*").replace("·", "*").replace("％", "%").replace("‰", " permille")
+    s = _LABEL_RE.sub("", s)
+    s = _ASCII_POWER_RE.sub(r"\1**\2", s)
+    s = s.replace("%", " percent ").strip()
+    if s in {"", "1", "-", "—"}:
+        return "dimensionless"
+    s = _TOKEN_RE.sub(_resolve_magnitude_token, s)
+    return s
+
+
+def _resolve_magnitude_token(match: re.Match[str]) -> str:
+    token = match.group(0)
+    reg = get_registry()
+    # A power binds tighter than a prefix in pint ("万m**3" would be (10⁴ m)³), so a token
+    # with an exponent always has its magnitude peeled off: 万m³ = 10⁴ × m³.
+    if "**" not in token and _parses(reg, token):
+        return token
+    factor_ = 1.0
+    rest = token
+    while rest and rest[0] in _MAGNITUDES:
+        factor_ *= _MAGNITUDES[rest[0]]
+        rest = rest[1:]
+    if not rest:
+        return f"({factor_:g})"
+    return f"({factor_:g} * {rest})"
+
+
+def _parses(reg: pint.UnitRegistry, token: str) -> bool:
+    try:
+        reg.parse_units(token)
+    except Exception:
+        return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def parse(unit: str) -> pint.Quantity:
+    """Parse a unit string into a pint quantity (magnitude holds any numeric multiplier).
+
+    Parameters
+    ----------
+    unit : str
+        A unit as written in Chinese or English statistics: ``"万吨标准煤"``, ``"10^4 tce"``,
+        ``"亿元"``, ``"万m3/日"``, ``"MW"``, ``"%"`` …
+
+    Returns
+    -------
+    pint.Quantity
+        ``1 tce`` for ``"tce"``, ``10000 tce`` for ``"10^4 tce"``.
+
+    Raises
+    ------
+    UnknownUnitError
+        The string is not a known unit; the message lists the closest known units.
+    """
+    if not isinstance(unit, str):
+        raise UnitError(f"A unit must be a string, got {type(unit).__name__} {unit!r}.")
+    reg = get_registry()
+    text = _normalise(unit)
+    try:
+        q = reg.parse_expression(text)
+    except Exception as exc:
+        raise UnknownUnitError(unit, _suggest(unit)) from exc
+    if not isinstance(q, reg.Quantity):
+        # A bare number ("100") parses to a number: treat it as a dimensionless multiplier.
+        q = reg.Quantity(float(q), "dimensionless")
+    return q
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> tuple[str, ...]:
+    reg = get_registry()
+    names: set[str] = set()
+    for name, definition in reg._units.items():  # noqa: SLF001 - pint exposes no public list
+        names.add(name)
+        names.update(a for a in getattr(definition, "aliases", ()) if a)
+        symbol = getattr(definition, "symbol", None)
+        if symbol:
+            names.add(symbol)
+    common = {
+        "万吨标准煤",
+        "亿元",
+        "万元",
+        "万千瓦",
+        "亿立方米",
+        "万立方米",
+        "万平方米",
+        "亿千瓦时",
+        "万吨",
+        "万吉焦",
+        "10^4 tce",
+        "吨标准煤/万元",
+        "立方米/万元",
+        "吨/万元",
+    }
+    names.update(common)
+    return tuple(sorted(names))
+
+
+def _suggest(unit: str, n: int = 5) -> list[str]:
+    candidates = _known_names()
+    out = difflib.get_close_matches(unit, candidates, n=n, cutoff=0.5)
+    if not out:
+        text = unicodedata.normalize("NFKC", unit)
+        out = difflib.get_close_matches(text.lower(), candidates, n=n, cutoff=0.4)
+    return out
+
+
+def dimension(unit: str) -> str:
+    """Return a readable name of what ``unit`` measures (``"energy"``, ``"money"`` …).
+
+    Parameters
+    ----------
+    unit : str
+        A unit string.
+
+    Returns
+    -------
+    str
+        A friendly name where known, otherwise pint's dimensionality, e.g. ``"[currency]"``.
+    """
+    dim = str(parse(unit).dimensionality)
+    return _DIMENSION_NAMES.get(dim, dim)
+
+
+def is_compatible(from_unit: str, to_unit: str) -> bool:
+    """Return whether two unit strings measure the same quantity (a conversion exists)."""
+    try:
+        factor(from_unit, to_unit)
+    except UnitError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=8192)
+def factor(from_unit: str, to_unit: str) -> float:
+    """Return the number that converts a value in ``from_unit`` into ``to_unit``.
+
+    Parameters
+    ----------
+    from_unit, to_unit : str
+        Unit strings (see :func:`parse`).
+
+    Returns
+    -------
+    float
+        ``value_in_to_unit = value_in_from_unit * factor``.
+
+    Raises
+    ------
+    UnknownUnitError
+        Either string is not a known unit.
+    DimensionalityMismatchError
+        The units measure different quantities; the message names both.
+    """
+    src = parse(from_unit)
+    dst = parse(to_unit)
+    if src.dimensionality != dst.dimensionality:
+        raise DimensionalityMismatchError(
+            from_unit, dimension(from_unit), to_unit, dimension(to_unit)
+        )
+    return float((src / dst).to("dimensionless").magnitude)
+
+
+T = TypeVar("T")
+
+
+@overload
+def convert(value: float, from_unit: str, to_unit: str) -> float: ...
+@overload
+def convert(value: T, from_unit: str, to_unit: str) -> T: ...
+def convert(value: Any, from_unit: str, to_unit: str) -> Any:
+    """Convert a value between two units of the same dimension.
+
+    Parameters
+    ----------
+    value : float, numpy.ndarray, pandas.Series or pandas.DataFrame
+        Value(s) in ``from_unit``.
+    from_unit, to_unit : str
+        Unit strings, Chinese or English: ``"万吨标准煤"``, ``"10^4 tce"``, ``"亿立方米"``,
+        ``"GW"`` … (see docs/units.md).
+
+    Returns
+    -------
+    same type as ``value``
+        Value(s) in ``to_unit``: one multiplication by a cached factor, so arrays and Series
+        are converted vectorised and keep their index.
+
+    Raises
+    ------
+    UnknownUnitError, DimensionalityMismatchError
+
+    Notes
+    -----
+    The factor is exact to floating-point precision: 1 tce = 29.3076 GJ (GB/T 2589-2020),
+    万 = 10⁴, 亿 = 10⁸, 亩 = 1/15 ha.
+
+    Examples
+    --------
+    >>> convert(2.5, "亿立方米", "m^3")
+    250000000.0
+    """
+    f = factor(from_unit, to_unit)
+    if isinstance(value, list | tuple):
+        value = np.asarray(value, dtype=float)
+    if f == 1.0:
+        return value
+    result = value * f
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        # Round away the last-bit noise of the multiplication (1e4 × 2.930 76e-2 …).
+        return float(f"{result:.15g}")
+    return result
+
+
+def canonical(series: pd.Series, from_unit: str, to_unit: str) -> pd.Series:
+    """Convert a Series to a canonical unit (alias of :func:`convert` for Series)."""
+    return convert(series, from_unit, to_unit)
