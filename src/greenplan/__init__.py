@@ -40,10 +40,30 @@ _EXPORTS = {
     "UnitError": "greenplan.errors",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = sorted([*_EXPORTS, "__version__"])  # submodules load on attribute access too
+
+
+_SUBMODULES = {
+    "units",
+    "definitions",
+    "variables",
+    "regions",
+    "targets",
+    "indicators",
+    "factors",
+    "io",
+    "validation",
+    "progress",
+    "report",
+    "plot",
+    "accounting",
+    "errors",
+}
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"greenplan.{name}")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'greenplan' has no attribute {name!r}")
