@@ -1,0 +1,157 @@
+"""Buildings: new green building area and energy retrofit of existing residential buildings.
+
+Both targets of plan 六(三) are **cumulative** over 2021–2025 (5 000万 m² of new green
+buildings, 500万 m² of residential energy retrofit). The indicators hold the **annual**
+additions of each year, as the progress layer sums them; ``*_cumulative`` gives the running
+sum since 2021 for display.
+
+* ``new_green_building_area`` — computed as the sum of new green building area by rating
+  level of GB/T 50378-2019 (基本级, 一星, 二星, 三星) when all four are given, otherwise
+  the reported total.
+* ``residential_energy_retrofit_area`` — reported (no component formula); districts sum to the
+  city.
+
+References
+----------
+.. [GB50378] GB/T 50378-2019 绿色建筑评价标准 (rating levels 基本级, 一星级, 二星级, 三星级) [M].
+.. [Plan] 济南市“十四五”绿色低碳循环发展规划, 六(三).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+from greenplan.indicators._registry import Inputs, recipe, reported
+
+__all__ = ["GREEN_BUILDING_LEVELS", "green_building_area"]
+
+ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
+
+AREA = "万平方米"
+
+GREEN_BUILDING_LEVELS = (
+    "green_building_area_basic",
+    "green_building_area_one_star",
+    "green_building_area_two_star",
+    "green_building_area_three_star",
+)
+"""Codes of the new green building area by GB/T 50378-2019 rating level (基本级 … 三星级)."""
+
+
+def green_building_area(
+    basic: ArrayLike, one_star: ArrayLike, two_star: ArrayLike, three_star: ArrayLike
+) -> ArrayLike:
+    r"""Sum the new green building area over its rating levels.
+
+    Parameters
+    ----------
+    basic, one_star, two_star, three_star : float, array or Series
+        New building area meeting GB/T 50378-2019 at the basic, one-, two- and three-star
+        level in the year [万平方米].
+
+    Returns
+    -------
+    same type as the inputs
+        New green building area [万平方米]; NaN where any level is missing (a missing level is
+        unknown, not zero: report 0 where there was none).
+
+    Notes
+    -----
+    .. math:: A = A_{basic} + A_{1\star} + A_{2\star} + A_{3\star}
+
+    Every new urban building follows the green-building standard (plan 六(三); 100 % of new
+    civil buildings in 2020, 一(一)), so the basic level counts. The counting point (design
+    review, completion) is the reporting department's; keep it constant across years.
+
+    References
+    ----------
+    GB/T 50378-2019 [M]; plan 六(三).
+    """
+    return basic + one_star + two_star + three_star
+
+
+@recipe(
+    id="new_green_building_area",
+    name_zh="新增绿色建筑面积",
+    name_en="New green building area",
+    unit=AREA,
+    domain="buildings",
+    direction="increase",
+    formula=(
+        "green_building_area_basic + green_building_area_one_star + "
+        "green_building_area_two_star + green_building_area_three_star (annual additions)"
+    ),
+    inputs=GREEN_BUILDING_LEVELS,
+    section="六(三)",
+    additive=True,
+    description=(
+        "New green building area of the year (annual additions); the 5000万 m² target is the "
+        "sum over 2021–2025 (new_green_building_area_cumulative). Computed from the rating "
+        "levels when all four are given, else the reported total."
+    ),
+    references=("GB/T 50378-2019", "plan 六(三)"),
+)
+def _new_green_building_area(x: Inputs) -> pd.Series:
+    return green_building_area(*(x[code] for code in GREEN_BUILDING_LEVELS))
+
+
+@recipe(
+    id="new_green_building_area_cumulative",
+    name_zh="新增绿色建筑累计面积(2021年起)",
+    name_en="New green building area, cumulative since 2021",
+    unit=AREA,
+    domain="buildings",
+    direction="increase",
+    formula="Σ_{base+1..t} new_green_building_area",
+    inputs=("new_green_building_area",),
+    options=("base_year",),
+    section="六(三)",
+    description=(
+        "Sum of new_green_building_area from the year after the base year; NaN after a gap."
+    ),
+    references=("plan 六(三)",),
+)
+def _new_green_building_area_cumulative(x: Inputs) -> pd.Series:
+    return x.cumulative_since_base(x.indicator("new_green_building_area"))
+
+
+reported(
+    id="residential_energy_retrofit_area",
+    name_zh="既有居住建筑节能改造面积",
+    name_en="Energy retrofit of existing residential buildings",
+    unit=AREA,
+    domain="buildings",
+    direction="increase",
+    formula="residential_energy_retrofit_area (reported annual additions; districts sum to city)",
+    section="六(三)",
+    additive=True,
+    description=(
+        "Floor area of existing residential buildings whose energy retrofit was completed in "
+        "the year (annual additions); the 500万 m² target is the sum over 2021–2025."
+    ),
+    references=("plan 六(三)",),
+)
+
+
+@recipe(
+    id="residential_energy_retrofit_area_cumulative",
+    name_zh="既有居住建筑节能改造累计面积(2021年起)",
+    name_en="Energy retrofit of existing residential buildings, cumulative since 2021",
+    unit=AREA,
+    domain="buildings",
+    direction="increase",
+    formula="Σ_{base+1..t} residential_energy_retrofit_area",
+    inputs=("residential_energy_retrofit_area",),
+    options=("base_year",),
+    section="六(三)",
+    description=(
+        "Sum of residential_energy_retrofit_area from the year after the base year; NaN after "
+        "a gap."
+    ),
+    references=("plan 六(三)",),
+)
+def _residential_energy_retrofit_area_cumulative(x: Inputs) -> pd.Series:
+    return x.cumulative_since_base(x.indicator("residential_energy_retrofit_area"))
