@@ -1,0 +1,59 @@
+"""``greenplan compute``: the plan's indicators from statistics files, as CSV or JSON.
+
+Output columns: region, year, indicator, value, unit, origin, method (the canonical output of
+:func:`greenplan.compute`). Exit codes: 0 success, 1 the statistics have errors (the
+validation report goes to stderr), 2 usage or I/O error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from greenplan.errors import StatisticsError
+
+__all__ = ["render", "run"]
+
+
+def render(values: object, fmt: str) -> str:
+    """Render the output of :func:`greenplan.compute` as ``csv`` or ``json`` (NaN → null)."""
+    import pandas as pd
+
+    from greenplan.compute import RESULT_COLUMNS
+
+    assert isinstance(values, pd.DataFrame)
+    frame = values.loc[:, [c for c in RESULT_COLUMNS if c in values.columns]]
+    if fmt == "csv":
+        return frame.to_csv(index=False, lineterminator="\n")
+    records = []
+    for row in frame.to_dict(orient="records"):
+        v = row.get("value")
+        row["value"] = v if isinstance(v, float) and math.isfinite(v) else None
+        row["year"] = int(row["year"])
+        records.append(row)
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``greenplan compute``; return the exit code."""
+    from greenplan.cli import emit, parse_options
+    from greenplan.compute import compute
+    from greenplan.io import read_statistics
+
+    for p in args.paths:
+        if not Path(p).exists():
+            print(f"greenplan compute: error: {p}: no such file or directory", file=sys.stderr)
+            return 2
+    options = parse_options(args.options)
+    try:
+        stats = read_statistics(*args.paths)
+    except StatisticsError as exc:
+        print(exc.report.to_text(), file=sys.stderr)
+        print(f"greenplan compute: error: {exc}", file=sys.stderr)
+        return 1
+    values = compute(stats, args.indicators, **options)
+    emit(render(values, args.format), args.output)
+    return 0
