@@ -1,0 +1,203 @@
+"""Benchmark: ``greenplan.validate`` against ``pandas.read_csv`` of the same file.
+
+Generates a synthetic, clean long table of 1,000,000 rows (city and its 12 districts and
+counties, every codelist variable, consistent sums, smooth series) as CSV, then measures, each
+in a fresh process so that peak memory is not shared:
+
+* ``read``: ``pandas.read_csv(path)`` alone;
+* ``validate``: ``greenplan.validate(path)`` with every check;
+* ``validate-core``: ``greenplan.validate(path, check_coverage=False, check_reported=False)``.
+
+Time is wall-clock (best of ``--repeat``); peak memory is the growth of the process's peak
+resident set (``resource.getrusage``) over what it held after the imports, so allocations of
+numpy, pandas and pyarrow all count. Goal: validate ≤ 3× read time, peak ≤ 4× the size of the
+DataFrame ``read_csv`` returns (``memory_usage(deep=True)``).
+
+Usage::
+
+    python benchmarks/bench_validate.py [--rows 1000000] [--repeat 3] [--keep FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+YEAR_RANGE = (1000, 4000)  # synthetic years: 1M rows need more region-years than history has
+
+
+def generate(path: Path, rows: int, seed: int = 0) -> None:
+    """Write a clean synthetic long table of about ``rows`` rows to ``path``."""
+    import numpy as np
+    import pandas as pd
+
+    from greenplan.definitions import Aggregation, VariableKind
+    from greenplan.indicators import INDICATORS
+    from greenplan.regions import CITY, districts
+    from greenplan.variables import VARIABLES, children
+
+    rng = np.random.default_rng(seed)
+    comps = districts()
+    # variables only: an indicator id reported directly would disagree with its random inputs
+    codes = [c for c in VARIABLES if c not in INDICATORS]
+    per_year = (len(comps) + 1) * len(codes)
+    n_years = -(-rows // per_year)
+    years = np.arange(YEAR_RANGE[0] + 1, YEAR_RANGE[0] + 1 + n_years)
+    # one smooth random walk per (district, variable): ±3 % a year
+    steps = rng.normal(0.0, 0.03, size=(len(comps), len(codes), n_years))
+    level = rng.uniform(1.0, 100.0, size=(len(comps), len(codes), 1))
+    values = level * np.exp(np.cumsum(steps, axis=2))
+    idx = {c: k for k, c in enumerate(codes)}
+    for code in codes:
+        var = VARIABLES[code]
+        k = idx[code]
+        if var.kind in (VariableKind.RATE,):
+            values[:, k, :] = rng.uniform(0.0, 10.0, size=(len(comps), n_years))
+        elif var.kind is VariableKind.INDEX:
+            values[:, k, :] = 100.0 + rng.uniform(0.0, 10.0, size=(len(comps), n_years))
+        elif var.kind is VariableKind.SHARE:
+            values[:, k, :] = rng.uniform(5.0, 95.0, size=(len(comps), n_years))
+    for code in codes:  # parents are the sums of their components
+        kids = [idx[c] for c in children(code) if c in idx]
+        if kids:
+            values[:, idx[code], :] = values[:, kids, :].sum(axis=1)
+    additive = np.array([VARIABLES[c].aggregation is Aggregation.SUM for c in codes])
+    city = values.sum(axis=0, keepdims=True)
+    city[:, ~additive, :] = values[:1, ~additive, :]
+    allv = np.concatenate([city, values], axis=0)  # (region, variable, year)
+    regions = [CITY, *comps]
+    r, v, y = np.meshgrid(
+        np.arange(len(regions)), np.arange(len(codes)), np.arange(n_years), indexing="ij"
+    )
+    frame = pd.DataFrame(
+        {
+            "region": np.asarray(regions, dtype=object)[r.ravel()],
+            "year": years[y.ravel()],
+            "variable": np.asarray(codes, dtype=object)[v.ravel()],
+            "value": np.round(allv.ravel(), 4),
+            "unit": np.asarray([VARIABLES[c].unit for c in codes], dtype=object)[v.ravel()],
+        }
+    ).iloc[:rows]
+    frame.to_csv(path, index=False)
+
+
+def _peak_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def measure(what: str, path: str, repeat: int) -> dict[str, float]:
+    """Run one measurement in this process (called in a fresh subprocess)."""
+    import pandas as pd
+
+    import greenplan
+    from greenplan.units import factor
+    from greenplan.variables import VARIABLES
+
+    # warm up what every run needs once: definitions, unit registry, indicator recipes
+    _ = len(VARIABLES), factor("万吨标准煤", "tce")
+    greenplan.validate(
+        pd.DataFrame(
+            {
+                "region": ["济南市"],
+                "year": [2020],
+                "variable": ["gdp"],
+                "value": [1.0],
+                "unit": ["亿元"],
+            }
+        )
+    )
+    base = _peak_kb()
+    times = []
+    out: dict[str, float] = {}
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        if what == "read":
+            df = pd.read_csv(path)
+            out["frame_mb"] = df.memory_usage(deep=True).sum() / 1e6
+            out["rows"] = len(df)
+        else:
+            opts = {"year_range": YEAR_RANGE}
+            if what == "validate-core":
+                opts.update(check_coverage=False, check_reported=False)
+            report = greenplan.validate(path, **opts)
+            out["rows"] = report.rows_read
+            out["accepted"] = report.rows_accepted
+            out["findings"] = len(report.findings)
+            del report
+        times.append(time.perf_counter() - t0)
+    out["seconds"] = min(times)
+    out["peak_mb"] = (_peak_kb() - base) / 1024.0
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--keep", help="write the synthetic CSV here (and keep it)")
+    p.add_argument(
+        "--measure", choices=["read", "validate", "validate-core"], help=argparse.SUPPRESS
+    )
+    p.add_argument("--path", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.path, args.repeat)))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(args.keep) if args.keep else Path(tmp) / "synthetic.csv"
+        t0 = time.perf_counter()
+        generate(path, args.rows)
+        size = path.stat().st_size / 1e6
+        print(
+            f"synthetic long table: {args.rows:,} rows, {size:.1f} MB CSV "
+            f"(generated in {time.perf_counter() - t0:.1f} s)"
+        )
+        results = {}
+        env = dict(os.environ)
+        src = str(Path(__file__).resolve().parents[1] / "src")
+        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+        for what in ("read", "validate-core", "validate"):
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--measure",
+                    what,
+                    "--path",
+                    str(path),
+                    "--repeat",
+                    str(args.repeat),
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
+            results[what] = json.loads(proc.stdout.strip().splitlines()[-1])
+    read = results["read"]
+    frame_mb = read["frame_mb"]
+    print(f"DataFrame from read_csv: {frame_mb:.1f} MB (memory_usage(deep=True))\n")
+    print(f"{'step':<16}{'time s':>9}{'× read':>9}{'peak MB':>10}{'× frame':>9}")
+    for what in ("read", "validate-core", "validate"):
+        r = results[what]
+        print(
+            f"{what:<16}{r['seconds']:>9.2f}{r['seconds'] / read['seconds']:>9.2f}"
+            f"{r['peak_mb']:>10.0f}{r['peak_mb'] / frame_mb:>9.2f}"
+        )
+    v = results["validate"]
+    print(
+        f"\nvalidate: {v['rows']:,.0f} rows read, {v['accepted']:,.0f} accepted, "
+        f"{v['findings']:.0f} findings"
+    )
+    print("goal: validate ≤ 3.00× read time, peak ≤ 4.00× frame")
+
+
+if __name__ == "__main__":
+    main()

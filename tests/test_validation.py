@@ -1,0 +1,314 @@
+"""Validation: every failure mode of the bad-input corpus, for CSV, GBK CSV and XLSX."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import greenplan as gp
+from greenplan.errors import OptionError
+from greenplan.validation import CHECKS, Code, Finding, ValidationReport
+
+DATA = Path(__file__).parent / "data"
+_spec = importlib.util.spec_from_file_location("make_bad_corpus", DATA / "make_bad_corpus.py")
+corpus = importlib.util.module_from_spec(_spec)
+sys.modules["make_bad_corpus"] = corpus
+_spec.loader.exec_module(corpus)
+
+CASES = [
+    pytest.param(case, variant, id=f"{name}-{variant}")
+    for name, case in corpus.CASES.items()
+    for variant in case.variants
+]
+
+
+def _path(case, variant: str, tmp_path: Path) -> Path:
+    if variant == "csv":
+        path = DATA / "bad" / f"{case.name}.csv"
+        assert path.read_text(encoding="utf-8") == case.text, "run tests/data/make_bad_corpus.py"
+        return path
+    return corpus.write_variant(case, variant, tmp_path)
+
+
+@pytest.mark.parametrize(("case", "variant"), CASES)
+def test_corpus_finding_code_and_location(case, variant, tmp_path):
+    path = _path(case, variant, tmp_path)
+    # the coverage check runs the whole compute engine: only where it is the point
+    options = {"check_coverage": case.code == "not_computable", **dict(case.options)}
+    report = gp.validate(path, **options)
+    hits = [f for f in report.findings if f.code == case.code]
+    if case.variable is not None:
+        hits = [f for f in hits if f.variable == case.variable]
+    assert hits, f"expected {case.code} in:\n{report.to_text(infos=True)}"
+    f = hits[0]
+    assert f.severity == CHECKS[Code(case.code)].severity
+    if case.code != "not_computable":
+        assert f.file == str(path)
+        assert f.sheet == ("数据" if variant == "xlsx" else "")
+    assert f.row == case.row
+    if case.column is not None:
+        assert f.column == case.column
+    for field in ("region", "year", "variable"):
+        expected = getattr(case, field)
+        if expected is not None:
+            assert getattr(f, field) == expected, (field, f)
+    assert f.message and len(f.message) > 30
+    # row accounting: rows read = accepted + rejected, and nothing raised
+    assert report.rows_read == report.rows_accepted + report.rows_rejected
+    if CHECKS[Code(case.code)].severity == "error":
+        assert not report.ok
+
+
+@pytest.mark.parametrize("variant", ["csv", "xlsx"])
+def test_unreadable_file(variant, tmp_path):
+    if variant == "csv":
+        path = DATA / "bad" / "unreadable.csv"
+    else:
+        path = tmp_path / "unreadable.xlsx"
+        path.write_bytes(b"PK\x03\x04" + corpus.UNREADABLE)
+    report = gp.validate(path)
+    assert [f.code for f in report.findings] == ["unreadable_file"]
+    assert report.findings[0].file == str(path)
+    assert not report.ok
+
+
+def test_empty_zero_byte_file(tmp_path):
+    path = tmp_path / "zero.csv"
+    path.write_bytes(b"")
+    report = gp.validate(path)
+    assert [f.code for f in report.findings] == ["empty_file"]
+
+
+def test_missing_path_and_empty_directory(tmp_path):
+    report = gp.validate(tmp_path / "nope.csv", tmp_path)
+    codes = [f.code for f in report.findings]
+    assert codes == ["unreadable_file", "unreadable_file"]
+
+
+@pytest.mark.parametrize("variant", ["csv", "gbk", "xlsx"])
+def test_clean_file_is_ok(variant, tmp_path):
+    case = corpus.Case("clean", corpus.GOOD_TEXT, "", None, None)
+    path = (
+        DATA / "good" / "clean.csv"
+        if variant == "csv"
+        else corpus.write_variant(case, variant, tmp_path)
+    )
+    report = gp.validate(path, check_coverage=False)
+    assert report.ok, report.to_text()
+    assert not report.errors and not report.warnings
+    assert report.rows_read == report.rows_accepted == 8
+    table = report.table
+    assert list(table.columns) == [
+        "region",
+        "year",
+        "variable",
+        "value",
+        "unit",
+        "source",
+        "file",
+        "sheet",
+        "row",
+    ]
+    jinan_2020 = table.query("variable == 'energy_consumption' and year == 2020")
+    assert jinan_2020["region"].tolist() == ["济南市"]
+    assert jinan_2020["value"].tolist() == [3512.6]
+    assert jinan_2020["row"].tolist() == [6]
+    assert table.query("variable == 'capacity_solar'")["value"].tolist() == [3.5]
+
+
+def test_finding_is_frozen_and_serialisable():
+    f = Finding(code="non_numeric", severity="error", message="x", file="a.csv", row=3)
+    with pytest.raises(Exception):
+        f.row = 4  # type: ignore[misc]
+    assert f.model_dump()["row"] == 3
+    assert "a.csv:3" in str(f)
+
+
+def test_checks_cover_every_code_and_are_documented():
+    assert set(CHECKS) == set(Code)
+    doc = (Path(__file__).parents[1] / "docs" / "data-format.md").read_text(encoding="utf-8")
+    for code in Code:
+        assert f"`{code.value}`" in doc, code
+
+
+def _bad_report(tmp_path) -> ValidationReport:
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        corpus._rows(
+            "济南市,2019,energy_consumption,3500,万吨标准煤",
+            "济南市,2020,energy_consumption,7200,万吨标准煤",
+            "济南市,2020,gdp,abc,亿元",
+        ),
+        encoding="utf-8",
+    )
+    return gp.validate(path, check_coverage=False)
+
+
+def test_report_renderings(tmp_path):
+    report = _bad_report(tmp_path)
+    assert not report.ok
+    assert report.counts["error"] == 1 and report.counts["warning"] == 1
+    assert report.passed() is False and report.passed(strict=True) is False
+    frame = report.to_frame()
+    assert {"code", "severity", "message", "file", "row", "column", "value", "expected"} <= set(
+        frame.columns
+    )
+    assert frame.query("code == 'non_numeric'")["row"].tolist() == [4]
+    data = json.loads(report.to_json())
+    assert data["summary"]["ok"] is False
+    assert data["summary"]["rows_read"] == 3 and data["summary"]["rows_rejected"] == 1
+    assert any(f["code"] == "yoy_jump" for f in data["findings"])
+    root = ET.fromstring(report.to_junit())
+    failures = root.findall(".//failure")
+    assert [f.get("type") for f in failures] == ["non_numeric"]
+    strict = ET.fromstring(report.to_junit(strict=True))
+    assert {f.get("type") for f in strict.findall(".//failure")} == {"non_numeric", "yoy_jump"}
+    text = str(report)
+    assert "FAILED" in text and "row 4, column 数值: error [non_numeric]" in text
+    html = report._repr_html_()
+    assert "<table>" in html and "non_numeric" in html
+    assert "errors=1" in repr(report)
+
+
+def test_warnings_only_is_ok_but_not_strict(tmp_path):
+    report = gp.validate(DATA / "bad" / "yoy_jump.csv", check_coverage=False)
+    assert report.ok and not report.passed(strict=True)
+
+
+def test_yoy_threshold_is_configurable():
+    data = pd.DataFrame(
+        {
+            "region": "济南市",
+            "year": [2019, 2020],
+            "variable": "gdp",
+            "value": [100.0, 130.0],
+            "unit": "亿元",
+        }
+    )
+    assert not gp.validate(data, check_coverage=False).warnings
+    report = gp.validate(data, yoy_threshold=0.2, check_coverage=False)
+    assert [f.code for f in report.warnings] == ["yoy_jump"]
+    assert report.warnings[0].row == 2
+
+
+def test_year_range_option():
+    data = pd.DataFrame(
+        {"region": "济南市", "year": [1900], "variable": "gdp", "value": [1.0], "unit": "亿元"}
+    )
+    assert not gp.validate(data, check_coverage=False).ok
+    assert gp.validate(data, year_range=(1800, 2030), check_coverage=False).ok
+
+
+def test_sum_tolerance_option():
+    data = pd.DataFrame(
+        {
+            "region": "济南市",
+            "year": 2020,
+            "variable": ["capacity_renewable", "capacity_solar"],
+            "value": [100.0, 101.5],
+            "unit": "万千瓦",
+        }
+    )
+    assert not gp.validate(data, check_coverage=False).ok
+    assert gp.validate(data, sum_rtol=0.02, check_coverage=False).ok
+
+
+def test_children_complete_must_match():
+    from greenplan.variables import children
+
+    kids = children("water_nonconventional")
+    data = pd.DataFrame(
+        {
+            "region": "济南市",
+            "year": 2020,
+            "variable": ["water_nonconventional", *kids],
+            "value": [2.0] + [0.1] * len(kids),
+            "unit": "亿立方米",
+        }
+    )
+    report = gp.validate(data, check_coverage=False)
+    assert [f.code for f in report.errors] == ["children_sum_mismatch"]
+    partial = data.iloc[:2]  # fewer components summing to less than the total: fine
+    assert gp.validate(partial, check_coverage=False).ok
+
+
+def test_districts_complete_sum_mismatch_and_zones_ignored():
+    from greenplan.regions import districts
+
+    comps = districts()
+    data = pd.DataFrame(
+        {
+            "region": ["济南市", *comps, "济南高新区"],
+            "year": 2020,
+            "variable": "gdp",
+            "value": [1000.0] + [90.0] * len(comps) + [500.0],
+            "unit": "亿元",
+        }
+    )
+    report = gp.validate(data, check_coverage=False)
+    assert [f.code for f in report.warnings] == ["districts_sum_mismatch"]
+    assert report.warnings[0].expected == "1080"
+    data.loc[0, "value"] = 90.0 * len(comps)
+    assert not gp.validate(data, check_coverage=False).findings
+
+
+def test_not_computable_lists_missing_inputs():
+    report = gp.validate(DATA / "bad" / "not_computable.csv")
+    hit = next(f for f in report.infos if f.variable == "gdp_constant_2020")
+    assert hit.region == "济南市" and hit.year == 2021
+    assert "gdp_real_growth" in hit.message
+
+
+def test_coverage_and_reported_checks_can_be_switched_off():
+    report = gp.validate(
+        DATA / "bad" / "reported_mismatch.csv", check_coverage=False, check_reported=False
+    )
+    assert not report.findings
+
+
+def test_many_bad_rows_are_summarised_but_counted():
+    n = 500
+    data = pd.DataFrame(
+        {
+            "region": "济南市",
+            "year": np.arange(1950, 1950 + n),
+            "variable": "gdp",
+            "value": ["x"] * n,
+            "unit": "亿元",
+        }
+    )
+    report = gp.validate(data, max_findings=10, check_coverage=False, year_range=(1900, 2500))
+    listed = [f for f in report.errors if f.count == 1]
+    summary = [f for f in report.errors if f.count > 1]
+    assert len(listed) == 10 and len(summary) == 1
+    assert summary[0].count == n - 10
+    assert sum(f.count for f in report.errors) == n == report.rows_rejected
+
+
+def test_unknown_option_raises():
+    with pytest.raises(OptionError, match="yoy_threshold"):
+        gp.validate(pd.DataFrame(), yoy_treshold=0.3)
+    with pytest.raises(OptionError):
+        gp.validate(pd.DataFrame(), year_range=(2030, 2000))
+
+
+def test_validate_never_raises_for_odd_sources(tmp_path):
+    report = gp.validate(42, None, pd.DataFrame(), pd.DataFrame({"a": [1]}), check_coverage=False)
+    assert not report.ok
+    assert "internal_error" not in {f.code for f in report.findings}
+
+
+def test_read_statistics_raises_with_report():
+    with pytest.raises(gp.StatisticsError) as info:
+        gp.read_statistics(DATA / "bad" / "non_numeric.csv")
+    report = info.value.report
+    assert isinstance(report, ValidationReport)
+    assert [f.code for f in report.errors] == ["non_numeric"]
+    assert "约12亿" in str(info.value)
