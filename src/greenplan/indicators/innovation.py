@@ -1,0 +1,97 @@
+"""Innovation: R&D expenditure as a share of GDP (研发经费投入强度).
+
+The plan (九(一)) aims at "全社会研发经费支出占地区生产总值比重达到3.3%" in 2025. Jinan's 2020
+figure is 2.62 % (265.46亿元 of R&D against a GDP of 10140.91亿元).
+
+Both the numerator and the denominator are at **current prices** of the same year (NBS
+convention): no deflation, unlike the plan's intensities per unit of GDP.
+
+References
+----------
+.. [NBS] 国家统计局、科学技术部、财政部, 全国科技经费投入统计公报: R&D 经费投入强度 = R&D
+   经费内部支出 / GDP [M].
+.. [Std] shared/reference/standards_cn.md, A.5 (R&D intensity).
+.. [JN] 2020 R&D 265.46亿元 and 2.62 %: https://www.jnw.cc/zixun/202203/936.html [C].
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+from greenplan.indicators._registry import Inputs, recipe
+
+__all__ = ["PERCENT", "rd_intensity"]
+
+ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
+
+PERCENT = 100.0
+"""Per cent per unit ratio."""
+
+
+def _nonzero(denominator: ArrayLike) -> ArrayLike:
+    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
+    if isinstance(denominator, pd.Series):
+        return denominator.where(denominator != 0)
+    arr = np.asarray(denominator, dtype="float64")
+    out = np.where(arr != 0, arr, np.nan)
+    return out if arr.ndim else float(out)  # type: ignore[return-value]
+
+
+def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
+    r"""R&D expenditure as a share of GDP (研发经费投入强度).
+
+    Parameters
+    ----------
+    rd_expenditure : float, array or Series
+        Intramural R&D expenditure (研究与试验发展经费内部支出) [亿元, current prices].
+    gdp : float, array or Series
+        GDP [亿元, current prices of the same year].
+
+    Returns
+    -------
+    same type as inputs
+        R&D intensity [%]; NaN where ``gdp`` is 0 or missing.
+
+    Notes
+    -----
+    .. math:: RD = 100 \cdot \frac{E_{R\&D}}{GDP}
+
+    References
+    ----------
+    NBS 全国科技经费投入统计公报 [M]; shared/reference/standards_cn.md A.5; plan 九(一).
+
+    Examples
+    --------
+    Jinan 2020 (265.46亿元 / 10140.91亿元):
+
+    >>> round(rd_intensity(265.46, 10140.91), 2)
+    2.62
+    """
+    return rd_expenditure / _nonzero(gdp) * PERCENT
+
+
+@recipe(
+    id="rd_intensity",
+    name_zh="研发经费投入强度",
+    name_en="R&D expenditure as share of GDP",
+    unit="%",
+    domain="innovation",
+    direction="increase",
+    formula="100 × rd_expenditure / gdp (both at current prices)",
+    inputs=("rd_expenditure", "gdp"),
+    section="九(一)",
+    description=(
+        "Intramural R&D expenditure of the whole society as a share of GDP, both at current "
+        "prices of the year. 2020: 2.62 %; 2025 target: 3.3 %."
+    ),
+    references=(
+        "Plan 九(一)",
+        "NBS 全国科技经费投入统计公报 [M]",
+        "shared/reference/standards_cn.md A.5",
+    ),
+)
+def _rd_intensity(x: Inputs) -> pd.Series:
+    return rd_intensity(x["rd_expenditure"], x["gdp"])

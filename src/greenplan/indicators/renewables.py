@@ -1,0 +1,280 @@
+"""Renewables: new-energy and renewable installed capacity, by source and in total.
+
+The plan (六(一)) aims at "全市新能源和可再生能源装机力争达到470万千瓦左右" in 2025. Which
+sources count is not spelled out; greenplan counts the generating sources the same clause
+promotes: solar PV (distributed and centralised), wind, biomass (incl. biomass CHP),
+waste-to-energy (生活垃圾、污泥焚烧发电), hydropower and geothermal power.
+
+**Pumped storage is excluded by default.** It is storage, not generation: the plan puts
+抽水蓄能 under the new power system (六(一) 构建新型电力系统, "提高电网系统调节能力"), not
+under non-fossil development. NEA's national statistics count pumped storage inside 水电
+[M]; greenplan therefore reads ``capacity_hydro`` as conventional hydropower and takes pumped
+storage separately (``capacity_pumped_storage``), added only with the option
+``renewable_capacity_pumped_storage="include"``.
+
+Canonical unit: 万千瓦 (10⁴ kW = 10 MW; 470万千瓦 = 4.7 GW). Capacities are year-end stocks.
+
+References
+----------
+.. [Plan] 济南市“十四五”绿色低碳循环发展规划, 六(一).
+.. [NEA] 国家能源局, 可再生能源发电装机统计 (水电含抽水蓄能) [M].
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+from greenplan.indicators._registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators.water import sum_components
+
+__all__ = [
+    "RENEWABLE_SOURCES",
+    "capacity_added",
+    "renewable_capacity",
+]
+
+ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
+
+RENEWABLE_SOURCES: tuple[str, ...] = (
+    "capacity_solar",
+    "capacity_wind",
+    "capacity_biomass",
+    "capacity_waste",
+    "capacity_hydro",
+    "capacity_geothermal",
+)
+"""Generating sources counted in 新能源和可再生能源装机 (children of capacity_renewable)."""
+
+declare_option(
+    "renewable_capacity_pumped_storage",
+    "exclude",
+    "Whether pumped-storage hydro (capacity_pumped_storage) counts in renewable_capacity: "
+    "'exclude' (storage, not generation) or 'include' (NEA's 水电含抽水蓄能 convention).",
+    choices=("exclude", "include"),
+    source="Plan 六(一) lists 抽水蓄能 under grid regulation, not generation; NEA 水电含抽蓄 [M]",
+)
+declare_option(
+    "renewable_capacity_missing_sources",
+    "zero",
+    "How a source that is not reported for a region-year counts in renewable_capacity: "
+    "'zero' (absent = none installed; a region-year with no source at all stays missing) "
+    "or 'nan' (every source must be reported).",
+    choices=("zero", "nan"),
+    source="Jinan has little or no hydro and geothermal power; statistics list sources in use",
+)
+
+
+def renewable_capacity(
+    solar: ArrayLike,
+    wind: ArrayLike,
+    biomass: ArrayLike,
+    waste: ArrayLike,
+    hydro: ArrayLike,
+    geothermal: ArrayLike,
+    *,
+    pumped_storage: ArrayLike | None = None,
+    missing_as_zero: bool = True,
+) -> ArrayLike:
+    r"""New-energy and renewable installed capacity (新能源和可再生能源装机容量).
+
+    Parameters
+    ----------
+    solar : float, array or Series
+        Solar PV capacity, distributed and centralised [万千瓦].
+    wind : float, array or Series
+        Wind capacity [万千瓦].
+    biomass : float, array or Series
+        Biomass power capacity (agricultural and forestry residues, biogas) [万千瓦].
+    waste : float, array or Series
+        Waste-to-energy capacity (household waste, sludge incineration) [万千瓦].
+    hydro : float, array or Series
+        Conventional hydropower capacity, excluding pumped storage [万千瓦].
+    geothermal : float, array or Series
+        Geothermal power capacity [万千瓦].
+    pumped_storage : float, array or Series, optional
+        Pumped-storage capacity [万千瓦]; counted only when given (None = excluded).
+    missing_as_zero : bool, default True
+        Count a missing source as 0 when at least one source is present; if False every
+        source (and ``pumped_storage`` when given) must be present.
+
+    Returns
+    -------
+    same type as inputs
+        Total installed capacity at year end [万千瓦]; NaN where no source is given.
+
+    Notes
+    -----
+    .. math:: C = C_{pv} + C_{wind} + C_{bio} + C_{waste} + C_{hydro} + C_{geo} \;(+ C_{ps})
+
+    References
+    ----------
+    Plan 六(一).
+    """
+    parts = [solar, wind, biomass, waste, hydro, geothermal]
+    if pumped_storage is not None:
+        parts.append(pumped_storage)
+    return sum_components(parts, missing_as_zero=missing_as_zero)
+
+
+def capacity_added(capacity: ArrayLike, capacity_before: ArrayLike) -> ArrayLike:
+    r"""Net capacity added between two year ends.
+
+    Parameters
+    ----------
+    capacity : float, array or Series
+        Installed capacity at the end of the year [万千瓦].
+    capacity_before : float, array or Series
+        Installed capacity at the end of an earlier year (the previous year for the annual
+        addition, the base year for the addition since the base) [万千瓦].
+
+    Returns
+    -------
+    same type as inputs
+        Net addition [万千瓦]: new installations minus retirements, negative if capacity
+        fell; NaN where either value is missing.
+
+    Notes
+    -----
+    .. math:: \Delta C_t = C_t - C_{t'}
+
+    References
+    ----------
+    Plan 六(一) (capacity is a year-end stock; additions are differences of stocks).
+    """
+    return capacity - capacity_before
+
+
+# --- recipes ----------------------------------------------------------------------------
+
+
+@recipe(
+    id="renewable_capacity",
+    name_zh="新能源和可再生能源装机容量",
+    name_en="New-energy and renewable installed capacity",
+    unit="万千瓦",
+    domain="renewables",
+    direction="increase",
+    formula=(
+        "capacity_solar + capacity_wind + capacity_biomass + capacity_waste + capacity_hydro "
+        "+ capacity_geothermal (+ capacity_pumped_storage if included); capacity_renewable "
+        "where no source is given"
+    ),
+    inputs=(*RENEWABLE_SOURCES, "capacity_pumped_storage", "capacity_renewable"),
+    options=("renewable_capacity_pumped_storage", "renewable_capacity_missing_sources"),
+    section="六(一)",
+    additive=True,
+    description=(
+        "Installed capacity at year end of solar, wind, biomass, waste-to-energy, "
+        "conventional hydro and geothermal power (pumped storage excluded by default). The "
+        "2025 aim is about 470万千瓦 (力争…左右)."
+    ),
+    references=("Plan 六(一)", "NEA renewable capacity statistics"),
+)
+def _renewable_capacity(x: Inputs) -> pd.Series:
+    include_ps = x.option("renewable_capacity_pumped_storage") == "include"
+    missing_as_zero = x.option("renewable_capacity_missing_sources") == "zero"
+    parts = [x[c] for c in RENEWABLE_SOURCES]
+    total = renewable_capacity(
+        *parts,
+        pumped_storage=x["capacity_pumped_storage"] if include_ps else None,
+        missing_as_zero=missing_as_zero,
+    )
+    if missing_as_zero:
+        present = pd.concat(parts, axis=1).notna()
+        if (present.any(axis=1) & ~present.all(axis=1)).any():
+            x.note("sources not reported taken as 0")
+    if (total.isna() & x["capacity_renewable"].notna()).any():
+        x.note("capacity_renewable (reported total) where no source is given")
+        if include_ps:
+            x.note("reported capacity_renewable taken as given (pumped storage not added)")
+    return total.fillna(x["capacity_renewable"])
+
+
+@recipe(
+    id="renewable_capacity_added",
+    name_zh="新能源和可再生能源新增装机容量",
+    name_en="New-energy and renewable capacity added in the year",
+    unit="万千瓦",
+    domain="renewables",
+    direction="increase",
+    formula="renewable_capacity[t] − renewable_capacity[t−1]",
+    inputs=("renewable_capacity",),
+    options=("renewable_capacity_pumped_storage", "renewable_capacity_missing_sources"),
+    section="六(一)",
+    additive=True,
+    description=(
+        "Net capacity added in the year (installations minus retirements), from the year-end "
+        "stocks of this and the previous year."
+    ),
+    references=("Plan 六(一)",),
+)
+def _renewable_capacity_added(x: Inputs) -> pd.Series:
+    capacity = x.indicator("renewable_capacity")
+    return capacity_added(capacity, x.previous(capacity))
+
+
+@recipe(
+    id="renewable_capacity_added_since_base",
+    name_zh="新能源和可再生能源装机较基年新增",
+    name_en="New-energy and renewable capacity added since the base year",
+    unit="万千瓦",
+    domain="renewables",
+    direction="increase",
+    formula="renewable_capacity[t] − renewable_capacity[base year]",
+    inputs=("renewable_capacity",),
+    options=(
+        "base_year",
+        "renewable_capacity_pumped_storage",
+        "renewable_capacity_missing_sources",
+    ),
+    section="六(一)",
+    additive=True,
+    description=(
+        "Net capacity added since the end of the base year (2020): the sum of the annual "
+        "additions 2021…t. For display; the target is assessed on the level."
+    ),
+    references=("Plan 六(一)",),
+)
+def _renewable_capacity_added_since_base(x: Inputs) -> pd.Series:
+    capacity = x.indicator("renewable_capacity")
+    return capacity_added(capacity, x.at_base(capacity))
+
+
+_SOURCE_NAMES: dict[str, tuple[str, str, str]] = {
+    "capacity_solar": ("光伏发电装机容量", "Solar PV installed capacity", "increase"),
+    "capacity_wind": ("风电装机容量", "Wind installed capacity", "increase"),
+    "capacity_biomass": ("生物质发电装机容量", "Biomass power installed capacity", "increase"),
+    "capacity_waste": ("垃圾发电装机容量", "Waste-to-energy installed capacity", "increase"),
+    "capacity_hydro": (
+        "水电装机容量(不含抽水蓄能)",
+        "Conventional hydropower installed capacity",
+        "none",
+    ),
+    "capacity_geothermal": ("地热发电装机容量", "Geothermal power installed capacity", "none"),
+    "capacity_pumped_storage": ("抽水蓄能装机容量", "Pumped-storage installed capacity", "none"),
+}
+
+for _code, (_zh, _en, _direction) in _SOURCE_NAMES.items():
+    reported(
+        id=_code,
+        name_zh=_zh,
+        name_en=_en,
+        unit="万千瓦",
+        domain="renewables",
+        direction=_direction,
+        formula=f"{_code} as reported (city = sum of districts where the city is not reported)",
+        section="六(一)",
+        description=(
+            f"{_en} at year end."
+            + (
+                " Not counted in renewable_capacity unless "
+                "renewable_capacity_pumped_storage='include'."
+                if _code == "capacity_pumped_storage"
+                else " A component of renewable_capacity."
+            )
+        ),
+        references=("NEA capacity statistics",),
+    )
