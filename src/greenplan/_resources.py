@@ -31,8 +31,9 @@ def data_dir() -> Path:
     inside = Path(str(resources.files("greenplan"))) / "data"
     if inside.is_dir():
         return inside
-    repo = Path(__file__).resolve().parents[2] / "data"
-    if repo.is_dir():
+    root = Path(__file__).resolve().parents[2]  # src/greenplan/_resources.py → the checkout
+    repo = root / "data"
+    if repo.is_dir() and (root / "pyproject.toml").is_file():
         return repo
     raise FileNotFoundError(  # pragma: no cover - a broken installation
         "greenplan's data directory is missing: reinstall greenplan (pip install greenplan)."
@@ -70,6 +71,15 @@ class LazyMapping(Mapping[K, V], Generic[K, V]):
             close = difflib.get_close_matches(str(key), [str(k) for k in data], n=3)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
             raise KeyError(f"{key!r} is not in {self._name}.{hint}") from None
+
+    def __contains__(self, key: object) -> bool:
+        # Direct lookup: Mapping's default goes through __getitem__ and would compute
+        # "did you mean" suggestions for every miss.
+        return key in self._load()
+
+    def get(self, key: K, default: V | None = None) -> V | None:  # type: ignore[override]
+        """Value for ``key``, or ``default`` (no suggestions computed for a miss)."""
+        return self._load().get(key, default)
 
     def __iter__(self) -> Iterator[K]:
         return iter(self._load())

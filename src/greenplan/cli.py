@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``greenplan`` command."""
+    """Build the argument parser of the ``greenplan`` command."""
     p = _Parser(
         prog="greenplan",
         description=(
@@ -57,25 +57,55 @@ def build_parser() -> argparse.ArgumentParser:
     k = sub.add_parser("compute", help="compute indicators from statistics (指标计算)")
     k.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
     k.add_argument("--format", choices=["csv", "json"], default="csv")
-    k.add_argument("--indicator", action="append", dest="indicators", metavar="ID",
-                   help="compute only this indicator (repeatable)")
-    k.add_argument("--option", action="append", dest="options", default=[], metavar="NAME=VALUE",
-                   help="a compute option, e.g. --option energy_basis=excl_feedstock")
+    k.add_argument(
+        "--indicator",
+        action="append",
+        dest="indicators",
+        metavar="ID",
+        help="compute only this indicator (repeatable)",
+    )
+    k.add_argument(
+        "--option",
+        action="append",
+        dest="options",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a compute option, e.g. --option energy_basis=excl_feedstock",
+    )
     k.add_argument("-o", "--output", help="write to this file instead of standard output")
 
     r = sub.add_parser("report", help="assess progress against the 2025 targets (进度评估)")
-    r.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files or directories (default: the Jinan data shipped with greenplan)")
+    r.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories (default: the Jinan data shipped with greenplan)",
+    )
     r.add_argument("--year", type=int, help="assess as of this year (default: latest with data)")
     r.add_argument("--lang", choices=["zh", "en"], default="zh")
     r.add_argument("--format", choices=["text", "markdown", "html", "json"], default="text")
     r.add_argument("--method", choices=["sequential", "escap", "eurostat"], default="sequential")
-    r.add_argument("--targets", metavar="FILE",
-                   help="JSON or TOML file setting assigned targets (see docs/targets.md)")
-    r.add_argument("--preset", action="append", dest="presets", default=[], metavar="NAME",
-                   help="apply a target preset, e.g. jinan_energy_intensity_2023 (repeatable)")
-    r.add_argument("--option", action="append", dest="options", default=[], metavar="NAME=VALUE",
-                   help="a compute option")
+    r.add_argument(
+        "--targets",
+        metavar="FILE",
+        help="JSON or TOML file setting assigned targets (see docs/targets.md)",
+    )
+    r.add_argument(
+        "--preset",
+        action="append",
+        dest="presets",
+        default=[],
+        metavar="NAME",
+        help="apply a target preset, e.g. jinan_energy_intensity_2023 (repeatable)",
+    )
+    r.add_argument(
+        "--option",
+        action="append",
+        dest="options",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a compute option",
+    )
     r.add_argument("--plot", metavar="FILE.png", help="also draw completion vs time elapsed")
     r.add_argument("-o", "--output", help="write to this file instead of standard output")
 
@@ -84,10 +114,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    ``--help``, ``--version`` and usage errors return their exit code (0 or 2) too, after
+    argparse has printed its message, so ``main([...])`` never raises ``SystemExit``.
+    """
     parser = build_parser()
-    args = parser.parse_args(argv)
-    module = importlib.import_module(f"greenplan.commands.{args.command}")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
+    name = f"greenplan.commands.{args.command}"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        print(
+            f"greenplan {args.command}: error: this command is not available in this "
+            f"installation of greenplan {__version__}.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         return int(module.run(args))
     except (GreenplanError, OSError) as exc:

@@ -9,7 +9,9 @@ components: the computed value wins, and :func:`reported_vs_computed` lists disa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import sys
+import types
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -52,33 +54,37 @@ def _fill_city(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """Where the city is absent, set it to the sum of the districts for additive columns.
 
     Only when every district that reports the column in some year reports it that year, so a
-    partial sum is never taken for the city.
+    partial sum is never taken for the city. A city row is added for every year with district
+    rows (all NaN where nothing can be filled), so that additive indicators computed later
+    can be filled for the city too.
     """
-    cols = [c for c in columns if c in frame.columns]
-    if not cols:
-        return frame
     regions = frame.index.get_level_values("region")
     comp = regions.isin(districts())
     if not comp.any():
         return frame
-    sub = frame.loc[comp, cols]
-    years = sub.index.get_level_values("year")
-    sums = sub.groupby(years).sum(min_count=1)
-    counts = sub.notna().groupby(years).sum()
-    reporting = sub.notna().groupby(sub.index.get_level_values("region")).any().sum()
-    complete = counts.eq(reporting, axis=1) & (counts > 0)
-    sums = sums.where(complete)
+    years = np.unique(frame.index.get_level_values("year")[comp])
     city_index = pd.MultiIndex.from_arrays(
-        [np.full(len(sums), CITY, dtype=object), sums.index.to_numpy()], names=["region", "year"]
+        [np.full(len(years), CITY, dtype=object), years], names=["region", "year"]
     )
-    city_sums = pd.DataFrame(sums.to_numpy(), index=city_index, columns=cols)
-    missing_rows = city_index.difference(frame.index)
+    missing_rows = city_index[~city_index.isin(frame.index)]
     if len(missing_rows):
         frame = pd.concat(
             [frame, pd.DataFrame(np.nan, index=missing_rows, columns=frame.columns)]
         ).sort_index()
-    current = frame.loc[city_sums.index, cols]
-    frame.loc[city_sums.index, cols] = current.where(current.notna(), city_sums)
+        comp = frame.index.get_level_values("region").isin(districts())
+    cols = [c for c in columns if c in frame.columns]
+    if not cols:
+        return frame
+    sub = frame.loc[comp, cols]
+    sub_years = sub.index.get_level_values("year")
+    sums = sub.groupby(sub_years).sum(min_count=1)
+    counts = sub.notna().groupby(sub_years).sum()
+    reporting = sub.notna().groupby(sub.index.get_level_values("region")).any().sum()
+    complete = counts.eq(reporting, axis=1) & (counts > 0)
+    sums = sums.where(complete)
+    city_sums = pd.DataFrame(sums.reindex(years).to_numpy(), index=city_index, columns=cols)
+    current = frame.loc[city_index, cols]
+    frame.loc[city_index, cols] = current.where(current.notna(), city_sums)
     return frame
 
 
@@ -102,19 +108,25 @@ def to_wide(stats: pd.DataFrame, *, fill_city: bool = True) -> pd.DataFrame:
     wide = data.pivot(index=["region", "year"], columns="variable", values="value")
     wide.columns.name = None
     wide = wide.astype("float64").sort_index()
-    wide.index = wide.index.set_levels(
-        [wide.index.levels[0].astype(object), wide.index.levels[1].astype("int64")]
+    wide.index = pd.MultiIndex.from_arrays(
+        [
+            wide.index.get_level_values("region").astype(object),
+            wide.index.get_level_values("year").astype("int64"),
+        ],
+        names=["region", "year"],
     )
     if fill_city:
         additive = [
-            c for c in wide.columns if c in VARIABLES and VARIABLES[c].aggregation is Aggregation.SUM
+            c
+            for c in wide.columns
+            if c in VARIABLES and VARIABLES[c].aggregation is Aggregation.SUM
         ]
         wide = _fill_city(wide, additive)
     return wide
 
 
 def inputs_from(stats: Any, **options: Any) -> Inputs:
-    """The :class:`~greenplan.indicators._registry.Inputs` recipes see, for ``stats``."""
+    """Return the :class:`~greenplan.indicators._registry.Inputs` recipes see for ``stats``."""
     opts = resolve_options(options)
     wide = to_wide(_as_canonical(stats))
 
@@ -205,8 +217,9 @@ def compute(
     out = (
         pd.concat(frames, ignore_index=True)
         if frames
-        else pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else object)
-                           for c in RESULT_COLUMNS}).astype({"year": "int64"})
+        else pd.DataFrame(
+            {c: pd.Series(dtype="float64" if c == "value" else object) for c in RESULT_COLUMNS}
+        ).astype({"year": "int64"})
     )
     out.attrs["greenplan"] = {"options": dict(x.options), "indicators": ids}
     return out
@@ -278,15 +291,23 @@ def coverage(stats: Any, indicators: Iterable[str] | None = None, **options: Any
         absent = values.isna().to_numpy()
         if not absent.any():
             continue
-        missing_parts = []
-        for code in rec.indicator.inputs or (id,):
-            col = x.indicator(code) if code in table and code not in x.wide.columns else x[code]
-            missing_parts.append(np.where(col.isna().to_numpy(), code, ""))
-        if missing_parts:
-            stacked = np.vstack(missing_parts).T
-            missing = [";".join(m for m in row if m) for row in stacked[absent]]
-        else:
-            missing = [""] * int(absent.sum())
+        codes = list(rec.indicator.inputs or (id,))
+        flags = np.column_stack(
+            [
+                (
+                    x.indicator(code) if code in table and code not in x.wide.columns else x[code]
+                ).isna().to_numpy()[absent]
+                for code in codes
+            ]
+        )
+        # One string per distinct pattern of missing inputs, not per row: rows share few
+        # patterns, so this is a handful of joins whatever the size of the table.
+        patterns, inverse = np.unique(flags, axis=0, return_inverse=True)
+        labels = np.array(
+            [";".join(c for c, f in zip(codes, p, strict=True) if f) for p in patterns],
+            dtype=object,
+        )
+        missing = labels[inverse.ravel()]
         idx = x.index[absent]
         rows.append(
             pd.DataFrame(
@@ -300,3 +321,21 @@ def coverage(stats: Any, indicators: Iterable[str] | None = None, **options: Any
         )
     cols = ["indicator", "region", "year", "missing"]
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+
+
+class _CallableModule(types.ModuleType):
+    """The ``greenplan.compute`` module, callable as :func:`compute`.
+
+    ``greenplan.compute`` is both this submodule and the public function. Importing the
+    submodule (``import greenplan.compute``, or any ``from greenplan.compute import …`` run
+    before ``greenplan.compute`` was first looked up) makes Python bind the *module* to the
+    package attribute, so ``greenplan.compute(stats)`` must work on the module too.
+    """
+
+    def __call__(
+        self, stats: Any, indicators: str | Iterable[str] | None = None, **options: Any
+    ) -> pd.DataFrame:
+        return compute(stats, indicators, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

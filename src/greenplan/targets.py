@@ -10,6 +10,7 @@ value in the plan; set them with :func:`with_values`, a small config file
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,9 @@ class TargetConfigError(GreenplanError, ValueError):
     """A target value or configuration file is not usable."""
 
 
+_PLAN = "济南市“十四五”绿色低碳循环发展规划 (2022-06-21)"
+
+
 def _opt_float(text: str) -> float | None:
     text = text.strip()
     return float(text) if text else None
@@ -50,7 +54,7 @@ def _target_from_row(row: Mapping[str, str]) -> Target:
             qualifier=row.get("baseline_qualifier", ""),
             words_zh=row.get("baseline_words_zh", ""),
             section=row.get("baseline_section", ""),
-            source="济南市“十四五”绿色低碳循环发展规划 (2022-06-21), " + row.get("baseline_section", ""),
+            source=_PLAN + ", " + row.get("baseline_section", ""),
         )
     year = row["year"].strip()
     return Target(
@@ -154,14 +158,24 @@ def with_values(
         else:
             value, unit, kind = spec, None, None
         try:
+            if isinstance(value, bool):
+                raise TypeError
             value = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise TargetConfigError(f"Target {key!r}: value {value!r} is not a number.") from None
+        if not math.isfinite(value):
+            raise TargetConfigError(f"Target {key!r}: value {value!r} is not a finite number.")
         update: dict[str, Any] = {"value": value}
         if unit is not None:
             update["unit"] = str(unit)
         if kind is not None:
-            update["kind"] = TargetKind(kind)
+            try:
+                update["kind"] = TargetKind(kind)
+            except ValueError:
+                choices = ", ".join(k.value for k in TargetKind)
+                raise TargetConfigError(
+                    f"Target {key!r}: unknown kind {kind!r}; choose one of {choices}."
+                ) from None
         elif t.kind is TargetKind.ASSIGNED:
             u = str(unit if unit is not None else t.unit)
             update["kind"] = (
@@ -228,12 +242,16 @@ def load_target_config(path: str | Path, targets: Mapping[str, Target] | None = 
     if not isinstance(data, dict):
         raise TargetConfigError(f"{path}: expected a table of target keys.")
     presets = data.pop("presets", [])
+    if isinstance(presets, str):
+        presets = [presets]
+    if not isinstance(presets, list):
+        raise TargetConfigError(f"{path}: 'presets' must be a list of preset names.")
     result = with_presets(presets, targets) if presets else targets
     return with_values(data, result)
 
 
 def catalogue_frame(targets: Mapping[str, Target] | None = None) -> Any:
-    """The targets as a pandas DataFrame, one row per target, in plan order."""
+    """Return the targets as a pandas DataFrame, one row per target, in plan order."""
     import pandas as pd
 
     ts = TARGETS if targets is None else targets

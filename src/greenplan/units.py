@@ -52,8 +52,17 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _SUPER_RE = re.compile(r"([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 # Substance labels that name what is weighed, not a unit: 万吨CO2 is a mass.
 _LABEL_RE = re.compile(r"\s*(?:CO2e?|CO₂e?|二氧化碳当量|二氧化碳|碳当量)(?![A-Za-z0-9])")
-# Plain ASCII powers written without an operator: m3, km2, Nm3 → m**3 …
-_ASCII_POWER_RE = re.compile(r"(?<![A-Za-z0-9_])(N?m|km|cm|mm|dm)([23])(?![0-9A-Za-z_])")
+# Normal cubic metres (Nm³, gas at standard conditions) are volumes: Nm3 → m3.
+_NORMAL_M3_RE = re.compile(r"(?<![A-Za-z0-9_])Nm(?=3(?![0-9])|\*\*3(?![0-9]))")
+# Plain ASCII powers written without an operator: m3, km2 → m**3, km**2 …
+_ASCII_POWER_RE = re.compile(r"(?<![A-Za-z0-9_])(m|km|cm|mm|dm)([23])(?![0-9A-Za-z_])")
+# English words whose pint meaning differs from Chinese statistics: "ton(s)" is the metric
+# tonne there (pint: the US short ton), and "cal"/"kcal" the international-table calorie of
+# GB/T 2589 (1 kcal = 4.1868 kJ; pint: the thermochemical 4.184 kJ).
+_ENGLISH_WORDS = (
+    (re.compile(r"(?<![A-Za-z_])tons?(?![A-Za-z0-9_])"), "tonne"),
+    (re.compile(r"(?<![A-Za-z_])(k?)cal(?![A-Za-z0-9_])"), r"\1cal_it"),
+)
 _TOKEN_RE = re.compile(r"[十百千万亿]+[^\s*/()^+]*(?:\*\*-?\d+)?")
 
 # Friendly names for dimensionalities, used in error messages.
@@ -71,6 +80,11 @@ _DIMENSION_NAMES = {
     "[person]": "people",
     "dimensionless": "dimensionless (ratio, %)",
     "[mass] / [length] ** 3": "mass concentration",
+    "[mass] / [time]": "mass flow",
+    "[mass] / [length] ** 2": "mass per area",
+    "[mass] * [length] ** 2 / [time] ** 2 / [currency]": "energy per money (energy intensity)",
+    "[length] ** 3 / [currency]": "volume per money (water intensity)",
+    "[mass] / [currency]": "mass per money",
 }
 
 
@@ -88,7 +102,9 @@ def get_registry() -> pint.UnitRegistry:
             if _registry is None:
                 import pint
 
-                reg = pint.UnitRegistry(on_redefinition="raise", autoconvert_offset_to_baseunit=True)
+                reg: pint.UnitRegistry = pint.UnitRegistry(
+                    on_redefinition="raise", autoconvert_offset_to_baseunit=True
+                )
                 path = resources.files("greenplan") / "resources" / "units.txt"
                 with resources.as_file(path) as p:
                     reg.load_definitions(str(p))
@@ -102,7 +118,10 @@ def _normalise(unit: str) -> str:
     s = unicodedata.normalize("NFKC", s).strip()
     s = s.replace("×", "*").replace("·", "*").replace("％", "%").replace("‰", " permille")
     s = _LABEL_RE.sub("", s)
+    s = _NORMAL_M3_RE.sub("m", s)
     s = _ASCII_POWER_RE.sub(r"\1**\2", s)
+    for pattern, replacement in _ENGLISH_WORDS:
+        s = pattern.sub(replacement, s)
     s = s.replace("%", " percent ").strip()
     if s in {"", "1", "-", "—"}:
         return "dimensionless"
@@ -173,7 +192,7 @@ def parse(unit: str) -> pint.Quantity:
 def _known_names() -> tuple[str, ...]:
     reg = get_registry()
     names: set[str] = set()
-    for name, definition in reg._units.items():  # noqa: SLF001 - pint exposes no public list
+    for name, definition in reg._units.items():  # pint exposes no public list of units
         names.add(name)
         names.update(a for a in getattr(definition, "aliases", ()) if a)
         symbol = getattr(definition, "symbol", None)
@@ -246,7 +265,9 @@ def factor(from_unit: str, to_unit: str) -> float:
     Returns
     -------
     float
-        ``value_in_to_unit = value_in_from_unit * factor``.
+        ``value_in_to_unit = value_in_from_unit * factor``, rounded to 15 significant digits
+        so that the last-bit noise of pint's chain of multiplications does not show
+        (``factor("万吨标准煤", "TJ")`` is exactly ``293.076``).
 
     Raises
     ------
@@ -261,7 +282,7 @@ def factor(from_unit: str, to_unit: str) -> float:
         raise DimensionalityMismatchError(
             from_unit, dimension(from_unit), to_unit, dimension(to_unit)
         )
-    return float((src / dst).to("dimensionless").magnitude)
+    return float(f"{(src / dst).to('dimensionless').magnitude:.15g}")
 
 
 T = TypeVar("T")
@@ -305,13 +326,13 @@ def convert(value: Any, from_unit: str, to_unit: str) -> Any:
     f = factor(from_unit, to_unit)
     if isinstance(value, list | tuple):
         value = np.asarray(value, dtype=float)
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        # A Python number gives a float; round away the last-bit noise of the multiplication
+        # (0.1 × 293.076 = 29.307600000000004 → 29.3076).
+        return float(f"{value * f:.15g}")
     if f == 1.0:
         return value
-    result = value * f
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        # Round away the last-bit noise of the multiplication (1e4 × 2.930 76e-2 …).
-        return float(f"{result:.15g}")
-    return result
+    return value * f
 
 
 def canonical(series: pd.Series, from_unit: str, to_unit: str) -> pd.Series:

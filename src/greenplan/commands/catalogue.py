@@ -7,9 +7,12 @@ import json
 from collections.abc import Mapping
 
 from greenplan.definitions import Target
+from greenplan.errors import GreenplanError
 from greenplan.targets import TARGETS
 
-__all__ = ["render", "run"]
+__all__ = ["FORMATS", "render", "run"]
+
+FORMATS = ("table", "json", "markdown")
 
 _HEAD = {
     "zh": ["键", "指标", "目标值", "单位", "年份", "类型", "约束", "章节", "规划原文"],
@@ -33,7 +36,11 @@ def _cells(t: Target) -> list[str]:
 
 
 def render(fmt: str, lang: str = "zh", targets: Mapping[str, Target] | None = None) -> str:
-    """Render the catalogue as ``table``, ``json`` or ``markdown``."""
+    """Render the catalogue as ``table``, ``json`` or ``markdown`` (``lang``: ``zh``/``en``)."""
+    if fmt not in FORMATS:
+        raise GreenplanError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    if lang not in _HEAD:
+        raise GreenplanError(f"Unknown language {lang!r}; choose one of {', '.join(_HEAD)}.")
     ts = TARGETS if targets is None else targets
     if fmt == "json":
         return json.dumps(
@@ -52,9 +59,11 @@ def render(fmt: str, lang: str = "zh", targets: Mapping[str, Target] | None = No
     widths[-1] = 0  # the plan's words are last and not padded
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+        padded = (c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+        return "  ".join(padded).rstrip()
 
-    return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, rows)]).rstrip() + "\n"
+    rule = ["-" * w for w in widths[:-1]] + ["-" * _width(head[-1])]
+    return "\n".join([line(head), line(rule), *map(line, rows)]) + "\n"
 
 
 def _width(text: str) -> int:

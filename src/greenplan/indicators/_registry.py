@@ -193,7 +193,12 @@ def reported(
         return x[id]
 
     recipe(
-        id=id, name_zh=name_zh, name_en=name_en, unit=unit, domain=domain, reported_only=True,
+        id=id,
+        name_zh=name_zh,
+        name_en=name_en,
+        unit=unit,
+        domain=domain,
+        reported_only=True,
         **fields,
     )(take)
 
@@ -280,7 +285,7 @@ class Inputs:
         return self.options[name]
 
     def indicator(self, id: str) -> pd.Series:
-        """Computed value of another indicator (reported value where it cannot be computed)."""
+        """Return the value of an indicator (reported value where it cannot be computed)."""
         if id in self._cache:
             return self._cache[id]
         if id in self._stack:
@@ -309,9 +314,13 @@ class Inputs:
         return pd.Series(np.where(raw.notna(), "computed", "reported"), index=self.index)
 
     def computed_only(self, id: str) -> pd.Series:
-        """Value computed from components only (no reported fallback), for consistency checks."""
-        rec = recipes()[id]
-        return rec.func(self).astype("float64")
+        """Value computed from components only (no reported fallback), for consistency checks.
+
+        The same numbers :meth:`indicator` uses before it falls back on a reported value,
+        including city values filled from the districts for additive indicators.
+        """
+        self.indicator(id)
+        return self._raw[id]
 
     # --- helpers over time, vectorised --------------------------------------------------
 
@@ -356,28 +365,19 @@ def chain_since_base(
 ) -> pd.Series:
     """Accumulate ``series`` with ``op`` over base_year+1 … year per region (NaN after a gap)."""
     base = x.base_year
-    years = x.years
-    wide = series.to_frame("v").assign(_r=x.regions, _y=years)
-    table = wide.pivot_table(index="_r", columns="_y", values="v", aggfunc="first", dropna=False)
-    cols = [y for y in table.columns if y > base]
-    if not cols:
-        return pd.Series(np.nan, index=x.index, dtype="float64")
-    full = range(base + 1, max(cols) + 1)
-    table = table.reindex(columns=list(full))
-    arr = table.to_numpy(dtype="float64")
-    acc = np.full(arr.shape[0], start, dtype="float64")
-    out = np.empty_like(arr)
-    for j in range(arr.shape[1]):  # over years (≤ a few dozen), vectorised over regions
-        acc = op(acc, arr[:, j])
-        out[:, j] = acc
-    stacked = pd.Series(
-        out.ravel(),
-        index=pd.MultiIndex.from_arrays(
-            [np.repeat(table.index.to_numpy(), len(full)), np.tile(np.array(full), len(table))]
-        ),
-    )
-    return pd.Series(
-        stacked.reindex(pd.MultiIndex.from_arrays([x.regions, years])).to_numpy(),
-        index=x.index,
-        dtype="float64",
-    )
+    years = x.years.to_numpy(dtype="int64")
+    out = np.full(len(years), np.nan)
+    after = years > base
+    if not after.any():
+        return pd.Series(out, index=x.index, dtype="float64")
+    codes, uniques = pd.factorize(x.regions)
+    # one row per region, one column per year base+1 … last (absent years stay NaN)
+    col = years[after] - (base + 1)
+    grid = np.full((len(uniques), int(col.max()) + 1), np.nan)
+    grid[codes[after], col] = series.to_numpy(dtype="float64")[after]
+    acc = np.full(len(uniques), start, dtype="float64")
+    for j in range(grid.shape[1]):  # over years (≤ a few dozen), vectorised over regions
+        acc = op(acc, grid[:, j])
+        grid[:, j] = acc
+    out[after] = grid[codes[after], col]
+    return pd.Series(out, index=x.index, dtype="float64")

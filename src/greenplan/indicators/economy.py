@@ -28,7 +28,7 @@ ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 
 def growth_from_index(index: ArrayLike) -> ArrayLike:
-    """Real growth rate from a volume index with the previous year = 100.
+    """Return the real growth rate from a volume index with the previous year = 100.
 
     Parameters
     ----------
@@ -43,12 +43,19 @@ def growth_from_index(index: ArrayLike) -> ArrayLike:
     Notes
     -----
     .. math:: g = I - 100
+
+    NaN stays NaN.
+
+    References
+    ----------
+    国家统计局, 中国统计年鉴, 主要统计指标解释: 地区生产总值指数 (上年=100) "按不变价格计算";
+    shared/reference/standards_cn.md, A.2 and C.2.
     """
     return index - 100.0
 
 
 def chain_index(growth: np.ndarray) -> np.ndarray:
-    """Cumulative volume index from annual real growth rates.
+    r"""Return the cumulative volume index from annual real growth rates.
 
     Parameters
     ----------
@@ -58,19 +65,25 @@ def chain_index(growth: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        :math:`\\prod_{k \\le t} (1 + g_k/100)` for each t [1]; NaN from the first missing
+        :math:`\prod_{k \le t} (1 + g_k/100)` for each t [1]; NaN from the first missing
         rate on.
 
     Notes
     -----
+    .. math:: I_t = \prod_{k \le t} (1 + g_k / 100)
+
     A missing year breaks the chain: there is no comparable-price level after it.
+
+    References
+    ----------
+    shared/reference/standards_cn.md, A.2 and C.2 (build intensities from a GDP index chain).
     """
     factors = 1.0 + np.asarray(growth, dtype="float64") / 100.0
     return np.cumprod(factors, axis=-1)
 
 
 def constant_price_gdp(gdp_base: ArrayLike, index_vs_base: ArrayLike) -> ArrayLike:
-    """GDP at the base year's prices.
+    r"""Return GDP at the base year's prices.
 
     Parameters
     ----------
@@ -86,7 +99,7 @@ def constant_price_gdp(gdp_base: ArrayLike, index_vs_base: ArrayLike) -> ArrayLi
 
     Notes
     -----
-    .. math:: GDP_t^{(2020)} = GDP_{2020} \\times \\prod_{k=2021}^{t} (1 + g_k)
+    .. math:: GDP_t^{(2020)} = GDP_{2020} \times \prod_{k=2021}^{t} (1 + g_k)
 
     References
     ----------
@@ -123,37 +136,21 @@ def _gdp_real_index(x: Inputs) -> pd.Series:
     base = x.base_year
     factor = 1.0 + growth / 100.0
     forward = x.cumulative_product_since_base(factor)
-    # Backwards: I_{t} = I_{t+1} / (1 + g_{t+1}) for t < base.
-    table = (
-        factor.to_frame("f")
-        .assign(_r=x.regions, _y=x.years)
-        .pivot_table(index="_r", columns="_y", values="f", aggfunc="first", dropna=False)
-    )
-    years_before = sorted(y for y in table.columns if y <= base)
-    back = pd.Series(np.nan, index=x.index, dtype="float64")
-    if years_before:
-        full = list(range(min(years_before), base + 1))
-        t = table.reindex(columns=full + [base + 1] if base + 1 in table.columns else full)
-        level = np.ones(len(t))
-        values = {base: level.copy()}
-        for year in range(base - 1, min(full) - 1, -1):
-            level = level / t[year + 1].to_numpy(dtype="float64")
-            values[year] = level.copy()
-        stacked = pd.Series(
-            np.concatenate([values[y] for y in sorted(values)]),
-            index=pd.MultiIndex.from_arrays(
-                [
-                    np.tile(t.index.to_numpy(), len(values)),
-                    np.repeat(np.array(sorted(values)), len(t)),
-                ]
-            ),
-        )
-        back = pd.Series(
-            stacked.reindex(pd.MultiIndex.from_arrays([x.regions, x.years])).to_numpy(),
-            index=x.index,
-            dtype="float64",
-        )
-    index = forward.where(x.years > base, back)
+    # Backwards: I_t = I_{t+1} / (1 + g_{t+1}) for t < base, on a (region × year) grid.
+    years = x.years.to_numpy(dtype="int64")
+    back = np.full(len(years), np.nan)
+    upto = years <= base
+    if upto.any():
+        codes, uniques = pd.factorize(x.regions)
+        first = int(years[upto].min())
+        col = years[upto] - first
+        f = np.full((len(uniques), base - first + 1), np.nan)
+        f[codes[upto], col] = factor.to_numpy(dtype="float64")[upto]
+        level = np.ones((len(uniques), base - first + 1))
+        for j in range(base - first - 1, -1, -1):  # base-1 … first
+            level[:, j] = level[:, j + 1] / f[:, j + 1]
+        back[upto] = level[codes[upto], col]
+    index = forward.where(x.years > base, pd.Series(back, index=x.index))
     return 100.0 * index
 
 

@@ -172,7 +172,7 @@ def share_percent(part: ArrayLike, whole: ArrayLike) -> ArrayLike:
     Parameters
     ----------
     part : float, array or Series
-        Numerator, in the same unit as ``whole``.
+        Numerator [same unit as ``whole``].
     whole : float, array or Series
         Denominator [same unit as ``part``].
 
@@ -188,6 +188,11 @@ def share_percent(part: ArrayLike, whole: ArrayLike) -> ArrayLike:
 
     Inputs are not range-checked here: a part larger than the whole gives a share above 100 %,
     which validation reports against the codelist bounds.
+
+    References
+    ----------
+    济南市“十四五”绿色低碳循环发展规划 (2022), 八(一): ratio indicators (good-air days,
+    class-III sections, forest coverage) are shares in percent.
     """
     if isinstance(whole, pd.Series):
         return 100.0 * part / whole.where(whole != 0)
@@ -299,8 +304,9 @@ def parse_water_class(values: Any) -> pd.Series:
     Parameters
     ----------
     values : sequence or Series
-        Classes as written: ``"Ⅲ"``, ``"Ⅲ类"``, ``"III"``, ``"iv"``, ``3``, ``"劣Ⅴ"``,
-        ``"劣V类"``, ``"worse than V"``, ``6`` … NaN or empty means not assessed.
+        Classes as written [class label, GB 3838-2002]: ``"Ⅲ"``, ``"Ⅲ类"``, ``"III"``,
+        ``"iv"``, ``3``, ``"劣Ⅴ"``, ``"劣V类"``, ``"worse than V"``, ``6`` … NaN or empty
+        means not assessed.
 
     Returns
     -------
@@ -316,6 +322,11 @@ def parse_water_class(values: Any) -> pd.Series:
     -----
     Vectorised: labels are NFKC-normalised (``Ⅳ`` → ``IV``), upper-cased and stripped of
     spaces, ``类``, ``水质`` and ``CLASS`` before one dictionary lookup.
+
+    References
+    ----------
+    GB 3838-2002 《地表水环境质量标准》 (classes Ⅰ–Ⅴ, 劣Ⅴ); 《地表水环境质量评价办法(试行)》
+    (环办〔2011〕22号).
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     text = (

@@ -128,6 +128,11 @@ def bod_load(concentration: ArrayLike, volume: ArrayLike) -> ArrayLike:
     .. math:: L = c \cdot V
 
     with the unit factor (mg/L)·(万m³) → t = 0.01 taken from :mod:`greenplan.units`.
+
+    References
+    ----------
+    GB 50014-2021 《室外排水设计标准》; shared/reference/standards_cn.md A.5 (sewage
+    centralized collection rate as a BOD₅-load ratio).
     """
     return concentration * volume * _factor("mg/L * 万立方米", "吨")
 
@@ -306,6 +311,10 @@ def points_within_radius(
     cut into blocks; each block is compared only with the centres whose x lies within
     ``radius`` of the block's x range (and y within its y range), by broadcasting squared
     distances. Exact, with cost close to ``n ×`` (centres near each point).
+
+    References
+    ----------
+    济南市“十四五”绿色低碳循环发展规划 (2022), 六(二): 中心城区公交站点实现500米全覆盖.
     """
     p = np.asarray(points, dtype="float64").reshape(-1, 2)
     c = np.asarray(centres, dtype="float64").reshape(-1, 2)
@@ -356,7 +365,7 @@ def bus_stop_coverage_share(
     cells_xy : array-like, shape (n, 2)
         Centroids of the grid cells covering the assessed area [m], same CRS.
     cell_area : float or array-like, shape (n,), default 1
-        Area of each cell (any area unit; the share does not depend on it).
+        Area of each cell [any area unit, e.g. 平方米; the share does not depend on it].
     radius : float, optional
         Catchment radius [m]; default ``urban_parameter("bus_stop_radius")`` (500 m, plan
         六(二)).
@@ -373,6 +382,10 @@ def bus_stop_coverage_share(
     with :math:`d_i` the straight-line distance from cell centroid *i* to the nearest stop.
     A cell counts as covered when its centroid is within the radius, so the error is of the
     order of the cell size along the edge of the catchments: use cells of 50 m or less.
+
+    References
+    ----------
+    济南市“十四五”绿色低碳循环发展规划 (2022), 六(二): 中心城区公交站点实现500米全覆盖.
     """
     r = _default_radius() if radius is None else float(radius)
     cells = np.asarray(cells_xy, dtype="float64").reshape(-1, 2)
