@@ -1,0 +1,1076 @@
+"""Energy: consumption on each accounting basis, energy intensity, coal consumption.
+
+The plan (五(四)) asks Jinan to complete the energy dual-control (能耗双控) and coal-control
+targets the province assigns; Jinan's 2023 implementation plan sets energy intensity −14.8 %
+in 2025 vs 2020. Since the 2021 Central Economic Work Conference the assessment deducts
+feedstock energy (原料用能, 发改环资〔2022〕803号) from both the base and the current year, and
+new renewable electricity (发改运行〔2022〕1258号) from the total — but not from the intensity.
+This module exposes every basis:
+
+=============================  ===========================================================
+basis                          energy counted
+=============================  ===========================================================
+gross                          total energy consumption as published (or from components)
+excl_feedstock                 gross − feedstock (the 14th-FYP intensity assessment rule)
+excl_feedstock_nonfossil       gross − feedstock − non-fossil energy (NBS reporting from 2024)
+total_control (totals only)    gross − feedstock − increase of renewable electricity over 2020
+=============================  ===========================================================
+
+Canonical units: energy in 万吨标准煤 (10⁴ tce), fuels in 万吨 or 亿立方米, electricity in
+亿千瓦时, heat in 万吉焦, GDP in 亿元, intensity in 吨标准煤/万元 (10⁴ tce / 10⁸ yuan = 1 tce
+per 10⁴ yuan). Coefficients come from :mod:`greenplan.factors` (GB/T 2589-2020).
+
+References
+----------
+.. [GBT2589] GB/T 2589-2020 综合能耗计算通则, Annex A.
+.. [803] 国家发展改革委 国家统计局, 关于进一步做好原料用能不纳入能源消费总量控制有关工作的通知
+   (发改环资〔2022〕803号) [C].
+.. [1258] 国家发展改革委 国家统计局 国家能源局, 关于进一步做好新增可再生能源消费不纳入能源消费
+   总量控制有关工作的通知 (发改运行〔2022〕1258号 [M]) [C].
+.. [Std] shared/reference/standards_cn.md A.1, A.2, A.4.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from greenplan import factors
+from greenplan import units as _units
+from greenplan.definitions import PriceBasis
+from greenplan.indicators._registry import Inputs, declare_option, recipe, reported
+
+__all__ = [
+    "BASES",
+    "PERCENT",
+    "annual_intensity_change",
+    "electricity_to_standard_coal",
+    "energy_excl_feedstock",
+    "energy_excl_feedstock_nonfossil",
+    "energy_intensity",
+    "energy_total_control",
+    "intensity",
+    "intensity_change_from_growth",
+    "percent_change",
+    "renewable_increase",
+    "standard_coal_total",
+    "to_standard_coal",
+]
+
+ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
+
+PERCENT = 100.0
+"""Per cent per unit ratio."""
+
+BASES: tuple[str, ...] = ("gross", "excl_feedstock", "excl_feedstock_nonfossil")
+"""Energy bases of the intensity (the total-control basis applies to totals only)."""
+
+_BASIS_NAMES = {
+    "gross": ("能源消费总量", "Total energy consumption (gross)"),
+    "excl_feedstock": ("能源消费量(扣除原料用能)", "Energy consumption excluding feedstock"),
+    "excl_feedstock_nonfossil": (
+        "能源消费量(扣除原料用能和非化石能源)",
+        "Energy consumption excluding feedstock and non-fossil energy",
+    ),
+}
+
+declare_option(
+    "energy_basis",
+    "excl_feedstock",
+    "Energy basis of energy_intensity and its changes: 'gross' (as published), "
+    "'excl_feedstock' (feedstock deducted from the year and from the base year: the 14th-FYP "
+    "assessment rule) or 'excl_feedstock_nonfossil' (also non-fossil energy deducted).",
+    choices=BASES,
+    source="发改环资〔2022〕803号 (feedstock deducted in the 14th-FYP intensity assessment)",
+)
+declare_option(
+    "natural_gas_coefficient",
+    1.2143,
+    "Standard-coal coefficient of natural gas [kgce/m³]; GB/T 2589-2020 gives a range "
+    "1.1000–1.3300, Shandong energy audits mostly use 1.2143 or 1.3300.",
+    check=factors.is_natural_gas_coefficient,
+    source="GB/T 2589-2020 Annex A (range, [?]); 1.2143 = the 2008 edition's gas-field gas",
+)
+declare_option(
+    "electricity_method",
+    "coal_consumption",
+    "How electricity (net imports, the renewable-electricity deduction) is valued in standard "
+    "coal: 'coal_consumption' (the year's thermal-power coal rate, 发电煤耗计算法, the "
+    "convention of regional energy balances for primary electricity) or 'equivalent' "
+    "(heat content, 0.1229 kgce/kWh).",
+    choices=factors.ELECTRICITY_METHODS,
+    source="GB/T 2589-2020 (equivalent value); NBS energy balances (coal-consumption method) [M]",
+)
+declare_option(
+    "electricity_coal_rate",
+    None,
+    "A fixed coal-consumption rate [gce/kWh] for electricity_method='coal_consumption'; "
+    "None takes each year's national rate from the factor table (CEC 供电煤耗, [M]).",
+    check=factors.is_coal_rate,
+    source="中国电力企业联合会 电力工业统计 [M]",
+)
+declare_option(
+    "coal_includes_coke",
+    False,
+    "Whether coal_consumption adds coke (a coal product) to raw and cleaned coal. Off by "
+    "default: coke is made from coal already counted where it is coked, so adding it double "
+    "counts inside a region with coking plants.",
+    choices=(False, True),
+    source="NBS energy statistics: 煤炭 and 焦炭 are separate categories of the energy balance",
+)
+
+
+# --- pure formula functions ------------------------------------------------------------------
+
+
+def _nonzero(denominator: Any) -> Any:
+    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
+    if isinstance(denominator, pd.Series):
+        return denominator.where(denominator != 0)
+    arr = np.asarray(denominator, dtype="float64")
+    out = np.where(arr != 0, arr, np.nan)
+    return out if arr.ndim else float(out)
+
+
+@cache
+def _unit_factor(from_unit: str, to_unit: str) -> float:
+    """Return the unit identity between two canonical units (derived once from greenplan.units)."""
+    return _units.factor(from_unit, to_unit)
+
+
+def to_standard_coal(quantity: ArrayLike, coefficient: float | ArrayLike) -> ArrayLike:
+    r"""Convert a physical quantity of an energy product to standard coal.
+
+    Parameters
+    ----------
+    quantity : float, array or Series
+        Physical quantity [any unit U, e.g. 万吨 or 亿立方米].
+    coefficient : float, array or Series
+        Standard-coal coefficient [energy unit per U], e.g. from
+        ``greenplan.factors.standard_coal()[fuel].per(U, "万吨标准煤")``.
+
+    Returns
+    -------
+    same type as ``quantity``
+        Energy [energy unit of ``coefficient``]; NaN stays NaN.
+
+    Notes
+    -----
+    .. math:: E = Q \times c
+
+    References
+    ----------
+    GB/T 2589-2020, Annex A; shared/reference/standards_cn.md A.1.
+    """
+    return quantity * coefficient
+
+
+def standard_coal_total(
+    quantities: Mapping[str, ArrayLike], coefficients: Mapping[str, float]
+) -> ArrayLike:
+    r"""Sum of energy products converted to standard coal.
+
+    Parameters
+    ----------
+    quantities : mapping of str to float, array or Series
+        Physical quantity per product [its own unit U_i].
+    coefficients : mapping of str to float
+        Standard-coal coefficient per product [energy unit per U_i]; must cover every key of
+        ``quantities``.
+
+    Returns
+    -------
+    same type as the quantities
+        :math:`\sum_i Q_i c_i` [energy unit]. A missing (NaN) product counts as 0 as long as
+        one product of the element is present; NaN where none is.
+
+    Raises
+    ------
+    KeyError
+        A product has no coefficient.
+
+    Notes
+    -----
+    .. math:: E = \sum_i Q_i \, c_i
+
+    References
+    ----------
+    GB/T 2589-2020, 综合能耗 = Σ 各种能源折标准煤量.
+    """
+    if not quantities:
+        raise ValueError("standard_coal_total needs at least one quantity")
+    parts: list[Any] = [to_standard_coal(q, coefficients[name]) for name, q in quantities.items()]
+    series: list[pd.Series] = [p for p in parts if isinstance(p, pd.Series)]
+    if series:
+        index = series[0].index
+        frame = pd.concat(
+            [
+                p.reindex(index) if isinstance(p, pd.Series) else pd.Series(p, index=index)
+                for p in parts
+            ],
+            axis=1,
+        ).astype("float64")
+        return frame.sum(axis=1, min_count=1)  # type: ignore[return-value]
+    stacked = np.stack(np.broadcast_arrays(*[np.asarray(p, dtype="float64") for p in parts]))
+    total = np.where(np.isnan(stacked).all(axis=0), np.nan, np.nansum(stacked, axis=0))
+    return total if total.ndim else float(total)  # type: ignore[return-value]
+
+
+def electricity_to_standard_coal(
+    electricity: ArrayLike, coefficient: float | ArrayLike
+) -> ArrayLike:
+    r"""Electricity in standard coal.
+
+    Parameters
+    ----------
+    electricity : float, array or Series
+        Electricity [亿千瓦时].
+    coefficient : float, array or Series
+        Standard coal per kWh [kgce/kWh]: 0.1229 (equivalent value) or the year's
+        thermal-power coal rate (coal-consumption method, ≈ 0.30).
+
+    Returns
+    -------
+    same type as ``electricity``
+        Energy [万吨标准煤].
+
+    Notes
+    -----
+    .. math:: E = Q_{el} \times c_{el} \times 10
+
+    10 is the unit identity (10⁸ kWh × 1 kgce/kWh = 10⁵ t = 10 × 10⁴ tce), derived from
+    :func:`greenplan.units.factor`.
+
+    References
+    ----------
+    GB/T 2589-2020 Annex A; shared/reference/standards_cn.md A.1 (当量值 / 等价值).
+    """
+    return electricity * coefficient * _unit_factor("kgce/kWh", "万吨标准煤/亿千瓦时")
+
+
+def energy_excl_feedstock(total: ArrayLike, feedstock: ArrayLike) -> ArrayLike:
+    r"""Energy consumption excluding feedstock energy (原料用能).
+
+    Parameters
+    ----------
+    total : float, array or Series
+        Total energy consumption [万吨标准煤].
+    feedstock : float, array or Series
+        Energy used as raw material for non-energy products [万吨标准煤].
+
+    Returns
+    -------
+    same type as inputs
+        :math:`E - RM` [万吨标准煤]; NaN where either is NaN.
+
+    Notes
+    -----
+    .. math:: E^{*}_t = E_t - RM_t
+
+    For the intensity reduction rate the deduction applies to the base year too:
+    :math:`1 - [(E_t - RM_t)/(E_{2020} - RM_{2020})] / \prod (1+g)`.
+
+    References
+    ----------
+    发改环资〔2022〕803号; shared/reference/standards_cn.md A.4(2).
+    """
+    return total - feedstock
+
+
+def energy_excl_feedstock_nonfossil(
+    total: ArrayLike, feedstock: ArrayLike, non_fossil: ArrayLike
+) -> ArrayLike:
+    """Energy consumption excluding feedstock and non-fossil energy.
+
+    Parameters
+    ----------
+    total : float, array or Series
+        Total energy consumption [万吨标准煤].
+    feedstock : float, array or Series
+        Feedstock energy [万吨标准煤].
+    non_fossil : float, array or Series
+        Non-fossil energy consumption [万吨标准煤].
+
+    Returns
+    -------
+    same type as inputs
+        :math:`E - RM - NF` [万吨标准煤] (fossil energy used as fuel).
+
+    Notes
+    -----
+    .. math:: E^{**}_t = E_t - RM_t - NF_t
+
+    References
+    ----------
+    国发〔2024〕12号 and NBS reporting from 2024 ("扣除原料用能和非化石能源消费量后") [M]/[?];
+    shared/reference/standards_cn.md A.4(5).
+    """
+    return total - feedstock - non_fossil
+
+
+def renewable_increase(renewable: ArrayLike, renewable_base: ArrayLike) -> ArrayLike:
+    r"""Increase of renewable electricity consumption over the base year (never negative).
+
+    Parameters
+    ----------
+    renewable : float, array or Series
+        Renewable electricity consumed in the year [亿千瓦时].
+    renewable_base : float, array or Series
+        The same in the base year 2020 [亿千瓦时].
+
+    Returns
+    -------
+    same type as inputs
+        :math:`\max(0, R_t - R_{2020})` [亿千瓦时]; NaN where either is NaN.
+
+    Notes
+    -----
+    .. math:: \Delta R_t = \max(0,\; R_t - R_{2020})
+
+    Only *new* renewable electricity is deducted; a fall below the base adds nothing back
+    (a greenplan reading of "新增可再生能源").
+
+    References
+    ----------
+    发改运行〔2022〕1258号; shared/reference/standards_cn.md A.4(3).
+    """
+    diff = renewable - renewable_base
+    if isinstance(diff, pd.Series):
+        return diff.clip(lower=0.0)  # type: ignore[return-value]
+    out = np.where(np.isnan(diff), np.nan, np.maximum(diff, 0.0))
+    return out if np.ndim(out) else float(out)  # type: ignore[return-value]
+
+
+def energy_total_control(
+    total: ArrayLike, feedstock: ArrayLike, renewable_increase_energy: ArrayLike
+) -> ArrayLike:
+    r"""Energy consumption on the total-control basis.
+
+    Parameters
+    ----------
+    total : float, array or Series
+        Total energy consumption [万吨标准煤].
+    feedstock : float, array or Series
+        Feedstock energy [万吨标准煤].
+    renewable_increase_energy : float, array or Series
+        Increase of renewable electricity over 2020, in standard coal [万吨标准煤].
+
+    Returns
+    -------
+    same type as inputs
+        :math:`E - RM - \Delta R` [万吨标准煤].
+
+    Notes
+    -----
+    .. math:: E^{TC}_t = E_t - RM_t - c_{el,t} \, \max(0, R_t - R_{2020})
+
+    New renewables leave the *total* but stay in the *intensity* ("但仍纳入能耗强度考核").
+
+    References
+    ----------
+    中央经济工作会议 (2021-12): 新增可再生能源和原料用能不纳入能源消费总量控制; 发改运行〔2022〕
+    1258号; 发改环资〔2022〕803号; shared/reference/standards_cn.md A.4.
+    """
+    return total - feedstock - renewable_increase_energy
+
+
+def intensity(numerator: ArrayLike, gdp: ArrayLike, unit_factor: float) -> ArrayLike:
+    r"""Compute a quantity per unit of GDP.
+
+    Parameters
+    ----------
+    numerator : float, array or Series
+        Quantity [unit N].
+    gdp : float, array or Series
+        GDP [unit G], at comparable (2020) prices for the plan's intensities.
+    unit_factor : float
+        Unit identity from N/G to the intensity's unit [1], e.g.
+        ``greenplan.units.factor("万吨标准煤/亿元", "吨标准煤/万元")`` (= 1).
+
+    Returns
+    -------
+    same type as inputs
+        Intensity; NaN where ``gdp`` is 0 or missing (never inf).
+
+    Notes
+    -----
+    .. math:: I = f \cdot \frac{N}{GDP}
+
+    References
+    ----------
+    shared/reference/standards_cn.md A.2.
+    """
+    return numerator / _nonzero(gdp) * unit_factor
+
+
+def energy_intensity(energy: ArrayLike, gdp: ArrayLike) -> ArrayLike:
+    r"""Energy consumption per 10⁴ yuan of GDP (万元地区生产总值能耗).
+
+    Parameters
+    ----------
+    energy : float, array or Series
+        Energy consumption on the chosen basis [万吨标准煤].
+    gdp : float, array or Series
+        GDP at comparable 2020 prices [亿元].
+
+    Returns
+    -------
+    same type as inputs
+        Energy intensity [吨标准煤/万元]; NaN where ``gdp`` is 0 or missing.
+
+    Notes
+    -----
+    .. math:: EI_t = \frac{E_t\,[10^4\,tce]}{GDP_t\,[10^8\,yuan]}
+              = \frac{E_t\,[tce]}{GDP_t\,[10^4\,yuan]}
+
+    The unit identity (10⁴ tce / 10⁸ yuan = 1 tce / 10⁴ yuan) is derived from
+    :func:`greenplan.units.factor`.
+
+    References
+    ----------
+    NBS 万元地区生产总值能耗 (GDP at constant prices); shared/reference/standards_cn.md A.2.
+    """
+    return intensity(energy, gdp, _unit_factor("万吨标准煤/亿元", "吨标准煤/万元"))
+
+
+def percent_change(value: ArrayLike, base: ArrayLike) -> ArrayLike:
+    r"""Relative change of a value against a reference value.
+
+    Parameters
+    ----------
+    value : float, array or Series
+        Value in the year [any unit].
+    base : float, array or Series
+        Reference value (base year, or the previous year) [same unit].
+
+    Returns
+    -------
+    same type as inputs
+        Change [%]: negative for a decrease; NaN where ``base`` is 0 or missing.
+
+    Notes
+    -----
+    .. math:: \Delta = 100 \left(\frac{V_t}{V_{ref}} - 1\right)
+
+    For an intensity at constant prices against the base year this is the cumulative
+    reduction :math:`100 [(E_t/E_{2020}) / \prod_k (1+g_k) - 1]` (negative = reduction).
+
+    References
+    ----------
+    shared/reference/standards_cn.md A.2.
+    """
+    return (value / _nonzero(base) - 1.0) * PERCENT
+
+
+def intensity_change_from_growth(
+    energy: ArrayLike, energy_base: ArrayLike, real_index: ArrayLike
+) -> ArrayLike:
+    r"""Cumulative change of an intensity from the quantity's growth and real GDP growth.
+
+    Parameters
+    ----------
+    energy : float, array or Series
+        Quantity in the year [any unit, e.g. 万吨标准煤].
+    energy_base : float, array or Series
+        Quantity in the base year [same unit].
+    real_index : float, array or Series
+        Real GDP index of the year relative to the base year, :math:`\prod_k (1+g_k)` [1].
+
+    Returns
+    -------
+    same type as inputs
+        Change of the intensity vs the base year [%] (negative = reduction); NaN where
+        ``energy_base`` or ``real_index`` is 0 or missing.
+
+    Notes
+    -----
+    .. math:: \Delta EI_t = 100 \left[\frac{E_t / E_{2020}}{\prod_{k=2021}^{t} (1+g_k)} - 1\right]
+
+    Nominal GDP drops out. The reduction rate :math:`R_t = 1 - (E_t/E_{2020})/\prod(1+g)`
+    is :math:`-\Delta EI_t / 100`.
+
+    References
+    ----------
+    shared/reference/standards_cn.md A.2 (cumulative reduction against 2020).
+    """
+    return ((energy / _nonzero(energy_base)) / _nonzero(real_index) - 1.0) * PERCENT
+
+
+def annual_intensity_change(
+    energy: ArrayLike, energy_previous: ArrayLike, real_growth: ArrayLike
+) -> ArrayLike:
+    r"""Change of an intensity on the previous year from the quantity and real GDP growth.
+
+    Parameters
+    ----------
+    energy : float, array or Series
+        Quantity in the year [any unit].
+    energy_previous : float, array or Series
+        Quantity in the previous year [same unit].
+    real_growth : float, array or Series
+        Real GDP growth on the previous year [%].
+
+    Returns
+    -------
+    same type as inputs
+        Change of the intensity on the previous year [%] (negative = reduction).
+
+    Notes
+    -----
+    .. math:: \Delta EI_t = 100 \left[\frac{E_t / E_{t-1}}{1 + g_t/100} - 1\right]
+
+    References
+    ----------
+    shared/reference/standards_cn.md A.2 (annual reduction rate r_t = 1 − (E_t/E_{t−1})/(1+g_t)).
+    """
+    return (
+        (energy / _nonzero(energy_previous)) / _nonzero(1.0 + real_growth / PERCENT) - 1.0
+    ) * PERCENT
+
+
+# --- helpers for recipes -----------------------------------------------------------------------
+
+
+def _propagate(x: Inputs, id: str) -> pd.Series:
+    """Value of another indicator, with its method notes copied to the current indicator."""
+    values = x.indicator(id)
+    for text in x.notes.get(id, []):
+        x.note(text)
+    return values
+
+
+def _regions_text(regions: pd.Index) -> str:
+    names = list(dict.fromkeys(regions))
+    head = ", ".join(map(str, names[:3]))
+    return head + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def _unreported_as_zero(x: Inputs, series: pd.Series, label: str) -> pd.Series:
+    """Count a deduction or addition that a region never reports as 0 (noted).
+
+    A region that reports it in some year but not in another gets NaN in the missing years,
+    so the base year and the current year are never treated inconsistently.
+    """
+    reported_any = series.notna().groupby(level="region", sort=False).transform("any")
+    never = ~reported_any.to_numpy(dtype=bool)
+    if never.any():
+        x.note(f"{label} not given for {_regions_text(x.regions[never])}: taken as 0")
+    return series.where(reported_any, 0.0)
+
+
+def _note_gaps(x: Inputs, variables: list[str]) -> None:
+    """Note fuels that a region reports in some years but not in a year it reports others.
+
+    Such a gap counts as 0 in the sums over fuels (a fuel not consumed is often not
+    reported); the note makes the choice visible.
+    """
+    frame = pd.concat([x[v] for v in variables], axis=1, keys=variables)
+    present = frame.notna()
+    any_fuel = present.any(axis=1)
+    reported_ever = present.groupby(level="region", sort=False).transform("any")
+    gaps = reported_ever & ~present & any_fuel.to_numpy()[:, None]
+    for var in gaps.columns[gaps.any(axis=0).to_numpy()]:
+        rows = x.index[gaps[var].to_numpy()]
+        where = ", ".join(f"{r} {y}" for r, y in list(rows)[:3])
+        more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
+        x.note(f"{var} missing for {where}{more} while reported in other years: taken as 0")
+
+
+def fuel_variables() -> dict[str, str]:
+    """Codelist variable → fuel code, for the fuels regional statistics report physically."""
+    return {
+        f.variable: code
+        for code, f in factors.fuels().items()
+        if f.variable and f.family not in ("electricity", "heat")
+    }
+
+
+def _fuel_quantities(x: Inputs) -> dict[str, pd.Series]:
+    return {var: x[var] for var in fuel_variables() if x.has(var)}
+
+
+def _coefficients(x: Inputs, variables: list[str]) -> dict[str, float]:
+    from greenplan.variables import VARIABLES
+
+    fuel_of = fuel_variables()
+    gas = x.option("natural_gas_coefficient")
+    out = {}
+    for var in variables:
+        coef = factors.standard_coal_coefficient(fuel_of[var], natural_gas_coefficient=gas)
+        out[var] = coef.per(VARIABLES[var].unit, "万吨标准煤")
+    return out
+
+
+def _electricity_coefficients(x: Inputs, used: pd.Series | None = None) -> pd.Series:
+    """Return standard coal per kWh for each row's year [kgce/kWh] (option electricity_method).
+
+    The method note is recorded only when electricity actually enters (``used`` nonzero).
+    """
+    method = x.option("electricity_method")
+    rate = x.option("electricity_coal_rate")
+    years = np.asarray(x.years, dtype="int64")
+    lookup = {
+        y: factors.electricity_coefficient(y, method, coal_rate=rate)[0]
+        for y in sorted(set(years.tolist()))
+    }
+    if used is None or bool((used.fillna(0) != 0).any()):
+        x.note(_electricity_note(sorted(lookup), method, rate))
+    return pd.Series([lookup[y] for y in years.tolist()], index=x.index, dtype="float64")
+
+
+def _electricity_note(years: list[int], method: str, rate: float | None) -> str:
+    if method == "equivalent" or rate is not None:
+        return factors.electricity_coefficient(years[0], method, coal_rate=rate)[1]
+    parts = []
+    for y in years:
+        r = factors.electricity_coal_rate(y)
+        parts.append(f"{y} {r.value}" if r.year == y else f"{y}←{r.year} {r.value}")
+    tags = sorted({factors.electricity_coal_rate(y).confidence for y in years})
+    return (
+        "electricity at the thermal-power coal rate (gce/kWh, CEC 供电煤耗 "
+        f"[{','.join(tags)}]): " + ", ".join(parts)
+    )
+
+
+def _gas_note(x: Inputs, quantities: Mapping[str, pd.Series]) -> None:
+    if "fuel_natural_gas" in quantities:
+        x.note(f"natural gas {x.option('natural_gas_coefficient')} kgce/m³")
+
+
+# --- recipes: totals ------------------------------------------------------------------------------
+
+_SECTION = "五(四)"
+_DOMAIN = "energy"
+_FUEL_INPUTS = tuple(fuel_variables())
+
+
+@recipe(
+    id="energy_from_fuels",
+    name_zh="分品种能源折标准煤合计",
+    name_en="Energy from fuels (sum of fuels in standard coal)",
+    unit="万吨标准煤",
+    domain=_DOMAIN,
+    formula="Σ_f fuel_f × c_f (GB/T 2589-2020 coefficients; natural gas by option)",
+    inputs=_FUEL_INPUTS,
+    options=("natural_gas_coefficient",),
+    section=_SECTION,
+    additive=True,
+    description=(
+        "Physical fuel quantities (fuel_* variables) converted to standard coal with the "
+        "GB/T 2589-2020 reference coefficients and summed. Fuels not reported count as 0 as "
+        "long as one fuel is reported. A cross-check of the published total, not the total "
+        "itself: electricity, heat and primary (non-fossil) energy are not fuels. The fuel_* "
+        "figures should be combustion uses (final consumption and inputs to power and heat), "
+        "not inputs to coking, refining or washing, which would double count."
+    ),
+    references=("GB/T 2589-2020 Annex A", "shared/reference/standards_cn.md A.1"),
+)
+def _energy_from_fuels(x: Inputs) -> pd.Series:
+    quantities = _fuel_quantities(x)
+    if not quantities:
+        return pd.Series(np.nan, index=x.index, dtype="float64")
+    x.note("GB/T 2589-2020 coefficients")
+    _gas_note(x, quantities)
+    _note_gaps(x, list(quantities))
+    return standard_coal_total(quantities, _coefficients(x, list(quantities)))
+
+
+@recipe(
+    id="energy_consumption_gross",
+    name_zh="能源消费总量",
+    name_en="Total energy consumption (gross)",
+    unit="万吨标准煤",
+    domain=_DOMAIN,
+    direction="none",
+    formula=(
+        "energy_consumption as published; where absent: energy_from_fuels + "
+        "electricity_net_import × c_el + heat_net_import × c_heat"
+    ),
+    inputs=("energy_consumption", "energy_from_fuels", "electricity_net_import", "heat_net_import"),
+    options=("natural_gas_coefficient", "electricity_method", "electricity_coal_rate"),
+    section=_SECTION,
+    additive=True,
+    description=(
+        "Total energy consumption on the gross basis. The published total (energy_consumption) "
+        "is used where given, because a list of fuels is rarely complete; otherwise it is built "
+        "from the fuels in standard coal plus net electricity inflow (valued by option "
+        "electricity_method) and net heat inflow (equivalent value). The built total leaves out "
+        "local primary electricity and other non-fuel energy."
+    ),
+    references=("GB/T 2589-2020", "shared/reference/standards_cn.md A.1, A.2"),
+)
+def _energy_consumption_gross(x: Inputs) -> pd.Series:
+    published = x["energy_consumption"]
+    if published.notna().all():
+        return published
+    fuels_tce = _propagate(x, "energy_from_fuels")
+    need = published.isna() & fuels_tce.notna()
+    if not need.any():
+        return published
+    x.note("built from fuels + net electricity + net heat where energy_consumption is absent")
+    elec = _unreported_as_zero(x, x["electricity_net_import"], "electricity_net_import")
+    heat = _unreported_as_zero(x, x["heat_net_import"], "heat_net_import")
+    elec_tce = electricity_to_standard_coal(elec, _electricity_coefficients(x, elec))
+    heat_tce = to_standard_coal(heat, factors.standard_coal()["heat"].per("万吉焦", "万吨标准煤"))
+    built = fuels_tce + elec_tce + heat_tce
+    return published.fillna(built)
+
+
+def _feedstock(x: Inputs) -> pd.Series:
+    return _unreported_as_zero(x, x["energy_feedstock"], "energy_feedstock")
+
+
+def _non_fossil(x: Inputs) -> pd.Series:
+    return _unreported_as_zero(x, x["energy_non_fossil"], "energy_non_fossil")
+
+
+@recipe(
+    id="energy_consumption_excl_feedstock",
+    name_zh="能源消费量(扣除原料用能)",
+    name_en="Energy consumption excluding feedstock",
+    unit="万吨标准煤",
+    domain=_DOMAIN,
+    formula="energy_consumption_gross − energy_feedstock",
+    inputs=("energy_consumption_gross", "energy_feedstock"),
+    options=("natural_gas_coefficient", "electricity_method", "electricity_coal_rate"),
+    section=_SECTION,
+    additive=True,
+    description=(
+        "Total energy consumption minus energy used as raw material (原料用能: coal, oil, gas "
+        "and their products made into olefins, aromatics, alkynes, alcohols, ammonia …), the "
+        "basis of the 14th-FYP intensity assessment (发改环资〔2022〕803号). A region that "
+        "never reports feedstock gets no deduction (noted); one that reports it in some years "
+        "but not others is missing in those years."
+    ),
+    references=("发改环资〔2022〕803号", "shared/reference/standards_cn.md A.4(2)", "Plan 五(四)"),
+)
+def _energy_excl_feedstock(x: Inputs) -> pd.Series:
+    return energy_excl_feedstock(_propagate(x, "energy_consumption_gross"), _feedstock(x))
+
+
+@recipe(
+    id="energy_consumption_excl_feedstock_nonfossil",
+    name_zh="能源消费量(扣除原料用能和非化石能源)",
+    name_en="Energy consumption excluding feedstock and non-fossil energy",
+    unit="万吨标准煤",
+    domain=_DOMAIN,
+    formula="energy_consumption_gross − energy_feedstock − energy_non_fossil",
+    inputs=("energy_consumption_gross", "energy_feedstock", "energy_non_fossil"),
+    options=("natural_gas_coefficient", "electricity_method", "electricity_coal_rate"),
+    section=_SECTION,
+    additive=True,
+    description=(
+        "Fossil energy used as fuel: total energy consumption minus feedstock and minus "
+        "non-fossil energy, the basis NBS reports the intensity change on from 2024 [M]/[?]."
+    ),
+    references=("国发〔2024〕12号", "shared/reference/standards_cn.md A.4(5)"),
+)
+def _energy_excl_feedstock_nonfossil(x: Inputs) -> pd.Series:
+    return energy_excl_feedstock_nonfossil(
+        _propagate(x, "energy_consumption_gross"), _feedstock(x), _non_fossil(x)
+    )
+
+
+@recipe(
+    id="energy_consumption_total_control",
+    name_zh="能源消费总量(总量控制口径)",
+    name_en="Energy consumption on the total-control basis",
+    unit="万吨标准煤",
+    domain=_DOMAIN,
+    direction="decrease",
+    formula=(
+        "energy_consumption_gross − energy_feedstock − c_el,t × max(0, electricity_renewable − "
+        "electricity_renewable[base year])"
+    ),
+    inputs=("energy_consumption_gross", "energy_feedstock", "electricity_renewable"),
+    options=(
+        "base_year",
+        "natural_gas_coefficient",
+        "electricity_method",
+        "electricity_coal_rate",
+    ),
+    section=_SECTION,
+    additive=True,
+    description=(
+        "The total that counts toward energy-consumption control: feedstock energy and the "
+        "increase of renewable electricity over the base year (2020) are deducted; the "
+        "renewable increase is valued in standard coal by option electricity_method (the "
+        "notice does not say how; the coal-consumption method is usual [?]). New renewables "
+        "stay in the intensity. The plan (五(四)) applies both deductions to district totals."
+    ),
+    references=(
+        "发改运行〔2022〕1258号",
+        "发改环资〔2022〕803号",
+        "shared/reference/standards_cn.md A.4",
+        "Plan 五(四)",
+    ),
+)
+def _energy_total_control(x: Inputs) -> pd.Series:
+    renewable = _unreported_as_zero(x, x["electricity_renewable"], "electricity_renewable")
+    increase = renewable_increase(renewable, x.at_base(renewable))
+    increase_tce = electricity_to_standard_coal(increase, _electricity_coefficients(x, increase))
+    return energy_total_control(
+        _propagate(x, "energy_consumption_gross"), _feedstock(x), increase_tce
+    )
+
+
+# --- recipes: intensity on each basis ---------------------------------------------------------
+
+_TOTAL_OF_BASIS = {
+    "gross": "energy_consumption_gross",
+    "excl_feedstock": "energy_consumption_excl_feedstock",
+    "excl_feedstock_nonfossil": "energy_consumption_excl_feedstock_nonfossil",
+}
+_ENERGY_OPTIONS = ("natural_gas_coefficient", "electricity_method", "electricity_coal_rate")
+
+
+def _register_basis(basis: str) -> None:
+    total_id = _TOTAL_OF_BASIS[basis]
+    name_zh, name_en = _BASIS_NAMES[basis]
+    level_id = f"energy_intensity_{basis}"
+
+    @recipe(
+        id=level_id,
+        name_zh=f"单位GDP能耗({name_zh})",
+        name_en=f"Energy intensity, {basis.replace('_', ' ')} basis",
+        unit="吨标准煤/万元",
+        domain=_DOMAIN,
+        direction="decrease",
+        formula=f"{total_id} / gdp_constant_2020",
+        inputs=(total_id, "gdp_constant_2020"),
+        options=("base_year", *_ENERGY_OPTIONS),
+        section=_SECTION,
+        price_basis=PriceBasis.CONSTANT_2020,
+        description=(
+            f"Energy consumption ({name_en.lower()}) per 10⁴ yuan of GDP at comparable "
+            "base-year (2020) prices."
+        ),
+        references=("NBS 万元地区生产总值能耗", "shared/reference/standards_cn.md A.2, A.4"),
+    )
+    def _level(x: Inputs) -> pd.Series:
+        x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
+        return energy_intensity(_propagate(x, total_id), x.indicator("gdp_constant_2020"))
+
+    @recipe(
+        id=f"energy_intensity_change_{basis}",
+        name_zh=f"单位GDP能耗较基年变化({name_zh})",
+        name_en=f"Change in energy intensity vs the base year, {basis.replace('_', ' ')} basis",
+        unit="%",
+        domain=_DOMAIN,
+        direction="decrease",
+        formula=f"100 × ({level_id} / {level_id}[base year] − 1)",
+        inputs=(level_id,),
+        options=("base_year", *_ENERGY_OPTIONS),
+        section=_SECTION,
+        description=(
+            "Cumulative change of the energy intensity against the base year (2020), "
+            "= 100 × [(E_t/E_2020)/Π(1+g) − 1], with any deduction applied to both years."
+        ),
+        references=("shared/reference/standards_cn.md A.2, A.4(2)",),
+    )
+    def _change(x: Inputs) -> pd.Series:
+        level = _propagate(x, level_id)
+        return percent_change(level, x.at_base(level))
+
+    @recipe(
+        id=f"energy_intensity_annual_change_{basis}",
+        name_zh=f"单位GDP能耗较上年变化({name_zh})",
+        name_en=f"Change in energy intensity on the previous year, {basis.replace('_', ' ')} basis",
+        unit="%",
+        domain=_DOMAIN,
+        direction="decrease",
+        formula=f"100 × ({level_id} / {level_id}[previous year] − 1)",
+        inputs=(level_id,),
+        options=("base_year", *_ENERGY_OPTIONS),
+        section=_SECTION,
+        description="Annual change of the energy intensity, = 100 × [(E_t/E_{t−1})/(1+g_t) − 1].",
+        references=("shared/reference/standards_cn.md A.2",),
+    )
+    def _annual(x: Inputs) -> pd.Series:
+        level = _propagate(x, level_id)
+        return percent_change(level, x.previous(level))
+
+
+for _basis in BASES:
+    _register_basis(_basis)
+
+
+def _chosen(x: Inputs, suffix: str) -> pd.Series:
+    basis = x.option("energy_basis")
+    return _propagate(x, f"energy_intensity{suffix}_{basis}")
+
+
+@recipe(
+    id="energy_intensity",
+    name_zh="单位GDP能耗",
+    name_en="Energy intensity (energy consumption per 10⁴ yuan of GDP)",
+    unit="吨标准煤/万元",
+    domain=_DOMAIN,
+    direction="decrease",
+    formula="energy_intensity_<energy_basis> (default: excl_feedstock)",
+    inputs=(
+        "energy_intensity_gross",
+        "energy_intensity_excl_feedstock",
+        "energy_intensity_excl_feedstock_nonfossil",
+    ),
+    options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
+    section=_SECTION,
+    price_basis=PriceBasis.CONSTANT_2020,
+    description=(
+        "Energy consumption per 10⁴ yuan of GDP at comparable 2020 prices, on the basis chosen "
+        "by option energy_basis (default excl_feedstock: feedstock deducted in every year, as "
+        "the 14th-FYP assessment does). The target energy_dual_control (Jinan −14.8 % vs 2020) "
+        "is assessed on this level; see energy_intensity_change."
+    ),
+    references=(
+        "发改环资〔2022〕803号",
+        "shared/reference/standards_cn.md A.2, A.4, B.2",
+        "Plan 五(四)",
+    ),
+)
+def _energy_intensity(x: Inputs) -> pd.Series:
+    return _chosen(x, "")
+
+
+@recipe(
+    id="energy_intensity_change",
+    name_zh="单位GDP能耗较基年变化",
+    name_en="Change in energy intensity vs the base year",
+    unit="%",
+    domain=_DOMAIN,
+    direction="decrease",
+    formula="energy_intensity_change_<energy_basis>",
+    inputs=("energy_intensity",),
+    options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
+    section=_SECTION,
+    description=(
+        "Cumulative change of energy_intensity against the base year (2020), on the basis of "
+        "option energy_basis; Jinan's 2025 target is −14.8 %. For display: the target is "
+        "assessed on the level energy_intensity."
+    ),
+    references=(
+        "济南市“十四五”节能减排工作实施方案 (2023)",
+        "shared/reference/standards_cn.md A.2",
+    ),
+)
+def _energy_intensity_change(x: Inputs) -> pd.Series:
+    return _chosen(x, "_change")
+
+
+@recipe(
+    id="energy_intensity_annual_change",
+    name_zh="单位GDP能耗较上年变化",
+    name_en="Change in energy intensity on the previous year",
+    unit="%",
+    domain=_DOMAIN,
+    direction="decrease",
+    formula="energy_intensity_annual_change_<energy_basis>",
+    inputs=("energy_intensity",),
+    options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
+    section=_SECTION,
+    description="Annual change of energy_intensity, on the basis of option energy_basis.",
+    references=("shared/reference/standards_cn.md A.2",),
+)
+def _energy_intensity_annual_change(x: Inputs) -> pd.Series:
+    return _chosen(x, "_annual_change")
+
+
+# --- recipes: coal --------------------------------------------------------------------------------
+
+
+def _coal_variables(include_coke: bool) -> list[str]:
+    families = {"coal", "coke"} if include_coke else {"coal"}
+    return [f.variable for f in factors.fuels().values() if f.variable and f.family in families]
+
+
+@recipe(
+    id="coal_consumption",
+    name_zh="煤炭消费总量",
+    name_en="Total coal consumption (physical)",
+    unit="万吨",
+    domain=_DOMAIN,
+    direction="decrease",
+    formula="fuel_raw_coal + fuel_cleaned_coal (+ fuel_coke with option coal_includes_coke)",
+    inputs=("fuel_raw_coal", "fuel_cleaned_coal", "fuel_coke"),
+    options=("coal_includes_coke",),
+    section=_SECTION,
+    additive=True,
+    description=(
+        "Coal consumed in physical tonnes: raw coal plus cleaned coal (coal products of the "
+        "煤炭 category of the energy balance). Coke is a separate category (焦炭) and is added "
+        "only with option coal_includes_coke. Where no coal fuel is given, the reported "
+        "coal_consumption is used; where both are given the sum of fuels wins and a "
+        "disagreement shows in reported_vs_computed. Target coal_consumption_control "
+        "(assigned by the province)."
+    ),
+    references=("NBS energy statistics (煤炭消费量)", "Plan 五(四)"),
+)
+def _coal_consumption(x: Inputs) -> pd.Series:
+    include_coke = bool(x.option("coal_includes_coke"))
+    parts = {v: x[v] for v in _coal_variables(include_coke) if x.has(v)}
+    if not parts:
+        return pd.Series(np.nan, index=x.index, dtype="float64")
+    x.note("sum of " + " + ".join(parts))
+    _note_gaps(x, list(parts))
+    return pd.concat(list(parts.values()), axis=1).sum(axis=1, min_count=1)
+
+
+@recipe(
+    id="coal_consumption_change",
+    name_zh="煤炭消费总量较基年变化",
+    name_en="Change in total coal consumption vs the base year",
+    unit="%",
+    domain=_DOMAIN,
+    direction="decrease",
+    formula="100 × (coal_consumption / coal_consumption[base year] − 1)",
+    inputs=("coal_consumption",),
+    options=("base_year", "coal_includes_coke"),
+    section=_SECTION,
+    description="Relative change of total coal consumption against the base year (2020).",
+    references=("Plan 一(一) (13th FYP: −22.5 %)", "Plan 五(四)"),
+)
+def _coal_consumption_change(x: Inputs) -> pd.Series:
+    level = _propagate(x, "coal_consumption")
+    return percent_change(level, x.at_base(level))
+
+
+reported(
+    id="two_high_energy_consumption",
+    name_zh="“两高”行业能源消费量",
+    name_en='Energy consumption of the "two-high" industries',
+    unit="万吨标准煤",
+    domain=_DOMAIN,
+    direction="decrease",
+    formula="as reported (city = sum of districts where the city is not reported)",
+    section=_SECTION,
+    additive=True,
+    description=(
+        "Energy consumption of the energy-intensive, high-emission (高耗能高排放) industries, "
+        "as compiled by the statistics bureau from enterprise energy reports. The plan requires "
+        "it never to increase (“两高”行业能耗煤耗总量只减不增). From fuel records, aggregate the "
+        "records of the two-high enterprises with aggregate_fuel_records and map 'energy' to "
+        "this code with fuel_totals_to_statistics."
+    ),
+    references=("Plan 五(四)",),
+)
+
+reported(
+    id="two_high_coal_consumption",
+    name_zh="“两高”行业煤炭消费量",
+    name_en='Coal consumption of the "two-high" industries',
+    unit="万吨",
+    domain=_DOMAIN,
+    direction="decrease",
+    formula="as reported (city = sum of districts where the city is not reported)",
+    section=_SECTION,
+    additive=True,
+    description=(
+        "Coal consumption (physical) of the two-high industries; must never increase "
+        "(五(四)). From fuel records: the 'coal' column of aggregate_fuel_records."
+    ),
+    references=("Plan 五(四)",),
+)
