@@ -502,3 +502,30 @@ def test_style_without_jinja2_says_how_to_fix(result, monkeypatch):
     monkeypatch.setattr(pd.DataFrame, "style", property(no_jinja))
     with pytest.raises(ImportError, match="pip install jinja2"):
         style(result)
+
+
+def test_base_year_only_is_shown_as_baseline_not_latest():
+    # Synthetic: forest coverage reported for 2020 only. 11.4 % is where the plan starts, not
+    # progress, so it belongs in the baseline columns and the latest stays empty.
+    df = assess(frame(("济南市", 2020, "forest_coverage", 11.4, "%")), targets=["forest_coverage"])
+    r = row(df, "forest_coverage")
+    assert r["status"] == Status.NOT_ASSESSABLE.value
+    assert r["baseline_year"] == 2020
+    assert r["baseline"] == 11.4
+    assert pd.isna(r["latest"])
+    assert pd.isna(r["latest_year"])
+    assert "no data after the base year 2020" in r["notes"]
+
+
+def test_plan_baseline_shown_without_data():
+    # No statistics for the enterprises indicator, but the plan states 771 in 2020 (一(一)):
+    # the row shows it, says where it comes from, and stays "not assessable".
+    df = assess(
+        frame(("济南市", 2021, "gdp", 1.0, "亿元")),
+        targets=["specialized_gazelle_champion_enterprises"],
+    )
+    r = row(df, "specialized_gazelle_champion_enterprises")
+    assert r["status"] == Status.NOT_ASSESSABLE.value
+    assert (r["baseline_year"], r["baseline"]) == (2020, 771.0)
+    assert "baseline as stated in the plan (一(一))" in r["notes"]
+    assert r["notes"].startswith("no data for specialized_gazelle_champion_enterprises")

@@ -25,9 +25,10 @@ _EXPORTS = {
     "validate": "greenplan.validation",
     "ValidationReport": "greenplan.validation",
     "Finding": "greenplan.validation",
-    "compute": "greenplan.compute",
+    "compute": "greenplan.engine",
     "assess": "greenplan.progress",
     "aggregate_fuel_records": "greenplan.accounting",
+    "fuel_totals_to_statistics": "greenplan.accounting",
     "INDICATORS": "greenplan.indicators",
     "TARGETS": "greenplan.targets",
     "VARIABLES": "greenplan.variables",
@@ -44,6 +45,7 @@ __all__ = sorted([*_EXPORTS, "__version__"])  # submodules load on attribute acc
 
 
 _SUBMODULES = {
+    "engine",
     "units",
     "definitions",
     "variables",
@@ -77,9 +79,9 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from greenplan.accounting import aggregate_fuel_records
-    from greenplan.compute import compute
+    from greenplan.accounting import aggregate_fuel_records, fuel_totals_to_statistics
     from greenplan.definitions import Indicator, Target, Variable
+    from greenplan.engine import compute
     from greenplan.errors import GreenplanError, StatisticsError, UnitError
     from greenplan.indicators import INDICATORS
     from greenplan.io import read_statistics

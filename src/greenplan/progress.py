@@ -1477,6 +1477,12 @@ def _assess_one(
     if target.direction is Direction.NONE:
         return na("the target has no direction")
     if data is None or data.values.empty:
+        if target.baseline is not None:
+            # Show what the plan itself says of 2020, even with nothing to compare it with.
+            b = target.baseline
+            qualifier = f", {b.qualifier}" if b.qualifier else ""
+            row.update(baseline_year=b.year, baseline=b.value, unit=row["unit"] or b.unit)
+            notes.append(f"baseline as stated in the plan ({b.section}{qualifier})")
         return na(f"no data for {target.indicator} in {region}")
     if data.problem:
         return na(data.problem)
@@ -1510,7 +1516,11 @@ def _assess_one(
         latest_year = _year_int(avail.index.max())
         latest = float(avail.iloc[-1])
         if latest_year <= t0:
-            row.update(latest_year=latest_year, latest=latest)
+            # A value of the base year (or before) is a baseline, not progress.
+            if latest_year == t0:
+                row.update(baseline_year=latest_year, baseline=latest)
+            else:
+                row.update(latest_year=latest_year, latest=latest)
             return na(f"no data after the base year {t0}")
         picked = _pick_baseline(target, s, t0, latest_year, data.unit, notes)
         if picked is None:

@@ -1,0 +1,1 @@
+"""Implementations of the ``greenplan`` subcommands, one module each (``run(args) -> int``)."""

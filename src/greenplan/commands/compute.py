@@ -22,7 +22,7 @@ def render(values: object, fmt: str) -> str:
     """Render the output of :func:`greenplan.compute` as ``csv`` or ``json`` (NaN → null)."""
     import pandas as pd
 
-    from greenplan.compute import RESULT_COLUMNS
+    from greenplan.engine import RESULT_COLUMNS
 
     assert isinstance(values, pd.DataFrame)
     frame = values.loc[:, [c for c in RESULT_COLUMNS if c in values.columns]]
@@ -40,7 +40,7 @@ def render(values: object, fmt: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan compute``; return the exit code."""
     from greenplan.cli import emit, parse_options
-    from greenplan.compute import compute
+    from greenplan.engine import compute
     from greenplan.io import read_statistics
 
     for p in args.paths:

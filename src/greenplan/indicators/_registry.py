@@ -97,6 +97,19 @@ declare_option(
 )
 
 
+declare_option(
+    "city_from_districts",
+    "all_districts",
+    "When the city (济南市) row of an additive variable is absent, fill it with the sum of the "
+    "districts and counties: 'all_districts' only when all 12 report that year (default; a "
+    "partial sum is never presented as the city), 'reporting_districts' when every district "
+    "that reports the variable in some year reports it that year (for deliberately partial "
+    "submissions), 'never' to leave the city absent.",
+    choices=("all_districts", "reporting_districts", "never"),
+    source="DESIGN.md: a city value is computed from summed numerators and denominators",
+)
+
+
 def resolve_options(options: Mapping[str, Any]) -> dict[str, Any]:
     """Fill defaults and validate ``options``; unknown names raise with suggestions."""
     load_all()

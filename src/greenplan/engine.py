@@ -1,4 +1,4 @@
-"""Compute the plan's indicators from raw statistics.
+"""The compute engine: the plan's indicators from raw statistics (:func:`compute`).
 
 :func:`compute` pivots the canonical long table once to one column per variable on
 ``(region, year)``, fills city values of additive variables from the districts where the city
@@ -9,8 +9,6 @@ components: the computed value wins, and :func:`reported_vs_computed` lists disa
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Iterable
 from typing import Any
 
@@ -50,14 +48,20 @@ def _units_are_canonical(stats: pd.DataFrame) -> bool:
     return True
 
 
-def _fill_city(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+def _fill_city(
+    frame: pd.DataFrame, columns: Iterable[str], rule: str = "all_districts"
+) -> pd.DataFrame:
     """Where the city is absent, set it to the sum of the districts for additive columns.
 
-    Only when every district that reports the column in some year reports it that year, so a
-    partial sum is never taken for the city. A city row is added for every year with district
-    rows (all NaN where nothing can be filled), so that additive indicators computed later
-    can be filled for the city too.
+    ``rule`` is the ``city_from_districts`` option: ``"all_districts"`` fills only when all
+    districts and counties report the column that year; ``"reporting_districts"`` when every
+    district that reports the column in some year reports it that year; ``"never"`` does not
+    fill. A partial sum is never taken for the city. A city row is added for every year with
+    district rows (all NaN where nothing can be filled), so that additive indicators computed
+    later can be filled for the city too.
     """
+    if rule == "never":
+        return frame
     regions = frame.index.get_level_values("region")
     comp = regions.isin(districts())
     if not comp.any():
@@ -79,8 +83,12 @@ def _fill_city(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     sub_years = sub.index.get_level_values("year")
     sums = sub.groupby(sub_years).sum(min_count=1)
     counts = sub.notna().groupby(sub_years).sum()
-    reporting = sub.notna().groupby(sub.index.get_level_values("region")).any().sum()
-    complete = counts.eq(reporting, axis=1) & (counts > 0)
+    if rule == "all_districts":
+        reporting: Any = len(districts())
+        complete = counts.eq(reporting) & (counts > 0)
+    else:
+        reporting = sub.notna().groupby(sub.index.get_level_values("region")).any().sum()
+        complete = counts.eq(reporting, axis=1) & (counts > 0)
     sums = sums.where(complete)
     city_sums = pd.DataFrame(sums.reindex(years).to_numpy(), index=city_index, columns=cols)
     current = frame.loc[city_index, cols]
@@ -88,7 +96,9 @@ def _fill_city(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return frame
 
 
-def to_wide(stats: pd.DataFrame, *, fill_city: bool = True) -> pd.DataFrame:
+def to_wide(
+    stats: pd.DataFrame, *, fill_city: bool = True, city_rule: str = "all_districts"
+) -> pd.DataFrame:
     """Pivot a canonical long table to one float column per variable on ``(region, year)``.
 
     Parameters
@@ -97,6 +107,8 @@ def to_wide(stats: pd.DataFrame, *, fill_city: bool = True) -> pd.DataFrame:
         Canonical long table (``region, year, variable, value`` …).
     fill_city : bool, default True
         Fill absent city values of additive variables with the sum of the districts.
+    city_rule : {"all_districts", "reporting_districts", "never"}
+        When to fill (the ``city_from_districts`` option of :func:`compute`).
 
     Returns
     -------
@@ -121,17 +133,18 @@ def to_wide(stats: pd.DataFrame, *, fill_city: bool = True) -> pd.DataFrame:
             for c in wide.columns
             if c in VARIABLES and VARIABLES[c].aggregation is Aggregation.SUM
         ]
-        wide = _fill_city(wide, additive)
+        wide = _fill_city(wide, additive, city_rule)
     return wide
 
 
 def inputs_from(stats: Any, **options: Any) -> Inputs:
     """Return the :class:`~greenplan.indicators._registry.Inputs` recipes see for ``stats``."""
     opts = resolve_options(options)
-    wide = to_wide(_as_canonical(stats))
+    rule = str(opts["city_from_districts"])
+    wide = to_wide(_as_canonical(stats), city_rule=rule)
 
     def city_fill(series: pd.Series) -> pd.Series:
-        return _fill_city(series.to_frame("v"), ["v"])["v"].reindex(series.index)
+        return _fill_city(series.to_frame("v"), ["v"], rule)["v"].reindex(series.index)
 
     return Inputs(wide, opts, city_fill=city_fill)
 
@@ -294,9 +307,9 @@ def coverage(stats: Any, indicators: Iterable[str] | None = None, **options: Any
         codes = list(rec.indicator.inputs or (id,))
         flags = np.column_stack(
             [
-                (
-                    x.indicator(code) if code in table and code not in x.wide.columns else x[code]
-                ).isna().to_numpy()[absent]
+                (x.indicator(code) if code in table and code not in x.wide.columns else x[code])
+                .isna()
+                .to_numpy()[absent]
                 for code in codes
             ]
         )
@@ -321,21 +334,3 @@ def coverage(stats: Any, indicators: Iterable[str] | None = None, **options: Any
         )
     cols = ["indicator", "region", "year", "missing"]
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
-
-
-class _CallableModule(types.ModuleType):
-    """The ``greenplan.compute`` module, callable as :func:`compute`.
-
-    ``greenplan.compute`` is both this submodule and the public function. Importing the
-    submodule (``import greenplan.compute``, or any ``from greenplan.compute import …`` run
-    before ``greenplan.compute`` was first looked up) makes Python bind the *module* to the
-    package attribute, so ``greenplan.compute(stats)`` must work on the module too.
-    """
-
-    def __call__(
-        self, stats: Any, indicators: str | Iterable[str] | None = None, **options: Any
-    ) -> pd.DataFrame:
-        return compute(stats, indicators, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule
