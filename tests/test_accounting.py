@@ -20,7 +20,7 @@ from greenplan.accounting import (
     aggregate_fuel_records,
     fuel_totals_to_statistics,
 )
-from greenplan.compute import compute
+from greenplan.engine import compute
 from greenplan.errors import GreenplanError, OptionError
 
 PURE = settings(max_examples=40, deadline=None)

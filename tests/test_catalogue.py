@@ -165,13 +165,31 @@ def test_docs_targets_md_content() -> None:
     assert "https://huanbao.in-en.com/html/huanbao-2367503.shtml" in text
 
 
+def test_docs_indicators_index_is_up_to_date() -> None:
+    expected = _gen_docs().indicators_markdown()
+    current = (ROOT / "docs" / "indicators" / "index.md").read_text(encoding="utf-8")
+    assert current == expected, "docs/indicators/index.md is stale: run python scripts/gen_docs.py"
+
+
+def test_docs_indicators_index_lists_every_indicator_and_target() -> None:
+    from greenplan import INDICATORS, TARGETS
+
+    text = _gen_docs().indicators_markdown()
+    for id in INDICATORS:
+        assert f"| `{id}` |" in text
+    for key in TARGETS:
+        assert key in text
+
+
 def test_gen_docs_check_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     gen = _gen_docs()
     target = tmp_path / "docs" / "targets.md"
     monkeypatch.setattr(gen, "TARGETS_MD", target)
+    monkeypatch.setattr(gen, "INDICATORS_MD", tmp_path / "docs" / "indicators" / "index.md")
     assert gen.main(["--check"]) == 1  # absent: stale
     assert gen.main([]) == 0
     assert target.read_text(encoding="utf-8") == gen.targets_markdown()
+    assert (tmp_path / "docs" / "indicators" / "index.md").exists()
     assert gen.main(["--check"]) == 0
     target.write_text("old", encoding="utf-8")
     assert gen.main(["--check"]) == 1

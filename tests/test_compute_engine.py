@@ -8,14 +8,15 @@ so they never leak into ``greenplan.INDICATORS``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import greenplan
-from greenplan.compute import RESULT_COLUMNS, compute, coverage, inputs_from, reported_vs_computed
-from greenplan.compute import to_wide as _to_wide
+from greenplan.engine import RESULT_COLUMNS, compute, coverage, inputs_from, reported_vs_computed
+from greenplan.engine import to_wide as _to_wide
 from greenplan.errors import GreenplanError, OptionError
 from greenplan.indicators import _registry
 from greenplan.indicators._registry import (
@@ -32,7 +33,7 @@ from greenplan.regions import CITY, districts
 Stats = Callable[[list[tuple[str, int, str, float]]], pd.DataFrame]
 
 
-def to_wide(stats: pd.DataFrame, **kw: bool) -> pd.DataFrame:
+def to_wide(stats: pd.DataFrame, **kw: Any) -> pd.DataFrame:
     return _to_wide(stats, **kw)
 
 
@@ -75,10 +76,14 @@ def test_to_wide_ignores_extra_columns(make_stats: Stats) -> None:
     assert list(to_wide(stats).columns) == ["gdp"]
 
 
-# --- the city fill rule --------------------------------------------------------------------
+# --- the city fill rule: the 'reporting_districts' option ------------------------------------
+# These frames deliberately hold a few districts only; the default ('all_districts') is
+# tested in the next section.
 
 
-def test_city_filled_when_every_reporting_district_reports(make_stats: Stats) -> None:
+def test_reporting_districts_option_fills_city_when_every_reporting_district_reports(
+    make_stats: Stats,
+) -> None:
     stats = make_stats(
         [
             ("历下区", 2020, "water_use", 1.0),
@@ -86,13 +91,14 @@ def test_city_filled_when_every_reporting_district_reports(make_stats: Stats) ->
             ("平阴县", 2020, "water_use", 0.5),  # counties sum into the city too
         ]
     )
-    wide = to_wide(stats)
+    wide = to_wide(stats, city_rule="reporting_districts")
     assert wide.loc[(CITY, 2020), "water_use"] == 3.5
     assert (CITY, 2020) not in to_wide(stats, fill_city=False).index
 
 
 def test_no_partial_sum_for_the_city(make_stats: Stats) -> None:
-    # 市中区 reports 2020 only: the 2021 city value would be a partial sum, so it stays NaN
+    # 'reporting_districts' option: 市中区 reports 2020 only, so the 2021 city value would be
+    # a partial sum of the reporting districts and stays NaN
     stats = make_stats(
         [
             ("历下区", 2020, "water_use", 1.0),
@@ -100,12 +106,13 @@ def test_no_partial_sum_for_the_city(make_stats: Stats) -> None:
             ("市中区", 2020, "water_use", 2.0),
         ]
     )
-    wide = to_wide(stats)
+    wide = to_wide(stats, city_rule="reporting_districts")
     assert wide.loc[(CITY, 2020), "water_use"] == 3.0
     assert np.isnan(wide.loc[(CITY, 2021), "water_use"])
 
 
 def test_reported_city_value_never_overwritten(make_stats: Stats) -> None:
+    # two districts, 'reporting_districts' option; every rule: test_new_default_* below
     stats = make_stats(
         [
             ("历下区", 2020, "water_use", 1.0),
@@ -115,7 +122,7 @@ def test_reported_city_value_never_overwritten(make_stats: Stats) -> None:
             ("市中区", 2021, "water_use", 2.0),
         ]
     )
-    wide = to_wide(stats)
+    wide = to_wide(stats, city_rule="reporting_districts")
     assert wide.loc[(CITY, 2020), "water_use"] == 3.5
     assert wide.loc[(CITY, 2021), "water_use"] == 3.0  # absent: filled
 
@@ -129,7 +136,7 @@ def test_zones_never_summed(make_stats: Stats) -> None:
             ("南部山区", 2020, "gdp", 5.0),
         ]
     )
-    wide = to_wide(stats)
+    wide = to_wide(stats, city_rule="reporting_districts")
     assert wide.loc[(CITY, 2020), "gdp"] == 100.0
     assert wide.loc[("济南高新区", 2020), "gdp"] == 50.0
     assert "济南高新区" not in districts()
@@ -145,21 +152,143 @@ def test_non_additive_variables_not_summed(make_stats: Stats) -> None:
             ("市中区", 2020, "gdp", 1.0),
         ]
     )
-    wide = to_wide(stats)
+    wide = to_wide(stats, city_rule="reporting_districts")
     assert wide.loc[(CITY, 2020), "gdp"] == 2.0
     assert np.isnan(wide.loc[(CITY, 2020), "gdp_real_growth"])
 
 
 def test_unknown_regions_not_summed(make_stats: Stats) -> None:
     stats = make_stats([("历下区", 2020, "gdp", 1.0), ("Atlantis", 2020, "gdp", 9.0)])
-    assert to_wide(stats).loc[(CITY, 2020), "gdp"] == 1.0
+    assert to_wide(stats, city_rule="reporting_districts").loc[(CITY, 2020), "gdp"] == 1.0
 
 
 def test_all_nan_district_values_do_not_make_a_zero(make_stats: Stats) -> None:
     stats = make_stats([("历下区", 2020, "gdp", np.nan), ("历下区", 2020, "water_use", 1.0)])
-    wide = to_wide(stats)
+    wide = to_wide(stats, city_rule="reporting_districts")
     assert np.isnan(wide.loc[(CITY, 2020), "gdp"])
     assert wide.loc[(CITY, 2020), "water_use"] == 1.0
+
+
+# --- the city fill rule: the default 'all_districts' and the other choices -------------------
+# Synthetic water use (亿立方米) of all 12 districts and counties, in the order of
+# greenplan.regions.districts(); binary fractions, so the sum is exact:
+# 3 + 1.5 + 2.25 + 4 + 0.5 + 6.75 + 2 + 1 + 3.5 + 0.25 + 5 + 1.25 = 31
+TWELVE = (3.0, 1.5, 2.25, 4.0, 0.5, 6.75, 2.0, 1.0, 3.5, 0.25, 5.0, 1.25)
+RULES = ("all_districts", "reporting_districts", "never")
+
+
+def _twelve(year: int = 2020) -> list[tuple[str, int, str, float]]:
+    return [(d, year, "water_use", v) for d, v in zip(districts(), TWELVE, strict=True)]
+
+
+def _city_value(wide: pd.DataFrame, year: int, column: str = "water_use") -> float:
+    """The city's value in ``wide``; NaN when the city row or the column is absent."""
+    if (CITY, year) not in wide.index or column not in wide.columns:
+        return float("nan")
+    return float(wide.loc[(CITY, year), column])
+
+
+def test_default_city_rule_is_all_districts(make_stats: Stats) -> None:
+    assert resolve_options({})["city_from_districts"] == "all_districts"
+    out = compute(make_stats(JINAN_GDP), "gdp_constant_2020")
+    assert out.attrs["greenplan"]["options"]["city_from_districts"] == "all_districts"
+
+
+def test_new_default_one_district_gives_no_city_value(make_stats: Stats) -> None:
+    # synthetic: 历下区 alone reports water use 1.0 and GDP 100.0
+    stats = make_stats([("历下区", 2020, "water_use", 1.0), ("历下区", 2020, "gdp", 100.0)])
+    assert np.isnan(_city_value(to_wide(stats), 2020))
+    assert np.isnan(_city_value(to_wide(stats), 2020, "gdp"))
+    # no city indicator either, neither the additive total nor a ratio built from it
+    x = inputs_from(stats)
+    assert np.isnan(_city_value(x.wide, 2020))
+    out = compute(stats, ["water_use", "water_use_per_gdp"])
+    assert CITY not in set(out["region"])
+    assert set(out["region"]) == {"历下区"}
+    assert set(out["indicator"]) == {"water_use", "water_use_per_gdp"}
+    # the same frame under the old rule does fill the city: the default is what withholds it
+    old = compute(stats, ["water_use"], city_from_districts="reporting_districts")
+    assert old.query("region == @CITY")["value"].tolist() == [1.0]
+
+
+@pytest.mark.parametrize("how", ["row_missing", "value_nan"])
+def test_new_default_eleven_of_twelve_districts_give_no_city_value(
+    make_stats: Stats, how: str
+) -> None:
+    # synthetic: 商河县 (the 12th) either has no row or reports NaN
+    rows = _twelve()[:11]
+    if how == "value_nan":
+        rows.append(("商河县", 2020, "water_use", np.nan))
+    stats = make_stats(rows)
+    assert np.isnan(_city_value(to_wide(stats), 2020))
+    assert CITY not in set(compute(stats, "water_use")["region"])
+    # under 'reporting_districts' the 11 would be summed: 31 − 1.25 = 29.75
+    if how == "row_missing":
+        assert _city_value(to_wide(stats, city_rule="reporting_districts"), 2020) == 29.75
+
+
+def test_new_default_all_twelve_districts_give_the_exact_sum(make_stats: Stats) -> None:
+    stats = make_stats(_twelve())
+    # 3 + 1.5 + 2.25 + 4 + 0.5 + 6.75 + 2 + 1 + 3.5 + 0.25 + 5 + 1.25 = 31
+    assert _city_value(to_wide(stats), 2020) == 31.0
+    out = compute(stats, "water_use").query("region == @CITY")
+    assert out[["year", "value"]].values.tolist() == [[2020, 31.0]]
+
+
+def test_new_default_all_twelve_in_one_year_only(make_stats: Stats) -> None:
+    # synthetic: all 12 report 2020; in 2021 every one but 商河县 reports the same values
+    stats = make_stats([*_twelve(2020), *_twelve(2021)[:11]])
+    wide = to_wide(stats)
+    assert _city_value(wide, 2020) == 31.0  # sum of TWELVE
+    assert np.isnan(_city_value(wide, 2021))
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_reported_city_value_never_overwritten_under_any_rule(make_stats: Stats, rule: str) -> None:
+    # synthetic: all 12 districts report 2020 and 2021; the city reports 99.0 for 2020 only
+    # (the bureau's own figure, scope differs from the sum 31)
+    stats = make_stats([*_twelve(2020), *_twelve(2021), (CITY, 2020, "water_use", 99.0)])
+    wide = to_wide(stats, city_rule=rule)
+    assert _city_value(wide, 2020) == 99.0
+    x = inputs_from(stats, city_from_districts=rule)
+    assert _city_value(x.wide, 2020) == 99.0
+    out = compute(stats, "water_use", city_from_districts=rule).query("region == @CITY")
+    assert out.set_index("year")["value"].get(2020) == 99.0
+    # 2021 (no city row): filled with the sum 31 except under 'never'
+    if rule == "never":
+        assert np.isnan(_city_value(wide, 2021))
+    else:
+        assert _city_value(wide, 2021) == 31.0
+
+
+def test_never_leaves_the_city_absent_with_all_twelve_districts(make_stats: Stats) -> None:
+    stats = make_stats(_twelve())
+    assert np.isnan(_city_value(to_wide(stats, city_rule="never"), 2020))
+    assert np.isnan(_city_value(inputs_from(stats, city_from_districts="never").wide, 2020))
+    out = compute(stats, "water_use", city_from_districts="never")
+    assert CITY not in set(out["region"])
+    assert len(out) == 12  # the districts' own values are untouched
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: compute(s, "water_use", city_from_districts="some_districts"),
+        lambda s: reported_vs_computed(s, city_from_districts="some_districts"),
+        lambda s: coverage(s, ["water_use"], city_from_districts="some_districts"),
+        lambda s: inputs_from(s, city_from_districts="some_districts"),
+    ],
+    ids=["compute", "reported_vs_computed", "coverage", "inputs_from"],
+)
+def test_unknown_city_rule_lists_the_choices(
+    make_stats: Stats, call: Callable[[pd.DataFrame], object]
+) -> None:
+    with pytest.raises(
+        OptionError,
+        match=r"city_from_districts='some_districts' is not allowed; "
+        r"choose one of 'all_districts', 'reporting_districts', 'never'",
+    ):
+        call(make_stats(_twelve()))
 
 
 # --- compute: results, origin, method --------------------------------------------------
@@ -255,7 +384,8 @@ def test_additive_recipe_city_filled_from_districts(make_stats: Stats, scratch: 
             ("历下区", 2021, "gdp_real_growth", 5.0),
         ]
     )
-    out = compute(stats, "test_additive")
+    # two districts only: the 'reporting_districts' option fills the city from them
+    out = compute(stats, "test_additive", city_from_districts="reporting_districts")
     city = out[out["region"] == CITY].set_index("year")["value"]
     assert city.to_dict() == {2020: 2.0}  # 2021: 市中区 missing, no partial sum
 
@@ -356,7 +486,8 @@ def test_reported_vs_computed_tolerance(make_stats: Stats) -> None:
 
 def test_reported_vs_computed_sees_city_filled_from_districts(make_stats: Stats) -> None:
     # The city's constant-price GDP is computed by summing the districts (additive);
-    # a reported city figure that disagrees with that sum is listed.
+    # a reported city figure that disagrees with that sum is listed. Two districts only:
+    # the 'reporting_districts' option fills the city from them.
     stats = make_stats(
         [
             ("历下区", 2020, "gdp", 100.0),
@@ -366,12 +497,13 @@ def test_reported_vs_computed_sees_city_filled_from_districts(make_stats: Stats)
             (CITY, 2021, "gdp_constant_2020", 999.0),
         ]
     )
-    diff = reported_vs_computed(stats)
+    rule = "reporting_districts"
+    diff = reported_vs_computed(stats, city_from_districts=rule)
     assert diff[["region", "year", "reported"]].values.tolist() == [[CITY, 2021, 999.0]]
     assert diff["computed"].iloc[0] == pytest.approx(320.0)  # 110 + 210
-    assert compute(stats, "gdp_constant_2020").query("region == @CITY and year == 2021")[
-        "value"
-    ].tolist() == [pytest.approx(320.0)]
+    assert compute(stats, "gdp_constant_2020", city_from_districts=rule).query(
+        "region == @CITY and year == 2021"
+    )["value"].tolist() == [pytest.approx(320.0)]
 
 
 def test_reported_vs_computed_empty(make_stats: Stats) -> None:

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import greenplan
-from greenplan.compute import compute, reported_vs_computed
 from greenplan.definitions import PriceBasis
+from greenplan.engine import compute, reported_vs_computed
 from greenplan.indicators.economy import chain_index, constant_price_gdp, growth_from_index
 from greenplan.units import convert
 
@@ -200,13 +200,14 @@ def test_base_year_option(make_stats: Stats) -> None:
 def test_city_filled_from_districts(make_stats: Stats) -> None:
     # synthetic: two districts with their own growth; the city reports nothing.
     # 历下区 2021: 100 × 1.10 = 110; 市中区 2021: 200 × 1.05 = 210; city = 320
+    # Only 2 of the 12 districts: the 'reporting_districts' option fills the city from them.
     rows = [
         ("历下区", 2020, "gdp", 100.0),
         ("历下区", 2021, "gdp_real_growth", 10.0),
         ("市中区", 2020, "gdp", 200.0),
         ("市中区", 2021, "gdp_real_growth", 5.0),
     ]
-    out = compute(make_stats(rows), "gdp_constant_2020")
+    out = compute(make_stats(rows), "gdp_constant_2020", city_from_districts="reporting_districts")
     assert _series(out, "gdp_constant_2020") == {2020: 300.0, 2021: pytest.approx(320.0)}
     assert _series(out, "gdp_constant_2020", "历下区")[2021] == pytest.approx(110.0)
 
@@ -303,13 +304,15 @@ def test_city_from_districts_equals_city_from_summed_inputs(
     gdps: list[float], rates: list[float]
 ) -> None:
     # With the same growth in every district, the city's constant-price GDP filled from the
-    # districts equals the one computed from the summed GDP and that growth.
+    # districts equals the one computed from the summed GDP and that growth. A subset of the
+    # districts: the 'reporting_districts' option fills the city from them.
     districts = ["历下区", "市中区", "槐荫区", "天桥区"][: len(gdps)]
     rows = []
     for d, g0 in zip(districts, gdps, strict=True):
         rows.append((d, 2020, "gdp", g0))
         rows += [(d, 2021 + i, "gdp_real_growth", g) for i, g in enumerate(rates)]
-    from_districts = _series(compute(_frame(rows), "gdp_constant_2020"), "gdp_constant_2020")
+    filled = compute(_frame(rows), "gdp_constant_2020", city_from_districts="reporting_districts")
+    from_districts = _series(filled, "gdp_constant_2020")
     city_rows = [(CITY, 2020, "gdp", float(np.sum(gdps)))] + [
         (CITY, 2021 + i, "gdp_real_growth", g) for i, g in enumerate(rates)
     ]

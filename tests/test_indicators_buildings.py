@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from greenplan.compute import compute, reported_vs_computed
+from greenplan.engine import compute, reported_vs_computed
 from greenplan.indicators.buildings import GREEN_BUILDING_LEVELS, green_building_area
 from greenplan.variables import VARIABLES
 
@@ -137,6 +137,7 @@ def test_missing_level_falls_back_to_reported_total():
 
 
 def test_city_from_districts():
+    # two districts only: the 'reporting_districts' option fills the city from them
     stats = long_table(
         [
             *levels("历下区", 2021, (10.0, 5.0, 2.0, 1.0)),  # 18
@@ -145,7 +146,11 @@ def test_city_from_districts():
             ("章丘区", 2021, "residential_energy_retrofit_area", 8.0),
         ]
     )
-    out = compute(stats, ["new_green_building_area", "residential_energy_retrofit_area"])
+    out = compute(
+        stats,
+        ["new_green_building_area", "residential_energy_retrofit_area"],
+        city_from_districts="reporting_districts",
+    )
     assert value(out, "new_green_building_area") == pytest.approx(38.0)  # 18 + 20
     assert value(out, "residential_energy_retrofit_area") == pytest.approx(20.0)  # 12 + 8
 

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from greenplan import factors
-from greenplan.compute import compute, reported_vs_computed
+from greenplan.engine import compute, reported_vs_computed
 from greenplan.errors import OptionError
 from greenplan.indicators.carbon import (
     carbon_intensity,

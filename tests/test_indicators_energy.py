@@ -17,7 +17,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from greenplan.compute import compute, reported_vs_computed
+from greenplan.engine import compute, reported_vs_computed
 from greenplan.errors import OptionError
 from greenplan.indicators.energy import (
     annual_intensity_change,

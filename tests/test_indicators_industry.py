@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import greenplan as gp
-from greenplan.compute import compute, reported_vs_computed
+from greenplan.engine import compute, reported_vs_computed
 from greenplan.errors import OptionError
 from greenplan.indicators import industry as ind
 from greenplan.indicators._registry import recipes
@@ -253,7 +253,10 @@ def test_register_counts_through_compute_fill_the_city():
     reg = read_csv("industry_green_factories_register.csv")
     rows = ind.count_certified(reg, variable="green_factories_provincial_plus", city=None)
     districts = rows[rows.region != "济南高新区"]  # zones never sum into the city
-    out = compute(districts, ["green_factories_provincial_plus"])
+    # the register covers a few districts: the 'reporting_districts' option fills the city
+    out = compute(
+        districts, ["green_factories_provincial_plus"], city_from_districts="reporting_districts"
+    )
     # city filled from districts (additive): 2021: 历下 1 + 章丘 1 + 槐荫 1 = 3
     assert value(out, "green_factories_provincial_plus", 2021) == 3.0
     assert set(out.origin) == {"reported"}
@@ -466,9 +469,11 @@ def test_reported_outputs_are_taken_as_reported_and_summed_over_districts():
         ("章丘区", 2021, "smart_mfg_cluster_output", 3500.0),
         (CITY, 2021, "nev_industry_output", 650.0),
     )
+    # two districts only: the 'reporting_districts' option fills the city from them
     out = compute(
         stats,
         ["smart_mfg_cluster_output", "nev_industry_output", "circular_economy_industry_output"],
+        city_from_districts="reporting_districts",
     )
     # city = 1200 + 3500 = 4700亿元 (additive; SYNTHETIC figures)
     assert value(out, "smart_mfg_cluster_output", 2021) == 4700.0
@@ -678,7 +683,10 @@ def test_city_intensity_from_districts_sums_numerators_and_denominators():
         ("历下区", 2021, "industrial_energy_consumption", 330.0),
         ("章丘区", 2021, "industrial_energy_consumption", 1200.0),
     )
-    out = compute(stats, ["industrial_energy_per_value_added"])
+    # two districts only: the 'reporting_districts' option fills the city from them
+    out = compute(
+        stats, ["industrial_energy_per_value_added"], city_from_districts="reporting_districts"
+    )
     # 历下 2021: 330 / (1000 × 1.1) = 0.3; 章丘: 1200 / 1500 = 0.8;
     # city: (330 + 1200) / (1100 + 1500) = 1530 / 2600 = 0.588462 (not the mean 0.55)
     assert value(out, "industrial_energy_per_value_added", 2021, "历下区") == pytest.approx(0.3)
@@ -729,7 +737,11 @@ def test_four_new_share_city_from_districts_equals_city_from_summed_inputs(va, s
     summed = long(
         (CITY, 2021, "gdp", sum(va)), (CITY, 2021, "four_new_economy_value_added", sum(parts))
     )
-    a = value(compute(districts, ["four_new_economy_share"]), "four_new_economy_share", 2021)
+    # three districts only: the 'reporting_districts' option fills the city from them
+    filled = compute(
+        districts, ["four_new_economy_share"], city_from_districts="reporting_districts"
+    )
+    a = value(filled, "four_new_economy_share", 2021)
     b = value(compute(summed, ["four_new_economy_share"]), "four_new_economy_share", 2021)
     assert a == pytest.approx(b, rel=1e-9)
 

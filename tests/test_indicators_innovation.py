@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from greenplan.compute import compute, reported_vs_computed
+from greenplan.engine import compute, reported_vs_computed
 from greenplan.indicators import INDICATORS
 from greenplan.indicators.innovation import rd_intensity
 from greenplan.units import convert
@@ -93,6 +93,7 @@ def test_reported_value_used_where_not_computable():
 
 def test_city_from_districts():
     # Synthetic: (10 + 30) / (1000 + 500) × 100 = 2.6667 %, not mean(1, 6) = 3.5 %.
+    # Two districts only: the 'reporting_districts' option fills the city from them.
     rows = [
         ("历下区", 2021, "rd_expenditure", 10.0),
         ("历下区", 2021, "gdp", 1000.0),
@@ -100,7 +101,7 @@ def test_city_from_districts():
         ("槐荫区", 2021, "rd_expenditure", 30.0),
         ("槐荫区", 2021, "gdp", 500.0),
     ]
-    out = compute(frame(rows), "rd_intensity")
+    out = compute(frame(rows), "rd_intensity", city_from_districts="reporting_districts")
     assert value(out, "rd_intensity", 2021) == pytest.approx(40 / 1500 * 100)
 
 

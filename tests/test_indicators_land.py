@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from greenplan.compute import compute, reported_vs_computed
+from greenplan.engine import compute, reported_vs_computed
 from greenplan.indicators import INDICATORS
 from greenplan.indicators.land import M2_PER_10K_YUAN, construction_land_per_gdp
 from greenplan.units import convert, factor
@@ -106,13 +106,16 @@ def test_reported_vs_computed():
 def test_city_from_districts_is_ratio_of_sums():
     # 历下区 land 1000 ha, GDP 2000亿元; 章丘区 land 9000 ha, GDP 1000亿元 (synthetic).
     # City = (1000 + 9000) / (2000 + 1000) = 3.3333 m²/万元, not mean(0.5, 9) = 4.75.
+    # Two districts only: the 'reporting_districts' option fills the city from them.
     rows = [
         ("历下区", 2020, "construction_land_area", 1000.0),
         ("历下区", 2020, "gdp", 2000.0),
         ("章丘区", 2020, "construction_land_area", 9000.0),
         ("章丘区", 2020, "gdp", 1000.0),
     ]
-    out = compute(frame(rows), "construction_land_per_gdp")
+    out = compute(
+        frame(rows), "construction_land_per_gdp", city_from_districts="reporting_districts"
+    )
     assert value(out, "construction_land_per_gdp", 2020) == pytest.approx(10000 / 3000)
 
 

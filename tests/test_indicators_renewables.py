@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from greenplan.compute import compute, reported_vs_computed
+from greenplan.engine import compute, reported_vs_computed
 from greenplan.indicators import INDICATORS
 from greenplan.indicators.renewables import RENEWABLE_SOURCES, capacity_added, renewable_capacity
 from greenplan.units import convert
@@ -162,7 +162,8 @@ def test_city_from_districts():
         ("章丘区", 2021, "capacity_solar", 60.0),
         ("章丘区", 2021, "capacity_wind", 30.0),
     ]
-    out = compute(frame(rows), "renewable_capacity")
+    # two districts only: the 'reporting_districts' option fills the city from them
+    out = compute(frame(rows), "renewable_capacity", city_from_districts="reporting_districts")
     assert value(out, "renewable_capacity", 2021) == pytest.approx(130.0)  # 40 + 60 + 30
     assert value(out, "renewable_capacity", 2021, "历城区") == pytest.approx(40.0)
 
@@ -205,7 +206,8 @@ def test_city_from_districts_equals_city_from_summed_inputs(table):
                 (name, year, code, v * scale) for code, v in zip(codes, (a, b, c, d), strict=True)
             ]
     ids = ["renewable_capacity", "renewable_capacity_added"]
-    from_districts = compute(frame(rows), ids)
+    # a subset of the districts: the 'reporting_districts' option fills the city from them
+    from_districts = compute(frame(rows), ids, city_from_districts="reporting_districts")
     summed = pd.DataFrame(rows, columns=["region", "year", "variable", "value"])
     summed = summed.groupby(["year", "variable"], as_index=False)["value"].sum()
     city_rows = [(CITY, int(y), v, float(x)) for y, v, x in summed.itertuples(index=False)]

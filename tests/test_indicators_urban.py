@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from greenplan.compute import compute, reported_vs_computed
+from greenplan.engine import compute, reported_vs_computed
 from greenplan.errors import OptionError
 from greenplan.indicators._registry import OPTIONS
 from greenplan.indicators.urban import (
@@ -145,7 +145,8 @@ def test_sewage_reported_rate_used_without_components_and_checked_with_them():
 
 
 def test_sewage_city_from_district_loads():
-    # synthetic: two districts' loads are summed for the city (load recipe is additive)
+    # synthetic: two districts' loads are summed for the city (load recipe is additive);
+    # two districts only: the 'reporting_districts' option fills the city from them
     stats = long_table(
         [
             ("历下区", 2021, "sewage_bod_collected", 20000.0),
@@ -154,7 +155,7 @@ def test_sewage_city_from_district_loads():
             ("商河县", 2021, "urban_water_population", 50.0),
         ]
     )
-    out = compute(stats, "sewage_collection_rate")
+    out = compute(stats, "sewage_collection_rate", city_from_districts="reporting_districts")
     # city: (20 000 + 16 500) / (200 × 10⁴ × 50 × 365 g = 36 500 t) = 100 %
     assert value(out, "sewage_collection_rate") == pytest.approx(100.0)
     # 历下区: 20 000 / (150 × 10⁴ × 50 × 365 g = 27 375 t) = 73.059360… %
@@ -183,7 +184,8 @@ def test_sludge_city_is_ratio_of_district_sums():
             ("钢城区", 2021, "sludge_produced", 0.0),
         ]
     )
-    out = compute(stats, "sludge_safe_disposal_rate")
+    # three districts only: the 'reporting_districts' option fills the city from them
+    out = compute(stats, "sludge_safe_disposal_rate", city_from_districts="reporting_districts")
     # city: (100 + 60 + 20) / (100 + 100 + 0) = 90 %; 钢城区 0 produced → no value
     assert value(out, "sludge_safe_disposal_rate") == pytest.approx(90.0)
     assert value(out, "sludge_safe_disposal_rate", "章丘区") == pytest.approx(60.0)
@@ -227,7 +229,8 @@ def test_sewage_direct_outlets_reported_and_summed_from_districts():
             ("历城区", 2022, "sewage_direct_outlets", 0.0),
         ]
     )
-    out = compute(stats, "sewage_direct_outlets")
+    # two districts only: the 'reporting_districts' option fills the city from them
+    out = compute(stats, "sewage_direct_outlets", city_from_districts="reporting_districts")
     assert value(out, "sewage_direct_outlets") == 5.0
     assert value(out, "sewage_direct_outlets", year=2022) == 0.0
     assert set(out["origin"]) == {"reported"}
@@ -340,9 +343,12 @@ def test_mileage_from_projects_years_units_and_errors():
 
 
 def test_new_roads_and_railway_end_to_end_cumulative():
+    # the project register covers a few districts: the 'reporting_districts' option fills
+    # the city from them
     out = compute(
         mileage_from_projects(_projects()),
         ["new_roads_km", "new_roads_km_cumulative", "new_railway_km", "new_railway_km_cumulative"],
+        city_from_districts="reporting_districts",
     )
     # city filled from districts: roads 2021 = 10 + 0; 2023 = 5
     assert value(out, "new_roads_km", year=2021) == 10.0
@@ -384,7 +390,11 @@ def test_reported_vs_computed_for_mileage():
             ("章丘区", 2021, "new_railway_km", 20.0),  # agrees
         ]
     )
-    bad = reported_vs_computed(pd.concat([rows, reported], ignore_index=True))
+    # the project register covers a few districts: the 'reporting_districts' option fills
+    # the city from them
+    bad = reported_vs_computed(
+        pd.concat([rows, reported], ignore_index=True), city_from_districts="reporting_districts"
+    )
     assert bad[["region", "indicator"]].values.tolist() == [[CITY, "new_roads_km"]]
     assert bad["computed"].iloc[0] == 10.0
 
@@ -526,7 +536,11 @@ def test_city_from_districts_equals_city_from_summed_inputs(disposed, extra):
             (CITY, 2021, "sludge_produced", sum(produced)),
         ]
     )
-    a = value(compute(by_district, "sludge_safe_disposal_rate"), "sludge_safe_disposal_rate")
+    # a subset of the districts: the 'reporting_districts' option fills the city from them
+    filled = compute(
+        by_district, "sludge_safe_disposal_rate", city_from_districts="reporting_districts"
+    )
+    a = value(filled, "sludge_safe_disposal_rate")
     b = value(compute(summed, "sludge_safe_disposal_rate"), "sludge_safe_disposal_rate")
     assert a == pytest.approx(b, rel=1e-9, abs=1e-12)
 

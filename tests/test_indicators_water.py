@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from greenplan.compute import compute, reported_vs_computed
+from greenplan.engine import compute, reported_vs_computed
 from greenplan.errors import OptionError
 from greenplan.indicators.water import (
     M3_PER_10K_YUAN,
@@ -197,7 +197,8 @@ def test_reported_water_intensity_used_only_where_not_computable():
 
 def test_water_use_reported_and_city_from_districts():
     rows = [("历下区", 2021, "water_use", 0.6), ("章丘区", 2021, "water_use", 1.4)]
-    out = compute(frame(rows), "water_use")
+    # two districts only: the 'reporting_districts' option fills the city from them
+    out = compute(frame(rows), "water_use", city_from_districts="reporting_districts")
     assert value(out, "water_use", 2021) == pytest.approx(2.0)  # 0.6 + 1.4
     assert value(out, "water_use", 2021, "章丘区") == pytest.approx(1.4)
 
@@ -247,13 +248,14 @@ def test_reclaimed_rate_end_to_end():
 def test_city_intensity_from_summed_districts_not_mean_of_ratios():
     # Synthetic: district A water 1, GDP 100; district B water 3, GDP 900 (2020, base year).
     # City = (1 + 3) / (100 + 900) × 1e4 = 40 m³/万元, not mean(100, 33.3) = 66.7.
+    # Two districts only: the 'reporting_districts' option fills the city from them.
     rows = [
         ("历下区", 2020, "water_use", 1.0),
         ("历下区", 2020, "gdp", 100.0),
         ("章丘区", 2020, "water_use", 3.0),
         ("章丘区", 2020, "gdp", 900.0),
     ]
-    out = compute(frame(rows), "water_use_per_gdp")
+    out = compute(frame(rows), "water_use_per_gdp", city_from_districts="reporting_districts")
     assert value(out, "water_use_per_gdp", 2020) == pytest.approx(40.0)
     assert value(out, "water_use_per_gdp", 2020, "历下区") == pytest.approx(100.0)
 
@@ -319,7 +321,8 @@ def test_city_from_districts_equals_city_from_summed_inputs(districts):
         ]
         totals += [w, g, rec, mine]
     ids = ["water_use_per_gdp", "nonconventional_water_use"]
-    from_districts = compute(frame(rows), ids)
+    # a subset of the districts: the 'reporting_districts' option fills the city from them
+    from_districts = compute(frame(rows), ids, city_from_districts="reporting_districts")
     city_rows = [
         (CITY, 2020, v, t)
         for v, t in zip(["water_use", "gdp", "water_reclaimed", "water_mine"], totals, strict=True)

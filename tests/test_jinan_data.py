@@ -16,7 +16,7 @@ import pytest
 
 import greenplan as gp
 from greenplan._resources import data_dir
-from greenplan.compute import reported_vs_computed
+from greenplan.engine import reported_vs_computed
 from greenplan.report import confidence_of_note, shipped_data_paths
 from greenplan.variables import VARIABLES
 

@@ -132,14 +132,14 @@ def _plausible(code: str, i: int, j: int) -> float:
 
 @pytest.fixture(scope="module")
 def plausible_inputs() -> object:
-    from greenplan.compute import inputs_from
+    from greenplan.engine import inputs_from
 
     return inputs_from(_synthetic(_plausible))
 
 
 @pytest.fixture(scope="module")
 def zero_inputs() -> object:
-    from greenplan.compute import inputs_from
+    from greenplan.engine import inputs_from
 
     return inputs_from(_synthetic(lambda code, i, j: 0.0))
 
@@ -162,7 +162,7 @@ def test_recipe_never_infinite(id: str, plausible_inputs: object, zero_inputs: o
 
 @pytest.mark.parametrize("id", IDS)
 def test_recipe_with_no_data_is_all_nan(id: str) -> None:
-    from greenplan.compute import inputs_from
+    from greenplan.engine import inputs_from
 
     stats = pd.DataFrame(
         {"region": ["历下区"], "year": [2021], "variable": ["gdp_real_growth"], "value": [np.nan]}
