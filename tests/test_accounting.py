@@ -394,7 +394,12 @@ def test_records_to_compute_end_to_end():
         }
     )
     stats = pd.concat([long, gdp], ignore_index=True)
-    out = compute(stats, ["energy_intensity_change", "coal_consumption"])
+    # two districts only: the 'reporting_districts' option fills the city from them
+    out = compute(
+        stats,
+        ["energy_intensity_change", "coal_consumption"],
+        city_from_districts="reporting_districts",
+    )
     change = out[(out.indicator == "energy_intensity_change") & (out.year == 2021)]
     # city energy 2020: 200 万t × 0.7143 = 142.86; 2021: 210 × 0.7143 = 149.997
     # change: (149.997/142.86)/1.072 − 1 = 1.05/1.072 − 1 = −2.05223881 %

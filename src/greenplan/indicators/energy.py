@@ -42,6 +42,7 @@ import pandas as pd
 from greenplan import factors
 from greenplan import units as _units
 from greenplan.definitions import PriceBasis
+from greenplan.indicators._common import percent_change
 from greenplan.indicators._registry import Inputs, declare_option, recipe, reported
 
 __all__ = [
@@ -435,35 +436,6 @@ def energy_intensity(energy: ArrayLike, gdp: ArrayLike) -> ArrayLike:
     NBS 万元地区生产总值能耗 (GDP at constant prices); shared/reference/standards_cn.md A.2.
     """
     return intensity(energy, gdp, _unit_factor("万吨标准煤/亿元", "吨标准煤/万元"))
-
-
-def percent_change(value: ArrayLike, base: ArrayLike) -> ArrayLike:
-    r"""Relative change of a value against a reference value.
-
-    Parameters
-    ----------
-    value : float, array or Series
-        Value in the year [any unit].
-    base : float, array or Series
-        Reference value (base year, or the previous year) [same unit].
-
-    Returns
-    -------
-    same type as inputs
-        Change [%]: negative for a decrease; NaN where ``base`` is 0 or missing.
-
-    Notes
-    -----
-    .. math:: \Delta = 100 \left(\frac{V_t}{V_{ref}} - 1\right)
-
-    For an intensity at constant prices against the base year this is the cumulative
-    reduction :math:`100 [(E_t/E_{2020}) / \prod_k (1+g_k) - 1]` (negative = reduction).
-
-    References
-    ----------
-    shared/reference/standards_cn.md A.2.
-    """
-    return (value / _nonzero(base) - 1.0) * PERCENT
 
 
 def intensity_change_from_growth(

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from greenplan._resources import LazyMapping, read_resource_csv
+from greenplan.indicators._common import share_percent
 from greenplan.indicators._registry import Inputs, declare_option, recipe, reported
 from greenplan.regions import CITY
 
@@ -164,47 +165,6 @@ ENV_PARAMETERS: Mapping[str, EnvParameter] = LazyMapping(
 
 
 # --- pure formula functions -----------------------------------------------------------
-
-
-def share_percent(part: ArrayLike, whole: ArrayLike) -> ArrayLike:
-    r"""Share of a part in a whole, in percent, NaN where the whole is zero.
-
-    Parameters
-    ----------
-    part : float, array or Series
-        Numerator [same unit as ``whole``].
-    whole : float, array or Series
-        Denominator [same unit as ``part``].
-
-    Returns
-    -------
-    same type as the inputs
-        :math:`100 \cdot part / whole` [%]; NaN where ``whole`` is 0 or either input is NaN
-        (never ±inf). A Series keeps its index.
-
-    Notes
-    -----
-    .. math:: s = 100 \cdot \frac{part}{whole}
-
-    Inputs are not range-checked here: a part larger than the whole gives a share above 100 %,
-    which validation reports against the codelist bounds.
-
-    References
-    ----------
-    济南市“十四五”绿色低碳循环发展规划 (2022), 八(一): ratio indicators (good-air days,
-    class-III sections, forest coverage) are shares in percent.
-    """
-    if isinstance(whole, pd.Series):
-        return 100.0 * part / whole.where(whole != 0)
-    den = np.asarray(whole, dtype="float64")
-    den = np.where(den == 0, np.nan, den)
-    if isinstance(part, pd.Series):
-        return 100.0 * part / den
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = 100.0 * np.asarray(part, dtype="float64") / den
-    if out.ndim == 0:
-        return float(out)  # type: ignore[return-value]
-    return out
 
 
 def good_days_ratio(good_days: ArrayLike, valid_days: ArrayLike) -> ArrayLike:

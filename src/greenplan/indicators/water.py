@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from greenplan.definitions import PriceBasis
+from greenplan.indicators._common import percent_change
 from greenplan.indicators._registry import Inputs, declare_option, recipe, reported
 
 __all__ = [
@@ -160,35 +161,6 @@ def water_use_per_gdp(water_use: ArrayLike, gdp: ArrayLike) -> ArrayLike:
     Plan 五(四); shared/reference/standards_cn.md A.5 (MWR uses 2020 constant prices) [M].
     """
     return water_use / _nonzero(gdp) * M3_PER_10K_YUAN
-
-
-def percent_change(value: ArrayLike, base: ArrayLike) -> ArrayLike:
-    r"""Relative change of a value against its base-year value.
-
-    Parameters
-    ----------
-    value : float, array or Series
-        Value in the year [any unit].
-    base : float, array or Series
-        Value in the base year [same unit].
-
-    Returns
-    -------
-    same type as inputs
-        Change [%]: negative for a decrease; NaN where ``base`` is 0 or missing.
-
-    Notes
-    -----
-    .. math:: \Delta = 100 \cdot \left(\frac{V_t}{V_{base}} - 1\right)
-
-    For an intensity at constant prices this equals
-    :math:`100 \cdot [(W_t/W_{2020}) / \prod_{k}(1+g_k) - 1]`.
-
-    References
-    ----------
-    shared/reference/standards_cn.md A.2, A.5.
-    """
-    return (value / _nonzero(base) - 1.0) * PERCENT
 
 
 def nonconventional_water_use(
