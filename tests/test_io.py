@@ -65,7 +65,10 @@ def test_parse_year(cell, year):
         ("数值（亿元）", "value", "亿元"),
         ("计量单位", "unit", None),
         ("数据来源", "source", None),
-        ("备注", None, None),
+        ("备注", "note", None),
+        ("Notes", "note", None),
+        ("说明", "note", None),
+        ("序号", None, None),
     ],
 )
 def test_canonical_header(header, canon, unit):
@@ -84,10 +87,12 @@ def test_read_long_csv_encodings(tmp_path, encoding):
         "value",
         "unit",
         "source",
+        "note",
         "file",
         "sheet",
         "row",
     ]
+    assert table["note"].tolist() == ["", "", ""]
     assert table["year"].dtype == "int64" and table["value"].dtype == "float64"
     assert table["row"].tolist() == [2, 3, 4]
     assert table["region"].tolist() == ["济南市", "历下区", "济南市"]
@@ -276,6 +281,82 @@ def test_source_column_is_kept():
         }
     )
     assert gp.read_statistics(data)["source"].tolist() == ["统计公报"]
+
+
+def test_note_column_is_kept_as_provenance(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "地区,年份,指标,数值,单位,来源,备注,序号\n"
+        "济南市,2020,gdp,10140.91,亿元,统计公报,[C] as printed,1\n"
+        "济南市,2021,gdp,11432.22,亿元,统计公报,,2\n"
+        '济南市,2022,gdp,12027.4,亿元,统计公报,"[D] 420.5 + 4180.2 + 7426.7 = 12027.4",3\n',
+        encoding="utf-8",
+    )
+    report = gp.validate(path, **NO_COVERAGE)
+    # the note is used; a serial number is still an ignored column
+    assert [(f.code, f.column) for f in report.findings] == [("column_ignored", "序号")]
+    t = report.table
+    assert t["note"].tolist() == ["[C] as printed", "", "[D] 420.5 + 4180.2 + 7426.7 = 12027.4"]
+    assert t["note"].dtype == t["source"].dtype
+    assert gp.read_statistics(t)["note"].tolist() == t["note"].tolist()  # round trip
+
+
+def test_note_column_absent_is_empty_text():
+    data = pd.DataFrame({"region": ["济南市"], "year": [2020], "variable": ["gdp"], "value": [1.0]})
+    table = gp.read_statistics(data)
+    assert table["note"].tolist() == [""]
+    assert list(table.columns).index("note") == list(table.columns).index("source") + 1
+
+
+@pytest.mark.parametrize("header", ["note", "Notes", "说明"])
+def test_note_column_in_wide_layouts(header):
+    wide = pd.DataFrame(
+        {
+            "地区": ["济南市", "历下区"],
+            "年份": [2020, 2020],
+            "地区生产总值(亿元)": [10140.91, "—"],
+            "能源消费总量(万吨标准煤)": [3512.6, 312.5],
+            header: ["[C] bulletin", "[?] year unclear"],
+        }
+    )
+    report = gp.validate(wide, **NO_COVERAGE)
+    assert not report.errors
+    t = report.table.sort_values(["region", "variable"])
+    assert t[["region", "variable", "note"]].values.tolist() == [
+        ["历下区", "energy_consumption", "[?] year unclear"],
+        ["济南市", "energy_consumption", "[C] bulletin"],
+        ["济南市", "gdp", "[C] bulletin"],
+    ]
+    by_year = pd.DataFrame(
+        {
+            "地区": ["济南市"],
+            "指标": ["gdp"],
+            "单位": ["亿元"],
+            "2020": [10140.91],
+            "2021年": [11432.22],
+            "备注": ["[D] 2021 from growth"],
+        }
+    )
+    t = gp.read_statistics(by_year)
+    assert t["note"].tolist() == ["[D] 2021 from growth"] * 2
+
+
+def test_notes_sheet_headed_with_a_note_name_is_skipped(tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "book.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "封面"
+    ws.append(["说明"])
+    ws.append(["本表由市统计局提供"])
+    data = wb.create_sheet("数据")
+    data.append(["地区", "年份", "指标", "数值", "单位", "备注"])
+    data.append(["济南市", 2020, "gdp", 10140.91, "亿元", "[C]"])
+    wb.save(path)
+    report = gp.validate(path, **NO_COVERAGE)
+    assert [(f.code, f.sheet) for f in report.findings] == [("sheet_skipped", "封面")]
+    assert report.table["note"].tolist() == ["[C]"]
 
 
 def test_read_statistics_warnings_in_attrs():

@@ -34,6 +34,7 @@ from greenplan.report import (
     display_width,
     generate_report,
     load_schema,
+    shipped_data_paths,
     split_options,
 )
 from greenplan.targets import TARGETS, with_presets
@@ -484,6 +485,32 @@ def test_shipped_report_states_flags(shipped: Report) -> None:
     text = shipped.to_text("zh")
     assert "[?]" in text and "未经核实" in text.replace("\n", "")
     assert "unverified" in shipped.to_text("en")
+
+
+def test_flags_come_from_the_note_column_of_any_file_kind(shipped: Report, tmp_path) -> None:
+    """The tags are read with the data (canonical ``note`` column), not from CSV files only."""
+    frames = [
+        pd.read_csv(f, dtype=str) for p in shipped_data_paths() for f in sorted(p.glob("*.csv"))
+    ]
+    book = tmp_path / "shipped.xlsx"
+    data = pd.concat(frames, ignore_index=True).rename(columns={"note": "备注"})
+    data.to_excel(book, sheet_name="数据", index=False)
+    report = generate_report([book])
+    assert report.summary["flagged"] == shipped.summary["flagged"]
+    flags = {
+        (e["key"], part): e[part]["confidence"]
+        for e in report.targets
+        for part in ("baseline", "latest")
+        if e.get(part)
+    }
+    expected = {
+        (e["key"], part): e[part]["confidence"]
+        for e in shipped.targets
+        for part in ("baseline", "latest")
+        if e.get(part)
+    }
+    assert flags == expected
+    assert any(level == "derived" for level in flags.values())
 
 
 def test_presets_set_an_assigned_target() -> None:

@@ -112,6 +112,7 @@ def test_clean_file_is_ok(variant, tmp_path):
         "value",
         "unit",
         "source",
+        "note",
         "file",
         "sheet",
         "row",
@@ -257,6 +258,93 @@ def test_districts_complete_sum_mismatch_and_zones_ignored():
     assert report.warnings[0].expected == "1080"
     data.loc[0, "value"] = 90.0 * len(comps)
     assert not gp.validate(data, check_coverage=False).findings
+
+
+def _messy(n: int, seed: int, first_year: int = 1990) -> pd.DataFrame:
+    """SYNTHETIC random statistics: every region, many years and variables, duplicates."""
+    from greenplan.regions import CITY, districts
+    from greenplan.variables import VARIABLES
+
+    rng = np.random.default_rng(seed)
+    codes = sorted(VARIABLES)
+    data = pd.DataFrame(
+        {
+            "region": rng.choice([CITY, *districts()], n),
+            "year": rng.integers(first_year, 2024, n),
+            "variable": rng.choice(codes, n),
+            "value": np.round(rng.uniform(0, 100, n), 1),
+        }
+    )
+    data["unit"] = [VARIABLES[v].unit for v in data["variable"]]
+    again = data.sample(n // 20, random_state=seed)
+    changed = data.sample(n // 20, random_state=seed + 1).assign(value=lambda d: d["value"] + 1)
+    return pd.concat([data, again, changed], ignore_index=True)
+
+
+def test_group_codes_dense_and_factorized():
+    from greenplan.validation import _group_codes
+
+    dense = np.array([3, 0, 3, 7], dtype=np.int64)
+    bins, n = _group_codes(dense)
+    assert bins is dense and n == 8
+    sparse = np.array([10**9, 5, 10**9], dtype=np.int64)
+    bins, n = _group_codes(sparse)
+    assert bins.tolist() == [0, 1, 0] and n == 2
+    bins, n = _group_codes(np.array([], dtype=np.int64))
+    assert bins.size == 0 and n == 0
+
+
+def test_sums_and_duplicates_do_not_depend_on_the_key_range(monkeypatch):
+    from greenplan import validation
+
+    data = _messy(3000, seed=3)
+    dense = gp.validate(data, check_coverage=False, check_reported=False, max_findings=10**6)
+    codes = {f.code for f in dense.findings}
+    assert {"duplicate_conflict", "duplicate_identical", "districts_sum_mismatch"} <= codes
+    assert "children_sum_mismatch" in codes
+
+    def always_factorized(keys):
+        c, u = pd.factorize(keys)
+        return np.asarray(c, dtype=np.int64), len(u)
+
+    monkeypatch.setattr(validation, "_group_codes", always_factorized)
+    other = gp.validate(data, check_coverage=False, check_reported=False, max_findings=10**6)
+    assert [f.model_dump() for f in other.findings] == [f.model_dump() for f in dense.findings]
+    pd.testing.assert_frame_equal(other.table, dense.table)
+
+
+def test_not_computable_summarises_years_and_missing_inputs_per_region(monkeypatch):
+    from greenplan import engine
+    from greenplan.validation import _years_text
+
+    seen = []
+    coverage = engine.coverage
+
+    def spy(*args, **kwargs):
+        seen.append(coverage(*args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(engine, "coverage", spy)
+    data = _messy(150, seed=5, first_year=2019).drop_duplicates(["region", "year", "variable"])
+    report = gp.validate(data, check_reported=False)
+    [cov] = seen
+    expected = {}
+    for (indicator, region), rows in cov.groupby(["indicator", "region"], sort=False):
+        missing = {c for p in rows["missing"].fillna("") for c in p.split(";") if c}
+        years = np.unique(rows["year"].to_numpy())
+        expected[(indicator, region)] = (missing, _years_text(years), len(years))
+    found = {
+        (f.variable, f.region): f
+        for f in report.findings
+        if f.code == "not_computable" and f.region
+    }
+    assert len(found) > 100 and set(found) <= set(expected)
+    assert any(f.count > 1 and "," in (f.expected or "") for f in found.values())
+    for key, f in found.items():
+        missing, years, count = expected[key]
+        assert f"for {key[1]} in {years}: missing " in f.message
+        assert set((f.expected or "").split(", ")) - {""} == missing
+        assert f.count == count
 
 
 def test_not_computable_lists_missing_inputs():

@@ -5,11 +5,15 @@ Sources are CSV files (UTF-8 with or without BOM, GBK/GB18030, UTF-16), Excel wo
 files) and pandas DataFrames. A table may be
 
 * **long**: one row per observation, columns region, year, variable, value, unit
-  (地区, 年份, 指标, 数值, 单位), optional source (来源);
+  (地区, 年份, 指标, 数值, 单位), optional source (来源) and note (备注);
 * **wide**: region and year columns, then one column per variable, the header giving the
   variable and optionally its unit: ``能源消费总量(万吨标准煤)``;
 * **wide_years**: region, variable and unit columns, then one column per year
   (``2019``, ``2020年`` …), as statistical yearbooks print them.
+
+The optional ``source`` and ``note`` columns are provenance: texts carried through to the
+canonical table (``""`` when absent), in every layout. ``note`` holds the confidence tags of the
+shipped data (``[C]``, ``[D]`` with its arithmetic, ``[?]``) and caveats.
 
 Numbers may be written as Chinese statistics write them: ``10,140.91``, full-width digits,
 ``—`` or ``-`` for a missing figure. Values are converted to the variable's canonical unit once
@@ -26,11 +30,11 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -55,6 +59,7 @@ CANONICAL_COLUMNS = [
     "value",
     "unit",
     "source",
+    "note",
     "file",
     "sheet",
     "row",
@@ -92,6 +97,7 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "value": ("value", "amount", "数值", "值", "数据", "数量", "指标值", "统计值"),
     "unit": ("unit", "units", "单位", "计量单位"),
     "source": ("source", "来源", "数据来源", "资料来源"),
+    "note": ("note", "notes", "备注", "说明"),
     "file": ("file",),
     "sheet": ("sheet",),
     "row": ("row",),
@@ -133,6 +139,7 @@ _ZH = {
     "value": "数值",
     "unit": "单位",
     "source": "来源",
+    "note": "备注",
     "file": "file",
     "sheet": "sheet",
     "row": "row",
@@ -148,6 +155,10 @@ _UNIT_IN_HEADER = re.compile(
 )
 _YEAR_HEADER = re.compile(r"^\s*(?P<year>\d{4})(?:\.0)?\s*(?:年|年度)?\s*$")
 _PROVENANCE = ("file", "sheet", "row")
+_TEXT_PROVENANCE = ("source", "note")
+"""Optional text columns carried through to the canonical table (``""`` when absent)."""
+_CODED = ("region", "variable", "unit", "file", "sheet")
+"""Text columns whose integer codes the readers hand to the checks (no re-factorizing)."""
 
 
 # --- small parsers -------------------------------------------------------------------------
@@ -265,11 +276,13 @@ def parse_numbers(values: pd.Series | Sequence[Any]) -> tuple[np.ndarray, np.nda
         arr[bad] = np.nan
         return arr, missing, bad
     null = s.isna().to_numpy()
+    booly: np.ndarray
+    other: np.ndarray
     if s.dtype == object:
         kinds = s.map(type)
         booly = kinds.isin([bool, np.bool_]).to_numpy()
-        other = ~kinds.isin([str, int, float, np.float64, np.int64, type(None), bool, np.bool_])
-        other = other.to_numpy() & ~null
+        known = kinds.isin([str, int, float, np.float64, np.int64, type(None), bool, np.bool_])
+        other = ~known.to_numpy() & ~null
         s = s.mask(booly | other)  # parsed as non-numbers below
     else:
         booly = other = np.zeros(n, bool)
@@ -358,6 +371,7 @@ class _Part:
     value: np.ndarray
     unit: _Strings
     source: _Strings
+    note: _Strings
     file: _Strings
     sheet: _Strings
     row: np.ndarray
@@ -377,7 +391,8 @@ class ReadResult:
     rows_read: int
     sources: list[str] = field(default_factory=list)
     codes: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
-    """For each text column of ``table``: integer codes and the distinct texts they index."""
+    """For the text columns the checks group by (:data:`_CODED`): integer codes (int32) and the
+    distinct texts they index."""
     value_headers: dict[tuple[str, str], str | tuple[str, dict[Any, str]]] = field(
         default_factory=dict
     )
@@ -601,7 +616,13 @@ def _read_csv(path: Path, encoding: str, sep: str, header: int) -> tuple[pd.Data
     }
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        frame = pd.read_csv(path, **kwargs)
+        try:
+            # on_bad_lines="warn" makes pandas' C parser more than twice as slow: read with
+            # "error" first, and again with "warn" only when a line has too many fields
+            frame = pd.read_csv(path, **{**kwargs, "on_bad_lines": "error"})
+        except pd.errors.ParserError:
+            caught.clear()
+            frame = pd.read_csv(path, **kwargs)
     truncated = False
     for w in caught:
         text = str(w.message)
@@ -695,7 +716,7 @@ def _find_header_csv(path: Path, encoding: str, sep: str, scan: int = 15) -> int
 def _excel_tables(
     path: Path, name: str, kind: str, collector: Collector, opts: dict[str, Any]
 ) -> Iterator[_Raw]:
-    engine = "openpyxl" if kind == "xlsx" else None
+    engine: Literal["openpyxl"] | None = "openpyxl" if kind == "xlsx" else None
     wanted = opts.get("sheets")
     if isinstance(wanted, str):
         wanted = [wanted]
@@ -873,11 +894,13 @@ def _to_long(raw: _Raw, collector: Collector, opts: dict[str, Any]) -> _Part | i
     cols = _columns(raw)
     layout = _layout(raw, cols, opts["layout"])
     missing = [c for c in _required(layout) if c not in cols]
+    # a notes sheet headed 说明/备注 holds no data: a note column alone does not make a table
+    table_cols = set(cols) - {"note"}
     if (
         missing
         and raw.sheet
         and not raw.explicit_sheet
-        and not cols
+        and not table_cols
         and not any(_variable_header(c)[0] or _year_header(c) for c in frame.columns)
     ):
         collector.add(
@@ -890,7 +913,7 @@ def _to_long(raw: _Raw, collector: Collector, opts: dict[str, Any]) -> _Part | i
             row=raw.header_row,
         )
         return None
-    if len(frame.columns) == 0 or (len(frame) == 0 and not cols):
+    if len(frame.columns) == 0 or (len(frame) == 0 and not table_cols):
         collector.add(
             Code.EMPTY_FILE,
             f"{raw.file!r}{_in_sheet(raw)} has no data rows. Submit the table with its data.",
@@ -936,7 +959,9 @@ def _to_long(raw: _Raw, collector: Collector, opts: dict[str, Any]) -> _Part | i
         return len(frame)
     provenance_kept = raw.header_row is None and all(p in cols for p in _PROVENANCE)
     used = {
-        cols[c][0] for c in cols if c in {"region", "year", "variable", "value", "unit", "source"}
+        cols[c][0]
+        for c in cols
+        if c in {"region", "year", "variable", "value", "unit", *_TEXT_PROVENANCE}
     }
     if provenance_kept:
         used |= {cols[p][0] for p in _PROVENANCE}
@@ -974,7 +999,7 @@ def _report_ignored(
         collector.add(
             Code.COLUMN_IGNORED,
             f"Column {col!r} is not used. If it holds data, rename its header (region/地区, "
-            "year/年份, variable/指标, value/数值, unit/单位, source/来源).",
+            "year/年份, variable/指标, value/数值, unit/单位, source/来源, note/备注).",
             file=raw.file,
             sheet=raw.sheet,
             row=raw.header_row,
@@ -1048,7 +1073,8 @@ def _melt(
         )
         return len(frame)
     pieces: dict[str, list[Any]] = {
-        k: [] for k in ("region", "year", "variable", "value", "unit", "source", "_row", "_vcol")
+        k: []
+        for k in ("region", "year", "variable", "value", "unit", *_TEXT_PROVENANCE, "_row", "_vcol")
     }
     assumed: list[str] = []
     for col, key, unit in data_cols:
@@ -1059,7 +1085,7 @@ def _melt(
         pieces["value"].append(frame[col].to_numpy(dtype=object)[keep])
         pieces["_row"].append(rows[keep])
         pieces["_vcol"].append(np.full(keep.size, col, dtype=object))
-        for name in ("region", "source"):
+        for name in ("region", *_TEXT_PROVENANCE):
             if name in cols:
                 pieces[name].append(frame[cols[name][0]].to_numpy(dtype=object)[keep])
         if layout == "wide":
@@ -1098,8 +1124,9 @@ def _melt(
     if "unit" in long.columns:
         long_cols["unit"] = ("unit", None)
         headers["unit"] = cols["unit"][0] if "unit" in cols else "unit"
-    if "source" in long.columns:
-        long_cols["source"] = ("source", None)
+    for name in _TEXT_PROVENANCE:
+        if name in long.columns:
+            long_cols[name] = (name, None)
     if layout == "wide" and assumed:
         collector.add(
             Code.UNIT_ASSUMED,
@@ -1132,6 +1159,19 @@ def _melt(
         kind = "variable" if layout == "wide" else "year"
         part.value_header = (kind, {key: str(col) for col, key, _ in data_cols})
     return part
+
+
+class _Where(TypedDict):
+    """The keyword arguments of :meth:`Collector.add_rows` that place rows of one table."""
+
+    file: str
+    sheet: str
+    rows: np.ndarray
+
+
+def _empty_cell_message(label: str) -> Callable[[int], str]:
+    """Message of a ``missing_value`` finding on an empty key cell (region, year, variable)."""
+    return lambda i: f"The {label} cell is empty. Fill it in, or delete the row."
 
 
 def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -1171,7 +1211,7 @@ def _normalise(
 
     vcol: np.ndarray | str = value_column if value_column is not None else cols["value"][0]
     rejected = np.zeros(n, dtype=bool)
-    where = {"file": file, "sheet": sheet, "rows": rows}
+    where: _Where = {"file": file, "sheet": sheet, "rows": rows}
 
     # --- region: resolve each distinct text once (the last entry stands for an empty cell)
     rcodes, runiq = _factorize(frame[cols["region"][0]])
@@ -1222,7 +1262,7 @@ def _normalise(
             collector.add_rows(
                 Code.MISSING_VALUE,
                 pos,
-                lambda i, label=label: f"The {label} cell is empty. Fill it in, or delete the row.",
+                _empty_cell_message(label),
                 column=header(key),
                 region=region_label,
                 year=year_known,
@@ -1450,11 +1490,12 @@ def _normalise(
     v_names = [c or "" for c in v_res]
     unit_names = [VARIABLES[c].unit if c else "" for c in v_res]
     n_out = len(vc_out)
-    if "source" in cols:
-        sc, su = _factorize(frame[cols["source"][0]])
-        source = _Strings(take(np.where(sc >= 0, sc, len(su))), [_nfkc(str(u)) for u in su] + [""])
-    else:
-        source = _Strings.constant("", n_out)
+    texts = {
+        name: _text_column(frame[cols[name][0]], take)
+        if name in cols
+        else _Strings.constant("", n_out)
+        for name in _TEXT_PROVENANCE
+    }
     file_out = _Strings.constant(file, n_out)
     sheet_out = _Strings.constant(sheet, n_out)
     row_out = take(rows)
@@ -1477,13 +1518,21 @@ def _normalise(
         variable=_Strings(vc_out, v_names),
         value=value_out,
         unit=_Strings(vc_out, unit_names),
-        source=source,
+        source=texts["source"],
+        note=texts["note"],
         file=file_out,
         sheet=sheet_out,
         row=row_out,
         rows_read=n,
         value_header=cols["value"][0] if isinstance(vcol, str) else "value",
     )
+
+
+def _text_column(column: pd.Series, take: Callable[[np.ndarray], np.ndarray]) -> _Strings:
+    """Code a free-text provenance column (source, note); empty cells become ``""``."""
+    codes, uniques = _factorize(column)
+    texts = [_nfkc(str(u)) for u in uniques]
+    return _Strings(take(np.where(codes >= 0, codes, len(texts))), [*texts, ""])
 
 
 class _Coded:
@@ -1567,15 +1616,21 @@ def _empty_table() -> pd.DataFrame:
 def _string_column(parts: Sequence[_Strings]) -> tuple[pd.Series, np.ndarray, list[str]]:
     """One text column from coded parts (pyarrow ``take`` when pandas stores text in Arrow).
 
-    Returns the column, and its codes into its distinct texts.
+    Returns the column, and its codes (int32) into its distinct texts.
     """
-    uniques: list[str] = []
     index: dict[str, int] = {}
-    codes = []
-    for p in parts:
-        remap = np.array([index.setdefault(u, len(index)) for u in p.uniques], dtype=np.int64)
-        codes.append(remap[p.codes] if len(remap) else p.codes.astype(np.int64))
+    remaps = [
+        np.array([index.setdefault(u, len(index)) for u in p.uniques], dtype=np.int32)
+        for p in parts
+    ]
     uniques = list(index)
+    if len(uniques) == 1:  # file, sheet, an absent source or note: one text for every row
+        all_codes = np.zeros(sum(len(p.codes) for p in parts), dtype=np.int32)
+        return _text_series(uniques, all_codes), all_codes, uniques
+    codes = [
+        remap[p.codes] if len(remap) else p.codes.astype(np.int32)
+        for p, remap in zip(parts, remaps, strict=True)
+    ]
     all_codes = np.concatenate(codes) if len(codes) > 1 else codes[0]
     return _text_series(uniques, all_codes), all_codes, uniques
 
@@ -1585,7 +1640,14 @@ def _text_series(uniques: list[str], all_codes: np.ndarray) -> pd.Series:
     if getattr(dtype, "storage", None) == "pyarrow":
         import pyarrow as pa
 
-        arr = pa.array(uniques, type=pa.large_string()).take(pa.array(all_codes))
+        if len(uniques) == 1:
+            # the same text in every row: build the Arrow buffers directly (no ``take``)
+            data = uniques[0].encode("utf-8")
+            n = len(all_codes)
+            offsets = np.arange(n + 1, dtype=np.int64) * len(data)
+            arr = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
+        else:
+            arr = pa.array(uniques, type=pa.large_string()).take(pa.array(all_codes))
         return pd.Series(pd.array(arr, dtype=dtype), copy=False)
     return pd.Series(np.asarray(uniques, dtype=object)[all_codes], dtype=dtype)
 
@@ -1603,7 +1665,8 @@ def _assemble(parts: list[_Part]) -> tuple[pd.DataFrame, dict[str, tuple[np.ndar
         first = getattr(parts[0], name)
         if isinstance(first, _Strings):
             data[name], c, u = _string_column([getattr(p, name) for p in parts])
-            codes[name] = (c, u)
+            if name in _CODED:
+                codes[name] = (c, u)
         else:
             arrays = [getattr(p, name) for p in parts]
             dtype = "float64" if name == "value" else "int64"
@@ -1625,7 +1688,10 @@ def _read_all(sources: Sequence[Any], collector: Collector, opts: dict[str, Any]
     for i, source in enumerate(sources, start=1):
         before = len(names)
         try:
-            for raw in _iter_tables(source, i, collector, opts, names):
+            tables = _iter_tables(source, i, collector, opts, names)
+            # not a for loop: its variable would keep the last table as read (the whole file)
+            # alive while the canonical table is assembled
+            while (raw := next(tables, None)) is not None:
                 rows_read += len(raw.skipped_lines)
                 result = _to_long(raw, collector, opts)
                 if result is None:
@@ -1682,10 +1748,11 @@ def read_statistics(
     Returns
     -------
     pandas.DataFrame
-        Columns ``region, year, variable, value, unit, source, file, sheet, row``: values in
-        each variable's canonical unit (``unit`` = ``VARIABLES[variable].unit``); ``row`` is
-        the row as the user sees it (CSV/Excel header = row 1). ``df.attrs["greenplan"]``
-        holds the warnings (``"findings"``) and the row counts.
+        Columns ``region, year, variable, value, unit, source, note, file, sheet, row``:
+        values in each variable's canonical unit (``unit`` = ``VARIABLES[variable].unit``);
+        ``source`` and ``note`` as given (``""`` when absent); ``row`` is the row as the user
+        sees it (CSV/Excel header = row 1). ``df.attrs["greenplan"]`` holds the warnings
+        (``"findings"``) and the row counts.
 
     Raises
     ------

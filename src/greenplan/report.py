@@ -464,20 +464,32 @@ def _input_closure() -> dict[str, set[str]]:
 
 
 class _Confidence:
-    """Confidence of (indicator, region, year) from the ``note`` tags of the raw rows."""
+    """Confidence of (indicator, region, year) from the ``note`` tags of the raw rows.
+
+    ``stats`` is the canonical long table of :func:`greenplan.read_statistics`, whose ``note``
+    column carries the tags of the files it was read from. Each distinct note is parsed once;
+    only the rows with a tag are visited.
+    """
 
     def __init__(self, stats: pd.DataFrame | None) -> None:
+        import numpy as np
+        import pandas as pd
+
         self._tags: dict[tuple[str, str, int], str] = {}
         self._closure: dict[str, set[str]] | None = None
         if stats is None or "note" not in stats.columns or stats.empty:
             return
-        frame = stats.loc[:, ["variable", "region", "year", "note"]]
-        levels = frame["note"].map(confidence_of_note)
-        for (var, region, year), level in zip(
-            frame[["variable", "region", "year"]].itertuples(index=False, name=None),
-            levels,
-            strict=True,
+        codes, notes = pd.factorize(stats["note"], use_na_sentinel=True)
+        level_of = [confidence_of_note(n) for n in notes]
+        tagged = np.array([lv is not None for lv in level_of] + [False], dtype=bool)
+        rows = np.flatnonzero(tagged[codes])  # code -1 (an empty cell) is the last entry
+        if rows.size == 0:
+            return
+        frame = stats.iloc[rows].loc[:, ["variable", "region", "year"]]
+        for (var, region, year), code in zip(
+            frame.itertuples(index=False, name=None), codes[rows].tolist(), strict=True
         ):
+            level = level_of[code]
             if level is None or _int(year) is None:
                 continue
             key = (str(var), str(region), int(year))
@@ -751,9 +763,10 @@ def build_report(
         The targets the assessment used (e.g. with presets applied), for the plan's words and
         units; default :data:`greenplan.TARGETS` and the supplementary targets.
     stats : pandas.DataFrame, optional
-        The raw statistics; when they have a ``note`` column, its [D]/[?]/[M] tags flag the
-        figures (see :func:`confidence_of_note`). The figure of an indicator takes the worst tag
-        of the raw rows of the same region and year it is computed from.
+        The raw statistics (the canonical table of :func:`greenplan.read_statistics`); the
+        [D]/[?]/[M] tags of its ``note`` column flag the figures (see :func:`confidence_of_note`).
+        The figure of an indicator takes the worst tag of the raw rows of the same region and
+        year it is computed from.
     sources : sequence of str
         Where the statistics came from (paths as given), recorded in the report.
     shipped : bool
@@ -1217,26 +1230,6 @@ def split_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str,
     return compute_opts, assess_opts
 
 
-def _read_notes(paths: Sequence[Path]) -> pd.DataFrame | None:
-    """Read the ``note`` column of the CSV files under ``paths`` (canonical long layout)."""
-    import pandas as pd
-
-    files: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        files += sorted(p.rglob("*.csv")) if p.is_dir() else [p] if p.suffix == ".csv" else []
-    frames = []
-    for f in files:
-        try:
-            head = pd.read_csv(f, nrows=0, encoding="utf-8")
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
-            continue
-        cols = {"region", "year", "variable", "note"}
-        if cols <= set(head.columns):
-            frames.append(pd.read_csv(f, usecols=sorted(cols), dtype=str, encoding="utf-8"))
-    return pd.concat(frames, ignore_index=True) if frames else None
-
-
 def generate_report(
     paths: Sequence[str | Path] | None = None,
     *,
@@ -1277,7 +1270,7 @@ def generate_report(
     OptionError
         An unknown option, method or region.
     """
-    from greenplan.compute import compute
+    from greenplan.engine import compute
     from greenplan.io import read_statistics
     from greenplan.progress import assess
     from greenplan.targets import TARGETS
@@ -1289,10 +1282,7 @@ def generate_report(
     values = compute(stats, **compute_opts)
     ts = dict(TARGETS) if targets is None else dict(targets)
     assessment = assess(values, year=year, targets=ts, method=method, **assess_opts)
-    if "note" not in stats.columns:
-        notes = _read_notes(chosen)
-        if notes is not None:
-            stats = notes
+    # the confidence tags come from the canonical table's note column (备注/note of the files)
     sources = [p.name for p in chosen] if shipped else [str(p) for p in chosen]
     return build_report(
         assessment,

@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from xml.sax.saxutils import escape as _xml_escape
 from xml.sax.saxutils import quoteattr as _xml_attr
 
@@ -373,6 +373,12 @@ class Finding(BaseModel):
         return f"{self.location}: {self.severity} [{self.code}] {self.message}"
 
 
+class _RowLookup(Protocol):
+    """A per-row value computed on demand: ``lookup[i]`` for row position ``i``."""
+
+    def __getitem__(self, i: int, /) -> Any: ...
+
+
 def _severity(code: Code | str) -> Severity:
     return CHECKS[Code(code)].severity
 
@@ -429,7 +435,7 @@ class Collector:
         file: str,
         sheet: str,
         rows: np.ndarray,
-        column: str | np.ndarray = "",
+        column: str | np.ndarray | _RowLookup = "",
         region: Any = None,
         year: Any = None,
         variable: Any = None,
@@ -1057,6 +1063,12 @@ def _fmt(x: float) -> str:
     return f"{x:,.6g}" if abs(x) >= 1e6 else f"{x:.6g}"
 
 
+_RowCheck = Callable[[_Table, Collector, dict[str, Any]], tuple[np.ndarray, np.ndarray | None]]
+"""A check on every accepted row: (rows to reject, rows to keep in the series checks or None)."""
+_SeriesCheck = Callable[[_Table, Collector, dict[str, Any]], np.ndarray | None]
+"""A check on the distinct rows (sums, trends): rows to reject, or None."""
+
+
 def _run_checks(
     table: pd.DataFrame,
     collector: Collector,
@@ -1070,7 +1082,11 @@ def _run_checks(
     t = _Table(table, codes, value_column)
     reject = np.zeros(t.n, dtype=bool)
     first = np.ones(t.n, dtype=bool)
-    for name, check in (("bounds", _check_bounds), ("duplicates", _check_duplicates)):
+    row_checks: tuple[tuple[str, _RowCheck], ...] = (
+        ("bounds", _check_bounds),
+        ("duplicates", _check_duplicates),
+    )
+    for name, check in row_checks:
         try:
             bad, keep_first = check(t, collector, opts)
             reject |= bad
@@ -1085,15 +1101,16 @@ def _run_checks(
     orig = np.flatnonzero(first)
     unique = t if first.all() else t.subset(first)
     reject2 = np.zeros(unique.n, dtype=bool)
-    for name, check in (
+    series_checks: tuple[tuple[str, _SeriesCheck], ...] = (
         ("children sum", _check_children),
         ("districts sum", _check_districts),
         ("year-on-year", _check_yoy),
-    ):
+    )
+    for name, series_check in series_checks:
         try:
-            bad = check(unique, collector, opts)
-            if bad is not None:
-                reject2 |= bad
+            flagged = series_check(unique, collector, opts)
+            if flagged is not None:
+                reject2 |= flagged
         except Exception as exc:
             _check_failed(collector, name, exc)
     if reject2.any():
@@ -1199,13 +1216,32 @@ class _LazyExpected:
         return self.fn(int(i))
 
 
+def _group_codes(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """Bin numbers of non-negative integer keys for ``np.bincount``, and the number of bins.
+
+    Keys are combined integer codes (region × year × variable …). When their range is small
+    compared with their number, as it is for statistics (few regions, years and variables),
+    the keys are the bins themselves: no hashing or sorting. Otherwise they are factorized.
+    """
+    if keys.size == 0:
+        return keys.astype(np.int64), 0
+    top = int(keys.max()) + 1
+    if top <= 4 * keys.size + 1024:
+        return keys, top
+    import pandas as pd
+
+    codes, uniques = pd.factorize(keys)
+    return np.asarray(codes, dtype=np.int64), len(uniques)
+
+
 def _check_duplicates(
     t: _Table, collector: Collector, opts: dict[str, Any]
 ) -> tuple[np.ndarray, np.ndarray]:
     import pandas as pd
 
     key = t.key()
-    dup = pd.Series(key).duplicated(keep=False).to_numpy()
+    bins, n_bins = _group_codes(key)
+    dup = np.bincount(bins, minlength=n_bins)[bins] > 1
     bad = np.zeros(t.n, dtype=bool)
     first = np.ones(t.n, dtype=bool)
     if not dup.any():
@@ -1270,7 +1306,6 @@ def _tolerance(reference: np.ndarray, opts: dict[str, Any]) -> np.ndarray:
 
 
 def _check_children(t: _Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray:
-    import pandas as pd
 
     from greenplan.variables import VARIABLES, children
 
@@ -1294,14 +1329,14 @@ def _check_children(t: _Table, collector: Collector, opts: dict[str, Any]) -> np
     npar = len(parents)
     ckey = (t.rc[cpos].astype(np.int64) * t.ny + t.yc[cpos]) * npar + crow[cpos]
     pkey = (t.rc[ppos].astype(np.int64) * t.ny + t.yc[ppos]) * npar + prow[ppos]
-    codes, uniq = pd.factorize(np.concatenate([ckey, pkey]))
+    codes, n_bins = _group_codes(np.concatenate([ckey, pkey]))
     cc, pc = codes[: cpos.size], codes[cpos.size :]
-    sums = np.bincount(cc, weights=t.value[cpos], minlength=len(uniq))
-    counts = np.bincount(cc, minlength=len(uniq))
+    sums = np.bincount(cc, weights=t.value[cpos], minlength=n_bins)
+    counts = np.bincount(cc, minlength=n_bins)
     psum = sums[pc]
     pcount = counts[pc]
     pval = t.value[ppos]
-    n_kids = np.array([len(kids[parents[k]]) for k in prow[ppos]], dtype=np.int64)
+    n_kids = np.array([len(kids[p]) for p in parents], dtype=np.int64)[prow[ppos]]
     complete = pcount >= n_kids
     tol = _tolerance(pval, opts)
     over = (pcount > 0) & (psum - pval > tol)
@@ -1309,10 +1344,10 @@ def _check_children(t: _Table, collector: Collector, opts: dict[str, Any]) -> np
     flag = over | differs
     flagged = ppos[flag]
     bad[flagged] = True
-    info = dict(
+    info = dict(  # for the messages: only the flagged rows
         zip(
-            ppos.tolist(),
-            zip(psum.tolist(), pcount.tolist(), n_kids.tolist(), strict=True),
+            flagged.tolist(),
+            zip(psum[flag].tolist(), pcount[flag].tolist(), n_kids[flag].tolist(), strict=True),
             strict=True,
         )
     )
@@ -1368,10 +1403,10 @@ def _check_districts(t: _Table, collector: Collector, opts: dict[str, Any]) -> N
         return None
     dkey = t.yc[drow].astype(np.int64) * t.nv + t.vc[drow]
     ckey = t.yc[crow].astype(np.int64) * t.nv + t.vc[crow]
-    codes, uniq = pd.factorize(np.concatenate([dkey, ckey]))
+    codes, n_bins = _group_codes(np.concatenate([dkey, ckey]))
     dc, cc = codes[: drow.size], codes[drow.size :]
-    sums = np.bincount(dc, weights=t.value[drow], minlength=len(uniq))[cc]
-    counts = np.bincount(dc, minlength=len(uniq))[cc]
+    sums = np.bincount(dc, weights=t.value[drow], minlength=n_bins)[cc]
+    counts = np.bincount(dc, minlength=n_bins)[cc]
     city = t.value[crow]
     tol = _tolerance(city, opts)
     complete = counts >= n_comp
@@ -1379,7 +1414,13 @@ def _check_districts(t: _Table, collector: Collector, opts: dict[str, Any]) -> N
         (complete & (np.abs(sums - city) > tol)) | (~complete & (sums - city > tol))
     )
     flagged = crow[flag]
-    info = dict(zip(crow.tolist(), zip(sums.tolist(), counts.tolist(), strict=True), strict=True))
+    info = dict(  # for the messages: only the flagged rows
+        zip(
+            flagged.tolist(),
+            zip(sums[flag].tolist(), counts[flag].tolist(), strict=True),
+            strict=True,
+        )
+    )
     variable = t.label("variable")
     unit = t.label("unit")
 
@@ -1456,7 +1497,7 @@ def _check_reported(t: _Table, collector: Collector, opts: dict[str, Any]) -> No
 
     if not any(str(v) in INDICATORS for v in t.variables):
         return None
-    from greenplan.compute import reported_vs_computed
+    from greenplan.engine import reported_vs_computed
 
     canon = t.table.loc[:, ["region", "year", "variable", "value", "unit"]]
     diff = reported_vs_computed(canon, rtol=opts["reported_rtol"])
@@ -1523,14 +1564,15 @@ def _years_text(years: np.ndarray) -> str:
 def _check_coverage(t: _Table, collector: Collector, opts: dict[str, Any]) -> None:
     import pandas as pd
 
-    from greenplan.compute import coverage
+    from greenplan.engine import coverage
     from greenplan.indicators import INDICATORS
 
     cov = coverage(t.table.loc[:, ["region", "year", "variable", "value", "unit"]])
     if cov is None or len(cov) == 0:
         return None
     present = {str(v) for v in t.variables}
-    n_region_years = len(np.unique(t.rc.astype(np.int64) * t.ny + t.yc))
+    bins, n_bins = _group_codes(t.rc.astype(np.int64) * t.ny + t.yc)
+    n_region_years = int(np.count_nonzero(np.bincount(bins, minlength=n_bins)))
     ic, inds = pd.factorize(cov["indicator"])
     rc, regs = pd.factorize(cov["region"])
     mc, miss = pd.factorize(cov["missing"].fillna(""))
@@ -1556,22 +1598,36 @@ def _check_coverage(t: _Table, collector: Collector, opts: dict[str, Any]) -> No
         return None
     ic, rc, mc, years = ic[keep], rc[keep], mc[keep], years[keep]
     group = ic.astype(np.int64) * len(regs) + rc
-    order = np.lexsort((years, group))
+    # by group, then year: one stable sort of one integer key (rows come nearly in order)
+    ymin = int(years.min())
+    span = int(years.max()) - ymin + 1
+    order = np.argsort(group * span + (years - ymin), kind="stable")
     group, years, mc = group[order], years[order], mc[order]
+    ind_names, reg_names = [str(i) for i in inds], [str(r) for r in regs]
     bounds = np.flatnonzero(np.diff(group)) + 1
     starts = np.concatenate([[0], bounds])
     ends = np.concatenate([bounds, [group.size]])
-    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+    # per group (indicator × region), vectorised: its distinct years (sorted within the group)
+    # and its distinct patterns of missing inputs, in pattern-code order
+    gi = np.repeat(np.arange(starts.size, dtype=np.int64), ends - starts)
+    new_year = np.ones(group.size, dtype=bool)
+    new_year[1:] = (gi[1:] != gi[:-1]) | (years[1:] != years[:-1])
+    distinct_years = years[new_year]
+    year_cut = np.searchsorted(gi[new_year], np.arange(starts.size + 1))
+    pairs = np.unique(gi * len(miss) + mc)
+    pattern_of = pairs % len(miss)
+    pattern_cut = np.searchsorted(pairs // len(miss), np.arange(starts.size + 1))
+    for g, a in enumerate(starts.tolist()):
         k, r = divmod(int(group[a]), len(regs))
-        indicator, region = str(inds[k]), str(regs[r])
+        indicator, region = ind_names[k], reg_names[r]
         ind = INDICATORS.get(indicator)
         name = f"{indicator} ({ind.name_zh})" if ind is not None else indicator
         missing: list[str] = []
-        for m in np.unique(mc[a:b]).tolist():
+        for m in pattern_of[pattern_cut[g] : pattern_cut[g + 1]].tolist():
             for code in str(miss[m]).split(";"):
                 if code and code not in missing:
                     missing.append(code)
-        ys = np.unique(years[a:b])
+        ys = distinct_years[year_cut[g] : year_cut[g + 1]]
         need = ", ".join(missing) if missing else "its inputs"
         collector.add(
             Code.NOT_COMPUTABLE,

@@ -244,10 +244,10 @@ CASES: dict[str, Case] = {
         ),
         Case(
             "column_ignored",
-            "地区,年份,指标,数值,单位,备注\n济南市,2020,gdp,10140.91,亿元,初步核算\n",
+            "地区,年份,指标,数值,单位,序号\n济南市,2020,gdp,10140.91,亿元,1\n",
             "column_ignored",
             1,
-            "备注",
+            "序号",
         ),
         Case(
             "wide_unknown_variable",
