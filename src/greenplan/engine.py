@@ -9,7 +9,7 @@ components: the computed value wins, and :func:`reported_vs_computed` lists disa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -142,11 +142,40 @@ def inputs_from(stats: Any, **options: Any) -> Inputs:
     opts = resolve_options(options)
     rule = str(opts["city_from_districts"])
     wide = to_wide(_as_canonical(stats), city_rule=rule)
+    return Inputs(wide, opts, city_fill=_series_city_fill(wide.index, rule))
 
-    def city_fill(series: pd.Series) -> pd.Series:
-        return _fill_city(series.to_frame("v"), ["v"], rule)["v"].reindex(series.index)
 
-    return Inputs(wide, opts, city_fill=city_fill)
+def _series_city_fill(index: pd.Index, rule: str) -> Callable[[pd.Series], pd.Series]:
+    """Return a function that fills the city rows of a Series on ``index`` from its districts.
+
+    The same rule as :func:`_fill_city` (``to_wide`` has already added a city row for every
+    year with district rows), but with the positions worked out once, so each additive
+    indicator costs two ``np.bincount`` calls instead of label lookups.
+    """
+    regions = index.get_level_values("region")
+    component = np.asarray(regions.isin(districts()))
+    if rule == "never" or not component.any():
+        return lambda series: series
+    year_codes, year_values = pd.factorize(index.get_level_values("year"))
+    region_codes, _ = pd.factorize(regions)
+    city_pos = np.flatnonzero(np.asarray(regions == CITY))
+    city_years = year_codes[city_pos]
+    n_years = len(year_values)
+    all_required = len(districts())
+
+    def fill(series: pd.Series) -> pd.Series:
+        values = series.to_numpy(dtype="float64", copy=True)
+        have = component & ~np.isnan(values)
+        sums = np.bincount(year_codes[have], weights=values[have], minlength=n_years)
+        counts = np.bincount(year_codes[have], minlength=n_years)
+        # reporting_districts: every district that reports in some year must report
+        required = all_required if rule == "all_districts" else len(np.unique(region_codes[have]))
+        complete = (counts == required) & (counts > 0)
+        target = np.isnan(values[city_pos]) & complete[city_years]
+        values[city_pos[target]] = sums[city_years[target]]
+        return pd.Series(values, index=series.index, name=series.name)
+
+    return fill
 
 
 def _select(indicators: str | Iterable[str] | None) -> list[str]:
@@ -315,9 +344,15 @@ def coverage(stats: Any, indicators: Iterable[str] | None = None, **options: Any
         )
         # One string per distinct pattern of missing inputs, not per row: rows share few
         # patterns, so this is a handful of joins whatever the size of the table.
-        patterns, inverse = np.unique(flags, axis=0, return_inverse=True)
+        # Pack each row's flags into one integer key (inputs are few), so np.unique is 1-d.
+        if len(codes) < 63:
+            weights = np.left_shift(np.int64(1), np.arange(len(codes), dtype=np.int64))
+            keys = flags.astype(np.int64) @ weights
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        else:  # too many inputs to pack: unique rows (slower, exact)
+            _, first, inverse = np.unique(flags, axis=0, return_index=True, return_inverse=True)
         labels = np.array(
-            [";".join(c for c, f in zip(codes, p, strict=True) if f) for p in patterns],
+            [";".join(c for c, f in zip(codes, flags[i], strict=True) if f) for i in first],
             dtype=object,
         )
         missing = labels[inverse.ravel()]
