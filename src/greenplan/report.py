@@ -162,7 +162,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "target_not_set": "目标未设定",
         "flags": (
             "标注 [D] 的数字由公开数字推算，标注 [?] 的数字未经核实(来源年份或口径不明)；"
-            "未标注的数字均见于公开来源。"
+            "未标注的数字取自各行“来源”栏所列来源(示例数据为合成数据)。"
         ),
         "flags_none": "本报告所用数字均未标注为推算或未核实。",
         "plot": "完成进度与序时进度",
@@ -203,8 +203,8 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "target_not_set": "Target not set",
         "flags": (
             "Figures marked [D] are derived from public figures; figures marked [?] are "
-            "unverified (unclear reference year or scope). Unmarked figures appear in a "
-            "public source."
+            "unverified (unclear reference year or scope). Unmarked figures are as stated by "
+            "the source named in each row (synthetic for the example data)."
         ),
         "flags_none": "No figure used in this report is flagged as derived or unverified.",
         "plot": "Completion against time elapsed",
