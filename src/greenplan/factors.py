@@ -52,7 +52,7 @@ import difflib
 import math
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -301,14 +301,30 @@ class ProcessFactor(_Row):
 # --- loading ------------------------------------------------------------------------------
 
 
-def _opt_float(text: str | None) -> float | None:
-    text = (text or "").strip()
-    return float(text) if text else None
-
-
 def _read(name: str) -> list[dict[str, str]]:
     return [
         {k: (v or "").strip() for k, v in row.items()} for row in read_resource_csv("factors", name)
+    ]
+
+
+_RowT = TypeVar("_RowT", bound="_Row")
+
+
+def _load(model: type[_RowT], name: str) -> list[_RowT]:
+    """Rows of a factor table as ``model`` instances (pydantic converts the CSV strings).
+
+    An empty cell of an optional field takes the field's default (None for ``low``/``high``).
+    """
+    fields = model.model_fields
+    return [
+        model.model_validate(
+            {
+                f: row[f]
+                for f, info in fields.items()
+                if f in row and not (row[f] == "" and not info.is_required())
+            }
+        )
+        for row in _read(name)
     ]
 
 
@@ -380,22 +396,7 @@ def standard_coal() -> Mapping[str, StandardCoalCoefficient]:
         Fuel code → coefficient. Natural gas and coke-oven gas are ranges in the standard:
         ``value`` is greenplan's default inside ``[low, high]``.
     """
-    return _Frozen(
-        {
-            row["fuel"]: StandardCoalCoefficient(
-                fuel=row["fuel"],
-                value=float(row["value"]),
-                unit=row["unit"],
-                low=_opt_float(row["low"]),
-                high=_opt_float(row["high"]),
-                source=row["source"],
-                edition=row["edition"],
-                basis=row["basis"],
-                confidence=row["confidence"],
-            )
-            for row in _read("standard_coal.csv")
-        }
-    )
+    return _Frozen({c.fuel: c for c in _load(StandardCoalCoefficient, "standard_coal.csv")})
 
 
 def standard_coal_coefficient(
@@ -503,20 +504,7 @@ def emission_factor(fuel: str, set: str = "china_guideline") -> EmissionFactor:
 @cache
 def grid_factors() -> tuple[GridFactor, ...]:
     """Every grid electricity CO₂ factor greenplan ships (``grid_factors.csv``)."""
-    return tuple(
-        GridFactor(
-            series=row["series"],
-            region=row["region"],
-            year=int(row["year"]),
-            value=float(row["value"]),
-            unit=row["unit"],
-            source=row["source"],
-            edition=row["edition"],
-            confidence=row["confidence"],
-            note=row["note"],
-        )
-        for row in _read("grid_factors.csv")
-    )
+    return tuple(_load(GridFactor, "grid_factors.csv"))
 
 
 def grid_regions(series: str = "mee_nbs") -> tuple[str, ...]:
@@ -580,20 +568,7 @@ def grid_factor(
 @cache
 def electricity_coal_rates() -> Mapping[int, CoalRate]:
     """Coal-consumption rate of thermal power by year (``electricity_coal_rate.csv``, [M])."""
-    return _Frozen(
-        {
-            int(row["year"]): CoalRate(
-                year=int(row["year"]),
-                value=float(row["value"]),
-                unit=row["unit"],
-                source=row["source"],
-                edition=row["edition"],
-                basis=row["basis"],
-                confidence=row["confidence"],
-            )
-            for row in _read("electricity_coal_rate.csv")
-        }
-    )
+    return _Frozen({r.year: r for r in _load(CoalRate, "electricity_coal_rate.csv")})
 
 
 def electricity_coal_rate(year: int, *, exact: bool = False) -> CoalRate:
@@ -656,18 +631,7 @@ def electricity_coefficient(
 
 @cache
 def _constants() -> dict[str, ScalarFactor]:
-    return {
-        row["name"]: ScalarFactor(
-            name=row["name"],
-            value=float(row["value"]),
-            unit=row["unit"],
-            source=row["source"],
-            edition=row["edition"],
-            basis=row["basis"],
-            confidence=row["confidence"],
-        )
-        for row in _read("carbon_constants.csv")
-    }
+    return {c.name: c for c in _load(ScalarFactor, "carbon_constants.csv")}
 
 
 def heat_emission_factor() -> ScalarFactor:
@@ -682,19 +646,7 @@ def co2_per_carbon() -> float:
 
 @cache
 def _process_factors() -> dict[tuple[str, str], ProcessFactor]:
-    return {
-        (row["set"], row["process"]): ProcessFactor(
-            set=row["set"],
-            process=row["process"],
-            value=float(row["value"]),
-            unit=row["unit"],
-            source=row["source"],
-            edition=row["edition"],
-            basis=row["basis"],
-            confidence=row["confidence"],
-        )
-        for row in _read("process_factors.csv")
-    }
+    return {(p.set, p.process): p for p in _load(ProcessFactor, "process_factors.csv")}
 
 
 def process_factor(process: str, set: str = "china_guideline") -> ProcessFactor:
