@@ -457,3 +457,12 @@ def test_arbitrary_tables_never_crash(headers, rows):
     assert report.rows_accepted == len(report.table)
     # a rejected row is always named in an error finding
     assert report.rows_rejected == 0 or report.errors
+
+
+def test_huge_year_is_a_bad_year_not_a_crash():
+    # Found by hypothesis (test_arbitrary_tables_never_crash): a float year beyond int64.
+    frame = pd.DataFrame([[0, 9.223372036854776e18, None]], columns=["gdp", "year", "region"])
+    report = gp.validate(frame, check_coverage=False, check_reported=False)
+    codes = {f.code for f in report.findings}
+    assert "internal_error" not in codes
+    assert "bad_year" in codes

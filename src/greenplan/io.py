@@ -1238,7 +1238,11 @@ def _normalise(
     else:
         ycodes, yuniq = _factorize(ycol)
         parsed = [parse_year(u) for u in yuniq]
-        yvals = np.array([p if p is not None else 0 for p in parsed] + [0], dtype=np.int64)
+        # Out-of-range years are rejected below (yok); 0 keeps huge ones (9.2e18) from
+        # overflowing int64.
+        yvals = np.array(
+            [p if p is not None and lo <= p <= hi else 0 for p in parsed] + [0], dtype=np.int64
+        )
         yok = np.array([p is not None and lo <= p <= hi for p in parsed] + [True], dtype=bool)
         year = yvals[ycodes]
         year_null = ycodes < 0
