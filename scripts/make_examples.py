@@ -568,7 +568,7 @@ def model(t: Table, rng: np.random.Generator, variables: Mapping[str, object]) -
 
     per_capita = 50.0
     try:
-        from greenplan.indicators._registry import OPTIONS
+        from greenplan.indicators.registry import OPTIONS
 
         per_capita = float(OPTIONS["sewage_bod_per_capita"].default)
     except (ImportError, KeyError):  # pragma: no cover - the option belongs to the urban module
@@ -669,7 +669,7 @@ def discover_inputs() -> tuple[list[str], dict[str, str]]:
     (list of str, dict)
         Input codes in codelist order; ``{code: reason}`` for the others.
     """
-    from greenplan.indicators._registry import recipes
+    from greenplan.indicators.registry import recipes
     from greenplan.variables import VARIABLES, children
 
     table = recipes()

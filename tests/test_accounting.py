@@ -14,14 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import greenplan
-from greenplan import accounting
-from greenplan.accounting import (
+from greenplan.engine import compute
+from greenplan.errors import GreenplanError, OptionError
+from greenplan.records import fuel as accounting
+from greenplan.records.fuel import (
     FuelRecordError,
     aggregate_fuel_records,
     fuel_totals_to_statistics,
 )
-from greenplan.engine import compute
-from greenplan.errors import GreenplanError, OptionError
 
 PURE = settings(max_examples=40, deadline=None)
 

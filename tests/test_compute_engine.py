@@ -18,8 +18,8 @@ import greenplan
 from greenplan.engine import RESULT_COLUMNS, compute, coverage, inputs_from, reported_vs_computed
 from greenplan.engine import to_wide as _to_wide
 from greenplan.errors import GreenplanError, OptionError
-from greenplan.indicators import _registry
-from greenplan.indicators._registry import (
+from greenplan.indicators import registry as _registry
+from greenplan.indicators.registry import (
     Inputs,
     OptionSpec,
     declare_option,
@@ -42,7 +42,7 @@ def scratch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A private copy of the recipe and option registries for test-only recipes."""
     _registry.load_all()
     monkeypatch.setattr(_registry, "_RECIPES", dict(_registry._RECIPES))
-    monkeypatch.setattr(_registry, "OPTIONS", dict(_registry.OPTIONS))
+    monkeypatch.setattr(_registry, "OPTIONS", _registry.OPTIONS.copy())
     yield
 
 

@@ -20,7 +20,7 @@ import pytest
 
 import greenplan as gp
 from greenplan.cli import main
-from greenplan.indicators._registry import recipes
+from greenplan.indicators.registry import recipes
 from greenplan.regions import CITY, districts
 from greenplan.targets import load_target_config
 from greenplan.variables import VARIABLES, children

@@ -19,7 +19,7 @@ import greenplan as gp
 from greenplan.engine import compute, reported_vs_computed
 from greenplan.errors import OptionError
 from greenplan.indicators import industry as ind
-from greenplan.indicators._registry import recipes
+from greenplan.indicators.registry import recipes
 from greenplan.units import convert
 from greenplan.variables import VARIABLES
 

@@ -17,7 +17,7 @@ from hypothesis.extra import numpy as hnp
 
 from greenplan.engine import compute, reported_vs_computed
 from greenplan.errors import OptionError
-from greenplan.indicators._registry import OPTIONS
+from greenplan.indicators.registry import OPTIONS
 from greenplan.indicators.urban import (
     bod_load,
     bus_stop_coverage,

@@ -27,8 +27,8 @@ _EXPORTS = {
     "Finding": "greenplan.validation",
     "compute": "greenplan.engine",
     "assess": "greenplan.progress",
-    "aggregate_fuel_records": "greenplan.accounting",
-    "fuel_totals_to_statistics": "greenplan.accounting",
+    "aggregate_fuel_records": "greenplan.records",
+    "fuel_totals_to_statistics": "greenplan.records",
     "INDICATORS": "greenplan.indicators",
     "TARGETS": "greenplan.targets",
     "VARIABLES": "greenplan.variables",
@@ -59,6 +59,7 @@ _SUBMODULES = {
     "report",
     "plot",
     "accounting",
+    "records",
     "errors",
 }
 
@@ -79,13 +80,13 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from greenplan.accounting import aggregate_fuel_records, fuel_totals_to_statistics
     from greenplan.definitions import Indicator, Target, Variable
     from greenplan.engine import compute
     from greenplan.errors import GreenplanError, StatisticsError, UnitError
     from greenplan.indicators import INDICATORS
     from greenplan.io import read_statistics
     from greenplan.progress import assess
+    from greenplan.records.fuel import aggregate_fuel_records, fuel_totals_to_statistics
     from greenplan.regions import REGIONS
     from greenplan.targets import TARGETS
     from greenplan.validation import Finding, ValidationReport, validate

@@ -17,7 +17,7 @@ import pandas as pd
 
 from greenplan.definitions import Aggregation
 from greenplan.errors import GreenplanError
-from greenplan.indicators._registry import Inputs, recipes, resolve_options
+from greenplan.indicators.registry import Inputs, recipes, resolve_options
 from greenplan.regions import CITY, districts
 from greenplan.variables import VARIABLES
 
@@ -138,7 +138,7 @@ def to_wide(
 
 
 def inputs_from(stats: Any, **options: Any) -> Inputs:
-    """Return the :class:`~greenplan.indicators._registry.Inputs` recipes see for ``stats``."""
+    """Return the :class:`~greenplan.indicators.registry.Inputs` recipes see for ``stats``."""
     opts = resolve_options(options)
     rule = str(opts["city_from_districts"])
     wide = to_wide(_as_canonical(stats), city_rule=rule)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from greenplan._resources import LazyMapping
 from greenplan.definitions import Indicator
-from greenplan.indicators._registry import OPTIONS, recipes
+from greenplan.indicators.registry import OPTIONS, recipes
 
 __all__ = ["INDICATORS", "OPTIONS"]
 

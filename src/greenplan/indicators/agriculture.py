@@ -37,7 +37,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from greenplan.indicators._registry import OPTIONS, Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import OPTIONS, Inputs, declare_option, recipe, reported
 from greenplan.indicators.water import percent_change, sum_components
 from greenplan.regions import CITY, resolve_region
 

@@ -24,7 +24,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from greenplan.indicators._registry import Inputs, recipe, reported
+from greenplan.indicators.registry import Inputs, recipe, reported
 
 __all__ = ["GREEN_BUILDING_LEVELS", "green_building_area"]
 

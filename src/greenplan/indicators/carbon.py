@@ -35,7 +35,6 @@ import pandas as pd
 
 from greenplan import factors
 from greenplan.definitions import PriceBasis
-from greenplan.indicators._registry import Inputs, declare_option, recipe
 from greenplan.indicators.energy import (
     _note_gaps,
     _propagate,
@@ -45,6 +44,7 @@ from greenplan.indicators.energy import (
     intensity,
     percent_change,
 )
+from greenplan.indicators.registry import Inputs, declare_option, recipe
 
 __all__ = [
     "carbon_intensity",

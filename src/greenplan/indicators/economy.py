@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from greenplan.definitions import PriceBasis
-from greenplan.indicators._registry import Inputs, recipe
+from greenplan.indicators.registry import Inputs, recipe
 
 __all__ = ["chain_index", "constant_price_gdp", "growth_from_index"]
 

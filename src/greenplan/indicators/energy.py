@@ -43,7 +43,7 @@ from greenplan import factors
 from greenplan import units as _units
 from greenplan.definitions import PriceBasis
 from greenplan.indicators._common import percent_change
-from greenplan.indicators._registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
 
 __all__ = [
     "BASES",

@@ -39,7 +39,7 @@ import pandas as pd
 
 from greenplan._resources import LazyMapping, read_resource_csv
 from greenplan.indicators._common import share_percent
-from greenplan.indicators._registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
 from greenplan.regions import CITY
 
 __all__ = [

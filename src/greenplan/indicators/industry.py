@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from greenplan.definitions import Direction, PriceBasis
-from greenplan.indicators._registry import Inputs, declare_option, recipe, reported
 from greenplan.indicators.economy import constant_price_gdp, growth_from_index
+from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
 from greenplan.regions import CITY, resolve_region
 
 __all__ = [
@@ -797,7 +797,7 @@ def count_data_center_projects(
     -----
     .. math:: PUE = E_{total}/E_{IT} < 1.25, \qquad u = 100\,racks_{used}/racks_{installed} > 65
     """
-    from greenplan.indicators._registry import OPTIONS
+    from greenplan.indicators.registry import OPTIONS
 
     what = "data-centre projects"
     pue_t = float(OPTIONS["data_center_pue_below"].default if pue_below is None else pue_below)

@@ -21,7 +21,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from greenplan.indicators._registry import Inputs, recipe
+from greenplan.indicators.registry import Inputs, recipe
 
 __all__ = ["PERCENT", "rd_intensity"]
 

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from greenplan.definitions import PriceBasis
-from greenplan.indicators._registry import Inputs, recipe
+from greenplan.indicators.registry import Inputs, recipe
 from greenplan.indicators.water import percent_change
 
 __all__ = ["M2_PER_10K_YUAN", "construction_land_per_gdp"]

@@ -27,7 +27,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from greenplan.indicators._registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
 from greenplan.indicators.water import sum_components
 
 __all__ = [

@@ -44,8 +44,8 @@ import numpy as np
 import pandas as pd
 
 from greenplan._resources import read_resource_csv
-from greenplan.indicators._registry import OPTIONS, Inputs, declare_option, recipe, reported
 from greenplan.indicators.environment import share_percent
+from greenplan.indicators.registry import OPTIONS, Inputs, declare_option, recipe, reported
 from greenplan.regions import CITY
 
 __all__ = [

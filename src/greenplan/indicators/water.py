@@ -29,7 +29,7 @@ import pandas as pd
 
 from greenplan.definitions import PriceBasis
 from greenplan.indicators._common import percent_change
-from greenplan.indicators._registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
 
 __all__ = [
     "M3_PER_10K_YUAN",

@@ -441,7 +441,7 @@ def _json_safe(value: Any) -> Any:
 
 def _input_closure() -> dict[str, set[str]]:
     """For each indicator id: itself plus every variable it is computed from (recursively)."""
-    from greenplan.indicators._registry import recipes
+    from greenplan.indicators.registry import recipes
 
     table = recipes()
     direct = {id: set(r.indicator.inputs) for id, r in table.items()}
@@ -1208,7 +1208,7 @@ def split_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str,
     OptionError
         A name that neither accepts, with the closest known names.
     """
-    from greenplan.indicators._registry import OPTIONS, load_all
+    from greenplan.indicators.registry import OPTIONS, load_all
     from greenplan.progress import AssessOptions
 
     load_all()

@@ -13,7 +13,6 @@ A domain module (``greenplan/indicators/energy.py`` …) holds two things:
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Mapping
@@ -24,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from greenplan.definitions import Direction, Indicator, PriceBasis
-from greenplan.errors import OptionError
+from greenplan.options import OptionSet, OptionSpec
 
 __all__ = [
     "OPTIONS",
@@ -39,53 +38,16 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class OptionSpec:
-    """An option of :func:`greenplan.compute` that changes how some indicators are computed."""
-
-    name: str
-    default: Any
-    description: str
-    choices: tuple[Any, ...] | None = None
-    """Allowed values, or None for any value that ``check`` accepts."""
-    check: Callable[[Any], bool] | None = None
-    """Predicate for free values (e.g. a positive number)."""
-    source: str = ""
-    """Where the default comes from (standard, plan clause)."""
-
-    def validate(self, value: Any) -> Any:
-        """Return ``value`` if allowed, else raise :class:`OptionError` naming the choices."""
-        if self.choices is not None and value not in self.choices:
-            raise OptionError(
-                f"Option {self.name}={value!r} is not allowed; choose one of "
-                f"{', '.join(repr(c) for c in self.choices)}."
-            )
-        if self.check is not None and not self.check(value):
-            raise OptionError(f"Option {self.name}={value!r} is not valid: {self.description}")
-        return value
-
-
-OPTIONS: dict[str, OptionSpec] = {}
+OPTIONS = OptionSet("compute")
 """Every option of ``compute``, by name (filled by the domain modules)."""
 
 
-def declare_option(
-    name: str,
-    default: Any,
-    description: str,
-    *,
-    choices: Iterable[Any] | None = None,
-    check: Callable[[Any], bool] | None = None,
-    source: str = "",
-) -> OptionSpec:
-    """Declare an option of ``compute`` (done once, at import of a domain module)."""
-    spec = OptionSpec(
-        name, default, description, tuple(choices) if choices is not None else None, check, source
-    )
-    if name in OPTIONS and OPTIONS[name] != spec:
-        raise RuntimeError(f"option {name!r} declared twice with different definitions")
-    OPTIONS[name] = spec
-    return spec
+def declare_option(name: str, default: Any, description: str, **kwargs: Any) -> OptionSpec:
+    """Declare an option of ``compute`` (done once, at import of a domain module).
+
+    The keywords are those of :meth:`greenplan.options.OptionSet.declare`.
+    """
+    return OPTIONS.declare(name, default, description, **kwargs)
 
 
 declare_option(
@@ -106,23 +68,14 @@ declare_option(
     "that reports the variable in some year reports it that year (for deliberately partial "
     "submissions), 'never' to leave the city absent.",
     choices=("all_districts", "reporting_districts", "never"),
-    source="DESIGN.md: a city value is computed from summed numerators and denominators",
+    source="greenplan design: a city value is computed from summed numerators and denominators",
 )
 
 
 def resolve_options(options: Mapping[str, Any]) -> dict[str, Any]:
     """Fill defaults and validate ``options``; unknown names raise with suggestions."""
     load_all()
-    out = {name: spec.default for name, spec in OPTIONS.items()}
-    for name, value in options.items():
-        if name not in OPTIONS:
-            close = difflib.get_close_matches(name, list(OPTIONS), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise OptionError(
-                f"Unknown option {name!r}.{hint} Known options: {', '.join(sorted(OPTIONS))}."
-            )
-        out[name] = OPTIONS[name].validate(value)
-    return out
+    return OPTIONS.resolve(options)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,724 @@
+"""Enterprise-level energy and carbon accounting from fuel records.
+
+Enterprises report what they consume fuel by fuel (企业能源统计报表: 能源购进、消费与库存); the
+statistics bureau and the city's energy and carbon platform sum those records into regional
+totals. :func:`aggregate_fuel_records` does that, fully vectorised: each record's quantity is
+converted once per (fuel, unit) pair to the fuel's base unit, multiplied by the GB/T 2589
+standard-coal coefficient, the CO₂ factor of the chosen factor set, the grid factor of the
+record's year (electricity) or the heat factor (heat), and summed per group with
+``numpy.bincount`` on one combined integer key. Records used as feedstock (``use =
+"feedstock"``) count in energy and in ``energy_feedstock`` but carry no combustion CO₂.
+
+:func:`fuel_totals_to_statistics` turns the result into canonical long rows
+(``energy_consumption`` in 万吨标准煤, ``energy_feedstock``, ``co2_energy`` in 万吨 …) that can
+be concatenated with other statistics and passed to :func:`greenplan.compute`.
+
+Nothing is dropped silently: an unknown fuel, a unit that does not fit the fuel, a missing
+quantity, region or year, or an unknown ``use`` raises :class:`FuelRecordError` naming the
+value, the first offending row and how many rows have it.
+
+References
+----------
+.. [GBT2589] GB/T 2589-2020 综合能耗计算通则.
+.. [NDRC] 工业其他行业企业温室气体排放核算方法与报告指南(试行) (2015).
+.. [803] 发改环资〔2022〕803号 (原料用能).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from greenplan import factors
+from greenplan import units as _units
+from greenplan.errors import GreenplanError, OptionError, UnitError
+from greenplan.indicators.registry import OptionSpec
+
+__all__ = [
+    "DEFAULT_VARIABLES",
+    "OPTIONS",
+    "OUTPUT_COLUMNS",
+    "OUTPUT_UNITS",
+    "FuelRecordError",
+    "aggregate_fuel_records",
+    "fuel_totals_to_statistics",
+]
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("fuel", "quantity", "unit", "year")
+"""Columns every fuel-records table needs (plus the ``by`` columns); ``entity``, ``region``,
+``month`` and ``use`` are optional unless grouped on."""
+
+OUTPUT_UNITS: dict[str, str] = {
+    "energy": "tce",
+    "energy_feedstock": "tce",
+    "co2": "t",
+    "co2_direct": "t",
+    "co2_electricity": "t",
+    "co2_heat": "t",
+    "coal": "t",
+    "records": "1",
+}
+"""Unit of each output column (CO₂ columns are masses of CO₂)."""
+
+OUTPUT_COLUMNS: tuple[str, ...] = tuple(OUTPUT_UNITS)
+"""Value columns of :func:`aggregate_fuel_records`, after the ``by`` columns."""
+
+DEFAULT_VARIABLES: dict[str, str] = {
+    "energy": "energy_consumption",
+    "energy_feedstock": "energy_feedstock",
+    "co2": "co2_energy",
+    "coal": "coal_consumption",
+}
+"""Default mapping of output columns to codelist variables in :func:`fuel_totals_to_statistics`."""
+
+_USE_FUEL = {"fuel", "燃料", "能源", "energy", "combustion", "燃料用"}
+_USE_FEEDSTOCK = {"feedstock", "原料", "原料用能", "raw material", "raw_material", "non-energy"}
+
+OPTIONS: dict[str, OptionSpec] = {
+    spec.name: spec
+    for spec in (
+        OptionSpec(
+            "natural_gas_coefficient",
+            1.2143,
+            "Standard-coal coefficient of natural gas [kgce/m³], within GB/T 2589-2020's "
+            "1.1000–1.3300.",
+            check=factors.is_natural_gas_coefficient,
+            source="GB/T 2589-2020 Annex A [?]",
+        ),
+        OptionSpec(
+            "electricity_method",
+            "equivalent",
+            "Electricity in standard coal: 'equivalent' (0.1229 kgce/kWh, GB/T 2589's rule for "
+            "an enterprise's comprehensive energy consumption) or 'coal_consumption' (the "
+            "year's thermal-power coal rate).",
+            choices=factors.ELECTRICITY_METHODS,
+            source="GB/T 2589-2020",
+        ),
+        OptionSpec(
+            "electricity_coal_rate",
+            None,
+            "Fixed coal-consumption rate [gce/kWh] for electricity_method='coal_consumption' "
+            "(None: each year's rate from the table).",
+            check=factors.is_coal_rate,
+            source="中国电力企业联合会 [M]",
+        ),
+        OptionSpec(
+            "emission_factor_set",
+            "china_guideline",
+            "Fuel emission factors: 'china_guideline' or 'ipcc2006'.",
+            choices=factors.FACTOR_SETS,
+            source="NDRC sector guidelines (2015); IPCC 2006",
+        ),
+        OptionSpec(
+            "grid_factor_region",
+            "north_china",
+            "Grid whose factor values purchased electricity ('north_china', 'shandong', "
+            "'national' …).",
+            check=factors.is_grid_region,
+            source="MEE/NBS 电力二氧化碳排放因子",
+        ),
+        OptionSpec(
+            "grid_factor_series",
+            "mee_nbs",
+            "Grid-factor series: 'mee_nbs' or 'mee_enterprise'.",
+            choices=factors.GRID_SERIES,
+            source="shared/reference/standards_cn.md A.3(b)",
+        ),
+        OptionSpec(
+            "grid_factor_year",
+            factors.GRID_VINTAGE_BY_YEAR,
+            "'by_year' (each record year's own grid factor, nearest published year where "
+            "missing) or a year (int) to freeze the vintage.",
+            check=factors.is_grid_year,
+            source="shared/reference/standards_cn.md A.3(b)",
+        ),
+        OptionSpec(
+            "heat_emission_factor",
+            factors.heat_emission_factor().value,
+            "CO₂ factor of purchased heat [t CO₂/GJ].",
+            check=lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1,
+            source="NDRC sector GHG guidelines (0.11 tCO₂/GJ)",
+        ),
+        OptionSpec(
+            "coal_includes_coke",
+            False,
+            "Whether the 'coal' column adds coke to the coal family (raw, cleaned, "
+            "anthracite, bituminous, lignite).",
+            choices=(False, True),
+            source="NBS energy statistics (煤炭 and 焦炭 are separate categories)",
+        ),
+    )
+}
+"""Options of :func:`aggregate_fuel_records` with their defaults (enterprise conventions)."""
+
+
+_AGGREGATE_FIRST_MAX_CELLS = 1 << 20
+"""Aggregate first (one bincount per (group, fuel, unit, year, use) cell) while the number of
+cells is at most max(rows, this)."""
+_DENSE_GROUPS_MAX = 1 << 20
+_INT32_LIMIT = float(np.iinfo(np.int32).max)
+"""Group codes stay mixed-radix (dense) while the product of the by-column cardinalities is at
+most max(4 × rows, this); above it the present groups are compacted by hash factorisation."""
+
+
+class FuelRecordError(GreenplanError, ValueError):
+    """Fuel records that cannot be accounted (unknown fuel or unit, missing values …)."""
+
+
+# --- small vectorised helpers ----------------------------------------------------------------
+
+
+@dataclass
+class _Coded:
+    """A column as integer codes (−1 = missing) and the labels the codes point to."""
+
+    name: str
+    codes: np.ndarray
+    labels: Any
+    """pandas Index / Categorical categories / numpy array of the distinct values."""
+    categorical: pd.CategoricalDtype | None = None
+    may_be_missing: bool = True
+    """False for integer columns, which cannot hold missing values."""
+
+    @property
+    def size(self) -> int:
+        return len(self.labels)
+
+    def decode(self, codes: np.ndarray) -> Any:
+        if self.categorical is not None:
+            return pd.Categorical.from_codes(codes, dtype=self.categorical)
+        labels = self.labels
+        if isinstance(labels, pd.Index):
+            return labels.take(codes)
+        return np.asarray(labels).take(codes)
+
+
+def _code(records: pd.DataFrame, name: str) -> _Coded:
+    s = records[name]
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _Coded(name, s.cat.codes.to_numpy(), dtype.categories, dtype)
+    if pd.api.types.is_integer_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype) and len(s):
+        arr = s.to_numpy()
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo < max(1 << 16, 4 * len(arr)):
+            small = np.empty(len(arr), dtype=np.int32)
+            np.subtract(arr, lo, out=small, casting="unsafe")
+            return _Coded(name, small, np.arange(lo, hi + 1, dtype=arr.dtype), may_be_missing=False)
+    try:
+        codes, uniques = pd.factorize(s, sort=True, use_na_sentinel=True)
+    except TypeError:  # values that do not sort together (mixed types): order of appearance
+        codes, uniques = pd.factorize(s, sort=False, use_na_sentinel=True)
+    return _Coded(name, np.asarray(codes), uniques)
+
+
+def _first(mask: np.ndarray) -> tuple[int, int]:
+    """Position of the first True and how many there are."""
+    positions = np.flatnonzero(mask)
+    return int(positions[0]), len(positions)
+
+
+def _where(records: pd.DataFrame, mask: np.ndarray) -> str:
+    pos, count = _first(mask)
+    label = records.index[pos]
+    at = f"row {pos}" if label == pos else f"row {pos} (index {label!r})"
+    return f"first at {at}; {count} row(s)"
+
+
+def _resolve_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    out = {name: spec.default for name, spec in OPTIONS.items()}
+    for name, value in options.items():
+        if name not in OPTIONS:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(OPTIONS), n=3)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise OptionError(
+                f"Unknown option {name!r} of aggregate_fuel_records.{hint} Options: "
+                f"{', '.join(OPTIONS)}."
+            )
+        out[name] = OPTIONS[name].validate(value)
+    return out
+
+
+# --- factor tables over (fuel label, unit label, year, use) ------------------------------------
+
+_ENERGY, _FEED, _CO2_DIRECT, _CO2_ELEC, _CO2_HEAT, _COAL = range(6)
+
+
+def _factor_table(
+    records: pd.DataFrame,
+    fuel: _Coded,
+    unit: _Coded,
+    pair_present: np.ndarray,
+    years: np.ndarray,
+    use_codes: np.ndarray,
+    use_feedstock_present: np.ndarray,
+    opts: Mapping[str, Any],
+    notes: list[str],
+) -> np.ndarray:
+    """Factors per (fuel label, unit label, year, use) for each output quantity.
+
+    Returns an array of shape (n_fuel_labels, n_unit_labels, n_years, 2, 6): energy [tce],
+    feedstock energy [tce], direct CO₂ [t], electricity CO₂ [t], heat CO₂ [t], coal [t],
+    each per unit of the record's quantity. Pairs that do not occur stay 0.
+    """
+    n_f, n_u, n_y = fuel.size, unit.size, len(years)
+    table = np.zeros((n_f, n_u, n_y, 2, 6), dtype="float64")
+    fuel_defs = factors.fuels()
+    set_ = opts["emission_factor_set"]
+    coal_families = {"coal", "coke"} if opts["coal_includes_coke"] else {"coal"}
+
+    # fuel labels → fuel codes (only labels that occur)
+    fuel_present = pair_present.any(axis=1)
+    codes: dict[int, str] = {}
+    for i in map(int, np.flatnonzero(fuel_present)):
+        label = fuel.labels[i]
+        code = factors.resolve_fuel(label)
+        if code is None:
+            close = factors.suggest_fuels(str(label))
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise FuelRecordError(
+                f"Unknown fuel {label!r} in the fuel records ({_where(records, fuel.codes == i)})."
+                f"{hint} Known fuels: {', '.join(fuel_defs)} (or their Chinese names)."
+            )
+        codes[i] = code
+
+    elec_by_year: dict[int, float] = {}
+    grid_by_year: dict[int, float] = {}
+    for i, code in codes.items():
+        f = fuel_defs[code]
+        if f.family in ("electricity", "heat") and use_feedstock_present[i]:
+            mask = (fuel.codes == i) & (use_codes == 1)
+            raise FuelRecordError(
+                f"Fuel {fuel.labels[i]!r} ({f.family}) cannot be used as feedstock "
+                f"({_where(records, mask)}); mark it use='fuel'."
+            )
+        # per base unit of the fuel
+        if f.family == "electricity":
+            if not elec_by_year:
+                for j, y in enumerate(years):
+                    value, _ = factors.electricity_coefficient(
+                        int(y), opts["electricity_method"], coal_rate=opts["electricity_coal_rate"]
+                    )
+                    elec_by_year[j] = value * _units.factor("kgce/kWh", f"tce/({f.base_unit})")
+                table_years = factors.grid_factors_for_years(
+                    [int(y) for y in years],
+                    opts["grid_factor_region"],
+                    opts["grid_factor_series"],
+                    opts["grid_factor_year"],
+                )
+                for j, y in enumerate(years):
+                    grid_by_year[j] = table_years[int(y)].per(f.base_unit, "t")
+                notes.append(
+                    "grid factor "
+                    + ", ".join(f"{y}: {g.label()}" for y, g in sorted(table_years.items()))
+                )
+                notes.append(
+                    f"electricity: {opts['electricity_method']}"
+                    + (
+                        f" ({opts['electricity_coal_rate']} gce/kWh)"
+                        if opts["electricity_coal_rate"] is not None
+                        else ""
+                    )
+                )
+            energy = np.array([elec_by_year[j] for j in range(n_y)])
+            co2 = np.array([grid_by_year[j] for j in range(n_y)])
+            slot = _CO2_ELEC
+        elif f.family == "heat":
+            coef = factors.standard_coal_coefficient(code)
+            energy = np.full(n_y, coef.per(f.base_unit, "tce"))
+            co2 = np.full(
+                n_y,
+                float(opts["heat_emission_factor"]) * _units.factor("t/GJ", f"t/({f.base_unit})"),
+            )
+            slot = _CO2_HEAT
+        else:
+            coef = factors.standard_coal_coefficient(
+                code, natural_gas_coefficient=opts["natural_gas_coefficient"]
+            )
+            try:
+                ef = factors.emission_factor(code, set_)
+            except factors.FactorError as exc:
+                raise FuelRecordError(f"{exc} ({_where(records, fuel.codes == i)})") from None
+            energy = np.full(n_y, coef.per(f.base_unit, "tce"))
+            co2 = np.full(n_y, ef.co2_per(f.base_unit, "t"))
+            slot = _CO2_DIRECT
+        coal_t = _units.factor(f.base_unit, "t") if f.family in coal_families else 0.0
+
+        for u in np.flatnonzero(pair_present[i]):
+            unit_label = unit.labels[u]
+            try:
+                conv = _units.factor(str(unit_label), f.base_unit)
+            except UnitError as exc:
+                mask = (fuel.codes == i) & (unit.codes == u)
+                raise FuelRecordError(
+                    f"Fuel {fuel.labels[i]!r} is given in unit {unit_label!r}, which does not "
+                    f"convert to {f.base_unit} ({_where(records, mask)}): {exc}"
+                ) from None
+            # use = fuel
+            table[i, u, :, 0, _ENERGY] = energy * conv
+            table[i, u, :, 0, slot] = co2 * conv
+            table[i, u, :, 0, _COAL] = coal_t * conv
+            # use = feedstock: energy counted (also as feedstock), no combustion CO₂
+            table[i, u, :, 1, _ENERGY] = energy * conv
+            table[i, u, :, 1, _FEED] = energy * conv
+            table[i, u, :, 1, _COAL] = coal_t * conv
+    return table
+
+
+def aggregate_fuel_records(
+    records: pd.DataFrame,
+    by: str | Iterable[str] = ("region", "year"),
+    **options: Any,
+) -> pd.DataFrame:
+    r"""Sum enterprise fuel records into energy (tce) and CO₂ (t) per group.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        One row per record, columns ``entity``, ``region``, ``year`` (int), ``fuel`` (code,
+        Chinese or English name: ``raw_coal``/``原煤``, ``natural_gas``/``天然气``,
+        ``electricity``/``电力``, ``heat``/``热力`` …; see ``greenplan.factors.fuels()``),
+        ``quantity`` [in ``unit``], ``unit`` (any unit of the fuel's dimension: ``t``,
+        ``万吨``, ``m3``, ``万立方米``, ``Nm3``, ``kWh``, ``万千瓦时``, ``GJ`` …), optional
+        ``month`` and ``use`` (``fuel`` — the default, also when missing — or
+        ``feedstock``). Categorical columns are used as they are (fastest).
+    by : str or iterable of str, default ("region", "year")
+        Columns to group on (any columns of ``records``, e.g. ``("entity", "year")``).
+    **options
+        ``natural_gas_coefficient`` (1.2143 kgce/m³), ``electricity_method``
+        (``"equivalent"``: 0.1229 kgce/kWh, GB/T 2589's rule for enterprises, or
+        ``"coal_consumption"``), ``electricity_coal_rate``, ``emission_factor_set``
+        (``"china_guideline"`` or ``"ipcc2006"``), ``grid_factor_region``
+        (``"north_china"``), ``grid_factor_series`` (``"mee_nbs"``), ``grid_factor_year``
+        (``"by_year"`` or a year), ``heat_emission_factor`` (0.11 t CO₂/GJ),
+        ``coal_includes_coke`` (False). See :data:`OPTIONS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-empty group, sorted by the ``by`` columns (categorical columns in
+        category order), with the ``by`` columns and
+
+        - ``energy`` [tce]: all energy consumed, feedstock included (综合能源消费量);
+        - ``energy_feedstock`` [tce]: the part used as feedstock (原料用能);
+        - ``co2`` [t CO₂]: ``co2_direct + co2_electricity + co2_heat``;
+        - ``co2_direct`` [t CO₂]: combustion of fuels not used as feedstock;
+        - ``co2_electricity`` [t CO₂]: purchased electricity × grid factor of the year;
+        - ``co2_heat`` [t CO₂]: purchased heat × heat factor;
+        - ``coal`` [t]: physical coal (coal family; coke with ``coal_includes_coke``);
+        - ``records`` [1]: number of records.
+
+        ``result.attrs["greenplan"]`` holds the options, units and factor vintages used.
+
+    Raises
+    ------
+    FuelRecordError
+        A required column is missing; a fuel is unknown; a unit does not fit its fuel; a
+        quantity, fuel, unit, year or grouping value is missing; ``use`` is not fuel or
+        feedstock; electricity or heat is marked as feedstock. The message names the value,
+        the first row and the number of rows.
+    OptionError
+        An unknown option or a bad option value.
+
+    Notes
+    -----
+    .. math::
+
+        E_g = \sum_{r \in g} q_r \, u_r \, c_{f(r)}, \qquad
+        CO_{2,g} = \sum_{r \in g,\, use_r = fuel} q_r \, u_r \, EF_{f(r), y(r)}
+
+    with :math:`u_r` the unit conversion of the record's (fuel, unit) pair to the fuel's
+    base unit, :math:`c_f` the GB/T 2589 coefficient and :math:`EF` the combustion factor
+    (NCV × CC × OF × 44/12), the grid factor of year :math:`y` or the heat factor.
+
+    Vectorised: fuel, unit, year and group columns become integer codes; factors are looked
+    up per (fuel, unit, year, use) combination, never per row; with few groups the quantity
+    is first summed per (group, combination) in one ``np.bincount`` and multiplied by the
+    small factor matrix afterwards, otherwise each output is a weighted ``np.bincount``.
+    Results are the same up to floating-point summation order.
+
+    The totals are sums over the entities reported, not a territorial inventory: purchased
+    electricity and heat are counted at the consumer (indirect CO₂), and a region's total is
+    only complete if every consumer is in the records.
+
+    References
+    ----------
+    GB/T 2589-2020 综合能耗计算通则; 工业其他行业企业温室气体排放核算方法与报告指南(试行)
+    (2015); 发改环资〔2022〕803号; MEE/NBS 电力二氧化碳排放因子.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> recs = pd.DataFrame({"entity": ["A", "A"], "region": ["历下区"] * 2, "year": [2023] * 2,
+    ...                      "fuel": ["原煤", "天然气"], "quantity": [1000.0, 10.0],
+    ...                      "unit": ["t", "万m3"]})
+    >>> out = aggregate_fuel_records(recs)
+    >>> round(float(out["energy"].iloc[0]), 3)  # 1000 × 0.7143 + 1e5 m³ × 1.2143e-3 tce/m³
+    835.73
+    """
+    opts = _resolve_options(options)
+    if not isinstance(records, pd.DataFrame):
+        raise FuelRecordError(
+            f"Fuel records must be a pandas DataFrame, got {type(records).__name__}."
+        )
+    by_cols = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in (*REQUIRED_COLUMNS, *by_cols) if c not in records.columns]
+    if missing:
+        raise FuelRecordError(
+            f"Fuel records lack column(s) {', '.join(map(repr, dict.fromkeys(missing)))}; "
+            f"they need {', '.join(REQUIRED_COLUMNS)} and the grouping columns {by_cols}."
+        )
+    n = len(records)
+
+    quantity = records["quantity"]
+    if not pd.api.types.is_numeric_dtype(quantity.dtype) or pd.api.types.is_bool_dtype(
+        quantity.dtype
+    ):
+        raise FuelRecordError(
+            f"Column 'quantity' must be numeric, got dtype {quantity.dtype}; convert it "
+            "(e.g. pd.to_numeric) and fix the values that are not numbers."
+        )
+    q = quantity.to_numpy(dtype="float64", na_value=np.nan)
+    bad = np.isnan(q)
+    if bad.any():
+        raise FuelRecordError(f"Missing quantity in the fuel records ({_where(records, bad)}).")
+
+    coded: dict[str, _Coded] = {}
+    for name in dict.fromkeys(("fuel", "unit", "year", *by_cols)):
+        col = _code(records, name)
+        if n and col.may_be_missing and (col.codes < 0).any():
+            raise FuelRecordError(
+                f"Missing {name!r} in the fuel records ({_where(records, col.codes < 0)})."
+            )
+        coded[name] = col
+    fuel, unit, year = coded["fuel"], coded["unit"], coded["year"]
+    try:
+        years = np.array([int(y) for y in np.asarray(year.labels)], dtype="int64")
+    except (TypeError, ValueError):
+        raise FuelRecordError(
+            f"Column 'year' must hold whole years; found e.g. {year.labels[0]!r}."
+        ) from None
+
+    if "use" in records.columns:
+        use_c = _code(records, "use")
+        # one extra 0 at the end: a missing use (code −1) wraps to it and counts as fuel
+        use_map = np.zeros(use_c.size + 1, dtype=np.int8)
+        for i, label in enumerate(use_c.labels):
+            word = str(label).strip().casefold()
+            if word in _USE_FEEDSTOCK:
+                use_map[i] = 1
+            elif word not in _USE_FUEL:
+                raise FuelRecordError(
+                    f"Unknown use {label!r} in the fuel records "
+                    f"({_where(records, use_c.codes == i)}); use 'fuel' or 'feedstock'."
+                )
+        identity = np.array_equal(use_map[:-1], np.arange(use_c.size))
+        if use_c.categorical is not None and identity and not (use_c.codes < 0).any():
+            use_codes = use_c.codes  # categories are (fuel, feedstock): the codes are the use
+        else:
+            use_codes = use_map.take(use_c.codes, mode="wrap")
+    else:
+        use_codes = np.zeros(n, dtype=np.int8)
+
+    n_f, n_u, n_y = fuel.size, unit.size, len(years)
+    n_combos = n_f * n_u * n_y * 2  # every (fuel label, unit label, year, use)
+
+    # --- group key (mixed radix over the by columns) ------------------------------------------
+    n_groups_dense = float(np.prod([float(coded[b].size) for b in by_cols])) if by_cols else 1.0
+    compact_keys: np.ndarray | None = None
+    # int32 keys halve the memory traffic of the key arithmetic (the dominant cost)
+    key_dtype = np.int32 if n_groups_dense * n_combos < _INT32_LIMIT else np.int64
+    group_dtype = np.int32 if n_groups_dense < _INT32_LIMIT else np.int64
+    key: npt.NDArray[np.signedinteger[Any]] = np.zeros(n, dtype=group_dtype)
+    for b in by_cols:
+        key *= coded[b].size
+        key += coded[b].codes
+    n_groups = int(n_groups_dense)
+    if n_groups_dense > max(4 * n, _DENSE_GROUPS_MAX):
+        # Many possible groups, few present: compact them (hash factorisation).
+        compact, uniq = pd.factorize(key, sort=True)
+        compact_keys = np.asarray(uniq, dtype=np.int64)
+        n_groups = len(compact_keys)
+        key_dtype = np.int32 if n_groups * n_combos < _INT32_LIMIT else np.int64
+        key = np.asarray(compact, dtype=np.int64)
+
+    notes: list[str] = []
+    if n_groups * n_combos <= max(n, _AGGREGATE_FIRST_MAX_CELLS):
+        # Few cells: count and sum the quantity per (group, fuel, unit, year, use) in two
+        # bincounts, then apply the small factor matrix. Presence of every (fuel, unit) pair
+        # and of feedstock use comes from the counts, so no other pass over the rows is needed.
+        key = key.astype(key_dtype, copy=False)
+        for part, size in (
+            (fuel.codes, n_f),
+            (unit.codes, n_u),
+            (year.codes, n_y),
+            (use_codes, 2),
+        ):
+            key *= size
+            key += part
+        cells = n_groups * n_combos
+        counts_cells = np.bincount(key, minlength=cells).reshape(n_groups, n_f, n_u, n_y, 2)
+        sums = np.bincount(key, weights=q, minlength=cells)
+        del key
+        pair_present = np.asarray(counts_cells.any(axis=(0, 3, 4)))
+        feed_present = np.asarray(counts_cells[..., 1].any(axis=(0, 2, 3)))
+        table = _factor_table(
+            records, fuel, unit, pair_present, years, use_codes, feed_present, opts, notes
+        )
+        values = sums.reshape(n_groups, n_combos) @ table.reshape(n_combos, 6)
+        counts = counts_cells.reshape(n_groups, n_combos).sum(axis=1)
+    else:
+        # Many groups: look the factors up per record and bincount each output.
+        group = key
+        combo = fuel.codes.astype(np.int32)
+        combo *= n_u
+        combo += unit.codes
+        pair_present = (np.bincount(combo, minlength=n_f * n_u) > 0).reshape(n_f, n_u)
+        feed = use_codes == 1
+        feed_present = (
+            np.bincount(fuel.codes[feed], minlength=n_f) > 0
+            if feed.any()
+            else np.zeros(n_f, dtype=bool)
+        )
+        del feed
+        table = _factor_table(
+            records, fuel, unit, pair_present, years, use_codes, feed_present, opts, notes
+        )
+        combo *= n_y
+        combo += year.codes
+        combo *= 2
+        combo += use_codes
+        flat = table.reshape(n_combos, 6)
+        values = np.zeros((n_groups, 6), dtype="float64")
+        for j in range(6):
+            column = flat[:, j]
+            if not column.any():
+                continue
+            w = column[combo]
+            w *= q
+            values[:, j] = np.bincount(group, weights=w, minlength=n_groups)
+            del w
+        counts = np.bincount(group, minlength=n_groups)
+        del combo, group
+
+    keep = np.flatnonzero(counts > 0)
+    out: dict[str, Any] = {}
+    keys = compact_keys[keep] if compact_keys is not None else keep.astype(np.int64)
+    for b in reversed(by_cols):
+        size = coded[b].size
+        out[b] = coded[b].decode((keys % size).astype(np.int64))
+        keys = keys // size
+    frame = pd.DataFrame({b: out[b] for b in by_cols})
+    v = values[keep]
+    frame["energy"] = v[:, _ENERGY]
+    frame["energy_feedstock"] = v[:, _FEED]
+    frame["co2"] = v[:, _CO2_DIRECT] + v[:, _CO2_ELEC] + v[:, _CO2_HEAT]
+    frame["co2_direct"] = v[:, _CO2_DIRECT]
+    frame["co2_electricity"] = v[:, _CO2_ELEC]
+    frame["co2_heat"] = v[:, _CO2_HEAT]
+    frame["coal"] = v[:, _COAL]
+    frame["records"] = counts[keep].astype("int64")
+    frame.attrs["greenplan"] = {
+        "options": dict(opts),
+        "units": dict(OUTPUT_UNITS),
+        "by": by_cols,
+        "notes": notes,
+    }
+    return frame
+
+
+def fuel_totals_to_statistics(
+    totals: pd.DataFrame,
+    variables: Mapping[str, str] | None = None,
+    *,
+    source: str = "fuel records (greenplan.aggregate_fuel_records)",
+) -> pd.DataFrame:
+    r"""Turn :func:`aggregate_fuel_records` output into canonical long rows for ``compute``.
+
+    Parameters
+    ----------
+    totals : pandas.DataFrame
+        Output of :func:`aggregate_fuel_records` grouped by (at least) ``region`` and
+        ``year``, one row per (region, year).
+    variables : mapping of str to str, optional
+        Output column → codelist variable. Default :data:`DEFAULT_VARIABLES`:
+        ``energy`` → ``energy_consumption``, ``energy_feedstock`` → ``energy_feedstock``,
+        ``co2`` → ``co2_energy``, ``coal`` → ``coal_consumption``. For the two-high
+        industries, e.g. ``{"energy": "two_high_energy_consumption", "coal":
+        "two_high_coal_consumption"}``.
+    source : str
+        Provenance written to the ``source`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region, year, variable, value, unit, source``; values converted to each
+        variable's canonical unit (tce → 万吨标准煤, t → 万吨).
+
+    Raises
+    ------
+    FuelRecordError
+        ``region``/``year`` columns missing or not unique per row; an unknown variable; a
+        column whose unit does not convert to the variable's unit.
+
+    Notes
+    -----
+    .. math:: v_{var} = v_{col} \times f(unit_{col} \to unit_{var})
+
+    The rows describe the entities in the records only: mapping them to the regional
+    totals (the default) is right only when the records cover every consumer of the region.
+
+    References
+    ----------
+    DESIGN: canonical long table (region, year, variable, value, unit).
+    """
+    from greenplan.variables import VARIABLES
+
+    mapping = dict(DEFAULT_VARIABLES if variables is None else variables)
+    for col in ("region", "year"):
+        if col not in totals.columns:
+            raise FuelRecordError(
+                f"The totals lack column {col!r}: aggregate the records with by=('region', "
+                "'year') before turning them into statistics."
+            )
+    if totals.duplicated(["region", "year"]).any():
+        raise FuelRecordError(
+            "The totals hold several rows per (region, year): aggregate with "
+            "by=('region', 'year') (other grouping columns would be summed silently)."
+        )
+    frames = []
+    for col, code in mapping.items():
+        if col not in totals.columns:
+            raise FuelRecordError(f"The totals have no column {col!r}; columns: {list(totals)}.")
+        if code not in VARIABLES:
+            raise FuelRecordError(f"Unknown variable {code!r} for column {col!r}.")
+        target = VARIABLES[code].unit
+        try:
+            f = _units.factor(OUTPUT_UNITS.get(col, "1"), target)
+        except UnitError as exc:
+            raise FuelRecordError(
+                f"Column {col!r} ({OUTPUT_UNITS.get(col)}) cannot become variable {code!r} "
+                f"({target}): {exc}"
+            ) from None
+        frames.append(
+            pd.DataFrame(
+                {
+                    "region": totals["region"].astype(object).to_numpy(),
+                    "year": totals["year"].astype("int64").to_numpy(),
+                    "variable": code,
+                    "value": totals[col].to_numpy(dtype="float64") * f,
+                    "unit": target,
+                    "source": source,
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["region", "year", "variable", "value", "unit", "source"])
+    return pd.concat(frames, ignore_index=True)
