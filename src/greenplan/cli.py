@@ -13,13 +13,18 @@ import sys
 from collections.abc import Sequence
 
 from greenplan import __version__
+from greenplan.commands import EXIT_DATA_ERROR, EXIT_OK, EXIT_USAGE, emit, parse_options
 from greenplan.errors import GreenplanError
 
-__all__ = ["EXIT_DATA_ERROR", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
-
-EXIT_OK = 0
-EXIT_DATA_ERROR = 1
-EXIT_USAGE = 2
+__all__ = [
+    "EXIT_DATA_ERROR",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "build_parser",
+    "emit",
+    "main",
+    "parse_options",
+]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -143,35 +148,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:  # pragma: no cover
         return 130
-
-
-def parse_options(pairs: Sequence[str]) -> dict[str, object]:
-    """Turn ``["name=value", …]`` into a dict, reading numbers and booleans."""
-    out: dict[str, object] = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise GreenplanError(f"--option {pair!r}: expected NAME=VALUE")
-        name, text = pair.split("=", 1)
-        value: object = text
-        low = text.strip().lower()
-        if low in {"true", "false"}:
-            value = low == "true"
-        else:
-            try:
-                value = int(text)
-            except ValueError:
-                try:
-                    value = float(text)
-                except ValueError:
-                    value = text
-        out[name.strip()] = value
-    return out
-
-
-def emit(text: str, output: str | None) -> None:
-    """Write ``text`` to ``output`` (a path) or to standard output."""
-    if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")

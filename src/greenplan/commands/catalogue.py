@@ -75,7 +75,7 @@ def _width(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Print the catalogue; exit code 0."""
-    from greenplan.cli import emit
+    from greenplan.commands import emit
 
     emit(render(args.format, getattr(args, "lang", "zh")), args.output)
     return 0

@@ -39,7 +39,7 @@ def render(values: object, fmt: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan compute``; return the exit code."""
-    from greenplan.cli import emit, parse_options
+    from greenplan.commands import emit, parse_options
     from greenplan.engine import compute
     from greenplan.io import read_statistics
 

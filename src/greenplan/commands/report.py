@@ -51,7 +51,7 @@ def _year(value: int | None) -> int | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan report``; return the exit code."""
-    from greenplan.cli import emit, parse_options
+    from greenplan.commands import emit, parse_options
     from greenplan.report import generate_report
 
     year = _year(args.year)

@@ -10,7 +10,7 @@ __all__ = ["run"]
 def run(args: argparse.Namespace) -> int:
     """Print the schema; exit code 0."""
     from greenplan._resources import resource_path
-    from greenplan.cli import emit
+    from greenplan.commands import emit
 
     emit(resource_path("report_schema.json").read_text(encoding="utf-8"), None)
     return 0

@@ -12,11 +12,10 @@ import argparse
 import sys
 from pathlib import Path
 
-__all__ = ["EXIT_DATA_ERROR", "EXIT_IO_ERROR", "EXIT_OK", "render", "run"]
+from greenplan.commands import EXIT_DATA_ERROR, EXIT_OK
+from greenplan.commands import EXIT_USAGE as EXIT_IO_ERROR
 
-EXIT_OK = 0
-EXIT_DATA_ERROR = 1
-EXIT_IO_ERROR = 2
+__all__ = ["EXIT_DATA_ERROR", "EXIT_IO_ERROR", "EXIT_OK", "render", "run"]
 
 _IO_CODES = frozenset({"unreadable_file", "missing_dependency"})
 
