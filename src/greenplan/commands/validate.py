@@ -14,6 +14,7 @@ from pathlib import Path
 
 from greenplan.commands import EXIT_DATA_ERROR, EXIT_OK
 from greenplan.commands import EXIT_USAGE as EXIT_IO_ERROR
+from greenplan.validation import validate
 
 __all__ = ["EXIT_DATA_ERROR", "EXIT_IO_ERROR", "EXIT_OK", "render", "run"]
 
@@ -61,8 +62,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"greenplan validate: error: no such file or directory: {p}", file=sys.stderr)
             return EXIT_IO_ERROR
     try:
-        from greenplan.validation import validate
-
         report = validate(*paths)
     except Exception as exc:  # never a traceback for user input
         print(f"greenplan validate: error: {type(exc).__name__}: {exc}", file=sys.stderr)
