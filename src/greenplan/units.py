@@ -312,7 +312,7 @@ def _table() -> dict[str, tuple[str, float]]:
     """
     out: dict[str, tuple[str, float]] = {}
     path = resources.files("greenplan") / "resources" / _TABLE_FILE
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(line for line in fh if not line.startswith("#")):
             out[row["unit"]] = (row["dimension"], float(row["to_base"]))
     return out
