@@ -32,13 +32,12 @@ References
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
+from greenplan.indicators._common import ArrayLike, nonzero, percent_change, sum_components
 from greenplan.indicators.registry import OPTIONS, Inputs, declare_option, recipe, reported
-from greenplan.indicators.water import percent_change, sum_components
 from greenplan.regions import CITY, resolve_region
 
 __all__ = [
@@ -54,7 +53,6 @@ __all__ = [
     "fertilizer_pure_nutrient",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 KG_PER_TONNE = 1.0e3
 """千克 per 吨 (a unit identity: ``greenplan.units.factor("吨/公顷", "千克/公顷")``)."""
@@ -101,15 +99,6 @@ declare_option(
     choices=("cultivated", "sown"),
     source="Plan 三(三): 单位耕地面积化肥使用量",
 )
-
-
-def _nonzero(denominator: ArrayLike) -> ArrayLike:
-    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator != 0)
-    arr = np.asarray(denominator, dtype="float64")
-    out = np.where(arr != 0, arr, np.nan)
-    return out if arr.ndim else float(out)  # type: ignore[return-value]
 
 
 # --- fertilizer ---------------------------------------------------------------------------
@@ -172,7 +161,7 @@ def fertilizer_per_area(fertilizer: ArrayLike, area: ArrayLike) -> ArrayLike:
     ----------
     Plan 三(三); 农业农村部 到2025年化肥减量化行动方案 [M].
     """
-    return fertilizer / _nonzero(area) * KG_PER_TONNE
+    return fertilizer / nonzero(area) * KG_PER_TONNE
 
 
 # --- registers of certified entities --------------------------------------------------

@@ -19,16 +19,13 @@ References
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-import numpy as np
 import pandas as pd
 
+from greenplan.indicators._common import ArrayLike
 from greenplan.indicators.registry import Inputs, recipe, reported
 
 __all__ = ["GREEN_BUILDING_LEVELS", "green_building_area"]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 AREA = "万平方米"
 

@@ -28,13 +28,12 @@ References
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 import numpy as np
 import pandas as pd
 
 from greenplan import factors
 from greenplan.definitions import PriceBasis
+from greenplan.indicators._common import ArrayLike
 from greenplan.indicators.energy import (
     _note_gaps,
     _propagate,
@@ -55,7 +54,6 @@ __all__ = [
     "process_co2",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 SCOPES: tuple[str, ...] = ("direct_and_indirect", "direct")
 """What co2_energy (and so carbon_intensity) counts."""

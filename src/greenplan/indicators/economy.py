@@ -14,17 +14,14 @@ References
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 import numpy as np
 import pandas as pd
 
 from greenplan.definitions import PriceBasis
+from greenplan.indicators._common import ArrayLike
 from greenplan.indicators.registry import Inputs, recipe
 
 __all__ = ["chain_index", "constant_price_gdp", "growth_from_index"]
-
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 
 def growth_from_index(index: ArrayLike) -> ArrayLike:

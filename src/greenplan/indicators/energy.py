@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,7 +42,7 @@ import pandas as pd
 from greenplan import factors
 from greenplan import units as _units
 from greenplan.definitions import PriceBasis
-from greenplan.indicators._common import percent_change
+from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
 from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
 
 __all__ = [
@@ -62,10 +62,6 @@ __all__ = [
     "to_standard_coal",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
-
-PERCENT = 100.0
-"""Per cent per unit ratio."""
 
 BASES: tuple[str, ...] = ("gross", "excl_feedstock", "excl_feedstock_nonfossil")
 """Energy bases of the intensity (the total-control basis applies to totals only)."""
@@ -126,15 +122,6 @@ declare_option(
 
 
 # --- pure formula functions ------------------------------------------------------------------
-
-
-def _nonzero(denominator: Any) -> Any:
-    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator != 0)
-    arr = np.asarray(denominator, dtype="float64")
-    out = np.where(arr != 0, arr, np.nan)
-    return out if arr.ndim else float(out)
 
 
 @cache
@@ -405,7 +392,7 @@ def intensity(numerator: ArrayLike, gdp: ArrayLike, unit_factor: float) -> Array
     ----------
     shared/reference/standards_cn.md A.2.
     """
-    return numerator / _nonzero(gdp) * unit_factor
+    return numerator / nonzero(gdp) * unit_factor
 
 
 def energy_intensity(energy: ArrayLike, gdp: ArrayLike) -> ArrayLike:
@@ -469,7 +456,7 @@ def intensity_change_from_growth(
     ----------
     shared/reference/standards_cn.md A.2 (cumulative reduction against 2020).
     """
-    return ((energy / _nonzero(energy_base)) / _nonzero(real_index) - 1.0) * PERCENT
+    return ((energy / nonzero(energy_base)) / nonzero(real_index) - 1.0) * PERCENT
 
 
 def annual_intensity_change(
@@ -500,7 +487,7 @@ def annual_intensity_change(
     shared/reference/standards_cn.md A.2 (annual reduction rate r_t = 1 − (E_t/E_{t−1})/(1+g_t)).
     """
     return (
-        (energy / _nonzero(energy_previous)) / _nonzero(1.0 + real_growth / PERCENT) - 1.0
+        (energy / nonzero(energy_previous)) / nonzero(1.0 + real_growth / PERCENT) - 1.0
     ) * PERCENT
 
 

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from greenplan._resources import LazyMapping, read_resource_csv
-from greenplan.indicators._common import share_percent
+from greenplan.indicators._common import ArrayLike, share_percent
 from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
 from greenplan.regions import CITY
 
@@ -54,7 +54,6 @@ __all__ = [
     "water_class_share",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 DAY_UNIT = "天"
 """Canonical unit of day counts (a time unit in greenplan.units: 天 = 日 = d)."""

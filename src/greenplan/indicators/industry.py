@@ -28,12 +28,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from greenplan.definitions import Direction, PriceBasis
+from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
 from greenplan.indicators.economy import constant_price_gdp, growth_from_index
 from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
 from greenplan.regions import CITY, resolve_region
@@ -53,11 +54,8 @@ __all__ = [
     "share_percent",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 DOMAIN = "industry"
-PERCENT = 100.0
-"""Per cent per unit ratio (a unit definition, not a coefficient)."""
 
 LONG_COLUMNS = ["region", "year", "variable", "value", "unit"]
 """Columns of the canonical long rows the record helpers return."""
@@ -164,15 +162,6 @@ declare_option(
 # --- pure formula functions ----------------------------------------------------------------
 
 
-def _positive(den: Any) -> Any:
-    """``den`` with non-positive and missing values replaced by NaN (same container)."""
-    if isinstance(den, pd.Series):
-        return den.where(den > 0)
-    arr = np.asarray(den, dtype="float64")
-    arr = np.where(arr > 0, arr, np.nan)
-    return float(arr) if arr.ndim == 0 else arr
-
-
 def share_percent(part: ArrayLike, total: ArrayLike) -> ArrayLike:
     r"""Share of a part in a total, in per cent.
 
@@ -196,14 +185,15 @@ def share_percent(part: ArrayLike, total: ArrayLike) -> ArrayLike:
     References
     ----------
     济南市“十四五”绿色低碳循环发展规划 三(一) (“四新”经济占全部经济总量比重), 五(二) (park
-    shares); a city share is computed from summed parts and totals (DESIGN.md).
+    shares). Unlike :func:`greenplan.indicators.environment.share_percent` the ratio is taken
+    before scaling (results agree to the last bit or two) and a negative total gives NaN.
 
     Examples
     --------
     >>> share_percent(3.0, 4.0)
     75.0
     """
-    return PERCENT * (part / _positive(total))
+    return PERCENT * (part / nonzero(total, positive=True))
 
 
 def industrial_intensity(amount: ArrayLike, value_added: ArrayLike) -> ArrayLike:
@@ -237,7 +227,7 @@ def industrial_intensity(amount: ArrayLike, value_added: ArrayLike) -> ArrayLike
     >>> industrial_intensity(1500.0, 2500.0)
     0.6
     """
-    return amount / _positive(value_added)
+    return amount / nonzero(value_added, positive=True)
 
 
 def change_vs_base(level: ArrayLike, base_level: ArrayLike) -> ArrayLike:
@@ -269,7 +259,7 @@ def change_vs_base(level: ArrayLike, base_level: ArrayLike) -> ArrayLike:
     >>> round(change_vs_base(0.56, 0.6), 6)
     -6.666667
     """
-    return PERCENT * (level / _positive(base_level) - 1.0)
+    return percent_change(level, base_level, positive=True)
 
 
 def power_usage_effectiveness(total_facility_energy: ArrayLike, it_energy: ArrayLike) -> ArrayLike:
@@ -301,7 +291,7 @@ def power_usage_effectiveness(total_facility_energy: ArrayLike, it_energy: Array
     >>> power_usage_effectiveness(1200.0, 1000.0)
     1.2
     """
-    return total_facility_energy / _positive(it_energy)
+    return total_facility_energy / nonzero(it_energy, positive=True)
 
 
 def rack_utilization(racks_used: ArrayLike, racks_installed: ArrayLike) -> ArrayLike:

@@ -16,28 +16,12 @@ References
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-import numpy as np
 import pandas as pd
 
+from greenplan.indicators._common import PERCENT, ArrayLike, nonzero
 from greenplan.indicators.registry import Inputs, recipe
 
 __all__ = ["PERCENT", "rd_intensity"]
-
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
-
-PERCENT = 100.0
-"""Per cent per unit ratio."""
-
-
-def _nonzero(denominator: ArrayLike) -> ArrayLike:
-    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator != 0)
-    arr = np.asarray(denominator, dtype="float64")
-    out = np.where(arr != 0, arr, np.nan)
-    return out if arr.ndim else float(out)  # type: ignore[return-value]
 
 
 def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
@@ -70,7 +54,7 @@ def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
     >>> round(rd_intensity(265.46, 10140.91), 2)
     2.62
     """
-    return rd_expenditure / _nonzero(gdp) * PERCENT
+    return rd_expenditure / nonzero(gdp) * PERCENT
 
 
 @recipe(

@@ -20,31 +20,18 @@ References
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-import numpy as np
 import pandas as pd
 
 from greenplan.definitions import PriceBasis
+from greenplan.indicators._common import ArrayLike, nonzero, percent_change
 from greenplan.indicators.registry import Inputs, recipe
-from greenplan.indicators.water import percent_change
 
 __all__ = ["M2_PER_10K_YUAN", "construction_land_per_gdp"]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 M2_PER_10K_YUAN = 1.0
 """平方米/万元 per (公顷/亿元): 10⁴ m² / 10⁴ 万元 (a unit identity, equal to
 ``greenplan.units.factor("公顷/亿元", "平方米/万元")``)."""
-
-
-def _nonzero(denominator: ArrayLike) -> ArrayLike:
-    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator != 0)
-    arr = np.asarray(denominator, dtype="float64")
-    out = np.where(arr != 0, arr, np.nan)
-    return out if arr.ndim else float(out)  # type: ignore[return-value]
 
 
 def construction_land_per_gdp(construction_land: ArrayLike, gdp: ArrayLike) -> ArrayLike:
@@ -71,7 +58,7 @@ def construction_land_per_gdp(construction_land: ArrayLike, gdp: ArrayLike) -> A
     ----------
     Plan 五(四); TD/T 1018 建设用地节约集约利用评价规程 [M].
     """
-    return construction_land / _nonzero(gdp) * M2_PER_10K_YUAN
+    return construction_land / nonzero(gdp) * M2_PER_10K_YUAN
 
 
 @recipe(

@@ -170,6 +170,9 @@ def reported(
 
 
 _LOADED = False
+_FIRST = ("water",)
+"""Modules imported before the others: the order options are declared in is the order they are
+listed in (``compute``'s options in the report), kept stable across refactors."""
 
 
 def load_all() -> None:
@@ -179,9 +182,10 @@ def load_all() -> None:
         return
     import greenplan.indicators as pkg
 
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"greenplan.indicators.{info.name}")
+    names = sorted(i.name for i in pkgutil.iter_modules(pkg.__path__) if not i.name.startswith("_"))
+    for name in [*_FIRST, *names]:
+        if name != "registry":
+            importlib.import_module(f"greenplan.indicators.{name}")
     _LOADED = True
 
 

@@ -22,13 +22,10 @@ References
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-import numpy as np
 import pandas as pd
 
+from greenplan.indicators._common import ArrayLike, sum_components
 from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
-from greenplan.indicators.water import sum_components
 
 __all__ = [
     "RENEWABLE_SOURCES",
@@ -36,7 +33,6 @@ __all__ = [
     "renewable_capacity",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 RENEWABLE_SOURCES: tuple[str, ...] = (
     "capacity_solar",

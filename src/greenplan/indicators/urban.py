@@ -38,13 +38,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from greenplan._resources import read_resource_csv
-from greenplan.indicators.environment import share_percent
+from greenplan.indicators._common import ArrayLike, share_percent
 from greenplan.indicators.registry import OPTIONS, Inputs, declare_option, recipe, reported
 from greenplan.regions import CITY
 
@@ -61,7 +61,6 @@ __all__ = [
     "urban_parameter",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 KM = "公里"
 AREA_UNIT = "平方公里"

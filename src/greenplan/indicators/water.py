@@ -21,14 +21,10 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TypeVar
-
-import numpy as np
 import pandas as pd
 
 from greenplan.definitions import PriceBasis
-from greenplan.indicators._common import percent_change
+from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change, sum_components
 from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
 
 __all__ = [
@@ -42,14 +38,11 @@ __all__ = [
     "water_use_per_gdp",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 M3_PER_10K_YUAN = 1.0e4
 """立方米/万元 per (亿立方米/亿元): 10⁸ m³ / 10⁴ 万元 (a unit identity, not a coefficient;
 equal to ``greenplan.units.factor("亿立方米/亿元", "立方米/万元")``)."""
 
-PERCENT = 100.0
-"""Per cent per unit ratio."""
 
 NONCONVENTIONAL_SOURCES: tuple[str, ...] = (
     "water_reclaimed",
@@ -72,67 +65,6 @@ declare_option(
         "bulletins report only the sources in use"
     ),
 )
-
-
-def _nonzero(denominator: ArrayLike) -> ArrayLike:
-    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator != 0)
-    arr = np.asarray(denominator, dtype="float64")
-    out = np.where(arr != 0, arr, np.nan)
-    return out if arr.ndim else float(out)  # type: ignore[return-value]
-
-
-def sum_components(parts: Sequence[ArrayLike], *, missing_as_zero: bool = False) -> ArrayLike:
-    r"""Sum of components that add up to a total, with an explicit rule for missing ones.
-
-    Parameters
-    ----------
-    parts : sequence of float, array or Series
-        The components, all in the same unit [unit of the total]; Series are aligned on the
-        index of the first Series.
-    missing_as_zero : bool, default False
-        If True, a missing (NaN) component counts as 0 as long as at least one component of
-        the element is present; if False, any missing component makes the sum NaN.
-
-    Returns
-    -------
-    same type as the first Series in ``parts`` (else array, else float)
-        The total, in the unit of the parts; NaN where it cannot be formed.
-
-    Notes
-    -----
-    .. math:: S = \sum_i c_i
-
-    No partial sum is taken silently: with ``missing_as_zero=False`` a missing part gives
-    NaN; with True the caller states that an unreported part is zero (e.g. a water source
-    not in use).
-
-    References
-    ----------
-    Codelist hierarchy (children sum to their parent), DESIGN.md; 水节约〔2023〕206号 (the
-    five non-conventional sources).
-    """
-    if not parts:
-        raise ValueError("sum_components needs at least one component")
-    first_series: Any = next((p for p in parts if isinstance(p, pd.Series)), None)
-    if first_series is not None:
-        index = first_series.index
-        frame = pd.concat(
-            [
-                p.reindex(index) if isinstance(p, pd.Series) else pd.Series(p, index=index)
-                for p in parts
-            ],
-            axis=1,
-        ).astype("float64")
-        min_count = 1 if missing_as_zero else len(parts)
-        return frame.sum(axis=1, min_count=min_count)  # type: ignore[return-value]
-    stacked = np.stack(np.broadcast_arrays(*[np.asarray(p, dtype="float64") for p in parts]))
-    if missing_as_zero:
-        total = np.where(np.isnan(stacked).all(axis=0), np.nan, np.nansum(stacked, axis=0))
-    else:
-        total = stacked.sum(axis=0)
-    return total if total.ndim else float(total)  # type: ignore[return-value]
 
 
 def water_use_per_gdp(water_use: ArrayLike, gdp: ArrayLike) -> ArrayLike:
@@ -160,7 +92,7 @@ def water_use_per_gdp(water_use: ArrayLike, gdp: ArrayLike) -> ArrayLike:
     ----------
     Plan 五(四); shared/reference/standards_cn.md A.5 (MWR uses 2020 constant prices) [M].
     """
-    return water_use / _nonzero(gdp) * M3_PER_10K_YUAN
+    return water_use / nonzero(gdp) * M3_PER_10K_YUAN
 
 
 def nonconventional_water_use(
@@ -238,7 +170,7 @@ def reclaimed_water_utilization_rate(reclaimed: ArrayLike, sewage_treated: Array
     发改环资〔2021〕13号 (target ≥25 % for water-scarce cities, ≥30 % in the middle and lower
     Yellow River basin); 国家节水型城市考核标准 [M]; plan 二(三).
     """
-    return reclaimed / _nonzero(sewage_treated) * PERCENT
+    return reclaimed / nonzero(sewage_treated) * PERCENT
 
 
 # --- recipes ----------------------------------------------------------------------------
