@@ -36,8 +36,15 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from greenplan.indicators._common import ArrayLike, nonzero, percent_change, sum_components
-from greenplan.indicators.registry import OPTIONS, Inputs, declare_option, recipe, reported
+from greenplan.indicators._common import ArrayLike, nonzero, sum_components
+from greenplan.indicators.registry import (
+    OPTIONS,
+    Inputs,
+    change_recipe,
+    declare_option,
+    recipe,
+    reported,
+)
 from greenplan.regions import CITY, resolve_region
 
 __all__ = [
@@ -429,11 +436,6 @@ def count_agri_brands(
 
 @recipe(
     id="fertilizer_use",
-    name_zh="化肥施用量(折纯量)",
-    name_en="Fertilizer use (pure nutrient)",
-    unit="吨",
-    domain="agriculture",
-    direction="decrease",
     formula=(
         "fertilizer_nitrogen + fertilizer_phosphate + fertilizer_potash + fertilizer_compound "
         "(reported fertilizer_use where a component is missing)"
@@ -454,11 +456,6 @@ def _fertilizer_use(x: Inputs) -> pd.Series:
 
 @recipe(
     id="fertilizer_per_cultivated_area",
-    name_zh="单位耕地面积化肥使用量",
-    name_en="Fertilizer use per unit of cultivated land",
-    unit="千克/公顷",
-    domain="agriculture",
-    direction="decrease",
     formula="10³ × fertilizer_use [吨] / cultivated_land_area [公顷] (or crop_sown_area)",
     inputs=("fertilizer_use", "cultivated_land_area", "crop_sown_area"),
     options=("fertilizer_area_basis",),
@@ -477,15 +474,9 @@ def _fertilizer_per_cultivated_area(x: Inputs) -> pd.Series:
     return fertilizer_per_area(x.indicator("fertilizer_use"), area)
 
 
-@recipe(
+change_recipe(
     id="fertilizer_per_cultivated_area_change",
-    name_zh="单位耕地面积化肥使用量较基年变化",
-    name_en="Change in fertilizer use per unit of cultivated land vs the base year",
-    unit="%",
-    domain="agriculture",
-    direction="decrease",
-    formula="100 × (fertilizer_per_cultivated_area / fertilizer_per_cultivated_area[base] − 1)",
-    inputs=("fertilizer_per_cultivated_area",),
+    level="fertilizer_per_cultivated_area",
     options=("base_year", "fertilizer_area_basis"),
     section="三(三)",
     description=(
@@ -494,18 +485,10 @@ def _fertilizer_per_cultivated_area(x: Inputs) -> pd.Series:
     ),
     references=("Plan 三(三)",),
 )
-def _fertilizer_per_cultivated_area_change(x: Inputs) -> pd.Series:
-    level = x.indicator("fertilizer_per_cultivated_area")
-    return percent_change(level, x.at_base(level))
 
 
 reported(
     id="agri_modernization_demo_zones",
-    name_zh="省级以上农业现代化示范区数量(“十四五”创建)",
-    name_en="Provincial-and-above agricultural modernization demonstration zones created",
-    unit="个",
-    domain="agriculture",
-    direction="increase",
     formula=(
         "count of zones first certified at provincial level or above in base_year+1…t and "
         "valid at year end (count_agri_demo_zones from a register)"
@@ -521,11 +504,6 @@ reported(
 
 reported(
     id="agri_brands_provincial_plus",
-    name_zh="省级以上农产品品牌数量",
-    name_en="Provincial-and-above agricultural product brands",
-    unit="个",
-    domain="agriculture",
-    direction="increase",
     formula=(
         "count of brands certified at provincial level or above and valid at year end "
         "(count_agri_brands from a register)"

@@ -32,18 +32,15 @@ import numpy as np
 import pandas as pd
 
 from greenplan import factors
-from greenplan.definitions import PriceBasis
 from greenplan.indicators._common import ArrayLike
 from greenplan.indicators.energy import (
     _note_gaps,
-    _propagate,
     _unit_factor,
     _unreported_as_zero,
     fuel_variables,
     intensity,
-    percent_change,
 )
-from greenplan.indicators.registry import Inputs, declare_option, recipe
+from greenplan.indicators.registry import Inputs, change_recipe, declare_option, recipe
 
 __all__ = [
     "carbon_intensity",
@@ -343,11 +340,6 @@ def _grid_factor_series(x: Inputs) -> pd.Series:
 
 @recipe(
     id="co2_fuel_combustion",
-    name_zh="化石燃料燃烧二氧化碳排放量",
-    name_en="CO₂ from fossil-fuel combustion (direct)",
-    unit="万吨",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="Σ_f (fuel_f − feedstock_f) × NCV_f × CC_f × OF_f × 44/12",
     inputs=(*_FUELS, *_FEEDSTOCK),
     options=("emission_factor_set",),
@@ -407,10 +399,6 @@ def _co2_fuel_combustion(x: Inputs) -> pd.Series:
 
 @recipe(
     id="co2_electricity_indirect",
-    name_zh="净调入电力间接二氧化碳排放量",
-    name_en="Indirect CO₂ of net electricity inflow",
-    unit="万吨",
-    domain=_DOMAIN,
     formula="electricity_net_import × grid factor (series, region and vintage by options)",
     inputs=("electricity_net_import",),
     options=_GRID_OPTIONS,
@@ -433,10 +421,6 @@ def _co2_electricity_indirect(x: Inputs) -> pd.Series:
 
 @recipe(
     id="co2_heat_indirect",
-    name_zh="净调入热力间接二氧化碳排放量",
-    name_en="Indirect CO₂ of net heat inflow",
-    unit="万吨",
-    domain=_DOMAIN,
     formula="heat_net_import × heat_emission_factor (0.11 t CO₂/GJ)",
     inputs=("heat_net_import",),
     options=("heat_emission_factor",),
@@ -452,11 +436,6 @@ def _co2_heat_indirect(x: Inputs) -> pd.Series:
 
 @recipe(
     id="co2_energy",
-    name_zh="能源活动二氧化碳排放量",
-    name_en="Energy-activity CO₂ emissions",
-    unit="万吨",
-    domain=_DOMAIN,
-    direction="decrease",
     formula=(
         "co2_fuel_combustion + co2_electricity_indirect + co2_heat_indirect "
         "(direct only with carbon_scope='direct')"
@@ -474,24 +453,17 @@ def _co2_heat_indirect(x: Inputs) -> pd.Series:
     references=("shared/reference/standards_cn.md A.2", "省级温室气体清单编制指南(试行) (2011)"),
 )
 def _co2_energy(x: Inputs) -> pd.Series:
-    direct = _propagate(x, "co2_fuel_combustion")
+    direct = x.propagate("co2_fuel_combustion")
     if x.option("carbon_scope") == "direct":
         x.note("direct combustion CO₂ only")
         return direct
-    elec = _unreported_as_zero(
-        x, _propagate(x, "co2_electricity_indirect"), "electricity_net_import"
-    )
-    heat = _unreported_as_zero(x, _propagate(x, "co2_heat_indirect"), "heat_net_import")
+    elec = _unreported_as_zero(x, x.propagate("co2_electricity_indirect"), "electricity_net_import")
+    heat = _unreported_as_zero(x, x.propagate("co2_heat_indirect"), "heat_net_import")
     return direct + elec + heat
 
 
 @recipe(
     id="co2_process",
-    name_zh="工业生产过程二氧化碳排放量",
-    name_en="Industrial-process CO₂ emissions",
-    unit="万吨",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="clinker_production × EF_clinker + lime_production × EF_lime",
     inputs=("clinker_production", "lime_production"),
     options=("emission_factor_set",),
@@ -520,11 +492,6 @@ def _co2_process(x: Inputs) -> pd.Series:
 
 @recipe(
     id="co2_total",
-    name_zh="二氧化碳排放总量(能源活动和工业过程)",
-    name_en="Total CO₂ (energy activities and industrial processes)",
-    unit="万吨",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="co2_energy + co2_process",
     inputs=("co2_energy", "co2_process"),
     options=("carbon_scope", "emission_factor_set", *_GRID_OPTIONS, "heat_emission_factor"),
@@ -537,8 +504,8 @@ def _co2_process(x: Inputs) -> pd.Series:
     references=("Plan 十(二)",),
 )
 def _co2_total(x: Inputs) -> pd.Series:
-    energy = _propagate(x, "co2_energy")
-    process = _unreported_as_zero(x, _propagate(x, "co2_process"), "co2_process")
+    energy = x.propagate("co2_energy")
+    process = _unreported_as_zero(x, x.propagate("co2_process"), "co2_process")
     return energy + process
 
 
@@ -553,16 +520,10 @@ _CI_OPTIONS = (
 
 @recipe(
     id="carbon_intensity",
-    name_zh="单位GDP二氧化碳排放",
-    name_en="CO₂ emissions per 10⁴ yuan of GDP",
-    unit="吨CO2/万元",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="co2_energy / gdp_constant_2020",
     inputs=("co2_energy", "gdp_constant_2020"),
     options=_CI_OPTIONS,
     section=_SECTION,
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Energy-activity CO₂ per 10⁴ yuan of GDP at comparable 2020 prices (process CO₂ "
         "excluded). Supplementary target carbon_intensity_control (Shandong −20.5 % vs 2020) is "
@@ -572,18 +533,13 @@ _CI_OPTIONS = (
 )
 def _carbon_intensity(x: Inputs) -> pd.Series:
     x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
-    return carbon_intensity(_propagate(x, "co2_energy"), x.indicator("gdp_constant_2020"))
+    return carbon_intensity(x.propagate("co2_energy"), x.indicator("gdp_constant_2020"))
 
 
-@recipe(
+change_recipe(
     id="carbon_intensity_change",
-    name_zh="单位GDP二氧化碳排放较基年变化",
-    name_en="Change in CO₂ intensity vs the base year",
-    unit="%",
-    domain=_DOMAIN,
-    direction="decrease",
-    formula="100 × (carbon_intensity / carbon_intensity[base year] − 1)",
-    inputs=("carbon_intensity",),
+    level="carbon_intensity",
+    notes=True,
     options=_CI_OPTIONS,
     section=_SECTION,
     description=(
@@ -592,25 +548,15 @@ def _carbon_intensity(x: Inputs) -> pd.Series:
     ),
     references=("山东省“十四五”节能减排实施方案", "shared/reference/standards_cn.md A.2"),
 )
-def _carbon_intensity_change(x: Inputs) -> pd.Series:
-    level = _propagate(x, "carbon_intensity")
-    return percent_change(level, x.at_base(level))
 
 
-@recipe(
+change_recipe(
     id="carbon_intensity_annual_change",
-    name_zh="单位GDP二氧化碳排放较上年变化",
-    name_en="Change in CO₂ intensity on the previous year",
-    unit="%",
-    domain=_DOMAIN,
-    direction="decrease",
-    formula="100 × (carbon_intensity / carbon_intensity[previous year] − 1)",
-    inputs=("carbon_intensity",),
+    level="carbon_intensity",
+    since="previous",
+    notes=True,
     options=_CI_OPTIONS,
     section=_SECTION,
     description="Annual change of carbon_intensity.",
     references=("shared/reference/standards_cn.md A.2",),
 )
-def _carbon_intensity_annual_change(x: Inputs) -> pd.Series:
-    level = _propagate(x, "carbon_intensity")
-    return percent_change(level, x.previous(level))

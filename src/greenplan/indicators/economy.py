@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from greenplan.definitions import PriceBasis
 from greenplan.indicators._common import ArrayLike
 from greenplan.indicators.registry import Inputs, recipe
 
@@ -114,10 +113,6 @@ def _growth(x: Inputs) -> pd.Series:
 
 @recipe(
     id="gdp_real_index",
-    name_zh="地区生产总值指数(基年=100)",
-    name_en="Real GDP index (base year = 100)",
-    unit="1",
-    domain="economy",
     formula="100 × Π_{k=base+1..t} (1 + gdp_real_growth_k/100); 100 in the base year",
     inputs=("gdp_real_growth", "gdp_index"),
     options=("base_year",),
@@ -153,14 +148,9 @@ def _gdp_real_index(x: Inputs) -> pd.Series:
 
 @recipe(
     id="gdp_constant_2020",
-    name_zh="地区生产总值(2020年可比价)",
-    name_en="Regional GDP at comparable 2020 prices",
-    unit="亿元",
-    domain="economy",
     formula="gdp[base year] × gdp_real_index / 100",
     inputs=("gdp", "gdp_real_growth", "gdp_index"),
     options=("base_year",),
-    price_basis=PriceBasis.CONSTANT_2020,
     additive=True,
     description=(
         "GDP of each year valued at base-year (2020) prices: the base year's nominal GDP "

@@ -32,7 +32,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -41,9 +41,8 @@ import pandas as pd
 
 from greenplan import factors
 from greenplan import units as _units
-from greenplan.definitions import PriceBasis
 from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
-from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import Inputs, change_recipe, declare_option, recipe, reported
 
 __all__ = [
     "BASES",
@@ -67,13 +66,13 @@ BASES: tuple[str, ...] = ("gross", "excl_feedstock", "excl_feedstock_nonfossil")
 """Energy bases of the intensity (the total-control basis applies to totals only)."""
 
 _BASIS_NAMES = {
-    "gross": ("能源消费总量", "Total energy consumption (gross)"),
-    "excl_feedstock": ("能源消费量(扣除原料用能)", "Energy consumption excluding feedstock"),
-    "excl_feedstock_nonfossil": (
-        "能源消费量(扣除原料用能和非化石能源)",
-        "Energy consumption excluding feedstock and non-fossil energy",
-    ),
+    "gross": "total energy consumption, gross",
+    "excl_feedstock": "energy consumption excluding feedstock",
+    "excl_feedstock_nonfossil": "energy consumption excluding feedstock and non-fossil energy",
 }
+"""What each basis counts (for the descriptions; names and units are in the code list)."""
+
+_NBS_INTENSITY = "国家统计局 分省(区、市)万元地区生产总值能耗降低率等指标公报 (2020)"
 
 declare_option(
     "energy_basis",
@@ -494,14 +493,6 @@ def annual_intensity_change(
 # --- helpers for recipes -----------------------------------------------------------------------
 
 
-def _propagate(x: Inputs, id: str) -> pd.Series:
-    """Value of another indicator, with its method notes copied to the current indicator."""
-    values = x.indicator(id)
-    for text in x.notes.get(id, []):
-        x.note(text)
-    return values
-
-
 def _regions_text(regions: pd.Index) -> str:
     names = list(dict.fromkeys(regions))
     head = ", ".join(map(str, names[:3]))
@@ -609,10 +600,6 @@ _FUEL_INPUTS = tuple(fuel_variables())
 
 @recipe(
     id="energy_from_fuels",
-    name_zh="分品种能源折标准煤合计",
-    name_en="Energy from fuels (sum of fuels in standard coal)",
-    unit="万吨标准煤",
-    domain=_DOMAIN,
     formula="Σ_f fuel_f × c_f (GB/T 2589-2020 coefficients; natural gas by option)",
     inputs=_FUEL_INPUTS,
     options=("natural_gas_coefficient",),
@@ -640,11 +627,6 @@ def _energy_from_fuels(x: Inputs) -> pd.Series:
 
 @recipe(
     id="energy_consumption_gross",
-    name_zh="能源消费总量",
-    name_en="Total energy consumption (gross)",
-    unit="万吨标准煤",
-    domain=_DOMAIN,
-    direction="none",
     formula=(
         "energy_consumption as published; where absent: energy_from_fuels + "
         "electricity_net_import × c_el + heat_net_import × c_heat"
@@ -666,7 +648,7 @@ def _energy_consumption_gross(x: Inputs) -> pd.Series:
     published = x["energy_consumption"]
     if published.notna().all():
         return published
-    fuels_tce = _propagate(x, "energy_from_fuels")
+    fuels_tce = x.propagate("energy_from_fuels")
     need = published.isna() & fuels_tce.notna()
     if not need.any():
         return published
@@ -689,10 +671,6 @@ def _non_fossil(x: Inputs) -> pd.Series:
 
 @recipe(
     id="energy_consumption_excl_feedstock",
-    name_zh="能源消费量(扣除原料用能)",
-    name_en="Energy consumption excluding feedstock",
-    unit="万吨标准煤",
-    domain=_DOMAIN,
     formula="energy_consumption_gross − energy_feedstock",
     inputs=("energy_consumption_gross", "energy_feedstock"),
     options=("natural_gas_coefficient", "electricity_method", "electricity_coal_rate"),
@@ -708,15 +686,11 @@ def _non_fossil(x: Inputs) -> pd.Series:
     references=("发改环资〔2022〕803号", "shared/reference/standards_cn.md A.4(2)", "Plan 五(四)"),
 )
 def _energy_excl_feedstock(x: Inputs) -> pd.Series:
-    return energy_excl_feedstock(_propagate(x, "energy_consumption_gross"), _feedstock(x))
+    return energy_excl_feedstock(x.propagate("energy_consumption_gross"), _feedstock(x))
 
 
 @recipe(
     id="energy_consumption_excl_feedstock_nonfossil",
-    name_zh="能源消费量(扣除原料用能和非化石能源)",
-    name_en="Energy consumption excluding feedstock and non-fossil energy",
-    unit="万吨标准煤",
-    domain=_DOMAIN,
     formula="energy_consumption_gross − energy_feedstock − energy_non_fossil",
     inputs=("energy_consumption_gross", "energy_feedstock", "energy_non_fossil"),
     options=("natural_gas_coefficient", "electricity_method", "electricity_coal_rate"),
@@ -730,17 +704,12 @@ def _energy_excl_feedstock(x: Inputs) -> pd.Series:
 )
 def _energy_excl_feedstock_nonfossil(x: Inputs) -> pd.Series:
     return energy_excl_feedstock_nonfossil(
-        _propagate(x, "energy_consumption_gross"), _feedstock(x), _non_fossil(x)
+        x.propagate("energy_consumption_gross"), _feedstock(x), _non_fossil(x)
     )
 
 
 @recipe(
     id="energy_consumption_total_control",
-    name_zh="能源消费总量(总量控制口径)",
-    name_en="Energy consumption on the total-control basis",
-    unit="万吨标准煤",
-    domain=_DOMAIN,
-    direction="decrease",
     formula=(
         "energy_consumption_gross − energy_feedstock − c_el,t × max(0, electricity_renewable − "
         "electricity_renewable[base year])"
@@ -773,7 +742,7 @@ def _energy_total_control(x: Inputs) -> pd.Series:
     increase = renewable_increase(renewable, x.at_base(renewable))
     increase_tce = electricity_to_standard_coal(increase, _electricity_coefficients(x, increase))
     return energy_total_control(
-        _propagate(x, "energy_consumption_gross"), _feedstock(x), increase_tce
+        x.propagate("energy_consumption_gross"), _feedstock(x), increase_tce
     )
 
 
@@ -787,89 +756,60 @@ _TOTAL_OF_BASIS = {
 _ENERGY_OPTIONS = ("natural_gas_coefficient", "electricity_method", "electricity_coal_rate")
 
 
-def _register_basis(basis: str) -> None:
-    total_id = _TOTAL_OF_BASIS[basis]
-    name_zh, name_en = _BASIS_NAMES[basis]
-    level_id = f"energy_intensity_{basis}"
+def _intensity_of(total_id: str) -> Callable[[Inputs], pd.Series]:
+    def level(x: Inputs) -> pd.Series:
+        x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
+        return energy_intensity(x.propagate(total_id), x.indicator("gdp_constant_2020"))
 
-    @recipe(
-        id=level_id,
-        name_zh=f"单位GDP能耗({name_zh})",
-        name_en=f"Energy intensity, {basis.replace('_', ' ')} basis",
-        unit="吨标准煤/万元",
-        domain=_DOMAIN,
-        direction="decrease",
-        formula=f"{total_id} / gdp_constant_2020",
-        inputs=(total_id, "gdp_constant_2020"),
-        options=("base_year", *_ENERGY_OPTIONS),
+    return level
+
+
+for _basis, _total in _TOTAL_OF_BASIS.items():  # names and units: resources/variables/core.csv
+    _level_id = f"energy_intensity_{_basis}"
+    _options = ("base_year", *_ENERGY_OPTIONS)
+    recipe(
+        id=_level_id,
+        formula=f"{_total} / gdp_constant_2020",
+        inputs=(_total, "gdp_constant_2020"),
+        options=_options,
         section=_SECTION,
-        price_basis=PriceBasis.CONSTANT_2020,
         description=(
-            f"Energy consumption ({name_en.lower()}) per 10⁴ yuan of GDP at comparable "
+            f"Energy consumption ({_BASIS_NAMES[_basis]}) per 10⁴ yuan of GDP at comparable "
             "base-year (2020) prices."
         ),
-        references=("NBS 万元地区生产总值能耗", "shared/reference/standards_cn.md A.2, A.4"),
-    )
-    def _level(x: Inputs) -> pd.Series:
-        x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
-        return energy_intensity(_propagate(x, total_id), x.indicator("gdp_constant_2020"))
-
-    @recipe(
-        id=f"energy_intensity_change_{basis}",
-        name_zh=f"单位GDP能耗较基年变化({name_zh})",
-        name_en=f"Change in energy intensity vs the base year, {basis.replace('_', ' ')} basis",
-        unit="%",
-        domain=_DOMAIN,
-        direction="decrease",
-        formula=f"100 × ({level_id} / {level_id}[base year] − 1)",
-        inputs=(level_id,),
-        options=("base_year", *_ENERGY_OPTIONS),
+        references=(_NBS_INTENSITY, "发改环资〔2022〕803号"),
+    )(_intensity_of(_total))
+    change_recipe(
+        id=f"energy_intensity_change_{_basis}",
+        level=_level_id,
+        notes=True,
+        options=_options,
         section=_SECTION,
         description=(
             "Cumulative change of the energy intensity against the base year (2020), "
             "= 100 × [(E_t/E_2020)/Π(1+g) − 1], with any deduction applied to both years."
         ),
-        references=("shared/reference/standards_cn.md A.2, A.4(2)",),
+        references=(_NBS_INTENSITY, "发改环资〔2022〕803号"),
     )
-    def _change(x: Inputs) -> pd.Series:
-        level = _propagate(x, level_id)
-        return percent_change(level, x.at_base(level))
-
-    @recipe(
-        id=f"energy_intensity_annual_change_{basis}",
-        name_zh=f"单位GDP能耗较上年变化({name_zh})",
-        name_en=f"Change in energy intensity on the previous year, {basis.replace('_', ' ')} basis",
-        unit="%",
-        domain=_DOMAIN,
-        direction="decrease",
-        formula=f"100 × ({level_id} / {level_id}[previous year] − 1)",
-        inputs=(level_id,),
-        options=("base_year", *_ENERGY_OPTIONS),
+    change_recipe(
+        id=f"energy_intensity_annual_change_{_basis}",
+        level=_level_id,
+        since="previous",
+        notes=True,
+        options=_options,
         section=_SECTION,
         description="Annual change of the energy intensity, = 100 × [(E_t/E_{t−1})/(1+g_t) − 1].",
-        references=("shared/reference/standards_cn.md A.2",),
+        references=(_NBS_INTENSITY,),
     )
-    def _annual(x: Inputs) -> pd.Series:
-        level = _propagate(x, level_id)
-        return percent_change(level, x.previous(level))
-
-
-for _basis in BASES:
-    _register_basis(_basis)
 
 
 def _chosen(x: Inputs, suffix: str) -> pd.Series:
     basis = x.option("energy_basis")
-    return _propagate(x, f"energy_intensity{suffix}_{basis}")
+    return x.propagate(f"energy_intensity{suffix}_{basis}")
 
 
 @recipe(
     id="energy_intensity",
-    name_zh="单位GDP能耗",
-    name_en="Energy intensity (energy consumption per 10⁴ yuan of GDP)",
-    unit="吨标准煤/万元",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="energy_intensity_<energy_basis> (default: excl_feedstock)",
     inputs=(
         "energy_intensity_gross",
@@ -878,7 +818,6 @@ def _chosen(x: Inputs, suffix: str) -> pd.Series:
     ),
     options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
     section=_SECTION,
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Energy consumption per 10⁴ yuan of GDP at comparable 2020 prices, on the basis chosen "
         "by option energy_basis (default excl_feedstock: feedstock deducted in every year, as "
@@ -897,11 +836,6 @@ def _energy_intensity(x: Inputs) -> pd.Series:
 
 @recipe(
     id="energy_intensity_change",
-    name_zh="单位GDP能耗较基年变化",
-    name_en="Change in energy intensity vs the base year",
-    unit="%",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="energy_intensity_change_<energy_basis>",
     inputs=("energy_intensity",),
     options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
@@ -922,11 +856,6 @@ def _energy_intensity_change(x: Inputs) -> pd.Series:
 
 @recipe(
     id="energy_intensity_annual_change",
-    name_zh="单位GDP能耗较上年变化",
-    name_en="Change in energy intensity on the previous year",
-    unit="%",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="energy_intensity_annual_change_<energy_basis>",
     inputs=("energy_intensity",),
     options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
@@ -948,11 +877,6 @@ def _coal_variables(include_coke: bool) -> list[str]:
 
 @recipe(
     id="coal_consumption",
-    name_zh="煤炭消费总量",
-    name_en="Total coal consumption (physical)",
-    unit="万吨",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="fuel_raw_coal + fuel_cleaned_coal (+ fuel_coke with option coal_includes_coke)",
     inputs=("fuel_raw_coal", "fuel_cleaned_coal", "fuel_coke"),
     options=("coal_includes_coke",),
@@ -978,32 +902,19 @@ def _coal_consumption(x: Inputs) -> pd.Series:
     return pd.concat(list(parts.values()), axis=1).sum(axis=1, min_count=1)
 
 
-@recipe(
+change_recipe(
     id="coal_consumption_change",
-    name_zh="煤炭消费总量较基年变化",
-    name_en="Change in total coal consumption vs the base year",
-    unit="%",
-    domain=_DOMAIN,
-    direction="decrease",
-    formula="100 × (coal_consumption / coal_consumption[base year] − 1)",
-    inputs=("coal_consumption",),
+    level="coal_consumption",
+    notes=True,
     options=("base_year", "coal_includes_coke"),
     section=_SECTION,
     description="Relative change of total coal consumption against the base year (2020).",
     references=("Plan 一(一) (13th FYP: −22.5 %)", "Plan 五(四)"),
 )
-def _coal_consumption_change(x: Inputs) -> pd.Series:
-    level = _propagate(x, "coal_consumption")
-    return percent_change(level, x.at_base(level))
 
 
 reported(
     id="two_high_energy_consumption",
-    name_zh="“两高”行业能源消费量",
-    name_en='Energy consumption of the "two-high" industries',
-    unit="万吨标准煤",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="as reported (city = sum of districts where the city is not reported)",
     section=_SECTION,
     additive=True,
@@ -1019,11 +930,6 @@ reported(
 
 reported(
     id="two_high_coal_consumption",
-    name_zh="“两高”行业煤炭消费量",
-    name_en='Coal consumption of the "two-high" industries',
-    unit="万吨",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="as reported (city = sum of districts where the city is not reported)",
     section=_SECTION,
     additive=True,

@@ -545,11 +545,6 @@ declare_option(
 
 @recipe(
     id="good_air_days_ratio",
-    name_zh="空气质量优良天数比例",
-    name_en="Good air-quality days ratio",
-    unit="%",
-    domain="environment",
-    direction="increase",
     formula="100 × good_air_days / valid_monitoring_days",
     inputs=("good_air_days", "valid_monitoring_days"),
     section="八(一)",
@@ -565,11 +560,6 @@ def _good_air_days_ratio(x: Inputs) -> pd.Series:
 
 @recipe(
     id="surface_water_class_iii_share",
-    name_zh="国控断面地表水达到或好于Ⅲ类比例",
-    name_en="Share of national-control sections at class III or better",
-    unit="%",
-    domain="environment",
-    direction="increase",
     formula="100 × national_sections_class_iii_or_better / national_sections_assessed",
     inputs=("national_sections_class_iii_or_better", "national_sections_assessed"),
     section="八(一)",
@@ -588,11 +578,6 @@ def _surface_water_class_iii_share(x: Inputs) -> pd.Series:
 
 reported(
     id="national_sections_assessed",
-    name_zh="国控断面评价数量",
-    name_en="National-control sections assessed",
-    unit="个",
-    domain="environment",
-    direction="none",
     formula="national_sections_assessed (as reported or counted by sections_from_classes)",
     section="八(一)",
     description=(
@@ -606,11 +591,6 @@ reported(
 
 @recipe(
     id="worse_than_v_sections_city",
-    name_zh="市控断面劣Ⅴ类水体数量",
-    name_en="City-controlled sections worse than class V",
-    unit="个",
-    domain="environment",
-    direction="decrease",
     formula=(
         "city_sections_worse_than_v (option worse_than_v_scope='city_and_above': "
         "+ provincial_sections_worse_than_v + national_sections_worse_than_v)"
@@ -637,11 +617,6 @@ def _worse_than_v_sections_city(x: Inputs) -> pd.Series:
 
 @recipe(
     id="forest_coverage",
-    name_zh="森林覆盖率",
-    name_en="Forest coverage",
-    unit="%",
-    domain="environment",
-    direction="increase",
     formula="100 × forest_area / land_area",
     inputs=("forest_area", "land_area"),
     section="八(二)",

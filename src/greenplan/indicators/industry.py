@@ -33,7 +33,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from greenplan.definitions import Direction, PriceBasis
 from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
 from greenplan.indicators.economy import constant_price_gdp, growth_from_index
 from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
@@ -914,11 +913,6 @@ _OUTPUTS = (
 for _id, _zh, _en, _desc in _OUTPUTS:
     reported(
         id=_id,
-        name_zh=_zh,
-        name_en=_en,
-        unit="亿元",
-        domain=DOMAIN,
-        direction=Direction.INCREASE,
         description=(
             f"{_desc} Reported directly (current prices); no component formula: the plan "
             "does not define sub-sectors. Additive across districts."
@@ -926,7 +920,6 @@ for _id, _zh, _en, _desc in _OUTPUTS:
         formula="reported",
         section="二(三)",
         references=("济南市“十四五”绿色低碳循环发展规划 二(三), 四(一)",),
-        price_basis=PriceBasis.CURRENT,
         additive=True,
     )
 
@@ -935,11 +928,6 @@ for _id, _zh, _en, _desc in _OUTPUTS:
 
 @recipe(
     id="four_new_economy_share",
-    name_zh="“四新”经济占经济总量比重",
-    name_en='Share of the "four new" economy in GDP',
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × four_new_economy_value_added / gdp (both current prices)",
     inputs=("four_new_economy_value_added", "gdp"),
     section="三(一)",
@@ -961,11 +949,6 @@ def _four_new_share(x: Inputs) -> pd.Series:
 
 reported(
     id="green_factories_provincial_plus",
-    name_zh="省级及以上绿色工厂数量",
-    name_en="Provincial-and-above green factories",
-    unit="家",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="count of distinct factories holding a provincial or national green-factory title "
     "at year end (count_certified)",
     section="三(一)",
@@ -979,11 +962,6 @@ reported(
 )
 reported(
     id="specialized_gazelle_champion_enterprises",
-    name_zh="省级以上专精特新、瞪羚、单项冠军企业数量",
-    name_en="Provincial-and-above specialised, gazelle and single-champion enterprises",
-    unit="家",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="count of distinct enterprises with any provincial-or-national 专精特新/瞪羚/单项冠军 "
     "title at year end (count_certified)",
     section="四(二)",
@@ -993,11 +971,6 @@ reported(
 )
 reported(
     id="green_industrial_parks",
-    name_zh="绿色工业园区(集聚区)数量",
-    name_en="Green industrial parks (clusters)",
-    unit="个",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="count of distinct parks with a green-industrial-park title at year end "
     "(count_certified)",
     section="五(二)",
@@ -1014,11 +987,6 @@ reported(
 
 @recipe(
     id="eco_industrial_park_share",
-    name_zh="省级生态工业园区占工业园区比例",
-    name_en="Share of industrial parks that are provincial eco-industrial parks",
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × eco_industrial_parks_provincial / industrial_parks "
     "(or / industrial_parks_provincial_plus)",
     inputs=(
@@ -1040,11 +1008,6 @@ def _eco_park_share(x: Inputs) -> pd.Series:
 
 @recipe(
     id="park_circular_retrofit_coverage",
-    name_zh="具备条件的省级以上园区循环化改造比例",
-    name_en="Share of eligible provincial-and-above parks with circular retrofit",
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × parks_retrofit_done / parks_retrofit_eligible",
     inputs=("parks_retrofit_done", "parks_retrofit_eligible"),
     section="五(二)",
@@ -1083,11 +1046,6 @@ def _compliance(
 
 @recipe(
     id="data_center_pue_compliance",
-    name_zh="PUE低于1.25的数据中心新(扩、改)建项目占比",
-    name_en="Share of new data-centre projects with PUE below 1.25",
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × data_center_projects_pue_compliant / data_center_projects_pue_assessed, "
     "compliant: PUE = total facility energy / IT energy < data_center_pue_below",
     inputs=(
@@ -1118,11 +1076,6 @@ def _pue_compliance(x: Inputs) -> pd.Series:
 
 @recipe(
     id="data_center_rack_utilization_compliance",
-    name_zh="上架率高于65%的数据中心新(扩、改)建项目占比",
-    name_en="Share of new data-centre projects with rack utilization above 65%",
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × data_center_projects_rack_compliant / data_center_projects_rack_assessed, "
     "compliant: racks used / racks installed > data_center_rack_utilization_above",
     inputs=(
@@ -1190,15 +1143,10 @@ def _backward_index(x: Inputs, factor: pd.Series) -> pd.Series:
 
 @recipe(
     id="industrial_value_added_constant_2020",
-    name_zh="工业增加值(2020年可比价)",
-    name_en="Industrial value added at comparable 2020 prices",
-    unit="亿元",
-    domain=DOMAIN,
     formula="industrial_value_added[base year] × Π_{k=base+1..t} (1 + industrial_value_added_"
     "real_growth_k/100)",
     inputs=_VA_INPUTS,
     options=("base_year",),
-    price_basis=PriceBasis.CONSTANT_2020,
     additive=True,
     section="三(一)",
     references=("shared/reference/standards_cn.md A.2 (chaining, as for GDP)",),
@@ -1244,18 +1192,12 @@ _INTENSITY_REFS = (
 
 @recipe(
     id="industrial_energy_per_value_added",
-    name_zh="单位工业增加值能耗",
-    name_en="Energy use per unit of industrial value added",
-    unit="吨标准煤/万元",
-    domain=DOMAIN,
-    direction=Direction.DECREASE,
     formula="industrial_energy_consumption [万吨标准煤] / industrial_value_added_constant_2020 "
     "[亿元] = 吨标准煤/万元",
     inputs=("industrial_energy_consumption", *_VA_INPUTS),
     options=("base_year",),
     section="三(一)",
     references=_INTENSITY_REFS,
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Industrial energy consumption divided by industrial value added at comparable 2020 "
         "prices. Numerator and denominator must share a scope (e.g. both 规模以上工业)."
@@ -1267,18 +1209,12 @@ def _energy_per_va(x: Inputs) -> pd.Series:
 
 @recipe(
     id="industrial_water_per_value_added",
-    name_zh="单位工业增加值用水量",
-    name_en="Water use per unit of industrial value added",
-    unit="立方米/万元",
-    domain=DOMAIN,
-    direction=Direction.DECREASE,
     formula="industrial_water_use [万立方米] / industrial_value_added_constant_2020 [亿元] "
     "= 立方米/万元",
     inputs=("industrial_water_use", *_VA_INPUTS),
     options=("base_year",),
     section="三(一)",
     references=(*_INTENSITY_REFS, "MWR 万元工业增加值用水量 (water resources bulletin)"),
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Industrial water use (as in the water resources bulletin, including thermal-power "
         "cooling unless excluded consistently) per 10⁴ yuan of industrial value added at 2020 "
@@ -1299,27 +1235,16 @@ for _p, (_zh, _en) in POLLUTANTS.items():
 
     recipe(
         id=f"industrial_{_p}_per_value_added",
-        name_zh=f"单位工业增加值{_zh}排放量",
-        name_en=f"Industrial {_en} emissions per unit of industrial value added",
-        unit="吨/亿元",
-        domain=DOMAIN,
-        direction=Direction.DECREASE,
         formula=f"industrial_{_p}_emissions [吨] / industrial_value_added_constant_2020 [亿元]",
         inputs=(f"industrial_{_p}_emissions", *_VA_INPUTS),
         options=("base_year",),
         section="三(一)",
         references=_INTENSITY_REFS,
-        price_basis=PriceBasis.CONSTANT_2020,
     )(_make(_p))
 
 
 @recipe(
     id="industrial_pollutants_per_value_added",
-    name_zh="单位工业增加值污染物排放量",
-    name_en="Pollutant emissions per unit of industrial value added",
-    unit="吨/亿元",
-    domain=DOMAIN,
-    direction=Direction.DECREASE,
     formula="Σ_p w_p × industrial_<p>_emissions [吨] / industrial_value_added_constant_2020 "
     "[亿元]; p in industrial_pollutants (default COD, NH3-N, SO2, NOx); w_p = 1 ('mass') or "
     "e_COD/e_p ('cod_equivalent')",
@@ -1327,7 +1252,6 @@ for _p, (_zh, _en) in POLLUTANTS.items():
     options=("base_year", "industrial_pollutants", "industrial_pollutant_weighting"),
     section="三(一)",
     references=(*_INTENSITY_REFS, "《中华人民共和国环境保护税法》附表二 (pollution equivalents)"),
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Sum of the selected industrial pollutants' emissions (tonnes, or tonnes of "
         "COD-equivalent) per 亿元 of industrial value added at 2020 prices. NaN where any "
@@ -1369,11 +1293,6 @@ for _level_id, _zh, _en in (
 
     recipe(
         id=f"{_level_id}_change",
-        name_zh=f"{_zh}较基年变化",
-        name_en=f"Change of {_en} per unit of industrial value added vs the base year",
-        unit="%",
-        domain=DOMAIN,
-        direction=Direction.DECREASE,
         formula=f"100 × ({_level_id} / {_level_id}[base year] − 1)",
         inputs=(_level_id,),
         options=(

@@ -59,11 +59,6 @@ def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
 
 @recipe(
     id="rd_intensity",
-    name_zh="研发经费投入强度",
-    name_en="R&D expenditure as share of GDP",
-    unit="%",
-    domain="innovation",
-    direction="increase",
     formula="100 × rd_expenditure / gdp (both at current prices)",
     inputs=("rd_expenditure", "gdp"),
     section="九(一)",

@@ -45,7 +45,14 @@ import pandas as pd
 
 from greenplan._resources import read_resource_csv
 from greenplan.indicators._common import ArrayLike, share_percent
-from greenplan.indicators.registry import OPTIONS, Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import (
+    OPTIONS,
+    Inputs,
+    cumulative_recipe,
+    declare_option,
+    recipe,
+    reported,
+)
 from greenplan.regions import CITY
 
 __all__ = [
@@ -669,11 +676,6 @@ declare_option(
 
 @recipe(
     id="sewage_bod_collected",
-    name_zh="城市污水处理厂收集的生活污染物(BOD₅)量",
-    name_en="Domestic BOD₅ load collected by urban WWTPs",
-    unit="吨",
-    domain="urban",
-    direction="none",
     formula="wwtp_influent_bod × wwtp_influent_volume × 0.01 − wwtp_industrial_bod (0 if absent)",
     inputs=("wwtp_influent_bod", "wwtp_influent_volume", "wwtp_industrial_bod"),
     section="六(三)",
@@ -695,11 +697,6 @@ def _sewage_bod_collected(x: Inputs) -> pd.Series:
 
 @recipe(
     id="sewage_collection_rate",
-    name_zh="城市生活污水集中收集率",
-    name_en="Urban domestic sewage centralized collection rate",
-    unit="%",
-    domain="urban",
-    direction="increase",
     formula=(
         "100 × sewage_bod_collected / (urban_water_population × sewage_bod_per_capita × 365) "
         "[t / (万人 · g/(人·d) · d)]"
@@ -729,11 +726,6 @@ def _sewage_collection_rate(x: Inputs) -> pd.Series:
 
 @recipe(
     id="sludge_safe_disposal_rate",
-    name_zh="城市污泥无害化处置率",
-    name_en="Urban sludge safe-disposal rate",
-    unit="%",
-    domain="urban",
-    direction="increase",
     formula="100 × sludge_safely_disposed / sludge_produced",
     inputs=("sludge_safely_disposed", "sludge_produced"),
     section="六(三)",
@@ -754,11 +746,6 @@ def _children_sum(x: Inputs, codes: tuple[str, ...]) -> pd.Series:
 
 @recipe(
     id="msw_landfill_share",
-    name_zh="生活垃圾填埋比例",
-    name_en="Share of household waste landfilled",
-    unit="%",
-    domain="urban",
-    direction="decrease",
     formula=(
         "100 × msw_landfilled / msw_treated "
         "(msw_treated = msw_landfilled + msw_incinerated + msw_other_treated where absent)"
@@ -780,11 +767,6 @@ def _msw_landfill_share(x: Inputs) -> pd.Series:
 
 reported(
     id="sewage_direct_outlets",
-    name_zh="城市建成区生活污水直排口数量",
-    name_en="Remaining direct domestic sewage outlets in the built-up area",
-    unit="个",
-    domain="urban",
-    direction="decrease",
     formula="sewage_direct_outlets (reported; districts sum to the city)",
     section="六(三)",
     additive=True,
@@ -801,11 +783,6 @@ reported(
 
 @recipe(
     id="nev_bus_share_central",
-    name_zh="中心城区新能源公交车占比",
-    name_en="Share of new-energy buses in the central city",
-    unit="%",
-    domain="urban",
-    direction="increase",
     formula=(
         "100 × (buses_central_new_energy − buses_central_emergency_new_energy) / "
         "(buses_central − buses_central_emergency); emergency counts 0 where absent"
@@ -838,11 +815,6 @@ def _nev_bus_share_central(x: Inputs) -> pd.Series:
 
 @recipe(
     id="new_roads_km",
-    name_zh="新建道路里程",
-    name_en="New roads built",
-    unit=KM,
-    domain="urban",
-    direction="increase",
     formula="roads_opened_km (annual additions)",
     inputs=("roads_opened_km",),
     section="六(二)",
@@ -858,31 +830,17 @@ def _new_roads_km(x: Inputs) -> pd.Series:
     return x["roads_opened_km"]
 
 
-@recipe(
+cumulative_recipe(
     id="new_roads_km_cumulative",
-    name_zh="新建道路累计里程(2021年起)",
-    name_en="New roads built, cumulative since 2021",
-    unit=KM,
-    domain="urban",
-    direction="increase",
-    formula="Σ_{base+1..t} new_roads_km",
-    inputs=("new_roads_km",),
-    options=("base_year",),
+    annual="new_roads_km",
     section="六(二)",
     description="Sum of new_roads_km from the year after the base year; NaN after a gap.",
     references=("plan 六(二)",),
 )
-def _new_roads_km_cumulative(x: Inputs) -> pd.Series:
-    return x.cumulative_since_base(x.indicator("new_roads_km"))
 
 
 @recipe(
     id="new_railway_km",
-    name_zh="新增铁路运营及在建里程",
-    name_en="New railway in operation or under construction",
-    unit=KM,
-    domain="urban",
-    direction="increase",
     formula="railway_construction_started_km + railway_opened_carryover_km (annual additions)",
     inputs=("railway_construction_started_km", "railway_opened_carryover_km"),
     section="六(二)",
@@ -898,31 +856,17 @@ def _new_railway_km(x: Inputs) -> pd.Series:
     return x["railway_construction_started_km"] + x["railway_opened_carryover_km"]
 
 
-@recipe(
+cumulative_recipe(
     id="new_railway_km_cumulative",
-    name_zh="新增铁路运营及在建累计里程(2021年起)",
-    name_en="New railway in operation or under construction, cumulative since 2021",
-    unit=KM,
-    domain="urban",
-    direction="increase",
-    formula="Σ_{base+1..t} new_railway_km",
-    inputs=("new_railway_km",),
-    options=("base_year",),
+    annual="new_railway_km",
     section="六(二)",
     description="Sum of new_railway_km from the year after the base year; NaN after a gap.",
     references=("plan 六(二)",),
 )
-def _new_railway_km_cumulative(x: Inputs) -> pd.Series:
-    return x.cumulative_since_base(x.indicator("new_railway_km"))
 
 
 @recipe(
     id="bus_stop_500m_coverage",
-    name_zh="中心城区公交站点500米覆盖率",
-    name_en="Share of the central city within 500 m of a bus stop",
-    unit="%",
-    domain="urban",
-    direction="increase",
     formula="100 × bus_stop_covered_area / bus_stop_assessed_area",
     inputs=("bus_stop_covered_area", "bus_stop_assessed_area"),
     section="六(二)",

@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from greenplan.definitions import PriceBasis
 from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change, sum_components
-from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import Inputs, change_recipe, declare_option, recipe, reported
 
 __all__ = [
     "M3_PER_10K_YUAN",
@@ -178,11 +177,6 @@ def reclaimed_water_utilization_rate(reclaimed: ArrayLike, sewage_treated: Array
 
 reported(
     id="water_use",
-    name_zh="用水总量",
-    name_en="Total water use",
-    unit="亿立方米",
-    domain="water",
-    direction="decrease",
     formula="water_use as reported (city = sum of districts where the city is not reported)",
     section="五(四)",
     description=(
@@ -196,16 +190,10 @@ reported(
 
 @recipe(
     id="water_use_per_gdp",
-    name_zh="万元GDP用水量",
-    name_en="Water use per 10⁴ yuan of GDP",
-    unit="立方米/万元",
-    domain="water",
-    direction="decrease",
     formula="10⁴ × water_use / gdp_constant_2020",
     inputs=("water_use", "gdp_constant_2020"),
     options=("base_year",),
     section="五(四)",
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Total water use per 10⁴ yuan of GDP at comparable base-year (2020) prices. The "
         "target (−16 % vs 2020) is assessed on this level; see water_use_per_gdp_change."
@@ -217,15 +205,9 @@ def _water_use_per_gdp(x: Inputs) -> pd.Series:
     return water_use_per_gdp(x.indicator("water_use"), x.indicator("gdp_constant_2020"))
 
 
-@recipe(
+change_recipe(
     id="water_use_per_gdp_change",
-    name_zh="万元GDP用水量较基年变化",
-    name_en="Change in water use per 10⁴ yuan of GDP vs the base year",
-    unit="%",
-    domain="water",
-    direction="decrease",
-    formula="100 × (water_use_per_gdp / water_use_per_gdp[base year] − 1)",
-    inputs=("water_use_per_gdp",),
+    level="water_use_per_gdp",
     options=("base_year",),
     section="五(四)",
     description=(
@@ -235,18 +217,10 @@ def _water_use_per_gdp(x: Inputs) -> pd.Series:
     ),
     references=("Plan 五(四)", "shared/reference/standards_cn.md A.5"),
 )
-def _water_use_per_gdp_change(x: Inputs) -> pd.Series:
-    level = x.indicator("water_use_per_gdp")
-    return percent_change(level, x.at_base(level))
 
 
 @recipe(
     id="nonconventional_water_use",
-    name_zh="非常规水利用量",
-    name_en="Non-conventional water use",
-    unit="亿立方米",
-    domain="water",
-    direction="increase",
     formula=(
         "water_reclaimed + water_rainwater + water_desalinated + water_mine + water_brackish "
         "(water_nonconventional where no source is given)"
@@ -279,11 +253,6 @@ def _nonconventional_water_use(x: Inputs) -> pd.Series:
 
 @recipe(
     id="reclaimed_water_utilization_rate",
-    name_zh="再生水利用率",
-    name_en="Reclaimed-water utilisation rate",
-    unit="%",
-    domain="water",
-    direction="increase",
     formula="100 × water_reclaimed / urban_sewage_treated",
     inputs=("water_reclaimed", "urban_sewage_treated"),
     section="二(三)",
