@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from greenplan._resources import LazyMapping, read_resource_csv
 from greenplan.definitions import Baseline, Bound, Direction, Target, TargetKind, TargetPreset
 from greenplan.errors import GreenplanError
+from greenplan.options import did_you_mean
 
 __all__ = [
     "PRESETS",
@@ -141,11 +143,7 @@ def with_values(
     out = dict(base)
     for key, spec in values.items():
         if key not in base:
-            import difflib
-
-            close = difflib.get_close_matches(key, list(base), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise TargetConfigError(f"Unknown target {key!r}.{hint}")
+            raise TargetConfigError(f"Unknown target {key!r}.{did_you_mean(key, base)}")
         t = base[key]
         if isinstance(spec, Mapping):
             unknown = set(spec) - {"value", "unit", "kind", "source"}
@@ -231,12 +229,7 @@ def load_target_config(path: str | Path, targets: Mapping[str, Target] | None = 
     except OSError as exc:
         raise TargetConfigError(f"Cannot read target config {str(path)!r}: {exc}") from None
     try:
-        if path.suffix.lower() == ".toml":
-            import tomllib
-
-            data = tomllib.loads(text)
-        else:
-            data = json.loads(text)
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except Exception as exc:
         raise TargetConfigError(f"{path}: not valid {path.suffix[1:] or 'JSON'}: {exc}") from None
     if not isinstance(data, dict):

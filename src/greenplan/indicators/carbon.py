@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from greenplan import factors
+from greenplan.errors import OptionError
 from greenplan.indicators._common import ArrayLike
 from greenplan.indicators.energy import (
     _note_gaps,
@@ -41,6 +42,7 @@ from greenplan.indicators.energy import (
     intensity,
 )
 from greenplan.indicators.registry import Inputs, change_recipe, declare_option, recipe
+from greenplan.variables import VARIABLES
 
 __all__ = [
     "carbon_intensity",
@@ -325,8 +327,6 @@ def _grid_factor_series(x: Inputs) -> pd.Series:
     try:
         table = factors.grid_factors_for_years(years.tolist(), region, series, vintage)
     except factors.FactorError as exc:
-        from greenplan.errors import OptionError
-
         raise OptionError(str(exc)) from exc
     parts = [
         f"{y} {g.value} [{g.confidence}]"
@@ -359,7 +359,6 @@ def _grid_factor_series(x: Inputs) -> pd.Series:
     ),
 )
 def _co2_fuel_combustion(x: Inputs) -> pd.Series:
-    from greenplan.variables import VARIABLES
 
     fuel_of = fuel_variables()
     present = [v for v in fuel_of if x.has(v)]

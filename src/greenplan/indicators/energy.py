@@ -43,6 +43,7 @@ from greenplan import factors
 from greenplan import units as _units
 from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
 from greenplan.indicators.registry import Inputs, change_recipe, declare_option, recipe, reported
+from greenplan.variables import VARIABLES
 
 __all__ = [
     "BASES",
@@ -544,7 +545,6 @@ def _fuel_quantities(x: Inputs) -> dict[str, pd.Series]:
 
 
 def _coefficients(x: Inputs, variables: list[str]) -> dict[str, float]:
-    from greenplan.variables import VARIABLES
 
     fuel_of = fuel_variables()
     gas = x.option("natural_gas_coefficient")

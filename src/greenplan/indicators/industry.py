@@ -33,10 +33,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from greenplan._resources import read_resource_csv
 from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
 from greenplan.indicators.economy import constant_price_gdp, growth_from_index
-from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import OPTIONS, Inputs, declare_option, recipe, reported
 from greenplan.regions import CITY, resolve_region
+from greenplan.variables import VARIABLES
 
 __all__ = [
     "CERTIFICATION_LEVELS",
@@ -384,7 +386,6 @@ def pollution_equivalent_weights() -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def _equivalent_weights() -> dict[str, float]:
-    from greenplan._resources import read_resource_csv
 
     rows = read_resource_csv("factors", "industry_pollution_equivalents.csv")
     values = {r["pollutant"]: float(r["equivalent_value"]) for r in rows}
@@ -638,7 +639,6 @@ def count_certified(
 
 
 def _unit_of(variable: str, default: str) -> str:
-    from greenplan.variables import VARIABLES
 
     v = VARIABLES.get(variable)
     return v.unit if v is not None else default
@@ -786,8 +786,6 @@ def count_data_center_projects(
     -----
     .. math:: PUE = E_{total}/E_{IT} < 1.25, \qquad u = 100\,racks_{used}/racks_{installed} > 65
     """
-    from greenplan.indicators.registry import OPTIONS
-
     what = "data-centre projects"
     pue_t = float(OPTIONS["data_center_pue_below"].default if pue_below is None else pue_below)
     rack_t = float(

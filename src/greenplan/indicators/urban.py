@@ -54,6 +54,7 @@ from greenplan.indicators.registry import (
     reported,
 )
 from greenplan.regions import CITY
+from greenplan.units import factor
 
 __all__ = [
     "bod_load",
@@ -73,12 +74,8 @@ KM = "公里"
 AREA_UNIT = "平方公里"
 
 
-@cache
-def _factor(from_unit: str, to_unit: str) -> float:
-    """Conversion factor between two unit strings (a float, from greenplan.units)."""
-    from greenplan.units import factor
-
-    return factor(from_unit, to_unit)
+_factor = factor
+"""Conversion factor between two unit strings (cached in greenplan.units)."""
 
 
 @cache
