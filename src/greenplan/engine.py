@@ -21,6 +21,7 @@ from greenplan.indicators.registry import Inputs, recipes, resolve_options
 from greenplan.io import read_statistics
 from greenplan.options import suggest
 from greenplan.regions import CITY, districts
+from greenplan.schema import REQUIRED_COLUMNS
 from greenplan.variables import VARIABLES
 
 __all__ = [
@@ -32,12 +33,11 @@ __all__ = [
     "to_wide",
 ]
 
-CANONICAL_COLUMNS = ("region", "year", "variable", "value")
 RESULT_COLUMNS = ["region", "year", "indicator", "value", "unit", "origin", "method"]
 
 
 def _as_canonical(stats: Any) -> pd.DataFrame:
-    if isinstance(stats, pd.DataFrame) and set(CANONICAL_COLUMNS) <= set(stats.columns):
+    if isinstance(stats, pd.DataFrame) and set(REQUIRED_COLUMNS) <= set(stats.columns):
         units_ok = "unit" not in stats.columns or _units_are_canonical(stats)
         if units_ok:
             return stats
