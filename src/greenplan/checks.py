@@ -24,7 +24,7 @@ import pandas as pd
 
 from greenplan.definitions import Aggregation, VariableKind
 from greenplan.diagnostics import Code, Coded, Collector, Lazy
-from greenplan.options import OptionSet, OptionSpec
+from greenplan.options import OptionSet
 from greenplan.regions import CITY, districts
 from greenplan.variables import VARIABLES, children
 
@@ -55,51 +55,23 @@ def _years(value: Any) -> bool:
 
 _TOLERANCES = ("yoy_threshold", "sum_rtol", "sum_atol", "reported_rtol")
 
-OPTIONS = OptionSet(
-    "validate",
-    [
-        OptionSpec(
-            "year_range",
-            None,
-            "two years (first, last), the first not after the last; default 1949 … next year",
-            check=_years,
-        ),
-        OptionSpec(
-            "yoy_threshold",
-            0.5,
-            "a number ≥ 0: a change of more than this fraction of the previous year's value "
-            "is a yoy_jump warning",
-            check=_number,
-        ),
-        OptionSpec(
-            "sum_rtol",
-            0.01,
-            "a number ≥ 0: relative tolerance of the parent/children and city/districts sums",
-            check=_number,
-        ),
-        OptionSpec("sum_atol", 0.0, "a number ≥ 0: absolute tolerance of the sums", check=_number),
-        OptionSpec(
-            "reported_rtol",
-            0.005,
-            "a number ≥ 0: relative tolerance of reported vs computed indicators",
-            check=_number,
-        ),
-        OptionSpec("check_coverage", True, "list what cannot be computed (not_computable)"),
-        OptionSpec("check_reported", True, "compare reported and computed indicators"),
-        OptionSpec(
-            "max_findings",
-            50,
-            "an integer ≥ 1: findings listed one by one per (code, file, sheet) before the "
-            "rest are summarised in one",
-            check=lambda v: isinstance(v, int | np.integer) and bool(v >= 1),
-        ),
-        OptionSpec("sheets", None, "the sheet(s) of Excel workbooks to read; default all"),
-        OptionSpec(
-            "layout", "auto", "table layout", choices=("auto", "long", "wide", "wide_years")
-        ),
-    ],
-)
+OPTIONS = OptionSet("validate")
 """Options of :func:`greenplan.validate` and :func:`greenplan.read_statistics`."""
+OPTIONS.declare("year_range", None, "(first, last) year; default 1949 … next year", check=_years)
+OPTIONS.declare("yoy_threshold", 0.5, "a number ≥ 0: larger changes are yoy_jump", check=_number)
+OPTIONS.declare("sum_rtol", 0.01, "a number ≥ 0: relative tolerance of the sums", check=_number)
+OPTIONS.declare("sum_atol", 0.0, "a number ≥ 0: absolute tolerance of the sums", check=_number)
+OPTIONS.declare("reported_rtol", 0.005, "a number ≥ 0: reported vs computed", check=_number)
+OPTIONS.declare("check_coverage", True, "list what cannot be computed (validate only)")
+OPTIONS.declare("check_reported", True, "compare reported and computed (validate only)")
+OPTIONS.declare(
+    "max_findings",
+    50,
+    "an integer ≥ 1: findings listed one by one per code, file and sheet",
+    check=lambda v: isinstance(v, int | np.integer) and bool(v >= 1),
+)
+OPTIONS.declare("sheets", None, "the sheet(s) of Excel workbooks to read; default all")
+OPTIONS.declare("layout", "auto", "table layout", choices=("auto", "long", "wide", "wide_years"))
 
 DEFAULT_OPTIONS: dict[str, Any] = OPTIONS.defaults()
 """The options with their defaults (``year_range`` None means 1949 … next year)."""
@@ -335,11 +307,7 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
         share_bad = share & ((v < s_lo) | (v > s_hi))
         negative = ~share & (lo == 0) & (v < 0)
         oob = ~share & ~negative & ((v < lo) | (v > hi))
-    variable = t.label("variable")
-    region = t.label("region")
-
-    def unit(i: int) -> str:
-        return t.text("unit", i)
+    variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
 
     emit(
         collector,
@@ -347,7 +315,7 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
         t,
         np.flatnonzero(negative),
         lambda i: (
-            f"{variable[i]} of {region[i]} in {t.year[i]} is negative ({fmt(v[i])} {unit(i)}), "
+            f"{variable[i]} of {region[i]} in {t.year[i]} is negative ({fmt(v[i])} {unit[i]}), "
             "but it cannot be. Check the sign, and that the number is in the right column."
         ),
         expected="≥ 0",
@@ -358,8 +326,8 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
         t,
         np.flatnonzero(share_bad),
         lambda i: (
-            f"{variable[i]} of {region[i]} in {t.year[i]} is {fmt(v[i])} {unit(i)}, outside "
-            f"{fmt(s_lo[i])}–{fmt(s_hi[i])} {unit(i)}. Give shares in percent (35.2, not "
+            f"{variable[i]} of {region[i]} in {t.year[i]} is {fmt(v[i])} {unit[i]}, outside "
+            f"{fmt(s_lo[i])}–{fmt(s_hi[i])} {unit[i]}. Give shares in percent (35.2, not "
             "0.352), or write the unit as 1 for a fraction."
         ),
         expected=Lazy(lambda i: f"{fmt(s_lo[i])}–{fmt(s_hi[i])}"),
@@ -372,15 +340,14 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
             return f"{a}–{b}"
         return f"≥ {a}" if a else f"≤ {b}"
 
-    oob_pos = np.flatnonzero(oob)
     emit(
         collector,
         Code.OUT_OF_BOUNDS,
         t,
-        oob_pos,
+        np.flatnonzero(oob),
         lambda i: (
-            f"{variable[i]} of {region[i]} in {t.year[i]} is {fmt(v[i])} {unit(i)}, outside "
-            f"the plausible range {bounds(i)} {unit(i)}. Check the value and its unit "
+            f"{variable[i]} of {region[i]} in {t.year[i]} is {fmt(v[i])} {unit[i]}, outside "
+            f"the plausible range {bounds(i)} {unit[i]}. Check the value and its unit "
             "(万 vs 亿, % vs ‰)."
         ),
         expected=Lazy(bounds),
@@ -424,8 +391,7 @@ def _check_duplicates(
     members: dict[int, list[int]] = {}
     for k, p in zip(sub["key"].tolist(), sub["pos"].tolist(), strict=True):
         members.setdefault(k, []).append(p)
-    region = t.label("region")
-    variable = t.label("variable")
+    region, variable = t.label("region"), t.label("variable")
     head_of = dict(zip(pos.tolist(), head_pos.tolist(), strict=True))
 
     identical = pos[~conflict_group & (pos != head_pos)]
@@ -596,9 +562,7 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
     rows_cur = order[idx + 1]
     prev_of = dict(zip(rows_cur.tolist(), prev[idx].tolist(), strict=True))
     change_of = dict(zip(rows_cur.tolist(), change[idx].tolist(), strict=True))
-    variable = t.label("variable")
-    region = t.label("region")
-    unit = t.label("unit")
+    variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
     emit(
         collector,
         Code.YOY_JUMP,

@@ -38,31 +38,13 @@ CANONICAL_COLUMNS = [*OBSERVATION_COLUMNS, *TEXT_PROVENANCE, *ORIGIN_COLUMNS]
 TEXT_DTYPE = pd.Series(["x"]).dtype
 """pandas' default text dtype (``str``: Arrow-backed when pyarrow is installed)."""
 
+# fmt: off
 HEADER_NAMES: dict[str, tuple[str, ...]] = {
-    "region": (
-        "region",
-        "area",
-        "district",
-        "地区",
-        "区县",
-        "行政区划",
-        "地区名称",
-        "区域",
-        "区县名称",
-    ),
+    "region": ("region", "area", "district", "地区", "区县", "行政区划", "地区名称", "区域",
+               "区县名称"),
     "year": ("year", "年份", "年度", "年", "统计年度", "时间"),
-    "variable": (
-        "variable",
-        "indicator",
-        "code",
-        "item",
-        "指标",
-        "指标代码",
-        "变量",
-        "指标名称",
-        "项目",
-        "统计指标",
-    ),
+    "variable": ("variable", "indicator", "code", "item", "指标", "指标代码", "变量", "指标名称",
+                 "项目", "统计指标"),
     "value": ("value", "amount", "数值", "值", "数据", "数量", "指标值", "统计值"),
     "unit": ("unit", "units", "单位", "计量单位"),
     "source": ("source", "来源", "数据来源", "资料来源"),
@@ -71,6 +53,7 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "sheet": ("sheet",),
     "row": ("row",),
 }
+# fmt: on
 """Accepted column headers (English or Chinese, case-insensitive) for each canonical column.
 
 This is vocabulary, not a coefficient: add a header here when departments use another name.

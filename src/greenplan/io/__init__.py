@@ -13,12 +13,9 @@ The readers, bottom to top:
 * :mod:`~greenplan.io.layout`: long, wide and years-as-columns tables → rows;
 * :mod:`~greenplan.io.assemble`: the canonical table.
 
-The optional ``source`` and ``note`` columns are provenance: texts carried through to the
-canonical table (``""`` when absent), in every layout. ``note`` holds the confidence tags of the
-shipped data (``[C]``, ``[D]`` with its arithmetic, ``[?]``) and caveats. Every row keeps where
-it came from: ``file``, ``sheet``, ``row`` (as the user sees it; a DataFrame that already
-carries these provenance columns keeps them). The formats are described in
-docs/data-format.md.
+Every row keeps its provenance: ``source`` and ``note`` as given (``""`` when absent; ``note``
+holds the confidence tags of the shipped data), ``file``, ``sheet``, ``row`` (as the user sees
+it). The formats are described in docs/data-format.md.
 """
 
 from __future__ import annotations

@@ -1,14 +1,9 @@
-"""Layouts: a raw table (long, wide, or years as columns) → the rows of a long table.
+"""Layouts: a raw table → the rows of a long table.
 
-* **long**: one row per observation, columns region, year, variable, value, unit
-  (地区, 年份, 指标, 数值, 单位), optional source (来源) and note (备注);
-* **wide**: region and year columns, then one column per variable, the header giving the
-  variable and optionally its unit: ``能源消费总量(万吨标准煤)``;
-* **wide_years**: region, variable and unit columns, then one column per year
-  (``2019``, ``2020年`` …), as statistical yearbooks print them.
-
-The layout is recognised from the headers (see docs/data-format.md); missing and unused
-columns are findings. The rows then go to :func:`greenplan.io.cells.normalise`.
+**long** (one row per observation), **wide** (one column per variable, the unit in the header:
+``能源消费总量(万吨标准煤)``) or **wide_years** (one column per year, as yearbooks print them),
+recognised from the headers (docs/data-format.md). Missing and unused columns are findings;
+the rows go to :func:`greenplan.io.cells.normalise`.
 """
 
 from __future__ import annotations

@@ -74,15 +74,12 @@ def iter_tables(
     source: Any, index: int, collector: Collector, opts: dict[str, Any], sources: list[str]
 ) -> Iterator[Raw]:
     """Yield the tables of one source; report what cannot be read."""
-    if isinstance(source, pd.DataFrame):
-        name = source.attrs.get("greenplan_name") or f"<DataFrame #{index}>"
+    if isinstance(source, pd.DataFrame | pd.Series):
+        frame = source if isinstance(source, pd.DataFrame) else source.to_frame()
+        name = frame.attrs.get("greenplan_name") if frame is source else None
+        name = name or f"<{type(source).__name__} #{index}>"
         sources.append(name)
-        yield from _frame_tables(source, name)
-        return
-    if isinstance(source, pd.Series):
-        name = f"<Series #{index}>"
-        sources.append(name)
-        yield from _frame_tables(source.to_frame(), name)
+        yield from _frame_tables(frame, name)
         return
     if not isinstance(source, str | PathLike):
         name = f"<argument #{index}>"
@@ -132,27 +129,19 @@ def _frame_tables(frame: pd.DataFrame, name: str) -> Iterator[Raw]:
     yield Raw(frame, name, "", np.arange(1, len(frame) + 1, dtype=np.int64), None)
 
 
+_MAGIC = {b"PK\x03\x04": "xlsx", b"\xd0\xcf\x11\xe0": "xls", b"PAR1": "parquet"}
+_KIND = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".parquet": "parquet", ".pq": "parquet"}
+
+
 def _sniff(path: Path) -> str:
-    """Kind of file from its first bytes, else from its suffix."""
+    """Kind of file from its first bytes, else from its suffix (``csv`` by default)."""
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError:
         return "unreadable"
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        return "xlsx"
-    if suffix == ".xls":
-        return "xls"
-    if suffix in {".parquet", ".pq"}:
-        return "parquet"
-    return "csv"
+    kind = next((k for magic, k in _MAGIC.items() if head.startswith(magic)), None)
+    return kind or _KIND.get(path.suffix.lower(), "csv")
 
 
 def _file_tables(path: Path, collector: Collector, opts: dict[str, Any]) -> Iterator[Raw]:
@@ -185,16 +174,14 @@ def _csv_tables(path: Path, name: str, collector: Collector) -> Iterator[Raw]:
             file=name,
         )
         return
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ["utf-16"]
-    else:
-        encodings = ["utf-8-sig", "gb18030"]
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    encodings = ["utf-16"] if utf16 else ["utf-8-sig", "gb18030"]
     first_line = head.split(b"\n", 1)[0]
     sep = ","
     for candidate in (b"\t", b";"):
         if first_line.count(candidate) > first_line.count(b","):
             sep = candidate.decode()
-    if encodings == ["utf-16"]:
+    if utf16:
         text_line = head.decode("utf-16", errors="ignore").split("\n", 1)[0]
         sep = "\t" if text_line.count("\t") > text_line.count(",") else ","
     last_error: Exception | None = None

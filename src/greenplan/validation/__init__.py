@@ -142,9 +142,7 @@ def _check_reported(t: Table, collector: Collector, opts: dict[str, Any]) -> Non
     computed = dict(
         zip(rows.tolist(), diff["computed"].to_numpy(dtype=float)[found].tolist(), strict=True)
     )
-    unit = t.label("unit")
-    variable = t.label("variable")
-    region = t.label("region")
+    variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
 
     def message(i: int) -> str:
         c = computed[i]
