@@ -148,7 +148,7 @@ class Indicator(_Frozen):
 
 
 class TargetKind(StrEnum):
-    """How a target is stated (see shared/plan/README.md)."""
+    """How a target is stated in the plan (level, change vs 2020, cumulative, full coverage …)."""
 
     LEVEL = "level"
     CHANGE_VS_BASE = "change_vs_base"

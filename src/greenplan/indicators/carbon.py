@@ -23,7 +23,8 @@ References
 .. [NDRC] 工业其他行业企业温室气体排放核算方法与报告指南(试行) (2015), 附录二 [M].
 .. [IPCC] IPCC 2006 Guidelines, Vol.2 Ch.1; Vol.3 Ch.2.
 .. [MEE] 生态环境部 国家统计局, 电力二氧化碳排放因子 (2021: 公告2024年第12号; 2022: 2024-12-20).
-.. [Std] shared/reference/standards_cn.md A.2, A.3; inventory_and_gdi.md §2.
+.. [Std] 国家统计局 2020年分省万元GDP能耗降低率公报; 省级温室气体清单编制指南(试行)
+   (发改办气候〔2011〕1041号).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ declare_option(
     "electricity consumption) or 'mee_enterprise' (national grid average for carbon-market "
     "reporting, national only). Do not mix them.",
     choices=factors.GRID_SERIES,
-    source="shared/reference/standards_cn.md A.3(b)",
+    source="生态环境部 国家统计局 2021年电力二氧化碳排放因子 (2024)",
 )
 declare_option(
     "grid_factor_year",
@@ -91,7 +92,8 @@ declare_option(
     "published year where the series has none, e.g. 2021 for 2020), or a year (int) freezes "
     "one vintage for every year. The vintage used is recorded in the output.",
     check=factors.is_grid_year,
-    source="shared/reference/standards_cn.md A.3(b): use one consistent vintage and record it",
+    source="生态环境部 国家统计局 2021年电力二氧化碳排放因子 (2024): use one consistent vintage "
+    "and record it",
 )
 declare_option(
     "heat_emission_factor",
@@ -107,7 +109,8 @@ declare_option(
     "net electricity and heat inflows, as provincial and city assessments do) or 'direct' "
     "(fuel combustion in the territory only).",
     choices=SCOPES,
-    source="shared/reference/standards_cn.md A.2 (scope used in official assessments) [M]/[?]",
+    source="国家统计局 2020年分省万元GDP能耗降低率公报 (scope used in official assessments) "
+    "[M]/[?]",
 )
 
 
@@ -141,8 +144,8 @@ def combustion_factor(
 
     References
     ----------
-    IPCC 2006 Vol.2 Ch.1 (Tier 2); 省级温室气体清单编制指南(试行) (2011); shared/reference/
-    standards_cn.md A.2, A.3.
+    IPCC 2006 Vol.2 Ch.1 (Tier 2); 省级温室气体清单编制指南(试行) (2011);
+    国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return ncv * carbon_content * oxidation * co2_per_carbon
 
@@ -184,7 +187,7 @@ def co2_from_fuel(
     References
     ----------
     工业其他行业企业温室气体排放核算方法与报告指南(试行) (2015); IPCC 2006 Vol.2 Ch.1;
-    shared/reference/standards_cn.md A.2, A.3(a).
+    国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return quantity * combustion_factor(ncv, carbon_content, oxidation, co2_per_carbon)
 
@@ -213,7 +216,7 @@ def net_of_feedstock(quantity: ArrayLike, feedstock: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    发改环资〔2022〕803号; shared/reference/standards_cn.md A.2 (scope).
+    发改环资〔2022〕803号; 国家统计局 2020年分省万元GDP能耗降低率公报 (scope).
     """
     return quantity - feedstock
 
@@ -239,8 +242,8 @@ def indirect_co2(quantity: ArrayLike, factor: float | ArrayLike) -> ArrayLike:
 
     References
     ----------
-    省级温室气体清单编制指南(试行) (2011); MEE/NBS 电力二氧化碳排放因子; shared/reference/
-    standards_cn.md A.2, A.3(b).
+    省级温室气体清单编制指南(试行) (2011); MEE/NBS 电力二氧化碳排放因子;
+    国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return quantity * factor
 
@@ -266,8 +269,7 @@ def process_co2(production: ArrayLike, factor: float | ArrayLike) -> ArrayLike:
 
     References
     ----------
-    省级温室气体清单编制指南(试行) (2011); IPCC 2006 Vol.3 Ch.2 Eq. 2.4;
-    inventory_and_gdi.md §2.4–2.5.
+    省级温室气体清单编制指南(试行) (2011); IPCC 2006 Vol.3 Ch.2 Eq. 2.4.
     """
     return production * factor
 
@@ -298,7 +300,7 @@ def carbon_intensity(co2: ArrayLike, gdp: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    shared/reference/standards_cn.md A.2 (CO₂ intensity).
+    国家统计局 2020年分省万元GDP能耗降低率公报 (CO₂ intensity).
     """
     return intensity(co2, gdp, _unit_factor("万吨/亿元", "吨CO2/万元"))
 
@@ -355,7 +357,6 @@ def _grid_factor_series(x: Inputs) -> pd.Series:
     references=(
         "工业其他行业企业温室气体排放核算方法与报告指南(试行) 附录二",
         "IPCC 2006 Vol.2 Ch.1",
-        "shared/reference/standards_cn.md A.2, A.3(a)",
     ),
 )
 def _co2_fuel_combustion(x: Inputs) -> pd.Series:
@@ -408,7 +409,7 @@ def _co2_fuel_combustion(x: Inputs) -> pd.Series:
         "year; negative for a net exporter. Default: the MEE/NBS 华北 regional-grid factor of "
         "each year (2020, not published, takes the 2021 vintage). The factors used are recorded."
     ),
-    references=("MEE/NBS 电力二氧化碳排放因子", "shared/reference/standards_cn.md A.3(b)"),
+    references=("MEE/NBS 电力二氧化碳排放因子",),
 )
 def _co2_electricity_indirect(x: Inputs) -> pd.Series:
     imports = x["electricity_net_import"]
@@ -449,7 +450,7 @@ def _co2_heat_indirect(x: Inputs) -> pd.Series:
         "region that never reports a net inflow gets no indirect part (noted). The numerator "
         "of carbon_intensity; industrial-process CO₂ is not included."
     ),
-    references=("shared/reference/standards_cn.md A.2", "省级温室气体清单编制指南(试行) (2011)"),
+    references=("省级温室气体清单编制指南(试行) (2011)",),
 )
 def _co2_energy(x: Inputs) -> pd.Series:
     direct = x.propagate("co2_fuel_combustion")
@@ -528,7 +529,7 @@ _CI_OPTIONS = (
         "excluded). Supplementary target carbon_intensity_control (Shandong −20.5 % vs 2020) is "
         "assessed on this level; see carbon_intensity_change."
     ),
-    references=("shared/reference/standards_cn.md A.2", "Plan 八(三)"),
+    references=("Plan 八(三)",),
 )
 def _carbon_intensity(x: Inputs) -> pd.Series:
     x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
@@ -545,7 +546,7 @@ change_recipe(
         "Cumulative change of carbon_intensity against the base year (2020); Shandong's 2025 "
         "target is −20.5 %. For display: the target is assessed on the level."
     ),
-    references=("山东省“十四五”节能减排实施方案", "shared/reference/standards_cn.md A.2"),
+    references=("山东省“十四五”节能减排实施方案",),
 )
 
 
@@ -557,5 +558,5 @@ change_recipe(
     options=_CI_OPTIONS,
     section=_SECTION,
     description="Annual change of carbon_intensity.",
-    references=("shared/reference/standards_cn.md A.2",),
+    references=("国家统计局 2020年分省万元GDP能耗降低率公报",),
 )

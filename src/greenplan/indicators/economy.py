@@ -9,7 +9,7 @@ References
 ----------
 .. [NBS2021] 国家统计局, 2020年分省(区、市)万元地区生产总值能耗降低率等指标公报 (GDP "按照
    2015年价格计算" in the 13th FYP; 2020 prices in the 14th).
-.. [Std] shared/reference/standards_cn.md, A.2 (constant-price GDP by chaining).
+.. [Std] 国家统计局 2020年分省万元GDP能耗降低率公报 (constant-price GDP by chaining).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def growth_from_index(index: ArrayLike) -> ArrayLike:
     References
     ----------
     国家统计局, 中国统计年鉴, 主要统计指标解释: 地区生产总值指数 (上年=100) "按不变价格计算";
-    shared/reference/standards_cn.md, A.2 and C.2.
+    国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return index - 100.0
 
@@ -72,7 +72,7 @@ def chain_index(growth: np.ndarray) -> np.ndarray:
 
     References
     ----------
-    shared/reference/standards_cn.md, A.2 and C.2 (build intensities from a GDP index chain).
+    国家统计局 2020年分省万元GDP能耗降低率公报 (build intensities from a GDP index chain).
     """
     factors = 1.0 + np.asarray(growth, dtype="float64") / 100.0
     return np.cumprod(factors, axis=-1)
@@ -99,7 +99,7 @@ def constant_price_gdp(gdp_base: ArrayLike, index_vs_base: ArrayLike) -> ArrayLi
 
     References
     ----------
-    shared/reference/standards_cn.md, A.2.
+    国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return gdp_base * index_vs_base
 
@@ -121,7 +121,7 @@ def _growth(x: Inputs) -> pd.Series:
         "published real growth rates (or the GDP index, previous year = 100). Years before "
         "the base year are deflated backwards."
     ),
-    references=("shared/reference/standards_cn.md A.2",),
+    references=("国家统计局 2020年分省万元GDP能耗降低率公报",),
 )
 def _gdp_real_index(x: Inputs) -> pd.Series:
     growth = _growth(x)
@@ -157,7 +157,7 @@ def _gdp_real_index(x: Inputs) -> pd.Series:
         "carried forward (and back) by the real growth rates. Every intensity of the plan "
         "uses it as denominator."
     ),
-    references=("shared/reference/standards_cn.md A.2", "NBS 2020 provincial intensity bulletin"),
+    references=("NBS 2020 provincial intensity bulletin",),
 )
 def _gdp_constant(x: Inputs) -> pd.Series:
     base_gdp = x.at_base(x["gdp"])

@@ -27,7 +27,7 @@ References
    (发改环资〔2022〕803号) [C].
 .. [1258] 国家发展改革委 国家统计局 国家能源局, 关于进一步做好新增可再生能源消费不纳入能源消费
    总量控制有关工作的通知 (发改运行〔2022〕1258号 [M]) [C].
-.. [Std] shared/reference/standards_cn.md A.1, A.2, A.4.
+.. [Std] GB/T 2589-2020 综合能耗计算通则, Annex A.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ _BASIS_NAMES = {
 }
 """What each basis counts (for the descriptions; names and units are in the code list)."""
 
-_NBS_INTENSITY = "国家统计局 分省(区、市)万元地区生产总值能耗降低率等指标公报 (2020)"
+_NBS_INTENSITY = "国家统计局 2020年分省万元GDP能耗降低率公报"
 
 declare_option(
     "energy_basis",
@@ -152,7 +152,7 @@ def to_standard_coal(quantity: ArrayLike, coefficient: float | ArrayLike) -> Arr
 
     References
     ----------
-    GB/T 2589-2020, Annex A; shared/reference/standards_cn.md A.1.
+    GB/T 2589-2020, Annex A; GB/T 2589-2020 综合能耗计算通则, Annex A.
     """
     return quantity * coefficient
 
@@ -235,7 +235,7 @@ def electricity_to_standard_coal(
 
     References
     ----------
-    GB/T 2589-2020 Annex A; shared/reference/standards_cn.md A.1 (当量值 / 等价值).
+    GB/T 2589-2020 Annex A; GB/T 2589-2020 综合能耗计算通则, Annex A (当量值 / 等价值).
     """
     return electricity * coefficient * _unit_factor("kgce/kWh", "万吨标准煤/亿千瓦时")
 
@@ -264,7 +264,7 @@ def energy_excl_feedstock(total: ArrayLike, feedstock: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    发改环资〔2022〕803号; shared/reference/standards_cn.md A.4(2).
+    发改环资〔2022〕803号; 发改环资〔2022〕803号.
     """
     return total - feedstock
 
@@ -295,7 +295,7 @@ def energy_excl_feedstock_nonfossil(
     References
     ----------
     国发〔2024〕12号 and NBS reporting from 2024 ("扣除原料用能和非化石能源消费量后") [M]/[?];
-    shared/reference/standards_cn.md A.4(5).
+    国发〔2024〕12号.
     """
     return total - feedstock - non_fossil
 
@@ -324,7 +324,7 @@ def renewable_increase(renewable: ArrayLike, renewable_base: ArrayLike) -> Array
 
     References
     ----------
-    发改运行〔2022〕1258号; shared/reference/standards_cn.md A.4(3).
+    发改运行〔2022〕1258号; 发改运行〔2022〕1258号.
     """
     diff = renewable - renewable_base
     if isinstance(diff, pd.Series):
@@ -361,7 +361,7 @@ def energy_total_control(
     References
     ----------
     中央经济工作会议 (2021-12): 新增可再生能源和原料用能不纳入能源消费总量控制; 发改运行〔2022〕
-    1258号; 发改环资〔2022〕803号; shared/reference/standards_cn.md A.4.
+    1258号; 发改环资〔2022〕803号; 发改环资〔2022〕803号; 发改运行〔2022〕1258号.
     """
     return total - feedstock - renewable_increase_energy
 
@@ -390,7 +390,7 @@ def intensity(numerator: ArrayLike, gdp: ArrayLike, unit_factor: float) -> Array
 
     References
     ----------
-    shared/reference/standards_cn.md A.2.
+    国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return numerator / nonzero(gdp) * unit_factor
 
@@ -420,7 +420,7 @@ def energy_intensity(energy: ArrayLike, gdp: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    NBS 万元地区生产总值能耗 (GDP at constant prices); shared/reference/standards_cn.md A.2.
+    NBS 万元地区生产总值能耗 (GDP at constant prices); 国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return intensity(energy, gdp, _unit_factor("万吨标准煤/亿元", "吨标准煤/万元"))
 
@@ -454,7 +454,7 @@ def intensity_change_from_growth(
 
     References
     ----------
-    shared/reference/standards_cn.md A.2 (cumulative reduction against 2020).
+    国家统计局 2020年分省万元GDP能耗降低率公报 (cumulative reduction against 2020).
     """
     return ((energy / nonzero(energy_base)) / nonzero(real_index) - 1.0) * PERCENT
 
@@ -484,7 +484,8 @@ def annual_intensity_change(
 
     References
     ----------
-    shared/reference/standards_cn.md A.2 (annual reduction rate r_t = 1 − (E_t/E_{t−1})/(1+g_t)).
+    国家统计局 2020年分省万元GDP能耗降低率公报 (annual reduction rate
+    r_t = 1 − (E_t/E_{t−1})/(1+g_t)).
     """
     return (
         (energy / nonzero(energy_previous)) / nonzero(1.0 + real_growth / PERCENT) - 1.0
@@ -613,7 +614,7 @@ _FUEL_INPUTS = tuple(fuel_variables())
         "figures should be combustion uses (final consumption and inputs to power and heat), "
         "not inputs to coking, refining or washing, which would double count."
     ),
-    references=("GB/T 2589-2020 Annex A", "shared/reference/standards_cn.md A.1"),
+    references=("GB/T 2589-2020 Annex A",),
 )
 def _energy_from_fuels(x: Inputs) -> pd.Series:
     quantities = _fuel_quantities(x)
@@ -642,7 +643,7 @@ def _energy_from_fuels(x: Inputs) -> pd.Series:
         "electricity_method) and net heat inflow (equivalent value). The built total leaves out "
         "local primary electricity and other non-fuel energy."
     ),
-    references=("GB/T 2589-2020", "shared/reference/standards_cn.md A.1, A.2"),
+    references=("GB/T 2589-2020",),
 )
 def _energy_consumption_gross(x: Inputs) -> pd.Series:
     published = x["energy_consumption"]
@@ -683,7 +684,7 @@ def _non_fossil(x: Inputs) -> pd.Series:
         "never reports feedstock gets no deduction (noted); one that reports it in some years "
         "but not others is missing in those years."
     ),
-    references=("发改环资〔2022〕803号", "shared/reference/standards_cn.md A.4(2)", "Plan 五(四)"),
+    references=("发改环资〔2022〕803号", "Plan 五(四)"),
 )
 def _energy_excl_feedstock(x: Inputs) -> pd.Series:
     return energy_excl_feedstock(x.propagate("energy_consumption_gross"), _feedstock(x))
@@ -700,7 +701,7 @@ def _energy_excl_feedstock(x: Inputs) -> pd.Series:
         "Fossil energy used as fuel: total energy consumption minus feedstock and minus "
         "non-fossil energy, the basis NBS reports the intensity change on from 2024 [M]/[?]."
     ),
-    references=("国发〔2024〕12号", "shared/reference/standards_cn.md A.4(5)"),
+    references=("国发〔2024〕12号",),
 )
 def _energy_excl_feedstock_nonfossil(x: Inputs) -> pd.Series:
     return energy_excl_feedstock_nonfossil(
@@ -730,12 +731,7 @@ def _energy_excl_feedstock_nonfossil(x: Inputs) -> pd.Series:
         "notice does not say how; the coal-consumption method is usual [?]). New renewables "
         "stay in the intensity. The plan (五(四)) applies both deductions to district totals."
     ),
-    references=(
-        "发改运行〔2022〕1258号",
-        "发改环资〔2022〕803号",
-        "shared/reference/standards_cn.md A.4",
-        "Plan 五(四)",
-    ),
+    references=("发改运行〔2022〕1258号", "发改环资〔2022〕803号", "Plan 五(四)"),
 )
 def _energy_total_control(x: Inputs) -> pd.Series:
     renewable = _unreported_as_zero(x, x["electricity_renewable"], "electricity_renewable")
@@ -824,11 +820,7 @@ def _chosen(x: Inputs, suffix: str) -> pd.Series:
         "the 14th-FYP assessment does). The target energy_dual_control (Jinan −14.8 % vs 2020) "
         "is assessed on this level; see energy_intensity_change."
     ),
-    references=(
-        "发改环资〔2022〕803号",
-        "shared/reference/standards_cn.md A.2, A.4, B.2",
-        "Plan 五(四)",
-    ),
+    references=("发改环资〔2022〕803号", "Plan 五(四)"),
 )
 def _energy_intensity(x: Inputs) -> pd.Series:
     return _chosen(x, "")
@@ -845,10 +837,7 @@ def _energy_intensity(x: Inputs) -> pd.Series:
         "option energy_basis; Jinan's 2025 target is −14.8 %. For display: the target is "
         "assessed on the level energy_intensity."
     ),
-    references=(
-        "济南市“十四五”节能减排工作实施方案 (2023)",
-        "shared/reference/standards_cn.md A.2",
-    ),
+    references=("济南市“十四五”节能减排工作实施方案 (2023)",),
 )
 def _energy_intensity_change(x: Inputs) -> pd.Series:
     return _chosen(x, "_change")
@@ -861,7 +850,7 @@ def _energy_intensity_change(x: Inputs) -> pd.Series:
     options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
     section=_SECTION,
     description="Annual change of energy_intensity, on the basis of option energy_basis.",
-    references=("shared/reference/standards_cn.md A.2",),
+    references=("国家统计局 2020年分省万元GDP能耗降低率公报",),
 )
 def _energy_intensity_annual_change(x: Inputs) -> pd.Series:
     return _chosen(x, "_annual_change")

@@ -25,7 +25,7 @@ References
 .. [HJ663] HJ 663-2013 环境空气质量评价技术规范(试行).
 .. [GB3838] GB 3838-2002 地表水环境质量标准.
 .. [HB2011] 地表水环境质量评价办法(试行), 环办〔2011〕22号.
-.. [Std] shared/reference/standards_cn.md, A.5.
+.. [Std] HJ 633-2012; HJ 663-2013; GB 3838-2002 and 环办〔2011〕22号.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ class EnvParameter:
     edition: str
     basis: str
     confidence: str
-    """``C``, ``D``, ``M`` or ``?`` (see shared/reference/standards_cn.md)."""
+    """``C`` confirmed, ``D`` derived, ``M`` from memory (unverified) or ``?`` uncertain."""
 
     @property
     def number(self) -> float:
@@ -252,7 +252,7 @@ def forest_coverage(forest_area: ArrayLike, land_area: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    shared/reference/standards_cn.md A.5; plan 八(二).
+    HJ 633-2012; HJ 663-2013; GB 3838-2002 and 环办〔2011〕22号; plan 八(二).
     """
     return share_percent(forest_area, land_area)
 
@@ -552,7 +552,7 @@ declare_option(
         "Share of valid monitoring days with daily AQI ≤ 100 (优 and 良). Day counts can be "
         "built from daily AQI records with good_days_from_daily_aqi."
     ),
-    references=("HJ 633-2012", "HJ 663-2013", "shared/reference/standards_cn.md A.5"),
+    references=("HJ 633-2012", "HJ 663-2013"),
 )
 def _good_air_days_ratio(x: Inputs) -> pd.Series:
     return good_days_ratio(x["good_air_days"], x["valid_monitoring_days"])
@@ -568,7 +568,7 @@ def _good_air_days_ratio(x: Inputs) -> pd.Series:
         "assessed; a section's class is its worst assessed parameter. The section set differs "
         "between FYPs: read it with national_sections_assessed."
     ),
-    references=("GB 3838-2002", "环办〔2011〕22号", "shared/reference/standards_cn.md A.5"),
+    references=("GB 3838-2002", "环办〔2011〕22号"),
 )
 def _surface_water_class_iii_share(x: Inputs) -> pd.Series:
     return water_class_share(
@@ -585,7 +585,7 @@ reported(
         "surface_water_class_iii_share, shown next to it because the section set changed "
         "between the 13th and 14th FYP."
     ),
-    references=("shared/reference/standards_cn.md A.5, C.4",),
+    references=("HJ 633-2012; HJ 663-2013; GB 3838-2002 and 环办〔2011〕22号",),
 )
 
 
@@ -625,7 +625,7 @@ def _worse_than_v_sections_city(x: Inputs) -> pd.Series:
         "(13.68 %) use the post-Third-National-Land-Survey caliber; the 2015 figure (35.2 %, "
         "national-forest-city caliber) is not comparable."
     ),
-    references=("shared/reference/standards_cn.md A.5", "plan 一(一), 八(二)"),
+    references=("plan 一(一), 八(二)",),
 )
 def _forest_coverage(x: Inputs) -> pd.Series:
     return forest_coverage(x["forest_area"], x["land_area"])

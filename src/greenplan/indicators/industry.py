@@ -1147,7 +1147,7 @@ def _backward_index(x: Inputs, factor: pd.Series) -> pd.Series:
     options=("base_year",),
     additive=True,
     section="三(一)",
-    references=("shared/reference/standards_cn.md A.2 (chaining, as for GDP)",),
+    references=("国家统计局 2020年分省万元GDP能耗降低率公报 (chaining, as for GDP)",),
     description=(
         "Base-year nominal industrial value added carried forward (and back) by the real growth "
         "of industrial value added (or its index, previous year = 100). Without a growth rate "
@@ -1184,7 +1184,7 @@ def _va(x: Inputs) -> pd.Series:
 
 _INTENSITY_REFS = (
     "济南市“十四五”绿色低碳循环发展规划 三(一): 单位工业增加值能耗、污染物排放量、用水量明显下降",
-    "shared/reference/standards_cn.md A.2 (comparable prices)",
+    "国家统计局 2020年分省万元GDP能耗降低率公报 (comparable prices)",
 )
 
 

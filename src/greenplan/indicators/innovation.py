@@ -10,7 +10,7 @@ References
 ----------
 .. [NBS] 国家统计局、科学技术部、财政部, 全国科技经费投入统计公报: R&D 经费投入强度 = R&D
    经费内部支出 / GDP [M].
-.. [Std] shared/reference/standards_cn.md, A.5 (R&D intensity).
+.. [Std] 国家统计局 全国科技经费投入统计公报 (R&D intensity).
 .. [JN] 2020 R&D 265.46亿元 and 2.62 %: https://www.jnw.cc/zixun/202203/936.html [C].
 """
 
@@ -45,7 +45,7 @@ def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    NBS 全国科技经费投入统计公报 [M]; shared/reference/standards_cn.md A.5; plan 九(一).
+    NBS 全国科技经费投入统计公报 [M]; 国家统计局 全国科技经费投入统计公报; plan 九(一).
 
     Examples
     --------
@@ -66,11 +66,7 @@ def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
         "Intramural R&D expenditure of the whole society as a share of GDP, both at current "
         "prices of the year. 2020: 2.62 %; 2025 target: 3.3 %."
     ),
-    references=(
-        "Plan 九(一)",
-        "NBS 全国科技经费投入统计公报 [M]",
-        "shared/reference/standards_cn.md A.5",
-    ),
+    references=("Plan 九(一)", "NBS 全国科技经费投入统计公报 [M]"),
 )
 def _rd_intensity(x: Inputs) -> pd.Series:
     return rd_intensity(x["rd_expenditure"], x["gdp"])

@@ -16,7 +16,8 @@ References
 .. [RW] 国家发展改革委等, 关于推进污水资源化利用的指导意见 (发改环资〔2021〕13号): reclaimed-water
    utilisation rate of water-scarce cities ≥25 % (Yellow River middle/lower reaches ≥30 %) in
    2025; 国家节水型城市考核标准: 再生水利用率 = 再生水利用量 / 污水处理总量 [M].
-.. [Std] shared/reference/standards_cn.md, A.5 (non-conventional water, water intensity).
+.. [Std] 水节约〔2023〕206号 (non-conventional water); 水利部 用水总量和强度双控 (water intensity
+   at 2020 constant prices) [M].
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def water_use_per_gdp(water_use: ArrayLike, gdp: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    Plan 五(四); shared/reference/standards_cn.md A.5 (MWR uses 2020 constant prices) [M].
+    Plan 五(四); 水利部 用水总量和强度双控 (MWR uses 2020 constant prices) [M].
     """
     return water_use / nonzero(gdp) * M3_PER_10K_YUAN
 
@@ -135,7 +136,7 @@ def nonconventional_water_use(
 
     References
     ----------
-    水节约〔2023〕206号; shared/reference/standards_cn.md A.5.
+    水节约〔2023〕206号; 水节约〔2023〕206号; 水利部 用水总量和强度双控 (2020 constant prices) [M].
     """
     return sum_components(
         [reclaimed, rainwater, desalinated, mine, brackish], missing_as_zero=missing_as_zero
@@ -198,7 +199,7 @@ reported(
         "Total water use per 10⁴ yuan of GDP at comparable base-year (2020) prices. The "
         "target (−16 % vs 2020) is assessed on this level; see water_use_per_gdp_change."
     ),
-    references=("Plan 五(四)", "shared/reference/standards_cn.md A.5"),
+    references=("Plan 五(四)",),
 )
 def _water_use_per_gdp(x: Inputs) -> pd.Series:
     x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
@@ -215,7 +216,7 @@ change_recipe(
         "prices; the plan's target is −16 % in 2025. For display: the target is assessed on "
         "the level water_use_per_gdp."
     ),
-    references=("Plan 五(四)", "shared/reference/standards_cn.md A.5"),
+    references=("Plan 五(四)",),
 )
 
 
@@ -234,7 +235,7 @@ change_recipe(
         "harvested rainwater, desalinated seawater, mine water and brackish water. Sources "
         "not reported count as zero by default (option nonconventional_water_missing_sources)."
     ),
-    references=("水节约〔2023〕206号", "Plan 五(四)", "shared/reference/standards_cn.md A.5"),
+    references=("水节约〔2023〕206号", "Plan 五(四)"),
 )
 def _nonconventional_water_use(x: Inputs) -> pd.Series:
     missing_as_zero = x.option("nonconventional_water_missing_sources") == "zero"
