@@ -231,7 +231,7 @@ def evaluate(
     ±band → on schedule, below → behind.
 
     *escap*: CSI = P (capped at 1 when met); V̂_T = Vt·(1 + g)^(T − t) with
-    g = (Vt/V0)^(1/k) − 1 (linear when g is undefined); API = d·(V̂_T − V0)/|V* − V0|;
+    g = (Vt/V0)^(1/k) − 1 (linear when g is undefined); API = d·(V̂_T − V0)/abs(V* − V0);
     Cr = g/g_req. Met → ``target_achieved``; API ≥ 1 → ``maintain_progress`` (on schedule);
     API > 0 → ``accelerate_progress`` (behind); else ``reverse_trend`` (moving away).
 
