@@ -1,7 +1,8 @@
 """Every quantified 2025 target of the plan, as typed :class:`~greenplan.definitions.Target`.
 
 ``TARGETS`` holds the 43 quantified targets of 《济南市“十四五”绿色低碳循环发展规划》
-(``resources/targets.csv``, transcribed from the plan, with the plan's own words).
+(``resources/plans/jinan_14th/targets.csv``, transcribed from the plan, with the plan's own
+words; :mod:`greenplan.plans` reads a plan folder).
 Provincially assigned targets (能耗双控, coal control, water total, construction land) have no
 value in the plan; set them with :func:`with_values`, a small config file
 (:func:`load_target_config`) or a documented preset (:data:`PRESETS`).
@@ -17,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from greenplan._resources import LazyMapping, read_resource_csv
-from greenplan.definitions import Baseline, Bound, Direction, Target, TargetKind, TargetPreset
+from greenplan.definitions import Target, TargetKind, TargetPreset
 from greenplan.errors import GreenplanError
 from greenplan.options import did_you_mean
+from greenplan.plans import default_plan, target_from_row
 
 __all__ = [
     "PRESETS",
@@ -37,50 +39,12 @@ class TargetConfigError(GreenplanError, ValueError):
     """A target value or configuration file is not usable."""
 
 
-_PLAN = "济南市“十四五”绿色低碳循环发展规划 (2022-06-21)"
-
-
-def _opt_float(text: str) -> float | None:
-    text = text.strip()
-    return float(text) if text else None
-
-
-def _target_from_row(row: Mapping[str, str]) -> Target:
-    bound = Bound(row["bound"])
-    baseline = None
-    if row.get("baseline_value", "").strip():
-        baseline = Baseline(
-            year=2020,
-            value=float(row["baseline_value"]),
-            unit=row["baseline_unit"],
-            qualifier=row.get("baseline_qualifier", ""),
-            words_zh=row.get("baseline_words_zh", ""),
-            section=row.get("baseline_section", ""),
-            source=_PLAN + ", " + row.get("baseline_section", ""),
-        )
-    year = row["year"].strip()
-    return Target(
-        key=row["key"],
-        indicator=row["indicator"],
-        name_zh=row["name_zh"],
-        name_en=row["name_en"],
-        year=int(year) if year else None,
-        value=_opt_float(row["value"]),
-        unit=row["unit"],
-        kind=TargetKind(row["kind"]),
-        bound=bound,
-        aspirational=bound.aspirational,
-        direction=Direction(row["direction"]),
-        plan_words_zh=row["plan_words_zh"],
-        section=row["section"],
-        note=row.get("note", ""),
-        baseline=baseline,
-        presets=tuple(p for p in row.get("presets", "").split(";") if p),
-    )
-
-
 def _load(name: str) -> dict[str, Target]:
-    return {row["key"]: _target_from_row(row) for row in read_resource_csv(name)}
+    plan = default_plan()
+    return {
+        row["key"]: target_from_row(row, base_year=plan.base_year, source=plan.source)
+        for row in read_resource_csv(name)
+    }
 
 
 def _load_presets() -> dict[str, TargetPreset]:
@@ -99,8 +63,10 @@ def _load_presets() -> dict[str, TargetPreset]:
     return out
 
 
-TARGETS: Mapping[str, Target] = LazyMapping(lambda: _load("targets.csv"), "greenplan.TARGETS")
-"""The 43 quantified targets of the plan, by key."""
+TARGETS: Mapping[str, Target] = LazyMapping(
+    lambda: dict(default_plan().targets), "greenplan.TARGETS"
+)
+"""The 43 quantified targets of the shipped plan (:func:`greenplan.plans.default_plan`), by key."""
 
 SUPPLEMENTARY_TARGETS: Mapping[str, Target] = LazyMapping(
     lambda: _load("supplementary_targets.csv"), "greenplan.targets.SUPPLEMENTARY_TARGETS"
