@@ -39,6 +39,7 @@ from greenplan.indicators.energy import (
     _note_gaps,
     _unit_factor,
     _unreported_as_zero,
+    _year_runs,
     fuel_variables,
     intensity,
 )
@@ -325,19 +326,18 @@ def _grid_factor_series(x: Inputs) -> pd.Series:
     region = x.option("grid_factor_region")
     series = x.option("grid_factor_series")
     vintage = x.option("grid_factor_year")
-    years = np.asarray(x.years, dtype="int64")
+    distinct, position = np.unique(np.asarray(x.years, dtype="int64"), return_inverse=True)
+    years = distinct.tolist()
     try:
-        table = factors.grid_factors_for_years(years.tolist(), region, series, vintage)
+        table = factors.grid_factors_for_years(years, region, series, vintage)
     except factors.FactorError as exc:
         raise OptionError(str(exc)) from exc
-    parts = [
-        f"{y} {g.value} [{g.confidence}]"
-        if g.year == y
-        else f"{y}←{g.year} {g.value} [{g.confidence}]"
-        for y, g in sorted(table.items())
-    ]
-    x.note(f"grid factor {series}/{region} (kg CO₂/kWh): " + ", ".join(parts))
-    return pd.Series([table[y].value for y in years.tolist()], index=x.index, dtype="float64")
+    runs = _year_runs(
+        (y, table[y].year, f"{table[y].value} [{table[y].confidence}]") for y in years
+    )
+    x.note(f"grid factor {series}/{region} (kg CO₂/kWh): " + runs)
+    values = np.array([table[y].value for y in years], dtype="float64")
+    return pd.Series(values[position.ravel()], index=x.index, dtype="float64")
 
 
 @recipe(

@@ -32,7 +32,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -527,7 +527,7 @@ def _note_gaps(x: Inputs, variables: list[str]) -> None:
     gaps = reported_ever & ~present & any_fuel.to_numpy()[:, None]
     for var in gaps.columns[gaps.any(axis=0).to_numpy()]:
         rows = x.index[gaps[var].to_numpy()]
-        where = ", ".join(f"{r} {y}" for r, y in list(rows)[:3])
+        where = ", ".join(f"{r} {y}" for r, y in rows[:3])
         more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
         x.note(f"{var} missing for {where}{more} while reported in other years: taken as 0")
 
@@ -563,27 +563,55 @@ def _electricity_coefficients(x: Inputs, used: pd.Series | None = None) -> pd.Se
     """
     method = x.option("electricity_method")
     rate = x.option("electricity_coal_rate")
-    years = np.asarray(x.years, dtype="int64")
-    lookup = {
-        y: factors.electricity_coefficient(y, method, coal_rate=rate)[0]
-        for y in sorted(set(years.tolist()))
-    }
+    distinct, position = np.unique(np.asarray(x.years, dtype="int64"), return_inverse=True)
+    years = distinct.tolist()
+    lookup = np.array(
+        [factors.electricity_coefficient(y, method, coal_rate=rate)[0] for y in years],
+        dtype="float64",
+    )
     if used is None or bool((used.fillna(0) != 0).any()):
-        x.note(_electricity_note(sorted(lookup), method, rate))
-    return pd.Series([lookup[y] for y in years.tolist()], index=x.index, dtype="float64")
+        x.note(_electricity_note(years, method, rate))
+    return pd.Series(lookup[position.ravel()], index=x.index, dtype="float64")
+
+
+def _year_runs(entries: Iterable[tuple[int, int, str]]) -> str:
+    """Join ``(data year, year of the value used, value text)`` sorted by year, runs merged.
+
+    A year with its own value reads ``2020 305.5``; consecutive years that all take another
+    year's value read ``2023–2025←2022 300.7`` (one entry for one year: ``2023←2022 300.7``),
+    so the text grows with the vintages of the table, not with the years of the data.
+    """
+    parts: list[str] = []
+    run: list[Any] = []  # [first year, last year, source year, text] of the open run
+
+    def close() -> None:
+        if run:
+            first, last, source, text = run
+            span = f"{first}" if first == last else f"{first}–{last}"
+            parts.append(f"{span}←{source} {text}")
+            run.clear()
+
+    for year, source, text in entries:
+        if year == source:
+            close()
+            parts.append(f"{year} {text}")
+        elif run and run[1] == year - 1 and run[2] == source and run[3] == text:
+            run[1] = year
+        else:
+            close()
+            run.extend([year, year, source, text])
+    close()
+    return ", ".join(parts)
 
 
 def _electricity_note(years: list[int], method: str, rate: float | None) -> str:
     if method == "equivalent" or rate is not None:
         return factors.electricity_coefficient(years[0], method, coal_rate=rate)[1]
-    parts = []
-    for y in years:
-        r = factors.electricity_coal_rate(y)
-        parts.append(f"{y} {r.value}" if r.year == y else f"{y}←{r.year} {r.value}")
-    tags = sorted({factors.electricity_coal_rate(y).confidence for y in years})
+    rates = [(y, factors.electricity_coal_rate(y)) for y in years]
+    tags = sorted({r.confidence for _, r in rates})
     return (
         "electricity at the thermal-power coal rate (gce/kWh, CEC 供电煤耗 "
-        f"[{','.join(tags)}]): " + ", ".join(parts)
+        f"[{','.join(tags)}]): " + _year_runs((y, r.year, f"{r.value}") for y, r in rates)
     )
 
 
