@@ -77,7 +77,40 @@ def _load() -> dict[str, Variable]:
                     raise CodeListError(f"{place}: duplicate code {var.code!r}")
                 out[var.code] = var
                 where[var.code] = place
+    generated = _annual_rate_variables(out)
+    out.update(generated)
+    where.update(dict.fromkeys(generated, "generated annual-rate code"))
     _check_references(out, where)
+    return out
+
+
+# --- generated codes: published annual rates (issue 10; read by greenplan.progress.rates) ----
+
+
+def _annual_rate_variables(table: Mapping[str, Variable]) -> dict[str, Variable]:
+    """``<code>_annual_change`` for every code whose change form ``<code>_change`` is listed.
+
+    Bulletins publish yearly rates ("万元GDP能耗下降4.0%"): each indicator with a change vs the
+    base year in the code list also accepts its change on the previous year [%], without a
+    CSV row per indicator. :mod:`greenplan.progress.rates` chains them.
+    """
+    out: dict[str, Variable] = {}
+    for code, change in table.items():
+        stem = code.removesuffix("_change")
+        level = table.get(stem)
+        annual = f"{stem}_annual_change"
+        if stem == code or level is None or annual in table or stem.endswith("_annual"):
+            continue
+        out[annual] = change.model_copy(
+            update={
+                "code": annual,
+                "name_zh": f"{level.name_zh}较上年变化",
+                "name_en": f"{level.name_en}: change on the previous year",
+                "aliases": (),
+                "description": f"Change of {stem} on the previous year [%], as published",
+                "source": f"generated from the code list ({code} exists)",
+            }
+        )
     return out
 
 

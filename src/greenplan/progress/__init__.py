@@ -13,7 +13,8 @@ are available for international comparability. The formulas, status rules, optio
 cases are in ``docs/progress.md``; the methods and their sources in :mod:`.methods`.
 
 Modules: :mod:`.status` (vocabulary), :mod:`.options`, :mod:`.methods` (the arithmetic of each
-method), :mod:`.evaluation` (one series), :mod:`.assessment` (tables).
+method), :mod:`.evaluation` (one series), :mod:`.rates` (published rates), :mod:`.assessment`
+(tables).
 
 Examples
 --------
@@ -34,6 +35,7 @@ from typing import Any
 from greenplan.progress.assessment import ASSESS_COLUMNS, assess
 from greenplan.progress.evaluation import Evaluation, evaluate
 from greenplan.progress.options import ASSESS_OPTIONS, OPTIONS, AssessOptions, EvaluateOptions
+from greenplan.progress.rates import rate_disagreements, with_published_rates
 from greenplan.progress.status import (
     DEFAULT_APPROX_TOLERANCE,
     DEFAULT_THRESHOLDS,
@@ -59,7 +61,9 @@ __all__ = [
     "Status",
     "assess",
     "evaluate",
+    "rate_disagreements",
     "status_label",
+    "with_published_rates",
 ]
 
 _MOVED = {"style": "greenplan.report.style", "STATUS_COLOURS": "greenplan.report.style"}

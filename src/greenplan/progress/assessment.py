@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Unpack
 
 import pandas as pd
@@ -15,11 +16,13 @@ import pandas as pd
 from greenplan.definitions import Direction, Target, TargetKind
 from greenplan.errors import OptionError, UnitError
 from greenplan.options import did_you_mean
+from greenplan.plans import Plan, resolve_plan
+from greenplan.progress import rates
 from greenplan.progress.evaluation import evaluate
-from greenplan.progress.options import AssessOptions, parse_options, year_of
+from greenplan.progress.options import AssessOptions, parse_options, split_assess_only, year_of
 from greenplan.progress.status import STATUS_LABELS, Method, Status, parse_choice
 from greenplan.regions import CITY, REGIONS
-from greenplan.targets import SUPPLEMENTARY_TARGETS, TARGETS
+from greenplan.targets import SUPPLEMENTARY_TARGETS
 from greenplan.units import factor
 
 ASSESS_COLUMNS: tuple[str, ...] = (
@@ -40,6 +43,7 @@ ASSESS_COLUMNS: tuple[str, ...] = (
     "target_year",
     "target",
     "target_level",
+    "change",
     "gap",
     "gap_relative",
     "completion",
@@ -47,6 +51,7 @@ ASSESS_COLUMNS: tuple[str, ...] = (
     "status",
     "status_zh",
     "status_en",
+    "reason",
     "required_annual_change",
     "projected",
     "projected_gap",
@@ -61,6 +66,7 @@ _FLOAT_COLUMNS = (
     "latest",
     "target",
     "target_level",
+    "change",
     "gap",
     "gap_relative",
     "completion",
@@ -69,7 +75,6 @@ _FLOAT_COLUMNS = (
     "projected",
     "projected_gap",
 )
-_DEFAULT_TARGET_YEAR = 2025
 _ROW_OPTIONS = frozenset({"bound", "aspirational", "series"})
 
 
@@ -88,6 +93,8 @@ def assess(
     year: int | None = None,
     targets: Mapping[str, Target] | Iterable[str | Target] | None = None,
     method: Method | str = "sequential",
+    *,
+    plan: Plan | str | Path | None = None,
     **options: Unpack[AssessOptions],
 ) -> pd.DataFrame:
     """Assess every target for every region of an indicator table.
@@ -103,14 +110,18 @@ def assess(
         Assess as of this year: the latest value is taken in ``year`` or the latest year
         before it with data. Default: the latest year with data, per series.
     targets : mapping, iterable or None
-        Targets to assess: None for :data:`greenplan.targets.TARGETS`; a mapping
-        ``{key: Target}`` (e.g. from :func:`greenplan.targets.with_presets`); or an iterable of
-        keys (looked up in ``TARGETS`` and ``SUPPLEMENTARY_TARGETS``) and/or ``Target`` objects.
+        Targets to assess: None for the plan's targets; a mapping ``{key: Target}`` (e.g. from
+        :func:`greenplan.targets.with_presets`); or an iterable of keys (looked up in the
+        plan's targets and ``SUPPLEMENTARY_TARGETS``) and/or ``Target`` objects.
     method : {"sequential", "escap", "eurostat"}, default "sequential"
         Assessment method (see :func:`evaluate`).
+    plan : Plan, path or None
+        The plan (:func:`greenplan.load_plan`); default the shipped Jinan 14th plan. Its
+        targets, base year and target year are used.
     **options
-        Options of :func:`evaluate` (:class:`AssessOptions`). ``bound`` and ``aspirational``
-        come from each Target and ``series`` from the data, so they cannot be passed.
+        Options of :func:`evaluate` (:class:`AssessOptions`), and ``baseline_from_later_year``
+        (default False) and ``rate_decimals`` (default 1). ``bound`` and ``aspirational`` come
+        from each Target and ``series`` from the data, so they cannot be passed.
 
     Returns
     -------
@@ -130,12 +141,23 @@ def assess(
 
     Notes
     -----
-    Per target and region: the baseline is the value in the target's base year (2020); if
-    missing, the earliest later year with data (before the latest), else the plan's own 2020
-    figure (``Target.baseline``), each said in ``notes``. Cumulative targets sum the annual
+    Per target and region the baseline is of the target's base year (the plan's), from the
+    first of: the data's value; the plan's own figure (``Target.baseline``, from the plan's
+    ``baselines.csv``); the value implied by a level and a reported change of the same year.
+    Never a later year, unless ``baseline_from_later_year=True`` for a ``level`` target: else
+    the row is not assessable with ``reason`` ``no_base_year_value``.
+
+    Published rates are inputs: ``<indicator>_change`` (vs the base year, %) and
+    ``<indicator>_annual_change`` (on the previous year, %) rows of ``values``. Annual rates
+    chain into the cumulative change only without a gap. A change target without levels is
+    assessed from the cumulative change (on an index, base year = 100). Where levels give
+    the same year, the levels win and a disagreement beyond the rounding is noted.
+
+    At or after the target year the status is ``achieved`` or ``not_achieved`` (final
+    evaluation, 总结评估). An assigned target without a value still shows its baseline,
+    latest value and ``change`` (vs the base year, %). Cumulative targets sum the annual
     additions after the base year; ``non_increase`` targets use the whole series. Units are
-    reconciled with :mod:`greenplan.units`: a target or plan baseline in another unit of the
-    same dimension is converted to the data's unit.
+    reconciled with :mod:`greenplan.units`.
 
     Examples
     --------
@@ -155,11 +177,14 @@ def assess(
             f"Option(s) {', '.join(map(repr, fixed))} cannot be passed to assess: bound and "
             "aspirational come from each Target, series from the data."
         )
+    options, reading = split_assess_only(options)  # type: ignore[assignment]
     parse_options(options, method_, None)  # unknown names and bad values raise here
     as_of = None if year is None else year_of(year, "year")
+    plan_ = resolve_plan(plan)
+    reading["city"] = plan_.city  # the plan's figures are the city's
     frame = _check_values(values)
-    tmap = _resolve_targets(targets)
-    wanted = {t.indicator for t in tmap.values()}
+    tmap = _resolve_targets(targets, plan_)
+    wanted = {f"{t.indicator}{s}" for t in tmap.values() for s in ("", *_RATE_SUFFIXES)}
     preferred = {
         t.indicator: t.unit
         for t in tmap.values()
@@ -168,7 +193,16 @@ def assess(
     series = _split_series(frame[frame["indicator"].isin(wanted)], preferred)
     regions = _ordered_regions(frame["region"])
     rows = [
-        _assess_one(target, region, series.get((target.indicator, region)), as_of, method_, options)
+        _assess_one(
+            target,
+            region,
+            _Data.of(series, target.indicator, region),
+            as_of,
+            method_,
+            options,
+            plan_.target_year,
+            reading,
+        )
         for target in tmap.values()
         for region in regions
     ]
@@ -184,6 +218,7 @@ def assess(
         "method": method_.value,
         "year": as_of,
         "options": {k: list(v) if isinstance(v, tuple) else v for k, v in options.items()},
+        "plan": plan_.describe(),
     }
     return df
 
@@ -219,9 +254,9 @@ def _check_values(values: Any) -> pd.DataFrame:
     return frame
 
 
-def _resolve_targets(targets: Any) -> dict[str, Target]:
+def _resolve_targets(targets: Any, plan: Plan) -> dict[str, Target]:
     if targets is None:
-        return dict(TARGETS)
+        return dict(plan.targets)
     if isinstance(targets, Mapping):
         out = dict(targets)
         bad = [k for k, v in out.items() if not isinstance(v, Target)]
@@ -230,7 +265,7 @@ def _resolve_targets(targets: Any) -> dict[str, Target]:
         return out
     if isinstance(targets, str | Target):
         targets = [targets]
-    known = {**dict(TARGETS), **dict(SUPPLEMENTARY_TARGETS)}
+    known = {**dict(plan.targets), **dict(SUPPLEMENTARY_TARGETS)}
     out = {}
     for item in targets:
         if isinstance(item, Target):
@@ -291,21 +326,78 @@ def _year_int(y: Any) -> int | float:
     return int(y) if y.is_integer() else y
 
 
+_RATE_SUFFIXES = (rates.CUMULATIVE_SUFFIX, rates.ANNUAL_SUFFIX)
+
+
+@dataclass(frozen=True)
+class _Data:
+    """What the data holds for one (indicator, region): the levels and the published rates."""
+
+    level: _Series | None
+    cumulative: dict[int, float]
+    """``<indicator>_change`` by year [% vs the base year]."""
+    annual: dict[int, float]
+    """``<indicator>_annual_change`` by year [% on the previous year]."""
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, series: Mapping[tuple[str, str], _Series], indicator: str, region: str) -> _Data:
+        found: list[dict[int, float]] = []
+        notes: list[str] = []
+        for suffix in _RATE_SUFFIXES:
+            s = series.get((indicator + suffix, region))
+            if s is not None and s.unit not in (None, "", "%"):
+                notes.append(f"{indicator}{suffix} in {s.unit!r}, not %: ignored")
+                s = None
+            found.append(
+                {} if s is None else dict(zip(map(int, s.values.index), s.values, strict=True))
+            )
+        return cls(series.get((indicator, region)), found[0], found[1], tuple(notes))
+
+    @property
+    def has_rates(self) -> bool:
+        return bool(self.cumulative or self.annual)
+
+
+@dataclass
+class _Figures:
+    """Baseline and latest value picked for one row, or why there are none."""
+
+    baseline_year: int | float | None = None
+    baseline: float | None = None
+    latest_year: int | float | None = None
+    latest: float | None = None
+    unit: str | None = None
+    reason: str = ""
+    """``no_data`` or ``no_base_year_value`` when the row cannot be assessed."""
+    text: str = ""
+
+    @property
+    def change(self) -> float | None:
+        """Change of the latest value vs the baseline [%]."""
+        if self.baseline in (None, 0) or self.latest is None:
+            return None
+        return (self.latest / self.baseline - 1.0) * 100.0
+
+
 def _assess_one(
     target: Target,
     region: str,
-    data: _Series | None,
+    data: _Data,
     as_of: int | float | None,
     method: Method,
     options: Mapping[str, Any],
+    plan_target_year: int,
+    reading: Mapping[str, Any],
 ) -> dict[str, Any]:
     """One output row: pick baseline and latest from the data, then :func:`evaluate`."""
     kind = target.kind
     notes: list[str] = []
     T = target.year
     if T is None:
-        T = _DEFAULT_TARGET_YEAR
+        T = plan_target_year
         notes.append(f"no target year in the plan: assessed against {T}, the end of the plan")
+    level = data.level
     row: dict[str, Any] = dict.fromkeys(ASSESS_COLUMNS)
     row.update(
         key=target.key,
@@ -320,95 +412,73 @@ def _assess_one(
         target_year=T,
         target=target.value,
         method=method.value,
-        unit=(data.unit if data is not None else None)
+        unit=(level.unit if level is not None else None)
         or (target.unit if kind in (TargetKind.LEVEL, TargetKind.CUMULATIVE) else None)
         or None,
     )
-    if kind is TargetKind.ASSIGNED and target.value is None and target.presets:
+    unset = kind is TargetKind.ASSIGNED and target.value is None
+    if unset and target.presets:
         notes.append(f"presets: {', '.join(target.presets)} (greenplan.targets.with_presets)")
-    if data is not None:
-        notes.extend(data.notes)
+    if level is not None:
+        notes.extend(level.notes)
+    notes.extend(data.notes)
 
-    def na(reason: str) -> dict[str, Any]:
+    def na(reason: str, text: str) -> dict[str, Any]:
         row.update(
             status=Status.NOT_ASSESSABLE.value,
             status_zh=STATUS_LABELS[Status.NOT_ASSESSABLE]["zh"],
             status_en=STATUS_LABELS[Status.NOT_ASSESSABLE]["en"],
-            notes="; ".join([reason, *notes]),
+            reason=reason,
+            notes="; ".join([text, *notes]),
         )
         return row
 
-    if kind is TargetKind.ASSIGNED and target.value is None:
-        if data is None:
-            notes.append(f"no data for {target.indicator}")
-        return na("target not set: the province assigns it")
     if target.direction is Direction.NONE:
-        return na("the target has no direction")
-    if data is None or data.values.empty:
-        if target.baseline is not None:
-            # Show what the plan itself says of 2020, even with nothing to compare it with.
-            b = target.baseline
-            qualifier = f", {b.qualifier}" if b.qualifier else ""
-            row.update(baseline_year=b.year, baseline=b.value, unit=row["unit"] or b.unit)
-            notes.append(f"baseline as stated in the plan ({b.section}{qualifier})")
-        return na(f"no data for {target.indicator} in {region}")
-    if data.problem:
-        return na(data.problem)
-
-    s = data.values
-    avail = s if as_of is None else s[s.index <= as_of]
-    if avail.empty:
-        return na(f"no data for {target.indicator} up to {as_of}")
-    t0 = target.base_year
-    extra: dict[str, Any] = {}
+        return na("other", "the target has no direction")
+    if level is not None and level.problem:
+        return na("other", level.problem)
     try:
-        target_value = _target_in_data_unit(target, data.unit, notes)
-        full = _full_level(kind, data.unit, options)
+        target_value = _target_in_data_unit(target, level.unit if level else None, notes)
+        full = _full_level(kind, level.unit if level else None, options)
     except UnitError as exc:
-        return na(f"unit mismatch: {exc}")
-    if full is not None:
-        extra["full_level"] = full
+        return na("other", f"unit mismatch: {exc}")
+    extra: dict[str, Any] = {} if full is None else {"full_level": full}
 
-    baseline_year: int | float
     if kind is TargetKind.CUMULATIVE:
-        adds = avail[avail.index > t0]
-        if adds.empty:
-            return na(f"no data: no annual additions after {t0}")
-        latest_year = _year_int(adds.index.max())
-        missing = sorted(set(range(int(t0) + 1, int(latest_year) + 1)) - set(adds.index))
-        if missing:
-            notes.append(f"no additions reported for {', '.join(map(str, missing))}")
-        baseline_year, baseline, latest = t0, 0.0, float(adds.sum())
-        notes.append(f"cumulative additions {t0 + 1}–{latest_year}")
+        fig = _cumulative(target, level, as_of, notes)
     else:
-        latest_year = _year_int(avail.index.max())
-        latest = float(avail.iloc[-1])
-        if latest_year <= t0:
-            # A value of the base year (or before) is a baseline, not progress.
-            if latest_year == t0:
-                row.update(baseline_year=latest_year, baseline=latest)
-            else:
-                row.update(latest_year=latest_year, latest=latest)
-            return na(f"no data after the base year {t0}")
-        picked = _pick_baseline(target, s, t0, latest_year, data.unit, notes)
-        if picked is None:
-            row.update(latest_year=latest_year, latest=latest)
-            return na(f"no data: no baseline value for {t0} (and no earlier year to use)")
-        baseline_year, baseline = picked
-        if kind is TargetKind.NON_INCREASE:
-            extra["series"] = {
-                _year_int(y): float(v)
-                for y, v in zip(avail.index.to_numpy(), avail.to_numpy(), strict=True)
-                if float(y) > baseline_year
-            }
-            extra["series"][baseline_year] = baseline
+        fig = _figures(target, region, data, as_of, notes, reading)
+    row.update(
+        baseline_year=fig.baseline_year,
+        baseline=fig.baseline,
+        latest_year=fig.latest_year,
+        latest=fig.latest,
+        change=None if kind is TargetKind.CUMULATIVE else fig.change,
+        unit=fig.unit or row["unit"],
+    )
+    if unset:
+        if level is None and not data.has_rates:
+            notes.append(f"no data for {target.indicator}")
+        return na("target_not_set", "target not set: the province assigns it")
+    if fig.reason:
+        return na(fig.reason, fig.text)
+    assert fig.baseline is not None and fig.latest is not None
+    assert fig.baseline_year is not None and fig.latest_year is not None
+    if kind is TargetKind.NON_INCREASE and level is not None:
+        s = level.values if as_of is None else level.values[level.values.index <= as_of]
+        extra["series"] = {
+            _year_int(y): float(v)
+            for y, v in zip(s.index.to_numpy(), s.to_numpy(), strict=True)
+            if float(y) > fig.baseline_year
+        }
+        extra["series"][fig.baseline_year] = fig.baseline
 
     ev = evaluate(
-        baseline=baseline,
-        current=latest,
+        baseline=fig.baseline,
+        current=fig.latest,
         target=target_value,
-        baseline_year=baseline_year,
-        year=latest_year,
+        baseline_year=fig.baseline_year,
+        year=fig.latest_year,
         target_year=T,
         direction=target.direction,
         kind=kind,
@@ -431,6 +501,7 @@ def _assess_one(
         status=ev.status.value,
         status_zh=ev.status_zh,
         status_en=ev.status_en,
+        reason="other" if ev.status is Status.NOT_ASSESSABLE else None,
         required_annual_change=ev.required_annual_change,
         projected=ev.projected,
         projected_gap=ev.projected_gap,
@@ -465,37 +536,155 @@ def _full_level(kind: TargetKind, unit: str | None, options: Mapping[str, Any]) 
     return 100.0 * _factor("%", unit)
 
 
-def _pick_baseline(
+def _cumulative(
+    target: Target, level: _Series | None, as_of: int | float | None, notes: list[str]
+) -> _Figures:
+    """Baseline 0 in the base year; latest = the sum of the annual additions since."""
+    t0 = target.base_year
+    if level is None or level.values.empty:
+        return _Figures(reason="no_data", text=f"no data for {target.indicator}")
+    s = level.values if as_of is None else level.values[level.values.index <= as_of]
+    adds = s[s.index > t0]
+    if adds.empty:
+        return _Figures(reason="no_data", text=f"no data: no annual additions after {t0}")
+    latest_year = _year_int(adds.index.max())
+    missing = sorted(set(range(int(t0) + 1, int(latest_year) + 1)) - set(adds.index))
+    if missing:
+        notes.append(f"no additions reported for {', '.join(map(str, missing))}")
+    notes.append(f"cumulative additions {t0 + 1}–{latest_year}")
+    return _Figures(t0, 0.0, latest_year, float(adds.sum()))
+
+
+def _figures(
     target: Target,
-    s: pd.Series,
-    t0: int,
-    latest_year: int | float,
-    unit: str | None,
+    region: str,
+    data: _Data,
+    as_of: int | float | None,
     notes: list[str],
-) -> tuple[int | float, float] | None:
-    """(year, value) of the baseline: data in t0, else a later year, else the plan's figure."""
-    if t0 in s.index and t0 <= latest_year:
-        return t0, float(s[t0])
-    later = s[(s.index > t0) & (s.index < latest_year)]
-    if not later.empty:
-        year = _year_int(later.index[0])
-        notes.append(f"no {t0} value: baseline taken from {year}, the earliest later year")
-        return year, float(later.iloc[0])
-    plan = target.baseline
-    if plan is not None and plan.year == t0 and latest_year > t0:
-        value = plan.value
-        if unit and plan.unit and plan.unit != unit:
-            try:
-                value *= _factor(plan.unit, unit)
-            except UnitError:
-                return None
-        qualifier = {
-            "above": " (超过: the true value is higher)",
-            "approximately": " (级/左右: approximate)",
-        }.get(plan.qualifier, "")
+    reading: Mapping[str, Any],
+) -> _Figures:
+    """Baseline (of the base year only) and latest value, from levels, the plan, or rates.
+
+    The baseline comes from the data's base-year value, else the plan's own figure (for the
+    plan's city only), else a
+    level and a reported change of the same year; the latest from the latest level, or, when
+    a reported change is later (or there is no level), from the baseline and that change.
+    A change target with rates and no levels is measured on an index (base year = 100).
+    """
+    t0 = target.base_year
+    s = data.level.values if data.level is not None else pd.Series(dtype="float64")
+    avail = s if as_of is None else s[s.index <= as_of]
+    after = avail[avail.index > t0]
+    decimals = int(reading["rate_decimals"])
+    gaps: list[str] = []
+    change = rates.latest_change(
+        data.annual, data.cumulative, t0, as_of, decimals=decimals, notes=gaps
+    )
+    notes.extend(gaps)
+    fig = _Figures()
+    if avail.empty and change is None:
+        text = f"no data for {target.indicator} in {region}"
+        b = target.baseline
+        if b is not None and b.year == t0 and region == reading["city"]:  # still shown
+            qualifier = f", {b.qualifier}" if b.qualifier else ""
+            notes.append(f"baseline as stated in the plan ({b.section}{qualifier})")
+            return _Figures(t0, b.value, unit=b.unit, reason="no_data", text=text)
+        if not s.empty:
+            text = f"no data for {target.indicator} up to {as_of}"
+        return _Figures(reason="no_data", text=text)
+    if t0 in avail.index:
+        fig.baseline_year, fig.baseline = t0, float(avail[t0])
+    elif (
+        region == reading["city"]
+        and (plan := _plan_baseline(target, data.level, notes)) is not None
+    ):
+        fig.baseline_year, fig.baseline = t0, plan
+    else:
+        for y in after.index[::-1]:
+            c = rates.cumulative_change(data.annual, data.cumulative, t0, int(y), decimals=decimals)
+            if c is not None:
+                ly = float(after[y])
+                fig.baseline_year, fig.baseline = t0, ly / (1 + c.value / 100)
+                notes.append(
+                    f"no {t0} value: baseline {fig.baseline:.4g} implied by {ly:g} in {y} and "
+                    f"the {c.describe(t0)}"
+                )
+                break
+    if not after.empty:
+        fig.latest_year, fig.latest = _year_int(after.index.max()), float(after.iloc[-1])
+        _compare(fig, change, t0, notes)
+    if change is not None and fig.baseline is not None:
+        if fig.latest_year is None or change.year > fig.latest_year:
+            fig.latest_year, fig.latest = change.year, fig.baseline * (1 + change.value / 100)
+            notes.append(
+                f"latest value {fig.latest:.4g} in {change.year} implied by the baseline and the "
+                f"{change.describe(t0)}"
+            )
+    elif change is not None and fig.baseline is None and target.kind in _CHANGE_KINDS:
         notes.append(
-            f"no {t0} value in the data: baseline {plan.value:g} {plan.unit} from the plan "
-            f"({plan.section}){qualifier}"
+            f"assessed from the {change.describe(t0)}, on an index ({t0} = 100): completion is "
+            "the change so far divided by the change required"
         )
-        return t0, value
-    return None
+        return _Figures(t0, 100.0, change.year, 100.0 + change.value, f"index ({t0} = 100)")
+    if fig.latest is None:
+        if fig.baseline is None and not avail.empty:  # a value before the base year only
+            fig.latest_year, fig.latest = _year_int(avail.index.max()), float(avail.iloc[-1])
+        fig.reason, fig.text = "no_data", f"no data after the base year {t0}"
+        return fig
+    if fig.baseline is None:
+        if reading["baseline_from_later_year"] and target.kind is TargetKind.LEVEL:
+            earlier = after[after.index < fig.latest_year]
+            if not earlier.empty:
+                fig.baseline_year, fig.baseline = (
+                    _year_int(earlier.index[0]),
+                    float(earlier.iloc[0]),
+                )
+                notes.append(
+                    f"no {t0} value: measured from {fig.baseline_year} (option "
+                    f"baseline_from_later_year; the plan measures from {t0})"
+                )
+                return fig
+        fig.reason = "no_base_year_value"
+        fig.text = (
+            f"no_base_year_value: no {t0} value for {target.indicator} (not in the data, not "
+            f"stated by the plan, not implied by a reported change); the target is measured "
+            f"from {t0}"
+        )
+    return fig
+
+
+_CHANGE_KINDS = frozenset({TargetKind.CHANGE_VS_BASE, TargetKind.ASSIGNED})
+
+
+def _compare(fig: _Figures, change: rates.Change | None, t0: int, notes: list[str]) -> None:
+    """Note a reported change of the latest level's year that the levels contradict."""
+    if change is None or change.year != fig.latest_year or fig.change is None:
+        return
+    if change.low - 1e-9 <= fig.change <= change.high + 1e-9:
+        return
+    notes.append(
+        f"the {change.describe(t0)} disagrees with the levels ({fig.change:+.2f} %): the levels "
+        "are used"
+    )
+
+
+def _plan_baseline(target: Target, level: _Series | None, notes: list[str]) -> float | None:
+    """Return the plan's own base-year figure in the data's unit (with a note), or None."""
+    plan = target.baseline
+    if plan is None or plan.year != target.base_year:
+        return None
+    value, unit = plan.value, level.unit if level is not None else None
+    if unit and plan.unit and plan.unit != unit:
+        try:
+            value *= _factor(plan.unit, unit)
+        except UnitError:
+            return None
+    qualifier = {
+        "above": " (超过: the true value is higher)",
+        "approximately": " (级/左右: approximate)",
+    }.get(plan.qualifier, "")
+    notes.append(
+        f"no {plan.year} value in the data: baseline {plan.value:g} {plan.unit} from the plan "
+        f"({plan.section}){qualifier}"
+    )
+    return value

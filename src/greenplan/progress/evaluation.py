@@ -292,6 +292,8 @@ def evaluate(
     q = _Question(direction_, kind_, method_, opts, v0, vt, target_, t0, t, T)
     base = _describe(q)
     verdict = _judge(q, base, notes)
+    if t >= T:  # 总结评估: achieved or not, whatever the method
+        verdict = m.final(verdict)
     return Evaluation(
         **base,
         status=verdict.status,

@@ -204,9 +204,9 @@ def _judge_sequential(raw: float, schedule: float, band: float) -> Verdict:
     p = min(raw, 1.0)
     if schedule >= 1.0:
         return Verdict(
-            Status.BEHIND_SCHEDULE,
+            Status.NOT_ACHIEVED,
             f"the target year has come and the target is not met (completion {p:.1%})",
-            Status.BEHIND_SCHEDULE.value,
+            Status.NOT_ACHIEVED.value,
         )
     if p > schedule + band + EPS:
         status, sign = Status.AHEAD_OF_SCHEDULE, ">"
@@ -352,6 +352,17 @@ def eurostat(p: Progress, opts: Options, notes: list[str]) -> tuple[Verdict, dic
         return Verdict(Status.ACHIEVED, p.met_reason or MET, "target_achieved"), extra
     worse = p.d * (p.vt - p.v0) < -EPS * scale(p.v0, p.vt)
     return _judge_eurostat(ratio, worse, opts.thresholds), extra
+
+
+def final(verdict: Verdict) -> Verdict:
+    """Verdict of a final evaluation (总结评估, at or after the target year).
+
+    The target year has come: a target is achieved (完成) or not achieved (未完成); no
+    schedule is left to be ahead of or behind. The reason and the method's category are kept.
+    """
+    if verdict.status in (Status.ACHIEVED, Status.NOT_ACHIEVED, Status.NOT_ASSESSABLE):
+        return verdict
+    return Verdict(Status.NOT_ACHIEVED, verdict.reason, verdict.category)
 
 
 def judge_direction(

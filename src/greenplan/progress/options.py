@@ -47,6 +47,13 @@ class AssessOptions(TypedDict, total=False):
     """(eurostat, kind ``direction``) Cut-points on the adjusted growth rate [%/yr]."""
     full_level: float
     """Level meaning full coverage (full_coverage, threshold). Default 100.0 (%)."""
+    baseline_from_later_year: bool
+    """(assess only) Measure a ``level`` target from the earliest later year when the base year
+    has no value (in the data, in the plan, or implied by a reported rate). Default False: the
+    plan measures from its base year, so such a target is not assessable."""
+    rate_decimals: int
+    """(assess only) Decimals published rates are rounded to; their range goes into the notes.
+    Default 1 ("下降4.0%")."""
 
 
 class EvaluateOptions(AssessOptions, total=False):
@@ -90,6 +97,21 @@ OPTIONS.declare(
 )
 OPTIONS.declare("series", None, "(non_increase) the yearly values {year: value}")
 
+ASSESS_ONLY = OptionSet("assess")
+"""Options of :func:`assess` that :func:`evaluate` does not take (how series are read)."""
+ASSESS_ONLY.declare(
+    "baseline_from_later_year",
+    False,
+    "measure level targets from a later year when the base year has no value",
+    choices=(False, True),
+)
+ASSESS_ONLY.declare(
+    "rate_decimals",
+    1,
+    "decimals published rates are rounded to (an integer 0-6)",
+    check=lambda v: type(v) is int and 0 <= v <= 6,
+)
+
 ASSESS_OPTIONS: frozenset[str] = frozenset(AssessOptions.__annotations__)
 """Options a caller may pass to :func:`assess` (``bound``/``aspirational`` come from each
 Target, ``series`` from the data)."""
@@ -101,6 +123,13 @@ _METHOD_OPTIONS: Mapping[Method, frozenset[str]] = {
 }
 _KIND_OPTIONS: Mapping[str, TargetKind] = {"series": TargetKind.NON_INCREASE}
 _COMMON_OPTIONS = frozenset(OPTIONS) - frozenset().union(*_METHOD_OPTIONS.values(), _KIND_OPTIONS)
+
+
+def split_assess_only(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split ``options`` into (those of :func:`evaluate`, the assess-only ones resolved)."""
+    own = {k: v for k, v in options.items() if k in ASSESS_ONLY}
+    rest = {k: v for k, v in options.items() if k not in ASSESS_ONLY}
+    return rest, ASSESS_ONLY.resolve(own)
 
 
 def parse_direction(value: Any) -> Direction:

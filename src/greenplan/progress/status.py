@@ -19,7 +19,9 @@ class Status(StrEnum):
     """
 
     ACHIEVED = "achieved"
-    """已完成 / 提前实现: the current value meets the target."""
+    """已完成 / 提前实现 (完成 in a final evaluation): the current value meets the target."""
+    NOT_ACHIEVED = "not_achieved"
+    """未完成: the target year has come (总结评估, final evaluation) and the target is not met."""
     AHEAD_OF_SCHEDULE = "ahead_of_schedule"
     """快于序时进度: completion is above the share of the plan period gone."""
     ON_SCHEDULE = "on_schedule"
@@ -45,6 +47,7 @@ class Method(StrEnum):
 
 STATUS_LABELS: Mapping[Status, Mapping[str, str]] = {
     Status.ACHIEVED: {"zh": "已完成/提前实现", "en": "Achieved"},
+    Status.NOT_ACHIEVED: {"zh": "未完成", "en": "Not achieved"},
     Status.AHEAD_OF_SCHEDULE: {"zh": "快于序时进度", "en": "Ahead of schedule"},
     Status.ON_SCHEDULE: {"zh": "符合序时进度", "en": "On schedule"},
     Status.BEHIND_SCHEDULE: {"zh": "滞后于序时进度", "en": "Behind schedule"},
