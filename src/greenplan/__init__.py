@@ -60,6 +60,8 @@ _SUBMODULES = {
     "plot",
     "accounting",
     "records",
+    "inventory",
+    "evaluation",
     "errors",
 }
 
