@@ -777,7 +777,9 @@ def heat_gj_per_unit(fuel: str) -> float:
 def _gwp_table() -> dict[tuple[str, str], ScalarFactor]:
     out: dict[tuple[str, str], ScalarFactor] = {}
     for row in _read("gwp.csv"):
-        fields = {k: row[k] for k in ("value", "unit", "source", "edition", "basis", "confidence")}
+        fields: dict[str, Any] = {
+            k: row[k] for k in ("value", "unit", "source", "edition", "basis", "confidence")
+        }
         out[(row["set"], row["gas"])] = ScalarFactor(name=f"{row['set']}:{row['gas']}", **fields)
     return out
 
@@ -828,7 +830,9 @@ def non_co2_factor(family: str, sector_class: str, gas: str) -> float | None:
 def _tce_table() -> dict[str, ScalarFactor]:
     out: dict[str, ScalarFactor] = {}
     for row in _read("tce_carbon_factors.csv"):
-        fields = {k: row[k] for k in ("value", "unit", "source", "edition", "basis", "confidence")}
+        fields: dict[str, Any] = {
+            k: row[k] for k in ("value", "unit", "source", "edition", "basis", "confidence")
+        }
         out[row["family"]] = ScalarFactor(name=row["family"], **fields)
     return out
 
@@ -1059,6 +1063,7 @@ def _factor_table_frame(frame: pd.DataFrame, label: str, mode: str) -> FactorTab
             f"{did_you_mean(unknown[0], _USER_COLUMNS)} Columns: {', '.join(_USER_COLUMNS)}."
         )
     rows: dict[str, dict[str, Any]] = {}
+    rec: dict[Any, Any]
     for i, rec in enumerate(frame.to_dict(orient="records")):
         where = f"factor table {label}, row {i + 1}"
         code = resolve_fuel(rec.get("fuel"))
@@ -1068,6 +1073,7 @@ def _factor_table_frame(frame: pd.DataFrame, label: str, mode: str) -> FactorTab
         if code in rows:
             raise FactorError(f"{where}: fuel {code!r} appears twice.")
         row: dict[str, Any] = {}
+        col: Any
         for col, raw in rec.items():
             if col == "fuel" or raw is None or (isinstance(raw, float) and math.isnan(raw)):
                 continue

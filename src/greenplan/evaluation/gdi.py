@@ -389,8 +389,10 @@ def green_development_index(
         raise EvaluationError(f"Unknown indicator {bad!r}.{did_you_mean(str(bad), list(key))}")
     v = values.assign(id=ind.astype("int64"), value=pd.to_numeric(values["value"], errors="coerce"))
     regions = list(dict.fromkeys(v["region"]))
-    info = sysf.set_index("id")
+    info: Any = sysf.set_index("id")
     rows = []
+    i: Any
+    sub: Any
     for i, sub in v.groupby("id"):
         s = score(sub.set_index("region")["value"], direction=str(info.loc[i, "direction"]))
         for r, val in sub.set_index("region")["value"].items():
@@ -424,7 +426,7 @@ def green_development_index(
                 warnings.simplefilter("ignore", EvaluationWarning)
                 zs[area] = area_index(sc, w)
             area_rows.append({"region": r, "area": area, "index": zs[area]})
-        total_rows.append({"region": r, "gdi": gdi(zs, {a: aw.get(a, 0.0) for a in zs})})
+        total_rows.append({"region": r, "gdi": gdi(zs, {a: aw.get(str(a), 0.0) for a in zs})})
     return {
         "scores": scores,
         "areas": pd.DataFrame(area_rows),

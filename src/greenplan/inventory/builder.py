@@ -190,11 +190,15 @@ OPTIONS.declare(
     "records_sector",
     "industry",
     "Sector of fuel records without a 'sector' column.",
-    check=lambda v: isinstance(v, str) and v in sectors(),
+    check=lambda v: isinstance(v, str) and v in _sector_codes(),
 )
 
 
 # --- code lists ---------------------------------------------------------------------------------
+
+
+def _sector_codes() -> dict[str, dict[str, str]]:
+    return sectors()
 
 
 @cache
@@ -248,7 +252,7 @@ class Inventory:
     def total(self, scope: int = 1) -> pd.DataFrame:
         """Total CO₂e of one scope per (region, year) [t CO₂e]."""
         r = self.rows[self.rows["scope"] == scope]
-        return r.groupby(["region", "year"], as_index=False)["co2e"].sum()
+        return r.groupby(["region", "year"])["co2e"].sum().reset_index()
 
 
 # --- reading the inputs ---------------------------------------------------------------------------
@@ -323,7 +327,8 @@ def _to_base(quantity: pd.Series, unit: pd.Series, fuel: pd.Series) -> pd.Series
     """Quantities converted to each fuel's base unit (one conversion per (fuel, unit) pair)."""
     out = pd.Series(np.nan, index=quantity.index, dtype="float64")
     fdefs = factors.fuels()
-    for (f, u), idx in quantity.groupby([fuel, unit], sort=False).groups.items():
+    groups: dict[Any, Any] = quantity.groupby([fuel, unit], sort=False).groups
+    for (f, u), idx in groups.items():
         base = fdefs[f].base_unit if f in fdefs else "t"
         try:
             out.loc[idx] = quantity.loc[idx].to_numpy(dtype="float64") * units.factor(str(u), base)
@@ -425,9 +430,10 @@ def _fill_city(stats: pd.DataFrame) -> pd.DataFrame:
     todo = dist[[k not in have for k in key]]
     if todo.empty:
         return stats
-    summed = todo.groupby(["variable", "year", "unit"], as_index=False)["value"].sum()
+    summed = todo.groupby(["variable", "year", "unit"])["value"].sum().reset_index()
     summed["region"] = CITY
-    return pd.concat([stats, summed], ignore_index=True)
+    out: pd.DataFrame = pd.concat([stats, summed], ignore_index=True)
+    return out
 
 
 def _statistics_activities(stats: pd.DataFrame) -> pd.DataFrame:
@@ -609,7 +615,7 @@ def build_inventory(*sources: Any, **options: Any) -> Inventory:
     comb_kinds = {"final": 1.0, "non_energy": -1.0, "transformation_combustion": 1.0}
     comb = energy[energy["kind"].isin(list(comb_kinds)) & ~carrier].copy()
     comb["qb"] = comb["qb"] * comb["kind"].map(comb_kinds)
-    comb = comb.groupby(["region", "year", "sector", "fuel"], as_index=False, sort=True)["qb"].sum()
+    comb = comb.groupby(["region", "year", "sector", "fuel"], sort=True)["qb"].sum().reset_index()
     negative = comb["qb"] < -1e-9 * comb["qb"].abs().max() if len(comb) else comb["qb"] < 0
     if negative.any():
         r = comb[negative].iloc[0]
@@ -632,7 +638,7 @@ def build_inventory(*sources: Any, **options: Any) -> Inventory:
         flows["kind"] = "net_inflow"
         net = pd.concat([net, flows], ignore_index=True)
     if not net.empty:
-        net = net.groupby(["region", "year", "fuel"], as_index=False)["qb"].sum()
+        net = net.groupby(["region", "year", "fuel"])["qb"].sum().reset_index()
         net["sector"] = ""
         rows.append(_scope2_rows(net, opts, notes, category_from_family=False))
     if not proc.empty:
@@ -667,6 +673,7 @@ def _ceads_scale(comb: pd.DataFrame, energy: pd.DataFrame, notes: list[str]) -> 
     sectoral = comb.groupby(["region", "year", "fuel"])["qb"].sum()
     out = comb.copy()
     ratios = []
+    key: Any
     for key, total in apparent.items():
         s = float(sectoral.get(key, 0.0))
         if total < 0:
@@ -853,8 +860,8 @@ def _process_rows(
 ) -> pd.DataFrame:
     params = opts["process_parameters"] or {}
     out = []
-    grouped = proc.groupby(["region", "year", "fuel"], as_index=False)["qb"].sum()
-    for rec in grouped.to_dict(orient="records"):
+    grouped = proc.groupby(["region", "year", "fuel"])["qb"].sum().reset_index()
+    for rec in pd.DataFrame(grouped).to_dict(orient="records"):
         process = rec["fuel"]
         p = dict(params.get(process, {}))
         p.setdefault("set", set_)
@@ -911,15 +918,16 @@ def inventory_view(inventory: Inventory, view: str = "territorial") -> pd.DataFr
     unit = "万吨CO2e"
     if view == "territorial":
         s1 = rows[rows["scope"] == 1]
-        g = s1.groupby(["region", "year", "sector"], as_index=False)["co2e"].sum()
+        g = s1.groupby(["region", "year", "sector"])["co2e"].sum().reset_index()
         g["name_zh"] = g["sector"].map(lambda s: sec[s]["name_zh"] if s in sec else "工业生产过程")
         g["name_en"] = g["sector"].map(
             lambda s: sec[s]["name_en"] if s in sec else "Industrial processes"
         )
         g["order"] = g["sector"].map(lambda s: int(sec[s]["order"]) if s in sec else 99)
-        tot = s1.groupby(["region", "year"], as_index=False)["co2e"].sum()
+        tot = s1.groupby(["region", "year"])["co2e"].sum().reset_index()
         tot["sector"], tot["name_zh"], tot["name_en"], tot["order"] = "total", "合计", "Total", 100
-        out = pd.concat([g, tot], ignore_index=True).sort_values(["region", "year", "order"])
+        both: pd.DataFrame = pd.concat([g, tot], ignore_index=True)
+        out = both.sort_values(["region", "year", "order"])
         out["value"] = _wan(out["co2e"])
         out["unit"] = unit
         return out[["region", "year", "sector", "name_zh", "name_en", "value", "unit"]].reset_index(
@@ -941,9 +949,9 @@ def inventory_view(inventory: Inventory, view: str = "territorial") -> pd.DataFr
         if not stand_in.empty:
             stand_in = stand_in.assign(gpc_ref="I.6.2")
             use = pd.concat([use, stand_in], ignore_index=True)
-        g = use.groupby(["region", "year", "gpc_ref", "scope"], as_index=False)["co2e"].sum()
+        g = use.groupby(["region", "year", "gpc_ref", "scope"])["co2e"].sum().reset_index()
         g["sector"] = g["gpc_ref"].str.split(".").str[0]
-        summary = gpc_summary(g.rename(columns={"co2e": "value"}))
+        summary = gpc_summary(pd.DataFrame(g).rename(columns={"co2e": "value"}))
         g["row"] = g["gpc_ref"]
         g["value"] = _wan(g["co2e"])
         parts = [g[["region", "year", "row", "scope", "value"]]]
@@ -963,7 +971,7 @@ def inventory_view(inventory: Inventory, view: str = "territorial") -> pd.DataFr
                     }
                 )
             )
-        out = pd.concat(parts, ignore_index=True)
+        out = pd.DataFrame(pd.concat(parts, ignore_index=True))
         out["scope"] = out["scope"].astype(str)
         out["unit"] = unit
         out["_o"] = range(len(out))
@@ -972,10 +980,11 @@ def inventory_view(inventory: Inventory, view: str = "territorial") -> pd.DataFr
     fdefs = factors.fuels()
     comb = rows[rows["category"] == "combustion"].copy()
     comb["group"] = comb["fuel"].map(lambda f: _FUEL_GROUPS.get(fdefs[f].family, "other"))
-    parts = []
+    items: list[dict[str, Any]] = []
+    sub: Any
     for (region, year), sub in comb.groupby(["region", "year"], sort=True):
         for s, ssub in sub.groupby("sector"):
-            info = sec[s]
+            info = sec[str(s)]
             rec: dict[str, Any] = {
                 "region": region,
                 "year": year,
@@ -987,17 +996,19 @@ def inventory_view(inventory: Inventory, view: str = "territorial") -> pd.DataFr
             for grp in ("coal", "oil", "gas"):
                 rec[grp] = _wan(float(ssub.loc[ssub["group"] == grp, "co2e"].sum()))
             rec["total"] = _wan(float(ssub["co2e"].sum()))
-            parts.append(rec)
+            items.append(rec)
     for (region, year, fuel), ssub in rows[rows["category"] == "process"].groupby(
         ["region", "year", "fuel"], sort=True
     ):
-        parts.append(
+        items.append(
             {
                 "region": region,
                 "year": year,
                 "order": 50,
                 "group_zh": "工业生产过程",
-                "row_zh": {"clinker": "水泥熟料", "cement": "水泥", "lime": "石灰"}.get(fuel, fuel),
+                "row_zh": {"clinker": "水泥熟料", "cement": "水泥", "lime": "石灰"}.get(
+                    str(fuel), str(fuel)
+                ),
                 "row_en": str(fuel),
                 "total": _wan(float(ssub["co2e"].sum())),
             }
@@ -1013,7 +1024,7 @@ def inventory_view(inventory: Inventory, view: str = "territorial") -> pd.DataFr
         ),
     ):
         for (region, year), ssub in rows[rows["category"] == cat].groupby(["region", "year"]):
-            parts.append(
+            items.append(
                 {
                     "region": region,
                     "year": year,
@@ -1024,10 +1035,10 @@ def inventory_view(inventory: Inventory, view: str = "territorial") -> pd.DataFr
                     "total": _wan(float(ssub["co2e"].sum())),
                 }
             )
-    frame = pd.DataFrame(parts)
+    frame = pd.DataFrame(items)
     if frame.empty:
         return frame
-    s1 = rows[rows["scope"] == 1].groupby(["region", "year"], as_index=False)["co2e"].sum()
+    s1 = rows[rows["scope"] == 1].groupby(["region", "year"])["co2e"].sum().reset_index()
     frame = pd.concat(
         [
             frame,

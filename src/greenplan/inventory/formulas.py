@@ -123,7 +123,7 @@ def combustion_co2(
     else:
         assert carbon_content is not None
         per_gj = carbon_content * _t_per_tj_to_t_per_gj() * factors.co2_per_carbon()
-    return energy * per_gj * oxidation  # type: ignore[no-any-return]
+    return energy * per_gj * oxidation
 
 
 PROCESSES: dict[str, str] = {
