@@ -983,3 +983,16 @@ def test_status_consistent_with_completion(v0, vt, vstar, year, direction):
         assert r.completion >= r.time_elapsed - 1e-9
     if r.status is Status.BEHIND_SCHEDULE:
         assert r.completion + 1e-9 >= 0 and r.completion < r.time_elapsed + 1e-9
+
+
+def test_old_import_paths_still_resolve():
+    # progress.py became a package and its display code moved to the report layer: the names
+    # users imported from greenplan.progress keep working.
+    import greenplan.progress as progress
+    import greenplan.report.style as report_style
+
+    assert progress.style is report_style.style
+    assert progress.STATUS_COLOURS is report_style.STATUS_COLOURS
+    assert progress.evaluate.__module__ == "greenplan.progress.evaluation"
+    with pytest.raises(AttributeError):
+        progress.no_such_name  # noqa: B018

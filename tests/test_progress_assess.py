@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from greenplan.errors import OptionError
-from greenplan.progress import ASSESS_COLUMNS, STATUS_COLOURS, Status, assess, style
+from greenplan.progress import ASSESS_COLUMNS, Status, assess
+from greenplan.report.style import STATUS_COLOURS, style
 from greenplan.targets import TARGETS, with_presets
 
 approx = pytest.approx

@@ -32,13 +32,19 @@ References
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
-from greenplan.indicators.registry import OPTIONS, Inputs, declare_option, recipe, reported
-from greenplan.indicators.water import percent_change, sum_components
+from greenplan.indicators._common import ArrayLike, nonzero, sum_components
+from greenplan.indicators.registry import (
+    OPTIONS,
+    Inputs,
+    change_recipe,
+    declare_option,
+    recipe,
+    reported,
+)
 from greenplan.regions import CITY, resolve_region
 
 __all__ = [
@@ -54,7 +60,6 @@ __all__ = [
     "fertilizer_pure_nutrient",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 KG_PER_TONNE = 1.0e3
 """千克 per 吨 (a unit identity: ``greenplan.units.factor("吨/公顷", "千克/公顷")``)."""
@@ -101,15 +106,6 @@ declare_option(
     choices=("cultivated", "sown"),
     source="Plan 三(三): 单位耕地面积化肥使用量",
 )
-
-
-def _nonzero(denominator: ArrayLike) -> ArrayLike:
-    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator != 0)
-    arr = np.asarray(denominator, dtype="float64")
-    out = np.where(arr != 0, arr, np.nan)
-    return out if arr.ndim else float(out)  # type: ignore[return-value]
 
 
 # --- fertilizer ---------------------------------------------------------------------------
@@ -172,7 +168,7 @@ def fertilizer_per_area(fertilizer: ArrayLike, area: ArrayLike) -> ArrayLike:
     ----------
     Plan 三(三); 农业农村部 到2025年化肥减量化行动方案 [M].
     """
-    return fertilizer / _nonzero(area) * KG_PER_TONNE
+    return fertilizer / nonzero(area) * KG_PER_TONNE
 
 
 # --- registers of certified entities --------------------------------------------------
@@ -440,11 +436,6 @@ def count_agri_brands(
 
 @recipe(
     id="fertilizer_use",
-    name_zh="化肥施用量(折纯量)",
-    name_en="Fertilizer use (pure nutrient)",
-    unit="吨",
-    domain="agriculture",
-    direction="decrease",
     formula=(
         "fertilizer_nitrogen + fertilizer_phosphate + fertilizer_potash + fertilizer_compound "
         "(reported fertilizer_use where a component is missing)"
@@ -465,11 +456,6 @@ def _fertilizer_use(x: Inputs) -> pd.Series:
 
 @recipe(
     id="fertilizer_per_cultivated_area",
-    name_zh="单位耕地面积化肥使用量",
-    name_en="Fertilizer use per unit of cultivated land",
-    unit="千克/公顷",
-    domain="agriculture",
-    direction="decrease",
     formula="10³ × fertilizer_use [吨] / cultivated_land_area [公顷] (or crop_sown_area)",
     inputs=("fertilizer_use", "cultivated_land_area", "crop_sown_area"),
     options=("fertilizer_area_basis",),
@@ -488,15 +474,9 @@ def _fertilizer_per_cultivated_area(x: Inputs) -> pd.Series:
     return fertilizer_per_area(x.indicator("fertilizer_use"), area)
 
 
-@recipe(
+change_recipe(
     id="fertilizer_per_cultivated_area_change",
-    name_zh="单位耕地面积化肥使用量较基年变化",
-    name_en="Change in fertilizer use per unit of cultivated land vs the base year",
-    unit="%",
-    domain="agriculture",
-    direction="decrease",
-    formula="100 × (fertilizer_per_cultivated_area / fertilizer_per_cultivated_area[base] − 1)",
-    inputs=("fertilizer_per_cultivated_area",),
+    level="fertilizer_per_cultivated_area",
     options=("base_year", "fertilizer_area_basis"),
     section="三(三)",
     description=(
@@ -505,18 +485,10 @@ def _fertilizer_per_cultivated_area(x: Inputs) -> pd.Series:
     ),
     references=("Plan 三(三)",),
 )
-def _fertilizer_per_cultivated_area_change(x: Inputs) -> pd.Series:
-    level = x.indicator("fertilizer_per_cultivated_area")
-    return percent_change(level, x.at_base(level))
 
 
 reported(
     id="agri_modernization_demo_zones",
-    name_zh="省级以上农业现代化示范区数量(“十四五”创建)",
-    name_en="Provincial-and-above agricultural modernization demonstration zones created",
-    unit="个",
-    domain="agriculture",
-    direction="increase",
     formula=(
         "count of zones first certified at provincial level or above in base_year+1…t and "
         "valid at year end (count_agri_demo_zones from a register)"
@@ -532,11 +504,6 @@ reported(
 
 reported(
     id="agri_brands_provincial_plus",
-    name_zh="省级以上农产品品牌数量",
-    name_en="Provincial-and-above agricultural product brands",
-    unit="个",
-    domain="agriculture",
-    direction="increase",
     formula=(
         "count of brands certified at provincial level or above and valid at year end "
         "(count_agri_brands from a register)"

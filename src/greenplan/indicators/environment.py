@@ -25,20 +25,20 @@ References
 .. [HJ663] HJ 663-2013 环境空气质量评价技术规范(试行).
 .. [GB3838] GB 3838-2002 地表水环境质量标准.
 .. [HB2011] 地表水环境质量评价办法(试行), 环办〔2011〕22号.
-.. [Std] shared/reference/standards_cn.md, A.5.
+.. [Std] HJ 633-2012; HJ 663-2013; GB 3838-2002 and 环办〔2011〕22号.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from greenplan._resources import LazyMapping, read_resource_csv
-from greenplan.indicators._common import share_percent
+from greenplan.indicators._common import ArrayLike, share_percent
 from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
 from greenplan.regions import CITY
 
@@ -54,7 +54,6 @@ __all__ = [
     "water_class_share",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 DAY_UNIT = "天"
 """Canonical unit of day counts (a time unit in greenplan.units: 天 = 日 = d)."""
@@ -123,7 +122,7 @@ class EnvParameter:
     edition: str
     basis: str
     confidence: str
-    """``C``, ``D``, ``M`` or ``?`` (see shared/reference/standards_cn.md)."""
+    """``C`` confirmed, ``D`` derived, ``M`` from memory (unverified) or ``?`` uncertain."""
 
     @property
     def number(self) -> float:
@@ -253,7 +252,7 @@ def forest_coverage(forest_area: ArrayLike, land_area: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    shared/reference/standards_cn.md A.5; plan 八(二).
+    HJ 633-2012; HJ 663-2013; GB 3838-2002 and 环办〔2011〕22号; plan 八(二).
     """
     return share_percent(forest_area, land_area)
 
@@ -546,11 +545,6 @@ declare_option(
 
 @recipe(
     id="good_air_days_ratio",
-    name_zh="空气质量优良天数比例",
-    name_en="Good air-quality days ratio",
-    unit="%",
-    domain="environment",
-    direction="increase",
     formula="100 × good_air_days / valid_monitoring_days",
     inputs=("good_air_days", "valid_monitoring_days"),
     section="八(一)",
@@ -558,7 +552,7 @@ declare_option(
         "Share of valid monitoring days with daily AQI ≤ 100 (优 and 良). Day counts can be "
         "built from daily AQI records with good_days_from_daily_aqi."
     ),
-    references=("HJ 633-2012", "HJ 663-2013", "shared/reference/standards_cn.md A.5"),
+    references=("HJ 633-2012", "HJ 663-2013"),
 )
 def _good_air_days_ratio(x: Inputs) -> pd.Series:
     return good_days_ratio(x["good_air_days"], x["valid_monitoring_days"])
@@ -566,11 +560,6 @@ def _good_air_days_ratio(x: Inputs) -> pd.Series:
 
 @recipe(
     id="surface_water_class_iii_share",
-    name_zh="国控断面地表水达到或好于Ⅲ类比例",
-    name_en="Share of national-control sections at class III or better",
-    unit="%",
-    domain="environment",
-    direction="increase",
     formula="100 × national_sections_class_iii_or_better / national_sections_assessed",
     inputs=("national_sections_class_iii_or_better", "national_sections_assessed"),
     section="八(一)",
@@ -579,7 +568,7 @@ def _good_air_days_ratio(x: Inputs) -> pd.Series:
         "assessed; a section's class is its worst assessed parameter. The section set differs "
         "between FYPs: read it with national_sections_assessed."
     ),
-    references=("GB 3838-2002", "环办〔2011〕22号", "shared/reference/standards_cn.md A.5"),
+    references=("GB 3838-2002", "环办〔2011〕22号"),
 )
 def _surface_water_class_iii_share(x: Inputs) -> pd.Series:
     return water_class_share(
@@ -589,11 +578,6 @@ def _surface_water_class_iii_share(x: Inputs) -> pd.Series:
 
 reported(
     id="national_sections_assessed",
-    name_zh="国控断面评价数量",
-    name_en="National-control sections assessed",
-    unit="个",
-    domain="environment",
-    direction="none",
     formula="national_sections_assessed (as reported or counted by sections_from_classes)",
     section="八(一)",
     description=(
@@ -601,17 +585,12 @@ reported(
         "surface_water_class_iii_share, shown next to it because the section set changed "
         "between the 13th and 14th FYP."
     ),
-    references=("shared/reference/standards_cn.md A.5, C.4",),
+    references=("HJ 633-2012; HJ 663-2013; GB 3838-2002 and 环办〔2011〕22号",),
 )
 
 
 @recipe(
     id="worse_than_v_sections_city",
-    name_zh="市控断面劣Ⅴ类水体数量",
-    name_en="City-controlled sections worse than class V",
-    unit="个",
-    domain="environment",
-    direction="decrease",
     formula=(
         "city_sections_worse_than_v (option worse_than_v_scope='city_and_above': "
         "+ provincial_sections_worse_than_v + national_sections_worse_than_v)"
@@ -638,11 +617,6 @@ def _worse_than_v_sections_city(x: Inputs) -> pd.Series:
 
 @recipe(
     id="forest_coverage",
-    name_zh="森林覆盖率",
-    name_en="Forest coverage",
-    unit="%",
-    domain="environment",
-    direction="increase",
     formula="100 × forest_area / land_area",
     inputs=("forest_area", "land_area"),
     section="八(二)",
@@ -651,7 +625,7 @@ def _worse_than_v_sections_city(x: Inputs) -> pd.Series:
         "(13.68 %) use the post-Third-National-Land-Survey caliber; the 2015 figure (35.2 %, "
         "national-forest-city caliber) is not comparable."
     ),
-    references=("shared/reference/standards_cn.md A.5", "plan 一(一), 八(二)"),
+    references=("plan 一(一), 八(二)",),
 )
 def _forest_coverage(x: Inputs) -> pd.Series:
     return forest_coverage(x["forest_area"], x["land_area"])

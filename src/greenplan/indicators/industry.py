@@ -28,15 +28,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from greenplan.definitions import Direction, PriceBasis
+from greenplan._resources import read_resource_csv
+from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
 from greenplan.indicators.economy import constant_price_gdp, growth_from_index
-from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import OPTIONS, Inputs, declare_option, recipe, reported
 from greenplan.regions import CITY, resolve_region
+from greenplan.variables import VARIABLES
 
 __all__ = [
     "CERTIFICATION_LEVELS",
@@ -53,11 +55,8 @@ __all__ = [
     "share_percent",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 DOMAIN = "industry"
-PERCENT = 100.0
-"""Per cent per unit ratio (a unit definition, not a coefficient)."""
 
 LONG_COLUMNS = ["region", "year", "variable", "value", "unit"]
 """Columns of the canonical long rows the record helpers return."""
@@ -164,15 +163,6 @@ declare_option(
 # --- pure formula functions ----------------------------------------------------------------
 
 
-def _positive(den: Any) -> Any:
-    """``den`` with non-positive and missing values replaced by NaN (same container)."""
-    if isinstance(den, pd.Series):
-        return den.where(den > 0)
-    arr = np.asarray(den, dtype="float64")
-    arr = np.where(arr > 0, arr, np.nan)
-    return float(arr) if arr.ndim == 0 else arr
-
-
 def share_percent(part: ArrayLike, total: ArrayLike) -> ArrayLike:
     r"""Share of a part in a total, in per cent.
 
@@ -196,14 +186,15 @@ def share_percent(part: ArrayLike, total: ArrayLike) -> ArrayLike:
     References
     ----------
     济南市“十四五”绿色低碳循环发展规划 三(一) (“四新”经济占全部经济总量比重), 五(二) (park
-    shares); a city share is computed from summed parts and totals (DESIGN.md).
+    shares). Unlike :func:`greenplan.indicators.environment.share_percent` the ratio is taken
+    before scaling (results agree to the last bit or two) and a negative total gives NaN.
 
     Examples
     --------
     >>> share_percent(3.0, 4.0)
     75.0
     """
-    return PERCENT * (part / _positive(total))
+    return PERCENT * (part / nonzero(total, positive=True))
 
 
 def industrial_intensity(amount: ArrayLike, value_added: ArrayLike) -> ArrayLike:
@@ -237,7 +228,7 @@ def industrial_intensity(amount: ArrayLike, value_added: ArrayLike) -> ArrayLike
     >>> industrial_intensity(1500.0, 2500.0)
     0.6
     """
-    return amount / _positive(value_added)
+    return amount / nonzero(value_added, positive=True)
 
 
 def change_vs_base(level: ArrayLike, base_level: ArrayLike) -> ArrayLike:
@@ -269,7 +260,7 @@ def change_vs_base(level: ArrayLike, base_level: ArrayLike) -> ArrayLike:
     >>> round(change_vs_base(0.56, 0.6), 6)
     -6.666667
     """
-    return PERCENT * (level / _positive(base_level) - 1.0)
+    return percent_change(level, base_level, positive=True)
 
 
 def power_usage_effectiveness(total_facility_energy: ArrayLike, it_energy: ArrayLike) -> ArrayLike:
@@ -301,7 +292,7 @@ def power_usage_effectiveness(total_facility_energy: ArrayLike, it_energy: Array
     >>> power_usage_effectiveness(1200.0, 1000.0)
     1.2
     """
-    return total_facility_energy / _positive(it_energy)
+    return total_facility_energy / nonzero(it_energy, positive=True)
 
 
 def rack_utilization(racks_used: ArrayLike, racks_installed: ArrayLike) -> ArrayLike:
@@ -395,7 +386,6 @@ def pollution_equivalent_weights() -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def _equivalent_weights() -> dict[str, float]:
-    from greenplan._resources import read_resource_csv
 
     rows = read_resource_csv("factors", "industry_pollution_equivalents.csv")
     values = {r["pollutant"]: float(r["equivalent_value"]) for r in rows}
@@ -649,7 +639,6 @@ def count_certified(
 
 
 def _unit_of(variable: str, default: str) -> str:
-    from greenplan.variables import VARIABLES
 
     v = VARIABLES.get(variable)
     return v.unit if v is not None else default
@@ -797,8 +786,6 @@ def count_data_center_projects(
     -----
     .. math:: PUE = E_{total}/E_{IT} < 1.25, \qquad u = 100\,racks_{used}/racks_{installed} > 65
     """
-    from greenplan.indicators.registry import OPTIONS
-
     what = "data-centre projects"
     pue_t = float(OPTIONS["data_center_pue_below"].default if pue_below is None else pue_below)
     rack_t = float(
@@ -924,11 +911,6 @@ _OUTPUTS = (
 for _id, _zh, _en, _desc in _OUTPUTS:
     reported(
         id=_id,
-        name_zh=_zh,
-        name_en=_en,
-        unit="亿元",
-        domain=DOMAIN,
-        direction=Direction.INCREASE,
         description=(
             f"{_desc} Reported directly (current prices); no component formula: the plan "
             "does not define sub-sectors. Additive across districts."
@@ -936,7 +918,6 @@ for _id, _zh, _en, _desc in _OUTPUTS:
         formula="reported",
         section="二(三)",
         references=("济南市“十四五”绿色低碳循环发展规划 二(三), 四(一)",),
-        price_basis=PriceBasis.CURRENT,
         additive=True,
     )
 
@@ -945,11 +926,6 @@ for _id, _zh, _en, _desc in _OUTPUTS:
 
 @recipe(
     id="four_new_economy_share",
-    name_zh="“四新”经济占经济总量比重",
-    name_en='Share of the "four new" economy in GDP',
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × four_new_economy_value_added / gdp (both current prices)",
     inputs=("four_new_economy_value_added", "gdp"),
     section="三(一)",
@@ -971,11 +947,6 @@ def _four_new_share(x: Inputs) -> pd.Series:
 
 reported(
     id="green_factories_provincial_plus",
-    name_zh="省级及以上绿色工厂数量",
-    name_en="Provincial-and-above green factories",
-    unit="家",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="count of distinct factories holding a provincial or national green-factory title "
     "at year end (count_certified)",
     section="三(一)",
@@ -989,11 +960,6 @@ reported(
 )
 reported(
     id="specialized_gazelle_champion_enterprises",
-    name_zh="省级以上专精特新、瞪羚、单项冠军企业数量",
-    name_en="Provincial-and-above specialised, gazelle and single-champion enterprises",
-    unit="家",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="count of distinct enterprises with any provincial-or-national 专精特新/瞪羚/单项冠军 "
     "title at year end (count_certified)",
     section="四(二)",
@@ -1003,11 +969,6 @@ reported(
 )
 reported(
     id="green_industrial_parks",
-    name_zh="绿色工业园区(集聚区)数量",
-    name_en="Green industrial parks (clusters)",
-    unit="个",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="count of distinct parks with a green-industrial-park title at year end "
     "(count_certified)",
     section="五(二)",
@@ -1024,11 +985,6 @@ reported(
 
 @recipe(
     id="eco_industrial_park_share",
-    name_zh="省级生态工业园区占工业园区比例",
-    name_en="Share of industrial parks that are provincial eco-industrial parks",
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × eco_industrial_parks_provincial / industrial_parks "
     "(or / industrial_parks_provincial_plus)",
     inputs=(
@@ -1050,11 +1006,6 @@ def _eco_park_share(x: Inputs) -> pd.Series:
 
 @recipe(
     id="park_circular_retrofit_coverage",
-    name_zh="具备条件的省级以上园区循环化改造比例",
-    name_en="Share of eligible provincial-and-above parks with circular retrofit",
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × parks_retrofit_done / parks_retrofit_eligible",
     inputs=("parks_retrofit_done", "parks_retrofit_eligible"),
     section="五(二)",
@@ -1093,11 +1044,6 @@ def _compliance(
 
 @recipe(
     id="data_center_pue_compliance",
-    name_zh="PUE低于1.25的数据中心新(扩、改)建项目占比",
-    name_en="Share of new data-centre projects with PUE below 1.25",
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × data_center_projects_pue_compliant / data_center_projects_pue_assessed, "
     "compliant: PUE = total facility energy / IT energy < data_center_pue_below",
     inputs=(
@@ -1128,11 +1074,6 @@ def _pue_compliance(x: Inputs) -> pd.Series:
 
 @recipe(
     id="data_center_rack_utilization_compliance",
-    name_zh="上架率高于65%的数据中心新(扩、改)建项目占比",
-    name_en="Share of new data-centre projects with rack utilization above 65%",
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × data_center_projects_rack_compliant / data_center_projects_rack_assessed, "
     "compliant: racks used / racks installed > data_center_rack_utilization_above",
     inputs=(
@@ -1200,18 +1141,13 @@ def _backward_index(x: Inputs, factor: pd.Series) -> pd.Series:
 
 @recipe(
     id="industrial_value_added_constant_2020",
-    name_zh="工业增加值(2020年可比价)",
-    name_en="Industrial value added at comparable 2020 prices",
-    unit="亿元",
-    domain=DOMAIN,
     formula="industrial_value_added[base year] × Π_{k=base+1..t} (1 + industrial_value_added_"
     "real_growth_k/100)",
     inputs=_VA_INPUTS,
     options=("base_year",),
-    price_basis=PriceBasis.CONSTANT_2020,
     additive=True,
     section="三(一)",
-    references=("shared/reference/standards_cn.md A.2 (chaining, as for GDP)",),
+    references=("国家统计局 2020年分省万元GDP能耗降低率公报 (chaining, as for GDP)",),
     description=(
         "Base-year nominal industrial value added carried forward (and back) by the real growth "
         "of industrial value added (or its index, previous year = 100). Without a growth rate "
@@ -1248,24 +1184,18 @@ def _va(x: Inputs) -> pd.Series:
 
 _INTENSITY_REFS = (
     "济南市“十四五”绿色低碳循环发展规划 三(一): 单位工业增加值能耗、污染物排放量、用水量明显下降",
-    "shared/reference/standards_cn.md A.2 (comparable prices)",
+    "国家统计局 2020年分省万元GDP能耗降低率公报 (comparable prices)",
 )
 
 
 @recipe(
     id="industrial_energy_per_value_added",
-    name_zh="单位工业增加值能耗",
-    name_en="Energy use per unit of industrial value added",
-    unit="吨标准煤/万元",
-    domain=DOMAIN,
-    direction=Direction.DECREASE,
     formula="industrial_energy_consumption [万吨标准煤] / industrial_value_added_constant_2020 "
     "[亿元] = 吨标准煤/万元",
     inputs=("industrial_energy_consumption", *_VA_INPUTS),
     options=("base_year",),
     section="三(一)",
     references=_INTENSITY_REFS,
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Industrial energy consumption divided by industrial value added at comparable 2020 "
         "prices. Numerator and denominator must share a scope (e.g. both 规模以上工业)."
@@ -1277,18 +1207,12 @@ def _energy_per_va(x: Inputs) -> pd.Series:
 
 @recipe(
     id="industrial_water_per_value_added",
-    name_zh="单位工业增加值用水量",
-    name_en="Water use per unit of industrial value added",
-    unit="立方米/万元",
-    domain=DOMAIN,
-    direction=Direction.DECREASE,
     formula="industrial_water_use [万立方米] / industrial_value_added_constant_2020 [亿元] "
     "= 立方米/万元",
     inputs=("industrial_water_use", *_VA_INPUTS),
     options=("base_year",),
     section="三(一)",
     references=(*_INTENSITY_REFS, "MWR 万元工业增加值用水量 (water resources bulletin)"),
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Industrial water use (as in the water resources bulletin, including thermal-power "
         "cooling unless excluded consistently) per 10⁴ yuan of industrial value added at 2020 "
@@ -1309,27 +1233,16 @@ for _p, (_zh, _en) in POLLUTANTS.items():
 
     recipe(
         id=f"industrial_{_p}_per_value_added",
-        name_zh=f"单位工业增加值{_zh}排放量",
-        name_en=f"Industrial {_en} emissions per unit of industrial value added",
-        unit="吨/亿元",
-        domain=DOMAIN,
-        direction=Direction.DECREASE,
         formula=f"industrial_{_p}_emissions [吨] / industrial_value_added_constant_2020 [亿元]",
         inputs=(f"industrial_{_p}_emissions", *_VA_INPUTS),
         options=("base_year",),
         section="三(一)",
         references=_INTENSITY_REFS,
-        price_basis=PriceBasis.CONSTANT_2020,
     )(_make(_p))
 
 
 @recipe(
     id="industrial_pollutants_per_value_added",
-    name_zh="单位工业增加值污染物排放量",
-    name_en="Pollutant emissions per unit of industrial value added",
-    unit="吨/亿元",
-    domain=DOMAIN,
-    direction=Direction.DECREASE,
     formula="Σ_p w_p × industrial_<p>_emissions [吨] / industrial_value_added_constant_2020 "
     "[亿元]; p in industrial_pollutants (default COD, NH3-N, SO2, NOx); w_p = 1 ('mass') or "
     "e_COD/e_p ('cod_equivalent')",
@@ -1337,7 +1250,6 @@ for _p, (_zh, _en) in POLLUTANTS.items():
     options=("base_year", "industrial_pollutants", "industrial_pollutant_weighting"),
     section="三(一)",
     references=(*_INTENSITY_REFS, "《中华人民共和国环境保护税法》附表二 (pollution equivalents)"),
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Sum of the selected industrial pollutants' emissions (tonnes, or tonnes of "
         "COD-equivalent) per 亿元 of industrial value added at 2020 prices. NaN where any "
@@ -1379,11 +1291,6 @@ for _level_id, _zh, _en in (
 
     recipe(
         id=f"{_level_id}_change",
-        name_zh=f"{_zh}较基年变化",
-        name_en=f"Change of {_en} per unit of industrial value added vs the base year",
-        unit="%",
-        domain=DOMAIN,
-        direction=Direction.DECREASE,
         formula=f"100 × ({_level_id} / {_level_id}[base year] − 1)",
         inputs=(_level_id,),
         options=(
