@@ -63,6 +63,8 @@ _SUBMODULES = {
     "plot",
     "accounting",
     "records",
+    "inventory",
+    "evaluation",
     "errors",
 }
 

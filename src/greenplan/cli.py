@@ -115,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", help="write to this file instead of standard output")
 
     sub.add_parser("schema", help="print the JSON Schema of `report --format json`")
+
+    from greenplan.commands.inventory import add_parser as _add_inventory
+
+    _add_inventory(sub)
     return p
 
 

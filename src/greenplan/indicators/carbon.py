@@ -69,6 +69,14 @@ declare_option(
     source="工业其他行业企业温室气体排放核算方法与报告指南(试行) 附录二; IPCC 2006 Vol.2 Ch.1",
 )
 declare_option(
+    "emission_factor_table",
+    None,
+    "A user's emission-factor table replacing or extending emission_factor_set per fuel: a "
+    "CSV path or greenplan.factors.factor_table(DataFrame) (see greenplan.factors.factor_table).",
+    check=factors.is_factor_table,
+    source="user-supplied (measured NCV, carbon content or EF)",
+)
+declare_option(
     "grid_factor_region",
     "north_china",
     "Grid whose CO₂ factor values net electricity inflow: 'north_china' (华北 regional grid, "
@@ -344,7 +352,7 @@ def _grid_factor_series(x: Inputs) -> pd.Series:
     id="co2_fuel_combustion",
     formula="Σ_f (fuel_f − feedstock_f) × NCV_f × CC_f × OF_f × 44/12",
     inputs=(*_FUELS, *_FEEDSTOCK),
-    options=("emission_factor_set",),
+    options=("emission_factor_set", "emission_factor_table"),
     section=_SECTION,
     additive=True,
     description=(
@@ -372,7 +380,7 @@ def _co2_fuel_combustion(x: Inputs) -> pd.Series:
     broken = pd.Series(False, index=x.index)
     for var in present:
         fuel = fuel_of[var]
-        ef = factors.emission_factor(fuel, set_)
+        ef = factors.emission_factor(fuel, set_, x.option("emission_factor_table"))
         if ef.confidence == "?":
             uncertain.append(fuel)
         feed_code = f"feedstock_{fuel}"

@@ -115,6 +115,14 @@ OPTIONS: dict[str, OptionSpec] = {
             source="NDRC sector guidelines (2015); IPCC 2006",
         ),
         OptionSpec(
+            "emission_factor_table",
+            None,
+            "A user's emission-factor table (CSV path, DataFrame or factors.FactorTable) "
+            "replacing or extending emission_factor_set per fuel.",
+            check=factors.is_factor_table_source,
+            source="user-supplied",
+        ),
+        OptionSpec(
             "grid_factor_region",
             "north_china",
             "Grid whose factor values purchased electricity ('north_china', 'shandong', "
@@ -335,7 +343,7 @@ def _factor_table(
             energy = np.full(n_y, coef.per(f.base_unit, "tce"))
             co2 = np.full(
                 n_y,
-                float(opts["heat_emission_factor"]) * _units.factor("t/GJ", f"t/({f.base_unit})"),
+                float(opts["heat_emission_factor"]) * factors.heat_gj_per_unit(code),
             )
             slot = _CO2_HEAT
         else:
@@ -343,7 +351,7 @@ def _factor_table(
                 code, natural_gas_coefficient=opts["natural_gas_coefficient"]
             )
             try:
-                ef = factors.emission_factor(code, set_)
+                ef = factors.emission_factor(code, set_, opts["emission_factor_table"])
             except factors.FactorError as exc:
                 raise FuelRecordError(f"{exc} ({_where(records, fuel.codes == i)})") from None
             energy = np.full(n_y, coef.per(f.base_unit, "tce"))
@@ -398,7 +406,8 @@ def aggregate_fuel_records(
         (``"china_guideline"`` or ``"ipcc2006"``), ``grid_factor_region``
         (``"north_china"``), ``grid_factor_series`` (``"mee_nbs"``), ``grid_factor_year``
         (``"by_year"`` or a year), ``heat_emission_factor`` (0.11 t CO₂/GJ),
-        ``coal_includes_coke`` (False). See :data:`OPTIONS`.
+        ``coal_includes_coke`` (False), ``emission_factor_table`` (a user factor table,
+        :func:`greenplan.factors.factor_table`). See :data:`OPTIONS`.
 
     Returns
     -------
@@ -464,6 +473,8 @@ def aggregate_fuel_records(
     835.73
     """
     opts = _resolve_options(options)
+    if opts["emission_factor_table"] is not None:  # a DataFrame is read once, not kept
+        opts["emission_factor_table"] = factors.factor_table(opts["emission_factor_table"])
     if not isinstance(records, pd.DataFrame):
         raise FuelRecordError(
             f"Fuel records must be a pandas DataFrame, got {type(records).__name__}."
