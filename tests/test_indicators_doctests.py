@@ -1,4 +1,7 @@
-"""The Examples sections of ``greenplan.indicators`` are run as doctests (hand-checkable values)."""
+"""The Examples sections of ``greenplan.indicators`` and ``greenplan.records`` run as doctests.
+
+Every value in them is hand-checkable (the arithmetic is in the docstring or trivial).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,14 @@ import pkgutil
 
 import pytest
 
-import greenplan.indicators as package
+import greenplan.indicators
+import greenplan.records
 
-MODULES = sorted(f"greenplan.indicators.{m.name}" for m in pkgutil.iter_modules(package.__path__))
+MODULES = sorted(
+    f"{package.__name__}.{m.name}"
+    for package in (greenplan.indicators, greenplan.records)
+    for m in pkgutil.iter_modules(package.__path__)
+) + ["greenplan._numeric"]
 
 
 @pytest.mark.parametrize("name", MODULES)
