@@ -178,6 +178,11 @@ def parse_water_class(values: Any) -> pd.Series:
     ----------
     GB 3838-2002 《地表水环境质量标准》 (classes Ⅰ–Ⅴ, 劣Ⅴ); 《地表水环境质量评价办法(试行)》
     (环办〔2011〕22号).
+
+    Examples
+    --------
+    >>> parse_water_class(["Ⅲ", "劣V类", "iv", None]).tolist()
+    [3.0, 6.0, 4.0, nan]
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     text = (
@@ -244,6 +249,13 @@ def good_days_from_daily_aqi(
     (a missing flag counts as not valid). A valid day is good when AQI ≤ ``good_max``.
     Counts are per calendar year of ``date``; a year with no valid day gives 0 valid days
     (so the ratio is NaN, not 0).
+
+    Examples
+    --------
+    >>> daily = pd.DataFrame({"region": "历下区", "aqi": [50, 120, 80, None],
+    ...                       "date": ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]})
+    >>> good_days_from_daily_aqi(daily)[["variable", "value"]].values.tolist()
+    [['good_air_days', 2.0], ['valid_monitoring_days', 3.0]]
     """
     missing = [c for c in ("region", "date", "aqi") if c not in daily.columns]
     if missing:
@@ -347,6 +359,13 @@ def sections_from_classes(
     Class Ⅲ or better means class code ≤ ``ENV_PARAMETERS["water_class_good_max"]`` (3);
     worse than Ⅴ means code 6. Sections are identified by ``(section, year)``; a section's
     level and region should not change within a year.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"section": ["a", "b", "c"], "region": "历下区", "year": 2024,
+    ...                       "level": "国控", "class": ["Ⅱ", "Ⅳ", "劣Ⅴ"]})
+    >>> sections_from_classes(table, add_city=False)["value"].tolist()  # assessed, ≤ Ⅲ, 劣Ⅴ
+    [3.0, 1.0, 1.0]
     """
     need = ["section", "region", "year", "level", "class"]
     missing = [c for c in need if c not in table.columns]
