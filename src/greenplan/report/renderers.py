@@ -157,6 +157,10 @@ _NOTES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^completion (\S+) < time elapsed (\S+)$", r"完成进度\1 < 序时进度\2"),
         (r"^the target has no direction$", "目标无方向"),
         (
+            r"^final evaluation: no (\d+) value yet, status as of (\d+)$",
+            r"总结评估：尚无\1年数值，状态按\2年数据",
+        ),
+        (
             r"^no_base_year_value: no (\d+) value for (\S+) .*$",
             r"缺少基期值：无\1年 \2 数值（数据、规划及公布的变化率均未给出），目标以\1年为基期",
         ),
