@@ -569,7 +569,7 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
     prev = v[:-1]
     cur = v[1:]
     skip = np.isin(t.kind, ["rate", "index"])[t.vc[order][1:]]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         change = (cur - prev) / np.abs(prev)
     flag = same & ~skip & (prev != 0) & (np.abs(change) > threshold)
     idx = np.flatnonzero(flag)
