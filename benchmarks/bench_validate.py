@@ -37,8 +37,11 @@ from pathlib import Path
 YEAR_RANGE = (1000, 4000)  # synthetic years: 1M rows need more region-years than history has
 
 
-def generate(path: Path, rows: int, seed: int = 0) -> None:
-    """Write a clean synthetic long table of about ``rows`` rows to ``path``."""
+def generate(path: Path, rows: int, seed: int = 0, first_year: int = YEAR_RANGE[0] + 1) -> None:
+    """Write a clean synthetic long table of about ``rows`` rows to ``path``.
+
+    Years run from ``first_year`` on, as many as ``rows`` needs (synthetic beyond history).
+    """
     import numpy as np
     import pandas as pd
 
@@ -53,7 +56,7 @@ def generate(path: Path, rows: int, seed: int = 0) -> None:
     codes = [c for c in VARIABLES if c not in INDICATORS]
     per_year = (len(comps) + 1) * len(codes)
     n_years = -(-rows // per_year)
-    years = np.arange(YEAR_RANGE[0] + 1, YEAR_RANGE[0] + 1 + n_years)
+    years = np.arange(first_year, first_year + n_years)
     # one smooth random walk per (district, variable): ±3 % a year
     steps = rng.normal(0.0, 0.03, size=(len(comps), len(codes), n_years))
     level = rng.uniform(1.0, 100.0, size=(len(comps), len(codes), 1))

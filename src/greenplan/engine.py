@@ -130,16 +130,23 @@ def _kahan_group_sum(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np
     Vectorised over groups: pass *k* adds the *k*-th member of every group, so the loop runs
     as many times as the largest group has members (at most the number of districts).
     """
-    total = np.zeros(n_groups)
     if codes.size == 0:
+        return np.zeros(n_groups)
+    order = np.argsort(codes, kind="stable")
+    return _kahan_sorted_sum(codes[order], values[order], n_groups)
+
+
+def _kahan_sorted_sum(
+    sorted_codes: np.ndarray, sorted_values: np.ndarray, n_groups: int
+) -> np.ndarray:
+    """:func:`_kahan_group_sum` of values already stably sorted by group code."""
+    total = np.zeros(n_groups)
+    if sorted_codes.size == 0:
         return total
     compensation = np.zeros(n_groups)
-    order = np.argsort(codes, kind="stable")
-    sorted_codes = codes[order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     first = np.repeat(starts, np.diff(np.r_[starts, sorted_codes.size]))
     rank = np.arange(sorted_codes.size) - first
-    sorted_values = values[order]
     for k in range(int(rank.max()) + 1):
         at = rank == k
         group = sorted_codes[at]
@@ -174,27 +181,56 @@ def city_filler(index: pd.Index, rule: str) -> Callable[[pd.Series], pd.Series]:
         the rule allows; other values unchanged. Positions are worked out once, so a call
         costs a few vectorised passes.
     """
+    fill_values = _array_filler(index, rule)
+    if fill_values is None:
+        return lambda series: series
+
+    def fill(series: pd.Series) -> pd.Series:
+        filled = fill_values(series.to_numpy(dtype="float64"))
+        if filled is None:
+            return series
+        return pd.Series(filled, index=series.index, name=series.name)
+
+    return fill
+
+
+def _array_filler(index: pd.Index, rule: str) -> Callable[[np.ndarray], np.ndarray | None] | None:
+    """Return the array core of :func:`city_filler`, or None when nothing can be filled.
+
+    ``fill(values)`` gives the filled copy, or None when no city value changes.
+    """
     regions = index.get_level_values("region")
     component = np.asarray(regions.isin(districts()))
     if rule == "never" or not component.any():
-        return lambda series: series
+        return None
     year_codes, year_values = pd.factorize(index.get_level_values("year"))
     region_codes, _ = pd.factorize(regions)
     city_pos = np.flatnonzero(np.asarray(regions == CITY))
     city_years = year_codes[city_pos]
     n_years = len(year_values)
     all_required = len(districts())
+    # district rows stably sorted by year once: the rows with a value keep that order, so each
+    # call sums in the same order as a stable sort of its own rows would (same arithmetic)
+    district_rows = np.flatnonzero(component)
+    by_year = district_rows[np.argsort(year_codes[district_rows], kind="stable")]
+    by_year_codes = year_codes[by_year]
 
-    def fill(series: pd.Series) -> pd.Series:
-        values = series.to_numpy(dtype="float64", copy=True)
-        have = component & ~np.isnan(values)
-        sums = _kahan_group_sum(year_codes[have], values[have], n_years)
-        counts = np.bincount(year_codes[have], minlength=n_years)
-        required = all_required if rule == "all_districts" else len(np.unique(region_codes[have]))
+    def fill(values: np.ndarray) -> np.ndarray | None:
+        absent = np.isnan(values[city_pos])
+        if not absent.any():
+            return None
+        present = ~np.isnan(values[by_year])
+        rows, codes = by_year[present], by_year_codes[present]
+        counts = np.bincount(codes, minlength=n_years)
+        required = all_required if rule == "all_districts" else len(np.unique(region_codes[rows]))
         complete = (counts == required) & (counts > 0)
-        target = np.isnan(values[city_pos]) & complete[city_years]
-        values[city_pos[target]] = sums[city_years[target]]
-        return pd.Series(values, index=series.index, name=series.name)
+        target = absent & complete[city_years]
+        if not target.any():
+            return None
+        sums = _kahan_sorted_sum(codes, values[rows], n_years)
+        filled = values.copy()
+        filled[city_pos[target]] = sums[city_years[target]]
+        return filled
 
     return fill
 
@@ -224,28 +260,74 @@ def to_wide(
     if repeated.any():
         _refuse_conflicts(stats, repeated)
         data = data.drop_duplicates(keys)
-    wide = data.pivot(index=["region", "year"], columns="variable", values="value")
-    wide.columns.name = None
-    wide = wide.astype("float64").sort_index()
-    wide.index = pd.MultiIndex.from_arrays(
+    block, index, columns = _pivot(data, city_rows=fill_city and city_rule != "never")
+    fill_values = _array_filler(index, city_rule) if fill_city else None
+    if fill_values is not None:
+        for k, column in enumerate(columns):
+            var = VARIABLES.get(column)
+            if var is not None and var.aggregation is Aggregation.SUM:
+                filled = fill_values(block[k])
+                if filled is not None:
+                    block[k] = filled
+    return pd.DataFrame(block.T, index=index, columns=columns, copy=False)
+
+
+def _pivot(data: pd.DataFrame, *, city_rows: bool) -> tuple[np.ndarray, pd.MultiIndex, pd.Index]:
+    """One float64 row per variable (a ``variables × rows`` block) on sorted ``(region, year)``.
+
+    With ``city_rows``, the city gets an all-NaN row for every year with district rows and no
+    city row (for the city fill). Rows of ``data`` must be unique by ``(region, year,
+    variable)``. Returns the block, the ``(region, year)`` index and the variables (sorted).
+    """
+    region_codes, region_values = pd.factorize(data["region"])
+    year_codes, year_values = pd.factorize(data["year"], sort=True)
+    variable_codes, variable_values = pd.factorize(data["variable"], sort=True)
+    if min(region_codes.min(initial=0), year_codes.min(initial=0)) < 0:  # a missing key
+        wide = data.pivot(index=["region", "year"], columns="variable", values="value")
+        wide = wide.astype("float64").sort_index()
+        index = pd.MultiIndex.from_arrays(
+            [
+                wide.index.get_level_values("region").astype(object),
+                wide.index.get_level_values("year").astype("int64"),
+            ],
+            names=["region", "year"],
+        )
+        wide.index = index
+        if city_rows and index.get_level_values("region").isin(districts()).any():
+            wide = _with_city_rows(wide)
+        full = pd.MultiIndex.from_arrays(
+            [wide.index.get_level_values(0), wide.index.get_level_values(1)],
+            names=["region", "year"],
+        )
+        return wide.to_numpy(copy=True).T.copy(), full, pd.Index(list(wide.columns))
+    regions = list(np.asarray(region_values, dtype=object))
+    is_district = np.isin(np.asarray(regions, dtype=object), np.asarray(districts(), dtype=object))
+    city_rows = city_rows and bool(is_district.any())
+    if city_rows and CITY not in regions:
+        regions.append(CITY)
+        is_district = np.append(is_district, False)
+    names = np.asarray(regions, dtype=object)
+    order = np.argsort(names, kind="stable")  # Python string order, as sort_index has it
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    n_years = len(year_values)
+    key = rank[region_codes] * n_years + year_codes
+    if city_rows:
+        city = rank[regions.index(CITY)]
+        years_of_districts = np.unique(year_codes[is_district[region_codes]])
+        row_keys = np.unique(np.concatenate([key, city * n_years + years_of_districts]))
+    else:
+        row_keys = np.unique(key)
+    block = np.full((len(variable_values), len(row_keys)), np.nan)
+    block[variable_codes, np.searchsorted(row_keys, key)] = data["value"].to_numpy(dtype="float64")
+    index = pd.MultiIndex.from_arrays(
         [
-            wide.index.get_level_values("region").astype(object),
-            wide.index.get_level_values("year").astype("int64"),
+            names[order][row_keys // n_years],
+            np.asarray(year_values, dtype="int64")[row_keys % n_years],
         ],
         names=["region", "year"],
     )
-    if fill_city:
-        additive = [
-            c
-            for c in wide.columns
-            if c in VARIABLES and VARIABLES[c].aggregation is Aggregation.SUM
-        ]
-        if city_rule != "never" and wide.index.get_level_values("region").isin(districts()).any():
-            wide = _with_city_rows(wide)
-            fill = city_filler(wide.index, city_rule)
-            for column in additive:
-                wide[column] = fill(wide[column])
-    return wide
+    return block, index, pd.Index(variable_values)
 
 
 def _refuse_conflicts(stats: pd.DataFrame, repeated: np.ndarray) -> None:
@@ -346,40 +428,99 @@ def compute(
     """
     x = inputs_from(stats, **options)
     ids = _select(indicators)
-    table = recipes()
-    frames = []
+    kept: list[str] = []
+    rows: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    computed: list[np.ndarray] = []
     for id in ids:
-        values = x.indicator(id)
-        keep = values.notna().to_numpy()
-        if not keep.any():
-            continue
-        rec = table[id]
-        method = "; ".join(
-            [f"{o}={x.options[o]}" for o in rec.indicator.options] + x.notes.get(id, [])
-        )
-        idx = x.index[keep]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "region": idx.get_level_values("region").astype(object),
-                    "year": idx.get_level_values("year").astype("int64"),
-                    "indicator": id,
-                    "value": values.to_numpy()[keep],
-                    "unit": rec.indicator.unit,
-                    "origin": x.origin(id).to_numpy()[keep],
-                    "method": method,
-                }
-            )
-        )
-    out = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(
+        series = x.indicator(id).to_numpy(dtype="float64")
+        keep = np.flatnonzero(~np.isnan(series))
+        if keep.size:
+            kept.append(id)
+            rows.append(keep)
+            values.append(series[keep])
+            computed.append(x.computed_mask(id)[keep])
+    out = _result_frame(x, kept, rows, values, computed)
+    out.attrs["greenplan"] = ComputeInfo(options=dict(x.options), indicators=ids)
+    return out
+
+
+def _method(x: Inputs, id: str) -> str:
+    """Return the method text of one indicator: its options, then its recipe's notes."""
+    rec = recipes()[id]
+    parts = [f"{o}={x.options[o]}" for o in rec.indicator.options]
+    return "; ".join(parts + x.notes.get(id, []))
+
+
+def _result_frame(
+    x: Inputs,
+    ids: list[str],
+    rows: list[np.ndarray],
+    values: list[np.ndarray],
+    computed: list[np.ndarray],
+) -> pd.DataFrame:
+    """Build compute's long result in one go from each indicator's rows of ``x.index``.
+
+    The text columns are taken from a few distinct strings by integer codes; ``method`` stays
+    a categorical, so its text is stored once per indicator whatever the number of rows.
+    """
+    if not ids:
+        return pd.DataFrame(
             {c: pd.Series(dtype="float64" if c == "value" else object) for c in RESULT_COLUMNS}
         ).astype({"year": "int64"})
+    table = recipes()
+    counts = np.array([r.size for r in rows], dtype=np.int64)
+    which = np.repeat(np.arange(len(ids), dtype=np.int64), counts)
+    position = np.concatenate(rows)
+    methods = [_method(x, id) for id in ids]
+    texts, method_codes = np.unique(np.array(methods, dtype=object), return_inverse=True)
+    units = [table[id].indicator.unit for id in ids]
+    origin = np.concatenate(computed).astype(np.int64)
+    return pd.DataFrame(
+        {
+            "region": pd.Index(np.asarray(x.regions, dtype=object)[position], dtype=object),
+            "year": x.years.to_numpy(dtype="int64")[position],
+            "indicator": pd.array(ids, dtype="str").take(which),
+            "value": np.concatenate(values),
+            "unit": pd.array(units, dtype="str").take(which),
+            "origin": pd.array(["reported", "computed"], dtype="str").take(origin),
+            "method": pd.Categorical.from_codes(
+                method_codes.ravel()[which], categories=pd.Index(texts, dtype="str")
+            ),
+        }
     )
-    out.attrs["greenplan"] = {"options": dict(x.options), "indicators": ids}
-    return out
+
+
+class ComputeInfo(dict[str, Any]):
+    """What :func:`compute` used (``options``, ``indicators``): ``df.attrs["greenplan"]``.
+
+    Read-only, and shared by the frames pandas derives from the result: pandas deep-copies
+    ``attrs`` into every slice, and this object copies as itself, so a slice costs one small
+    copy instead of a copy of every option value.
+    """
+
+    def __init__(self, *, options: dict[str, Any], indicators: list[str]) -> None:
+        super().__init__(options=options, indicators=indicators)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ComputeInfo:
+        return self
+
+    def __copy__(self) -> ComputeInfo:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_compute_info, (dict(self),))
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("compute's attrs['greenplan'] is read-only; copy it with dict(...)")
+
+    __setitem__ = __delitem__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
+    __ior__ = _read_only
+
+
+def _compute_info(data: dict[str, Any]) -> ComputeInfo:
+    return ComputeInfo(options=data["options"], indicators=data["indicators"])
 
 
 def reported_vs_computed(

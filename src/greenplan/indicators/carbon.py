@@ -355,8 +355,8 @@ _GRID_OPTIONS = ("grid_factor_region", "grid_factor_series", "grid_factor_year")
 
 def _zero_if_unreported_any(x: Inputs, series: pd.Series) -> pd.Series:
     """Per-fuel feedstock: absent means none (the note is made once, by the caller)."""
-    reported_any = series.notna().groupby(level="region", sort=False).transform("any")
-    return series.where(reported_any, 0.0)
+    reported_any = x.in_any_year(series)
+    return series if reported_any.all() else series.where(reported_any, 0.0)
 
 
 def _grid_factor_series(x: Inputs) -> pd.Series:

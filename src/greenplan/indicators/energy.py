@@ -562,10 +562,11 @@ def _unreported_as_zero(x: Inputs, series: pd.Series, label: str) -> pd.Series:
     A region that reports it in some year but not in another gets NaN in the missing years,
     so the base year and the current year are never treated inconsistently.
     """
-    reported_any = series.notna().groupby(level="region", sort=False).transform("any")
-    never = ~reported_any.to_numpy(dtype=bool)
-    if never.any():
-        x.note(f"{label} not given for {_regions_text(x.regions[never])}: taken as 0")
+    reported_any = x.in_any_year(series)
+    never = ~reported_any
+    if not never.any():
+        return series
+    x.note(f"{label} not given for {_regions_text(x.regions[never])}: taken as 0")
     return series.where(reported_any, 0.0)
 
 
@@ -575,13 +576,15 @@ def _note_gaps(x: Inputs, variables: list[str]) -> None:
     Such a gap counts as 0 in the sums over fuels (a fuel not consumed is often not
     reported); the note makes the choice visible.
     """
-    frame = pd.concat([x[v] for v in variables], axis=1, keys=variables)
-    present = frame.notna()
-    any_fuel = present.any(axis=1)
-    reported_ever = present.groupby(level="region", sort=False).transform("any")
-    gaps = reported_ever & ~present & any_fuel.to_numpy()[:, None]
-    for var in gaps.columns[gaps.any(axis=0).to_numpy()]:
-        rows = x.index[gaps[var].to_numpy()]
+    if not variables:
+        return
+    present = np.column_stack([~np.isnan(x[v].to_numpy(dtype="float64")) for v in variables])
+    any_fuel = np.asarray(present.any(axis=1))
+    reported_ever = np.column_stack([x.in_any_year(x[v]) for v in variables])
+    gaps = reported_ever & ~present & any_fuel[:, None]
+    for k in np.flatnonzero(gaps.any(axis=0)):
+        var = variables[k]
+        rows = x.index[gaps[:, k]]
         where = ", ".join(f"{r} {y}" for r, y in rows[:3])
         more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
         x.note(f"{var} missing for {where}{more} while reported in other years: taken as 0")

@@ -302,6 +302,9 @@ class Inputs:
     _cache: dict[str, pd.Series] = field(default_factory=dict)
     _raw: dict[str, pd.Series] = field(default_factory=dict)
     _stack: list[str] = field(default_factory=list)
+    _columns: dict[str, pd.Series] = field(default_factory=dict)
+    """Columns of :attr:`wide` as Series, made once (a frame makes a new Series per access)."""
+    _levels: dict[str, pd.Index] = field(default_factory=dict)
 
     def note(self, text: str) -> None:
         """Record a method note (e.g. which factor was used) for the indicator being computed."""
@@ -318,12 +321,18 @@ class Inputs:
     @property
     def years(self) -> pd.Index:
         """The year of each row of :attr:`index`."""
-        return self.index.get_level_values("year")
+        return self._level("year")
 
     @property
     def regions(self) -> pd.Index:
         """The region of each row of :attr:`index`."""
-        return self.index.get_level_values("region")
+        return self._level("region")
+
+    def _level(self, name: str) -> pd.Index:
+        level = self._levels.get(name)
+        if level is None:
+            level = self._levels[name] = self.index.get_level_values(name)
+        return level
 
     @property
     def base_year(self) -> int:
@@ -332,12 +341,30 @@ class Inputs:
 
     def has(self, code: str) -> bool:
         """Whether the statistics hold any value of ``code``."""
-        return code in self.wide.columns and bool(self.wide[code].notna().any())
+        if "_present" not in self._levels:
+            block = np.isnan(self.wide.to_numpy(dtype="float64"))
+            self._levels["_present"] = self.wide.columns[~block.all(axis=0)]
+        return code in self._levels["_present"]
+
+    def in_any_year(self, series: pd.Series) -> np.ndarray:
+        """Per row, whether the row's region has a value of ``series`` in some year.
+
+        ``series.notna().groupby(level="region").transform("any")`` as a boolean array, for
+        a series on :attr:`index`.
+        """
+        codes, uniques = self._region_codes()
+        have = ~np.isnan(series.to_numpy(dtype="float64", na_value=np.nan))
+        return (np.bincount(codes[have], minlength=len(uniques)) > 0)[codes]
 
     def __getitem__(self, code: str) -> pd.Series:
-        if code in self.wide.columns:
-            return self.wide[code]
-        return pd.Series(np.nan, index=self.index, name=code, dtype="float64")
+        column = self._columns.get(code)
+        if column is None:
+            if code in self.wide.columns:
+                column = self.wide[code]
+            else:
+                column = pd.Series(np.nan, index=self.index, name=code, dtype="float64")
+            self._columns[code] = column
+        return column
 
     def option(self, name: str) -> Any:
         """Value of a ``compute`` option."""
@@ -359,7 +386,10 @@ class Inputs:
             raw = self.city_fill(raw)
         combined = raw
         if not rec.reported_only and id in self.wide.columns:
-            combined = raw.fillna(self.wide[id])
+            reported = self[id]
+            gaps = np.isnan(raw.to_numpy())
+            if gaps.any() and not np.isnan(reported.to_numpy()[gaps]).all():
+                combined = raw.fillna(reported)
         self._raw[id] = raw
         self._cache[id] = combined
         return combined
@@ -373,11 +403,13 @@ class Inputs:
 
     def origin(self, id: str) -> pd.Series:
         """Per row, ``"computed"`` or ``"reported"`` (call after :meth:`indicator`)."""
-        rec = recipes()[id]
-        raw = self._raw[id]
-        if rec.reported_only:
-            return pd.Series("reported", index=self.index)
-        return pd.Series(np.where(raw.notna(), "computed", "reported"), index=self.index)
+        return pd.Series(np.where(self.computed_mask(id), "computed", "reported"), index=self.index)
+
+    def computed_mask(self, id: str) -> np.ndarray:
+        """Per row, whether the value comes from components (call after :meth:`indicator`)."""
+        if recipes()[id].reported_only:
+            return np.zeros(len(self.index), dtype=bool)
+        return ~np.isnan(self._raw[id].to_numpy(dtype="float64"))
 
     def computed_only(self, id: str) -> pd.Series:
         """Value computed from components only (no reported fallback), for consistency checks.
@@ -390,14 +422,26 @@ class Inputs:
 
     # --- helpers over time, vectorised --------------------------------------------------
 
+    def _region_codes(self) -> tuple[np.ndarray, pd.Index]:
+        """Region of each row as an integer code, and the regions (made once)."""
+        if "_codes" not in self._levels:
+            codes, uniques = pd.factorize(self.regions)
+            self._levels["_codes"] = pd.Index(codes)
+            self._levels["_regions"] = uniques
+        return self._levels["_codes"].to_numpy(), self._levels["_regions"]
+
+    def _on_index(self, series: pd.Series) -> bool:
+        """Whether ``series`` is positionally aligned on :attr:`index` (a view of it)."""
+        return series.index.is_(self.index) or series.index.equals(self.index)
+
     def at_year(self, series: pd.Series, year: int) -> pd.Series:
         """For each row, the value of the same region in ``year`` (NaN where absent)."""
-        mask = self.years == year
-        by_region = pd.Series(series.to_numpy()[mask], index=self.regions[mask])
-        by_region = by_region[~by_region.index.duplicated()]
-        return pd.Series(
-            by_region.reindex(self.regions).to_numpy(), index=self.index, dtype="float64"
-        )
+        codes, uniques = self._region_codes()
+        rows = np.flatnonzero(np.asarray(self.years == year))[::-1]  # reversed: first wins
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        by_region = np.full(len(uniques), np.nan)
+        by_region[codes[rows]] = values[rows]
+        return pd.Series(by_region[codes], index=self.index, dtype="float64")
 
     def at_base(self, series: pd.Series) -> pd.Series:
         """For each row, the value of the same region in the base year."""
@@ -405,9 +449,24 @@ class Inputs:
 
     def previous(self, series: pd.Series) -> pd.Series:
         """For each row, the value of the same region in the previous calendar year."""
-        prev_index = pd.MultiIndex.from_arrays([self.regions, self.years - 1])
-        values = series.reindex(prev_index).to_numpy()
-        return pd.Series(values, index=self.index, dtype="float64")
+        if not self._on_index(series):
+            prev_index = pd.MultiIndex.from_arrays([self.regions, self.years - 1])
+            values = series.reindex(prev_index).to_numpy()
+            return pd.Series(values, index=self.index, dtype="float64")
+        if "_previous" not in self._levels:
+            codes, _ = self._region_codes()
+            years = self.years.to_numpy(dtype="int64")
+            span = int(years.max() - years.min()) + 2 if len(years) else 1
+            key = codes.astype("int64") * span + (years - years.min())
+            order = np.argsort(key, kind="stable")
+            wanted = key - 1
+            at = np.minimum(np.searchsorted(key[order], wanted), max(len(key) - 1, 0))
+            found = key[order][at] == wanted if len(key) else np.zeros(0, dtype=bool)
+            self._levels["_previous"] = pd.Index(np.where(found, order[at], -1))
+        position = self._levels["_previous"].to_numpy()
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        out = np.where(position >= 0, values[position], np.nan)
+        return pd.Series(out, index=self.index, dtype="float64")
 
     def cumulative_since_base(self, series: pd.Series) -> pd.Series:
         """Sum over base_year+1 … year of an annual series, per region.
@@ -436,7 +495,7 @@ def chain_since_base(
     after = years > base
     if not after.any():
         return pd.Series(out, index=x.index, dtype="float64")
-    codes, uniques = pd.factorize(x.regions)
+    codes, uniques = x._region_codes()
     # one row per region, one column per year base+1 … last (absent years stay NaN)
     col = years[after] - (base + 1)
     grid = np.full((len(uniques), int(col.max()) + 1), np.nan)

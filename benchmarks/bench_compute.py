@@ -1,0 +1,156 @@
+"""Benchmark: ``greenplan.compute`` of every indicator on big tables, against ``read_csv``.
+
+Generates synthetic, clean long tables with the generator of ``bench_validate.py`` (city and
+its 12 districts and counties × every codelist variable that is not also an indicator, smooth
+random series, consistent sums; synthetic, not statistics) and measures, each in a fresh
+process so that peak memory is not shared:
+
+* ``read``: ``pandas.read_csv(path)`` of the file, the yardstick;
+* ``compute``: ``greenplan.compute(stats)`` of every indicator, where ``stats`` is the
+  canonical table ``greenplan.read_statistics(path)`` returned (read before the clock starts).
+
+Sizes: ``jinan`` is the largest Jinan-shaped table (every variable × 13 regions × the years
+1949–2027, ≈ 122,000 rows); ``--scaling`` adds tables of 10⁵, 10⁶ and 4·10⁶ rows (synthetic
+years from 1001 on) and fits the exponent *b* of time ∝ rowsᵇ between them.
+
+Time is wall-clock (best of ``--repeat``). Peak memory is the growth of ``VmHWM`` (reset through
+``/proc/self/clear_refs`` just before the first run) over the resident set after the imports,
+the read and a warm-up, i.e. what compute itself allocates at its peak; the yardstick for memory
+is the size of the DataFrame ``read_csv`` returns (``memory_usage(deep=True)``). Goals: compute
+≤ 3× the time of ``read_csv`` and peak ≤ 4× the frame on the Jinan-shaped table, and time
+linear in rows (*b* ≈ 1) beyond it.
+
+Usage::
+
+    python benchmarks/bench_compute.py [--repeat 3] [--scaling]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_validate import YEAR_RANGE, _peak_kb, _start_peak, generate  # noqa: E402
+
+JINAN_YEARS = (1949, 2027)
+
+
+def measure(what: str, path: str, repeat: int) -> dict[str, float]:
+    """Run one measurement in this process (called in a fresh subprocess)."""
+    import pandas as pd
+
+    import greenplan
+
+    out: dict[str, float] = {}
+    if what == "read":
+        gc.collect()
+        how, base = _start_peak()
+        times = []
+        for i in range(repeat):
+            t0 = time.perf_counter()
+            df = pd.read_csv(path)
+            times.append(time.perf_counter() - t0)
+            out["frame_mb"] = df.memory_usage(deep=True).sum() / 1e6
+            out["rows"] = len(df)
+            del df
+            if i == 0:
+                out["peak_mb"] = max(0, _peak_kb(how) - base) / 1024.0
+        out["seconds"] = min(times)
+        return out
+    stats = greenplan.read_statistics(path, year_range=YEAR_RANGE)
+    greenplan.compute(stats.iloc[:200])  # warm-up: recipes, code lists, factor tables
+    gc.collect()
+    how, base = _start_peak()
+    times = []
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        values = greenplan.compute(stats)
+        times.append(time.perf_counter() - t0)
+        out["rows_out"] = len(values)
+        out["out_mb"] = values.memory_usage(deep=True).sum() / 1e6
+        del values
+        if i == 0:
+            out["peak_mb"] = max(0, _peak_kb(how) - base) / 1024.0
+            gc.collect()
+    out["seconds"] = min(times)
+    return out
+
+
+def _run(what: str, path: Path, repeat: int) -> dict[str, float]:
+    env = dict(os.environ)
+    src = str(HERE.parent / "src")
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, __file__, "--measure", what, "--path", str(path)]
+    proc = subprocess.run(
+        [*cmd, "--repeat", str(repeat)], capture_output=True, text=True, env=env, check=True
+    )
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def case(label: str, path: Path, repeat: int) -> tuple[float, float]:
+    """Measure read and compute of ``path``; print one line; return (rows, compute seconds)."""
+    read = _run("read", path, repeat)
+    comp = _run("compute", path, repeat)
+    frame = read["frame_mb"]
+    print(
+        f"{label:<10}{read['rows']:>10,.0f}{read['seconds']:>9.3f}{comp['seconds']:>9.3f}"
+        f"{comp['seconds'] / read['seconds']:>8.2f}×{frame:>9.1f}{comp['peak_mb']:>9.0f}"
+        f"{comp['peak_mb'] / frame:>8.2f}×{comp['rows_out']:>11,.0f}{comp['out_mb']:>9.1f}",
+        flush=True,
+    )
+    return read["rows"], comp["seconds"]
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--scaling", action="store_true", help="add 1e5, 1e6 and 4e6 rows")
+    p.add_argument("--measure", choices=["read", "compute"], help=argparse.SUPPRESS)
+    p.add_argument("--path", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.path, args.repeat)))
+        return
+    from greenplan.indicators import INDICATORS
+    from greenplan.regions import districts
+    from greenplan.variables import VARIABLES
+
+    n_codes = len([c for c in VARIABLES if c not in INDICATORS])
+    jinan_rows = (len(districts()) + 1) * n_codes * (JINAN_YEARS[1] - JINAN_YEARS[0] + 1)
+    print(
+        f"{'table':<10}{'rows':>10}{'read s':>9}{'compute':>9}{'× read':>9}{'frame MB':>9}"
+        f"{'peak MB':>9}{'× frame':>9}{'rows out':>11}{'out MB':>9}"
+    )
+    points = []
+    with tempfile.TemporaryDirectory() as tmp:
+        jinan = Path(tmp) / "jinan_shaped.csv"
+        generate(jinan, jinan_rows, first_year=JINAN_YEARS[0])
+        case("jinan", jinan, args.repeat)
+        jinan.unlink()
+        if args.scaling:
+            for rows in (100_000, 1_000_000, 4_000_000):
+                path = Path(tmp) / f"synthetic_{rows}.csv"
+                generate(path, rows)
+                points.append(case(f"{rows:.0e}", path, args.repeat))
+                path.unlink()
+    print("goal: compute ≤ 3.00× read time, peak ≤ 4.00× frame (jinan); time linear in rows")
+    if len(points) >= 2:
+        for (r0, t0), (r1, t1) in itertools.pairwise(points):
+            b = math.log(t1 / t0) / math.log(r1 / r0)
+            print(f"scaling exponent {r0:,.0f} → {r1:,.0f} rows: {b:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Properties that keep compute fast at every size (issue 14); nothing here is timed.
+
+* method notes grow with the vintages of a factor table, not with the years of the data;
+* the ``method`` text is stored once per indicator (a categorical), not once per row;
+* the output's ``attrs`` are not deep-copied, value by value, on every slice downstream;
+* coverage and reported-vs-computed share one computation of the indicators.
+
+Data are SYNTHETIC; the factor values quoted come from the shipped tables
+(``resources/factors/electricity_coal_rate.csv``: 2015 315, 2022 300.7 gce/kWh).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+
+from greenplan.engine import compute
+from greenplan.indicators.energy import _year_runs
+from greenplan.variables import VARIABLES
+
+CITY = "济南市"
+
+
+def frame(rows: list[tuple[str, int, str, float]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=["region", "year", "variable", "value"])
+    df["unit"] = [VARIABLES[v].unit for v in df["variable"]]
+    return df
+
+
+def test_year_runs_merge_consecutive_years_with_the_same_vintage():
+    entries = [
+        (2010, 2015, "315"),
+        (2011, 2015, "315"),
+        (2013, 2015, "315"),  # not adjacent to 2011: a run of its own
+        (2015, 2015, "315"),
+        (2016, 2016, "312"),
+        (2023, 2022, "300.7"),
+        (2024, 2022, "300.7"),
+        (2025, 2022, "300.7"),
+    ]
+    assert _year_runs(entries) == (
+        "2010–2011←2015 315, 2013←2015 315, 2015 315, 2016 312, 2023–2025←2022 300.7"
+    )
+    assert _year_runs([(2023, 2022, "300.7")]) == "2023←2022 300.7"
+    assert _year_runs([]) == ""
+
+
+def test_electricity_note_does_not_list_every_year():
+    years = range(1949, 2028)  # every year the readers accept; the coal-rate table has 2015–2022
+    rows = [(CITY, y, "energy_consumption", 4000.0) for y in years]
+    rows += [(CITY, y, "electricity_renewable", 50.0 + (y - 1949)) for y in years]
+    out = compute(frame(rows), ["energy_consumption_total_control"])
+    text = str(out["method"].iloc[0])
+    assert "1949–2014←2015 315" in text and "2023–2027←2022 300.7" in text
+    assert "2022 300.7" in text and "1980" not in text
+    assert len(text) < 400
+
+
+def test_method_is_stored_once_per_indicator():
+    years = range(1988, 2028)
+    rows = [(CITY, y, "gdp", 100.0 + y - 1988) for y in years]
+    rows += [(CITY, y, "gdp_real_growth", 5.0) for y in years]
+    out = compute(frame(rows))
+    assert isinstance(out["method"].dtype, pd.CategoricalDtype)
+    per_indicator = out.groupby("indicator", observed=True)["method"].nunique()
+    assert (per_indicator == 1).all()
+    assert len(out["method"].cat.categories) <= out["indicator"].nunique()
+    # the text reads the same as a plain string column would (CSV output unchanged)
+    plain = out.assign(method=out["method"].astype(str))
+    assert out.to_csv(index=False) == plain.to_csv(index=False)
+
+
+def test_slices_of_the_output_do_not_deep_copy_its_attrs(monkeypatch):
+    rows = [(CITY, y, "gdp", 100.0 + y) for y in range(2015, 2026)]
+    out = compute(frame(rows))
+    assert out.attrs["greenplan"]["options"]["base_year"] == 2020
+    calls = []
+    real = copy.deepcopy
+
+    def counting(obj, memo=None, _nil=None):
+        calls.append(type(obj).__name__)
+        return real(obj, memo)
+
+    import pandas.core.generic as generic
+
+    monkeypatch.setattr(generic, "deepcopy", counting)
+    monkeypatch.setattr(copy, "deepcopy", counting)
+    part = out[out["indicator"] == out["indicator"].iloc[0]]
+    for _, group in part.groupby("region"):
+        group.iloc[:1].copy()
+    # each slice copies the attrs dict itself and its key: never the options, value by value
+    assert "int" not in calls and "list" not in calls
+    assert part.attrs["greenplan"] is out.attrs["greenplan"]
