@@ -24,7 +24,7 @@ else:
     httpx = pytest.importorskip("httpx", reason="httpx (test extra) is not installed")
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _service_support import (  # noqa: E402
+from _service_support import (
     Server,
     add_token,
     district_rows,
@@ -32,8 +32,7 @@ from _service_support import (  # noqa: E402
     start_server,
     to_csv,
 )
-
-from greenplan.service.store import FAULT_PAUSE_ENV, open_store  # noqa: E402
+from greenplan.service.store import FAULT_PAUSE_ENV, open_store
 
 TIMEOUT = httpx.Timeout(60.0)
 DISTRICTS = [
