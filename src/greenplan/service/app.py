@@ -285,7 +285,7 @@ def authenticate(
             "creates tokens with `greenplan token add NAME --role ROLE`).",
             headers=challenge,
         )
-    info = store.token_info(credentials.credentials)
+    info = _cached_token(request.app, store, credentials.credentials)
     if info is None:
         raise HTTPException(
             401, "Unknown token: check that it was copied whole.", headers=challenge
@@ -303,6 +303,28 @@ def authenticate(
             "an administrator for a new one.",
             headers=challenge,
         )
+    return info
+
+
+TOKEN_CACHE_SECONDS = 5.0
+"""How long a known token's record is reused without asking the store. A token revoked through
+this process's ``DELETE /tokens`` is refused at once; one revoked through another worker
+process (PostgreSQL deployments) within this many seconds."""
+
+
+def _cached_token(app: Any, store: Store, secret: str) -> TokenInfo | None:
+    import time as _time
+
+    cache: dict[str, tuple[float, TokenInfo]] = app.state.token_cache
+    now = _time.monotonic()
+    hit = cache.get(secret)
+    if hit is not None and now - hit[0] < TOKEN_CACHE_SECONDS:
+        return hit[1]
+    info = store.token_info(secret)
+    if info is not None:  # unknown tokens are not cached: nothing to gain for a guesser
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[secret] = (now, info)
     return info
 
 
@@ -374,6 +396,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store = the_store
+    app.state.token_cache = {}
+    schema_version = the_store.schema_version()
     app.add_middleware(UploadLimit, limit=max_upload)
 
     def json_bytes(adapter: TypeAdapter[Any], data: Any) -> Response:
@@ -388,7 +412,7 @@ def create_app(
             status="ok",
             version=__version__,
             store=the_store.dialect,
-            schema_version=the_store.schema_version(),
+            schema_version=schema_version,
             store_version=the_store.version(),
         )
 
@@ -729,6 +753,7 @@ def create_app(
         """Revoke a token: it is refused from now on."""
         if not the_store.revoke_token(name):
             raise HTTPException(404, f"There is no active token named {name!r}.")
+        app.state.token_cache.clear()
         return Response(status_code=204)
 
     # --- errors and OpenAPI --------------------------------------------------------------

@@ -383,6 +383,11 @@ class Store:
         self.dialect: str = backend.dialect
         self.where: str = backend.where
         self._migrate()
+        # a DuckDB file is open in this process only: its version is kept here, not queried
+        self._local_version: int | None = None
+        if self.dialect == "duckdb":
+            self._local_version = self._count_accepted()
+        self._version_lock = threading.Lock()
 
     # --- schema --------------------------------------------------------------------------
 
@@ -571,6 +576,9 @@ class Store:
                     flush=True,
                 )
                 time.sleep(float(pause))
+        if sub.accepted and self._local_version is not None:
+            with self._version_lock:
+                self._local_version += 1
         return SubmissionRecord(
             id=sid,
             received_at=received,
@@ -690,8 +698,14 @@ class Store:
         """Return a number that changes whenever an accepted submission is committed.
 
         It is the count of accepted submissions (submissions are never deleted), so caches
-        keyed by it are recomputed after each accepted submission, by any process.
+        keyed by it are recomputed after each accepted submission, by any process. A DuckDB
+        store (one process) keeps it in memory; PostgreSQL is asked each time.
         """
+        if self._local_version is not None:
+            return self._local_version
+        return self._count_accepted()
+
+    def _count_accepted(self) -> int:
         return int(self._b.query("SELECT count(*) FROM submissions WHERE accepted")[0][0])
 
     def counts(self) -> dict[str, int]:
