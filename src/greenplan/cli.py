@@ -110,8 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", help="write to this file instead of standard output")
 
     sub.add_parser("schema", help="print the JSON Schema of `report --format json`")
-    for name in ("serve", "token"):  # the service's commands declare their own options
-        importlib.import_module(f"greenplan.commands.{name}").add_parser(sub)
+    from greenplan.commands import serve, token  # they declare their own options
+
+    serve.add_parser(sub)
+    token.add_parser(sub)
     return p
 
 
