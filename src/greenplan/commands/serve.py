@@ -12,11 +12,12 @@ import argparse
 import ipaddress
 import os
 import sys
+from typing import Any
 
 __all__ = ["add_parser", "is_loopback", "run"]
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     """Declare ``greenplan serve`` and its options."""
     s = sub.add_parser("serve", help="run the HTTP service (数据报送与查询服务)")
     s.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1: loopback)")

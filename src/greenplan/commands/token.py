@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import Any
 
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     """Declare ``greenplan token add|list|revoke``."""
     t = sub.add_parser("token", help="manage the service's access tokens (访问令牌)")
     actions = t.add_subparsers(dest="action", metavar="ACTION", parser_class=type(t))
