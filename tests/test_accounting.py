@@ -267,7 +267,7 @@ def test_per_record_path_equals_aggregate_first(monkeypatch, by):
     recs = _big()
     first = aggregate_fuel_records(recs, by=by)
     monkeypatch.setattr(accounting, "_AGGREGATE_FIRST_MAX_CELLS", 0)
-    monkeypatch.setattr(accounting, "_DENSE_GROUPS_MAX", 0)
+    monkeypatch.setattr(accounting, "_DENSE_CELLS_PER_ROW", 0)
     per_record = aggregate_fuel_records(recs, by=by)
     pd.testing.assert_frame_equal(
         first.reset_index(drop=True), per_record.reset_index(drop=True), rtol=1e-12
