@@ -373,7 +373,8 @@ def aggregate_fuel_records(
         Dask DataFrame; or a path, glob (``"records/*.parquet"``), directory or list of
         Parquet or CSV (UTF-8) files. One row per record, columns ``entity``,
         ``region``, ``year`` (int), ``fuel`` (code, Chinese or English name:
-        ``raw_coal``/``原煤``, ``natural_gas``/``天然气``, ``electricity``/``电力``, ``heat``/``热力`` …; see ``greenplan.factors.fuels()``),
+        ``raw_coal``/``原煤``, ``natural_gas``/``天然气``, ``electricity``/``电力``,
+        ``heat``/``热力`` …; see ``greenplan.factors.fuels()``),
         ``quantity`` [in ``unit``], ``unit`` (any unit of the fuel's dimension: ``t``,
         ``万吨``, ``m3``, ``万立方米``, ``Nm3``, ``kWh``, ``万千瓦时``, ``GJ`` …), optional
         ``month`` and ``use`` (``fuel`` — the default, also when missing — or

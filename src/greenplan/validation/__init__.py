@@ -83,6 +83,10 @@ class Code(StrEnum):
     UNIT_ASSUMED = "unit_assumed"
     NON_NUMERIC = "non_numeric"
     MISSING_VALUE = "missing_value"
+    # fuel records (greenplan.records.checks)
+    UNKNOWN_FUEL = "unknown_fuel"
+    BAD_USE = "bad_use"
+    BAD_MONTH = "bad_month"
     # values
     NEGATIVE_VALUE = "negative_value"
     SHARE_OUT_OF_RANGE = "share_out_of_range"
@@ -211,6 +215,26 @@ _CHECK_LIST = [
         "error",
         "A row of a long table has no value (empty, —, -, …).",
         "Fill in the number, or delete the row if the figure is not available.",
+    ),
+    Check(
+        Code.UNKNOWN_FUEL,
+        "error",
+        "A fuel record names a fuel greenplan does not know (fuel codes, Chinese and English "
+        "names of greenplan.factors.fuels()).",
+        "Correct the fuel name; the message suggests the closest known fuels.",
+    ),
+    Check(
+        Code.BAD_USE,
+        "error",
+        "A fuel record's use is neither fuel (燃料) nor feedstock (原料), or electricity or "
+        "heat is marked as feedstock.",
+        "Write 'fuel' or 'feedstock' (or leave it empty for fuel).",
+    ),
+    Check(
+        Code.BAD_MONTH,
+        "error",
+        "A fuel record's month is not a whole number from 1 to 12.",
+        "Give the month as 1–12.",
     ),
     Check(
         Code.NEGATIVE_VALUE,
@@ -905,6 +929,18 @@ def validate(*sources: Any, **options: Any) -> ValidationReport:
     >>> print(report)                                  # doctest: +SKIP
     >>> report.to_frame().query("severity == 'error'")  # doctest: +SKIP
     """
+    from greenplan.records.checks import check_fuel_records, is_fuel_records
+
+    if is_fuel_records(sources, options):  # record-level tables: checked in their engine
+        found = check_fuel_records(*sources, **options)
+        return ValidationReport(
+            found.findings,
+            rows_read=found.rows_read,
+            rows_accepted=found.rows_accepted,
+            sources=found.sources,
+            options=found.options,
+        )
+    options = {k: v for k, v in options.items() if k != "kind"}
     opts = resolve_options(options)
     from greenplan.io import _read_all
 

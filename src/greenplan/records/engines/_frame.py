@@ -64,7 +64,7 @@ def _strings(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def is_blank(s: pd.Series) -> np.ndarray:
     """Missing: null/NaN, or (text) only spaces."""
-    mask = s.isna().to_numpy(dtype=bool)
+    mask = s.isna().to_numpy(dtype=bool, copy=True)
     if kind_of(s.dtype) == "text" and len(s):
         obj, is_text = _strings(s)
         blank = obj.str.strip(" ").eq("").to_numpy(dtype=bool, na_value=False)
