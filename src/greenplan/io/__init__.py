@@ -1681,6 +1681,9 @@ def _assemble(parts: list[_Part]) -> tuple[pd.DataFrame, dict[str, tuple[np.ndar
 
 def _read_all(sources: Sequence[Any], collector: Collector, opts: dict[str, Any]) -> ReadResult:
     """Read every source; findings go to ``collector``; never raises for bad input."""
+    from greenplan.records.engines import statistics_sources
+
+    sources = statistics_sources(sources)  # Arrow/Dask tables → pandas, globs → files
     parts: list[_Part] = []
     rows_read = 0
     names: list[str] = []

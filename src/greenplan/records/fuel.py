@@ -643,16 +643,14 @@ def combine_reduced(parts: Iterable[pd.DataFrame], keys: Iterable[str]) -> pd.Da
         return pd.DataFrame({**empty, "__quantity": [], "__records": [], "__missing": []}).astype(
             {"__quantity": "float64", "__records": "int64", "__missing": "int64"}
         )
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    if len(frames) == 1 or not keys:
-        if not keys:
-            return (
-                frame[list(REDUCED_COLUMNS)]
-                .sum()
-                .to_frame()
-                .T.astype({"__quantity": "float64", "__records": "int64", "__missing": "int64"})
-            )
-        return frame.reset_index(drop=True)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
+    if not keys:
+        return (
+            frame[list(REDUCED_COLUMNS)]
+            .sum()
+            .to_frame()
+            .T.astype({"__quantity": "float64", "__records": "int64", "__missing": "int64"})
+        )
     for k in keys:  # categories may differ between parts: group on values
         if isinstance(frame[k].dtype, pd.CategoricalDtype):
             frame[k] = frame[k].astype(object)

@@ -44,6 +44,7 @@ __all__ = [
     "is_arrow",
     "is_dask",
     "open_records",
+    "statistics_sources",
     "to_pandas",
 ]
 
@@ -432,3 +433,28 @@ def reduced_keys(keys: Iterable[str]) -> list[str]:
     from greenplan.records.fuel import REDUCED_COLUMNS
 
     return [*keys, *REDUCED_COLUMNS]
+
+
+def statistics_sources(sources: Sequence[Any]) -> list[Any]:
+    """Sources for the statistics readers: Arrow and Dask tables become pandas, globs files.
+
+    Statistics tables are small (region × year × variable), so they are read into memory:
+    an Arrow table or stream (pyarrow, Polars, DuckDB relation) is converted with pyarrow, a
+    Dask DataFrame is computed, and a glob (``"data/*.parquet"``) becomes its files, sorted.
+    Everything else is passed through unchanged.
+
+    Examples
+    --------
+    >>> statistics_sources(["a.csv"])
+    ['a.csv']
+    """
+    out: list[Any] = []
+    for s in sources:
+        if is_dask(s) or is_arrow(s):
+            out.append(to_pandas(s))
+        elif isinstance(s, str) and any(ch in s for ch in "*?["):
+            found = sorted(_glob.glob(s, recursive=True))
+            out.extend(found if found else [s])
+        else:
+            out.append(s)
+    return out

@@ -58,7 +58,10 @@ def kind_of(dtype: Any) -> Kind:
 def _strings(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Return the column as object values, and which cells are text."""
     obj = s.astype(object)
-    is_text = obj.str.len().notna().to_numpy(dtype=bool) if len(obj) else np.zeros(0, bool)
+    try:
+        is_text = obj.str.len().notna().to_numpy(dtype=bool)
+    except AttributeError:  # no text at all (e.g. an object column of integers)
+        is_text = np.zeros(len(obj), dtype=bool)
     return obj, is_text
 
 
@@ -67,13 +70,16 @@ def is_blank(s: pd.Series) -> np.ndarray:
     mask = s.isna().to_numpy(dtype=bool, copy=True)
     if kind_of(s.dtype) == "text" and len(s):
         obj, is_text = _strings(s)
-        blank = obj.str.strip(" ").eq("").to_numpy(dtype=bool, na_value=False)
-        mask |= blank & is_text
+        if is_text.any():
+            blank = obj.str.strip(" ").eq("").to_numpy(dtype=bool, na_value=False)
+            mask |= blank & is_text
     return mask
 
 
 def _number_text(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     obj, is_text = _strings(s)
+    if not is_text.any():
+        return obj, is_text, np.zeros(len(obj), dtype=bool)
     ok = obj.str.fullmatch(NUMBER_PATTERN).to_numpy(dtype=bool, na_value=False)
     return obj, is_text, ok
 
