@@ -7,6 +7,7 @@ Engines add quantities in different orders, so totals are compared with rtol 1e-
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def _cuts(n: int, data: st.DataObject) -> list[int]:
 
 
 def _parts(frame: pd.DataFrame, cuts: list[int]) -> list[pd.DataFrame]:
-    return [frame.iloc[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+    return [frame.iloc[a:b] for a, b in itertools.pairwise(cuts)]
 
 
 def _write_parquet(parts: list[pd.DataFrame], folder: Path) -> str:

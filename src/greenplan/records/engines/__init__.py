@@ -436,7 +436,7 @@ def reduced_keys(keys: Iterable[str]) -> list[str]:
 
 
 def statistics_sources(sources: Sequence[Any]) -> list[Any]:
-    """Sources for the statistics readers: Arrow and Dask tables become pandas, globs files.
+    """Prepare sources for the statistics readers: Arrow, Dask → pandas; globs → files.
 
     Statistics tables are small (region × year × variable), so they are read into memory:
     an Arrow table or stream (pyarrow, Polars, DuckDB relation) is converted with pyarrow, a

@@ -20,15 +20,19 @@ from greenplan.records.engines import _frame as F  # noqa: N812
 from greenplan.records.engines._frame import FILE, ROW, Kind, Pred
 
 
-def _read_piece(piece: tuple[str, int, int, str]) -> pd.DataFrame:
+def _read_piece(
+    piece: tuple[str, int, int, str],
+    columns: list[str] | None = None,
+    located: bool = True,
+) -> pd.DataFrame:
     path, group, first_row, kind = piece
     if kind == "parquet":
         import pyarrow.parquet as pq
 
-        frame = pq.ParquetFile(path).read_row_group(group).to_pandas()
+        frame = pq.ParquetFile(path).read_row_group(group, columns=columns).to_pandas()
     else:
-        frame = pd.read_csv(path)
-    return F.with_location(frame, path, first_row)
+        frame = pd.read_csv(path, usecols=columns)
+    return F.with_location(frame, path, first_row) if located else frame
 
 
 def _pieces(files: Sequence[str]) -> list[tuple[str, int, int, str]]:
@@ -95,7 +99,8 @@ class DaskSource(Source):
         self.label = label
         if isinstance(obj, list):
             self.files = list(obj)
-            self.ddf = dd.from_map(_read_piece, _pieces(obj))
+            self._pieces = _pieces(obj)
+            self.ddf = dd.from_map(_read_piece, self._pieces)
             self.located = True
             self._loc = self.ddf
         else:
@@ -120,7 +125,20 @@ class DaskSource(Source):
         from greenplan.records.fuel import combine_reduced, reduce_frame
 
         meta = reduce_frame(self._meta(), keys)
-        parts = self.ddf.map_partitions(reduce_frame, list(keys), meta=meta).compute()
+        columns = list(dict.fromkeys([*keys, "quantity"]))
+        if self.located:  # files: read only the columns needed, without row locations
+            import dask.dataframe as dd
+
+            frame = dd.from_map(
+                _read_piece,
+                self._pieces,
+                columns=columns,
+                located=False,
+                meta=self._meta()[columns],
+            )
+        else:
+            frame = self.ddf[columns]
+        parts = frame.map_partitions(reduce_frame, list(keys), meta=meta).compute()
         return combine_reduced([parts], keys)
 
     def located_frame(self) -> Any:
