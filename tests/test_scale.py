@@ -244,3 +244,15 @@ def test_read_statistics_accepts_arrow_and_parquet_globs(tmp_path):
     pq.write_table(pa.Table.from_pandas(stats), tmp_path / "s1.parquet")
     got = gp.read_statistics(str(tmp_path / "*.parquet"))
     assert got["value"].tolist() == [10140.91]
+
+
+def test_parquet_files_with_columns_in_another_order(tmp_path):
+    # 2 × 1000 t 原煤 × 0.7143 tce/t = 1428.6 tce, whatever the column order of each file
+    a = pd.DataFrame(
+        {"region": ["x"], "year": [2022], "fuel": ["原煤"], "quantity": [1000.0], "unit": ["t"]}
+    )
+    pq.write_table(pa.Table.from_pandas(a), tmp_path / "a.parquet")
+    pq.write_table(pa.Table.from_pandas(a[a.columns[::-1]]), tmp_path / "b.parquet")
+    for engine in ("duckdb", "dask", "arrow"):
+        out = gp.aggregate_fuel_records(str(tmp_path / "*.parquet"), engine=engine)
+        assert out["energy"].tolist() == [pytest.approx(1428.6, rel=1e-12)], engine

@@ -40,6 +40,20 @@ def lit(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def _schemas_differ(files: Sequence[str]) -> bool:
+    """Whether the Parquet files' column names differ (read from the footers only)."""
+    import pyarrow.parquet as pq
+
+    first = None
+    for f in files:
+        names = pq.read_schema(f).names
+        if first is None:
+            first = names
+        elif names != first:
+            return True
+    return False
+
+
 def _kind(sql_type: str) -> Kind:
     t = sql_type.upper()
     if t.startswith(_NUMERIC) or t.startswith("DECIMAL"):
@@ -68,11 +82,13 @@ class DuckDBSource(Source):
             self.in_memory = False
             listing = "[" + ", ".join(lit(f) for f in obj) + "]"
             if file_kind(obj) == "parquet":
-                self.src = f"read_parquet({listing}, union_by_name = true)"
+                # columns by name when the files differ (slower scan), else as written
+                union = "union_by_name = true, " if _schemas_differ(obj) else ""
+                self.src = f"read_parquet({listing}{', union_by_name = true' if union else ''})"
                 self.loc = (
                     "(SELECT * EXCLUDE (filename, file_row_number), filename AS __file, "
-                    f"file_row_number + 1 AS __row FROM read_parquet({listing}, "
-                    "union_by_name = true, filename = true, file_row_number = true))"
+                    f"file_row_number + 1 AS __row FROM read_parquet({listing}, {union}"
+                    "filename = true, file_row_number = true))"
                 )
             else:
                 self.src = f"read_csv({listing}, union_by_name = true)"
