@@ -13,13 +13,18 @@ import sys
 from collections.abc import Sequence
 
 from greenplan import __version__
+from greenplan.commands import EXIT_DATA_ERROR, EXIT_OK, EXIT_USAGE, emit, parse_options
 from greenplan.errors import GreenplanError
 
-__all__ = ["EXIT_DATA_ERROR", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
-
-EXIT_OK = 0
-EXIT_DATA_ERROR = 1
-EXIT_USAGE = 2
+__all__ = [
+    "EXIT_DATA_ERROR",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "build_parser",
+    "emit",
+    "main",
+    "parse_options",
+]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,6 +115,24 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", help="write to this file instead of standard output")
 
     sub.add_parser("schema", help="print the JSON Schema of `report --format json`")
+
+    n = sub.add_parser("inventory", help="build the city's GHG inventory (温室气体清单)")
+    n.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    n.add_argument("--view", choices=["territorial", "gpc", "sector"], default="territorial")
+    n.add_argument("--format", choices=["text", "csv", "json", "markdown"], default="text")
+    n.add_argument("--method", choices=["provincial", "ipcc", "ceads", "tce"], default="provincial")
+    n.add_argument("--year", type=int, help="only this year")
+    n.add_argument("--region", help="only this region (e.g. 济南市)")
+    n.add_argument("--factor-table", metavar="FILE", help="a CSV of your own emission factors")
+    n.add_argument(
+        "--option",
+        action="append",
+        dest="options",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an inventory option, e.g. --option gases=co2e",
+    )
+    n.add_argument("-o", "--output", help="write to this file instead of standard output")
     return p
 
 
@@ -143,35 +166,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:  # pragma: no cover
         return 130
-
-
-def parse_options(pairs: Sequence[str]) -> dict[str, object]:
-    """Turn ``["name=value", …]`` into a dict, reading numbers and booleans."""
-    out: dict[str, object] = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise GreenplanError(f"--option {pair!r}: expected NAME=VALUE")
-        name, text = pair.split("=", 1)
-        value: object = text
-        low = text.strip().lower()
-        if low in {"true", "false"}:
-            value = low == "true"
-        else:
-            try:
-                value = int(text)
-            except ValueError:
-                try:
-                    value = float(text)
-                except ValueError:
-                    value = text
-        out[name.strip()] = value
-    return out
-
-
-def emit(text: str, output: str | None) -> None:
-    """Write ``text`` to ``output`` (a path) or to standard output."""
-    if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -34,9 +34,20 @@ import pandas as pd
 
 from greenplan import factors
 from greenplan import units as _units
+from greenplan.diagnostics import CHECKS, Code, Collector
 from greenplan.errors import DimensionalityMismatchError, UnitError, UnknownUnitError
 from greenplan.options import OptionSet, OptionSpec
-from greenplan.records.engines import ENGINES, EngineError, expand_paths, open_records
+from greenplan.records.engines import (
+    ENGINES,
+    EngineError,
+    _is_pathlike,
+    arrow_stream,
+    expand_paths,
+    file_kind,
+    is_arrow,
+    is_dask,
+    open_records,
+)
 from greenplan.records.engines import _frame as _f
 from greenplan.records.engines._frame import FILE, ROW, Pred
 
@@ -104,7 +115,6 @@ class RecordCheckResult:
 
 
 def _column_names(source: Any) -> list[str] | None:
-    from greenplan.records.engines import _is_pathlike, arrow_stream, file_kind, is_arrow, is_dask
 
     if isinstance(source, pd.DataFrame) or is_dask(source):
         return [str(c) for c in source.columns]
@@ -376,7 +386,6 @@ def _emit_flags(collector: Any, flags: pd.DataFrame, checks: list[_Check]) -> No
 def _emit_rows(
     collector: Any, code: str, rows: pd.DataFrame, total: int, checks: list[_Check]
 ) -> None:
-    from greenplan.validation import CHECKS, Code
 
     room = collector.max_findings
     listed = rows.iloc[:room]
@@ -529,8 +538,6 @@ def check_fuel_records(*sources: Any, **options: Any) -> RecordCheckResult:
     >>> sorted(f.code for f in check_fuel_records(recs).findings)
     ['negative_value', 'unknown_fuel']
     """
-    from greenplan.validation import Collector
-
     opts = _resolve(options)
     collector = Collector(opts["max_findings"])
     cap = opts["max_findings"] + 10

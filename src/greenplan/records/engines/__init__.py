@@ -6,7 +6,7 @@ path, glob, directory or list of Parquet/CSV files — into a :class:`Source` of
 engines:
 
 ``pandas``
-    in memory (:func:`greenplan.records.fuel.reduce_frame`);
+    in memory (:func:`greenplan.records.reduce.reduce_frame`);
 ``duckdb``
     embedded DuckDB, out of core under a memory limit (default for files and Arrow);
 ``dask``
@@ -33,8 +33,10 @@ import numpy as np
 import pandas as pd
 
 from greenplan.errors import GreenplanError
+from greenplan.options import did_you_mean
 from greenplan.records.engines import _frame
 from greenplan.records.engines._frame import FILE, ROW, Kind, Pred
+from greenplan.records.reduce import REDUCED_COLUMNS, locate_in_frame, reduce_frame
 
 __all__ = [
     "ENGINES",
@@ -256,7 +258,6 @@ class PandasSource(Source):
         return None if _frame.kind_of(dtype) == "number" else str(dtype)
 
     def reduce(self, keys: Sequence[str]) -> pd.DataFrame:
-        from greenplan.records.fuel import reduce_frame
 
         return reduce_frame(self.frame, keys)
 
@@ -269,7 +270,6 @@ class PandasSource(Source):
             return (
                 f"first at {self.frame[FILE].iat[i]} row {self.frame[ROW].iat[i]}; {count} row(s)"
             )
-        from greenplan.records.fuel import locate_in_frame
 
         return locate_in_frame(self.frame)(conds, count)
 
@@ -371,8 +371,6 @@ def open_records(
         An unknown engine, an input of an unsupported type, no files, a missing package.
     """
     if engine not in ENGINES:
-        from greenplan.options import did_you_mean
-
         raise EngineError(
             f"Unknown engine {engine!r}.{did_you_mean(engine, ENGINES)} Engines: "
             f"{', '.join(ENGINES)}."
@@ -430,8 +428,6 @@ def open_records(
 
 def reduced_keys(keys: Iterable[str]) -> list[str]:
     """Return the key columns followed by the reduced value columns."""
-    from greenplan.records.fuel import REDUCED_COLUMNS
-
     return [*keys, *REDUCED_COLUMNS]
 
 

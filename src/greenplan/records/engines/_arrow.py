@@ -21,6 +21,7 @@ from greenplan.records.engines import (
     to_pandas,
 )
 from greenplan.records.engines._frame import Kind, Pred, kind_of
+from greenplan.records.reduce import combine_reduced, reduce_frame
 
 _BATCH_ROWS = 1 << 20
 _COMBINE_EVERY = 32
@@ -68,7 +69,6 @@ class ArrowSource(Source):
         return None if k == "number" else str(self.schema.field("quantity").type)
 
     def reduce(self, keys: Sequence[str]) -> pd.DataFrame:
-        from greenplan.records.fuel import combine_reduced, reduce_frame
 
         keys = list(keys)
         parts: list[pd.DataFrame] = []

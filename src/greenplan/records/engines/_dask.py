@@ -1,6 +1,6 @@
 """Dask engine: per-partition reductions and checks, one small combine at the end.
 
-Every partition runs the in-memory primitives (:func:`greenplan.records.fuel.reduce_frame`,
+Every partition runs the in-memory primitives (:func:`greenplan.records.reduce.reduce_frame`,
 :mod:`._frame`) and returns a small table; ``compute()`` gathers those. The graph runs on the
 active ``distributed.Client`` when there is one (``Client(cluster)`` makes itself the
 default), otherwise on Dask's local scheduler. Files are read one Parquet row group (or one
@@ -18,6 +18,7 @@ import pandas as pd
 from greenplan.records.engines import Source, _conds_mask, file_kind
 from greenplan.records.engines import _frame as F  # noqa: N812
 from greenplan.records.engines._frame import FILE, ROW, Kind, Pred
+from greenplan.records.reduce import combine_reduced, reduce_frame
 
 
 def _read_piece(
@@ -122,7 +123,6 @@ class DaskSource(Source):
         return None if F.kind_of(dtype) == "number" else str(dtype)
 
     def reduce(self, keys: Sequence[str]) -> pd.DataFrame:
-        from greenplan.records.fuel import combine_reduced, reduce_frame
 
         meta = reduce_frame(self._meta(), keys)
         columns = list(dict.fromkeys([*keys, "quantity"]))
