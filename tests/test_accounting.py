@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import greenplan
 from greenplan.engine import compute
 from greenplan.errors import GreenplanError, OptionError
-from greenplan.records import fuel as accounting
+from greenplan.records import reduce as reduction
 from greenplan.records.fuel import (
     FuelRecordError,
     aggregate_fuel_records,
@@ -115,8 +115,8 @@ def test_options():
     national = aggregate_fuel_records(recs, grid_factor_region="national")
     assert row(national, region="历下区", year=2022)["co2_electricity"] == pytest.approx(536.6)
     ipcc = aggregate_fuel_records(recs, emission_factor_set="ipcc2006")
-    # diesel IPCC: 2 × 3.18486667 = 6.36973333
-    assert row(ipcc, region="市中区", year=2021)["co2"] == pytest.approx(6.36973333)
+    # diesel IPCC (Table 1.4 EF): 2 t × 43.0 GJ/t × 74 100 kg/TJ = 2 × 3.1863 = 6.3726
+    assert row(ipcc, region="市中区", year=2021)["co2"] == pytest.approx(6.3726)
     heat = aggregate_fuel_records(recs, heat_emission_factor=0.1)
     assert row(heat, region="市中区", year=2022)["co2_heat"] == pytest.approx(10.0)
     with pytest.raises(OptionError, match="Did you mean"):
@@ -266,8 +266,8 @@ COLS = [
 def test_per_record_path_equals_aggregate_first(monkeypatch, by):
     recs = _big()
     first = aggregate_fuel_records(recs, by=by)
-    monkeypatch.setattr(accounting, "_AGGREGATE_FIRST_MAX_CELLS", 0)
-    monkeypatch.setattr(accounting, "_DENSE_GROUPS_MAX", 0)
+    monkeypatch.setattr(reduction, "_AGGREGATE_FIRST_MAX_CELLS", 0)
+    monkeypatch.setattr(reduction, "_DENSE_CELLS_PER_ROW", 0)
     per_record = aggregate_fuel_records(recs, by=by)
     pd.testing.assert_frame_equal(
         first.reset_index(drop=True), per_record.reset_index(drop=True), rtol=1e-12

@@ -154,8 +154,8 @@ def test_ipcc2006_matches_table_1_4(fuel, table_ef):
 def test_sets_differ_and_unknown_set_raises():
     china = factors.emission_factor("diesel", "china_guideline").co2_per("t")
     ipcc = factors.emission_factor("diesel", "ipcc2006").co2_per("t")
-    # IPCC: 43.0 GJ/t × 0.0202 × 1 × 44/12 = 3.184867; China: 3.1451
-    assert ipcc == pytest.approx(3.1848667, rel=1e-6)
+    # IPCC uses the Table 1.4 EF: 43.0 GJ/t × 74 100 kg/TJ × 1 = 3.1863 t/t; China: 3.1451
+    assert ipcc == pytest.approx(3.1863, rel=1e-9)
     assert china == pytest.approx(3.1451, abs=1e-4)
     with pytest.raises(FactorError, match="ipcc2006"):
         factors.emission_factors("ipcc1996")
@@ -184,7 +184,8 @@ def test_regional_and_provincial_factors():
     assert factors.grid_factor(2022, "north_china").value == 0.6776
     assert factors.grid_factor(2021, "north_china").value == 0.7120
     assert factors.grid_factor(2022, "shandong").value == 0.6410
-    assert factors.grid_factor(2022, "shandong").confidence == "?"
+    assert factors.grid_factor(2022, "shandong").confidence == "M"
+    assert factors.grid_factor(2023, "shandong").value == 0.6191
     assert factors.grid_factor(2022, "national", "mee_enterprise").value == 0.5703
 
 
@@ -248,7 +249,8 @@ def test_process_factors():
     assert factors.process_factor("clinker").value == 0.538
     assert factors.process_factor("lime").value == 0.683
     assert factors.process_factor("clinker", "ipcc2006").value == 0.52
-    assert factors.process_factor("lime", "ipcc2006").value == 0.75
+    # IPCC 2006 Vol.3 Eq. 2.8: 0.85 × 0.75 + 0.15 × 0.77 = 0.753
+    assert factors.process_factor("lime", "ipcc2006").value == 0.753
     with pytest.raises(FactorError, match="processes"):
         factors.process_factor("steel")
 

@@ -128,9 +128,9 @@ def test_ipcc_set_option():
     rows = [(CITY, 2020, "fuel_diesel", 100.0)]
     china = compute(frame(rows), ["co2_fuel_combustion"])
     ipcc = compute(frame(rows), ["co2_fuel_combustion"], emission_factor_set="ipcc2006")
-    # China: 100 万吨 × 3.14512249 = 314.512249; IPCC: 43.0 × 0.0202 × 1 × 44/12 = 3.18486667
+    # China: 100 万吨 × 3.14512249 = 314.512249; IPCC (Table 1.4 EF): 43.0 × 0.0741 = 3.1863
     assert value(china, "co2_fuel_combustion", 2020) == pytest.approx(314.512249)
-    assert value(ipcc, "co2_fuel_combustion", 2020) == pytest.approx(318.486667)
+    assert value(ipcc, "co2_fuel_combustion", 2020) == pytest.approx(318.63)
     assert "emission_factor_set=ipcc2006" in method(ipcc, "co2_fuel_combustion")
     with pytest.raises(OptionError):
         compute(frame(rows), ["co2_fuel_combustion"], emission_factor_set="ipcc1996")
@@ -148,7 +148,7 @@ def test_electricity_indirect_by_year_and_region():
     assert value(out, "co2_electricity_indirect", 2022) == pytest.approx(677.6)
     assert value(out, "co2_electricity_indirect", 2020) == pytest.approx(712.0)
     note = method(out, "co2_electricity_indirect")
-    assert "mee_nbs/north_china" in note and "2020←2021 0.712 [?]" in note
+    assert "mee_nbs/north_china" in note and "2020←2021 0.712 [M]" in note
     national = compute(frame(ELEC), ["co2_electricity_indirect"], grid_factor_region="national")
     assert value(national, "co2_electricity_indirect", 2022) == pytest.approx(536.6)
     shandong = compute(frame(ELEC), ["co2_electricity_indirect"], grid_factor_region="shandong")
@@ -219,8 +219,8 @@ def test_process_co2_separate_from_intensity():
     # the intensity ignores process CO₂: 2082.7554913 / 10140.91 = 0.2053815182
     assert value(out, "carbon_intensity", 2020) == pytest.approx(0.2053815182)
     ipcc = compute(frame(rows), ["co2_process"], emission_factor_set="ipcc2006")
-    # 100 × 0.52 + 10 × 0.75 = 59.5
-    assert value(ipcc, "co2_process", 2020) == pytest.approx(59.5)
+    # 100 × 0.52 + 10 × 0.753 = 59.53
+    assert value(ipcc, "co2_process", 2020) == pytest.approx(59.53)
 
 
 def test_carbon_intensity_change_jinan_chain():

@@ -21,7 +21,7 @@ SOURCE_DATA = ROOT / "data"
 
 REQUIRED = [
     ("units.txt",),
-    ("targets.csv",),
+    ("plans", "jinan_14th", "targets.csv"),
     ("supplementary_targets.csv",),
     ("target_presets.csv",),
     ("regions.csv",),

@@ -239,9 +239,9 @@ def test_strict_bound_equal_is_not_met():
     assert r.status is Status.AHEAD_OF_SCHEDULE  # P = 1 (not met) > S = 0.6
     assert any("strict" in n for n in r.notes)
     assert ev(baseline=10, current=20.5, target=20, bound="above").status is Status.ACHIEVED
-    # at the target year, equal but strict: not achieved
+    # at the target year, equal but strict: not achieved (final evaluation, 未完成)
     assert ev(baseline=10, current=20, target=20, bound="above", year=2025).status is (
-        Status.BEHIND_SCHEDULE
+        Status.NOT_ACHIEVED
     )
 
 
@@ -712,7 +712,8 @@ def test_year_equal_to_and_before_baseline_year():
 def test_year_after_target_year():
     r = ev(baseline=10, current=18, target=20, year=2026)
     assert r.time_elapsed == 1.0  # capped
-    assert r.status is Status.BEHIND_SCHEDULE  # P = 0.8 < 1
+    assert r.status is Status.NOT_ACHIEVED  # P = 0.8 < 1 and the target year has passed
+    assert r.status_zh == "未完成"
     assert r.projected is None
     assert r.required_annual_change is None
     assert any("after the target year" in n for n in r.notes)
@@ -727,10 +728,12 @@ def test_after_target_year_other_methods():
     r = ev(baseline=10, current=18, target=20, year=2026, method="escap")
     assert r.api == approx(0.8)
     assert r.category == "accelerate_progress"
+    assert r.status is Status.NOT_ACHIEVED  # the final evaluation keeps the method's category
     # Eurostat: g = (18/10)^(1/6) − 1 = 0.102920, g_req = 2^(1/5) − 1 = 0.148698 → 0.6921
     r = ev(baseline=10, current=18, target=20, year=2026, method="eurostat")
     assert r.ratio == approx(0.6921, abs=1e-4)
     assert r.category == "moderate_progress"
+    assert r.status is Status.NOT_ACHIEVED
 
 
 def test_eurostat_zero_target_uses_linear_rates():
@@ -785,6 +788,7 @@ def test_not_assessable_requires_reason():
 def test_status_labels():
     assert [status_label(s) for s in Status] == [
         "已完成/提前实现",
+        "未完成",
         "快于序时进度",
         "符合序时进度",
         "滞后于序时进度",
@@ -793,6 +797,7 @@ def test_status_labels():
     ]
     assert [status_label(s, "en") for s in Status] == [
         "Achieved",
+        "Not achieved",
         "Ahead of schedule",
         "On schedule",
         "Behind schedule",
@@ -902,7 +907,8 @@ def test_completion_is_one_at_target_and_zero_at_baseline(v0, vstar, year):
     assert at_target.status is Status.ACHIEVED
     at_base = ev(baseline=v0, current=v0, target=vstar, direction=d, year=year)
     assert at_base.completion == 0.0
-    assert at_base.status is Status.BEHIND_SCHEDULE
+    # no progress: behind schedule before the target year, not achieved in it (总结评估)
+    assert at_base.status is (Status.NOT_ACHIEVED if year == 2025 else Status.BEHIND_SCHEDULE)
 
 
 @given(v0=_values, vt=_values, vstar=_values, year=_years)
@@ -983,3 +989,16 @@ def test_status_consistent_with_completion(v0, vt, vstar, year, direction):
         assert r.completion >= r.time_elapsed - 1e-9
     if r.status is Status.BEHIND_SCHEDULE:
         assert r.completion + 1e-9 >= 0 and r.completion < r.time_elapsed + 1e-9
+
+
+def test_old_import_paths_still_resolve():
+    # progress.py became a package and its display code moved to the report layer: the names
+    # users imported from greenplan.progress keep working.
+    import greenplan.progress as progress
+    import greenplan.report.style as report_style
+
+    assert progress.style is report_style.style
+    assert progress.STATUS_COLOURS is report_style.STATUS_COLOURS
+    assert progress.evaluate.__module__ == "greenplan.progress.evaluation"
+    with pytest.raises(AttributeError):
+        progress.no_such_name  # noqa: B018

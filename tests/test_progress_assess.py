@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from greenplan.errors import OptionError
-from greenplan.progress import ASSESS_COLUMNS, STATUS_COLOURS, Status, assess, style
+from greenplan.progress import ASSESS_COLUMNS, Status, assess
+from greenplan.report.style import STATUS_COLOURS, style
 from greenplan.targets import TARGETS, with_presets
 
 approx = pytest.approx
@@ -39,6 +40,7 @@ EXPECTED_COLUMNS = [
     "target_year",
     "target",
     "target_level",
+    "change",
     "gap",
     "gap_relative",
     "completion",
@@ -46,6 +48,7 @@ EXPECTED_COLUMNS = [
     "status",
     "status_zh",
     "status_en",
+    "reason",
     "required_annual_change",
     "projected",
     "projected_gap",
@@ -110,6 +113,14 @@ def test_attrs_record_method_year_options(values):
         "method": "sequential",
         "year": 2023,
         "options": {"schedule_tolerance": 0.1},
+        "plan": {  # the shipped plan
+            "name_zh": "济南市“十四五”绿色低碳循环发展规划",
+            "name_en": "Jinan 14th Five-Year Green Low-Carbon Circular Development Plan",
+            "issued_by": "济南市人民政府办公厅",
+            "issued": "2022-06-21",
+            "base_year": 2020,
+            "target_year": 2025,
+        },
     }
     json.dumps(df.attrs)  # JSON-serialisable
     json.loads(df.to_json(orient="records", force_ascii=False))
@@ -152,13 +163,24 @@ def test_change_vs_base_target(result):
     assert r["unit"] == "立方米/万元"
 
 
-def test_baseline_from_earliest_later_year(result):
-    # 历下区 has no 2020 forest value: 2021 (5.0) is used; S = (2023 − 2021)/(2025 − 2021)
+def test_no_base_year_value_is_not_assessable(result):
+    # 历下区 has no 2020 forest value and the plan states only the city's: a target measured
+    # from 2020 cannot be measured from 2021 (issue 10.1)
     r = row(result, "forest_coverage", "历下区")
+    assert r["status"] == "not_assessable"
+    assert r["reason"] == "no_base_year_value"
+    assert (r["latest_year"], r["latest"]) == (2023, 5.5)
+    assert pd.isna(r["baseline"])
+
+
+def test_baseline_from_earliest_later_year_when_asked(values):
+    # option on: 2021 (5.0) is used; S = (2023 − 2021)/(2025 − 2021)
+    df = assess(values, targets=["forest_coverage"], baseline_from_later_year=True)
+    r = row(df, "forest_coverage", "历下区")
     assert (r["baseline_year"], r["baseline"]) == (2021, 5.0)
     assert r["time_elapsed"] == approx(0.5)
     assert r["completion"] == approx(0.057604, rel=1e-5)  # 0.5/8.68
-    assert "baseline taken from 2021" in r["notes"]
+    assert "measured from 2021 (option baseline_from_later_year" in r["notes"]
 
 
 def test_baseline_from_the_plan(result):

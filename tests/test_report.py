@@ -27,7 +27,6 @@ from greenplan.progress import ASSESS_COLUMNS, STATUS_LABELS
 from greenplan.report import (
     CHAPTERS,
     Report,
-    _wrap,
     build_report,
     chapter_of,
     confidence_of_note,
@@ -37,6 +36,7 @@ from greenplan.report import (
     shipped_data_paths,
     split_options,
 )
+from greenplan.report.style import wrap as _wrap
 from greenplan.targets import TARGETS, with_presets
 
 STAMP = dt.datetime(2025, 6, 30, 12, 0, tzinfo=dt.UTC)

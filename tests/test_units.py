@@ -6,14 +6,20 @@ Expected values are literals from the standards (GB/T 2589-2020: 1 kgce = 29 307
 
 from __future__ import annotations
 
+import csv
+import itertools
 import math
+import subprocess
+import sys
+from importlib import resources
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from greenplan import units as _u
 from greenplan.errors import (
     DimensionalityMismatchError,
     GreenplanError,
@@ -428,3 +434,101 @@ def test_linear(value: float, k: float, units: list[str]) -> None:
     lhs = convert(k * value, a, b)
     rhs = k * convert(value, a, b)
     assert math.isclose(lhs, rhs, rel_tol=1e-12, abs_tol=1e-6)
+
+
+# --- the precomputed unit table (no pint registry for everyday conversions) ----------------
+
+
+def _table_rows():
+    path = resources.files("greenplan") / "resources" / "unit_table.csv"
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+
+def test_unit_table_rows_are_what_pint_computes_now():
+    # A stale row (units.txt changed, the table was not regenerated) fails here:
+    # run `python scripts/gen_unit_table.py`.
+    stale = []
+    for row in _table_rows():
+        dim, magnitude = _u.base_magnitude(row["unit"])
+        if dim != row["dimension"] or magnitude != float(row["to_base"]):
+            stale.append((row["unit"], row["dimension"], row["to_base"], dim, magnitude))
+    assert not stale
+
+
+def test_unit_table_covers_every_code_list_unit():
+    from greenplan.variables import VARIABLES
+
+    tabled = {row["unit"] for row in _table_rows()}
+    missing = sorted({v.unit for v in VARIABLES.values()} - tabled)
+    assert not missing, f"regenerate resources/unit_table.csv; missing: {missing}"
+
+
+def test_table_factors_equal_pint_factors_for_every_pair():
+    table = _u._table()
+    pairs = [(a, b) for a, b in itertools.permutations(table, 2) if table[a][0] == table[b][0]]
+    assert len(pairs) > 100
+    differ = [(a, b) for a, b in pairs if _u.factor(a, b) != _u._pint_factor(a, b)]
+    assert not differ
+
+
+def test_table_refuses_other_dimensions_like_pint():
+    # money vs energy: both tabled, so the table answers, with the same error class and names
+    with pytest.raises(DimensionalityMismatchError, match=r"money.*energy"):
+        _u.factor("亿元", "万吨标准煤")
+
+
+def test_everyday_report_builds_no_pint_registry():
+    # Structural, not timed: building the registry costs about half a second per process.
+    code = (
+        "from greenplan.cli import main; import greenplan.units as u; "
+        "main(['report', '-o', '/dev/null']); "
+        "print('built' if u._registry is not None else 'not built')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip().splitlines()[-1] == "not built"
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["10**1000 元", "nan 亿元", "inf 亿元", "1e999元", "0 亿元", "10^-400 元", "-inf 万吨"],
+)
+def test_unit_with_non_finite_or_zero_multiplier_is_refused(unit):
+    with pytest.raises(UnitError, match="finite, non-zero"):
+        _u.parse(unit)
+    with pytest.raises(UnitError):
+        _u.factor(unit, "元")
+
+
+@pytest.mark.parametrize("unit", ["%%", "% %", "％％"])
+def test_double_percent_is_not_a_unit(unit):
+    # pint would read "%%" as percent squared (0.01 %): a typing slip, never a unit.
+    with pytest.raises(UnknownUnitError, match="Did you mean: '%'"):
+        _u.parse(unit)
+
+
+@pytest.mark.parametrize("value", ["a", b"1", None])
+def test_convert_refuses_a_non_number_with_a_greenplan_error(value):
+    with pytest.raises(GreenplanError, match="must be a number"):
+        _u.convert(value, "万元", "亿元")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=12),
+        st.builds(
+            lambda x, unit: f"{x} {unit}",
+            st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers()),
+            st.sampled_from(["元", "亿元", "万吨", "m^3", "%", "tce"]),
+        ),
+    )
+)
+def test_any_unit_string_converts_by_a_finite_non_zero_factor_or_is_refused(text):
+    try:
+        q = _u.parse(text)
+    except UnitError:
+        return
+    assert math.isfinite(float(q.magnitude)) and float(q.magnitude) != 0.0

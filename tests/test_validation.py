@@ -282,7 +282,7 @@ def _messy(n: int, seed: int, first_year: int = 1990) -> pd.DataFrame:
 
 
 def test_group_codes_dense_and_factorized():
-    from greenplan.validation import _group_codes
+    from greenplan.checks import group_codes as _group_codes
 
     dense = np.array([3, 0, 3, 7], dtype=np.int64)
     bins, n = _group_codes(dense)
@@ -295,7 +295,7 @@ def test_group_codes_dense_and_factorized():
 
 
 def test_sums_and_duplicates_do_not_depend_on_the_key_range(monkeypatch):
-    from greenplan import validation
+    from greenplan import checks
 
     data = _messy(3000, seed=3)
     dense = gp.validate(data, check_coverage=False, check_reported=False, max_findings=10**6)
@@ -307,7 +307,7 @@ def test_sums_and_duplicates_do_not_depend_on_the_key_range(monkeypatch):
         c, u = pd.factorize(keys)
         return np.asarray(c, dtype=np.int64), len(u)
 
-    monkeypatch.setattr(validation, "_group_codes", always_factorized)
+    monkeypatch.setattr(checks, "group_codes", always_factorized)
     other = gp.validate(data, check_coverage=False, check_reported=False, max_findings=10**6)
     assert [f.model_dump() for f in other.findings] == [f.model_dump() for f in dense.findings]
     pd.testing.assert_frame_equal(other.table, dense.table)

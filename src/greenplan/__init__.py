@@ -31,6 +31,8 @@ _EXPORTS = {
     "fuel_totals_to_statistics": "greenplan.records",
     "INDICATORS": "greenplan.indicators",
     "TARGETS": "greenplan.targets",
+    "Plan": "greenplan.plans",
+    "load_plan": "greenplan.plans",
     "VARIABLES": "greenplan.variables",
     "REGIONS": "greenplan.regions",
     "Indicator": "greenplan.definitions",
@@ -51,6 +53,7 @@ _SUBMODULES = {
     "variables",
     "regions",
     "targets",
+    "plans",
     "indicators",
     "factors",
     "io",
@@ -60,6 +63,8 @@ _SUBMODULES = {
     "plot",
     "accounting",
     "records",
+    "inventory",
+    "evaluation",
     "errors",
 }
 
@@ -85,6 +90,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from greenplan.errors import GreenplanError, StatisticsError, UnitError
     from greenplan.indicators import INDICATORS
     from greenplan.io import read_statistics
+    from greenplan.plans import Plan, load_plan
     from greenplan.progress import assess
     from greenplan.records.fuel import aggregate_fuel_records, fuel_totals_to_statistics
     from greenplan.regions import REGIONS

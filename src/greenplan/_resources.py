@@ -8,6 +8,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from greenplan.options import did_you_mean
+
 __all__ = ["LazyMapping", "data_dir", "read_resource_csv", "resource_path"]
 
 K = TypeVar("K")
@@ -66,10 +68,7 @@ class LazyMapping(Mapping[K, V], Generic[K, V]):
         try:
             return data[key]
         except KeyError:
-            import difflib
-
-            close = difflib.get_close_matches(str(key), [str(k) for k in data], n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            hint = did_you_mean(key, data)
             raise KeyError(f"{key!r} is not in {self._name}.{hint}") from None
 
     def __contains__(self, key: object) -> bool:

@@ -11,10 +11,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from greenplan.errors import GreenplanError
+
 __all__ = [
     "Aggregation",
     "Baseline",
     "Bound",
+    "CodeListError",
     "Direction",
     "Indicator",
     "PriceBasis",
@@ -24,6 +27,10 @@ __all__ = [
     "Variable",
     "VariableKind",
 ]
+
+
+class CodeListError(GreenplanError, ValueError):
+    """A code list shipped with greenplan (or a recipe registered on it) is inconsistent."""
 
 
 class _Frozen(BaseModel):
@@ -90,6 +97,8 @@ class Variable(_Frozen):
     unit: str
     """Canonical unit; values are converted into it when read."""
     kind: VariableKind
+    direction: Direction = Direction.NONE
+    """Which way the quantity should move (for an indicator: the plan's direction)."""
     aggregation: Aggregation = Aggregation.SUM
     lower: float | None = None
     """Smallest plausible value (inclusive), or None."""
@@ -139,7 +148,7 @@ class Indicator(_Frozen):
 
 
 class TargetKind(StrEnum):
-    """How a target is stated (see shared/plan/README.md)."""
+    """How a target is stated in the plan (level, change vs 2020, cumulative, full coverage …)."""
 
     LEVEL = "level"
     CHANGE_VS_BASE = "change_vs_base"
@@ -202,7 +211,8 @@ class TargetPreset(_Frozen):
     description: str
     source: str
     confidence: str = "C"
-    """C confirmed, D derived, M memory, ? uncertain (see shared/reference)."""
+    """C confirmed, D derived (computed from confirmed figures), M from memory (unverified),
+    ? uncertain."""
 
 
 class Target(_Frozen):

@@ -18,22 +18,29 @@ import pandas as pd
 from greenplan.definitions import Aggregation
 from greenplan.errors import GreenplanError
 from greenplan.indicators.registry import Inputs, recipes, resolve_options
+from greenplan.io import read_statistics
+from greenplan.options import suggest
 from greenplan.regions import CITY, districts
+from greenplan.schema import REQUIRED_COLUMNS
 from greenplan.variables import VARIABLES
 
-__all__ = ["compute", "coverage", "inputs_from", "reported_vs_computed", "to_wide"]
+__all__ = [
+    "city_filler",
+    "compute",
+    "coverage",
+    "inputs_from",
+    "reported_vs_computed",
+    "to_wide",
+]
 
-CANONICAL_COLUMNS = ("region", "year", "variable", "value")
 RESULT_COLUMNS = ["region", "year", "indicator", "value", "unit", "origin", "method"]
 
 
 def _as_canonical(stats: Any) -> pd.DataFrame:
-    if isinstance(stats, pd.DataFrame) and set(CANONICAL_COLUMNS) <= set(stats.columns):
+    if isinstance(stats, pd.DataFrame) and set(REQUIRED_COLUMNS) <= set(stats.columns):
         units_ok = "unit" not in stats.columns or _units_are_canonical(stats)
         if units_ok:
             return stats
-    from greenplan.io import read_statistics
-
     if isinstance(stats, list | tuple):
         return read_statistics(*stats)
     return read_statistics(stats)
@@ -48,52 +55,96 @@ def _units_are_canonical(stats: pd.DataFrame) -> bool:
     return True
 
 
-def _fill_city(
-    frame: pd.DataFrame, columns: Iterable[str], rule: str = "all_districts"
-) -> pd.DataFrame:
-    """Where the city is absent, set it to the sum of the districts for additive columns.
-
-    ``rule`` is the ``city_from_districts`` option: ``"all_districts"`` fills only when all
-    districts and counties report the column that year; ``"reporting_districts"`` when every
-    district that reports the column in some year reports it that year; ``"never"`` does not
-    fill. A partial sum is never taken for the city. A city row is added for every year with
-    district rows (all NaN where nothing can be filled), so that additive indicators computed
-    later can be filled for the city too.
-    """
-    if rule == "never":
-        return frame
+def _with_city_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add an all-NaN city row for every year that has district rows and no city row."""
     regions = frame.index.get_level_values("region")
     comp = regions.isin(districts())
-    if not comp.any():
-        return frame
     years = np.unique(frame.index.get_level_values("year")[comp])
     city_index = pd.MultiIndex.from_arrays(
         [np.full(len(years), CITY, dtype=object), years], names=["region", "year"]
     )
     missing_rows = city_index[~city_index.isin(frame.index)]
-    if len(missing_rows):
-        frame = pd.concat(
-            [frame, pd.DataFrame(np.nan, index=missing_rows, columns=frame.columns)]
-        ).sort_index()
-        comp = frame.index.get_level_values("region").isin(districts())
-    cols = [c for c in columns if c in frame.columns]
-    if not cols:
+    if not len(missing_rows):
         return frame
-    sub = frame.loc[comp, cols]
-    sub_years = sub.index.get_level_values("year")
-    sums = sub.groupby(sub_years).sum(min_count=1)
-    counts = sub.notna().groupby(sub_years).sum()
-    if rule == "all_districts":
-        reporting: Any = len(districts())
-        complete = counts.eq(reporting) & (counts > 0)
-    else:
-        reporting = sub.notna().groupby(sub.index.get_level_values("region")).any().sum()
-        complete = counts.eq(reporting, axis=1) & (counts > 0)
-    sums = sums.where(complete)
-    city_sums = pd.DataFrame(sums.reindex(years).to_numpy(), index=city_index, columns=cols)
-    current = frame.loc[city_index, cols]
-    frame.loc[city_index, cols] = current.where(current.notna(), city_sums)
-    return frame
+    blank = pd.DataFrame(np.nan, index=missing_rows, columns=frame.columns)
+    return pd.concat([frame, blank]).sort_index()
+
+
+def _kahan_group_sum(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum ``values`` per group code with Kahan compensation, in the order given.
+
+    The same arithmetic as pandas' group-by ``sum`` (``group_sum`` in pandas' groupby module),
+    so a district sum of figures given to two decimals is 1050.02, not 1050.0199999999998.
+    Vectorised over groups: pass *k* adds the *k*-th member of every group, so the loop runs
+    as many times as the largest group has members (at most the number of districts).
+    """
+    total = np.zeros(n_groups)
+    if codes.size == 0:
+        return total
+    compensation = np.zeros(n_groups)
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    first = np.repeat(starts, np.diff(np.r_[starts, sorted_codes.size]))
+    rank = np.arange(sorted_codes.size) - first
+    sorted_values = values[order]
+    for k in range(int(rank.max()) + 1):
+        at = rank == k
+        group = sorted_codes[at]
+        y = sorted_values[at] - compensation[group]
+        t = total[group] + y
+        compensation[group] = (t - total[group]) - y
+        total[group] = t
+    return total
+
+
+def city_filler(index: pd.Index, rule: str) -> Callable[[pd.Series], pd.Series]:
+    """Return the function that fills absent city values on ``index`` from the districts.
+
+    The one implementation of the ``city_from_districts`` option of :func:`compute`, used for
+    the raw variables (:func:`to_wide`) and for additive indicators (``Inputs.city_fill``).
+
+    Parameters
+    ----------
+    index : pandas.MultiIndex
+        ``(region, year)`` rows of the wide frame; the city must already have a row for every
+        year with district rows (:func:`to_wide` adds them).
+    rule : {"all_districts", "reporting_districts", "never"}
+        ``"all_districts"`` fills a city value only when all districts and counties report that
+        year; ``"reporting_districts"`` when every district that reports the series in some
+        year reports it that year; ``"never"`` does not fill. A partial sum is never taken
+        for the city.
+
+    Returns
+    -------
+    callable
+        ``fill(series) -> series``: the city's NaN values replaced by the districts' sum where
+        the rule allows; other values unchanged. Positions are worked out once, so a call
+        costs a few vectorised passes.
+    """
+    regions = index.get_level_values("region")
+    component = np.asarray(regions.isin(districts()))
+    if rule == "never" or not component.any():
+        return lambda series: series
+    year_codes, year_values = pd.factorize(index.get_level_values("year"))
+    region_codes, _ = pd.factorize(regions)
+    city_pos = np.flatnonzero(np.asarray(regions == CITY))
+    city_years = year_codes[city_pos]
+    n_years = len(year_values)
+    all_required = len(districts())
+
+    def fill(series: pd.Series) -> pd.Series:
+        values = series.to_numpy(dtype="float64", copy=True)
+        have = component & ~np.isnan(values)
+        sums = _kahan_group_sum(year_codes[have], values[have], n_years)
+        counts = np.bincount(year_codes[have], minlength=n_years)
+        required = all_required if rule == "all_districts" else len(np.unique(region_codes[have]))
+        complete = (counts == required) & (counts > 0)
+        target = np.isnan(values[city_pos]) & complete[city_years]
+        values[city_pos[target]] = sums[city_years[target]]
+        return pd.Series(values, index=series.index, name=series.name)
+
+    return fill
 
 
 def to_wide(
@@ -133,7 +184,11 @@ def to_wide(
             for c in wide.columns
             if c in VARIABLES and VARIABLES[c].aggregation is Aggregation.SUM
         ]
-        wide = _fill_city(wide, additive, city_rule)
+        if city_rule != "never" and wide.index.get_level_values("region").isin(districts()).any():
+            wide = _with_city_rows(wide)
+            fill = city_filler(wide.index, city_rule)
+            for column in additive:
+                wide[column] = fill(wide[column])
     return wide
 
 
@@ -142,40 +197,7 @@ def inputs_from(stats: Any, **options: Any) -> Inputs:
     opts = resolve_options(options)
     rule = str(opts["city_from_districts"])
     wide = to_wide(_as_canonical(stats), city_rule=rule)
-    return Inputs(wide, opts, city_fill=_series_city_fill(wide.index, rule))
-
-
-def _series_city_fill(index: pd.Index, rule: str) -> Callable[[pd.Series], pd.Series]:
-    """Return a function that fills the city rows of a Series on ``index`` from its districts.
-
-    The same rule as :func:`_fill_city` (``to_wide`` has already added a city row for every
-    year with district rows), but with the positions worked out once, so each additive
-    indicator costs two ``np.bincount`` calls instead of label lookups.
-    """
-    regions = index.get_level_values("region")
-    component = np.asarray(regions.isin(districts()))
-    if rule == "never" or not component.any():
-        return lambda series: series
-    year_codes, year_values = pd.factorize(index.get_level_values("year"))
-    region_codes, _ = pd.factorize(regions)
-    city_pos = np.flatnonzero(np.asarray(regions == CITY))
-    city_years = year_codes[city_pos]
-    n_years = len(year_values)
-    all_required = len(districts())
-
-    def fill(series: pd.Series) -> pd.Series:
-        values = series.to_numpy(dtype="float64", copy=True)
-        have = component & ~np.isnan(values)
-        sums = np.bincount(year_codes[have], weights=values[have], minlength=n_years)
-        counts = np.bincount(year_codes[have], minlength=n_years)
-        # reporting_districts: every district that reports in some year must report
-        required = all_required if rule == "all_districts" else len(np.unique(region_codes[have]))
-        complete = (counts == required) & (counts > 0)
-        target = np.isnan(values[city_pos]) & complete[city_years]
-        values[city_pos[target]] = sums[city_years[target]]
-        return pd.Series(values, index=series.index, name=series.name)
-
-    return fill
+    return Inputs(wide, opts, city_fill=city_filler(wide.index, rule))
 
 
 def _select(indicators: str | Iterable[str] | None) -> list[str]:
@@ -185,11 +207,9 @@ def _select(indicators: str | Iterable[str] | None) -> list[str]:
     ids = [indicators] if isinstance(indicators, str) else list(indicators)
     unknown = [i for i in ids if i not in table]
     if unknown:
-        import difflib
-
         hints = []
         for u in unknown:
-            close = difflib.get_close_matches(u, list(table), n=3)
+            close = suggest(u, table)
             hints.append(f"{u!r}" + (f" (did you mean {', '.join(close)}?)" if close else ""))
         raise GreenplanError(f"Unknown indicator(s): {'; '.join(hints)}.")
     return ids

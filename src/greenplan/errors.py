@@ -6,10 +6,8 @@ Every exception greenplan raises on purpose derives from :class:`GreenplanError`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # pragma: no cover
-    from greenplan.validation import ValidationReport
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 __all__ = [
     "DimensionalityMismatchError",
@@ -59,6 +57,13 @@ class OptionError(GreenplanError, ValueError):
     """An option passed to a greenplan function is unknown or has a bad value."""
 
 
+class _Report(Protocol):
+    """What :class:`StatisticsError` needs of a report (``greenplan.diagnostics``)."""
+
+    @property
+    def findings(self) -> Sequence[Any]: ...
+
+
 class StatisticsError(GreenplanError):
     """Raw statistics have errors; ``.report`` holds every finding.
 
@@ -66,18 +71,15 @@ class StatisticsError(GreenplanError):
     that never raises.
     """
 
-    def __init__(self, report: ValidationReport, message: str | None = None) -> None:
-        self.report = report
+    def __init__(self, report: _Report, message: str | None = None) -> None:
+        self.report: Any = report  # a greenplan.diagnostics.ValidationReport
         if message is None:
             message = _summarise(report)
         super().__init__(message)
 
 
-def _summarise(report: Any) -> str:
-    try:
-        errors = [f for f in report.findings if f.severity == "error"]
-    except AttributeError:  # pragma: no cover - defensive
-        return "The statistics have errors."
+def _summarise(report: _Report) -> str:
+    errors = [f for f in report.findings if f.severity == "error"]
     head = "; ".join(f.message for f in errors[:3])
     more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
     return f"The statistics have {len(errors)} error(s): {head}{more}"

@@ -6,6 +6,11 @@ code, and every row carries its ``source``, ``edition`` (year or vintage), ``bas
 confirmed figures, ``M`` recalled or transcribed and not re-read in the primary text, ``?``
 uncertain (sources conflict or are weak). The tables are read on first use.
 
+A user's own coefficients replace or extend the shipped ones through :func:`factor_table`
+(a CSV path or a DataFrame with ``fuel, ncv, ncv_unit, carbon_content`` or
+``emission_factor``, ``oxidation``, ``source``): ``compute``, ``aggregate_fuel_records`` and
+:mod:`greenplan.inventory` take it as option ``emission_factor_table``.
+
 Tables
 ------
 ``fuels()``
@@ -16,15 +21,20 @@ Tables
     range in the 2020 edition: the default 1.2143 kgce/m³ is a choice, option
     ``natural_gas_coefficient``).
 ``emission_factors(set)``
-    Net calorific value, carbon content and oxidation rate per fuel; ``"china_guideline"``
-    (NDRC sector enterprise GHG guidelines, the default) or ``"ipcc2006"`` (IPCC 2006 Tier 1).
+    Net calorific value, carbon content (or CO₂ factor) and oxidation rate per fuel;
+    ``"china_guideline"`` (NDRC sector enterprise GHG guidelines, the default) or
+    ``"ipcc2006"`` (IPCC 2006 Tier 1, Table 1.4 CO₂ factors).
 ``grid_factors()`` / ``grid_factor(year, region, series)``
     CO₂ factors of electricity consumed, by data year: the MEE/NBS series (national, the seven
-    regional grids, Shandong) and the MEE enterprise-reporting national series.
+    regional grids, Shandong; the national factor excluding market-traded non-fossil power;
+    the national fossil-power factor) and the MEE enterprise-reporting national series.
 ``electricity_coal_rates()``
     Coal-consumption rate of thermal power by year, for the coal-consumption (等价值) method.
 ``heat_emission_factor()``, ``co2_per_carbon()``, ``process_factor()``
-    Purchased heat 0.11 tCO₂/GJ, 44/12, cement clinker and lime process factors.
+    Purchased heat 0.11 tCO₂/GJ, 44/12, industrial-process parameters (clinker, lime,
+    carbonates, iron and steel).
+``gwp()``, ``non_co2_factor()``, ``tce_carbon_factor()``
+    AR5/AR4/SAR global warming potentials, IPCC CH₄/N₂O combustion factors, carbon per tce.
 
 Examples
 --------
@@ -42,14 +52,16 @@ References
 .. [NDRC] 国家发展改革委, 工业其他行业企业温室气体排放核算方法与报告指南(试行) (2015), 附录二.
 .. [IPCC] IPCC 2006 Guidelines for National Greenhouse Gas Inventories, Vol.2 Ch.1, Tables
    1.2–1.4; Vol.3 Ch.2.
-.. [MEE] 生态环境部、国家统计局, 2021年/2022年电力二氧化碳排放因子 (公告2024年第12号, 2024-12-20).
-.. [Ref] shared/reference/standards_cn.md A.1, A.3; inventory_and_gdi.md §2.4–2.5.
+.. [MEE] 生态环境部、国家统计局, 关于发布2021年电力二氧化碳排放因子的公告 (公告2024年第12号,
+   2024-04-12); 关于发布2022年电力二氧化碳排放因子的公告 (2024-12-20); 关于发布2023年电力
+   二氧化碳排放因子的公告 (公告2025年第47号, 2025-12-31).
+.. [Prov] 省级温室气体清单编制指南(试行) (发改办气候〔2011〕1041号).
 """
 
 from __future__ import annotations
 
-import difflib
 import math
+import os
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -59,6 +71,7 @@ from pydantic import BaseModel, ConfigDict
 from greenplan import units
 from greenplan._resources import read_resource_csv
 from greenplan.errors import GreenplanError
+from greenplan.options import did_you_mean, suggest
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -71,6 +84,7 @@ __all__ = [
     "CoalRate",
     "EmissionFactor",
     "FactorError",
+    "FactorTable",
     "Fuel",
     "GridFactor",
     "ProcessFactor",
@@ -82,27 +96,41 @@ __all__ = [
     "electricity_coefficient",
     "emission_factor",
     "emission_factors",
+    "factor_table",
     "fuels",
     "grid_factor",
     "grid_factors",
     "grid_regions",
+    "gwp",
     "heat_emission_factor",
+    "heat_gj_per_unit",
     "is_coal_rate",
+    "is_factor_table",
+    "is_factor_table_source",
     "is_grid_region",
     "is_grid_year",
     "is_natural_gas_coefficient",
+    "non_co2_factor",
     "process_factor",
     "resolve_fuel",
     "standard_coal",
     "standard_coal_coefficient",
     "table",
+    "tce_carbon_factor",
 ]
 
 FACTOR_SETS: tuple[str, ...] = ("china_guideline", "ipcc2006")
 """Emission-factor sets: the Chinese sector-guideline defaults and the IPCC 2006 defaults."""
 
-GRID_SERIES: tuple[str, ...] = ("mee_nbs", "mee_enterprise")
-"""Grid-factor series: MEE/NBS electricity CO₂ factors; MEE enterprise-reporting national factor."""
+GRID_SERIES: tuple[str, ...] = (
+    "mee_nbs",
+    "mee_nbs_excl_market_non_fossil",
+    "mee_nbs_fossil",
+    "mee_enterprise",
+)
+"""Grid-factor series: MEE/NBS average electricity CO₂ factors (national, regional, provincial);
+the same announcements' national factor excluding market-traded non-fossil electricity and
+national fossil-power factor; the MEE enterprise-reporting national grid average."""
 
 ELECTRICITY_METHODS: tuple[str, ...] = ("equivalent", "coal_consumption")
 """Electricity in standard coal: equivalent value (当量值, 0.1229 kgce/kWh) or the
@@ -190,6 +218,10 @@ class EmissionFactor(_Row):
     carbon_content: float
     """Carbon per unit energy [carbon_content_unit, mass of carbon]."""
     carbon_content_unit: str
+    emission_factor: float | None = None
+    """CO₂ per unit energy [emission_factor_unit], used instead of carbon content × 44/12 where
+    given (the IPCC set: Table 1.4)."""
+    emission_factor_unit: str = "kg/TJ"
     oxidation: float
     """Oxidation rate [1]."""
     source: str
@@ -207,9 +239,16 @@ class EmissionFactor(_Row):
         return self.carbon_content * units.factor(self.carbon_content_unit, "t/GJ")
 
     @property
+    def co2_per_gj(self) -> float:
+        """CO₂ per unit energy before oxidation: the table EF, else CC × 44/12 [t CO₂ / GJ]."""
+        if self.emission_factor is not None:
+            return self.emission_factor * units.factor(self.emission_factor_unit, "t/GJ")
+        return self.carbon_per_gj * co2_per_carbon()
+
+    @property
     def co2_per_tj(self) -> float:
-        """CO₂ factor per unit energy, carbon content × oxidation × 44/12 [t CO₂ / TJ]."""
-        return self.carbon_per_gj * units.factor("t/GJ", "t/TJ") * self.oxidation * co2_per_carbon()
+        """CO₂ factor per unit energy, (EF or carbon content × 44/12) × oxidation [t CO₂ / TJ]."""
+        return self.co2_per_gj * units.factor("t/GJ", "t/TJ") * self.oxidation
 
     def co2_per(self, quantity_unit: str = "t", co2_unit: str = "t") -> float:
         """Return CO₂ per physical unit of the fuel.
@@ -224,9 +263,9 @@ class EmissionFactor(_Row):
         Returns
         -------
         float
-            NCV × carbon content × oxidation × 44/12 [co2_unit / quantity_unit].
+            NCV × (EF, or carbon content × 44/12) × oxidation [co2_unit / quantity_unit].
         """
-        per_t = self.ncv_per(quantity_unit) * self.carbon_per_gj * self.oxidation * co2_per_carbon()
+        per_t = self.ncv_per(quantity_unit) * self.co2_per_gj * self.oxidation
         return per_t * units.factor("t", co2_unit)
 
 
@@ -380,7 +419,7 @@ def suggest_fuels(name: str, n: int = 3) -> list[str]:
     """Closest known fuel names to an unknown one (for "did you mean" messages)."""
     table = _fuel_lookup()
     out: list[str] = []
-    for match in difflib.get_close_matches(str(name).casefold(), list(table), n=n * 3, cutoff=0.5):
+    for match in suggest(str(name).casefold(), table, n=n * 3, cutoff=0.5):
         if table[match] not in out:
             out.append(table[match])
     return out[:n]
@@ -466,39 +505,36 @@ def emission_factors(set: str = "china_guideline") -> Mapping[str, EmissionFacto
         raise FactorError(
             f"Unknown emission-factor set {set!r}; choose one of {', '.join(FACTOR_SETS)}."
         )
-    out: dict[str, EmissionFactor] = {}
-    for row in _read("emission_factors.csv"):
-        if row["set"] != set:
-            continue
-        out[row["fuel"]] = EmissionFactor(
-            set=row["set"],
-            fuel=row["fuel"],
-            ncv=float(row["ncv"]),
-            ncv_unit=row["ncv_unit"],
-            carbon_content=float(row["carbon_content"]),
-            carbon_content_unit=row["carbon_content_unit"],
-            oxidation=float(row["oxidation"]),
-            source=row["source"],
-            edition=row["edition"],
-            basis=row["basis"],
-            confidence=row["confidence"],
-        )
+    out = {ef.fuel: ef for ef in _load(EmissionFactor, "emission_factors.csv") if ef.set == set}
     return _Frozen(out)
 
 
-def emission_factor(fuel: str, set: str = "china_guideline") -> EmissionFactor:
+def emission_factor(fuel: str, set: str = "china_guideline", table: Any = None) -> EmissionFactor:
     """Return the emission-factor parameters of one fuel.
+
+    Parameters
+    ----------
+    fuel : str
+        Fuel code, name or alias.
+    set : {"china_guideline", "ipcc2006"}
+        Shipped factor set.
+    table : FactorTable, DataFrame, path or None
+        A user's factor table (:func:`factor_table`) replacing or extending the set.
 
     Raises
     ------
     FactorError
-        Unknown fuel or set, or the set has no factor for the fuel.
+        Unknown fuel or set, or neither the set nor the table has a factor for the fuel.
     """
     code = _require_fuel(fuel)
-    table = emission_factors(set)
-    if code not in table:
+    if table is not None:
+        user = factor_table(table)
+        if code in user.rows:
+            return user.resolve(code, set)
+    shipped = emission_factors(set)
+    if code not in shipped:
         raise FactorError(f"The {set!r} emission-factor set has no factor for fuel {code!r}.")
-    return table[code]
+    return shipped[code]
 
 
 @cache
@@ -650,7 +686,11 @@ def _process_factors() -> dict[tuple[str, str], ProcessFactor]:
 
 
 def process_factor(process: str, set: str = "china_guideline") -> ProcessFactor:
-    """Return an industrial-process CO₂ factor (``clinker`` or ``lime``) of a factor set.
+    """Return an industrial-process parameter of a factor set.
+
+    ``process`` names the parameter: ``clinker``, ``lime``, ``limestone``, ``dolomite``
+    [t CO₂/t], ``pig_iron_carbon``, ``steel_carbon`` [t C/t], ``clinker_fraction`` [t/t],
+    ``steel_bof``, ``steel_eaf``, ``iron`` [t CO₂/t].
 
     Raises
     ------
@@ -669,6 +709,9 @@ def process_factor(process: str, set: str = "china_guideline") -> ProcessFactor:
 
 _TABLES = {
     "fuels": "fuels.csv",
+    "gwp": "gwp.csv",
+    "non_co2_factors": "non_co2_factors.csv",
+    "tce_carbon_factors": "tce_carbon_factors.csv",
     "standard_coal": "standard_coal.csv",
     "emission_factors": "emission_factors.csv",
     "grid_factors": "grid_factors.csv",
@@ -685,7 +728,8 @@ def table(name: str) -> pd.DataFrame:
     ----------
     name : str
         ``fuels``, ``standard_coal``, ``emission_factors``, ``grid_factors``,
-        ``electricity_coal_rate``, ``carbon_constants`` or ``process_factors``.
+        ``electricity_coal_rate``, ``carbon_constants``, ``process_factors``, ``gwp``,
+        ``non_co2_factors`` or ``tce_carbon_factors``.
 
     Returns
     -------
@@ -697,12 +741,372 @@ def table(name: str) -> pd.DataFrame:
     if name not in _TABLES:
         raise FactorError(f"Unknown factor table {name!r}; tables: {', '.join(_TABLES)}.")
     frame = pd.DataFrame(_read(_TABLES[name]))
-    for col in ("value", "low", "high", "ncv", "carbon_content", "oxidation"):
+    for col in ("value", "low", "high", "ncv", "carbon_content", "emission_factor", "oxidation"):
         if col in frame.columns:
             frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce")
     if "year" in frame.columns:
         frame["year"] = frame["year"].astype("int64")
     return frame
+
+
+# --- other coefficient tables -----------------------------------------------------------------
+
+
+def heat_gj_per_unit(fuel: str) -> float:
+    """Heat content of a heat carrier per base unit of the fuel [GJ / base unit].
+
+    ``heat`` is measured in GJ (1); ``steam`` in t (GB/T 2589-2020 low-pressure steam
+    3.763 GJ/t [M], ``carbon_constants.csv`` row ``steam_heat_content``).
+
+    Examples
+    --------
+    >>> heat_gj_per_unit("heat"), heat_gj_per_unit("蒸汽")
+    (1.0, 3.763)
+    """
+    code = _require_fuel(fuel)
+    f = fuels()[code]
+    if f.family != "heat":
+        raise FactorError(f"Fuel {code!r} is not a heat carrier (family {f.family!r}).")
+    if code == "steam":
+        c = _constants()["steam_heat_content"]
+        return c.value * units.factor(c.unit, f"GJ/({f.base_unit})")
+    return units.factor(f.base_unit, "GJ")
+
+
+@cache
+def _gwp_table() -> dict[tuple[str, str], ScalarFactor]:
+    out: dict[tuple[str, str], ScalarFactor] = {}
+    for row in _read("gwp.csv"):
+        fields: dict[str, Any] = {
+            k: row[k] for k in ("value", "unit", "source", "edition", "basis", "confidence")
+        }
+        out[(row["set"], row["gas"])] = ScalarFactor(name=f"{row['set']}:{row['gas']}", **fields)
+    return out
+
+
+GWP_SETS: tuple[str, ...] = ("ar5", "ar4", "sar")
+"""Global-warming-potential sets: IPCC AR5 (default), AR4, SAR."""
+
+
+def gwp(gas: str, set: str = "ar5") -> float:
+    """Return the 100-year global warming potential of ``gas`` (``CO2``, ``CH4``, ``N2O``) [1].
+
+    Examples
+    --------
+    >>> gwp("CH4"), gwp("N2O"), gwp("CH4", "ar4")
+    (28.0, 265.0, 25.0)
+    """
+    key = (set, gas.upper().replace("₄", "4").replace("₂", "2"))
+    table = _gwp_table()
+    if key not in table:
+        raise FactorError(f"No GWP for {gas!r} in set {set!r}; sets: {', '.join(GWP_SETS)}.")
+    return table[key].value
+
+
+@cache
+def _non_co2_table() -> dict[tuple[str, str, str], float]:
+    return {
+        (r["family"], r["sector_class"], r["gas"]): float(r["value"])
+        * units.factor(r["unit"], "t/TJ")
+        for r in _read("non_co2_factors.csv")
+    }
+
+
+def non_co2_factor(family: str, sector_class: str, gas: str) -> float | None:
+    """CH₄ or N₂O of stationary combustion [t gas / TJ], or None where no factor exists.
+
+    Parameters
+    ----------
+    family : str
+        Fuel family (``coal``, ``coke``, ``coking_product``, ``oil``, ``gas``, ``derived_gas``).
+    sector_class : {"energy", "manufacturing", "commercial", "residential"}
+        IPCC 2006 Vol.2 Ch.2 Tables 2.2–2.4 [M].
+    gas : {"CH4", "N2O"}
+    """
+    return _non_co2_table().get((family, sector_class, gas))
+
+
+@cache
+def _tce_table() -> dict[str, ScalarFactor]:
+    out: dict[str, ScalarFactor] = {}
+    for row in _read("tce_carbon_factors.csv"):
+        fields: dict[str, Any] = {
+            k: row[k] for k in ("value", "unit", "source", "edition", "basis", "confidence")
+        }
+        out[row["family"]] = ScalarFactor(name=row["family"], **fields)
+    return out
+
+
+_TCE_FAMILY = {
+    "coal": "coal",
+    "coke": "coal",
+    "coking_product": "coal",
+    "oil": "oil",
+    "gas": "gas",
+    "derived_gas": "gas",
+}
+
+
+def tce_carbon_factor(family: str) -> ScalarFactor:
+    """Carbon per tonne of standard coal for a fuel family (the tce shortcut) [t C / tce].
+
+    Examples
+    --------
+    >>> round(tce_carbon_factor("coal").value * 44 / 12, 4)  # t CO₂ per tce
+    2.7412
+    """
+    key = _TCE_FAMILY.get(family, family)
+    table = _tce_table()
+    if key not in table:
+        raise FactorError(f"No carbon-per-tce factor for family {family!r}.")
+    return table[key]
+
+
+# --- a user's factor table ---------------------------------------------------------------------
+
+_USER_COLUMNS = (
+    "fuel",
+    "ncv",
+    "ncv_unit",
+    "carbon_content",
+    "carbon_content_unit",
+    "emission_factor",
+    "emission_factor_unit",
+    "oxidation",
+    "source",
+)
+
+
+class FactorTable(Mapping[str, dict[str, Any]]):
+    """A user's emission-factor table: per fuel, the parameters that replace the shipped ones.
+
+    Build it with :func:`factor_table`. Each row names a fuel and any of ``ncv`` (with
+    ``ncv_unit``), ``carbon_content`` (``carbon_content_unit``, default ``t/TJ``),
+    ``emission_factor`` (``emission_factor_unit``, default ``kg/TJ``), ``oxidation`` and
+    ``source``. Empty cells keep the shipped value of the chosen set (``mode="extend"``, the
+    default); with ``mode="replace"`` a row must be complete and shipped values are never
+    mixed in. A fuel the shipped sets do not have needs a complete row.
+
+    Immutable, hashable and compared by content, so it can be an option value of
+    :func:`greenplan.compute` (a DataFrame cannot).
+    """
+
+    def __init__(self, rows: dict[str, dict[str, Any]], mode: str, label: str) -> None:
+        self.rows = rows
+        self.mode = mode
+        self.label = label
+        self._key = (mode, tuple(sorted((k, tuple(sorted(v.items()))) for k, v in rows.items())))
+
+    def __getitem__(self, fuel: str) -> dict[str, Any]:
+        return dict(self.rows[fuel])
+
+    def __iter__(self) -> Any:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FactorTable) and other._key == self._key
+
+    def __repr__(self) -> str:
+        return f"FactorTable({self.label}: {', '.join(self.rows)})"
+
+    __str__ = __repr__
+
+    def resolve(self, fuel: str, set: str = "china_guideline") -> EmissionFactor:
+        """Return the parameters of ``fuel``: the user's row over the shipped ``set``."""
+        row = self.rows[fuel]
+        base = emission_factors(set).get(fuel) if self.mode == "extend" else None
+        fields: dict[str, Any] = {
+            "set": "user",
+            "fuel": fuel,
+            "edition": "user",
+            "basis": f"user factor table ({self.label})"
+            + (f" over {set}" if base is not None else ""),
+            "confidence": "user",
+        }
+        if base is not None:
+            for name in ("ncv", "ncv_unit", "carbon_content", "carbon_content_unit", "oxidation"):
+                fields[name] = getattr(base, name)
+            if "carbon_content" not in row:
+                fields["emission_factor"] = base.emission_factor
+                fields["emission_factor_unit"] = base.emission_factor_unit
+            fields["source"] = base.source
+        fields.setdefault("carbon_content", math.nan)
+        fields.setdefault("carbon_content_unit", "t/TJ")
+        fields.setdefault("oxidation", 1.0)
+        given = dict(row)
+        if "carbon_content" in given and "emission_factor" not in given:
+            fields.pop("emission_factor", None)
+        fields.update(given)
+        if "source" in given and base is not None:
+            fields["source"] = f"{given['source']} (user); other parameters: {base.source}"
+        missing = [f for f in ("ncv", "ncv_unit") if f not in fields]
+        cc = fields.get("carbon_content")
+        if fields.get("emission_factor") is None and (cc is None or math.isnan(float(cc))):
+            missing.append("carbon_content or emission_factor")
+        if missing:
+            raise FactorError(
+                f"Factor table {self.label}: fuel {fuel!r} lacks {', '.join(missing)} and "
+                + (
+                    f"the {set!r} set has no row to fill it from."
+                    if self.mode == "extend"
+                    else "mode='replace' takes nothing from the shipped set."
+                )
+            )
+        fields.setdefault("source", f"user factor table ({self.label})")
+        try:
+            ef = EmissionFactor.model_validate(fields)
+            units.factor(ef.ncv_unit, f"GJ/({fuels()[fuel].base_unit})")
+            ef.co2_per_gj  # noqa: B018 - checks the carbon-content or EF unit
+        except Exception as exc:
+            raise FactorError(f"Factor table {self.label}: fuel {fuel!r}: {exc}") from None
+        return ef
+
+
+def is_factor_table(v: Any) -> bool:
+    """Whether ``v`` is None, a :class:`FactorTable` or a path to a factor-table CSV.
+
+    The check of option ``emission_factor_table`` of :func:`greenplan.compute` (a DataFrame
+    must be wrapped with :func:`factor_table` first, because option values are stored with
+    the result).
+    """
+    return v is None or isinstance(v, FactorTable | str | os.PathLike)
+
+
+def is_factor_table_source(v: Any) -> bool:
+    """Like :func:`is_factor_table`, and also a pandas DataFrame."""
+    if is_factor_table(v):
+        return True
+    import pandas as pd
+
+    return isinstance(v, pd.DataFrame)
+
+
+def factor_table(source: Any, *, mode: str = "extend") -> FactorTable:
+    """Read a user's emission-factor table.
+
+    Parameters
+    ----------
+    source : str, path, pandas.DataFrame or FactorTable
+        A CSV file (UTF-8; ``#`` lines are comments) or a DataFrame with column ``fuel``
+        (code, Chinese or English name) and any of ``ncv``, ``ncv_unit`` (e.g. ``GJ/t``,
+        ``GJ/万m3``, ``TJ/Gg``), ``carbon_content`` [``carbon_content_unit``, default
+        ``t/TJ``], ``emission_factor`` [``emission_factor_unit``, default ``kg/TJ``],
+        ``oxidation`` [1] and ``source``.
+    mode : {"extend", "replace"}
+        ``extend``: empty cells keep the shipped value; ``replace``: rows must be complete.
+
+    Returns
+    -------
+    FactorTable
+
+    Raises
+    ------
+    FactorError
+        Unreadable file, no ``fuel`` column, an unknown fuel or column, a duplicate fuel, a
+        value that is not a number, both carbon content and EF, an oxidation outside (0, 1].
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = factor_table(pd.DataFrame({"fuel": ["原煤"], "ncv": [19.57], "ncv_unit": ["GJ/t"]}))
+    >>> # 19.57 GJ/t × 0.02618 tC/GJ × 0.93 × 44/12 (carbon content and oxidation kept)
+    >>> round(emission_factor("raw_coal", table=t).co2_per("t"), 6)
+    1.747088
+    """
+    if isinstance(source, FactorTable):
+        return source
+    if mode not in ("extend", "replace"):
+        raise FactorError(f"Factor-table mode {mode!r}: choose 'extend' or 'replace'.")
+    import pandas as pd
+
+    if isinstance(source, str | os.PathLike):
+        label = os.fspath(source)
+        try:
+            stamp = os.stat(label).st_mtime_ns
+        except OSError as exc:
+            raise FactorError(f"Cannot read factor table {label}: {exc}") from None
+        return _factor_table_file(label, stamp, mode)
+    if isinstance(source, pd.DataFrame):
+        return _factor_table_frame(source, "DataFrame", mode)
+    raise FactorError(
+        f"A factor table must be a CSV path, a DataFrame or a FactorTable, got "
+        f"{type(source).__name__}."
+    )
+
+
+@cache
+def _factor_table_file(label: str, stamp: int, mode: str) -> FactorTable:
+    """Read a factor-table CSV once per (path, modification time, mode)."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(label, comment="#", dtype=str, encoding="utf-8-sig")
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise FactorError(f"Cannot read factor table {label}: {exc}") from None
+    return _factor_table_frame(frame, label, mode)
+
+
+def _factor_table_frame(frame: pd.DataFrame, label: str, mode: str) -> FactorTable:
+    frame = frame.rename(columns=lambda c: str(c).strip())
+    if "fuel" not in frame.columns:
+        raise FactorError(f"Factor table {label} has no 'fuel' column; columns: {list(frame)}.")
+    unknown = [c for c in frame.columns if c not in _USER_COLUMNS]
+    if unknown:
+        raise FactorError(
+            f"Factor table {label}: unknown column(s) {unknown}."
+            f"{did_you_mean(unknown[0], _USER_COLUMNS)} Columns: {', '.join(_USER_COLUMNS)}."
+        )
+    rows: dict[str, dict[str, Any]] = {}
+    rec: dict[Any, Any]
+    for i, rec in enumerate(frame.to_dict(orient="records")):
+        where = f"factor table {label}, row {i + 1}"
+        code = resolve_fuel(rec.get("fuel"))
+        if code is None:
+            hint = did_you_mean(str(rec.get("fuel")), list(_fuel_lookup()))
+            raise FactorError(f"{where}: unknown fuel {rec.get('fuel')!r}.{hint}")
+        if code in rows:
+            raise FactorError(f"{where}: fuel {code!r} appears twice.")
+        row: dict[str, Any] = {}
+        col: Any
+        for col, raw in rec.items():
+            if col == "fuel" or raw is None or (isinstance(raw, float) and math.isnan(raw)):
+                continue
+            text = str(raw).strip()
+            if not text:
+                continue
+            if col in ("ncv", "carbon_content", "emission_factor", "oxidation"):
+                try:
+                    value = float(text)
+                except ValueError:
+                    raise FactorError(f"{where}: {col} {text!r} is not a number.") from None
+                if not math.isfinite(value) or value < 0:
+                    raise FactorError(f"{where}: {col} must be a finite number ≥ 0, got {text}.")
+                row[col] = value
+            else:
+                row[col] = text
+        if "carbon_content" in row and "emission_factor" in row:
+            raise FactorError(f"{where}: give carbon_content or emission_factor, not both.")
+        if "oxidation" in row and not 0 < row["oxidation"] <= 1:
+            raise FactorError(f"{where}: oxidation must be in (0, 1], got {row['oxidation']}.")
+        if "ncv" in row and "ncv_unit" not in row:
+            row["ncv_unit"] = (
+                emission_factors("china_guideline")[code].ncv_unit
+                if code in emission_factors("china_guideline")
+                else "GJ/t"
+            )
+        if fuels()[code].family in ("electricity", "heat"):
+            raise FactorError(f"{where}: {code!r} is not a fuel with combustion factors.")
+        rows[code] = row
+    table_ = FactorTable(rows, mode, label)
+    for code in rows:  # validate every row now (units, completeness for new fuels)
+        table_.resolve(code, "china_guideline")
+    return table_
 
 
 # --- option validators (used by the indicator modules and aggregate_fuel_records) --------------
@@ -789,8 +1193,7 @@ class _Frozen(Mapping[Any, Any]):
         try:
             return self._data[key]
         except KeyError:
-            close = difflib.get_close_matches(str(key), [str(k) for k in self._data], n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            hint = did_you_mean(key, self._data)
             raise FactorError(f"{key!r} is not in the table.{hint}") from None
 
     def __iter__(self) -> Any:

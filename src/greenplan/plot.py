@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from greenplan.errors import GreenplanError
+from greenplan.report import Report, build_report
+from greenplan.report.style import display_width, status_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.figure import Figure
-
-    from greenplan.report import Report
 
 __all__ = [
     "BAR_COLOURS",
@@ -142,8 +142,6 @@ def plot_language(lang: str) -> str:
 
 
 def _as_model(report: Report | pd.DataFrame | Mapping[str, Any]) -> Mapping[str, Any]:
-    from greenplan.report import Report, build_report
-
     if isinstance(report, Report):
         return report.model
     if isinstance(report, Mapping):
@@ -152,8 +150,6 @@ def _as_model(report: Report | pd.DataFrame | Mapping[str, Any]) -> Mapping[str,
 
 
 def _short(text: str, limit: int) -> str:
-    from greenplan.report import display_width
-
     if display_width(text) <= limit:
         return text
     out = ""
@@ -165,10 +161,7 @@ def _short(text: str, limit: int) -> str:
 
 
 def progress_figure(
-    report: Report | pd.DataFrame | Mapping[str, Any],
-    *,
-    lang: str = "zh",
-    title: str | None = None,
+    report: Report | pd.DataFrame | Mapping[str, Any], *, lang: str = "zh", title: str | None = None
 ) -> Figure:
     """Draw every target's completion against time elapsed, coloured by status.
 
@@ -199,8 +192,6 @@ def progress_figure(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from greenplan.report import _status_labels
-
     model = _as_model(report)
     used = plot_language(lang)
     if used != lang:
@@ -211,7 +202,7 @@ def progress_figure(
             stacklevel=2,
         )
     words = _WORDS[used]
-    labels = _status_labels()
+    labels = status_labels()
     font = cjk_font() if used == "zh" else None
     family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
     heading_weight = "bold" if font is None or _has_bold(font) else "normal"
@@ -333,10 +324,7 @@ def _figure(report: Report | pd.DataFrame | Mapping[str, Any] | Figure, lang: st
 
 
 def progress_png(
-    report: Report | pd.DataFrame | Mapping[str, Any] | Figure,
-    *,
-    lang: str = "zh",
-    dpi: int = 100,
+    report: Report | pd.DataFrame | Mapping[str, Any] | Figure, *, lang: str = "zh", dpi: int = 100
 ) -> bytes:
     """Return the chart as PNG bytes (e.g. to embed in HTML).
 

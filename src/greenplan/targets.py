@@ -1,7 +1,8 @@
 """Every quantified 2025 target of the plan, as typed :class:`~greenplan.definitions.Target`.
 
 ``TARGETS`` holds the 43 quantified targets of 《济南市“十四五”绿色低碳循环发展规划》
-(``resources/targets.csv``, transcribed from the plan, with the plan's own words).
+(``resources/plans/jinan_14th/targets.csv``, transcribed from the plan, with the plan's own
+words; :mod:`greenplan.plans` reads a plan folder).
 Provincially assigned targets (能耗双控, coal control, water total, construction land) have no
 value in the plan; set them with :func:`with_values`, a small config file
 (:func:`load_target_config`) or a documented preset (:data:`PRESETS`).
@@ -11,13 +12,16 @@ from __future__ import annotations
 
 import json
 import math
+import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from greenplan._resources import LazyMapping, read_resource_csv
-from greenplan.definitions import Baseline, Bound, Direction, Target, TargetKind, TargetPreset
+from greenplan.definitions import Target, TargetKind, TargetPreset
 from greenplan.errors import GreenplanError
+from greenplan.options import did_you_mean
+from greenplan.plans import default_plan, target_from_row
 
 __all__ = [
     "PRESETS",
@@ -35,50 +39,12 @@ class TargetConfigError(GreenplanError, ValueError):
     """A target value or configuration file is not usable."""
 
 
-_PLAN = "济南市“十四五”绿色低碳循环发展规划 (2022-06-21)"
-
-
-def _opt_float(text: str) -> float | None:
-    text = text.strip()
-    return float(text) if text else None
-
-
-def _target_from_row(row: Mapping[str, str]) -> Target:
-    bound = Bound(row["bound"])
-    baseline = None
-    if row.get("baseline_value", "").strip():
-        baseline = Baseline(
-            year=2020,
-            value=float(row["baseline_value"]),
-            unit=row["baseline_unit"],
-            qualifier=row.get("baseline_qualifier", ""),
-            words_zh=row.get("baseline_words_zh", ""),
-            section=row.get("baseline_section", ""),
-            source=_PLAN + ", " + row.get("baseline_section", ""),
-        )
-    year = row["year"].strip()
-    return Target(
-        key=row["key"],
-        indicator=row["indicator"],
-        name_zh=row["name_zh"],
-        name_en=row["name_en"],
-        year=int(year) if year else None,
-        value=_opt_float(row["value"]),
-        unit=row["unit"],
-        kind=TargetKind(row["kind"]),
-        bound=bound,
-        aspirational=bound.aspirational,
-        direction=Direction(row["direction"]),
-        plan_words_zh=row["plan_words_zh"],
-        section=row["section"],
-        note=row.get("note", ""),
-        baseline=baseline,
-        presets=tuple(p for p in row.get("presets", "").split(";") if p),
-    )
-
-
 def _load(name: str) -> dict[str, Target]:
-    return {row["key"]: _target_from_row(row) for row in read_resource_csv(name)}
+    plan = default_plan()
+    return {
+        row["key"]: target_from_row(row, base_year=plan.base_year, source=plan.source)
+        for row in read_resource_csv(name)
+    }
 
 
 def _load_presets() -> dict[str, TargetPreset]:
@@ -97,8 +63,10 @@ def _load_presets() -> dict[str, TargetPreset]:
     return out
 
 
-TARGETS: Mapping[str, Target] = LazyMapping(lambda: _load("targets.csv"), "greenplan.TARGETS")
-"""The 43 quantified targets of the plan, by key."""
+TARGETS: Mapping[str, Target] = LazyMapping(
+    lambda: dict(default_plan().targets), "greenplan.TARGETS"
+)
+"""The 43 quantified targets of the shipped plan (:func:`greenplan.plans.default_plan`), by key."""
 
 SUPPLEMENTARY_TARGETS: Mapping[str, Target] = LazyMapping(
     lambda: _load("supplementary_targets.csv"), "greenplan.targets.SUPPLEMENTARY_TARGETS"
@@ -141,11 +109,7 @@ def with_values(
     out = dict(base)
     for key, spec in values.items():
         if key not in base:
-            import difflib
-
-            close = difflib.get_close_matches(key, list(base), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise TargetConfigError(f"Unknown target {key!r}.{hint}")
+            raise TargetConfigError(f"Unknown target {key!r}.{did_you_mean(key, base)}")
         t = base[key]
         if isinstance(spec, Mapping):
             unknown = set(spec) - {"value", "unit", "kind", "source"}
@@ -231,12 +195,7 @@ def load_target_config(path: str | Path, targets: Mapping[str, Target] | None = 
     except OSError as exc:
         raise TargetConfigError(f"Cannot read target config {str(path)!r}: {exc}") from None
     try:
-        if path.suffix.lower() == ".toml":
-            import tomllib
-
-            data = tomllib.loads(text)
-        else:
-            data = json.loads(text)
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except Exception as exc:
         raise TargetConfigError(f"{path}: not valid {path.suffix[1:] or 'JSON'}: {exc}") from None
     if not isinstance(data, dict):

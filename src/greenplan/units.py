@@ -16,7 +16,9 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import difflib
+import math
 import re
 import threading
 import unicodedata
@@ -26,13 +28,19 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import numpy as np
 
-from greenplan.errors import DimensionalityMismatchError, UnitError, UnknownUnitError
+from greenplan.errors import (
+    DimensionalityMismatchError,
+    GreenplanError,
+    UnitError,
+    UnknownUnitError,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import pint
 
 __all__ = [
+    "base_magnitude",
     "canonical",
     "convert",
     "dimension",
@@ -63,6 +71,8 @@ _ENGLISH_WORDS = (
     (re.compile(r"(?<![A-Za-z_])tons?(?![A-Za-z0-9_])"), "tonne"),
     (re.compile(r"(?<![A-Za-z_])(k?)cal(?![A-Za-z0-9_])"), r"\1cal_it"),
 )
+# "%%" (or "% %") is a typing slip, not a per-ten-thousand: pint would read percent².
+_DOUBLE_PERCENT_RE = re.compile(r"percent\s+percent")
 _TOKEN_RE = re.compile(r"[十百千万亿]+[^\s*/()^+]*(?:\*\*-?\d+)?")
 
 # Friendly names for dimensionalities, used in error messages.
@@ -174,18 +184,50 @@ def parse(unit: str) -> pint.Quantity:
     UnknownUnitError
         The string is not a known unit; the message lists the closest known units.
     """
-    if not isinstance(unit, str):
-        raise UnitError(f"A unit must be a string, got {type(unit).__name__} {unit!r}.")
+    _check_type(unit)
     reg = get_registry()
     text = _normalise(unit)
+    if _DOUBLE_PERCENT_RE.search(text):
+        raise UnknownUnitError(unit, ["%"])
     try:
         q = reg.parse_expression(text)
     except Exception as exc:
         raise UnknownUnitError(unit, _suggest(unit)) from exc
     if not isinstance(q, reg.Quantity):
         # A bare number ("100") parses to a number: treat it as a dimensionless multiplier.
-        q = reg.Quantity(float(q), "dimensionless")
+        try:
+            q = reg.Quantity(float(q), "dimensionless")
+        except (OverflowError, TypeError, ValueError) as exc:
+            raise UnitError(f"Unit {unit!r} has a magnitude that is not a number.") from exc
+    magnitude = q.magnitude
+    try:
+        usable = math.isfinite(magnitude) and float(magnitude) != 0.0
+    except (OverflowError, TypeError):  # an int too large for a float: 10**1000
+        usable = False
+    if not usable:
+        raise UnitError(
+            f"Unit {unit!r} has a multiplier of {_describe(magnitude)}: a unit must scale a "
+            "value by a finite, non-zero number. Write the unit alone (万吨, 亿元 …) and the "
+            "number in the value column."
+        )
     return q
+
+
+def _describe(magnitude: Any) -> str:
+    try:
+        value = float(magnitude)
+    except (OverflowError, TypeError, ValueError):
+        return "a number too large to represent"
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "infinity (too large to represent)"
+    return "0 (or one too small to represent)" if value == 0 else repr(value)
+
+
+def _check_type(unit: object) -> None:
+    if not isinstance(unit, str):
+        raise UnitError(f"A unit must be a string, got {type(unit).__name__} {unit!r}.")
 
 
 @lru_cache(maxsize=1)
@@ -240,7 +282,9 @@ def dimension(unit: str) -> str:
     str
         A friendly name where known, otherwise pint's dimensionality, e.g. ``"[currency]"``.
     """
-    dim = str(parse(unit).dimensionality)
+    _check_type(unit)
+    tabled = _table().get(unit)
+    dim = tabled[0] if tabled is not None else str(parse(unit).dimensionality)
     return _DIMENSION_NAMES.get(dim, dim)
 
 
@@ -251,6 +295,31 @@ def is_compatible(from_unit: str, to_unit: str) -> bool:
     except UnitError:
         return False
     return True
+
+
+_TABLE_FILE = "unit_table.csv"
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, tuple[str, float]]:
+    """Load the precomputed unit table: unit -> (pint dimensionality, magnitude in base units).
+
+    ``resources/unit_table.csv`` is generated from this module's pint registry by
+    ``scripts/gen_unit_table.py`` for every unit the code lists, factor tables and shipped data
+    use, so that everyday conversions need no registry (building it costs about half a second
+    per process). ``tests/test_units.py`` rebuilds every row with pint and fails when the table
+    is stale; a unit not in the table is parsed by pint as before.
+    """
+    out: dict[str, tuple[str, float]] = {}
+    path = resources.files("greenplan") / "resources" / _TABLE_FILE
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            out[row["unit"]] = (row["dimension"], float(row["to_base"]))
+    return out
+
+
+def _rounded(x: float) -> float:
+    return float(f"{x:.15g}")
 
 
 @lru_cache(maxsize=8192)
@@ -276,13 +345,45 @@ def factor(from_unit: str, to_unit: str) -> float:
     DimensionalityMismatchError
         The units measure different quantities; the message names both.
     """
+    _check_type(from_unit)
+    _check_type(to_unit)
+    table = _table()
+    if from_unit in table and to_unit in table:
+        (src_dim, src_base), (dst_dim, dst_base) = table[from_unit], table[to_unit]
+        if src_dim != dst_dim:
+            raise DimensionalityMismatchError(
+                from_unit,
+                _DIMENSION_NAMES.get(src_dim, src_dim),
+                to_unit,
+                _DIMENSION_NAMES.get(dst_dim, dst_dim),
+            )
+        return 1.0 if from_unit == to_unit else _rounded(src_base / dst_base)
+    return _pint_factor(from_unit, to_unit)
+
+
+def _pint_factor(from_unit: str, to_unit: str) -> float:
+    """:func:`factor` computed by pint (the reference the unit table is checked against)."""
     src = parse(from_unit)
     dst = parse(to_unit)
     if src.dimensionality != dst.dimensionality:
         raise DimensionalityMismatchError(
             from_unit, dimension(from_unit), to_unit, dimension(to_unit)
         )
-    return float(f"{(src / dst).to('dimensionless').magnitude:.15g}")
+    return _rounded((src / dst).to("dimensionless").magnitude)
+
+
+def base_magnitude(unit: str) -> tuple[str, float]:
+    """Return ``(dimensionality, magnitude in base units)`` of ``unit``, computed by pint.
+
+    This is what ``resources/unit_table.csv`` stores for each tabled unit.
+
+    Examples
+    --------
+    >>> base_magnitude("万千瓦")
+    ('[length] ** 2 * [mass] / [time] ** 3', 10000000.0)
+    """
+    q = parse(unit).to_base_units()
+    return str(q.dimensionality), float(q.magnitude)
 
 
 T = TypeVar("T")
@@ -324,6 +425,11 @@ def convert(value: Any, from_unit: str, to_unit: str) -> Any:
     250000000.0
     """
     f = factor(from_unit, to_unit)
+    if isinstance(value, str | bytes) or value is None:
+        raise GreenplanError(
+            f"convert: the value must be a number or an array of numbers, got "
+            f"{type(value).__name__} {value!r}."
+        )
     if isinstance(value, list | tuple):
         value = np.asarray(value, dtype=float)
     if isinstance(value, float | int) and not isinstance(value, bool):

@@ -2,17 +2,33 @@
 
 Definitions live in ``resources/variables/*.csv``, one file per domain; this module loads them
 into typed :class:`~greenplan.definitions.Variable` objects. Every indicator id is also a
-variable, so an indicator value can be submitted directly.
+variable, so an indicator value can be submitted directly: the code list is the one place an
+indicator's names, unit, direction and price basis are written.
+
+Loading checks the cross-references, as IAMconsortium/nomenclature's ``codelist.py`` does: a
+code is defined once, a parent exists (with a unit of the same dimension), a unit parses in
+:mod:`greenplan.units`, and no name or alias points at two variables. A broken file raises
+:class:`~greenplan.definitions.CodeListError` naming the file and line.
 """
 
 from __future__ import annotations
 
-import difflib
+import csv
 from collections.abc import Mapping
 from pathlib import Path
 
+from greenplan import units
 from greenplan._resources import LazyMapping, resource_path
-from greenplan.definitions import Aggregation, PriceBasis, Variable, VariableKind
+from greenplan.definitions import (
+    Aggregation,
+    CodeListError,
+    Direction,
+    PriceBasis,
+    Variable,
+    VariableKind,
+)
+from greenplan.errors import UnitError
+from greenplan.options import suggest
 
 __all__ = ["VARIABLES", "children", "resolve_variable", "suggest_variables"]
 
@@ -22,39 +38,119 @@ def _opt_float(text: str | None) -> float | None:
     return float(text) if text else None
 
 
-def _load() -> dict[str, Variable]:
-    import csv
+def _cell(row: dict[str, str], key: str) -> str:
+    return (row.get(key) or "").strip()
 
+
+def _variable(row: dict[str, str], domain: str) -> Variable:
+    return Variable(
+        code=_cell(row, "code"),
+        name_zh=_cell(row, "name_zh"),
+        name_en=_cell(row, "name_en"),
+        unit=_cell(row, "unit"),
+        kind=VariableKind(_cell(row, "kind")),
+        direction=Direction(_cell(row, "direction") or "none"),
+        aggregation=Aggregation(_cell(row, "aggregation") or "sum"),
+        lower=_opt_float(row.get("lower")),
+        upper=_opt_float(row.get("upper")),
+        parent=_cell(row, "parent") or None,
+        price_basis=PriceBasis(_cell(row, "price_basis") or "none"),
+        domain=domain,
+        aliases=tuple(a.strip() for a in _cell(row, "aliases").split(";") if a.strip()),
+        description=_cell(row, "description"),
+        source=_cell(row, "source"),
+    )
+
+
+def _load() -> dict[str, Variable]:
     out: dict[str, Variable] = {}
-    folder = resource_path("variables")
-    for path in sorted(Path(folder).glob("*.csv")):
+    where: dict[str, str] = {}
+    for path in sorted(Path(resource_path("variables")).glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as fh:
             for lineno, row in enumerate(csv.DictReader(fh), start=2):
+                place = f"{path.name}, line {lineno}"
                 try:
-                    var = Variable(
-                        code=row["code"].strip(),
-                        name_zh=row["name_zh"].strip(),
-                        name_en=row["name_en"].strip(),
-                        unit=row["unit"].strip(),
-                        kind=VariableKind(row["kind"].strip()),
-                        aggregation=Aggregation(row.get("aggregation", "").strip() or "sum"),
-                        lower=_opt_float(row.get("lower")),
-                        upper=_opt_float(row.get("upper")),
-                        parent=(row.get("parent") or "").strip() or None,
-                        price_basis=PriceBasis((row.get("price_basis") or "").strip() or "none"),
-                        domain=path.stem,
-                        aliases=tuple(
-                            a.strip() for a in (row.get("aliases") or "").split(";") if a.strip()
-                        ),
-                        description=(row.get("description") or "").strip(),
-                        source=(row.get("source") or "").strip(),
-                    )
+                    var = _variable(row, path.stem)
                 except Exception as exc:  # a broken package file: fail loudly, with its place
-                    raise ValueError(f"{path.name}, line {lineno}: {exc}") from exc
+                    raise CodeListError(f"{place}: {exc}") from exc
                 if var.code in out:
-                    raise ValueError(f"{path.name}, line {lineno}: duplicate code {var.code!r}")
+                    raise CodeListError(f"{place}: duplicate code {var.code!r}")
                 out[var.code] = var
+                where[var.code] = place
+    generated = _annual_rate_variables(out)
+    out.update(generated)
+    where.update(dict.fromkeys(generated, "generated annual-rate code"))
+    _check_references(out, where)
     return out
+
+
+# --- generated codes: published annual rates (issue 10; read by greenplan.progress.rates) ----
+
+
+def _annual_rate_variables(table: Mapping[str, Variable]) -> dict[str, Variable]:
+    """``<code>_annual_change`` for every code whose change form ``<code>_change`` is listed.
+
+    Bulletins publish yearly rates ("万元GDP能耗下降4.0%"): each indicator with a change vs the
+    base year in the code list also accepts its change on the previous year [%], without a
+    CSV row per indicator. :mod:`greenplan.progress.rates` chains them.
+    """
+    out: dict[str, Variable] = {}
+    for code, change in table.items():
+        stem = code.removesuffix("_change")
+        level = table.get(stem)
+        annual = f"{stem}_annual_change"
+        if stem == code or level is None or annual in table or stem.endswith("_annual"):
+            continue
+        out[annual] = change.model_copy(
+            update={
+                "code": annual,
+                "name_zh": f"{level.name_zh}较上年变化",
+                "name_en": f"{level.name_en}: change on the previous year",
+                "aliases": (),
+                "description": f"Change of {stem} on the previous year [%], as published",
+                "source": f"generated from the code list ({code} exists)",
+            }
+        )
+    return out
+
+
+def _check_references(table: dict[str, Variable], where: dict[str, str]) -> None:
+    """Raise :class:`CodeListError` on a dangling parent, an unknown unit or a shared name."""
+    owner: dict[str, str] = {}
+    for code, var in table.items():
+        place = where[code]
+        try:
+            units.dimension(var.unit)
+        except UnitError as exc:
+            raise CodeListError(
+                f"{place}: {code}: unit {var.unit!r} does not parse: {exc}"
+            ) from exc
+        if var.parent is not None:
+            parent = table.get(var.parent)
+            if parent is None or var.parent == code:
+                hint = "" if parent else did_you_mean_code(var.parent, table)
+                raise CodeListError(f"{place}: {code}: parent {var.parent!r} is not a code.{hint}")
+            if not units.is_compatible(var.unit, parent.unit):
+                raise CodeListError(
+                    f"{place}: {code}: unit {var.unit!r} cannot add up to the parent's "
+                    f"{parent.unit!r}"
+                )
+        for name in (var.name_zh, var.name_en, *var.aliases):
+            key = name.casefold()
+            other = owner.setdefault(key, code)
+            if other != code:
+                raise CodeListError(
+                    f"{place}: {code}: name or alias {name!r} already belongs to {other!r}"
+                )
+    for code in table:
+        other = owner.get(code.casefold(), code)
+        if other != code:
+            raise CodeListError(f"{where[other]}: {other}: a name or alias is the code {code!r}")
+
+
+def did_you_mean_code(name: str, table: Mapping[str, Variable]) -> str:
+    close = suggest(name, table)
+    return f" Did you mean: {', '.join(close)}?" if close else ""
 
 
 VARIABLES: Mapping[str, Variable] = LazyMapping(_load, "greenplan.VARIABLES")
@@ -83,11 +179,9 @@ def resolve_variable(name: str) -> str | None:
 
 def suggest_variables(name: str, n: int = 3) -> list[str]:
     """Closest variable codes to an unknown name (for "did you mean" messages)."""
-    key = str(name).strip().casefold()
     table = _lookup()
-    matches = difflib.get_close_matches(key, list(table), n=n * 3, cutoff=0.6)
     out: list[str] = []
-    for m in matches:
+    for m in suggest(str(name).strip().casefold(), table, n=n * 3):
         code = table[m]
         if code not in out:
             out.append(code)

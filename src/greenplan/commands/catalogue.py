@@ -6,8 +6,10 @@ import argparse
 import json
 from collections.abc import Mapping
 
+from greenplan.commands import emit
 from greenplan.definitions import Target
 from greenplan.errors import GreenplanError
+from greenplan.report.style import display_width as _width
 from greenplan.targets import TARGETS
 
 __all__ = ["FORMATS", "render", "run"]
@@ -66,16 +68,7 @@ def render(fmt: str, lang: str = "zh", targets: Mapping[str, Target] | None = No
     return "\n".join([line(head), line(rule), *map(line, rows)]) + "\n"
 
 
-def _width(text: str) -> int:
-    """Display width in a terminal: CJK characters take two columns."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def run(args: argparse.Namespace) -> int:
     """Print the catalogue; exit code 0."""
-    from greenplan.cli import emit
-
     emit(render(args.format, getattr(args, "lang", "zh")), args.output)
     return 0

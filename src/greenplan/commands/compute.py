@@ -13,17 +13,18 @@ import math
 import sys
 from pathlib import Path
 
+import pandas as pd
+
+from greenplan.commands import emit, parse_options
+from greenplan.engine import RESULT_COLUMNS, compute
 from greenplan.errors import StatisticsError
+from greenplan.io import read_statistics
 
 __all__ = ["render", "run"]
 
 
 def render(values: object, fmt: str) -> str:
     """Render the output of :func:`greenplan.compute` as ``csv`` or ``json`` (NaN → null)."""
-    import pandas as pd
-
-    from greenplan.engine import RESULT_COLUMNS
-
     assert isinstance(values, pd.DataFrame)
     frame = values.loc[:, [c for c in RESULT_COLUMNS if c in values.columns]]
     if fmt == "csv":
@@ -39,10 +40,6 @@ def render(values: object, fmt: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan compute``; return the exit code."""
-    from greenplan.cli import emit, parse_options
-    from greenplan.engine import compute
-    from greenplan.io import read_statistics
-
     for p in args.paths:
         if not Path(p).exists():
             print(f"greenplan compute: error: {p}: no such file or directory", file=sys.stderr)

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
+from greenplan import plot
+from greenplan.commands import emit, parse_options
 from greenplan.errors import GreenplanError, StatisticsError
+from greenplan.report import generate_report
+from greenplan.targets import TARGETS, load_target_config, with_presets
 
 __all__ = ["resolve_targets", "run"]
 
@@ -28,8 +33,6 @@ def resolve_targets(config: str | None, presets: list[str]) -> dict[str, Any]:
     A supplementary target (e.g. carbon_intensity_control) joins the report only when the
     config or a preset gives it a value.
     """
-    from greenplan.targets import TARGETS, load_target_config, with_presets
-
     if not config and not presets:
         return dict(TARGETS)
     result: dict[str, Any] = load_target_config(config) if config else {}
@@ -51,9 +54,6 @@ def _year(value: int | None) -> int | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan report``; return the exit code."""
-    from greenplan.cli import emit, parse_options
-    from greenplan.report import generate_report
-
     year = _year(args.year)
     paths = [Path(p) for p in args.paths] if args.paths else None
     for p in paths or ():
@@ -64,8 +64,6 @@ def run(args: argparse.Namespace) -> int:
     targets = resolve_targets(args.targets, list(args.presets or []))
     plot_lang = None
     if args.plot or args.format == "html":
-        from greenplan import plot
-
         try:
             plot_lang = plot.plot_language(args.lang)
         except plot.MissingPlotDependencyError:
@@ -85,10 +83,6 @@ def run(args: argparse.Namespace) -> int:
         )
     png = None
     if plot_lang is not None:
-        import warnings
-
-        from greenplan import plot
-
         with warnings.catch_warnings():  # the fallback to English is said above
             warnings.simplefilter("ignore", UserWarning)
             figure = plot.progress_figure(report, lang=plot_lang)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from greenplan._resources import resource_path
+from greenplan.commands import emit
+
 __all__ = ["run"]
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the schema; exit code 0."""
-    from greenplan._resources import resource_path
-    from greenplan.cli import emit
-
     emit(resource_path("report_schema.json").read_text(encoding="utf-8"), None)
     return 0

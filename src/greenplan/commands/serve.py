@@ -12,37 +12,12 @@ import argparse
 import ipaddress
 import os
 import sys
-from typing import Any
 
-__all__ = ["add_parser", "is_loopback", "run"]
+import greenplan.service.app  # noqa: F401  (fastapi and python-multipart)
+from greenplan.service import intake
+from greenplan.service.store import DB_ENV, open_store, resolve_db
 
-
-def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
-    """Declare ``greenplan serve`` and its options."""
-    s = sub.add_parser("serve", help="run the HTTP service (数据报送与查询服务)")
-    s.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1: loopback)")
-    s.add_argument("--port", type=int, default=8765, help="port (default 8765)")
-    s.add_argument("--db", metavar="PATH|URL", help="DuckDB file or postgresql:// URL")
-    s.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="worker processes (default 1; more than 1 needs a PostgreSQL store)",
-    )
-    s.add_argument(
-        "--max-upload-mb",
-        type=float,
-        default=20.0,
-        metavar="MB",
-        help="largest request body in MiB (default 20); larger ones get 413",
-    )
-    s.add_argument(
-        "--seed-shipped",
-        action="store_true",
-        help="if the store is empty, submit the Jinan public data shipped with greenplan first",
-    )
-    s.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
-    s.add_argument("--no-access-log", action="store_true", help="do not log every request")
+__all__ = ["is_loopback", "run"]
 
 
 def is_loopback(host: str) -> bool:
@@ -60,7 +35,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        import greenplan.service.app  # noqa: F401  (fastapi and python-multipart)
     except ModuleNotFoundError as exc:
         print(
             f"greenplan serve: error: {exc.name} is not installed; the service needs the "
@@ -68,8 +42,6 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from greenplan.service import intake
-    from greenplan.service.store import DB_ENV, open_store, resolve_db
 
     if not 0 < args.port < 65536:
         print(f"greenplan serve: error: --port {args.port}: expected 1–65535", file=sys.stderr)

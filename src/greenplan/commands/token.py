@@ -11,49 +11,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any
 
-__all__ = ["add_parser", "run"]
+from greenplan.service.access import resolve_scope_regions, resolve_scope_variables, utcnow
+from greenplan.service.store import open_store
 
-
-def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
-    """Declare ``greenplan token add|list|revoke``."""
-    t = sub.add_parser("token", help="manage the service's access tokens (访问令牌)")
-    actions = t.add_subparsers(dest="action", metavar="ACTION", parser_class=type(t))
-    actions.required = True
-    a = actions.add_parser("add", help="create a token; prints it on the last line")
-    a.add_argument("name", metavar="NAME", help="who holds it: a department, district or system")
-    a.add_argument("--role", required=True, choices=["submitter", "reader", "admin"])
-    a.add_argument(
-        "--regions",
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="REGION",
-        help="a submitter's regions (codes or aliases: 历下区 Lixia); default any",
-    )
-    a.add_argument(
-        "--variables",
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="VARIABLE",
-        help="a submitter's variables (codes, names, or domains such as energy); default any",
-    )
-    a.add_argument("--expires-days", type=float, metavar="DAYS", help="expire after DAYS days")
-    a.add_argument("--db", metavar="PATH|URL", help="DuckDB file or postgresql:// URL")
-    lst = actions.add_parser("list", help="list the tokens (never the tokens themselves)")
-    lst.add_argument("--db", metavar="PATH|URL")
-    r = actions.add_parser("revoke", help="revoke a token by name")
-    r.add_argument("name", metavar="NAME")
-    r.add_argument("--db", metavar="PATH|URL")
+__all__ = ["run"]
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan token …``; return the exit code (2 for a usage or store error)."""
-    from greenplan.service.access import resolve_scope_regions, resolve_scope_variables, utcnow
-    from greenplan.service.store import open_store
-
     store = open_store(args.db)
     try:
         if args.action == "add":

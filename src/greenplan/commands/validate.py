@@ -12,11 +12,11 @@ import argparse
 import sys
 from pathlib import Path
 
-__all__ = ["EXIT_DATA_ERROR", "EXIT_IO_ERROR", "EXIT_OK", "render", "run"]
+from greenplan.commands import EXIT_DATA_ERROR, EXIT_OK
+from greenplan.commands import EXIT_USAGE as EXIT_IO_ERROR
+from greenplan.validation import validate
 
-EXIT_OK = 0
-EXIT_DATA_ERROR = 1
-EXIT_IO_ERROR = 2
+__all__ = ["EXIT_DATA_ERROR", "EXIT_IO_ERROR", "EXIT_OK", "render", "run"]
 
 _IO_CODES = frozenset({"unreadable_file", "missing_dependency"})
 
@@ -62,8 +62,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"greenplan validate: error: no such file or directory: {p}", file=sys.stderr)
             return EXIT_IO_ERROR
     try:
-        from greenplan.validation import validate
-
         report = validate(*paths)
     except Exception as exc:  # never a traceback for user input
         print(f"greenplan validate: error: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -6,29 +6,18 @@ Private module: the domain modules re-export these under their own names
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["nonzero", "percent_change", "share_percent"]
+from greenplan._numeric import PERCENT, ArrayLike, nonzero, share_percent
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
-
-PERCENT = 100.0
-"""Percent per unit ratio (a unit identity, not a coefficient)."""
+__all__ = ["PERCENT", "ArrayLike", "nonzero", "percent_change", "share_percent", "sum_components"]
 
 
-def nonzero(denominator: Any) -> Any:
-    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator != 0)
-    arr = np.asarray(denominator, dtype="float64")
-    out = np.where(arr != 0, arr, np.nan)
-    return out if arr.ndim else float(out)
-
-
-def percent_change(value: ArrayLike, base: ArrayLike) -> ArrayLike:
+def percent_change(value: ArrayLike, base: ArrayLike, *, positive: bool = False) -> ArrayLike:
     r"""Relative change of a value against its base-year value.
 
     Parameters
@@ -37,6 +26,9 @@ def percent_change(value: ArrayLike, base: ArrayLike) -> ArrayLike:
         Value in the year [any unit].
     base : float, array or Series
         Value in the base year [same unit].
+    positive : bool, default False
+        If True the change is NaN also where ``base`` is negative (levels that cannot be
+        negative, such as intensities).
 
     Returns
     -------
@@ -52,47 +44,73 @@ def percent_change(value: ArrayLike, base: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    shared/reference/standards_cn.md A.2, A.5.
+    国家统计局, 分省(区、市)万元地区生产总值能耗降低率等指标公报 (the change of an intensity at
+    comparable prices against the base year); 济南市“十四五”绿色低碳循环发展规划: base year 2020.
+
+    Examples
+    --------
+    >>> percent_change(0.85, 1.0)  # a 15 % decrease
+    -15.000000000000002
+    >>> percent_change(1.0, 0.0)
+    nan
     """
-    return (value / nonzero(base) - 1.0) * PERCENT
+    return (value / nonzero(base, positive=positive) - 1.0) * PERCENT
 
 
-def share_percent(part: ArrayLike, whole: ArrayLike) -> ArrayLike:
-    r"""Share of a part in a whole, in percent, NaN where the whole is zero.
+def sum_components(parts: Sequence[ArrayLike], *, missing_as_zero: bool = False) -> ArrayLike:
+    r"""Sum of components that add up to a total, with an explicit rule for missing ones.
 
     Parameters
     ----------
-    part : float, array or Series
-        Numerator [same unit as ``whole``].
-    whole : float, array or Series
-        Denominator [same unit as ``part``].
+    parts : sequence of float, array or Series
+        The components, all in the same unit [unit of the total]; Series are aligned on the
+        index of the first Series.
+    missing_as_zero : bool, default False
+        If True, a missing (NaN) component counts as 0 as long as at least one component of
+        the element is present; if False, any missing component makes the sum NaN.
 
     Returns
     -------
-    same type as the inputs
-        :math:`100 \cdot part / whole` [%]; NaN where ``whole`` is 0 or either input is NaN
-        (never ±inf). A Series keeps its index.
+    same type as the first Series in ``parts`` (else array, else float)
+        The total, in the unit of the parts; NaN where it cannot be formed.
 
     Notes
     -----
-    .. math:: s = 100 \cdot \frac{part}{whole}
+    .. math:: S = \sum_i c_i
 
-    Inputs are not range-checked here: a part larger than the whole gives a share above 100 %,
-    which validation reports against the codelist bounds.
+    No partial sum is taken silently: with ``missing_as_zero=False`` a missing part gives
+    NaN; with True the caller states that an unreported part is zero (e.g. a water source
+    not in use).
 
     References
     ----------
-    济南市“十四五”绿色低碳循环发展规划 (2022), 八(一): ratio indicators (good-air days,
-    class-III sections, forest coverage) are shares in percent.
+    The code list's hierarchy (a variable's children sum to its parent); 水节约〔2023〕206号
+    (the five non-conventional water sources).
+
+    Examples
+    --------
+    >>> sum_components([1.0, 2.5, float("nan")], missing_as_zero=True)
+    3.5
+    >>> sum_components([1.0, float("nan")])
+    nan
     """
-    if isinstance(whole, pd.Series):
-        return 100.0 * part / whole.where(whole != 0)
-    den = np.asarray(whole, dtype="float64")
-    den = np.where(den == 0, np.nan, den)
-    if isinstance(part, pd.Series):
-        return 100.0 * part / den
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = 100.0 * np.asarray(part, dtype="float64") / den
-    if out.ndim == 0:
-        return float(out)  # type: ignore[return-value]
-    return out
+    if not parts:
+        raise ValueError("sum_components needs at least one component")
+    first_series: Any = next((p for p in parts if isinstance(p, pd.Series)), None)
+    if first_series is not None:
+        index = first_series.index
+        frame = pd.concat(
+            [
+                p.reindex(index) if isinstance(p, pd.Series) else pd.Series(p, index=index)
+                for p in parts
+            ],
+            axis=1,
+        ).astype("float64")
+        min_count = 1 if missing_as_zero else len(parts)
+        return frame.sum(axis=1, min_count=min_count)  # type: ignore[return-value]
+    stacked = np.stack(np.broadcast_arrays(*[np.asarray(p, dtype="float64") for p in parts]))
+    if missing_as_zero:
+        total = np.where(np.isnan(stacked).all(axis=0), np.nan, np.nansum(stacked, axis=0))
+    else:
+        total = stacked.sum(axis=0)
+    return total if total.ndim else float(total)  # type: ignore[return-value]

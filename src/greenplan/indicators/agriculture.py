@@ -11,9 +11,10 @@ The plan (三(三)) sets three agricultural targets for 2025:
 * 省级以上农产品品牌达到50个 — *reach* 50 provincial-or-national agricultural brands
   (``agri_brands_provincial_plus``: every brand valid at year end, whenever certified).
 
-Counts come from registers of certified entities through :func:`count_register`, a generic
-helper (usable for any register: green factories, parks …) that turns a table
-``entity, region, level, certified_year[, revoked_year]`` into canonical long rows.
+Counts come from registers of certified entities through :func:`count_register` of
+:mod:`greenplan.records.registers` (re-exported here), a generic helper (usable for any
+register: green factories, parks …) that turns a table ``entity, region, level,
+certified_year[, revoked_year]`` into canonical long rows.
 
 Units: fertilizer in 吨 (pure nutrient), areas in 公顷, intensity in 千克/公顷
 (1 千克/亩 = 15 千克/公顷).
@@ -31,15 +32,24 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TypeVar
-
-import numpy as np
 import pandas as pd
 
-from greenplan.indicators.registry import OPTIONS, Inputs, declare_option, recipe, reported
-from greenplan.indicators.water import percent_change, sum_components
-from greenplan.regions import CITY, resolve_region
+from greenplan.indicators._common import ArrayLike, nonzero, sum_components
+from greenplan.indicators.registry import (
+    Inputs,
+    change_recipe,
+    declare_option,
+    recipe,
+    reported,
+)
+from greenplan.records.registers import (
+    PROVINCIAL_PLUS_LEVELS,
+    REGISTER_COLUMNS,
+    count_agri_brands,
+    count_agri_demo_zones,
+    count_register,
+)
+from greenplan.records.registers import REGISTER_LEVELS as CERTIFICATION_LEVELS
 
 __all__ = [
     "CERTIFICATION_LEVELS",
@@ -54,7 +64,6 @@ __all__ = [
     "fertilizer_pure_nutrient",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 KG_PER_TONNE = 1.0e3
 """千克 per 吨 (a unit identity: ``greenplan.units.factor("吨/公顷", "千克/公顷")``)."""
@@ -67,32 +76,6 @@ FERTILIZER_COMPONENTS: tuple[str, ...] = (
 )
 """Pure-nutrient components of 化肥施用量(折纯量) (children of fertilizer_use)."""
 
-CERTIFICATION_LEVELS: dict[str, str] = {
-    "national": "national",
-    "国家级": "national",
-    "国家": "national",
-    "provincial": "provincial",
-    "省级": "provincial",
-    "省": "provincial",
-    "municipal": "municipal",
-    "市级": "municipal",
-    "市": "municipal",
-    "county": "county",
-    "县级": "county",
-    "区县级": "county",
-}
-"""Spellings of certification levels in registers (compared case-insensitively) → level."""
-
-_LEVEL_TABLE = {k.casefold(): v for k, v in CERTIFICATION_LEVELS.items()}
-
-PROVINCIAL_PLUS_LEVELS: tuple[str, ...] = ("national", "provincial")
-"""Levels counted as "省级以上" (provincial and above)."""
-
-REGISTER_COLUMNS: tuple[str, ...] = ("entity", "region", "level", "certified_year", "revoked_year")
-"""Columns of a register of certified entities (``level`` and ``revoked_year`` optional)."""
-
-_LONG_COLUMNS = ["region", "year", "variable", "value", "unit"]
-
 declare_option(
     "fertilizer_area_basis",
     "cultivated",
@@ -101,15 +84,6 @@ declare_option(
     choices=("cultivated", "sown"),
     source="Plan 三(三): 单位耕地面积化肥使用量",
 )
-
-
-def _nonzero(denominator: ArrayLike) -> ArrayLike:
-    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator != 0)
-    arr = np.asarray(denominator, dtype="float64")
-    out = np.where(arr != 0, arr, np.nan)
-    return out if arr.ndim else float(out)  # type: ignore[return-value]
 
 
 # --- fertilizer ---------------------------------------------------------------------------
@@ -172,267 +146,7 @@ def fertilizer_per_area(fertilizer: ArrayLike, area: ArrayLike) -> ArrayLike:
     ----------
     Plan 三(三); 农业农村部 到2025年化肥减量化行动方案 [M].
     """
-    return fertilizer / _nonzero(area) * KG_PER_TONNE
-
-
-# --- registers of certified entities --------------------------------------------------
-
-
-def _year_column(values: pd.Series, name: str, *, required: bool) -> np.ndarray:
-    """Parse a year column to float (NaN where blank); raise naming rows that are not years."""
-    text = values.astype("string").str.strip()
-    blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
-    years = pd.to_numeric(text.mask(blank), errors="coerce").to_numpy(dtype="float64")
-    bad = ~blank & (np.isnan(years) | (years != np.floor(years)))
-    if required:
-        bad |= blank
-    if bad.any():
-        rows = ", ".join(str(i) for i in values.index[bad][:10])
-        what = "missing or not a year" if required else "not a year"
-        raise ValueError(f"Register column {name!r} is {what} in rows {rows}.")
-    return years
-
-
-def _canonical_levels(levels: Iterable[str]) -> set[str]:
-    out = set()
-    for level in levels:
-        key = str(level).strip().casefold()
-        if key not in _LEVEL_TABLE:
-            raise ValueError(
-                f"Unknown certification level {level!r}; use one of "
-                f"{', '.join(sorted(set(CERTIFICATION_LEVELS.values())))}."
-            )
-        out.add(_LEVEL_TABLE[key])
-    return out
-
-
-def count_register(
-    register: pd.DataFrame,
-    variable: str,
-    *,
-    levels: Iterable[str] | None = PROVINCIAL_PLUS_LEVELS,
-    since: int | None = None,
-    years: Iterable[int] | None = None,
-    unit: str = "个",
-) -> pd.DataFrame:
-    r"""Count certified entities at each year end, per region, from a register.
-
-    Parameters
-    ----------
-    register : pandas.DataFrame
-        One row per certification, columns ``entity`` (name or identifier), ``region``
-        (district, county, zone or the city; names or aliases of ``greenplan.REGIONS``),
-        ``certified_year``, and optionally ``level`` (国家级 / 省级 / 市级 / 县级 or
-        national / provincial / municipal / county) and ``revoked_year`` (the year the
-        certification was withdrawn or expired; blank while valid). Other columns are
-        ignored.
-    variable : str
-        Code written in the ``variable`` column of the output (an indicator id or variable).
-    levels : iterable of str or None, default :data:`PROVINCIAL_PLUS_LEVELS`
-        Levels that qualify (any spelling of :data:`CERTIFICATION_LEVELS`). Rows of other
-        known levels are not counted; an unknown level raises. None counts every row and
-        needs no ``level`` column.
-    since : int, optional
-        Count only entities whose first qualifying certification is **after** this year
-        ("created during the period", e.g. 2020 for the 14th FYP). None counts every valid
-        entity (a stock).
-    years : iterable of int, optional
-        Year ends to report. Default: from ``since`` (else the first qualifying
-        certification) to the last qualifying certification or revocation year.
-    unit : str, default "个"
-        Unit written in the ``unit`` column.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Canonical long rows ``region, year, variable, value, unit``: one per region of the
-        register (0 where it has no qualifying entity) and per year, plus the city
-        (``济南市``), which counts every entity once. Values are counts [``unit``] as float.
-
-    Raises
-    ------
-    ValueError
-        A required column is missing; an entity is blank; a level is unknown; a year is not a
-        whole number; a region is unknown; a revocation precedes its certification.
-
-    Notes
-    -----
-    Each entity is counted once. It counts at the end of year *y* when one of its
-    qualifying certifications is valid then (certified in or before *y*, not revoked in or
-    before *y*: a certification revoked in year *r* no longer counts at the end of *r*):
-
-    .. math:: N_{y} = \left|\{e : \exists c \in C_e:\ y_c \le y < y^{rev}_c
-              \ (\land\ \min_{c' \in C_e} y_{c'} > s)\}\right|
-
-    with *s* = ``since``. An upgrade (provincial, later national) is the same entity, counted
-    from its first qualifying certification and in the region of that certification. The
-    city row counts every entity once, including entities registered at city level or in a
-    functional zone; a district row counts the entities of that district. The same rules as
-    ``greenplan.indicators.industry.count_certified`` (green factories), plus ``since``.
-    """
-    required = ["entity", "region", "certified_year"] + (["level"] if levels is not None else [])
-    missing = [c for c in required if c not in register.columns]
-    if missing:
-        raise ValueError(
-            f"Register for {variable} is missing column(s) {', '.join(missing)}; expected "
-            f"{', '.join(REGISTER_COLUMNS)} (level and revoked_year optional)."
-        )
-    entity = register["entity"].astype("string").str.strip()
-    empty = (entity.isna() | (entity == "")).to_numpy(dtype=bool)
-    if empty.any():
-        rows = ", ".join(str(i) for i in register.index[empty][:10])
-        raise ValueError(f"Register for {variable}: column 'entity' is empty in rows {rows}.")
-    keep = np.ones(len(register), dtype=bool)
-    if levels is not None:
-        wanted = _canonical_levels(levels)
-        level_text = register["level"].astype("string").str.strip().str.casefold()
-        level = level_text.map(_LEVEL_TABLE)
-        unknown = level.isna().to_numpy(dtype=bool)
-        if unknown.any():
-            shown = sorted({str(v) for v in register["level"].to_numpy()[unknown]})[:5]
-            raise ValueError(
-                f"Register for {variable}: unknown level(s) {shown}; use one of "
-                f"{', '.join(sorted(CERTIFICATION_LEVELS))}."
-            )
-        keep = level.isin(wanted).to_numpy(dtype=bool)
-    certified = _year_column(register["certified_year"], "certified_year", required=True)
-    if "revoked_year" in register.columns:
-        revoked = _year_column(register["revoked_year"], "revoked_year", required=False)
-    else:
-        revoked = np.full(len(register), np.nan)
-    early = revoked < certified
-    if early.any():
-        rows = ", ".join(str(i) for i in register.index[early][:10])
-        raise ValueError(f"Register for {variable}: revoked_year before certified_year in {rows}.")
-    names = register["region"].astype("string").str.strip()
-    lookup = {name: resolve_region(name) for name in names.dropna().unique()}
-    codes = names.map(lookup)
-    if codes.isna().any():
-        unknown_regions = sorted({str(n) for n in register["region"][codes.isna().to_numpy()]})
-        raise ValueError(
-            f"Register for {variable}: unknown region(s) "
-            f"{', '.join(repr(u) for u in unknown_regions)}; use the names of "
-            "greenplan.REGIONS (districts, counties, zones, 济南市)."
-        )
-    region_all = codes.to_numpy(dtype=object)
-    entity_k = entity.to_numpy(dtype=object)[keep]
-    region_k, cert_k, rev_k = region_all[keep], certified[keep], revoked[keep]
-
-    # First qualifying certification of each entity: its year and its region.
-    order = np.lexsort((np.arange(len(cert_k)), cert_k))
-    first = pd.DataFrame({"year": cert_k[order], "region": region_k[order]}, index=entity_k[order])
-    first = first[~first.index.duplicated(keep="first")]
-
-    if years is None:
-        if not keep.any():
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in _LONG_COLUMNS}).astype(
-                {"year": "int64", "value": "float64"}
-            )
-        start = int(since) if since is not None else int(cert_k.min())
-        stop = int(np.nanmax(np.concatenate([cert_k, rev_k, [start]])))
-        year_axis = np.arange(start, stop + 1, dtype="int64")
-    else:
-        year_axis = np.array(sorted({int(y) for y in years}), dtype="int64")
-
-    end = np.where(np.isnan(rev_k), np.inf, rev_k)
-    valid = (cert_k[:, None] <= year_axis[None, :]) & (year_axis[None, :] < end[:, None])
-    per_entity = pd.DataFrame(valid, columns=year_axis).groupby(entity_k, sort=True).any()
-    info = first.reindex(per_entity.index)
-    if since is not None:
-        per_entity = per_entity[(info["year"] > since).to_numpy()]
-        info = info[(info["year"] > since).to_numpy()]
-    city_counts = per_entity.sum(axis=0).reindex(year_axis, fill_value=0).to_numpy()
-    regions = sorted(r for r in pd.unique(region_all) if r != CITY)
-    local = (info["region"] != CITY).to_numpy()
-    by_region = (
-        per_entity[local]
-        .groupby(info["region"].to_numpy()[local])
-        .sum()
-        .reindex(index=regions, columns=year_axis, fill_value=0)
-    )
-    labels = np.array([CITY, *regions], dtype=object)
-    matrix = np.vstack([city_counts[None, :], by_region.to_numpy()]).astype("float64")
-    return pd.DataFrame(
-        {
-            "region": np.repeat(labels, len(year_axis)),
-            "year": np.tile(year_axis, len(labels)),
-            "variable": variable,
-            "value": matrix.ravel(),
-            "unit": unit,
-        }
-    )
-
-
-_BASE_YEAR: int = int(OPTIONS["base_year"].default)
-
-
-def count_agri_demo_zones(
-    register: pd.DataFrame,
-    *,
-    base_year: int = _BASE_YEAR,
-    years: Iterable[int] | None = None,
-    levels: Iterable[str] | None = PROVINCIAL_PLUS_LEVELS,
-) -> pd.DataFrame:
-    """Agricultural modernization demonstration zones created since the base year.
-
-    Parameters
-    ----------
-    register : pandas.DataFrame
-        Register of 农业现代化示范区 (see :func:`count_register` for the columns).
-    base_year : int, default 2020
-        Zones first certified after this year count ("创建" during the plan period).
-    years : iterable of int, optional
-        Year ends to report (default ``base_year`` … last year in the register).
-    levels : iterable of str or None, default :data:`PROVINCIAL_PLUS_LEVELS`
-        Levels counted (省级以上).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Canonical long rows of ``agri_modernization_demo_zones`` [个]: zones first
-        certified in base_year+1 … t and still valid at the end of t (0 in the base year).
-
-    Notes
-    -----
-    The plan's words "创建5个省级以上农业现代化示范区" count zones *created* in 2021–2025, so a
-    zone certified before 2021 does not count, even if upgraded later.
-    """
-    return count_register(
-        register, "agri_modernization_demo_zones", levels=levels, since=base_year, years=years
-    )
-
-
-def count_agri_brands(
-    register: pd.DataFrame,
-    *,
-    years: Iterable[int] | None = None,
-    levels: Iterable[str] | None = PROVINCIAL_PLUS_LEVELS,
-) -> pd.DataFrame:
-    """Provincial-and-above agricultural product brands valid at each year end.
-
-    Parameters
-    ----------
-    register : pandas.DataFrame
-        Register of certified agricultural brands (see :func:`count_register`).
-    years : iterable of int, optional
-        Year ends to report (default first … last year in the register).
-    levels : iterable of str or None, default :data:`PROVINCIAL_PLUS_LEVELS`
-        Levels counted (省级以上).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Canonical long rows of ``agri_brands_provincial_plus`` [个]: every brand certified
-        at provincial level or above and valid at year end, whenever it was certified.
-
-    Notes
-    -----
-    The plan's words "省级以上农产品品牌达到50个" set a level to reach: a stock, including
-    brands certified before 2021.
-    """
-    return count_register(
-        register, "agri_brands_provincial_plus", levels=levels, since=None, years=years
-    )
+    return fertilizer / nonzero(area) * KG_PER_TONNE
 
 
 # --- recipes ----------------------------------------------------------------------------
@@ -440,11 +154,6 @@ def count_agri_brands(
 
 @recipe(
     id="fertilizer_use",
-    name_zh="化肥施用量(折纯量)",
-    name_en="Fertilizer use (pure nutrient)",
-    unit="吨",
-    domain="agriculture",
-    direction="decrease",
     formula=(
         "fertilizer_nitrogen + fertilizer_phosphate + fertilizer_potash + fertilizer_compound "
         "(reported fertilizer_use where a component is missing)"
@@ -465,11 +174,6 @@ def _fertilizer_use(x: Inputs) -> pd.Series:
 
 @recipe(
     id="fertilizer_per_cultivated_area",
-    name_zh="单位耕地面积化肥使用量",
-    name_en="Fertilizer use per unit of cultivated land",
-    unit="千克/公顷",
-    domain="agriculture",
-    direction="decrease",
     formula="10³ × fertilizer_use [吨] / cultivated_land_area [公顷] (or crop_sown_area)",
     inputs=("fertilizer_use", "cultivated_land_area", "crop_sown_area"),
     options=("fertilizer_area_basis",),
@@ -488,15 +192,9 @@ def _fertilizer_per_cultivated_area(x: Inputs) -> pd.Series:
     return fertilizer_per_area(x.indicator("fertilizer_use"), area)
 
 
-@recipe(
+change_recipe(
     id="fertilizer_per_cultivated_area_change",
-    name_zh="单位耕地面积化肥使用量较基年变化",
-    name_en="Change in fertilizer use per unit of cultivated land vs the base year",
-    unit="%",
-    domain="agriculture",
-    direction="decrease",
-    formula="100 × (fertilizer_per_cultivated_area / fertilizer_per_cultivated_area[base] − 1)",
-    inputs=("fertilizer_per_cultivated_area",),
+    level="fertilizer_per_cultivated_area",
     options=("base_year", "fertilizer_area_basis"),
     section="三(三)",
     description=(
@@ -505,18 +203,10 @@ def _fertilizer_per_cultivated_area(x: Inputs) -> pd.Series:
     ),
     references=("Plan 三(三)",),
 )
-def _fertilizer_per_cultivated_area_change(x: Inputs) -> pd.Series:
-    level = x.indicator("fertilizer_per_cultivated_area")
-    return percent_change(level, x.at_base(level))
 
 
 reported(
     id="agri_modernization_demo_zones",
-    name_zh="省级以上农业现代化示范区数量(“十四五”创建)",
-    name_en="Provincial-and-above agricultural modernization demonstration zones created",
-    unit="个",
-    domain="agriculture",
-    direction="increase",
     formula=(
         "count of zones first certified at provincial level or above in base_year+1…t and "
         "valid at year end (count_agri_demo_zones from a register)"
@@ -532,11 +222,6 @@ reported(
 
 reported(
     id="agri_brands_provincial_plus",
-    name_zh="省级以上农产品品牌数量",
-    name_en="Provincial-and-above agricultural product brands",
-    unit="个",
-    domain="agriculture",
-    direction="increase",
     formula=(
         "count of brands certified at provincial level or above and valid at year end "
         "(count_agri_brands from a register)"

@@ -19,16 +19,13 @@ References
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-import numpy as np
 import pandas as pd
 
-from greenplan.indicators.registry import Inputs, recipe, reported
+from greenplan.indicators._common import ArrayLike
+from greenplan.indicators.registry import Inputs, cumulative_recipe, recipe, reported
 
 __all__ = ["GREEN_BUILDING_LEVELS", "green_building_area"]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 AREA = "万平方米"
 
@@ -75,11 +72,6 @@ def green_building_area(
 
 @recipe(
     id="new_green_building_area",
-    name_zh="新增绿色建筑面积",
-    name_en="New green building area",
-    unit=AREA,
-    domain="buildings",
-    direction="increase",
     formula=(
         "green_building_area_basic + green_building_area_one_star + "
         "green_building_area_two_star + green_building_area_three_star (annual additions)"
@@ -98,33 +90,19 @@ def _new_green_building_area(x: Inputs) -> pd.Series:
     return green_building_area(*(x[code] for code in GREEN_BUILDING_LEVELS))
 
 
-@recipe(
+cumulative_recipe(
     id="new_green_building_area_cumulative",
-    name_zh="新增绿色建筑累计面积(2021年起)",
-    name_en="New green building area, cumulative since 2021",
-    unit=AREA,
-    domain="buildings",
-    direction="increase",
-    formula="Σ_{base+1..t} new_green_building_area",
-    inputs=("new_green_building_area",),
-    options=("base_year",),
+    annual="new_green_building_area",
     section="六(三)",
     description=(
         "Sum of new_green_building_area from the year after the base year; NaN after a gap."
     ),
     references=("plan 六(三)",),
 )
-def _new_green_building_area_cumulative(x: Inputs) -> pd.Series:
-    return x.cumulative_since_base(x.indicator("new_green_building_area"))
 
 
 reported(
     id="residential_energy_retrofit_area",
-    name_zh="既有居住建筑节能改造面积",
-    name_en="Energy retrofit of existing residential buildings",
-    unit=AREA,
-    domain="buildings",
-    direction="increase",
     formula="residential_energy_retrofit_area (reported annual additions; districts sum to city)",
     section="六(三)",
     additive=True,
@@ -136,16 +114,9 @@ reported(
 )
 
 
-@recipe(
+cumulative_recipe(
     id="residential_energy_retrofit_area_cumulative",
-    name_zh="既有居住建筑节能改造累计面积(2021年起)",
-    name_en="Energy retrofit of existing residential buildings, cumulative since 2021",
-    unit=AREA,
-    domain="buildings",
-    direction="increase",
-    formula="Σ_{base+1..t} residential_energy_retrofit_area",
-    inputs=("residential_energy_retrofit_area",),
-    options=("base_year",),
+    annual="residential_energy_retrofit_area",
     section="六(三)",
     description=(
         "Sum of residential_energy_retrofit_area from the year after the base year; NaN after "
@@ -153,5 +124,3 @@ reported(
     ),
     references=("plan 六(三)",),
 )
-def _residential_energy_retrofit_area_cumulative(x: Inputs) -> pd.Series:
-    return x.cumulative_since_base(x.indicator("residential_energy_retrofit_area"))

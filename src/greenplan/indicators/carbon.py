@@ -23,28 +23,28 @@ References
 .. [NDRC] 工业其他行业企业温室气体排放核算方法与报告指南(试行) (2015), 附录二 [M].
 .. [IPCC] IPCC 2006 Guidelines, Vol.2 Ch.1; Vol.3 Ch.2.
 .. [MEE] 生态环境部 国家统计局, 电力二氧化碳排放因子 (2021: 公告2024年第12号; 2022: 2024-12-20).
-.. [Std] shared/reference/standards_cn.md A.2, A.3; inventory_and_gdi.md §2.
+.. [Std] 国家统计局 2020年分省万元GDP能耗降低率公报; 省级温室气体清单编制指南(试行)
+   (发改办气候〔2011〕1041号).
 """
 
 from __future__ import annotations
-
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from greenplan import factors
-from greenplan.definitions import PriceBasis
+from greenplan.errors import OptionError
+from greenplan.indicators._common import ArrayLike
 from greenplan.indicators.energy import (
     _note_gaps,
-    _propagate,
     _unit_factor,
     _unreported_as_zero,
+    _year_runs,
     fuel_variables,
     intensity,
-    percent_change,
 )
-from greenplan.indicators.registry import Inputs, declare_option, recipe
+from greenplan.indicators.registry import Inputs, change_recipe, declare_option, recipe
+from greenplan.variables import VARIABLES
 
 __all__ = [
     "carbon_intensity",
@@ -55,7 +55,6 @@ __all__ = [
     "process_co2",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 SCOPES: tuple[str, ...] = ("direct_and_indirect", "direct")
 """What co2_energy (and so carbon_intensity) counts."""
@@ -68,6 +67,14 @@ declare_option(
     "Tier 1 defaults, oxidation 1). The choice changes totals by several per cent.",
     choices=factors.FACTOR_SETS,
     source="工业其他行业企业温室气体排放核算方法与报告指南(试行) 附录二; IPCC 2006 Vol.2 Ch.1",
+)
+declare_option(
+    "emission_factor_table",
+    None,
+    "A user's emission-factor table replacing or extending emission_factor_set per fuel: a "
+    "CSV path or greenplan.factors.factor_table(DataFrame) (see greenplan.factors.factor_table).",
+    check=factors.is_factor_table,
+    source="user-supplied (measured NCV, carbon content or EF)",
 )
 declare_option(
     "grid_factor_region",
@@ -85,7 +92,7 @@ declare_option(
     "electricity consumption) or 'mee_enterprise' (national grid average for carbon-market "
     "reporting, national only). Do not mix them.",
     choices=factors.GRID_SERIES,
-    source="shared/reference/standards_cn.md A.3(b)",
+    source="生态环境部 国家统计局 2021年电力二氧化碳排放因子 (2024)",
 )
 declare_option(
     "grid_factor_year",
@@ -94,7 +101,8 @@ declare_option(
     "published year where the series has none, e.g. 2021 for 2020), or a year (int) freezes "
     "one vintage for every year. The vintage used is recorded in the output.",
     check=factors.is_grid_year,
-    source="shared/reference/standards_cn.md A.3(b): use one consistent vintage and record it",
+    source="生态环境部 国家统计局 2021年电力二氧化碳排放因子 (2024): use one consistent vintage "
+    "and record it",
 )
 declare_option(
     "heat_emission_factor",
@@ -110,7 +118,8 @@ declare_option(
     "net electricity and heat inflows, as provincial and city assessments do) or 'direct' "
     "(fuel combustion in the territory only).",
     choices=SCOPES,
-    source="shared/reference/standards_cn.md A.2 (scope used in official assessments) [M]/[?]",
+    source="国家统计局 2020年分省万元GDP能耗降低率公报 (scope used in official assessments) "
+    "[M]/[?]",
 )
 
 
@@ -144,8 +153,8 @@ def combustion_factor(
 
     References
     ----------
-    IPCC 2006 Vol.2 Ch.1 (Tier 2); 省级温室气体清单编制指南(试行) (2011); shared/reference/
-    standards_cn.md A.2, A.3.
+    IPCC 2006 Vol.2 Ch.1 (Tier 2); 省级温室气体清单编制指南(试行) (2011);
+    国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return ncv * carbon_content * oxidation * co2_per_carbon
 
@@ -187,7 +196,7 @@ def co2_from_fuel(
     References
     ----------
     工业其他行业企业温室气体排放核算方法与报告指南(试行) (2015); IPCC 2006 Vol.2 Ch.1;
-    shared/reference/standards_cn.md A.2, A.3(a).
+    国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return quantity * combustion_factor(ncv, carbon_content, oxidation, co2_per_carbon)
 
@@ -216,7 +225,7 @@ def net_of_feedstock(quantity: ArrayLike, feedstock: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    发改环资〔2022〕803号; shared/reference/standards_cn.md A.2 (scope).
+    发改环资〔2022〕803号; 国家统计局 2020年分省万元GDP能耗降低率公报 (scope).
     """
     return quantity - feedstock
 
@@ -242,8 +251,8 @@ def indirect_co2(quantity: ArrayLike, factor: float | ArrayLike) -> ArrayLike:
 
     References
     ----------
-    省级温室气体清单编制指南(试行) (2011); MEE/NBS 电力二氧化碳排放因子; shared/reference/
-    standards_cn.md A.2, A.3(b).
+    省级温室气体清单编制指南(试行) (2011); MEE/NBS 电力二氧化碳排放因子;
+    国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return quantity * factor
 
@@ -269,8 +278,7 @@ def process_co2(production: ArrayLike, factor: float | ArrayLike) -> ArrayLike:
 
     References
     ----------
-    省级温室气体清单编制指南(试行) (2011); IPCC 2006 Vol.3 Ch.2 Eq. 2.4;
-    inventory_and_gdi.md §2.4–2.5.
+    省级温室气体清单编制指南(试行) (2011); IPCC 2006 Vol.3 Ch.2 Eq. 2.4.
     """
     return production * factor
 
@@ -301,7 +309,7 @@ def carbon_intensity(co2: ArrayLike, gdp: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    shared/reference/standards_cn.md A.2 (CO₂ intensity).
+    国家统计局 2020年分省万元GDP能耗降低率公报 (CO₂ intensity).
     """
     return intensity(co2, gdp, _unit_factor("万吨/亿元", "吨CO2/万元"))
 
@@ -326,33 +334,25 @@ def _grid_factor_series(x: Inputs) -> pd.Series:
     region = x.option("grid_factor_region")
     series = x.option("grid_factor_series")
     vintage = x.option("grid_factor_year")
-    years = np.asarray(x.years, dtype="int64")
+    distinct, position = np.unique(np.asarray(x.years, dtype="int64"), return_inverse=True)
+    years = distinct.tolist()
     try:
-        table = factors.grid_factors_for_years(years.tolist(), region, series, vintage)
+        table = factors.grid_factors_for_years(years, region, series, vintage)
     except factors.FactorError as exc:
-        from greenplan.errors import OptionError
-
         raise OptionError(str(exc)) from exc
-    parts = [
-        f"{y} {g.value} [{g.confidence}]"
-        if g.year == y
-        else f"{y}←{g.year} {g.value} [{g.confidence}]"
-        for y, g in sorted(table.items())
-    ]
-    x.note(f"grid factor {series}/{region} (kg CO₂/kWh): " + ", ".join(parts))
-    return pd.Series([table[y].value for y in years.tolist()], index=x.index, dtype="float64")
+    runs = _year_runs(
+        (y, table[y].year, f"{table[y].value} [{table[y].confidence}]") for y in years
+    )
+    x.note(f"grid factor {series}/{region} (kg CO₂/kWh): " + runs)
+    values = np.array([table[y].value for y in years], dtype="float64")
+    return pd.Series(values[position.ravel()], index=x.index, dtype="float64")
 
 
 @recipe(
     id="co2_fuel_combustion",
-    name_zh="化石燃料燃烧二氧化碳排放量",
-    name_en="CO₂ from fossil-fuel combustion (direct)",
-    unit="万吨",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="Σ_f (fuel_f − feedstock_f) × NCV_f × CC_f × OF_f × 44/12",
     inputs=(*_FUELS, *_FEEDSTOCK),
-    options=("emission_factor_set",),
+    options=("emission_factor_set", "emission_factor_table"),
     section=_SECTION,
     additive=True,
     description=(
@@ -365,11 +365,9 @@ def _grid_factor_series(x: Inputs) -> pd.Series:
     references=(
         "工业其他行业企业温室气体排放核算方法与报告指南(试行) 附录二",
         "IPCC 2006 Vol.2 Ch.1",
-        "shared/reference/standards_cn.md A.2, A.3(a)",
     ),
 )
 def _co2_fuel_combustion(x: Inputs) -> pd.Series:
-    from greenplan.variables import VARIABLES
 
     fuel_of = fuel_variables()
     present = [v for v in fuel_of if x.has(v)]
@@ -382,7 +380,7 @@ def _co2_fuel_combustion(x: Inputs) -> pd.Series:
     broken = pd.Series(False, index=x.index)
     for var in present:
         fuel = fuel_of[var]
-        ef = factors.emission_factor(fuel, set_)
+        ef = factors.emission_factor(fuel, set_, x.option("emission_factor_table"))
         if ef.confidence == "?":
             uncertain.append(fuel)
         feed_code = f"feedstock_{fuel}"
@@ -409,10 +407,6 @@ def _co2_fuel_combustion(x: Inputs) -> pd.Series:
 
 @recipe(
     id="co2_electricity_indirect",
-    name_zh="净调入电力间接二氧化碳排放量",
-    name_en="Indirect CO₂ of net electricity inflow",
-    unit="万吨",
-    domain=_DOMAIN,
     formula="electricity_net_import × grid factor (series, region and vintage by options)",
     inputs=("electricity_net_import",),
     options=_GRID_OPTIONS,
@@ -423,7 +417,7 @@ def _co2_fuel_combustion(x: Inputs) -> pd.Series:
         "year; negative for a net exporter. Default: the MEE/NBS 华北 regional-grid factor of "
         "each year (2020, not published, takes the 2021 vintage). The factors used are recorded."
     ),
-    references=("MEE/NBS 电力二氧化碳排放因子", "shared/reference/standards_cn.md A.3(b)"),
+    references=("MEE/NBS 电力二氧化碳排放因子",),
 )
 def _co2_electricity_indirect(x: Inputs) -> pd.Series:
     imports = x["electricity_net_import"]
@@ -435,10 +429,6 @@ def _co2_electricity_indirect(x: Inputs) -> pd.Series:
 
 @recipe(
     id="co2_heat_indirect",
-    name_zh="净调入热力间接二氧化碳排放量",
-    name_en="Indirect CO₂ of net heat inflow",
-    unit="万吨",
-    domain=_DOMAIN,
     formula="heat_net_import × heat_emission_factor (0.11 t CO₂/GJ)",
     inputs=("heat_net_import",),
     options=("heat_emission_factor",),
@@ -454,11 +444,6 @@ def _co2_heat_indirect(x: Inputs) -> pd.Series:
 
 @recipe(
     id="co2_energy",
-    name_zh="能源活动二氧化碳排放量",
-    name_en="Energy-activity CO₂ emissions",
-    unit="万吨",
-    domain=_DOMAIN,
-    direction="decrease",
     formula=(
         "co2_fuel_combustion + co2_electricity_indirect + co2_heat_indirect "
         "(direct only with carbon_scope='direct')"
@@ -473,27 +458,20 @@ def _co2_heat_indirect(x: Inputs) -> pd.Series:
         "region that never reports a net inflow gets no indirect part (noted). The numerator "
         "of carbon_intensity; industrial-process CO₂ is not included."
     ),
-    references=("shared/reference/standards_cn.md A.2", "省级温室气体清单编制指南(试行) (2011)"),
+    references=("省级温室气体清单编制指南(试行) (2011)",),
 )
 def _co2_energy(x: Inputs) -> pd.Series:
-    direct = _propagate(x, "co2_fuel_combustion")
+    direct = x.propagate("co2_fuel_combustion")
     if x.option("carbon_scope") == "direct":
         x.note("direct combustion CO₂ only")
         return direct
-    elec = _unreported_as_zero(
-        x, _propagate(x, "co2_electricity_indirect"), "electricity_net_import"
-    )
-    heat = _unreported_as_zero(x, _propagate(x, "co2_heat_indirect"), "heat_net_import")
+    elec = _unreported_as_zero(x, x.propagate("co2_electricity_indirect"), "electricity_net_import")
+    heat = _unreported_as_zero(x, x.propagate("co2_heat_indirect"), "heat_net_import")
     return direct + elec + heat
 
 
 @recipe(
     id="co2_process",
-    name_zh="工业生产过程二氧化碳排放量",
-    name_en="Industrial-process CO₂ emissions",
-    unit="万吨",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="clinker_production × EF_clinker + lime_production × EF_lime",
     inputs=("clinker_production", "lime_production"),
     options=("emission_factor_set",),
@@ -522,11 +500,6 @@ def _co2_process(x: Inputs) -> pd.Series:
 
 @recipe(
     id="co2_total",
-    name_zh="二氧化碳排放总量(能源活动和工业过程)",
-    name_en="Total CO₂ (energy activities and industrial processes)",
-    unit="万吨",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="co2_energy + co2_process",
     inputs=("co2_energy", "co2_process"),
     options=("carbon_scope", "emission_factor_set", *_GRID_OPTIONS, "heat_emission_factor"),
@@ -539,8 +512,8 @@ def _co2_process(x: Inputs) -> pd.Series:
     references=("Plan 十(二)",),
 )
 def _co2_total(x: Inputs) -> pd.Series:
-    energy = _propagate(x, "co2_energy")
-    process = _unreported_as_zero(x, _propagate(x, "co2_process"), "co2_process")
+    energy = x.propagate("co2_energy")
+    process = _unreported_as_zero(x, x.propagate("co2_process"), "co2_process")
     return energy + process
 
 
@@ -555,64 +528,43 @@ _CI_OPTIONS = (
 
 @recipe(
     id="carbon_intensity",
-    name_zh="单位GDP二氧化碳排放",
-    name_en="CO₂ emissions per 10⁴ yuan of GDP",
-    unit="吨CO2/万元",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="co2_energy / gdp_constant_2020",
     inputs=("co2_energy", "gdp_constant_2020"),
     options=_CI_OPTIONS,
     section=_SECTION,
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Energy-activity CO₂ per 10⁴ yuan of GDP at comparable 2020 prices (process CO₂ "
         "excluded). Supplementary target carbon_intensity_control (Shandong −20.5 % vs 2020) is "
         "assessed on this level; see carbon_intensity_change."
     ),
-    references=("shared/reference/standards_cn.md A.2", "Plan 八(三)"),
+    references=("Plan 八(三)",),
 )
 def _carbon_intensity(x: Inputs) -> pd.Series:
     x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
-    return carbon_intensity(_propagate(x, "co2_energy"), x.indicator("gdp_constant_2020"))
+    return carbon_intensity(x.propagate("co2_energy"), x.indicator("gdp_constant_2020"))
 
 
-@recipe(
+change_recipe(
     id="carbon_intensity_change",
-    name_zh="单位GDP二氧化碳排放较基年变化",
-    name_en="Change in CO₂ intensity vs the base year",
-    unit="%",
-    domain=_DOMAIN,
-    direction="decrease",
-    formula="100 × (carbon_intensity / carbon_intensity[base year] − 1)",
-    inputs=("carbon_intensity",),
+    level="carbon_intensity",
+    notes=True,
     options=_CI_OPTIONS,
     section=_SECTION,
     description=(
         "Cumulative change of carbon_intensity against the base year (2020); Shandong's 2025 "
         "target is −20.5 %. For display: the target is assessed on the level."
     ),
-    references=("山东省“十四五”节能减排实施方案", "shared/reference/standards_cn.md A.2"),
+    references=("山东省“十四五”节能减排实施方案",),
 )
-def _carbon_intensity_change(x: Inputs) -> pd.Series:
-    level = _propagate(x, "carbon_intensity")
-    return percent_change(level, x.at_base(level))
 
 
-@recipe(
+change_recipe(
     id="carbon_intensity_annual_change",
-    name_zh="单位GDP二氧化碳排放较上年变化",
-    name_en="Change in CO₂ intensity on the previous year",
-    unit="%",
-    domain=_DOMAIN,
-    direction="decrease",
-    formula="100 × (carbon_intensity / carbon_intensity[previous year] − 1)",
-    inputs=("carbon_intensity",),
+    level="carbon_intensity",
+    since="previous",
+    notes=True,
     options=_CI_OPTIONS,
     section=_SECTION,
     description="Annual change of carbon_intensity.",
-    references=("shared/reference/standards_cn.md A.2",),
+    references=("国家统计局 2020年分省万元GDP能耗降低率公报",),
 )
-def _carbon_intensity_annual_change(x: Inputs) -> pd.Series:
-    level = _propagate(x, "carbon_intensity")
-    return percent_change(level, x.previous(level))

@@ -9,22 +9,18 @@ References
 ----------
 .. [NBS2021] 国家统计局, 2020年分省(区、市)万元地区生产总值能耗降低率等指标公报 (GDP "按照
    2015年价格计算" in the 13th FYP; 2020 prices in the 14th).
-.. [Std] shared/reference/standards_cn.md, A.2 (constant-price GDP by chaining).
+.. [Std] 国家统计局 2020年分省万元GDP能耗降低率公报 (constant-price GDP by chaining).
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 import numpy as np
 import pandas as pd
 
-from greenplan.definitions import PriceBasis
+from greenplan.indicators._common import ArrayLike
 from greenplan.indicators.registry import Inputs, recipe
 
 __all__ = ["chain_index", "constant_price_gdp", "growth_from_index"]
-
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 
 def growth_from_index(index: ArrayLike) -> ArrayLike:
@@ -49,7 +45,7 @@ def growth_from_index(index: ArrayLike) -> ArrayLike:
     References
     ----------
     国家统计局, 中国统计年鉴, 主要统计指标解释: 地区生产总值指数 (上年=100) "按不变价格计算";
-    shared/reference/standards_cn.md, A.2 and C.2.
+    国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return index - 100.0
 
@@ -76,7 +72,7 @@ def chain_index(growth: np.ndarray) -> np.ndarray:
 
     References
     ----------
-    shared/reference/standards_cn.md, A.2 and C.2 (build intensities from a GDP index chain).
+    国家统计局 2020年分省万元GDP能耗降低率公报 (build intensities from a GDP index chain).
     """
     factors = 1.0 + np.asarray(growth, dtype="float64") / 100.0
     return np.cumprod(factors, axis=-1)
@@ -103,7 +99,7 @@ def constant_price_gdp(gdp_base: ArrayLike, index_vs_base: ArrayLike) -> ArrayLi
 
     References
     ----------
-    shared/reference/standards_cn.md, A.2.
+    国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return gdp_base * index_vs_base
 
@@ -117,10 +113,6 @@ def _growth(x: Inputs) -> pd.Series:
 
 @recipe(
     id="gdp_real_index",
-    name_zh="地区生产总值指数(基年=100)",
-    name_en="Real GDP index (base year = 100)",
-    unit="1",
-    domain="economy",
     formula="100 × Π_{k=base+1..t} (1 + gdp_real_growth_k/100); 100 in the base year",
     inputs=("gdp_real_growth", "gdp_index"),
     options=("base_year",),
@@ -129,7 +121,7 @@ def _growth(x: Inputs) -> pd.Series:
         "published real growth rates (or the GDP index, previous year = 100). Years before "
         "the base year are deflated backwards."
     ),
-    references=("shared/reference/standards_cn.md A.2",),
+    references=("国家统计局 2020年分省万元GDP能耗降低率公报",),
 )
 def _gdp_real_index(x: Inputs) -> pd.Series:
     growth = _growth(x)
@@ -156,21 +148,16 @@ def _gdp_real_index(x: Inputs) -> pd.Series:
 
 @recipe(
     id="gdp_constant_2020",
-    name_zh="地区生产总值(2020年可比价)",
-    name_en="Regional GDP at comparable 2020 prices",
-    unit="亿元",
-    domain="economy",
     formula="gdp[base year] × gdp_real_index / 100",
     inputs=("gdp", "gdp_real_growth", "gdp_index"),
     options=("base_year",),
-    price_basis=PriceBasis.CONSTANT_2020,
     additive=True,
     description=(
         "GDP of each year valued at base-year (2020) prices: the base year's nominal GDP "
         "carried forward (and back) by the real growth rates. Every intensity of the plan "
         "uses it as denominator."
     ),
-    references=("shared/reference/standards_cn.md A.2", "NBS 2020 provincial intensity bulletin"),
+    references=("NBS 2020 provincial intensity bulletin",),
 )
 def _gdp_constant(x: Inputs) -> pd.Series:
     base_gdp = x.at_base(x["gdp"])

@@ -27,23 +27,23 @@ References
    (发改环资〔2022〕803号) [C].
 .. [1258] 国家发展改革委 国家统计局 国家能源局, 关于进一步做好新增可再生能源消费不纳入能源消费
    总量控制有关工作的通知 (发改运行〔2022〕1258号 [M]) [C].
-.. [Std] shared/reference/standards_cn.md A.1, A.2, A.4.
+.. [Std] GB/T 2589-2020 综合能耗计算通则, Annex A.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from greenplan import factors
 from greenplan import units as _units
-from greenplan.definitions import PriceBasis
-from greenplan.indicators._common import percent_change
-from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
+from greenplan.indicators.registry import Inputs, change_recipe, declare_option, recipe, reported
+from greenplan.variables import VARIABLES
 
 __all__ = [
     "BASES",
@@ -62,22 +62,18 @@ __all__ = [
     "to_standard_coal",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
-
-PERCENT = 100.0
-"""Per cent per unit ratio."""
 
 BASES: tuple[str, ...] = ("gross", "excl_feedstock", "excl_feedstock_nonfossil")
 """Energy bases of the intensity (the total-control basis applies to totals only)."""
 
 _BASIS_NAMES = {
-    "gross": ("能源消费总量", "Total energy consumption (gross)"),
-    "excl_feedstock": ("能源消费量(扣除原料用能)", "Energy consumption excluding feedstock"),
-    "excl_feedstock_nonfossil": (
-        "能源消费量(扣除原料用能和非化石能源)",
-        "Energy consumption excluding feedstock and non-fossil energy",
-    ),
+    "gross": "total energy consumption, gross",
+    "excl_feedstock": "energy consumption excluding feedstock",
+    "excl_feedstock_nonfossil": "energy consumption excluding feedstock and non-fossil energy",
 }
+"""What each basis counts (for the descriptions; names and units are in the code list)."""
+
+_NBS_INTENSITY = "国家统计局 2020年分省万元GDP能耗降低率公报"
 
 declare_option(
     "energy_basis",
@@ -128,15 +124,6 @@ declare_option(
 # --- pure formula functions ------------------------------------------------------------------
 
 
-def _nonzero(denominator: Any) -> Any:
-    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator != 0)
-    arr = np.asarray(denominator, dtype="float64")
-    out = np.where(arr != 0, arr, np.nan)
-    return out if arr.ndim else float(out)
-
-
 @cache
 def _unit_factor(from_unit: str, to_unit: str) -> float:
     """Return the unit identity between two canonical units (derived once from greenplan.units)."""
@@ -165,7 +152,7 @@ def to_standard_coal(quantity: ArrayLike, coefficient: float | ArrayLike) -> Arr
 
     References
     ----------
-    GB/T 2589-2020, Annex A; shared/reference/standards_cn.md A.1.
+    GB/T 2589-2020, Annex A; GB/T 2589-2020 综合能耗计算通则, Annex A.
     """
     return quantity * coefficient
 
@@ -248,7 +235,7 @@ def electricity_to_standard_coal(
 
     References
     ----------
-    GB/T 2589-2020 Annex A; shared/reference/standards_cn.md A.1 (当量值 / 等价值).
+    GB/T 2589-2020 Annex A; GB/T 2589-2020 综合能耗计算通则, Annex A (当量值 / 等价值).
     """
     return electricity * coefficient * _unit_factor("kgce/kWh", "万吨标准煤/亿千瓦时")
 
@@ -277,7 +264,7 @@ def energy_excl_feedstock(total: ArrayLike, feedstock: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    发改环资〔2022〕803号; shared/reference/standards_cn.md A.4(2).
+    发改环资〔2022〕803号; 发改环资〔2022〕803号.
     """
     return total - feedstock
 
@@ -308,7 +295,7 @@ def energy_excl_feedstock_nonfossil(
     References
     ----------
     国发〔2024〕12号 and NBS reporting from 2024 ("扣除原料用能和非化石能源消费量后") [M]/[?];
-    shared/reference/standards_cn.md A.4(5).
+    国发〔2024〕12号.
     """
     return total - feedstock - non_fossil
 
@@ -337,7 +324,7 @@ def renewable_increase(renewable: ArrayLike, renewable_base: ArrayLike) -> Array
 
     References
     ----------
-    发改运行〔2022〕1258号; shared/reference/standards_cn.md A.4(3).
+    发改运行〔2022〕1258号; 发改运行〔2022〕1258号.
     """
     diff = renewable - renewable_base
     if isinstance(diff, pd.Series):
@@ -374,7 +361,7 @@ def energy_total_control(
     References
     ----------
     中央经济工作会议 (2021-12): 新增可再生能源和原料用能不纳入能源消费总量控制; 发改运行〔2022〕
-    1258号; 发改环资〔2022〕803号; shared/reference/standards_cn.md A.4.
+    1258号; 发改环资〔2022〕803号; 发改环资〔2022〕803号; 发改运行〔2022〕1258号.
     """
     return total - feedstock - renewable_increase_energy
 
@@ -403,9 +390,9 @@ def intensity(numerator: ArrayLike, gdp: ArrayLike, unit_factor: float) -> Array
 
     References
     ----------
-    shared/reference/standards_cn.md A.2.
+    国家统计局 2020年分省万元GDP能耗降低率公报.
     """
-    return numerator / _nonzero(gdp) * unit_factor
+    return numerator / nonzero(gdp) * unit_factor
 
 
 def energy_intensity(energy: ArrayLike, gdp: ArrayLike) -> ArrayLike:
@@ -433,7 +420,7 @@ def energy_intensity(energy: ArrayLike, gdp: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    NBS 万元地区生产总值能耗 (GDP at constant prices); shared/reference/standards_cn.md A.2.
+    NBS 万元地区生产总值能耗 (GDP at constant prices); 国家统计局 2020年分省万元GDP能耗降低率公报.
     """
     return intensity(energy, gdp, _unit_factor("万吨标准煤/亿元", "吨标准煤/万元"))
 
@@ -467,9 +454,9 @@ def intensity_change_from_growth(
 
     References
     ----------
-    shared/reference/standards_cn.md A.2 (cumulative reduction against 2020).
+    国家统计局 2020年分省万元GDP能耗降低率公报 (cumulative reduction against 2020).
     """
-    return ((energy / _nonzero(energy_base)) / _nonzero(real_index) - 1.0) * PERCENT
+    return ((energy / nonzero(energy_base)) / nonzero(real_index) - 1.0) * PERCENT
 
 
 def annual_intensity_change(
@@ -497,22 +484,15 @@ def annual_intensity_change(
 
     References
     ----------
-    shared/reference/standards_cn.md A.2 (annual reduction rate r_t = 1 − (E_t/E_{t−1})/(1+g_t)).
+    国家统计局 2020年分省万元GDP能耗降低率公报 (annual reduction rate
+    r_t = 1 − (E_t/E_{t−1})/(1+g_t)).
     """
     return (
-        (energy / _nonzero(energy_previous)) / _nonzero(1.0 + real_growth / PERCENT) - 1.0
+        (energy / nonzero(energy_previous)) / nonzero(1.0 + real_growth / PERCENT) - 1.0
     ) * PERCENT
 
 
 # --- helpers for recipes -----------------------------------------------------------------------
-
-
-def _propagate(x: Inputs, id: str) -> pd.Series:
-    """Value of another indicator, with its method notes copied to the current indicator."""
-    values = x.indicator(id)
-    for text in x.notes.get(id, []):
-        x.note(text)
-    return values
 
 
 def _regions_text(regions: pd.Index) -> str:
@@ -547,7 +527,7 @@ def _note_gaps(x: Inputs, variables: list[str]) -> None:
     gaps = reported_ever & ~present & any_fuel.to_numpy()[:, None]
     for var in gaps.columns[gaps.any(axis=0).to_numpy()]:
         rows = x.index[gaps[var].to_numpy()]
-        where = ", ".join(f"{r} {y}" for r, y in list(rows)[:3])
+        where = ", ".join(f"{r} {y}" for r, y in rows[:3])
         more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
         x.note(f"{var} missing for {where}{more} while reported in other years: taken as 0")
 
@@ -566,7 +546,6 @@ def _fuel_quantities(x: Inputs) -> dict[str, pd.Series]:
 
 
 def _coefficients(x: Inputs, variables: list[str]) -> dict[str, float]:
-    from greenplan.variables import VARIABLES
 
     fuel_of = fuel_variables()
     gas = x.option("natural_gas_coefficient")
@@ -584,27 +563,55 @@ def _electricity_coefficients(x: Inputs, used: pd.Series | None = None) -> pd.Se
     """
     method = x.option("electricity_method")
     rate = x.option("electricity_coal_rate")
-    years = np.asarray(x.years, dtype="int64")
-    lookup = {
-        y: factors.electricity_coefficient(y, method, coal_rate=rate)[0]
-        for y in sorted(set(years.tolist()))
-    }
+    distinct, position = np.unique(np.asarray(x.years, dtype="int64"), return_inverse=True)
+    years = distinct.tolist()
+    lookup = np.array(
+        [factors.electricity_coefficient(y, method, coal_rate=rate)[0] for y in years],
+        dtype="float64",
+    )
     if used is None or bool((used.fillna(0) != 0).any()):
-        x.note(_electricity_note(sorted(lookup), method, rate))
-    return pd.Series([lookup[y] for y in years.tolist()], index=x.index, dtype="float64")
+        x.note(_electricity_note(years, method, rate))
+    return pd.Series(lookup[position.ravel()], index=x.index, dtype="float64")
+
+
+def _year_runs(entries: Iterable[tuple[int, int, str]]) -> str:
+    """Join ``(data year, year of the value used, value text)`` sorted by year, runs merged.
+
+    A year with its own value reads ``2020 305.5``; consecutive years that all take another
+    year's value read ``2023–2025←2022 300.7`` (one entry for one year: ``2023←2022 300.7``),
+    so the text grows with the vintages of the table, not with the years of the data.
+    """
+    parts: list[str] = []
+    run: list[Any] = []  # [first year, last year, source year, text] of the open run
+
+    def close() -> None:
+        if run:
+            first, last, source, text = run
+            span = f"{first}" if first == last else f"{first}–{last}"
+            parts.append(f"{span}←{source} {text}")
+            run.clear()
+
+    for year, source, text in entries:
+        if year == source:
+            close()
+            parts.append(f"{year} {text}")
+        elif run and run[1] == year - 1 and run[2] == source and run[3] == text:
+            run[1] = year
+        else:
+            close()
+            run.extend([year, year, source, text])
+    close()
+    return ", ".join(parts)
 
 
 def _electricity_note(years: list[int], method: str, rate: float | None) -> str:
     if method == "equivalent" or rate is not None:
         return factors.electricity_coefficient(years[0], method, coal_rate=rate)[1]
-    parts = []
-    for y in years:
-        r = factors.electricity_coal_rate(y)
-        parts.append(f"{y} {r.value}" if r.year == y else f"{y}←{r.year} {r.value}")
-    tags = sorted({factors.electricity_coal_rate(y).confidence for y in years})
+    rates = [(y, factors.electricity_coal_rate(y)) for y in years]
+    tags = sorted({r.confidence for _, r in rates})
     return (
         "electricity at the thermal-power coal rate (gce/kWh, CEC 供电煤耗 "
-        f"[{','.join(tags)}]): " + ", ".join(parts)
+        f"[{','.join(tags)}]): " + _year_runs((y, r.year, f"{r.value}") for y, r in rates)
     )
 
 
@@ -622,10 +629,6 @@ _FUEL_INPUTS = tuple(fuel_variables())
 
 @recipe(
     id="energy_from_fuels",
-    name_zh="分品种能源折标准煤合计",
-    name_en="Energy from fuels (sum of fuels in standard coal)",
-    unit="万吨标准煤",
-    domain=_DOMAIN,
     formula="Σ_f fuel_f × c_f (GB/T 2589-2020 coefficients; natural gas by option)",
     inputs=_FUEL_INPUTS,
     options=("natural_gas_coefficient",),
@@ -639,7 +642,7 @@ _FUEL_INPUTS = tuple(fuel_variables())
         "figures should be combustion uses (final consumption and inputs to power and heat), "
         "not inputs to coking, refining or washing, which would double count."
     ),
-    references=("GB/T 2589-2020 Annex A", "shared/reference/standards_cn.md A.1"),
+    references=("GB/T 2589-2020 Annex A",),
 )
 def _energy_from_fuels(x: Inputs) -> pd.Series:
     quantities = _fuel_quantities(x)
@@ -653,11 +656,6 @@ def _energy_from_fuels(x: Inputs) -> pd.Series:
 
 @recipe(
     id="energy_consumption_gross",
-    name_zh="能源消费总量",
-    name_en="Total energy consumption (gross)",
-    unit="万吨标准煤",
-    domain=_DOMAIN,
-    direction="none",
     formula=(
         "energy_consumption as published; where absent: energy_from_fuels + "
         "electricity_net_import × c_el + heat_net_import × c_heat"
@@ -673,13 +671,13 @@ def _energy_from_fuels(x: Inputs) -> pd.Series:
         "electricity_method) and net heat inflow (equivalent value). The built total leaves out "
         "local primary electricity and other non-fuel energy."
     ),
-    references=("GB/T 2589-2020", "shared/reference/standards_cn.md A.1, A.2"),
+    references=("GB/T 2589-2020",),
 )
 def _energy_consumption_gross(x: Inputs) -> pd.Series:
     published = x["energy_consumption"]
     if published.notna().all():
         return published
-    fuels_tce = _propagate(x, "energy_from_fuels")
+    fuels_tce = x.propagate("energy_from_fuels")
     need = published.isna() & fuels_tce.notna()
     if not need.any():
         return published
@@ -702,10 +700,6 @@ def _non_fossil(x: Inputs) -> pd.Series:
 
 @recipe(
     id="energy_consumption_excl_feedstock",
-    name_zh="能源消费量(扣除原料用能)",
-    name_en="Energy consumption excluding feedstock",
-    unit="万吨标准煤",
-    domain=_DOMAIN,
     formula="energy_consumption_gross − energy_feedstock",
     inputs=("energy_consumption_gross", "energy_feedstock"),
     options=("natural_gas_coefficient", "electricity_method", "electricity_coal_rate"),
@@ -718,18 +712,14 @@ def _non_fossil(x: Inputs) -> pd.Series:
         "never reports feedstock gets no deduction (noted); one that reports it in some years "
         "but not others is missing in those years."
     ),
-    references=("发改环资〔2022〕803号", "shared/reference/standards_cn.md A.4(2)", "Plan 五(四)"),
+    references=("发改环资〔2022〕803号", "Plan 五(四)"),
 )
 def _energy_excl_feedstock(x: Inputs) -> pd.Series:
-    return energy_excl_feedstock(_propagate(x, "energy_consumption_gross"), _feedstock(x))
+    return energy_excl_feedstock(x.propagate("energy_consumption_gross"), _feedstock(x))
 
 
 @recipe(
     id="energy_consumption_excl_feedstock_nonfossil",
-    name_zh="能源消费量(扣除原料用能和非化石能源)",
-    name_en="Energy consumption excluding feedstock and non-fossil energy",
-    unit="万吨标准煤",
-    domain=_DOMAIN,
     formula="energy_consumption_gross − energy_feedstock − energy_non_fossil",
     inputs=("energy_consumption_gross", "energy_feedstock", "energy_non_fossil"),
     options=("natural_gas_coefficient", "electricity_method", "electricity_coal_rate"),
@@ -739,21 +729,16 @@ def _energy_excl_feedstock(x: Inputs) -> pd.Series:
         "Fossil energy used as fuel: total energy consumption minus feedstock and minus "
         "non-fossil energy, the basis NBS reports the intensity change on from 2024 [M]/[?]."
     ),
-    references=("国发〔2024〕12号", "shared/reference/standards_cn.md A.4(5)"),
+    references=("国发〔2024〕12号",),
 )
 def _energy_excl_feedstock_nonfossil(x: Inputs) -> pd.Series:
     return energy_excl_feedstock_nonfossil(
-        _propagate(x, "energy_consumption_gross"), _feedstock(x), _non_fossil(x)
+        x.propagate("energy_consumption_gross"), _feedstock(x), _non_fossil(x)
     )
 
 
 @recipe(
     id="energy_consumption_total_control",
-    name_zh="能源消费总量(总量控制口径)",
-    name_en="Energy consumption on the total-control basis",
-    unit="万吨标准煤",
-    domain=_DOMAIN,
-    direction="decrease",
     formula=(
         "energy_consumption_gross − energy_feedstock − c_el,t × max(0, electricity_renewable − "
         "electricity_renewable[base year])"
@@ -774,19 +759,14 @@ def _energy_excl_feedstock_nonfossil(x: Inputs) -> pd.Series:
         "notice does not say how; the coal-consumption method is usual [?]). New renewables "
         "stay in the intensity. The plan (五(四)) applies both deductions to district totals."
     ),
-    references=(
-        "发改运行〔2022〕1258号",
-        "发改环资〔2022〕803号",
-        "shared/reference/standards_cn.md A.4",
-        "Plan 五(四)",
-    ),
+    references=("发改运行〔2022〕1258号", "发改环资〔2022〕803号", "Plan 五(四)"),
 )
 def _energy_total_control(x: Inputs) -> pd.Series:
     renewable = _unreported_as_zero(x, x["electricity_renewable"], "electricity_renewable")
     increase = renewable_increase(renewable, x.at_base(renewable))
     increase_tce = electricity_to_standard_coal(increase, _electricity_coefficients(x, increase))
     return energy_total_control(
-        _propagate(x, "energy_consumption_gross"), _feedstock(x), increase_tce
+        x.propagate("energy_consumption_gross"), _feedstock(x), increase_tce
     )
 
 
@@ -800,89 +780,60 @@ _TOTAL_OF_BASIS = {
 _ENERGY_OPTIONS = ("natural_gas_coefficient", "electricity_method", "electricity_coal_rate")
 
 
-def _register_basis(basis: str) -> None:
-    total_id = _TOTAL_OF_BASIS[basis]
-    name_zh, name_en = _BASIS_NAMES[basis]
-    level_id = f"energy_intensity_{basis}"
+def _intensity_of(total_id: str) -> Callable[[Inputs], pd.Series]:
+    def level(x: Inputs) -> pd.Series:
+        x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
+        return energy_intensity(x.propagate(total_id), x.indicator("gdp_constant_2020"))
 
-    @recipe(
-        id=level_id,
-        name_zh=f"单位GDP能耗({name_zh})",
-        name_en=f"Energy intensity, {basis.replace('_', ' ')} basis",
-        unit="吨标准煤/万元",
-        domain=_DOMAIN,
-        direction="decrease",
-        formula=f"{total_id} / gdp_constant_2020",
-        inputs=(total_id, "gdp_constant_2020"),
-        options=("base_year", *_ENERGY_OPTIONS),
+    return level
+
+
+for _basis, _total in _TOTAL_OF_BASIS.items():  # names and units: resources/variables/core.csv
+    _level_id = f"energy_intensity_{_basis}"
+    _options = ("base_year", *_ENERGY_OPTIONS)
+    recipe(
+        id=_level_id,
+        formula=f"{_total} / gdp_constant_2020",
+        inputs=(_total, "gdp_constant_2020"),
+        options=_options,
         section=_SECTION,
-        price_basis=PriceBasis.CONSTANT_2020,
         description=(
-            f"Energy consumption ({name_en.lower()}) per 10⁴ yuan of GDP at comparable "
+            f"Energy consumption ({_BASIS_NAMES[_basis]}) per 10⁴ yuan of GDP at comparable "
             "base-year (2020) prices."
         ),
-        references=("NBS 万元地区生产总值能耗", "shared/reference/standards_cn.md A.2, A.4"),
-    )
-    def _level(x: Inputs) -> pd.Series:
-        x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
-        return energy_intensity(_propagate(x, total_id), x.indicator("gdp_constant_2020"))
-
-    @recipe(
-        id=f"energy_intensity_change_{basis}",
-        name_zh=f"单位GDP能耗较基年变化({name_zh})",
-        name_en=f"Change in energy intensity vs the base year, {basis.replace('_', ' ')} basis",
-        unit="%",
-        domain=_DOMAIN,
-        direction="decrease",
-        formula=f"100 × ({level_id} / {level_id}[base year] − 1)",
-        inputs=(level_id,),
-        options=("base_year", *_ENERGY_OPTIONS),
+        references=(_NBS_INTENSITY, "发改环资〔2022〕803号"),
+    )(_intensity_of(_total))
+    change_recipe(
+        id=f"energy_intensity_change_{_basis}",
+        level=_level_id,
+        notes=True,
+        options=_options,
         section=_SECTION,
         description=(
             "Cumulative change of the energy intensity against the base year (2020), "
             "= 100 × [(E_t/E_2020)/Π(1+g) − 1], with any deduction applied to both years."
         ),
-        references=("shared/reference/standards_cn.md A.2, A.4(2)",),
+        references=(_NBS_INTENSITY, "发改环资〔2022〕803号"),
     )
-    def _change(x: Inputs) -> pd.Series:
-        level = _propagate(x, level_id)
-        return percent_change(level, x.at_base(level))
-
-    @recipe(
-        id=f"energy_intensity_annual_change_{basis}",
-        name_zh=f"单位GDP能耗较上年变化({name_zh})",
-        name_en=f"Change in energy intensity on the previous year, {basis.replace('_', ' ')} basis",
-        unit="%",
-        domain=_DOMAIN,
-        direction="decrease",
-        formula=f"100 × ({level_id} / {level_id}[previous year] − 1)",
-        inputs=(level_id,),
-        options=("base_year", *_ENERGY_OPTIONS),
+    change_recipe(
+        id=f"energy_intensity_annual_change_{_basis}",
+        level=_level_id,
+        since="previous",
+        notes=True,
+        options=_options,
         section=_SECTION,
         description="Annual change of the energy intensity, = 100 × [(E_t/E_{t−1})/(1+g_t) − 1].",
-        references=("shared/reference/standards_cn.md A.2",),
+        references=(_NBS_INTENSITY,),
     )
-    def _annual(x: Inputs) -> pd.Series:
-        level = _propagate(x, level_id)
-        return percent_change(level, x.previous(level))
-
-
-for _basis in BASES:
-    _register_basis(_basis)
 
 
 def _chosen(x: Inputs, suffix: str) -> pd.Series:
     basis = x.option("energy_basis")
-    return _propagate(x, f"energy_intensity{suffix}_{basis}")
+    return x.propagate(f"energy_intensity{suffix}_{basis}")
 
 
 @recipe(
     id="energy_intensity",
-    name_zh="单位GDP能耗",
-    name_en="Energy intensity (energy consumption per 10⁴ yuan of GDP)",
-    unit="吨标准煤/万元",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="energy_intensity_<energy_basis> (default: excl_feedstock)",
     inputs=(
         "energy_intensity_gross",
@@ -891,18 +842,13 @@ def _chosen(x: Inputs, suffix: str) -> pd.Series:
     ),
     options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
     section=_SECTION,
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Energy consumption per 10⁴ yuan of GDP at comparable 2020 prices, on the basis chosen "
         "by option energy_basis (default excl_feedstock: feedstock deducted in every year, as "
         "the 14th-FYP assessment does). The target energy_dual_control (Jinan −14.8 % vs 2020) "
         "is assessed on this level; see energy_intensity_change."
     ),
-    references=(
-        "发改环资〔2022〕803号",
-        "shared/reference/standards_cn.md A.2, A.4, B.2",
-        "Plan 五(四)",
-    ),
+    references=("发改环资〔2022〕803号", "Plan 五(四)"),
 )
 def _energy_intensity(x: Inputs) -> pd.Series:
     return _chosen(x, "")
@@ -910,11 +856,6 @@ def _energy_intensity(x: Inputs) -> pd.Series:
 
 @recipe(
     id="energy_intensity_change",
-    name_zh="单位GDP能耗较基年变化",
-    name_en="Change in energy intensity vs the base year",
-    unit="%",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="energy_intensity_change_<energy_basis>",
     inputs=("energy_intensity",),
     options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
@@ -924,10 +865,7 @@ def _energy_intensity(x: Inputs) -> pd.Series:
         "option energy_basis; Jinan's 2025 target is −14.8 %. For display: the target is "
         "assessed on the level energy_intensity."
     ),
-    references=(
-        "济南市“十四五”节能减排工作实施方案 (2023)",
-        "shared/reference/standards_cn.md A.2",
-    ),
+    references=("济南市“十四五”节能减排工作实施方案 (2023)",),
 )
 def _energy_intensity_change(x: Inputs) -> pd.Series:
     return _chosen(x, "_change")
@@ -935,17 +873,12 @@ def _energy_intensity_change(x: Inputs) -> pd.Series:
 
 @recipe(
     id="energy_intensity_annual_change",
-    name_zh="单位GDP能耗较上年变化",
-    name_en="Change in energy intensity on the previous year",
-    unit="%",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="energy_intensity_annual_change_<energy_basis>",
     inputs=("energy_intensity",),
     options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
     section=_SECTION,
     description="Annual change of energy_intensity, on the basis of option energy_basis.",
-    references=("shared/reference/standards_cn.md A.2",),
+    references=("国家统计局 2020年分省万元GDP能耗降低率公报",),
 )
 def _energy_intensity_annual_change(x: Inputs) -> pd.Series:
     return _chosen(x, "_annual_change")
@@ -961,11 +894,6 @@ def _coal_variables(include_coke: bool) -> list[str]:
 
 @recipe(
     id="coal_consumption",
-    name_zh="煤炭消费总量",
-    name_en="Total coal consumption (physical)",
-    unit="万吨",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="fuel_raw_coal + fuel_cleaned_coal (+ fuel_coke with option coal_includes_coke)",
     inputs=("fuel_raw_coal", "fuel_cleaned_coal", "fuel_coke"),
     options=("coal_includes_coke",),
@@ -991,32 +919,19 @@ def _coal_consumption(x: Inputs) -> pd.Series:
     return pd.concat(list(parts.values()), axis=1).sum(axis=1, min_count=1)
 
 
-@recipe(
+change_recipe(
     id="coal_consumption_change",
-    name_zh="煤炭消费总量较基年变化",
-    name_en="Change in total coal consumption vs the base year",
-    unit="%",
-    domain=_DOMAIN,
-    direction="decrease",
-    formula="100 × (coal_consumption / coal_consumption[base year] − 1)",
-    inputs=("coal_consumption",),
+    level="coal_consumption",
+    notes=True,
     options=("base_year", "coal_includes_coke"),
     section=_SECTION,
     description="Relative change of total coal consumption against the base year (2020).",
     references=("Plan 一(一) (13th FYP: −22.5 %)", "Plan 五(四)"),
 )
-def _coal_consumption_change(x: Inputs) -> pd.Series:
-    level = _propagate(x, "coal_consumption")
-    return percent_change(level, x.at_base(level))
 
 
 reported(
     id="two_high_energy_consumption",
-    name_zh="“两高”行业能源消费量",
-    name_en='Energy consumption of the "two-high" industries',
-    unit="万吨标准煤",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="as reported (city = sum of districts where the city is not reported)",
     section=_SECTION,
     additive=True,
@@ -1032,11 +947,6 @@ reported(
 
 reported(
     id="two_high_coal_consumption",
-    name_zh="“两高”行业煤炭消费量",
-    name_en='Coal consumption of the "two-high" industries',
-    unit="万吨",
-    domain=_DOMAIN,
-    direction="decrease",
     formula="as reported (city = sum of districts where the city is not reported)",
     section=_SECTION,
     additive=True,

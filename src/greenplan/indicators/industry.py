@@ -14,8 +14,9 @@ The plan's industrial targets (三(一), 二(三), 四(二), 五(二)) fall into
   comparable 2020 prices), whose targets are a direction: "明显下降".
 
 Record-level tables are turned into canonical long rows (``region, year, variable, value,
-unit``) by the public helpers below; concatenate them with the other statistics and pass the
-result to :func:`greenplan.compute`.
+unit``) by the converters of :mod:`greenplan.records` (:func:`count_certified`,
+:func:`count_parks`, :func:`count_data_center_projects`, re-exported here); concatenate
+them with the other statistics and pass the result to :func:`greenplan.compute`.
 
 References
 ----------
@@ -26,20 +27,36 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from greenplan.definitions import Direction, PriceBasis
+from greenplan._resources import read_resource_csv
+from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
 from greenplan.indicators.economy import constant_price_gdp, growth_from_index
 from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
-from greenplan.regions import CITY, resolve_region
+from greenplan.records.projects import (
+    DATA_CENTER_COUNTS,
+    PUE_BELOW,
+    RACK_UTILIZATION_ABOVE,
+    count_data_center_projects,
+    power_usage_effectiveness,
+    rack_utilization,
+)
+from greenplan.records.registers import (
+    CERTIFICATION_LEVELS,
+    PARK_VARIABLES,
+    count_certified,
+    count_parks,
+)
 
 __all__ = [
     "CERTIFICATION_LEVELS",
+    "DATA_CENTER_COUNTS",
+    "PARK_VARIABLES",
     "POLLUTANTS",
     "change_vs_base",
     "count_certified",
@@ -53,28 +70,8 @@ __all__ = [
     "share_percent",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 DOMAIN = "industry"
-PERCENT = 100.0
-"""Per cent per unit ratio (a unit definition, not a coefficient)."""
-
-LONG_COLUMNS = ["region", "year", "variable", "value", "unit"]
-"""Columns of the canonical long rows the record helpers return."""
-
-CERTIFICATION_LEVELS: dict[str, str] = {
-    "national": "national",
-    "国家级": "national",
-    "国家": "national",
-    "国家级以上": "national",
-    "provincial": "provincial",
-    "省级": "provincial",
-    "省": "provincial",
-    "municipal": "municipal",
-    "市级": "municipal",
-    "市": "municipal",
-}
-"""Accepted spellings of a certification level (vocabulary, compared casefolded)."""
 
 POLLUTANTS: dict[str, tuple[str, str]] = {
     "cod": ("化学需氧量", "COD"),
@@ -86,9 +83,6 @@ POLLUTANTS: dict[str, tuple[str, str]] = {
 }
 """Industrial pollutants (中文, English) with an emission variable ``industrial_<key>_emissions``
 [吨]."""
-
-_TRUE = frozenset({"true", "t", "yes", "y", "1", "1.0", "是", "有", "√", "✓", "已实施", "已完成"})
-_FALSE = frozenset({"false", "f", "no", "n", "0", "0.0", "否", "无", "×", "未实施", "未完成", ""})
 
 # --- options -------------------------------------------------------------------------------
 
@@ -118,7 +112,7 @@ def _valid_pollutant_set(value: Any) -> bool:
 
 declare_option(
     "data_center_pue_below",
-    1.25,
+    PUE_BELOW,
     "A data-centre project complies when its PUE is strictly below this value.",
     check=_is_number_in(1.0, 5.0),
     source="济南市“十四五”绿色低碳循环发展规划 三(一): "
@@ -126,7 +120,7 @@ declare_option(
 )
 declare_option(
     "data_center_rack_utilization_above",
-    65.0,
+    RACK_UTILIZATION_ABOVE,
     "A data-centre project complies when its rack utilization [%] is strictly above this value.",
     check=_is_number_in(0.0, 100.0),
     source="济南市“十四五”绿色低碳循环发展规划 三(一): "
@@ -164,15 +158,6 @@ declare_option(
 # --- pure formula functions ----------------------------------------------------------------
 
 
-def _positive(den: Any) -> Any:
-    """``den`` with non-positive and missing values replaced by NaN (same container)."""
-    if isinstance(den, pd.Series):
-        return den.where(den > 0)
-    arr = np.asarray(den, dtype="float64")
-    arr = np.where(arr > 0, arr, np.nan)
-    return float(arr) if arr.ndim == 0 else arr
-
-
 def share_percent(part: ArrayLike, total: ArrayLike) -> ArrayLike:
     r"""Share of a part in a total, in per cent.
 
@@ -196,14 +181,15 @@ def share_percent(part: ArrayLike, total: ArrayLike) -> ArrayLike:
     References
     ----------
     济南市“十四五”绿色低碳循环发展规划 三(一) (“四新”经济占全部经济总量比重), 五(二) (park
-    shares); a city share is computed from summed parts and totals (DESIGN.md).
+    shares). Unlike :func:`greenplan.indicators.environment.share_percent` the ratio is taken
+    before scaling (results agree to the last bit or two) and a negative total gives NaN.
 
     Examples
     --------
     >>> share_percent(3.0, 4.0)
     75.0
     """
-    return PERCENT * (part / _positive(total))
+    return PERCENT * (part / nonzero(total, positive=True))
 
 
 def industrial_intensity(amount: ArrayLike, value_added: ArrayLike) -> ArrayLike:
@@ -237,7 +223,7 @@ def industrial_intensity(amount: ArrayLike, value_added: ArrayLike) -> ArrayLike
     >>> industrial_intensity(1500.0, 2500.0)
     0.6
     """
-    return amount / _positive(value_added)
+    return amount / nonzero(value_added, positive=True)
 
 
 def change_vs_base(level: ArrayLike, base_level: ArrayLike) -> ArrayLike:
@@ -269,70 +255,7 @@ def change_vs_base(level: ArrayLike, base_level: ArrayLike) -> ArrayLike:
     >>> round(change_vs_base(0.56, 0.6), 6)
     -6.666667
     """
-    return PERCENT * (level / _positive(base_level) - 1.0)
-
-
-def power_usage_effectiveness(total_facility_energy: ArrayLike, it_energy: ArrayLike) -> ArrayLike:
-    r"""Power usage effectiveness (PUE) of a data centre.
-
-    Parameters
-    ----------
-    total_facility_energy : float, array or Series
-        Total energy used by the data centre over the period [any energy unit].
-    it_energy : float, array or Series
-        Energy used by the IT equipment over the same period [same unit].
-
-    Returns
-    -------
-    same type as inputs
-        PUE [1] (≥ 1 for physical data); NaN where IT energy is zero, negative or missing.
-
-    Notes
-    -----
-    .. math:: PUE = \frac{E_{total}}{E_{IT}}
-
-    References
-    ----------
-    GB 40879-2021 《数据中心能效限定值及能效等级》 (PUE as total energy / IT energy) [M];
-    济南市“十四五”绿色低碳循环发展规划 三(一).
-
-    Examples
-    --------
-    >>> power_usage_effectiveness(1200.0, 1000.0)
-    1.2
-    """
-    return total_facility_energy / _positive(it_energy)
-
-
-def rack_utilization(racks_used: ArrayLike, racks_installed: ArrayLike) -> ArrayLike:
-    r"""Rack utilization (上架率) of a data centre.
-
-    Parameters
-    ----------
-    racks_used : float, array or Series
-        Racks in use (已上架机架数) [个].
-    racks_installed : float, array or Series
-        Racks installed (可用/建成机架数) [个].
-
-    Returns
-    -------
-    same type as inputs
-        Utilization [%]; NaN where no rack is installed.
-
-    Notes
-    -----
-    .. math:: u = 100 \times \frac{racks_{used}}{racks_{installed}}
-
-    References
-    ----------
-    济南市“十四五”绿色低碳循环发展规划 三(一): 上架率高于65%.
-
-    Examples
-    --------
-    >>> rack_utilization(70, 100)
-    70.0
-    """
-    return share_percent(racks_used, racks_installed)
+    return percent_change(level, base_level, positive=True)
 
 
 def pollutant_total(
@@ -395,487 +318,11 @@ def pollution_equivalent_weights() -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def _equivalent_weights() -> dict[str, float]:
-    from greenplan._resources import read_resource_csv
 
     rows = read_resource_csv("factors", "industry_pollution_equivalents.csv")
     values = {r["pollutant"]: float(r["equivalent_value"]) for r in rows}
     reference = values["cod"]
     return {p: reference / v for p, v in values.items()}
-
-
-# --- record-level helpers -> canonical long rows -------------------------------------------
-
-
-def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"The {what} table lacks column(s) {', '.join(missing)}; it has "
-            f"{', '.join(map(str, frame.columns))}."
-        )
-
-
-def _rows(mask: np.ndarray | pd.Series) -> str:
-    positions = np.flatnonzero(np.asarray(mask)) + 1
-    shown = ", ".join(str(int(p)) for p in positions[:10])
-    more = f" (and {len(positions) - 10} more)" if len(positions) > 10 else ""
-    return f"row(s) {shown}{more} (first row = 1)"
-
-
-def _years(values: pd.Series, column: str, what: str, *, optional: bool = False) -> np.ndarray:
-    """Years as float (NaN allowed only if ``optional``); non-integers raise."""
-    num = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
-    bad = np.isnan(num) & (values.notna().to_numpy() if optional else True)
-    bad |= ~np.isnan(num) & (num != np.round(num))
-    if bad.any():
-        raise ValueError(f"{what}: column {column!r} must hold whole years; bad {_rows(bad)}.")
-    return num
-
-
-def _regions(values: pd.Series, what: str) -> np.ndarray:
-    text = values.astype("string").str.strip()
-    if text.isna().any() or (text == "").any():
-        raise ValueError(
-            f"{what}: column 'region' is empty in {_rows(text.isna() | (text == ''))}."
-        )
-    uniques = pd.unique(text.to_numpy(dtype=object))
-    mapping = {u: resolve_region(u) or u for u in uniques}
-    return text.map(mapping).to_numpy(dtype=object)
-
-
-def _flags(values: pd.Series, column: str, what: str) -> np.ndarray:
-    """Yes/no column to bool: bools, 0/1, 是/否, yes/no, true/false; blank means no."""
-    if pd.api.types.is_bool_dtype(values):
-        return values.fillna(False).to_numpy(dtype=bool)
-    text = values.astype("string").str.strip().str.casefold().fillna("")
-    is_true = text.isin(_TRUE).to_numpy()
-    is_false = text.isin(_FALSE).to_numpy()
-    bad = ~(is_true | is_false)
-    if bad.any():
-        shown = sorted(set(values[bad].astype(str)))[:5]
-        raise ValueError(
-            f"{what}: column {column!r} must be yes/no (是/否, 1/0, true/false); "
-            f"got {shown} in {_rows(bad)}."
-        )
-    return is_true
-
-
-def _long(counts: pd.DataFrame, units: Mapping[str, str]) -> pd.DataFrame:
-    """Turn ``counts`` (index (region, year), a column per variable) into canonical long rows."""
-    if counts.empty:
-        return pd.DataFrame(
-            {c: pd.Series(dtype="float64" if c == "value" else object) for c in LONG_COLUMNS}
-        ).astype({"year": "int64"})
-    counts = counts.rename_axis(["region", "year"]).reset_index()
-    out = counts.melt(id_vars=["region", "year"], var_name="variable", value_name="value")
-    out["year"] = out["year"].astype("int64")
-    out["value"] = out["value"].astype("float64")
-    out["unit"] = out["variable"].map(units)
-    out["region"] = out["region"].astype(object)
-    return out.loc[:, LONG_COLUMNS].sort_values(["variable", "region", "year"], ignore_index=True)
-
-
-def _grid_counts(
-    regions: np.ndarray,
-    years: np.ndarray,
-    flags: Mapping[str, np.ndarray],
-    city: str | None,
-) -> pd.DataFrame:
-    """Count rows with each flag set, per (region, year) on the full grid, plus the city."""
-    data = pd.DataFrame({k: np.asarray(v, dtype="int64") for k, v in flags.items()})
-    data["_region"] = regions
-    data["_year"] = years.astype("int64")
-    all_years = np.unique(data["_year"].to_numpy())
-    cols = list(flags)
-    parts = []
-    local = data if city is None else data[data["_region"] != city]
-    if len(local):
-        region_names = pd.unique(local["_region"].to_numpy())
-        grid = pd.MultiIndex.from_product([region_names, all_years])
-        parts.append(local.groupby(["_region", "_year"])[cols].sum().reindex(grid, fill_value=0))
-    if city is not None:
-        total = data.groupby("_year")[cols].sum().reindex(all_years, fill_value=0)
-        total.index = pd.MultiIndex.from_arrays(
-            [np.full(len(total), city, dtype=object), all_years]
-        )
-        parts.append(total)
-    return pd.concat(parts) if parts else pd.DataFrame(columns=cols)
-
-
-def count_certified(
-    register: pd.DataFrame,
-    *,
-    variable: str,
-    levels: Iterable[str] = ("national", "provincial"),
-    years: Iterable[int] | None = None,
-    city: str | None = CITY,
-) -> pd.DataFrame:
-    r"""Count certified entities valid at each year end, from a register.
-
-    Parameters
-    ----------
-    register : pandas.DataFrame
-        One row per certification, columns ``entity`` (name or credit code), ``region``,
-        ``level`` (``national``/``provincial``/``municipal`` or 国家级/省级/市级),
-        ``certified_year`` and optionally ``revoked_year`` (blank = still valid). Other
-        columns (e.g. ``category`` 专精特新/瞪羚/单项冠军, ``batch``) are ignored.
-    variable : str
-        Code of the count in the output, e.g. ``"green_factories_provincial_plus"``.
-    levels : iterable of str, default ("national", "provincial")
-        Levels that qualify (省级及以上 by default). Pass ``("national",)`` for the plan's
-        2020 figure of 12 national green factories.
-    years : iterable of int, optional
-        Years to report; default every year from the first certification to the last
-        certification or revocation.
-    city : str or None, default "济南市"
-        Code of the city row, which counts distinct entities over the whole register (zones
-        included). ``None`` when the register does not cover the whole city.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Canonical long rows ``region, year, variable, value, unit``: for each region and
-        year, the number of distinct entities holding at least one qualifying certification
-        at the year end (0 where none). Unit: the variable's codelist unit (家 if unknown).
-
-    Raises
-    ------
-    ValueError
-        A required column is missing; a level is not recognised; a year is not a whole
-        number; a revocation precedes its certification; an entity or region is blank.
-
-    Notes
-    -----
-    Each entity is counted once, in the region of its first qualifying certification (the
-    first row listed among certifications of the same year): an entity certified provincial
-    in 2019 and national in 2021 counts from 2019 on. A
-    certification revoked in year r no longer counts at the end of r. An entity counts at
-    year end y if any of its qualifying certifications is valid then:
-
-    .. math:: N_{r,y} = \left|\{e : region(e) = r,\ \exists c \in C_e:
-              y_c \le y < y^{rev}_c\}\right|
-
-    Examples
-    --------
-    >>> reg = pd.DataFrame({"entity": ["A", "A", "B"], "region": ["历下区"] * 3,
-    ...                     "level": ["省级", "国家级", "省级"],
-    ...                     "certified_year": [2019, 2021, 2021]})
-    >>> count_certified(reg, variable="green_factories_provincial_plus",
-    ...                 city=None)["value"].tolist()
-    [1.0, 1.0, 2.0]
-    """
-    what = f"register for {variable}"
-    _require(register, ("entity", "region", "level", "certified_year"), what)
-    level_text = register["level"].astype("string").str.strip().str.casefold()
-    table = {k.casefold(): v for k, v in CERTIFICATION_LEVELS.items()}
-    level = level_text.map(table)
-    unknown = level.isna()
-    if unknown.any():
-        shown = sorted(set(register.loc[unknown.to_numpy(), "level"].astype(str)))[:5]
-        raise ValueError(
-            f"{what}: unknown level(s) {shown} in {_rows(unknown)}; use national/provincial/"
-            "municipal (国家级/省级/市级)."
-        )
-    wanted = set()
-    for lv in levels:
-        key = str(lv).strip().casefold()
-        if key not in table:
-            raise ValueError(f"Unknown level {lv!r}; use national, provincial or municipal.")
-        wanted.add(table[key])
-
-    entity = register["entity"].astype("string").str.strip()
-    if entity.isna().any() or (entity == "").any():
-        raise ValueError(
-            f"{what}: column 'entity' is empty in {_rows(entity.isna() | (entity == ''))}."
-        )
-    region = _regions(register["region"], what)
-    certified = _years(register["certified_year"], "certified_year", what)
-    if "revoked_year" in register.columns:
-        revoked = _years(register["revoked_year"], "revoked_year", what, optional=True)
-    else:
-        revoked = np.full(len(register), np.nan)
-    early = revoked < certified
-    if early.any():
-        raise ValueError(f"{what}: revoked_year before certified_year in {_rows(early)}.")
-
-    keep = level.isin(wanted).to_numpy()
-    entity_k = entity.to_numpy(dtype=object)[keep]
-    region_k, cert_k, rev_k = region[keep], certified[keep], revoked[keep]
-
-    if years is None:
-        if not keep.any():
-            return _long(pd.DataFrame(), {})
-        last = np.nanmax(np.concatenate([cert_k, rev_k]))
-        year_axis = np.arange(int(cert_k.min()), int(last) + 1)
-    else:
-        year_axis = np.array(sorted({int(y) for y in years}), dtype="int64")
-
-    unit = _unit_of(variable, "家")
-    end = np.where(np.isnan(rev_k), np.inf, rev_k)
-    valid = (cert_k[:, None] <= year_axis[None, :]) & (year_axis[None, :] < end[:, None])
-    per_entity = pd.DataFrame(valid.astype("int64"), columns=year_axis)
-    counts = per_entity.groupby(entity_k, sort=False).max()
-    # Region of each entity: that of its earliest qualifying certification.
-    order = np.lexsort((np.arange(len(cert_k)), cert_k))
-    first = pd.Series(region_k[order], index=entity_k[order])
-    first = first[~first.index.duplicated(keep="first")]
-    entity_region = first.reindex(counts.index).to_numpy(dtype=object)
-
-    parts = []
-    # Every region of the register gets a row (0 where no qualifying entity), except the city.
-    all_regions = [r for r in pd.unique(region) if city is None or r != city]
-    if all_regions:
-        local = entity_region != city
-        by_region = counts[local].groupby(entity_region[local]).sum()
-        by_region = by_region.reindex(index=all_regions, columns=year_axis, fill_value=0)
-        parts.append(
-            pd.Series(
-                by_region.to_numpy().ravel(),
-                index=pd.MultiIndex.from_product([all_regions, year_axis]),
-            )
-        )
-    if city is not None:
-        total = counts.sum(axis=0).reindex(year_axis, fill_value=0)
-        parts.append(
-            pd.Series(
-                total.to_numpy(),
-                index=pd.MultiIndex.from_arrays(
-                    [np.full(len(year_axis), city, dtype=object), year_axis]
-                ),
-            )
-        )
-    frame = pd.concat(parts).to_frame(variable)
-    return _long(frame, {variable: unit})
-
-
-def _unit_of(variable: str, default: str) -> str:
-    from greenplan.variables import VARIABLES
-
-    v = VARIABLES.get(variable)
-    return v.unit if v is not None else default
-
-
-PARK_VARIABLES: dict[str, tuple[str, ...]] = {
-    "industrial_parks": (),
-    "industrial_parks_provincial_plus": ("is_provincial_plus",),
-    "eco_industrial_parks_provincial": ("is_eco_industrial_provincial",),
-    "parks_retrofit_eligible": ("is_provincial_plus", "eligible_for_retrofit"),
-    "parks_retrofit_done": ("is_provincial_plus", "eligible_for_retrofit", "retrofit_done"),
-}
-"""Counts :func:`count_parks` produces, and the yes/no columns each one needs (all set)."""
-
-
-def count_parks(parks: pd.DataFrame, *, city: str | None = CITY) -> pd.DataFrame:
-    r"""Count industrial parks by status, per region and year, from a parks table.
-
-    Parameters
-    ----------
-    parks : pandas.DataFrame
-        One row per park and year, columns ``park``, ``region``, ``year`` and the yes/no
-        columns ``is_provincial_plus`` (省级及以上园区), ``eligible_for_retrofit``
-        (具备循环化改造条件), ``retrofit_done`` (已实施循环化改造) and
-        ``is_eco_industrial_provincial`` (省级生态工业园区). Yes/no accepts booleans, 1/0,
-        是/否, yes/no, true/false; a blank cell means no. A count whose columns are absent is
-        not produced.
-    city : str or None, default "济南市"
-        Code of the city row (every park of the table); ``None`` to omit it.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Canonical long rows of ``industrial_parks`` (every park listed that year),
-        ``industrial_parks_provincial_plus``, ``eco_industrial_parks_provincial``,
-        ``parks_retrofit_eligible`` (provincial-and-above and eligible) and
-        ``parks_retrofit_done`` (provincial-and-above, eligible and retrofitted) [个], for
-        every region and year of the table (0 where none).
-
-    Raises
-    ------
-    ValueError
-        ``park``, ``region`` or ``year`` is missing or blank; a yes/no cell is not
-        recognised.
-
-    Notes
-    -----
-    A park listed twice in a year is counted once, in the region of its first row, with each
-    status set if any of its rows sets it. The retrofit numerator is a subset of its
-    denominator by construction:
-
-    .. math:: done = |\{p : prov_p \wedge elig_p \wedge retro_p\}|,\quad
-              eligible = |\{p : prov_p \wedge elig_p\}|
-    """
-    what = "parks"
-    _require(parks, ("park", "region", "year"), what)
-    park = parks["park"].astype("string").str.strip()
-    if park.isna().any() or (park == "").any():
-        raise ValueError(f"{what}: column 'park' is empty in {_rows(park.isna() | (park == ''))}.")
-    columns = {
-        c: _flags(parks[c], c, what)
-        for c in (
-            "is_provincial_plus",
-            "eligible_for_retrofit",
-            "retrofit_done",
-            "is_eco_industrial_provincial",
-        )
-        if c in parks.columns
-    }
-    frame = pd.DataFrame(columns, index=parks.index)
-    frame["_park"] = park.to_numpy(dtype=object)
-    frame["_region"] = _regions(parks["region"], what)
-    frame["_year"] = _years(parks["year"], "year", what).astype("int64")
-    flags = [c for c in columns]
-    agg: dict[str, str] = {"_region": "first", **{c: "max" for c in flags}}
-    once = frame.groupby(["_park", "_year"], sort=False).agg(agg).reset_index()
-    produced: dict[str, np.ndarray] = {}
-    for name, needs in PARK_VARIABLES.items():
-        if all(n in columns for n in needs):
-            mask = np.ones(len(once), dtype=bool)
-            for n in needs:
-                mask &= once[n].to_numpy(dtype=bool)
-            produced[name] = mask
-    counts = _grid_counts(
-        once["_region"].to_numpy(dtype=object), once["_year"].to_numpy(), produced, city
-    )
-    return _long(counts, {k: _unit_of(k, "个") for k in produced})
-
-
-DATA_CENTER_COUNTS = (
-    "data_center_projects",
-    "data_center_projects_pue_assessed",
-    "data_center_projects_pue_compliant",
-    "data_center_projects_rack_assessed",
-    "data_center_projects_rack_compliant",
-)
-"""Counts :func:`count_data_center_projects` produces [个]."""
-
-
-def count_data_center_projects(
-    projects: pd.DataFrame,
-    *,
-    pue_below: float | None = None,
-    rack_utilization_above: float | None = None,
-    city: str | None = CITY,
-) -> pd.DataFrame:
-    r"""Count new, expanded and renovated data-centre projects meeting the plan's criteria.
-
-    Parameters
-    ----------
-    projects : pandas.DataFrame
-        One row per project, columns ``project``, ``region``, ``year`` and either ``pue`` or
-        both ``total_facility_energy`` and ``it_energy`` (same unit); and either
-        ``rack_utilization`` [%] or both ``racks_installed`` and ``racks_used``. A blank
-        value means unknown: the project is counted but not assessed on that criterion.
-        Where both forms are given, the stated ``pue`` / ``rack_utilization`` wins and the
-        components fill its blanks.
-    pue_below : float, optional
-        PUE threshold (strict); default the option ``data_center_pue_below`` (1.25, plan
-        三(一)).
-    rack_utilization_above : float, optional
-        Rack-utilization threshold [%] (strict); default the option
-        ``data_center_rack_utilization_above`` (65 %, plan 三(一)).
-    city : str or None, default "济南市"
-        Code of the city row (every project of the table); ``None`` to omit it.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Canonical long rows of ``data_center_projects``, ``data_center_projects_pue_assessed``
-        (PUE known), ``data_center_projects_pue_compliant`` (PUE < threshold),
-        ``data_center_projects_rack_assessed`` and ``data_center_projects_rack_compliant``
-        [个] per region and year, plus ``data_center_pue_threshold`` [1] and
-        ``data_center_rack_utilization_threshold`` [%]: the thresholds applied, so that
-        :func:`greenplan.compute` can check them against its options.
-
-    Raises
-    ------
-    ValueError
-        A required column is missing; a project appears twice in a year; a PUE below 1
-        (total energy below IT energy); a utilization outside 0–100 %; more racks used than
-        installed.
-
-    Notes
-    -----
-    .. math:: PUE = E_{total}/E_{IT} < 1.25, \qquad u = 100\,racks_{used}/racks_{installed} > 65
-    """
-    from greenplan.indicators.registry import OPTIONS
-
-    what = "data-centre projects"
-    pue_t = float(OPTIONS["data_center_pue_below"].default if pue_below is None else pue_below)
-    rack_t = float(
-        OPTIONS["data_center_rack_utilization_above"].default
-        if rack_utilization_above is None
-        else rack_utilization_above
-    )
-    _require(projects, ("project", "region", "year"), what)
-    has_pue = "pue" in projects.columns
-    has_energy = {"total_facility_energy", "it_energy"} <= set(projects.columns)
-    has_util = "rack_utilization" in projects.columns
-    has_racks = {"racks_installed", "racks_used"} <= set(projects.columns)
-    if not (has_pue or has_energy):
-        raise ValueError(f"{what}: give 'pue' or both 'total_facility_energy' and 'it_energy'.")
-    if not (has_util or has_racks):
-        raise ValueError(
-            f"{what}: give 'rack_utilization' or both 'racks_installed' and 'racks_used'."
-        )
-
-    def num(col: str) -> np.ndarray:
-        return pd.to_numeric(projects[col], errors="coerce").to_numpy(dtype="float64")
-
-    project_text = projects["project"].astype("string").str.strip()
-    blank = project_text.isna() | (project_text == "")
-    if blank.any():
-        raise ValueError(f"{what}: column 'project' is empty in {_rows(blank)}.")
-    project = project_text.to_numpy(dtype=object)
-    region = _regions(projects["region"], what)
-    year = _years(projects["year"], "year", what).astype("int64")
-    dup = pd.DataFrame({"p": project, "y": year}).duplicated(keep=False).to_numpy()
-    if dup.any():
-        raise ValueError(f"{what}: a project appears twice in the same year in {_rows(dup)}.")
-
-    pue = np.full(len(projects), np.nan)
-    if has_pue:
-        pue = num("pue")
-    if has_energy:
-        pue = np.where(
-            np.isnan(pue),
-            power_usage_effectiveness(num("total_facility_energy"), num("it_energy")),
-            pue,
-        )
-    if has_racks:
-        installed, used = num("racks_installed"), num("racks_used")
-        over = used > installed
-        if over.any():
-            raise ValueError(f"{what}: racks_used exceeds racks_installed in {_rows(over)}.")
-    util = np.full(len(projects), np.nan)
-    if has_util:
-        util = num("rack_utilization")
-    if has_racks:
-        util = np.where(np.isnan(util), rack_utilization(used, installed), util)
-    low = pue < 1.0
-    if low.any():
-        raise ValueError(
-            f"{what}: PUE below 1 (total facility energy below IT energy) in {_rows(low)}."
-        )
-    outside = (util < 0) | (util > PERCENT)
-    if outside.any():
-        raise ValueError(f"{what}: rack utilization outside 0–100 % in {_rows(outside)}.")
-
-    flags = {
-        "data_center_projects": np.ones(len(projects), dtype=bool),
-        "data_center_projects_pue_assessed": ~np.isnan(pue),
-        "data_center_projects_pue_compliant": pue < pue_t,
-        "data_center_projects_rack_assessed": ~np.isnan(util),
-        "data_center_projects_rack_compliant": util > rack_t,
-    }
-    counts = _grid_counts(region, year, flags, city)
-    counts["data_center_pue_threshold"] = pue_t
-    counts["data_center_rack_utilization_threshold"] = rack_t
-    units = {k: _unit_of(k, "个") for k in DATA_CENTER_COUNTS}
-    units["data_center_pue_threshold"] = _unit_of("data_center_pue_threshold", "1")
-    units["data_center_rack_utilization_threshold"] = _unit_of(
-        "data_center_rack_utilization_threshold", "%"
-    )
-    return _long(counts, units)
 
 
 # --- recipes: output of green industries (reported) ---------------------------------------
@@ -924,11 +371,6 @@ _OUTPUTS = (
 for _id, _zh, _en, _desc in _OUTPUTS:
     reported(
         id=_id,
-        name_zh=_zh,
-        name_en=_en,
-        unit="亿元",
-        domain=DOMAIN,
-        direction=Direction.INCREASE,
         description=(
             f"{_desc} Reported directly (current prices); no component formula: the plan "
             "does not define sub-sectors. Additive across districts."
@@ -936,7 +378,6 @@ for _id, _zh, _en, _desc in _OUTPUTS:
         formula="reported",
         section="二(三)",
         references=("济南市“十四五”绿色低碳循环发展规划 二(三), 四(一)",),
-        price_basis=PriceBasis.CURRENT,
         additive=True,
     )
 
@@ -945,11 +386,6 @@ for _id, _zh, _en, _desc in _OUTPUTS:
 
 @recipe(
     id="four_new_economy_share",
-    name_zh="“四新”经济占经济总量比重",
-    name_en='Share of the "four new" economy in GDP',
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × four_new_economy_value_added / gdp (both current prices)",
     inputs=("four_new_economy_value_added", "gdp"),
     section="三(一)",
@@ -971,11 +407,6 @@ def _four_new_share(x: Inputs) -> pd.Series:
 
 reported(
     id="green_factories_provincial_plus",
-    name_zh="省级及以上绿色工厂数量",
-    name_en="Provincial-and-above green factories",
-    unit="家",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="count of distinct factories holding a provincial or national green-factory title "
     "at year end (count_certified)",
     section="三(一)",
@@ -989,11 +420,6 @@ reported(
 )
 reported(
     id="specialized_gazelle_champion_enterprises",
-    name_zh="省级以上专精特新、瞪羚、单项冠军企业数量",
-    name_en="Provincial-and-above specialised, gazelle and single-champion enterprises",
-    unit="家",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="count of distinct enterprises with any provincial-or-national 专精特新/瞪羚/单项冠军 "
     "title at year end (count_certified)",
     section="四(二)",
@@ -1003,11 +429,6 @@ reported(
 )
 reported(
     id="green_industrial_parks",
-    name_zh="绿色工业园区(集聚区)数量",
-    name_en="Green industrial parks (clusters)",
-    unit="个",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="count of distinct parks with a green-industrial-park title at year end "
     "(count_certified)",
     section="五(二)",
@@ -1024,11 +445,6 @@ reported(
 
 @recipe(
     id="eco_industrial_park_share",
-    name_zh="省级生态工业园区占工业园区比例",
-    name_en="Share of industrial parks that are provincial eco-industrial parks",
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × eco_industrial_parks_provincial / industrial_parks "
     "(or / industrial_parks_provincial_plus)",
     inputs=(
@@ -1050,11 +466,6 @@ def _eco_park_share(x: Inputs) -> pd.Series:
 
 @recipe(
     id="park_circular_retrofit_coverage",
-    name_zh="具备条件的省级以上园区循环化改造比例",
-    name_en="Share of eligible provincial-and-above parks with circular retrofit",
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × parks_retrofit_done / parks_retrofit_eligible",
     inputs=("parks_retrofit_done", "parks_retrofit_eligible"),
     section="五(二)",
@@ -1093,11 +504,6 @@ def _compliance(
 
 @recipe(
     id="data_center_pue_compliance",
-    name_zh="PUE低于1.25的数据中心新(扩、改)建项目占比",
-    name_en="Share of new data-centre projects with PUE below 1.25",
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × data_center_projects_pue_compliant / data_center_projects_pue_assessed, "
     "compliant: PUE = total facility energy / IT energy < data_center_pue_below",
     inputs=(
@@ -1128,11 +534,6 @@ def _pue_compliance(x: Inputs) -> pd.Series:
 
 @recipe(
     id="data_center_rack_utilization_compliance",
-    name_zh="上架率高于65%的数据中心新(扩、改)建项目占比",
-    name_en="Share of new data-centre projects with rack utilization above 65%",
-    unit="%",
-    domain=DOMAIN,
-    direction=Direction.INCREASE,
     formula="100 × data_center_projects_rack_compliant / data_center_projects_rack_assessed, "
     "compliant: racks used / racks installed > data_center_rack_utilization_above",
     inputs=(
@@ -1200,18 +601,13 @@ def _backward_index(x: Inputs, factor: pd.Series) -> pd.Series:
 
 @recipe(
     id="industrial_value_added_constant_2020",
-    name_zh="工业增加值(2020年可比价)",
-    name_en="Industrial value added at comparable 2020 prices",
-    unit="亿元",
-    domain=DOMAIN,
     formula="industrial_value_added[base year] × Π_{k=base+1..t} (1 + industrial_value_added_"
     "real_growth_k/100)",
     inputs=_VA_INPUTS,
     options=("base_year",),
-    price_basis=PriceBasis.CONSTANT_2020,
     additive=True,
     section="三(一)",
-    references=("shared/reference/standards_cn.md A.2 (chaining, as for GDP)",),
+    references=("国家统计局 2020年分省万元GDP能耗降低率公报 (chaining, as for GDP)",),
     description=(
         "Base-year nominal industrial value added carried forward (and back) by the real growth "
         "of industrial value added (or its index, previous year = 100). Without a growth rate "
@@ -1248,24 +644,18 @@ def _va(x: Inputs) -> pd.Series:
 
 _INTENSITY_REFS = (
     "济南市“十四五”绿色低碳循环发展规划 三(一): 单位工业增加值能耗、污染物排放量、用水量明显下降",
-    "shared/reference/standards_cn.md A.2 (comparable prices)",
+    "国家统计局 2020年分省万元GDP能耗降低率公报 (comparable prices)",
 )
 
 
 @recipe(
     id="industrial_energy_per_value_added",
-    name_zh="单位工业增加值能耗",
-    name_en="Energy use per unit of industrial value added",
-    unit="吨标准煤/万元",
-    domain=DOMAIN,
-    direction=Direction.DECREASE,
     formula="industrial_energy_consumption [万吨标准煤] / industrial_value_added_constant_2020 "
     "[亿元] = 吨标准煤/万元",
     inputs=("industrial_energy_consumption", *_VA_INPUTS),
     options=("base_year",),
     section="三(一)",
     references=_INTENSITY_REFS,
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Industrial energy consumption divided by industrial value added at comparable 2020 "
         "prices. Numerator and denominator must share a scope (e.g. both 规模以上工业)."
@@ -1277,18 +667,12 @@ def _energy_per_va(x: Inputs) -> pd.Series:
 
 @recipe(
     id="industrial_water_per_value_added",
-    name_zh="单位工业增加值用水量",
-    name_en="Water use per unit of industrial value added",
-    unit="立方米/万元",
-    domain=DOMAIN,
-    direction=Direction.DECREASE,
     formula="industrial_water_use [万立方米] / industrial_value_added_constant_2020 [亿元] "
     "= 立方米/万元",
     inputs=("industrial_water_use", *_VA_INPUTS),
     options=("base_year",),
     section="三(一)",
     references=(*_INTENSITY_REFS, "MWR 万元工业增加值用水量 (water resources bulletin)"),
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Industrial water use (as in the water resources bulletin, including thermal-power "
         "cooling unless excluded consistently) per 10⁴ yuan of industrial value added at 2020 "
@@ -1309,27 +693,16 @@ for _p, (_zh, _en) in POLLUTANTS.items():
 
     recipe(
         id=f"industrial_{_p}_per_value_added",
-        name_zh=f"单位工业增加值{_zh}排放量",
-        name_en=f"Industrial {_en} emissions per unit of industrial value added",
-        unit="吨/亿元",
-        domain=DOMAIN,
-        direction=Direction.DECREASE,
         formula=f"industrial_{_p}_emissions [吨] / industrial_value_added_constant_2020 [亿元]",
         inputs=(f"industrial_{_p}_emissions", *_VA_INPUTS),
         options=("base_year",),
         section="三(一)",
         references=_INTENSITY_REFS,
-        price_basis=PriceBasis.CONSTANT_2020,
     )(_make(_p))
 
 
 @recipe(
     id="industrial_pollutants_per_value_added",
-    name_zh="单位工业增加值污染物排放量",
-    name_en="Pollutant emissions per unit of industrial value added",
-    unit="吨/亿元",
-    domain=DOMAIN,
-    direction=Direction.DECREASE,
     formula="Σ_p w_p × industrial_<p>_emissions [吨] / industrial_value_added_constant_2020 "
     "[亿元]; p in industrial_pollutants (default COD, NH3-N, SO2, NOx); w_p = 1 ('mass') or "
     "e_COD/e_p ('cod_equivalent')",
@@ -1337,7 +710,6 @@ for _p, (_zh, _en) in POLLUTANTS.items():
     options=("base_year", "industrial_pollutants", "industrial_pollutant_weighting"),
     section="三(一)",
     references=(*_INTENSITY_REFS, "《中华人民共和国环境保护税法》附表二 (pollution equivalents)"),
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Sum of the selected industrial pollutants' emissions (tonnes, or tonnes of "
         "COD-equivalent) per 亿元 of industrial value added at 2020 prices. NaN where any "
@@ -1379,11 +751,6 @@ for _level_id, _zh, _en in (
 
     recipe(
         id=f"{_level_id}_change",
-        name_zh=f"{_zh}较基年变化",
-        name_en=f"Change of {_en} per unit of industrial value added vs the base year",
-        unit="%",
-        domain=DOMAIN,
-        direction=Direction.DECREASE,
         formula=f"100 × ({_level_id} / {_level_id}[base year] − 1)",
         inputs=(_level_id,),
         options=(

@@ -10,34 +10,18 @@ References
 ----------
 .. [NBS] 国家统计局、科学技术部、财政部, 全国科技经费投入统计公报: R&D 经费投入强度 = R&D
    经费内部支出 / GDP [M].
-.. [Std] shared/reference/standards_cn.md, A.5 (R&D intensity).
+.. [Std] 国家统计局 全国科技经费投入统计公报 (R&D intensity).
 .. [JN] 2020 R&D 265.46亿元 and 2.62 %: https://www.jnw.cc/zixun/202203/936.html [C].
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-import numpy as np
 import pandas as pd
 
+from greenplan.indicators._common import PERCENT, ArrayLike, nonzero
 from greenplan.indicators.registry import Inputs, recipe
 
 __all__ = ["PERCENT", "rd_intensity"]
-
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
-
-PERCENT = 100.0
-"""Per cent per unit ratio."""
-
-
-def _nonzero(denominator: ArrayLike) -> ArrayLike:
-    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator != 0)
-    arr = np.asarray(denominator, dtype="float64")
-    out = np.where(arr != 0, arr, np.nan)
-    return out if arr.ndim else float(out)  # type: ignore[return-value]
 
 
 def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
@@ -61,7 +45,7 @@ def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    NBS 全国科技经费投入统计公报 [M]; shared/reference/standards_cn.md A.5; plan 九(一).
+    NBS 全国科技经费投入统计公报 [M]; 国家统计局 全国科技经费投入统计公报; plan 九(一).
 
     Examples
     --------
@@ -70,16 +54,11 @@ def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
     >>> round(rd_intensity(265.46, 10140.91), 2)
     2.62
     """
-    return rd_expenditure / _nonzero(gdp) * PERCENT
+    return rd_expenditure / nonzero(gdp) * PERCENT
 
 
 @recipe(
     id="rd_intensity",
-    name_zh="研发经费投入强度",
-    name_en="R&D expenditure as share of GDP",
-    unit="%",
-    domain="innovation",
-    direction="increase",
     formula="100 × rd_expenditure / gdp (both at current prices)",
     inputs=("rd_expenditure", "gdp"),
     section="九(一)",
@@ -87,11 +66,7 @@ def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
         "Intramural R&D expenditure of the whole society as a share of GDP, both at current "
         "prices of the year. 2020: 2.62 %; 2025 target: 3.3 %."
     ),
-    references=(
-        "Plan 九(一)",
-        "NBS 全国科技经费投入统计公报 [M]",
-        "shared/reference/standards_cn.md A.5",
-    ),
+    references=("Plan 九(一)", "NBS 全国科技经费投入统计公报 [M]"),
 )
 def _rd_intensity(x: Inputs) -> pd.Series:
     return rd_intensity(x["rd_expenditure"], x["gdp"])

@@ -20,31 +20,17 @@ References
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-import numpy as np
 import pandas as pd
 
-from greenplan.definitions import PriceBasis
-from greenplan.indicators.registry import Inputs, recipe
-from greenplan.indicators.water import percent_change
+from greenplan.indicators._common import ArrayLike, nonzero
+from greenplan.indicators.registry import Inputs, change_recipe, recipe
 
 __all__ = ["M2_PER_10K_YUAN", "construction_land_per_gdp"]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 M2_PER_10K_YUAN = 1.0
 """平方米/万元 per (公顷/亿元): 10⁴ m² / 10⁴ 万元 (a unit identity, equal to
 ``greenplan.units.factor("公顷/亿元", "平方米/万元")``)."""
-
-
-def _nonzero(denominator: ArrayLike) -> ArrayLike:
-    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator != 0)
-    arr = np.asarray(denominator, dtype="float64")
-    out = np.where(arr != 0, arr, np.nan)
-    return out if arr.ndim else float(out)  # type: ignore[return-value]
 
 
 def construction_land_per_gdp(construction_land: ArrayLike, gdp: ArrayLike) -> ArrayLike:
@@ -71,21 +57,15 @@ def construction_land_per_gdp(construction_land: ArrayLike, gdp: ArrayLike) -> A
     ----------
     Plan 五(四); TD/T 1018 建设用地节约集约利用评价规程 [M].
     """
-    return construction_land / _nonzero(gdp) * M2_PER_10K_YUAN
+    return construction_land / nonzero(gdp) * M2_PER_10K_YUAN
 
 
 @recipe(
     id="construction_land_per_gdp",
-    name_zh="单位GDP建设用地面积",
-    name_en="Construction land per unit of GDP",
-    unit="平方米/万元",
-    domain="land",
-    direction="decrease",
     formula="construction_land_area [公顷] / gdp_constant_2020 [亿元] (= 平方米/万元)",
     inputs=("construction_land_area", "gdp_constant_2020"),
     options=("base_year",),
     section="五(四)",
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Construction land area at year end per 10⁴ yuan of GDP at comparable base-year "
         "(2020) prices, in m²/10⁴ yuan (numerically ha/10⁸ yuan). The decrease to reach by "
@@ -98,15 +78,9 @@ def _construction_land_per_gdp(x: Inputs) -> pd.Series:
     return construction_land_per_gdp(x["construction_land_area"], x.indicator("gdp_constant_2020"))
 
 
-@recipe(
+change_recipe(
     id="construction_land_per_gdp_change",
-    name_zh="单位GDP建设用地面积较基年变化",
-    name_en="Change in construction land per unit of GDP vs the base year",
-    unit="%",
-    domain="land",
-    direction="decrease",
-    formula="100 × (construction_land_per_gdp / construction_land_per_gdp[base year] − 1)",
-    inputs=("construction_land_per_gdp",),
+    level="construction_land_per_gdp",
     options=("base_year",),
     section="五(四)",
     description=(
@@ -116,6 +90,3 @@ def _construction_land_per_gdp(x: Inputs) -> pd.Series:
     ),
     references=("Plan 五(四)",),
 )
-def _construction_land_per_gdp_change(x: Inputs) -> pd.Series:
-    level = x.indicator("construction_land_per_gdp")
-    return percent_change(level, x.at_base(level))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,14 +23,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from greenplan.definitions import Direction, Indicator, PriceBasis
-from greenplan.options import OptionSet, OptionSpec
+import greenplan.indicators as _package
+from greenplan.definitions import CodeListError, Direction, Indicator, PriceBasis
+from greenplan.indicators._common import percent_change
+from greenplan.options import OptionSet, OptionSpec, did_you_mean
+from greenplan.variables import VARIABLES
 
 __all__ = [
     "OPTIONS",
     "Inputs",
     "OptionSpec",
     "Recipe",
+    "change_recipe",
+    "cumulative_recipe",
     "declare_option",
     "load_all",
     "recipe",
@@ -92,50 +98,98 @@ class Recipe:
 
 _RECIPES: dict[str, Recipe] = {}
 
+RecipeFunc = Callable[["Inputs"], pd.Series]
+
+
+def _caller_domain(depth: int) -> str:
+    """Last part of the name of the module ``depth`` frames up (``energy`` …)."""
+    return str(sys._getframe(depth + 1).f_globals.get("__name__", "")).rsplit(".", 1)[-1]
+
+
+def _indicator(id: str, domain: str, given: dict[str, Any], fields: dict[str, Any]) -> Indicator:
+    """Build the definition: names, unit, direction and price basis from the code list.
+
+    An indicator outside the shipped code list (a plugin's, a test's) states them itself;
+    one in the code list may not restate them differently.
+    """
+    var = VARIABLES.get(id)
+    meta: dict[str, Any] = {}
+    if var is not None:
+        meta = {
+            "name_zh": var.name_zh,
+            "name_en": var.name_en,
+            "unit": var.unit,
+            "direction": var.direction,
+            "price_basis": var.price_basis,
+        }
+        for key, value in given.items():
+            if value is not None and value != meta[key]:
+                raise CodeListError(
+                    f"indicator {id!r}: {key}={value!r} differs from the code list "
+                    f"({meta[key]!r}); edit resources/variables/{var.domain}.csv instead"
+                )
+    else:
+        missing = [k for k in ("name_zh", "name_en", "unit") if given.get(k) is None]
+        if missing:
+            raise CodeListError(
+                f"indicator {id!r} has no row in the code list (resources/variables/"
+                f"{domain}.csv) and states no {', '.join(missing)}."
+                f"{did_you_mean(id, VARIABLES)}"
+            )
+        meta = {k: v for k, v in given.items() if v is not None}
+    description = fields.pop("description", "") or (var.description if var else "")
+    return Indicator(id=id, domain=domain, description=description, **meta, **fields)
+
 
 def recipe(
     *,
     id: str,
-    name_zh: str,
-    name_en: str,
-    unit: str,
-    domain: str,
-    direction: Direction | str = Direction.NONE,
-    description: str = "",
     formula: str = "",
     inputs: Iterable[str] = (),
     options: Iterable[str] = (),
     section: str = "",
     references: Iterable[str] = (),
-    price_basis: PriceBasis | str = PriceBasis.NOT_MONETARY,
+    description: str = "",
     reported_only: bool = False,
     additive: bool = False,
-) -> Callable[[Callable[[Inputs], pd.Series]], Callable[[Inputs], pd.Series]]:
-    """Register a recipe and its :class:`~greenplan.definitions.Indicator` definition.
+    domain: str | None = None,
+    name_zh: str | None = None,
+    name_en: str | None = None,
+    unit: str | None = None,
+    direction: Direction | str | None = None,
+    price_basis: PriceBasis | str | None = None,
+) -> Callable[[RecipeFunc], RecipeFunc]:
+    """Register a recipe for the indicator ``id`` of the code list.
 
     Used as a decorator on a function ``(inputs: Inputs) -> pandas.Series``. The function
-    must return a float Series on ``inputs.index`` (NaN where it cannot be computed).
+    must return a float Series on ``inputs.index`` (NaN where it cannot be computed). The
+    recipe states how the value is computed (``formula``, ``inputs``, ``options``, the plan's
+    ``section``, ``references``, a method ``description``); names, unit, direction and price
+    basis come from the code list (``resources/variables/*.csv``). ``domain`` defaults to the
+    calling module (``greenplan.indicators.energy`` → ``energy``). ``name_zh`` … ``price_basis``
+    are for an indicator outside the shipped code list (a plugin's).
     """
-    indicator = Indicator(
-        id=id,
-        name_zh=name_zh,
-        name_en=name_en,
-        unit=unit,
-        domain=domain,
-        direction=Direction(direction),
-        description=description,
-        formula=formula,
-        inputs=tuple(inputs),
-        options=tuple(options),
-        section=section,
-        references=tuple(references),
-        price_basis=PriceBasis(price_basis),
-    )
+    given = {
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "unit": unit,
+        "direction": None if direction is None else Direction(direction),
+        "price_basis": None if price_basis is None else PriceBasis(price_basis),
+    }
+    fields = {
+        "formula": formula,
+        "inputs": tuple(inputs),
+        "options": tuple(options),
+        "section": section,
+        "references": tuple(references),
+        "description": description,
+    }
+    indicator = _indicator(id, domain or _caller_domain(1), given, fields)
     for opt in indicator.options:
         if opt not in OPTIONS:
             raise RuntimeError(f"indicator {id!r} uses undeclared option {opt!r}")
 
-    def decorate(func: Callable[[Inputs], pd.Series]) -> Callable[[Inputs], pd.Series]:
+    def decorate(func: RecipeFunc) -> RecipeFunc:
         if id in _RECIPES:
             raise RuntimeError(f"indicator {id!r} registered twice")
         _RECIPES[id] = Recipe(indicator, func, reported_only, additive)
@@ -144,32 +198,70 @@ def recipe(
     return decorate
 
 
-def reported(
-    *,
-    id: str,
-    name_zh: str,
-    name_en: str,
-    unit: str,
-    domain: str,
-    **fields: Any,
-) -> None:
+def reported(*, id: str, domain: str | None = None, **fields: Any) -> None:
     """Register an indicator that is only ever reported directly (no component formula)."""
 
     def take(x: Inputs) -> pd.Series:
         return x[id]
 
-    recipe(
-        id=id,
-        name_zh=name_zh,
-        name_en=name_en,
-        unit=unit,
-        domain=domain,
-        reported_only=True,
-        **fields,
-    )(take)
+    recipe(id=id, domain=domain or _caller_domain(1), reported_only=True, **fields)(take)
+
+
+def change_recipe(
+    *,
+    id: str,
+    level: str,
+    since: str = "base",
+    notes: bool = False,
+    positive: bool = False,
+    domain: str | None = None,
+    **fields: Any,
+) -> None:
+    """Register ``id`` = 100 × (level / level[base year] − 1), the change against the base year.
+
+    ``since="previous"`` compares with the previous year instead; ``notes=True`` copies the
+    method notes of ``level``; ``positive=True`` gives NaN for a negative reference value.
+    """
+    ref = "base year" if since == "base" else "previous year"
+    fields.setdefault("formula", f"100 × ({level} / {level}[{ref}] − 1)")
+    fields.setdefault("inputs", (level,))
+
+    def change(x: Inputs) -> pd.Series:
+        values = x.propagate(level) if notes else x.indicator(level)
+        other = x.at_base(values) if since == "base" else x.previous(values)
+        return percent_change(values, other, positive=positive)
+
+    recipe(id=id, domain=domain or _caller_domain(1), **fields)(change)
+
+
+def cumulative_recipe(*, id: str, annual: str, domain: str | None = None, **fields: Any) -> None:
+    """Register ``id`` = Σ over base_year+1 … t of the annual indicator ``annual``."""
+    fields.setdefault("formula", f"Σ_{{base+1..t}} {annual}")
+    fields.setdefault("inputs", (annual,))
+    fields.setdefault("options", ("base_year",))
+
+    def cumulative(x: Inputs) -> pd.Series:
+        return x.cumulative_since_base(x.indicator(annual))
+
+    recipe(id=id, domain=domain or _caller_domain(1), **fields)(cumulative)
+
+
+def _check_inputs() -> None:
+    """Every input of every recipe is a variable of the code list or another indicator."""
+    for id, rec in _RECIPES.items():
+        for code in rec.indicator.inputs:
+            if code not in VARIABLES and code not in _RECIPES:
+                known = [*VARIABLES, *_RECIPES]
+                raise CodeListError(
+                    f"indicator {id!r}: input {code!r} is neither a variable of the code list "
+                    f"nor an indicator.{did_you_mean(code, known)}"
+                )
 
 
 _LOADED = False
+_FIRST = ("water",)
+"""Modules imported before the others: the order options are declared in is the order they are
+listed in (``compute``'s options in the report), kept stable across refactors."""
 
 
 def load_all() -> None:
@@ -177,11 +269,12 @@ def load_all() -> None:
     global _LOADED
     if _LOADED:
         return
-    import greenplan.indicators as pkg
-
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"greenplan.indicators.{info.name}")
+    modules = pkgutil.iter_modules(_package.__path__)
+    names = sorted(i.name for i in modules if not i.name.startswith("_"))
+    for name in [*_FIRST, *names]:
+        if name != "registry":
+            importlib.import_module(f"greenplan.indicators.{name}")
+    _check_inputs()
     _LOADED = True
 
 
@@ -270,6 +363,13 @@ class Inputs:
         self._raw[id] = raw
         self._cache[id] = combined
         return combined
+
+    def propagate(self, id: str) -> pd.Series:
+        """Value of another indicator, with its method notes copied to the current one."""
+        values = self.indicator(id)
+        for text in self.notes.get(id, []):
+            self.note(text)
+        return values
 
     def origin(self, id: str) -> pd.Series:
         """Per row, ``"computed"`` or ``"reported"`` (call after :meth:`indicator`)."""

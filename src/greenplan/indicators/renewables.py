@@ -22,13 +22,10 @@ References
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-import numpy as np
 import pandas as pd
 
+from greenplan.indicators._common import ArrayLike, sum_components
 from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
-from greenplan.indicators.water import sum_components
 
 __all__ = [
     "RENEWABLE_SOURCES",
@@ -36,7 +33,6 @@ __all__ = [
     "renewable_capacity",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 RENEWABLE_SOURCES: tuple[str, ...] = (
     "capacity_solar",
@@ -152,11 +148,6 @@ def capacity_added(capacity: ArrayLike, capacity_before: ArrayLike) -> ArrayLike
 
 @recipe(
     id="renewable_capacity",
-    name_zh="新能源和可再生能源装机容量",
-    name_en="New-energy and renewable installed capacity",
-    unit="万千瓦",
-    domain="renewables",
-    direction="increase",
     formula=(
         "capacity_solar + capacity_wind + capacity_biomass + capacity_waste + capacity_hydro "
         "+ capacity_geothermal (+ capacity_pumped_storage if included); capacity_renewable "
@@ -195,11 +186,6 @@ def _renewable_capacity(x: Inputs) -> pd.Series:
 
 @recipe(
     id="renewable_capacity_added",
-    name_zh="新能源和可再生能源新增装机容量",
-    name_en="New-energy and renewable capacity added in the year",
-    unit="万千瓦",
-    domain="renewables",
-    direction="increase",
     formula="renewable_capacity[t] − renewable_capacity[t−1]",
     inputs=("renewable_capacity",),
     options=("renewable_capacity_pumped_storage", "renewable_capacity_missing_sources"),
@@ -218,11 +204,6 @@ def _renewable_capacity_added(x: Inputs) -> pd.Series:
 
 @recipe(
     id="renewable_capacity_added_since_base",
-    name_zh="新能源和可再生能源装机较基年新增",
-    name_en="New-energy and renewable capacity added since the base year",
-    unit="万千瓦",
-    domain="renewables",
-    direction="increase",
     formula="renewable_capacity[t] − renewable_capacity[base year]",
     inputs=("renewable_capacity",),
     options=(
@@ -260,11 +241,6 @@ _SOURCE_NAMES: dict[str, tuple[str, str, str]] = {
 for _code, (_zh, _en, _direction) in _SOURCE_NAMES.items():
     reported(
         id=_code,
-        name_zh=_zh,
-        name_en=_en,
-        unit="万千瓦",
-        domain="renewables",
-        direction=_direction,
         formula=f"{_code} as reported (city = sum of districts where the city is not reported)",
         section="六(一)",
         description=(

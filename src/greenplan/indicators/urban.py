@@ -31,22 +31,29 @@ References
    national collection-rate target).
 .. [GB50014] GB 50014-2021 室外排水设计标准 (per-capita BOD₅ 40–60 g/(人·d) [M]).
 .. [GB51328] GB/T 51328-2018 城市综合交通体系规划标准 (stop catchment as a buffer [M]).
-.. [Std] shared/reference/standards_cn.md, A.5.
+.. [Std] 建城〔2019〕52号; 发改环资〔2021〕827号; GB 50014-2021.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import cache
-from typing import Any, TypeVar
-
-import numpy as np
 import pandas as pd
 
-from greenplan._resources import read_resource_csv
-from greenplan.indicators.environment import share_percent
-from greenplan.indicators.registry import OPTIONS, Inputs, declare_option, recipe, reported
-from greenplan.regions import CITY
+from greenplan.indicators._common import ArrayLike, share_percent
+from greenplan.indicators.registry import (
+    Inputs,
+    cumulative_recipe,
+    declare_option,
+    recipe,
+    reported,
+)
+from greenplan.records.geo import (
+    bus_stop_coverage,
+    bus_stop_coverage_share,
+    points_within_radius,
+    urban_parameter,
+)
+from greenplan.records.projects import mileage_from_projects
+from greenplan.units import factor
 
 __all__ = [
     "bod_load",
@@ -60,49 +67,6 @@ __all__ = [
     "sludge_safe_disposal_rate",
     "urban_parameter",
 ]
-
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
-
-KM = "公里"
-AREA_UNIT = "平方公里"
-
-
-@cache
-def _factor(from_unit: str, to_unit: str) -> float:
-    """Conversion factor between two unit strings (a float, from greenplan.units)."""
-    from greenplan.units import factor
-
-    return factor(from_unit, to_unit)
-
-
-@cache
-def _parameters() -> dict[str, dict[str, str]]:
-    return {row["key"].strip(): row for row in read_resource_csv("factors", "urban_parameters.csv")}
-
-
-def urban_parameter(key: str) -> dict[str, str]:
-    """Return a parameter of this module and its provenance (``factors/urban_parameters.csv``).
-
-    Parameters
-    ----------
-    key : str
-        ``"bus_stop_radius"``.
-
-    Returns
-    -------
-    dict
-        ``value``, ``unit``, ``description``, ``source``, ``edition``, ``basis``,
-        ``confidence`` (strings, as in the CSV).
-    """
-    table = _parameters()
-    if key not in table:
-        raise KeyError(f"Unknown urban parameter {key!r}; known: {', '.join(sorted(table))}.")
-    return dict(table[key])
-
-
-def _default_radius() -> float:
-    row = urban_parameter("bus_stop_radius")
-    return float(row["value"]) * _factor(row["unit"], "m")
 
 
 # --- pure formula functions -----------------------------------------------------------
@@ -131,10 +95,10 @@ def bod_load(concentration: ArrayLike, volume: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    GB 50014-2021 《室外排水设计标准》; shared/reference/standards_cn.md A.5 (sewage
+    GB 50014-2021 《室外排水设计标准》; 建城〔2019〕52号; 发改环资〔2021〕827号 (sewage
     centralized collection rate as a BOD₅-load ratio).
     """
-    return concentration * volume * _factor("mg/L * 万立方米", "吨")
+    return concentration * volume * factor("mg/L * 万立方米", "吨")
 
 
 def sewage_collection_rate(
@@ -170,16 +134,16 @@ def sewage_collection_rate(
 
         C = 100 \cdot \frac{L_{collected}}{P \cdot b \cdot D}
 
-    the MOHURD pollutant-load definition (建城〔2019〕52号; 发改环资〔2021〕827号) as described
-    in shared/reference/standards_cn.md A.5 [M]/[?]. This is **not** the sewage treatment rate
-    (污水处理率, usually > 95 %). The rate is linear in :math:`1/b`: 45 instead of 50
+    the MOHURD pollutant-load definition (建城〔2019〕52号; 发改环资〔2021〕827号; GB 50014-2021)
+    [M]/[?]. This is **not** the sewage treatment rate (污水处理率, usually > 95 %). The rate
+    is linear in :math:`1/b`: 45 instead of 50
     g/(人·d) raises every value by 11 %.
 
     References
     ----------
     建城〔2019〕52号; 发改环资〔2021〕827号; GB 50014-2021; plan 六(三) (75 % by 2025).
     """
-    generated = population * bod_per_capita * days * _factor("万人 * g / 人", "吨")
+    generated = population * bod_per_capita * days * factor("万人 * g / 人", "吨")
     return share_percent(bod_collected, generated)
 
 
@@ -207,7 +171,7 @@ def sludge_safe_disposal_rate(disposed: ArrayLike, produced: ArrayLike) -> Array
 
     References
     ----------
-    shared/reference/standards_cn.md A.5; plan 六(三) (≥ 90 % by 2025).
+    建城〔2019〕52号; 发改环资〔2021〕827号; GB 50014-2021; plan 六(三) (≥ 90 % by 2025).
     """
     return share_percent(disposed, produced)
 
@@ -279,377 +243,6 @@ def nev_bus_share(
     return share_percent(new_energy - emergency_new_energy, buses - emergency)
 
 
-def points_within_radius(
-    points: Any,
-    centres: Any,
-    radius: float,
-    *,
-    chunk_size: int = 1024,
-) -> np.ndarray:
-    """Whether each point lies within ``radius`` of at least one centre.
-
-    Parameters
-    ----------
-    points : array-like, shape (n, 2)
-        Projected coordinates ``(x, y)`` [m] (e.g. CGCS2000 Gauss–Krüger).
-    centres : array-like, shape (m, 2)
-        Projected coordinates of the centres (bus stops) [m], same CRS.
-    radius : float
-        Distance [m]; a point at exactly ``radius`` is within.
-    chunk_size : int, default 1024
-        Points handled per block (bounds memory to about ``chunk_size × 4096`` distances).
-
-    Returns
-    -------
-    numpy.ndarray of bool, shape (n,)
-        True where the nearest centre is at most ``radius`` away (straight line). Points or
-        centres with NaN coordinates never match.
-
-    Notes
-    -----
-    Sort-based and chunked, numpy only: centres are sorted by x; points are sorted by x and
-    cut into blocks; each block is compared only with the centres whose x lies within
-    ``radius`` of the block's x range (and y within its y range), by broadcasting squared
-    distances. Exact, with cost close to ``n ×`` (centres near each point).
-
-    References
-    ----------
-    济南市“十四五”绿色低碳循环发展规划 (2022), 六(二): 中心城区公交站点实现500米全覆盖.
-    """
-    p = np.asarray(points, dtype="float64").reshape(-1, 2)
-    c = np.asarray(centres, dtype="float64").reshape(-1, 2)
-    out = np.zeros(len(p), dtype=bool)
-    c = c[np.isfinite(c).all(axis=1)]
-    if len(p) == 0 or len(c) == 0 or not radius >= 0:
-        return out
-    c = c[np.argsort(c[:, 0], kind="stable")]
-    cx, cy = c[:, 0], c[:, 1]
-    finite = np.flatnonzero(np.isfinite(p).all(axis=1))
-    order = finite[np.lexsort((p[finite, 1], p[finite, 0]))]
-    r2 = float(radius) ** 2
-    # The x/y band only preselects candidates; widen it by 1 µm so rounding in the band's
-    # bounds never drops a centre that the exact test below would accept.
-    pad = float(radius) + 1e-6
-    block = 4096
-    for start in range(0, len(order), chunk_size):  # over blocks of points, not rows
-        idx = order[start : start + chunk_size]
-        px, py = p[idx, 0], p[idx, 1]
-        lo = np.searchsorted(cx, px.min() - pad, side="left")
-        hi = np.searchsorted(cx, px.max() + pad, side="right")
-        if lo == hi:
-            continue
-        sx, sy = cx[lo:hi], cy[lo:hi]
-        near = (sy >= py.min() - pad) & (sy <= py.max() + pad)
-        sx, sy = sx[near], sy[near]
-        hit = np.zeros(len(idx), dtype=bool)
-        for s0 in range(0, len(sx), block):
-            dx = px[:, None] - sx[None, s0 : s0 + block]
-            dy = py[:, None] - sy[None, s0 : s0 + block]
-            hit |= ((dx * dx + dy * dy) <= r2).any(axis=1)
-        out[idx] = hit
-    return out
-
-
-def bus_stop_coverage_share(
-    stops_xy: Any,
-    cells_xy: Any,
-    cell_area: Any = 1.0,
-    radius: float | None = None,
-) -> float:
-    r"""Share of an area grid within ``radius`` of any bus stop.
-
-    Parameters
-    ----------
-    stops_xy : array-like, shape (m, 2)
-        Bus stop coordinates [m], projected CRS.
-    cells_xy : array-like, shape (n, 2)
-        Centroids of the grid cells covering the assessed area [m], same CRS.
-    cell_area : float or array-like, shape (n,), default 1
-        Area of each cell [any area unit, e.g. 平方米; the share does not depend on it].
-    radius : float, optional
-        Catchment radius [m]; default ``urban_parameter("bus_stop_radius")`` (500 m, plan
-        六(二)).
-
-    Returns
-    -------
-    float
-        Covered share of the grid's area [%]; NaN for an empty grid or zero total area.
-
-    Notes
-    -----
-    .. math:: s = 100 \cdot \frac{\sum_i a_i [d_i \le r]}{\sum_i a_i}
-
-    with :math:`d_i` the straight-line distance from cell centroid *i* to the nearest stop.
-    A cell counts as covered when its centroid is within the radius, so the error is of the
-    order of the cell size along the edge of the catchments: use cells of 50 m or less.
-
-    References
-    ----------
-    济南市“十四五”绿色低碳循环发展规划 (2022), 六(二): 中心城区公交站点实现500米全覆盖.
-    """
-    r = _default_radius() if radius is None else float(radius)
-    cells = np.asarray(cells_xy, dtype="float64").reshape(-1, 2)
-    area = np.broadcast_to(np.asarray(cell_area, dtype="float64"), (len(cells),))
-    covered = points_within_radius(cells, stops_xy, r)
-    return float(share_percent(float(area[covered].sum()), float(area.sum())))
-
-
-# --- record-level helpers ---------------------------------------------------------------
-
-
-def bus_stop_coverage(
-    stops: pd.DataFrame | np.ndarray,
-    grid: pd.DataFrame | np.ndarray,
-    *,
-    cell_area: float | None = None,
-    radius: float | None = None,
-    year: int | None = None,
-    region: str = CITY,
-) -> pd.DataFrame:
-    """Covered and assessed area of the central urban area, from stops and an area grid.
-
-    Parameters
-    ----------
-    stops : pandas.DataFrame or array (m, 2)
-        Bus stops: columns ``x``, ``y`` [m, projected CRS] and optionally ``year`` (stops in
-        service that year; without it every stop serves every year).
-    grid : pandas.DataFrame or array (n, 2)
-        Cells covering the assessed area (the central city's built-up area): columns ``x``,
-        ``y`` (centroid) [m], optionally ``area`` [m²], ``region`` and ``year``.
-    cell_area : float, optional
-        Area of every cell [m²] when the grid has no ``area`` column (e.g. 2500 for 50 m
-        cells).
-    radius : float, optional
-        Catchment radius [m]; default 500 (``urban_parameter("bus_stop_radius")``).
-    year : int, optional
-        Year of the rows when neither the grid nor the stops have a ``year`` column.
-    region : str, default ``"济南市"``
-        Region of the rows when the grid has no ``region`` column (the central urban area is
-        recorded on the city).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Canonical long rows ``region, year, variable, value, unit`` with
-        ``bus_stop_covered_area`` and ``bus_stop_assessed_area`` [平方公里] per region and year;
-        ``compute`` turns them into ``bus_stop_500m_coverage``.
-
-    Raises
-    ------
-    ValueError
-        Missing ``x``/``y``, no cell area, or no year.
-
-    Notes
-    -----
-    Stops serve every cell whatever region they are in (a stop across a district boundary
-    still covers the cells near it). See :func:`bus_stop_coverage_share` for the coverage
-    rule (cell centroid within the radius, straight-line distance).
-    """
-    r = _default_radius() if radius is None else float(radius)
-    s = _as_xy_frame(stops, "stops")
-    g = _as_xy_frame(grid, "grid")
-    if "area" not in g.columns:
-        if cell_area is None:
-            raise ValueError("Give the grid an 'area' column [m²] or pass cell_area= [m²].")
-        g["area"] = float(cell_area)
-    if "region" not in g.columns:
-        g["region"] = region
-    if "year" not in g.columns:
-        if "year" in s.columns:
-            years = np.sort(s["year"].dropna().unique().astype("int64"))
-            g = g.merge(pd.DataFrame({"year": years}), how="cross")
-        elif year is not None:
-            g["year"] = int(year)
-        else:
-            raise ValueError("No year: give the grid or the stops a 'year' column, or pass year=.")
-    g["year"] = g["year"].astype("int64")
-    covered = np.zeros(len(g), dtype=bool)
-    for y in np.unique(g["year"].to_numpy()):  # over years (a handful), vectorised inside
-        in_year = (g["year"] == y).to_numpy()
-        stops_y = s[s["year"] == y] if "year" in s.columns else s
-        covered[in_year] = points_within_radius(
-            g.loc[in_year, ["x", "y"]].to_numpy(), stops_y[["x", "y"]].to_numpy(), r
-        )
-    to_km2 = _factor("m^2", AREA_UNIT)
-    g["bus_stop_covered_area"] = np.where(covered, g["area"].to_numpy(), 0.0) * to_km2
-    g["bus_stop_assessed_area"] = g["area"] * to_km2
-    sums = g.groupby(["region", "year"])[["bus_stop_covered_area", "bus_stop_assessed_area"]].sum()
-    return _long_rows(sums, AREA_UNIT)
-
-
-def _as_xy_frame(data: pd.DataFrame | np.ndarray, what: str) -> pd.DataFrame:
-    if isinstance(data, pd.DataFrame):
-        missing = [c for c in ("x", "y") if c not in data.columns]
-        if missing:
-            raise ValueError(f"The {what} need columns x and y [m]; missing {', '.join(missing)}.")
-        return data.copy()
-    arr = np.asarray(data, dtype="float64").reshape(-1, 2)
-    return pd.DataFrame({"x": arr[:, 0], "y": arr[:, 1]})
-
-
-def _long_rows(table: pd.DataFrame, unit: str) -> pd.DataFrame:
-    variables = list(table.columns)
-    long = table.reset_index().melt(
-        id_vars=["region", "year"], value_vars=variables, var_name="variable", value_name="value"
-    )
-    long["variable"] = pd.Categorical(long["variable"], categories=variables, ordered=True)
-    long = long.sort_values(["region", "year", "variable"], kind="stable")
-    long["variable"] = long["variable"].astype(str).astype(object)
-    long["value"] = long["value"].astype("float64")
-    long["year"] = long["year"].astype("int64")
-    long["unit"] = unit
-    return long.dropna(subset=["value"]).reset_index(drop=True)
-
-
-_MODES = {
-    "road": "road",
-    "roads": "road",
-    "道路": "road",
-    "公路": "road",
-    "城市道路": "road",
-    "railway": "railway",
-    "rail": "railway",
-    "铁路": "railway",
-    "高铁": "railway",
-    "高速铁路": "railway",
-    "城际铁路": "railway",
-}
-
-_MODE_VARIABLES = {
-    "road": ("roads_opened_km",),
-    "railway": ("railway_construction_started_km", "railway_opened_carryover_km"),
-}
-
-
-def mileage_from_projects(
-    projects: pd.DataFrame,
-    *,
-    base_year: int | None = None,
-    years: Iterable[int] | None = None,
-) -> pd.DataFrame:
-    """Annual road and railway additions per region from a list of projects.
-
-    Parameters
-    ----------
-    projects : pandas.DataFrame
-        One row per project (or per project segment in a region): ``project``, ``region``,
-        ``mode`` (``road``/道路/公路 or ``railway``/铁路/高铁; urban rail transit is not
-        railway here), ``length`` [公里, or the unit of an optional ``unit`` column],
-        ``opening`` (year completed and opened to traffic or operation; NaN if not yet) and,
-        for railways, ``start`` (year construction started; NaN if not started).
-    base_year : int, optional
-        The plan's base year; default the ``base_year`` option's default (2020).
-    years : iterable of int, optional
-        Years to report; default every year from ``base_year + 1`` to the last event year.
-        Years without an event get 0, so cumulative sums do not break.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Canonical long rows ``region, year, variable, value, unit`` [公里] with
-        ``roads_opened_km`` (road projects opened in the year) and, for railways,
-        ``railway_construction_started_km`` (projects whose construction started in the year,
-        after the base year) and ``railway_opened_carryover_km`` (projects started in or
-        before the base year and opened in the year).
-
-    Raises
-    ------
-    ValueError
-        A required column is missing, or a mode is unknown.
-
-    Notes
-    -----
-    "新增铁路运营及在建里程" (plan 六(二)) counts each railway project once: when its
-    construction starts within the plan period, or, for a project already under
-    construction in the base year, when it opens. Summed over 2021–T this is the mileage
-    opened since the base plus the mileage newly under construction at the end of T [D]. A
-    road counts in the year it opens (新建道路 = roads built and opened).
-    """
-    need = ["project", "region", "mode", "length", "opening"]
-    missing = [c for c in need if c not in projects.columns]
-    if missing:
-        raise ValueError(
-            f"The project list needs the column(s) {', '.join(missing)}; expected project, "
-            "region, mode, length, opening [, start, unit]."
-        )
-    base = int(OPTIONS["base_year"].default) if base_year is None else int(base_year)
-    mode_key = projects["mode"].astype("string").str.strip().str.casefold()
-    mode = mode_key.map({k.casefold(): v for k, v in _MODES.items()})
-    if mode.isna().any():
-        bad = sorted({str(v) for v in projects["mode"][mode.isna().to_numpy()].unique()})[:10]
-        raise ValueError(
-            "Unknown project mode(s): "
-            + ", ".join(repr(v) for v in bad)
-            + ". Use road (道路/公路) or railway (铁路/高铁)."
-        )
-    length = pd.to_numeric(projects["length"], errors="coerce").astype("float64")
-    if "unit" in projects.columns:
-        units = projects["unit"].astype("string").fillna(KM)
-        scale = units.map({u: _factor(str(u), KM) for u in units.unique()})
-        length = length * scale.astype("float64").to_numpy()
-    opening = pd.to_numeric(projects["opening"], errors="coerce").to_numpy(dtype="float64")
-    start = (
-        pd.to_numeric(projects["start"], errors="coerce").to_numpy(dtype="float64")
-        if "start" in projects.columns
-        else np.full(len(projects), np.nan)
-    )
-    is_rail = (mode == "railway").to_numpy()
-    started_in_period = is_rail & (start > base)
-    carryover = is_rail & ~started_in_period & (opening > base)
-    road = ~is_rail & (opening > base)
-    event_year = np.select(
-        [road, started_in_period, carryover], [opening, start, opening], default=np.nan
-    )
-    variable = np.select(
-        [road, started_in_period, carryover],
-        ["roads_opened_km", "railway_construction_started_km", "railway_opened_carryover_km"],
-        default="",
-    )
-    events = pd.DataFrame(
-        {
-            "region": projects["region"].astype(object).to_numpy(),
-            "mode": mode.to_numpy(),
-            "year": event_year,
-            "variable": variable,
-            "value": length.to_numpy(),
-        }
-    )
-    counted = events["variable"] != ""
-    last = events.loc[counted, "year"].max()
-    year_list = (
-        sorted(int(y) for y in years)
-        if years is not None
-        else (list(range(base + 1, int(last) + 1)) if counted.any() else [])
-    )
-    frames = []
-    for m, variables in _MODE_VARIABLES.items():  # two modes
-        regions = pd.unique(events.loc[events["mode"] == m, "region"])
-        if not len(regions) or not year_list:
-            continue
-        grid = pd.MultiIndex.from_product(
-            [regions, year_list, list(variables)], names=["region", "year", "variable"]
-        )
-        sel = events[counted & (events["mode"] == m)]
-        sel = sel.assign(year=sel["year"].astype("int64"))
-        sums = sel.groupby(["region", "year", "variable"])["value"].sum()
-        frames.append(sums.reindex(grid, fill_value=0.0).rename("value").reset_index())
-    if not frames:
-        return pd.DataFrame(
-            {
-                "region": pd.Series(dtype=object),
-                "year": pd.Series(dtype="int64"),
-                "variable": pd.Series(dtype=object),
-                "value": pd.Series(dtype="float64"),
-                "unit": pd.Series(dtype=object),
-            }
-        )
-    out = pd.concat(frames, ignore_index=True)
-    out["year"] = out["year"].astype("int64")
-    out["value"] = out["value"].astype("float64")
-    out["unit"] = KM
-    return out.sort_values(["region", "year"], kind="stable").reset_index(drop=True)
-
-
 # --- options --------------------------------------------------------------------------
 
 declare_option(
@@ -670,11 +263,6 @@ declare_option(
 
 @recipe(
     id="sewage_bod_collected",
-    name_zh="城市污水处理厂收集的生活污染物(BOD₅)量",
-    name_en="Domestic BOD₅ load collected by urban WWTPs",
-    unit="吨",
-    domain="urban",
-    direction="none",
     formula="wwtp_influent_bod × wwtp_influent_volume × 0.01 − wwtp_industrial_bod (0 if absent)",
     inputs=("wwtp_influent_bod", "wwtp_influent_volume", "wwtp_industrial_bod"),
     section="六(三)",
@@ -684,7 +272,7 @@ declare_option(
         "industrial load discharged into the network (taken as 0 when not given). Numerator "
         "of sewage_collection_rate; may also be reported directly."
     ),
-    references=("建城〔2019〕52号", "shared/reference/standards_cn.md A.5"),
+    references=("建城〔2019〕52号",),
 )
 def _sewage_bod_collected(x: Inputs) -> pd.Series:
     load = bod_load(x["wwtp_influent_bod"], x["wwtp_influent_volume"])
@@ -696,11 +284,6 @@ def _sewage_bod_collected(x: Inputs) -> pd.Series:
 
 @recipe(
     id="sewage_collection_rate",
-    name_zh="城市生活污水集中收集率",
-    name_en="Urban domestic sewage centralized collection rate",
-    unit="%",
-    domain="urban",
-    direction="increase",
     formula=(
         "100 × sewage_bod_collected / (urban_water_population × sewage_bod_per_capita × 365) "
         "[t / (万人 · g/(人·d) · d)]"
@@ -713,12 +296,7 @@ def _sewage_bod_collected(x: Inputs) -> pd.Series:
         "BOD₅ generated by the urban water-using population [M]/[?]. Not the sewage "
         "treatment rate. A reported rate is used where the components are missing."
     ),
-    references=(
-        "建城〔2019〕52号",
-        "发改环资〔2021〕827号",
-        "GB 50014-2021",
-        "shared/reference/standards_cn.md A.5",
-    ),
+    references=("建城〔2019〕52号", "发改环资〔2021〕827号", "GB 50014-2021"),
 )
 def _sewage_collection_rate(x: Inputs) -> pd.Series:
     return sewage_collection_rate(
@@ -730,16 +308,11 @@ def _sewage_collection_rate(x: Inputs) -> pd.Series:
 
 @recipe(
     id="sludge_safe_disposal_rate",
-    name_zh="城市污泥无害化处置率",
-    name_en="Urban sludge safe-disposal rate",
-    unit="%",
-    domain="urban",
-    direction="increase",
     formula="100 × sludge_safely_disposed / sludge_produced",
     inputs=("sludge_safely_disposed", "sludge_produced"),
     section="六(三)",
     description="Sludge disposed of harmlessly over sludge produced, both on one (dry) basis.",
-    references=("shared/reference/standards_cn.md A.5",),
+    references=("建城〔2019〕52号; 发改环资〔2021〕827号; GB 50014-2021",),
 )
 def _sludge_safe_disposal_rate(x: Inputs) -> pd.Series:
     return sludge_safe_disposal_rate(x["sludge_safely_disposed"], x["sludge_produced"])
@@ -755,11 +328,6 @@ def _children_sum(x: Inputs, codes: tuple[str, ...]) -> pd.Series:
 
 @recipe(
     id="msw_landfill_share",
-    name_zh="生活垃圾填埋比例",
-    name_en="Share of household waste landfilled",
-    unit="%",
-    domain="urban",
-    direction="decrease",
     formula=(
         "100 × msw_landfilled / msw_treated "
         "(msw_treated = msw_landfilled + msw_incinerated + msw_other_treated where absent)"
@@ -781,11 +349,6 @@ def _msw_landfill_share(x: Inputs) -> pd.Series:
 
 reported(
     id="sewage_direct_outlets",
-    name_zh="城市建成区生活污水直排口数量",
-    name_en="Remaining direct domestic sewage outlets in the built-up area",
-    unit="个",
-    domain="urban",
-    direction="decrease",
     formula="sewage_direct_outlets (reported; districts sum to the city)",
     section="六(三)",
     additive=True,
@@ -802,11 +365,6 @@ reported(
 
 @recipe(
     id="nev_bus_share_central",
-    name_zh="中心城区新能源公交车占比",
-    name_en="Share of new-energy buses in the central city",
-    unit="%",
-    domain="urban",
-    direction="increase",
     formula=(
         "100 × (buses_central_new_energy − buses_central_emergency_new_energy) / "
         "(buses_central − buses_central_emergency); emergency counts 0 where absent"
@@ -839,11 +397,6 @@ def _nev_bus_share_central(x: Inputs) -> pd.Series:
 
 @recipe(
     id="new_roads_km",
-    name_zh="新建道路里程",
-    name_en="New roads built",
-    unit=KM,
-    domain="urban",
-    direction="increase",
     formula="roads_opened_km (annual additions)",
     inputs=("roads_opened_km",),
     section="六(二)",
@@ -859,31 +412,17 @@ def _new_roads_km(x: Inputs) -> pd.Series:
     return x["roads_opened_km"]
 
 
-@recipe(
+cumulative_recipe(
     id="new_roads_km_cumulative",
-    name_zh="新建道路累计里程(2021年起)",
-    name_en="New roads built, cumulative since 2021",
-    unit=KM,
-    domain="urban",
-    direction="increase",
-    formula="Σ_{base+1..t} new_roads_km",
-    inputs=("new_roads_km",),
-    options=("base_year",),
+    annual="new_roads_km",
     section="六(二)",
     description="Sum of new_roads_km from the year after the base year; NaN after a gap.",
     references=("plan 六(二)",),
 )
-def _new_roads_km_cumulative(x: Inputs) -> pd.Series:
-    return x.cumulative_since_base(x.indicator("new_roads_km"))
 
 
 @recipe(
     id="new_railway_km",
-    name_zh="新增铁路运营及在建里程",
-    name_en="New railway in operation or under construction",
-    unit=KM,
-    domain="urban",
-    direction="increase",
     formula="railway_construction_started_km + railway_opened_carryover_km (annual additions)",
     inputs=("railway_construction_started_km", "railway_opened_carryover_km"),
     section="六(二)",
@@ -899,31 +438,17 @@ def _new_railway_km(x: Inputs) -> pd.Series:
     return x["railway_construction_started_km"] + x["railway_opened_carryover_km"]
 
 
-@recipe(
+cumulative_recipe(
     id="new_railway_km_cumulative",
-    name_zh="新增铁路运营及在建累计里程(2021年起)",
-    name_en="New railway in operation or under construction, cumulative since 2021",
-    unit=KM,
-    domain="urban",
-    direction="increase",
-    formula="Σ_{base+1..t} new_railway_km",
-    inputs=("new_railway_km",),
-    options=("base_year",),
+    annual="new_railway_km",
     section="六(二)",
     description="Sum of new_railway_km from the year after the base year; NaN after a gap.",
     references=("plan 六(二)",),
 )
-def _new_railway_km_cumulative(x: Inputs) -> pd.Series:
-    return x.cumulative_since_base(x.indicator("new_railway_km"))
 
 
 @recipe(
     id="bus_stop_500m_coverage",
-    name_zh="中心城区公交站点500米覆盖率",
-    name_en="Share of the central city within 500 m of a bus stop",
-    unit="%",
-    domain="urban",
-    direction="increase",
     formula="100 × bus_stop_covered_area / bus_stop_assessed_area",
     inputs=("bus_stop_covered_area", "bus_stop_assessed_area"),
     section="六(二)",

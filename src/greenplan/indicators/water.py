@@ -16,20 +16,16 @@ References
 .. [RW] 国家发展改革委等, 关于推进污水资源化利用的指导意见 (发改环资〔2021〕13号): reclaimed-water
    utilisation rate of water-scarce cities ≥25 % (Yellow River middle/lower reaches ≥30 %) in
    2025; 国家节水型城市考核标准: 再生水利用率 = 再生水利用量 / 污水处理总量 [M].
-.. [Std] shared/reference/standards_cn.md, A.5 (non-conventional water, water intensity).
+.. [Std] 水节约〔2023〕206号 (non-conventional water); 水利部 用水总量和强度双控 (water intensity
+   at 2020 constant prices) [M].
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TypeVar
-
-import numpy as np
 import pandas as pd
 
-from greenplan.definitions import PriceBasis
-from greenplan.indicators._common import percent_change
-from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change, sum_components
+from greenplan.indicators.registry import Inputs, change_recipe, declare_option, recipe, reported
 
 __all__ = [
     "M3_PER_10K_YUAN",
@@ -42,14 +38,11 @@ __all__ = [
     "water_use_per_gdp",
 ]
 
-ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 
 M3_PER_10K_YUAN = 1.0e4
 """立方米/万元 per (亿立方米/亿元): 10⁸ m³ / 10⁴ 万元 (a unit identity, not a coefficient;
 equal to ``greenplan.units.factor("亿立方米/亿元", "立方米/万元")``)."""
 
-PERCENT = 100.0
-"""Per cent per unit ratio."""
 
 NONCONVENTIONAL_SOURCES: tuple[str, ...] = (
     "water_reclaimed",
@@ -72,67 +65,6 @@ declare_option(
         "bulletins report only the sources in use"
     ),
 )
-
-
-def _nonzero(denominator: ArrayLike) -> ArrayLike:
-    """``denominator`` with zeros replaced by NaN (so a ratio is NaN, never inf)."""
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator != 0)
-    arr = np.asarray(denominator, dtype="float64")
-    out = np.where(arr != 0, arr, np.nan)
-    return out if arr.ndim else float(out)  # type: ignore[return-value]
-
-
-def sum_components(parts: Sequence[ArrayLike], *, missing_as_zero: bool = False) -> ArrayLike:
-    r"""Sum of components that add up to a total, with an explicit rule for missing ones.
-
-    Parameters
-    ----------
-    parts : sequence of float, array or Series
-        The components, all in the same unit [unit of the total]; Series are aligned on the
-        index of the first Series.
-    missing_as_zero : bool, default False
-        If True, a missing (NaN) component counts as 0 as long as at least one component of
-        the element is present; if False, any missing component makes the sum NaN.
-
-    Returns
-    -------
-    same type as the first Series in ``parts`` (else array, else float)
-        The total, in the unit of the parts; NaN where it cannot be formed.
-
-    Notes
-    -----
-    .. math:: S = \sum_i c_i
-
-    No partial sum is taken silently: with ``missing_as_zero=False`` a missing part gives
-    NaN; with True the caller states that an unreported part is zero (e.g. a water source
-    not in use).
-
-    References
-    ----------
-    Codelist hierarchy (children sum to their parent), DESIGN.md; 水节约〔2023〕206号 (the
-    five non-conventional sources).
-    """
-    if not parts:
-        raise ValueError("sum_components needs at least one component")
-    first_series: Any = next((p for p in parts if isinstance(p, pd.Series)), None)
-    if first_series is not None:
-        index = first_series.index
-        frame = pd.concat(
-            [
-                p.reindex(index) if isinstance(p, pd.Series) else pd.Series(p, index=index)
-                for p in parts
-            ],
-            axis=1,
-        ).astype("float64")
-        min_count = 1 if missing_as_zero else len(parts)
-        return frame.sum(axis=1, min_count=min_count)  # type: ignore[return-value]
-    stacked = np.stack(np.broadcast_arrays(*[np.asarray(p, dtype="float64") for p in parts]))
-    if missing_as_zero:
-        total = np.where(np.isnan(stacked).all(axis=0), np.nan, np.nansum(stacked, axis=0))
-    else:
-        total = stacked.sum(axis=0)
-    return total if total.ndim else float(total)  # type: ignore[return-value]
 
 
 def water_use_per_gdp(water_use: ArrayLike, gdp: ArrayLike) -> ArrayLike:
@@ -158,9 +90,9 @@ def water_use_per_gdp(water_use: ArrayLike, gdp: ArrayLike) -> ArrayLike:
 
     References
     ----------
-    Plan 五(四); shared/reference/standards_cn.md A.5 (MWR uses 2020 constant prices) [M].
+    Plan 五(四); 水利部 用水总量和强度双控 (MWR uses 2020 constant prices) [M].
     """
-    return water_use / _nonzero(gdp) * M3_PER_10K_YUAN
+    return water_use / nonzero(gdp) * M3_PER_10K_YUAN
 
 
 def nonconventional_water_use(
@@ -204,7 +136,7 @@ def nonconventional_water_use(
 
     References
     ----------
-    水节约〔2023〕206号; shared/reference/standards_cn.md A.5.
+    水节约〔2023〕206号; 水节约〔2023〕206号; 水利部 用水总量和强度双控 (2020 constant prices) [M].
     """
     return sum_components(
         [reclaimed, rainwater, desalinated, mine, brackish], missing_as_zero=missing_as_zero
@@ -238,7 +170,7 @@ def reclaimed_water_utilization_rate(reclaimed: ArrayLike, sewage_treated: Array
     发改环资〔2021〕13号 (target ≥25 % for water-scarce cities, ≥30 % in the middle and lower
     Yellow River basin); 国家节水型城市考核标准 [M]; plan 二(三).
     """
-    return reclaimed / _nonzero(sewage_treated) * PERCENT
+    return reclaimed / nonzero(sewage_treated) * PERCENT
 
 
 # --- recipes ----------------------------------------------------------------------------
@@ -246,11 +178,6 @@ def reclaimed_water_utilization_rate(reclaimed: ArrayLike, sewage_treated: Array
 
 reported(
     id="water_use",
-    name_zh="用水总量",
-    name_en="Total water use",
-    unit="亿立方米",
-    domain="water",
-    direction="decrease",
     formula="water_use as reported (city = sum of districts where the city is not reported)",
     section="五(四)",
     description=(
@@ -264,36 +191,24 @@ reported(
 
 @recipe(
     id="water_use_per_gdp",
-    name_zh="万元GDP用水量",
-    name_en="Water use per 10⁴ yuan of GDP",
-    unit="立方米/万元",
-    domain="water",
-    direction="decrease",
     formula="10⁴ × water_use / gdp_constant_2020",
     inputs=("water_use", "gdp_constant_2020"),
     options=("base_year",),
     section="五(四)",
-    price_basis=PriceBasis.CONSTANT_2020,
     description=(
         "Total water use per 10⁴ yuan of GDP at comparable base-year (2020) prices. The "
         "target (−16 % vs 2020) is assessed on this level; see water_use_per_gdp_change."
     ),
-    references=("Plan 五(四)", "shared/reference/standards_cn.md A.5"),
+    references=("Plan 五(四)",),
 )
 def _water_use_per_gdp(x: Inputs) -> pd.Series:
     x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
     return water_use_per_gdp(x.indicator("water_use"), x.indicator("gdp_constant_2020"))
 
 
-@recipe(
+change_recipe(
     id="water_use_per_gdp_change",
-    name_zh="万元GDP用水量较基年变化",
-    name_en="Change in water use per 10⁴ yuan of GDP vs the base year",
-    unit="%",
-    domain="water",
-    direction="decrease",
-    formula="100 × (water_use_per_gdp / water_use_per_gdp[base year] − 1)",
-    inputs=("water_use_per_gdp",),
+    level="water_use_per_gdp",
     options=("base_year",),
     section="五(四)",
     description=(
@@ -301,20 +216,12 @@ def _water_use_per_gdp(x: Inputs) -> pd.Series:
         "prices; the plan's target is −16 % in 2025. For display: the target is assessed on "
         "the level water_use_per_gdp."
     ),
-    references=("Plan 五(四)", "shared/reference/standards_cn.md A.5"),
+    references=("Plan 五(四)",),
 )
-def _water_use_per_gdp_change(x: Inputs) -> pd.Series:
-    level = x.indicator("water_use_per_gdp")
-    return percent_change(level, x.at_base(level))
 
 
 @recipe(
     id="nonconventional_water_use",
-    name_zh="非常规水利用量",
-    name_en="Non-conventional water use",
-    unit="亿立方米",
-    domain="water",
-    direction="increase",
     formula=(
         "water_reclaimed + water_rainwater + water_desalinated + water_mine + water_brackish "
         "(water_nonconventional where no source is given)"
@@ -328,7 +235,7 @@ def _water_use_per_gdp_change(x: Inputs) -> pd.Series:
         "harvested rainwater, desalinated seawater, mine water and brackish water. Sources "
         "not reported count as zero by default (option nonconventional_water_missing_sources)."
     ),
-    references=("水节约〔2023〕206号", "Plan 五(四)", "shared/reference/standards_cn.md A.5"),
+    references=("水节约〔2023〕206号", "Plan 五(四)"),
 )
 def _nonconventional_water_use(x: Inputs) -> pd.Series:
     missing_as_zero = x.option("nonconventional_water_missing_sources") == "zero"
@@ -347,11 +254,6 @@ def _nonconventional_water_use(x: Inputs) -> pd.Series:
 
 @recipe(
     id="reclaimed_water_utilization_rate",
-    name_zh="再生水利用率",
-    name_en="Reclaimed-water utilisation rate",
-    unit="%",
-    domain="water",
-    direction="increase",
     formula="100 × water_reclaimed / urban_sewage_treated",
     inputs=("water_reclaimed", "urban_sewage_treated"),
     section="二(三)",

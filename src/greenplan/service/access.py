@@ -23,6 +23,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from greenplan.errors import GreenplanError
+from greenplan.options import did_you_mean
+from greenplan.regions import REGIONS, resolve_region
+from greenplan.variables import VARIABLES, resolve_variable
 
 __all__ = [
     "ROLES",
@@ -111,9 +114,6 @@ def resolve_scope_regions(names: Iterable[str]) -> tuple[str, ...]:
     AccessError
         A name that is not a region, with the closest known ones.
     """
-    from greenplan.options import did_you_mean
-    from greenplan.regions import REGIONS, resolve_region
-
     known = [n for code, r in REGIONS.items() for n in (code, r.name_en, *r.aliases)]
     out: list[str] = []
     for name in _split(names):
@@ -135,9 +135,6 @@ def resolve_scope_variables(names: Iterable[str]) -> tuple[str, ...]:
     AccessError
         A name that is neither a variable nor a domain, with the closest known ones.
     """
-    from greenplan.options import did_you_mean
-    from greenplan.variables import VARIABLES, resolve_variable
-
     domains: dict[str, list[str]] = {}
     for code, var in VARIABLES.items():
         domains.setdefault(var.domain, []).append(code)

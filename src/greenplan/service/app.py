@@ -28,6 +28,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from greenplan import __version__
 from greenplan.definitions import Target, Variable
+from greenplan.engine import compute
+from greenplan.indicators import INDICATORS
+from greenplan.options import did_you_mean
+from greenplan.progress import assess
+from greenplan.report import build_report, load_schema
 from greenplan.service import intake
 from greenplan.service.access import AccessError, TokenInfo, resolve_scope_regions
 from greenplan.service.access import resolve_scope_variables as _scope_variables
@@ -50,6 +55,8 @@ from greenplan.service.store import (
     SubmissionRecord,
     open_store,
 )
+from greenplan.targets import TARGETS
+from greenplan.variables import VARIABLES, resolve_variable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -193,8 +200,6 @@ def _region(name: str | None) -> str | None:
 def _variable(name: str | None) -> str | None:
     if name is None:
         return None
-    from greenplan.options import did_you_mean
-    from greenplan.variables import VARIABLES, resolve_variable
 
     code = resolve_variable(name)
     if code is None:
@@ -207,8 +212,6 @@ def _variable(name: str | None) -> str | None:
 def _indicator(name: str | None) -> str | None:
     if name is None:
         return None
-    from greenplan.indicators import INDICATORS
-    from greenplan.options import did_you_mean
 
     if name not in INDICATORS:
         raise HTTPException(
@@ -252,7 +255,6 @@ class _Results:
 
     def values(self) -> pd.DataFrame:
         def make() -> pd.DataFrame:
-            from greenplan.engine import compute
 
             stats = self.stats()
             return compute(stats.loc[:, list(OBSERVATION_COLUMNS)])
@@ -261,7 +263,6 @@ class _Results:
 
     def assessment(self, year: int | None, method: str) -> pd.DataFrame:
         def make() -> pd.DataFrame:
-            from greenplan.progress import assess
 
             return assess(self.values(), year=year, method=method)
 
@@ -689,7 +690,6 @@ def create_app(
         key = ("report", format, lang, year, _region(region), method)
 
         def make() -> str:
-            from greenplan.report import build_report
 
             assessment = results.assessment(year, method)
             if key[4] is not None and key[4] not in set(assessment["region"].astype(str)):
@@ -714,15 +714,11 @@ def create_app(
     @app.get("/targets", response_model=list[Target], tags=["code lists"])
     def targets(token: Reader) -> list[Target]:
         """List the plan's targets (the library's `greenplan.definitions.Target`)."""
-        from greenplan.targets import TARGETS
-
         return list(TARGETS.values())
 
     @app.get("/variables", response_model=list[Variable], tags=["code lists"])
     def variables(token: Reader) -> list[Variable]:
         """List the variables a submission may carry (the code list)."""
-        from greenplan.variables import VARIABLES
-
         return list(VARIABLES.values())
 
     # --- tokens (admin) ------------------------------------------------------------------
@@ -790,8 +786,6 @@ def create_app(
 def _report_schemas() -> dict[str, Any]:
     """Return the report's JSON Schema (``greenplan schema``) as OpenAPI components."""
     import json
-
-    from greenplan.report import load_schema
 
     schema = load_schema()
     defs = schema.pop("$defs", {})

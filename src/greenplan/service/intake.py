@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from greenplan.report import shipped_data_paths
 from greenplan.service.access import TokenInfo
 from greenplan.service.store import NewSubmission, Store, SubmissionRecord
+from greenplan.validation import CHECKS, validate
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -118,7 +120,6 @@ def check_rows(rows: Sequence[Mapping[str, Any]], display_name: str, token: Toke
 
 
 def _check(source: Any, raw_name: str | None, display_name: str, token: TokenInfo) -> Outcome:
-    from greenplan.validation import validate
 
     try:
         report = validate(source, check_coverage=False)
@@ -145,7 +146,6 @@ def _check(source: Any, raw_name: str | None, display_name: str, token: TokenInf
 
 
 def _finding(f: dict[str, Any], raw_name: str | None, display_name: str) -> dict[str, Any]:
-    from greenplan.validation import CHECKS
 
     file = str(f.get("file") or "")
     if (raw_name and file == raw_name) or file.startswith("<DataFrame"):
@@ -327,8 +327,6 @@ def seed_shipped_data(store: Store) -> list[SubmissionRecord]:
     Does nothing (returns ``[]``) when the store has any submission. The submissions are made
     by the pseudo-token ``greenplan`` (role admin) and go through the same checks as any other.
     """
-    from greenplan.report import shipped_data_paths
-
     if store.counts()["submissions"]:
         return []
     token = TokenInfo(name="greenplan", role="admin")

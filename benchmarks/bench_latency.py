@@ -1,0 +1,128 @@
+"""Benchmark: the everyday calls, against the cost of importing greenplan's dependencies.
+
+Cases (each reported with its yardstick, measured in the same run):
+
+* ``compute+assess`` — in one warm process, :func:`greenplan.compute` and
+  :func:`greenplan.assess` of the synthetic example data shipped in ``data/examples``
+  (≈ 5,700 rows), median of ``--repeat`` runs; goal 100 ms. The yardstick is
+  ``pandas.read_csv`` of the same files in the same process.
+* ``greenplan report`` (shipped Jinan data) and ``greenplan validate small.csv`` (a 10-row file
+  written here, synthetic) as whole processes, median of ``--repeat`` runs; goal ≤ 1.3× the
+  yardstick ``python -c "import pandas, pint, pydantic"``.
+* ``registry`` — how long building the pint registry takes in a fresh process, and whether the
+  everyday report builds it (it should not: ``resources/unit_table.csv`` answers).
+
+Usage::
+
+    python benchmarks/bench_latency.py [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "data" / "examples"
+
+
+def _median_process(cmd: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def in_process(repeat: int) -> dict[str, float]:
+    """Median seconds of compute, assess and read_csv of the example data, warm."""
+    import pandas as pd
+
+    import greenplan as gp
+    from greenplan.targets import load_target_config
+
+    targets = load_target_config(EXAMPLES / "targets.toml")
+    stats = gp.read_statistics(EXAMPLES)
+    values = gp.compute(stats)  # warm-up: imports, code lists, caches
+    gp.assess(values, targets=targets)
+    out: dict[str, list[float]] = {"compute": [], "assess": [], "read_csv": []}
+    files = sorted(EXAMPLES.glob("*.csv"))
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        values = gp.compute(stats)
+        t1 = time.perf_counter()
+        gp.assess(values, targets=targets)
+        t2 = time.perf_counter()
+        for f in files:
+            pd.read_csv(f)
+        t3 = time.perf_counter()
+        out["compute"].append(t1 - t0)
+        out["assess"].append(t2 - t1)
+        out["read_csv"].append(t3 - t2)
+    return {k: statistics.median(v) for k, v in out.items()}
+
+
+def registry_seconds() -> tuple[float, str]:
+    code = (
+        "import time, greenplan.units as u; t = time.perf_counter(); u.get_registry(); "
+        "print(time.perf_counter() - t)"
+    )
+    built = (
+        "from greenplan.cli import main; import greenplan.units as u; "
+        "main(['report', '-o', '/dev/null']); print(u._registry is not None)"
+    )
+    seconds = float(
+        subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        ).stdout.strip()
+    )
+    flag = (
+        subprocess.run([sys.executable, "-c", built], check=True, capture_output=True, text=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    return seconds, "built" if flag == "True" else "not built"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    ip = in_process(args.repeat)
+    total = ip["compute"] + ip["assess"]
+    print("case                         median      yardstick   ratio   goal")
+    print(
+        f"compute+assess (examples)   {total * 1e3:8.1f} ms  "
+        f"read_csv {ip['read_csv'] * 1e3:6.1f} ms  {total / ip['read_csv']:5.1f}×  ≤ 100 ms  "
+        f"(compute {ip['compute'] * 1e3:.1f}, assess {ip['assess'] * 1e3:.1f})"
+    )
+
+    floor = _median_process([sys.executable, "-c", "import pandas, pint, pydantic"], args.repeat)
+    gp_cmd = [sys.executable, "-m", "greenplan"]
+    report = _median_process([*gp_cmd, "report", "-o", "/dev/null"], args.repeat)
+    with tempfile.TemporaryDirectory() as tmp:
+        small = Path(tmp) / "small.csv"
+        lines = ["region,year,variable,value,unit,source"]
+        lines += [f"济南市,{2016 + k},gdp,{10000 + 100 * k},亿元,synthetic" for k in range(10)]
+        small.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        validate = _median_process([*gp_cmd, "validate", str(small)], args.repeat)
+    print(f"import pandas,pint,pydantic {floor * 1e3:8.1f} ms  (yardstick)")
+    for label, seconds in (
+        ("greenplan report (shipped) ", report),
+        ("greenplan validate 10 rows ", validate),
+    ):
+        print(f"{label} {seconds * 1e3:8.1f} ms  {seconds / floor:5.2f}× imports  goal ≤ 1.3×")
+    seconds, flag = registry_seconds()
+    print(f"pint registry build         {seconds * 1e3:8.1f} ms  (the everyday report: {flag})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,579 @@
+"""Checks on the canonical table: bounds, duplicates, sums of components, city vs districts, jumps.
+
+They run on the rows the readers accepted (:mod:`greenplan.io`), report through a
+:class:`~greenplan.diagnostics.Collector`, and return the table without the rows named in
+errors. Every check works on integer codes of the text columns (no per-row text objects),
+so their cost is a few vectorised array operations whatever the size of the table. The
+checks and their options are described for users in docs/data-format.md.
+
+:data:`OPTIONS` are the options of :func:`greenplan.validate` and
+:func:`greenplan.read_statistics`: those of the readers, of these checks, and of the
+consistency checks against the compute engine that only :func:`greenplan.validate` runs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from greenplan.definitions import Aggregation, VariableKind
+from greenplan.diagnostics import Code, Coded, Collector, Lazy
+from greenplan.options import OptionSet
+from greenplan.regions import CITY, districts
+from greenplan.variables import VARIABLES, children
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+__all__ = ["DEFAULT_OPTIONS", "OPTIONS", "CheckedTable", "Table", "resolve_options", "run_checks"]
+
+# --- options -------------------------------------------------------------------------------
+
+
+def _number(value: Any) -> bool:
+    try:
+        return float(value) >= 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _years(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        lo, hi = (int(y) for y in value)
+    except (TypeError, ValueError):
+        return False
+    return lo <= hi
+
+
+_TOLERANCES = ("yoy_threshold", "sum_rtol", "sum_atol", "reported_rtol")
+
+OPTIONS = OptionSet("validate")
+"""Options of :func:`greenplan.validate` and :func:`greenplan.read_statistics`."""
+OPTIONS.declare("year_range", None, "(first, last) year; default 1949 … next year", check=_years)
+OPTIONS.declare("yoy_threshold", 0.5, "a number ≥ 0: larger changes are yoy_jump", check=_number)
+OPTIONS.declare("sum_rtol", 0.01, "a number ≥ 0: relative tolerance of the sums", check=_number)
+OPTIONS.declare("sum_atol", 0.0, "a number ≥ 0: absolute tolerance of the sums", check=_number)
+OPTIONS.declare("reported_rtol", 0.005, "a number ≥ 0: reported vs computed", check=_number)
+OPTIONS.declare("check_coverage", True, "list what cannot be computed (validate only)")
+OPTIONS.declare("check_reported", True, "compare reported and computed (validate only)")
+OPTIONS.declare(
+    "max_findings",
+    50,
+    "an integer ≥ 1: findings listed one by one per code, file and sheet",
+    check=lambda v: isinstance(v, int | np.integer) and bool(v >= 1),
+)
+OPTIONS.declare("sheets", None, "the sheet(s) of Excel workbooks to read; default all")
+OPTIONS.declare("layout", "auto", "table layout", choices=("auto", "long", "wide", "wide_years"))
+
+DEFAULT_OPTIONS: dict[str, Any] = OPTIONS.defaults()
+"""The options with their defaults (``year_range`` None means 1949 … next year)."""
+
+
+def resolve_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Fill defaults and check the options of :func:`greenplan.validate`.
+
+    Raises
+    ------
+    OptionError
+        An unknown option (with the closest option names) or a bad value.
+    """
+    out = OPTIONS.resolve(options)
+    lo, hi = out["year_range"] or (1949, _dt.date.today().year + 1)
+    out["year_range"] = (int(lo), int(hi))
+    for name in _TOLERANCES:
+        out[name] = float(out[name])
+    return out
+
+
+# --- checks on the table of accepted rows --------------------------------------------------
+
+
+class Table:
+    """The accepted rows with integer codes for every text column (no per-row text objects).
+
+    ``codes`` (from the readers) maps a column to ``(codes, distinct texts)``; columns not
+    given are factorized here.
+    """
+
+    TEXT = ("region", "variable", "unit", "file", "sheet")
+
+    def __init__(
+        self,
+        table: pd.DataFrame,
+        codes: Mapping[str, tuple[np.ndarray, list[str]]] | None = None,
+        value_column: Callable[[str, str, str, int], str] | None = None,
+    ) -> None:
+        self.table = table
+        self._value_column = value_column
+        self.n = len(table)
+        self.codes: dict[str, tuple[np.ndarray, list[str]]] = {}
+        for name in self.TEXT:
+            if codes is not None and name in codes:
+                self.codes[name] = codes[name]
+            else:
+                c, u = pd.factorize(table[name])
+                self.codes[name] = (np.asarray(c, dtype=np.int64), [str(x) for x in u])
+        self.rc, self.regions = self.codes["region"]
+        self.vc, self.variables = self.codes["variable"]
+        self.year = table["year"].to_numpy(dtype=np.int64)
+        self.yc, self.years = pd.factorize(self.year)
+        self.value = table["value"].to_numpy(dtype="float64")
+        self.rows = table["row"].to_numpy(dtype=np.int64)
+        self.nr, self.ny, self.nv = len(self.regions), len(self.years), len(self.variables)
+        self.defs = [VARIABLES.get(str(v)) for v in self.variables]
+        self.lower = np.array(
+            [np.nan if d is None or d.lower is None else d.lower for d in self.defs], dtype=float
+        )
+        self.upper = np.array(
+            [np.nan if d is None or d.upper is None else d.upper for d in self.defs], dtype=float
+        )
+        self.kind = np.array(
+            [d.kind.value if d is not None else "" for d in self.defs], dtype=object
+        )
+        self.is_share = np.array(
+            [d is not None and d.kind is VariableKind.SHARE for d in self.defs], dtype=bool
+        )
+
+    def label(self, name: str) -> Coded:
+        """Lazy texts of a text column."""
+        c, u = self.codes[name]
+        return Coded(c, u)
+
+    def text(self, name: str, i: int) -> str:
+        """Text of column ``name`` in row ``i``."""
+        c, u = self.codes[name]
+        return u[int(c[i])]
+
+    def subset(self, keep: np.ndarray) -> Table:
+        """Return the rows where ``keep`` is True (codes carried over)."""
+        table = self.table.loc[keep].reset_index(drop=True)
+        return Table(
+            table, {k: (c[keep], u) for k, (c, u) in self.codes.items()}, self._value_column
+        )
+
+    def column(self, i: int) -> str:
+        """Header, as written in the file, of the cell row ``i``'s value came from."""
+        if self._value_column is None:
+            return "value"
+        return self._value_column(
+            self.text("file", i), self.text("sheet", i), self.text("variable", i), int(self.year[i])
+        )
+
+    def key(self) -> np.ndarray:
+        """One integer per (region, year, variable)."""
+        return (self.rc.astype(np.int64) * self.ny + self.yc) * self.nv + self.vc
+
+    def where(self, i: int) -> str:
+        """``file[sheet] row N`` of a row."""
+        sheet = self.text("sheet", i)
+        return f"{self.text('file', i)}{f'[{sheet}]' if sheet else ''} row {self.rows[i]}"
+
+
+def emit(
+    collector: Collector,
+    code: Code,
+    t: Table,
+    positions: np.ndarray,
+    message: Callable[[int], str],
+    *,
+    value: Any = None,
+    expected: Any = None,
+) -> None:
+    """Add findings for rows of the accepted table, grouped by (file, sheet) for the cap."""
+    positions = np.asarray(positions, dtype=np.int64)
+    if positions.size == 0:
+        return
+    fc, files = t.codes["file"]
+    sc, sheets = t.codes["sheet"]
+    group = fc[positions].astype(np.int64) * (len(sheets) + 1) + sc[positions]
+    for g in dict.fromkeys(group.tolist()):
+        pos = positions[group == g]
+        f, s_ = divmod(int(g), len(sheets) + 1)
+        collector.add_rows(
+            code,
+            pos,
+            message,
+            file=files[f],
+            sheet=sheets[s_],
+            rows=t.rows,
+            column=Lazy(t.column),
+            region=t.label("region"),
+            year=t.year,
+            variable=t.label("variable"),
+            value=t.value if value is None else value,
+            expected=expected,
+        )
+
+
+def fmt(x: float) -> str:
+    """Format a number for messages: 6 significant digits, thousands separated from 1e6."""
+    if not math.isfinite(x):
+        return str(x)
+    return f"{x:,.6g}" if abs(x) >= 1e6 else f"{x:.6g}"
+
+
+@dataclass
+class CheckedTable:
+    """What :func:`run_checks` leaves: the accepted rows, and their distinct rows.
+
+    ``unique`` (None for an empty table) leaves out the later copies of identical duplicates:
+    it is what the consistency checks of :func:`greenplan.validate` run on.
+    """
+
+    table: pd.DataFrame
+    unique: Table | None
+
+
+def run_checks(
+    table: pd.DataFrame,
+    collector: Collector,
+    opts: dict[str, Any],
+    codes: Mapping[str, tuple[np.ndarray, list[str]]] | None = None,
+    value_column: Callable[[str, str, str, int], str] | None = None,
+) -> CheckedTable:
+    """Run every table check; return the table without the rows named in errors.
+
+    ``codes`` are the integer codes of the text columns the readers made (factorized here
+    otherwise); ``value_column(file, sheet, variable, year)`` names the header a value came
+    from, for the findings.
+    """
+    if table.empty:
+        return CheckedTable(table, None)
+    t = Table(table, codes, value_column)
+    reject = np.zeros(t.n, dtype=bool)
+    first = np.ones(t.n, dtype=bool)
+    bad = guarded(collector, "bounds", _check_bounds, t, collector, opts)
+    if bad is not None:
+        reject |= bad
+    duplicates = guarded(collector, "duplicates", _check_duplicates, t, collector, opts)
+    if duplicates is not None:
+        reject |= duplicates[0]
+        first &= duplicates[1]
+    if reject.any():
+        t = t.subset(~reject)
+        first = first[~reject]
+    # identical duplicates: later copies stay in the table but not in the sum/trend checks
+    orig = np.flatnonzero(first)
+    unique = t if first.all() else t.subset(first)
+    reject2 = np.zeros(unique.n, dtype=bool)
+    for name, check in (
+        ("children sum", _check_children),
+        ("districts sum", _check_districts),
+        ("year-on-year", _check_yoy),
+    ):
+        flagged = guarded(collector, name, check, unique, collector, opts)
+        if flagged is not None:
+            reject2 |= flagged
+    if reject2.any():
+        drop = np.zeros(t.n, dtype=bool)
+        drop[orig[reject2]] = True
+        t = t.subset(~drop)
+        unique = unique.subset(~reject2)
+    return CheckedTable(t.table, unique)
+
+
+def guarded(
+    collector: Collector, name: str, check: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs
+) -> _R | None:
+    """Run ``check``; if it fails, say so in a ``check_failed`` finding (never a traceback)."""
+    try:
+        return check(*args, **kwargs)
+    except Exception as exc:  # a check must never turn into a traceback
+        text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        collector.add(
+            Code.CHECK_FAILED,
+            f"The {name} check could not run ({type(exc).__name__}: {text}); the other checks "
+            "did. Please report this to the greenplan maintainers.",
+        )
+        return None
+
+
+def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray:
+    v = t.value
+    lo = t.lower[t.vc]
+    hi = t.upper[t.vc]
+    share = t.is_share[t.vc]
+    with np.errstate(invalid="ignore"):
+        s_lo = np.where(np.isnan(lo), 0.0, lo)
+        s_hi = np.where(np.isnan(hi), 100.0, hi)
+        share_bad = share & ((v < s_lo) | (v > s_hi))
+        negative = ~share & (lo == 0) & (v < 0)
+        oob = ~share & ~negative & ((v < lo) | (v > hi))
+    variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
+
+    emit(
+        collector,
+        Code.NEGATIVE_VALUE,
+        t,
+        np.flatnonzero(negative),
+        lambda i: (
+            f"{variable[i]} of {region[i]} in {t.year[i]} is negative ({fmt(v[i])} {unit[i]}), "
+            "but it cannot be. Check the sign, and that the number is in the right column."
+        ),
+        expected="≥ 0",
+    )
+    emit(
+        collector,
+        Code.SHARE_OUT_OF_RANGE,
+        t,
+        np.flatnonzero(share_bad),
+        lambda i: (
+            f"{variable[i]} of {region[i]} in {t.year[i]} is {fmt(v[i])} {unit[i]}, outside "
+            f"{fmt(s_lo[i])}–{fmt(s_hi[i])} {unit[i]}. Give shares in percent (35.2, not "
+            "0.352), or write the unit as 1 for a fraction."
+        ),
+        expected=Lazy(lambda i: f"{fmt(s_lo[i])}–{fmt(s_hi[i])}"),
+    )
+
+    def bounds(i: int) -> str:
+        a = "" if np.isnan(lo[i]) else fmt(lo[i])
+        b = "" if np.isnan(hi[i]) else fmt(hi[i])
+        if a and b:
+            return f"{a}–{b}"
+        return f"≥ {a}" if a else f"≤ {b}"
+
+    emit(
+        collector,
+        Code.OUT_OF_BOUNDS,
+        t,
+        np.flatnonzero(oob),
+        lambda i: (
+            f"{variable[i]} of {region[i]} in {t.year[i]} is {fmt(v[i])} {unit[i]}, outside "
+            f"the plausible range {bounds(i)} {unit[i]}. Check the value and its unit "
+            "(万 vs 亿, % vs ‰)."
+        ),
+        expected=Lazy(bounds),
+    )
+    return negative | share_bad
+
+
+def group_codes(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """Bin numbers of non-negative integer keys for ``np.bincount``, and the number of bins.
+
+    Keys are combined integer codes (region × year × variable …). When their range is small
+    compared with their number, as it is for statistics (few regions, years and variables),
+    the keys are the bins themselves: no hashing or sorting. Otherwise they are factorized.
+    """
+    if keys.size == 0:
+        return keys.astype(np.int64), 0
+    top = int(keys.max()) + 1
+    if top <= 4 * keys.size + 1024:
+        return keys, top
+    codes, uniques = pd.factorize(keys)
+    return np.asarray(codes, dtype=np.int64), len(uniques)
+
+
+def _check_duplicates(
+    t: Table, collector: Collector, opts: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    key = t.key()
+    bins, n_bins = group_codes(key)
+    dup = np.bincount(bins, minlength=n_bins)[bins] > 1
+    bad = np.zeros(t.n, dtype=bool)
+    first = np.ones(t.n, dtype=bool)
+    if not dup.any():
+        return bad, first
+    pos = np.flatnonzero(dup)
+    sub = pd.DataFrame({"key": key[pos], "pos": pos, "value": t.value[pos]})
+    g = sub.groupby("key", sort=False)
+    head_value = g["value"].transform("first").to_numpy()
+    head_pos = g["pos"].transform("first").to_numpy()
+    same = np.isclose(sub["value"].to_numpy(), head_value, rtol=1e-9, atol=0.0)
+    conflict_group = (~pd.Series(same)).groupby(sub["key"].to_numpy()).transform("any").to_numpy()
+    members: dict[int, list[int]] = {}
+    for k, p in zip(sub["key"].tolist(), sub["pos"].tolist(), strict=True):
+        members.setdefault(k, []).append(p)
+    region, variable = t.label("region"), t.label("variable")
+    head_of = dict(zip(pos.tolist(), head_pos.tolist(), strict=True))
+
+    identical = pos[~conflict_group & (pos != head_pos)]
+    emit(
+        collector,
+        Code.DUPLICATE_IDENTICAL,
+        t,
+        identical,
+        lambda i: (
+            f"{variable[i]} of {region[i]} in {t.year[i]} is given again with the same value "
+            f"{fmt(t.value[i])} (first at {t.where(head_of[i])}). Delete one of the rows."
+        ),
+    )
+    conflicts = pos[conflict_group]
+    bad[conflicts] = True
+
+    def msg_conflict(i: int) -> str:
+        group = members[int(key[i])]
+        others = "; ".join(f"{fmt(t.value[j])} at {t.where(j)}" for j in group if j != i)
+        return (
+            f"{variable[i]} of {region[i]} in {t.year[i]} is given {len(group)} times with "
+            f"different values: {fmt(t.value[i])} here, {others}. Keep the correct row and "
+            "delete the other(s)."
+        )
+
+    emit(
+        collector,
+        Code.DUPLICATE_CONFLICT,
+        t,
+        conflicts,
+        msg_conflict,
+        expected=Lazy(
+            lambda i: (
+                "one value; also "
+                + ", ".join(fmt(t.value[j]) for j in members[int(key[i])] if j != i)
+            )
+        ),
+    )
+    # later copies of identical duplicates are left out of the sum and trend checks
+    first[identical] = False
+    return bad, first
+
+
+def _sum_mismatch(
+    t: Table,
+    parts: np.ndarray,
+    part_key: np.ndarray,
+    totals: np.ndarray,
+    total_key: np.ndarray,
+    required: np.ndarray | int,
+    opts: dict[str, Any],
+) -> tuple[np.ndarray, dict[int, tuple[float, int]]]:
+    """Totals that differ from the sum of their parts, beyond the tolerance.
+
+    ``parts`` and ``totals`` are row positions, matched by their keys; ``required`` is the
+    number of parts of a complete sum. A complete sum must match the total; an incomplete one
+    must not exceed it. Returns the flagged totals and, for each, (sum, number of parts).
+    """
+    codes, n_bins = group_codes(np.concatenate([part_key, total_key]))
+    pc, tc = codes[: parts.size], codes[parts.size :]
+    sums = np.bincount(pc, weights=t.value[parts], minlength=n_bins)[tc]
+    counts = np.bincount(pc, minlength=n_bins)[tc]
+    total = t.value[totals]
+    tol = opts["sum_rtol"] * np.abs(total) + opts["sum_atol"] + 1e-9 * np.abs(total)
+    excess = sums - total
+    flag = (counts > 0) & ((excess > tol) | ((counts >= required) & (np.abs(excess) > tol)))
+    flagged = totals[flag]
+    info = zip(sums[flag].tolist(), counts[flag].tolist(), strict=True)
+    return flagged, dict(zip(flagged.tolist(), info, strict=True))
+
+
+def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray:
+    bad = np.zeros(t.n, dtype=bool)
+    parents = sorted({d.parent for d in VARIABLES.values() if d.parent})
+    pindex = {p: k for k, p in enumerate(parents)}
+    kids = {p: children(p) for p in parents}
+    child_of = np.array(
+        [pindex.get(getattr(d, "parent", None) or "", -1) for d in t.defs], np.int64
+    )
+    parent_is = np.array([pindex.get(str(v), -1) for v in t.variables], dtype=np.int64)
+    crow, prow = child_of[t.vc], parent_is[t.vc]
+    cpos, ppos = np.flatnonzero(crow >= 0), np.flatnonzero(prow >= 0)
+    if cpos.size == 0 or ppos.size == 0:
+        return bad
+    ckey = (t.rc[cpos].astype(np.int64) * t.ny + t.yc[cpos]) * len(parents) + crow[cpos]
+    pkey = (t.rc[ppos].astype(np.int64) * t.ny + t.yc[ppos]) * len(parents) + prow[ppos]
+    n_kids = np.array([len(kids[p]) for p in parents], dtype=np.int64)[prow[ppos]]
+    flagged, info = _sum_mismatch(t, cpos, ckey, ppos, pkey, n_kids, opts)
+    bad[flagged] = True
+    variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
+
+    def message(i: int) -> str:
+        (s, c), listed = info[i], ", ".join(kids[variable[i]])
+        k = len(kids[variable[i]])
+        if c >= k:
+            what = f"the sum of its {k} components ({listed}) is {fmt(s)}"
+        else:
+            what = (
+                f"the {c} of its {k} components given ({listed}) already sum to {fmt(s)}, "
+                "more than the total"
+            )
+        return (
+            f"{variable[i]} of {region[i]} in {t.year[i]} is {fmt(t.value[i])} {unit[i]}, but "
+            f"{what} (tolerance {opts['sum_rtol']:.1%}). Correct the total or the components."
+        )
+
+    expected = Lazy(lambda i: fmt(info[i][0]))
+    emit(collector, Code.CHILDREN_SUM_MISMATCH, t, flagged, message, expected=expected)
+    return bad
+
+
+def _check_districts(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray | None:
+    comps = districts()
+    n_comp = len(comps)
+    additive = np.array([d is not None and d.aggregation is Aggregation.SUM for d in t.defs])
+    is_comp = np.asarray(pd.Index(t.regions).isin(comps), dtype=bool)
+    city_code = [k for k, r in enumerate(t.regions) if r == CITY]
+    if not city_code or not is_comp.any() or not additive.any():
+        return None
+    add_row = additive[t.vc]
+    drow = np.flatnonzero(is_comp[t.rc] & add_row)
+    crow = np.flatnonzero((t.rc == city_code[0]) & add_row)
+    if drow.size == 0 or crow.size == 0:
+        return None
+    dkey = t.yc[drow].astype(np.int64) * t.nv + t.vc[drow]
+    ckey = t.yc[crow].astype(np.int64) * t.nv + t.vc[crow]
+    flagged, info = _sum_mismatch(t, drow, dkey, crow, ckey, n_comp, opts)
+    variable, unit = t.label("variable"), t.label("unit")
+
+    def message(i: int) -> str:
+        s, c = info[i]
+        if c >= n_comp:
+            what = f"its {n_comp} districts and counties sum to {fmt(s)}"
+        else:
+            what = f"the {c} of {n_comp} districts and counties given already sum to {fmt(s)}"
+        return (
+            f"{variable[i]} of {CITY} in {t.year[i]} is {fmt(t.value[i])} {unit[i]}, but {what} "
+            f"(tolerance {opts['sum_rtol']:.1%}). Check the city and the district figures "
+            "(functional zones such as 高新区 are never summed)."
+        )
+
+    expected = Lazy(lambda i: fmt(info[i][0]))
+    emit(collector, Code.DISTRICTS_SUM_MISMATCH, t, flagged, message, expected=expected)
+    return None
+
+
+def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray | None:
+    threshold = opts["yoy_threshold"]
+    if t.n < 2 or not math.isfinite(threshold):
+        return None
+    series = t.rc.astype(np.int64) * t.nv + t.vc
+    ymin = int(t.year.min())
+    span = int(t.year.max()) - ymin + 1
+    order = np.argsort(series * span + (t.year - ymin), kind="stable")
+    s = series[order]
+    y = t.year[order]
+    v = t.value[order]
+    same = (s[1:] == s[:-1]) & (y[1:] - y[:-1] == 1)
+    prev = v[:-1]
+    cur = v[1:]
+    skip = np.isin(t.kind, ["rate", "index"])[t.vc[order][1:]]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = (cur - prev) / np.abs(prev)
+    flag = same & ~skip & (prev != 0) & (np.abs(change) > threshold)
+    idx = np.flatnonzero(flag)
+    if idx.size == 0:
+        return None
+    rows_cur = order[idx + 1]
+    prev_of = dict(zip(rows_cur.tolist(), prev[idx].tolist(), strict=True))
+    change_of = dict(zip(rows_cur.tolist(), change[idx].tolist(), strict=True))
+    variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
+    emit(
+        collector,
+        Code.YOY_JUMP,
+        t,
+        np.sort(rows_cur),
+        lambda i: (
+            f"{variable[i]} of {region[i]} changes from {fmt(prev_of[i])} in {t.year[i] - 1} to "
+            f"{fmt(t.value[i])} {unit[i]} in {t.year[i]} ({change_of[i]:+.0%}), more than the "
+            f"±{threshold:.0%} threshold. Check the value and its unit (万 vs 亿); if the change "
+            "is real, ignore this warning."
+        ),
+        expected=Lazy(lambda i: f"within ±{threshold:.0%} of {fmt(prev_of[i])}"),
+    )
+    return None

@@ -1,0 +1,734 @@
+"""Findings: what is wrong in the statistics, where, and how to fix it.
+
+A leaf module (it imports nothing from greenplan but :mod:`greenplan.errors`): the readers
+(:mod:`greenplan.io`), the table checks (:mod:`greenplan.checks`) and :func:`greenplan.validate`
+all report through a :class:`Collector`, and return a :class:`ValidationReport`.
+
+Each finding has a stable ``code`` (:class:`Code`; :data:`CHECKS` gives its severity, meaning
+and fix, listed for users in docs/data-format.md), a ``severity`` (``error``, ``warning`` or
+``info``), a message that says what is wrong and how to fix it, and where: ``file``,
+``sheet``, ``row``, ``column``, ``region``, ``year``, ``variable``, the offending ``value`` and
+what was ``expected``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Literal, Protocol
+from xml.sax.saxutils import escape as _xml_escape
+from xml.sax.saxutils import quoteattr as _xml_attr
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from greenplan.errors import StatisticsError
+
+__all__ = ["CHECKS", "Check", "Code", "Collector", "Finding", "Severity", "ValidationReport"]
+
+
+Severity = Literal["error", "warning", "info"]
+"""How bad a finding is: ``error`` (the row cannot be used), ``warning``, ``info``."""
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+class Code(StrEnum):
+    """Stable codes of the validation findings (see :data:`CHECKS` for what each means)."""
+
+    # files and tables
+    UNREADABLE_FILE = "unreadable_file"
+    MISSING_DEPENDENCY = "missing_dependency"
+    EMPTY_FILE = "empty_file"
+    MISSING_SHEET = "missing_sheet"
+    SHEET_SKIPPED = "sheet_skipped"
+    MISSING_COLUMN = "missing_column"
+    COLUMN_IGNORED = "column_ignored"
+    MALFORMED_ROW = "malformed_row"
+    # cells
+    UNKNOWN_VARIABLE = "unknown_variable"
+    UNKNOWN_REGION = "unknown_region"
+    BAD_YEAR = "bad_year"
+    UNKNOWN_UNIT = "unknown_unit"
+    WRONG_DIMENSION = "wrong_dimension"
+    UNIT_ASSUMED = "unit_assumed"
+    NON_NUMERIC = "non_numeric"
+    MISSING_VALUE = "missing_value"
+    # fuel records (greenplan.records.checks)
+    UNKNOWN_FUEL = "unknown_fuel"
+    BAD_USE = "bad_use"
+    BAD_MONTH = "bad_month"
+    # values
+    NEGATIVE_VALUE = "negative_value"
+    SHARE_OUT_OF_RANGE = "share_out_of_range"
+    OUT_OF_BOUNDS = "out_of_bounds"
+    # consistency between rows
+    DUPLICATE_IDENTICAL = "duplicate_identical"
+    DUPLICATE_CONFLICT = "duplicate_conflict"
+    CHILDREN_SUM_MISMATCH = "children_sum_mismatch"
+    DISTRICTS_SUM_MISMATCH = "districts_sum_mismatch"
+    YOY_JUMP = "yoy_jump"
+    REPORTED_MISMATCH = "reported_mismatch"
+    NOT_COMPUTABLE = "not_computable"
+    # greenplan itself
+    CHECK_FAILED = "check_failed"
+    INTERNAL_ERROR = "internal_error"
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a finding code means: its severity, what it detects and how to fix it."""
+
+    code: Code
+    severity: Severity
+    title: str
+    fix: str
+
+
+# a table, one check per entry: kept compact by hand
+# fmt: off
+_CHECK_LIST = [
+    Check(Code.UNREADABLE_FILE, "error",
+          "The file (or directory) cannot be read: it does not exist, is not a CSV/XLSX/Parquet "
+          "file, or its text is neither UTF-8 nor GBK/GB18030.",
+          "Check the path; save the table as CSV (UTF-8) or XLSX."),
+    Check(Code.MISSING_DEPENDENCY, "error",
+          "Reading this kind of file needs an optional package that is not installed.",
+          "pip install greenplan[excel] (XLSX) or greenplan[parquet] (Parquet)."),
+    Check(Code.EMPTY_FILE, "error",
+          "The file, or every sheet of the workbook, has no data rows.",
+          "Submit the file with its data, or leave it out."),
+    Check(Code.MISSING_SHEET, "error",
+          "A sheet asked for by name is not in the workbook.",
+          "Check the sheet name (sheets=...)."),
+    Check(Code.SHEET_SKIPPED, "warning",
+          "A sheet has none of the recognised columns (a notes or cover sheet) and was skipped.",
+          "Nothing, if the sheet holds no data; otherwise give it the standard headers."),
+    Check(Code.MISSING_COLUMN, "error",
+          "A required column is missing: long layout needs region, year, variable, value "
+          "(地区, 年份, 指标, 数值); wide layout needs region and year.",
+          "Add the column or rename the header to one of the accepted names."),
+    Check(Code.COLUMN_IGNORED, "info",
+          "A column is not used (remarks, a serial number …).",
+          "Nothing, unless the column was meant to hold data: then rename its header."),
+    Check(Code.MALFORMED_ROW, "error",
+          "A CSV line has more fields than the header (an unquoted comma in a number or name).",
+          "Quote the field or remove the extra comma (write 10140.91, not 10,140.91 unquoted)."),
+    Check(Code.UNKNOWN_VARIABLE, "error",
+          "The variable is not in the codelist (greenplan.VARIABLES).",
+          "Use a code, Chinese name or alias of the codelist; the message suggests the closest."),
+    Check(Code.UNKNOWN_REGION, "error",
+          "The region is not Jinan or one of its districts, counties or functional zones.",
+          "Use the region's Chinese name (济南市, 历下区 …) or a known alias."),
+    Check(Code.BAD_YEAR, "error",
+          "The year is not a whole number or lies outside the plausible range.",
+          "Write the calendar year as a number (2020, or 2020年)."),
+    Check(Code.UNKNOWN_UNIT, "error",
+          "The unit is not a unit greenplan knows.",
+          "Use a unit of docs/units.md (万吨标准煤, 亿元, 万千瓦 …); the message suggests the "
+          "closest."),
+    Check(Code.WRONG_DIMENSION, "error",
+          "The unit measures something else than the variable (money for an energy quantity …).",
+          "Give the value in a unit of the variable's dimension; the message names its "
+          "canonical unit."),
+    Check(Code.UNIT_ASSUMED, "warning",
+          "No unit was given: the value is taken to be in the variable's canonical unit.",
+          "Add a unit column (单位), or the unit in the header: 能源消费总量(万吨标准煤)."),
+    Check(Code.NON_NUMERIC, "error",
+          "The value is not a number.",
+          "Write a plain number (10140.91, 10,140.91 or full-width digits are fine); leave notes "
+          "out of the value column."),
+    Check(Code.MISSING_VALUE, "error",
+          "A row of a long table has no value (empty, —, -, …).",
+          "Fill in the number, or delete the row if the figure is not available."),
+    Check(Code.UNKNOWN_FUEL, "error",
+          "A fuel record names a fuel greenplan does not know (fuel codes, Chinese and English "
+          "names of greenplan.factors.fuels()).",
+          "Correct the fuel name; the message suggests the closest known fuels."),
+    Check(Code.BAD_USE, "error",
+          "A fuel record's use is neither fuel (燃料) nor feedstock (原料), or electricity or "
+          "heat is marked as feedstock.",
+          "Write 'fuel' or 'feedstock' (or leave it empty for fuel)."),
+    Check(Code.BAD_MONTH, "error",
+          "A fuel record's month is not a whole number from 1 to 12.",
+          "Give the month as 1–12."),
+    Check(Code.NEGATIVE_VALUE, "error",
+          "A quantity that cannot be negative is negative.",
+          "Check the sign and the column the number was typed in."),
+    Check(Code.SHARE_OUT_OF_RANGE, "error",
+          "A share (%) lies outside 0–100 %.",
+          "Give shares in percent (35.2, not 0.352 with unit %; or write the unit as 1)."),
+    Check(Code.OUT_OF_BOUNDS, "warning",
+          "The value lies outside the plausible range of the variable (codelist bounds).",
+          "Check the value and its unit (万 vs 亿, % vs ‰)."),
+    Check(Code.DUPLICATE_IDENTICAL, "warning",
+          "The same (region, year, variable) is given twice with the same value.",
+          "Delete one of the rows."),
+    Check(Code.DUPLICATE_CONFLICT, "error",
+          "The same (region, year, variable) is given twice with different values.",
+          "Keep the correct row and delete the other."),
+    Check(Code.CHILDREN_SUM_MISMATCH, "error",
+          "A parent variable differs from the sum of its components (e.g. capacity_renewable "
+          "vs capacity_solar + capacity_wind + …) beyond the tolerance.",
+          "Correct the parent or the components; when only some components are given, their "
+          "sum must not exceed the parent."),
+    Check(Code.DISTRICTS_SUM_MISMATCH, "warning",
+          "For an additive variable, the city (济南市) differs from the sum of its districts "
+          "and counties beyond the tolerance.",
+          "Check the city and the district figures; functional zones are never summed."),
+    Check(Code.YOY_JUMP, "warning",
+          "The value changes from the previous year by more than the threshold (default ±50 %).",
+          "Check the value and its unit; if the jump is real, ignore the warning."),
+    Check(Code.REPORTED_MISMATCH, "warning",
+          "A directly reported indicator differs from the value computed from its components "
+          "(the computed value is used).",
+          "Check the reported figure and the components."),
+    Check(Code.NOT_COMPUTABLE, "info",
+          "An indicator cannot be computed for some region-years; the message lists the "
+          "missing inputs.",
+          "Submit the missing inputs if the indicator is needed."),
+    Check(Code.CHECK_FAILED, "warning",
+          "A consistency check could not be run on this data.",
+          "Report it to the greenplan maintainers with the data that caused it."),
+    Check(Code.INTERNAL_ERROR, "error",
+          "greenplan failed while reading the source (a bug, not a problem of the data).",
+          "Report it to the greenplan maintainers with the file that caused it."),
+]
+# fmt: on
+
+CHECKS: Mapping[Code, Check] = {c.code: c for c in _CHECK_LIST}
+"""Every finding code with its severity, meaning and fix (documented in docs/data-format.md)."""
+
+
+class Finding(BaseModel):
+    """One problem found in the statistics, and where it is.
+
+    Attributes
+    ----------
+    code : str
+        Stable snake_case code (a :class:`Code`).
+    severity : {"error", "warning", "info"}
+        ``error``: the row is rejected; ``warning``: the row is used but looks wrong.
+    message : str
+        What is wrong and how to fix it.
+    file, sheet : str
+        Where (``""`` when not applicable, e.g. a DataFrame has no sheet).
+    row : int or None
+        Row as the user sees it: header = row 1 in CSV and Excel, first data row = 2;
+        position + 1 for DataFrames and Parquet.
+    column : str
+        Header of the column, as written in the file.
+    region, year, variable
+        The observation the finding is about, where known.
+    value
+        The offending value (text as written, or the number).
+    expected
+        What was expected (a range, a unit, a computed value …).
+    count : int
+        Number of rows the finding stands for (more than 1 for a summary of many rows).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    severity: Severity
+    message: str
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    region: str = ""
+    year: int | None = None
+    variable: str = ""
+    value: str | float | None = None
+    expected: str | float | None = None
+    count: int = 1
+
+    @property
+    def location(self) -> str:
+        """Where, as ``file[sheet]:row, column``."""
+        where = self.file or "<input>"
+        if self.sheet:
+            where += f"[{self.sheet}]"
+        if self.row is not None:
+            where += f":{self.row}"
+        if self.column:
+            where += f" ({self.column})"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity} [{self.code}] {self.message}"
+
+
+class _RowLookup(Protocol):
+    """A per-row value computed on demand: ``lookup[i]`` for row position ``i``."""
+
+    def __getitem__(self, i: int, /) -> Any: ...
+
+
+class Coded:
+    """Texts of a coded column, ``uniques[codes[i]]``, computed only when a finding asks."""
+
+    def __init__(self, codes: np.ndarray, uniques: Sequence[Any]) -> None:
+        self.codes = codes
+        self.uniques = uniques
+
+    def __getitem__(self, i: int) -> Any:
+        return self.uniques[int(self.codes[i])]
+
+
+class Lazy:
+    """A per-row value ``fn(i)``, computed only when a finding asks for it."""
+
+    def __init__(self, fn: Callable[[int], Any]) -> None:
+        self.fn = fn
+
+    def __getitem__(self, i: int) -> Any:
+        return self.fn(int(i))
+
+
+def short(exc: BaseException | None) -> str:
+    """First line of an exception's text (at most 200 characters), or its type's name."""
+    text = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else ""
+    return (text or type(exc).__name__)[:200]
+
+
+def _severity(code: Code | str) -> Severity:
+    return CHECKS[Code(code)].severity
+
+
+def _text(v: Any) -> str:
+    """Readable text of a cell value for messages."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ""
+        return f"{v:g}"
+    return str(v)
+
+
+class Collector:
+    """Gathers findings; lists at most ``max_findings`` per (code, file, sheet) one by one.
+
+    Beyond that, rows with the same problem are summarised in one finding whose ``count`` is
+    the number of rows (so a million bad rows make a readable report, not a million lines).
+    """
+
+    def __init__(self, max_findings: int = 50) -> None:
+        self.findings: list[Finding] = []
+        self.max_findings = max(1, int(max_findings))
+        self._listed: Counter[tuple[str, str, str]] = Counter()
+
+    def add(self, code: Code | str, message: str, **where: Any) -> None:
+        """Add one finding (``where``: file, sheet, row, column, region, year, …)."""
+        where = {k: v for k, v in where.items() if v is not None}
+        for key in ("region", "variable", "column", "file", "sheet"):
+            if key in where:
+                where[key] = _text(where[key])
+        if "year" in where:
+            where["year"] = int(where["year"])
+        if "row" in where:
+            where["row"] = int(where["row"])
+        for key in ("value", "expected"):
+            v = where.get(key)
+            if isinstance(v, np.generic):
+                where[key] = v.item()
+            elif v is not None and not isinstance(v, str | float | int):
+                where[key] = str(v)
+        self.findings.append(
+            Finding(code=str(Code(code)), severity=_severity(code), message=message, **where)
+        )
+
+    def add_rows(
+        self,
+        code: Code | str,
+        positions: np.ndarray,
+        message: Callable[[int], str],
+        *,
+        file: str,
+        sheet: str,
+        rows: np.ndarray,
+        column: str | np.ndarray | _RowLookup = "",
+        region: Any = None,
+        year: Any = None,
+        variable: Any = None,
+        value: Any = None,
+        expected: Any = None,
+    ) -> None:
+        """Add one finding per flagged row (``positions`` into the row arrays), capped.
+
+        ``region``, ``year``, ``variable``, ``value``, ``expected`` and ``column`` are either
+        scalars or arrays aligned with ``rows``; ``message(i)`` builds the message of position
+        ``i``.
+        """
+        positions = np.asarray(positions, dtype=np.int64)
+        if positions.size == 0:
+            return
+        key = (str(code), file, sheet)
+        room = max(0, self.max_findings - self._listed[key])
+        listed, rest = positions[:room], positions[room:]
+
+        def pick(obj: Any, i: int) -> Any:
+            if obj is None or isinstance(obj, str | int | float | np.generic):
+                v = obj
+            elif hasattr(obj, "iloc"):
+                v = obj.iloc[i]
+            else:
+                v = obj[i]
+            if isinstance(v, float) and math.isnan(v):
+                return None
+            return v
+
+        for i in listed:
+            i = int(i)
+            year_i = pick(year, i)
+            if year_i is not None:
+                try:
+                    year_i = int(year_i)
+                except (TypeError, ValueError):
+                    year_i = None
+            self.add(
+                code,
+                message(i),
+                file=file,
+                sheet=sheet,
+                row=int(rows[i]) if rows is not None else None,
+                column=pick(column, i),
+                region=pick(region, i),
+                year=year_i,
+                variable=pick(variable, i),
+                value=pick(value, i),
+                expected=pick(expected, i),
+            )
+        self._listed[key] += len(listed)
+        if rest.size:
+            first = int(rest[0])
+            shown = ", ".join(str(int(rows[int(j)])) for j in rest[:10])
+            more = " …" if rest.size > 10 else ""
+            self.add(
+                code,
+                f"{rest.size:,} more row(s) have the same problem ({code}): rows {shown}{more}. "
+                f"{CHECKS[Code(code)].fix}",
+                file=file,
+                sheet=sheet,
+                row=int(rows[first]),
+                column=pick(column, first),
+                count=int(rest.size),
+            )
+
+
+class ValidationReport:
+    """The result of :func:`validate`: every finding, row counts, and the accepted table.
+
+    Attributes
+    ----------
+    findings : list of Finding
+        Sorted by file, sheet, row, then severity.
+    rows_read, rows_accepted, rows_rejected : int
+        Observations read, kept in the canonical table, and rejected (each named in an
+        error finding): ``rows_read == rows_accepted + rows_rejected``.
+    sources : list of str
+        The files (and DataFrames, as ``<DataFrame #n>``) read.
+    table : pandas.DataFrame or None
+        The canonical long table of the accepted rows.
+    options : dict
+        The options the checks ran with.
+    """
+
+    def __init__(
+        self,
+        findings: Iterable[Finding] = (),
+        *,
+        rows_read: int = 0,
+        rows_accepted: int = 0,
+        sources: Sequence[str] = (),
+        table: pd.DataFrame | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.findings: list[Finding] = sorted(findings, key=_sort_key)
+        self.rows_read = int(rows_read)
+        self.rows_accepted = int(rows_accepted)
+        self.sources = list(sources)
+        self.table = table
+        self.options = dict(options or {})
+
+    # --- summaries -------------------------------------------------------------------------
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows named in an error finding (not in the canonical table)."""
+        return self.rows_read - self.rows_accepted
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings of severity ``error``."""
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Findings of severity ``warning``."""
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def infos(self) -> list[Finding]:
+        """Findings of severity ``info``."""
+        return [f for f in self.findings if f.severity == "info"]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Number of findings by severity: ``{"error": …, "warning": …, "info": …}``."""
+        c = Counter(f.severity for f in self.findings)
+        return {s: c.get(s, 0) for s in ("error", "warning", "info")}
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings and infos allowed)."""
+        return not any(f.severity == "error" for f in self.findings)
+
+    def passed(self, strict: bool = False) -> bool:
+        """Return True when there is no error (and, with ``strict``, no warning)."""
+        bad = {"error", "warning"} if strict else {"error"}
+        return not any(f.severity in bad for f in self.findings)
+
+    def by_code(self) -> dict[str, int]:
+        """Count the findings by code."""
+        return dict(Counter(f.code for f in self.findings))
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __bool__(self) -> bool:
+        return True
+
+    # --- renderings ------------------------------------------------------------------------
+
+    def summary(self) -> dict[str, Any]:
+        """Summarise: findings by severity and code, rows read/accepted/rejected, sources."""
+        return {
+            "ok": self.ok,
+            "counts": self.counts,
+            "codes": self.by_code(),
+            "rows_read": self.rows_read,
+            "rows_accepted": self.rows_accepted,
+            "rows_rejected": self.rows_rejected,
+            "sources": self.sources,
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the findings as a DataFrame, one row per finding (fields of :class:`Finding`)."""
+        cols = list(Finding.model_fields)
+        data = [f.model_dump() for f in self.findings]
+        frame = pd.DataFrame(data, columns=cols)
+        frame["row"] = frame["row"].astype("Int64")
+        frame["year"] = frame["year"].astype("Int64")
+        frame["value"] = frame["value"].astype(object)
+        frame["expected"] = frame["expected"].astype(object)
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: ``summary`` and ``findings``."""
+        return {"summary": self.summary(), "findings": [_clean(f) for f in self.findings]}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """Return the report as JSON (Chinese kept as is)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False)
+
+    def to_junit(self, strict: bool = False) -> str:
+        """Return the report as JUnit XML, for CI systems.
+
+        One ``<testsuite>`` per source; in each, one ``<testcase>`` per check code. A check
+        fails when it has an error in that source (and, with ``strict``, a warning); other
+        findings are listed in ``<system-out>``.
+        """
+        return _junit(self, strict)
+
+    def to_text(self, max_findings: int | None = None, infos: bool | None = None) -> str:
+        """Render the report as text: a summary line, then the findings grouped by file.
+
+        Parameters
+        ----------
+        max_findings : int, optional
+            List at most this many findings.
+        infos : bool, optional
+            List info findings one by one; by default only when there are at most 20 of
+            them, otherwise they are counted by code (see :meth:`to_frame` for all).
+        """
+        return _text_report(self, max_findings, infos)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        c = self.counts
+        return (
+            f"<ValidationReport ok={self.ok} errors={c['error']} warnings={c['warning']} "
+            f"info={c['info']} rows_read={self.rows_read} rows_accepted={self.rows_accepted}>"
+        )
+
+    def _repr_html_(self) -> str:
+        return _html(self)
+
+    def raise_for_errors(self) -> None:
+        """Raise :class:`~greenplan.errors.StatisticsError` carrying this report if not ok."""
+        if not self.ok:
+            raise StatisticsError(self)
+
+
+def _sort_key(f: Finding) -> tuple[Any, ...]:
+    return (
+        f.file == "",
+        f.file,
+        f.sheet,
+        -1 if f.row is None else f.row,
+        _SEVERITY_ORDER[f.severity],
+        f.code,
+        f.column,
+        f.variable,
+        f.region,
+        -1 if f.year is None else f.year,
+    )
+
+
+def _clean(f: Finding) -> dict[str, Any]:
+    d = f.model_dump()
+    for k in ("value", "expected"):
+        v = d[k]
+        if isinstance(v, float) and not math.isfinite(v):
+            d[k] = str(v)
+    return d
+
+
+# --- renderings (pure functions of the report) ---------------------------------------------
+
+
+def _junit(report: ValidationReport, strict: bool) -> str:
+    failing = {"error", "warning"} if strict else {"error"}
+    groups: dict[str, list[Finding]] = {s: [] for s in report.sources}
+    for f in report.findings:
+        groups.setdefault(f.file or "(all sources)", []).append(f)
+    if not groups:
+        groups["(no sources)"] = []
+    suites = []
+    total_tests = total_fail = 0
+    for name, items in groups.items():
+        cases = []
+        n_fail = 0
+        for check in _CHECK_LIST:
+            mine = [f for f in items if f.code == check.code]
+            bad = [f for f in mine if f.severity in failing]
+            body = "\n".join(str(f) for f in mine)
+            classname = _xml_attr(f"greenplan.validate.{name}")
+            head = f"<testcase classname={classname} name={_xml_attr(str(check.code))}"
+            if bad:
+                n_fail += 1
+                msg = _xml_attr(f"{len(bad)} finding(s): {bad[0].message}")
+                cases.append(
+                    f"{head}><failure type={_xml_attr(str(check.code))} message={msg}>"
+                    f"{_xml_escape(body)}</failure></testcase>"
+                )
+            elif mine:
+                cases.append(f"{head}><system-out>{_xml_escape(body)}</system-out></testcase>")
+            else:
+                cases.append(f"{head}/>")
+        total_tests += len(cases)
+        total_fail += n_fail
+        suites.append(
+            f'  <testsuite name={_xml_attr(name)} tests="{len(cases)}" failures="{n_fail}" '
+            f'errors="0">\n    ' + "\n    ".join(cases) + "\n  </testsuite>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="greenplan validate" tests="{total_tests}" '
+        f'failures="{total_fail}">\n' + "\n".join(suites) + "\n</testsuites>\n"
+    )
+
+
+def _text_report(report: ValidationReport, max_findings: int | None, infos: bool | None) -> str:
+    c = report.counts
+    status = "OK" if report.ok else "FAILED"
+    lines = [
+        f"greenplan validate: {status} — {c['error']} error(s), {c['warning']} warning(s), "
+        f"{c['info']} info",
+        f"  {len(report.sources)} source(s); rows read {report.rows_read:,}, accepted "
+        f"{report.rows_accepted:,}, rejected {report.rows_rejected:,}",
+    ]
+    listed = report.findings
+    info_note = ""
+    n_info = c["info"]
+    if infos is False or (infos is None and n_info > 20):
+        listed = [f for f in report.findings if f.severity != "info"]
+        if n_info:
+            per_code = Counter(f.code for f in report.findings if f.severity == "info")
+            info_note = (
+                "\ninfo: "
+                + ", ".join(f"{n} {code}" for code, n in sorted(per_code.items()))
+                + " (not listed: see report.to_frame() or --format json)"
+            )
+    shown = listed if max_findings is None else listed[:max_findings]
+    current: tuple[str, str] | None = None
+    for f in shown:
+        group = (f.file, f.sheet)
+        if group != current:
+            current = group
+            title = f.file or "(all sources)"
+            if f.sheet:
+                title += f" [sheet {f.sheet}]"
+            lines.append("")
+            lines.append(title)
+        where = []
+        if f.row is not None:
+            where.append(f"row {f.row}")
+        if f.column:
+            where.append(f"column {f.column}")
+        place = (", ".join(where) + ": ") if where else ""
+        lines.append(f"  {place}{f.severity} [{f.code}] {f.message}")
+    if len(shown) < len(listed):
+        lines.append(f"\n… and {len(listed) - len(shown)} more finding(s)")
+    if info_note:
+        lines.append(info_note)
+    return "\n".join(lines) + "\n"
+
+
+def _html(report: ValidationReport) -> str:
+    c = report.counts
+    colour = {"error": "#b00020", "warning": "#a06000", "info": "#305080"}
+    status = "OK" if report.ok else "FAILED"
+    head = (
+        f"<p><b>greenplan validate: {status}</b> — "
+        f"<span style='color:{colour['error']}'>{c['error']} error(s)</span>, "
+        f"<span style='color:{colour['warning']}'>{c['warning']} warning(s)</span>, "
+        f"{c['info']} info · rows read {report.rows_read:,}, accepted "
+        f"{report.rows_accepted:,}, rejected {report.rows_rejected:,}</p>"
+    )
+    if not report.findings:
+        return head
+    # severity, code, then where (file … expected, the fields of Finding), then the message
+    cols = ["severity", "code", *list(Finding.model_fields)[3:-1], "message"]
+    rows = []
+    for f in report.findings[:500]:
+        cells = []
+        for col in cols:
+            v = getattr(f, col)
+            text = html.escape(_text(v))
+            if col == "severity":
+                text = f"<b style='color:{colour[f.severity]}'>{text}</b>"
+            cells.append(f"<td style='text-align:left'>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = (
+        f"<p>… and {len(report.findings) - 500} more (see report.to_frame())</p>"
+        if len(report.findings) > 500
+        else ""
+    )
+    header = "".join(f"<th style='text-align:left'>{c}</th>" for c in cols)
+    body = "".join(rows)
+    return f"{head}<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>{more}"

@@ -1,0 +1,445 @@
+"""Rows of a long table → accepted observations as integer codes; a finding per rejected row.
+
+Region, variable and unit texts are resolved once per distinct text (``factorize``), and
+units converted once per distinct (variable, unit) pair, so the cost per row is a few
+vectorised array operations. What only a reader can know is reported here: an empty key cell,
+an unknown region, variable or unit, a unit of the wrong dimension, a year or value that is
+not a number. The checks on the accepted table are :mod:`greenplan.checks`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greenplan import units
+from greenplan.diagnostics import Code, Coded, Collector, Lazy
+from greenplan.errors import DimensionalityMismatchError, UnitError, UnknownUnitError
+from greenplan.io.normalise import cell_text, nfkc, parse_numbers, parse_year
+from greenplan.io.sources import Raw
+from greenplan.options import did_you_mean
+from greenplan.regions import REGIONS, resolve_region
+from greenplan.schema import TEXT_PROVENANCE
+from greenplan.variables import VARIABLES, resolve_variable, suggest_variables
+
+__all__ = ["Part", "Strings", "normalise"]
+
+Columns = dict[str, tuple[str, str | None]]
+"""Canonical name → (header as written, unit written in the header)."""
+
+
+@dataclass
+class Strings:
+    """A text column as integer codes into a short list of distinct texts."""
+
+    codes: np.ndarray
+    uniques: list[str]
+
+    @staticmethod
+    def constant(text: str, n: int) -> Strings:
+        """Return the same text for ``n`` rows."""
+        return Strings(np.zeros(n, dtype=np.int32), [text])
+
+
+@dataclass
+class Part:
+    """Accepted observations of one table, as arrays (texts as codes)."""
+
+    region: Strings
+    year: np.ndarray
+    variable: Strings
+    value: np.ndarray
+    unit: Strings
+    source: Strings
+    note: Strings
+    file: Strings
+    sheet: Strings
+    row: np.ndarray
+    rows_read: int = 0
+    """Rows (observations) read from the table, accepted or not."""
+    value_header: str | tuple[str, dict[Any, str]] = "value"
+    """Header of the value column, or ("variable"|"year", header by variable code or year)."""
+    rejected_extra: int = 0
+    """Cells read but rejected before normalisation (columns of unknown variables)."""
+
+
+def hint(suggestions: list[str]) -> str:
+    """Return ``" Did you mean: a, b?"`` for suggestions made elsewhere, or ``""``."""
+    return f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+
+
+def factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (-1 for empty) and distinct values of a column."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+@dataclass
+class _Rows:
+    """One long table being normalised: its cells, where they are, and what is rejected."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    raw: Raw
+    cols: Columns
+    collector: Collector
+    headers: dict[str, str]
+    rejected: np.ndarray = field(init=False)
+    region: Coded = field(init=False)
+    variable: Coded = field(init=False)
+    year: Any = field(init=False)
+    """Year of each row as written (for messages)."""
+    year_known: Lazy = field(init=False)
+    """Year of each row, None where empty or bad."""
+    year_values: np.ndarray = field(init=False)
+    v_res: list[str | None] = field(init=False)
+    """Variable code of each distinct variable text (None where unknown)."""
+
+    def __post_init__(self) -> None:
+        self.rejected = np.zeros(len(self.frame), dtype=bool)
+
+    def header(self, c: str) -> str:
+        """Header, as written, of canonical column ``c``."""
+        return self.headers.get(c) or self.cols[c][0]
+
+    def reject(self, code: Code, pos: np.ndarray, message: Callable[[int], str], **kw: Any) -> None:
+        """Reject the rows at ``pos`` with one finding each (capped by the collector)."""
+        if not pos.size:
+            return
+        self.rejected[pos] = True
+        kw.setdefault("year", self.year_known)
+        self.collector.add_rows(
+            code,
+            pos,
+            message,
+            file=self.raw.file,
+            sheet=self.raw.sheet,
+            rows=self.rows,
+            region=self.region,
+            variable=self.variable,
+            **kw,
+        )
+
+
+def normalise(
+    *,
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    raw: Raw,
+    cols: Columns,
+    collector: Collector,
+    opts: dict[str, Any],
+    provenance: bool,
+    value_column: np.ndarray | None = None,
+    headers: dict[str, str] | None = None,
+    unit_assumed_reported: bool = False,
+) -> Part:
+    """Long table → accepted rows as codes; every rejected row gets an error finding.
+
+    ``value_column`` gives the header of each row's value cell (wide tables); ``headers``
+    the headers, as written, of the key columns; ``provenance`` keeps the ``file``, ``sheet``
+    and ``row`` columns of a DataFrame that already has them.
+    """
+    t = _Rows(frame, rows, raw, cols, collector, headers or {})
+    rcodes, r_res = _keys(t, opts["year_range"])
+    vcodes, v_res = t.variable.codes, t.v_res
+    pair_factor, pcodes = _units(t, vcodes, v_res, unit_assumed_reported)
+    values = _values(t, value_column)
+    # accepted rows, as codes into small lists of texts
+    idx = None if not t.rejected.any() else np.flatnonzero(~t.rejected)
+
+    def take(a: np.ndarray) -> np.ndarray:
+        return a if idx is None else a[idx]
+
+    if (pair_factor != 1.0).any():
+        values = values * pair_factor[pcodes]
+    vc_out = take(vcodes)
+    n = len(vc_out)
+    texts = {
+        name: _text_column(frame[cols[name][0]], take) if name in cols else Strings.constant("", n)
+        for name in TEXT_PROVENANCE
+    }
+    if provenance:
+        file_out, sheet_out, row_out = _origin(t, take)
+    else:
+        file_out, sheet_out = Strings.constant(raw.file, n), Strings.constant(raw.sheet, n)
+        row_out = take(rows)
+    return Part(
+        region=Strings(take(rcodes), [r or "" for r in r_res]),
+        year=take(t.year_values),
+        variable=Strings(vc_out, [c or "" for c in v_res]),
+        value=take(values),
+        unit=Strings(vc_out, [VARIABLES[c].unit if c else "" for c in v_res]),
+        source=texts["source"],
+        note=texts["note"],
+        file=file_out,
+        sheet=sheet_out,
+        row=row_out,
+        rows_read=len(frame),
+        value_header=cols["value"][0] if value_column is None else "value",
+    )
+
+
+def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str | None]]:
+    """Resolve regions, variables and years; reject rows with an empty or unknown key."""
+    frame, cols = t.frame, t.cols
+    rcodes, runiq = factorize(frame[cols["region"][0]])
+    r_text = [nfkc(str(u)) for u in runiq]
+    r_res = [resolve_region(x) for x in r_text]
+    t.region = Coded(rcodes, [r or x for r, x in zip(r_res, r_text, strict=True)] + [""])
+    vcodes, vuniq = factorize(frame[cols["variable"][0]])
+    v_text = [nfkc(str(u)) for u in vuniq]
+    t.v_res = [resolve_variable(x) for x in v_text]
+    t.variable = Coded(vcodes, [c or x for c, x in zip(t.v_res, v_text, strict=True)] + [""])
+    year_null, year_bad = _years(t, year_range)
+    # an empty key cell is a missing value of that column
+    for key, null, label in (
+        ("region", rcodes < 0, "region (地区)"),
+        ("year", year_null, "year (年份)"),
+        ("variable", vcodes < 0, "variable (指标)"),
+    ):
+        t.reject(
+            Code.MISSING_VALUE,
+            np.flatnonzero(null),
+            _empty_cell(label),
+            column=t.header(key),
+            expected=f"a {label}",
+        )
+    r_ok = np.array([r is not None for r in r_res] + [False], dtype=bool)
+    t.reject(
+        Code.UNKNOWN_REGION,
+        np.flatnonzero(~r_ok[rcodes] & (rcodes >= 0)),
+        lambda i: (
+            f"Unknown region {t.region[i]!r}.{did_you_mean(t.region[i], REGIONS, cutoff=0.3)} "
+            "Use 济南市 or a district/county name (历下区 … 商河县); see greenplan.REGIONS."
+        ),
+        column=t.header("region"),
+        value=t.region,
+        expected="济南市 or a district/county of Jinan",
+    )
+    lo, hi = year_range
+    t.reject(
+        Code.BAD_YEAR,
+        np.flatnonzero(year_bad),
+        lambda i: (
+            f"Year {t.year[i]!r} is not a whole number between {lo} and {hi}. Write the "
+            "calendar year as a number: 2020 (or 2020年)."
+        ),
+        column=t.header("year"),
+        year=None,
+        value=t.year,
+        expected=f"a whole number in {lo}–{hi}",
+    )
+    _unknown_variables(t, vcodes)
+    return rcodes, r_res
+
+
+def _empty_cell(label: str) -> Callable[[int], str]:
+    return lambda i: f"The {label} cell is empty. Fill it in, or delete the row."
+
+
+def _years(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Parse the years; set ``t.year``, ``t.year_known``, ``t.year_values``; (empty, bad)."""
+    ycol = t.frame[t.cols["year"][0]]
+    lo, hi = year_range
+    if pd.api.types.is_integer_dtype(ycol.dtype) and not pd.api.types.is_bool_dtype(ycol.dtype):
+        year = ycol.to_numpy(dtype=np.int64, na_value=0)
+        null = np.asarray(ycol.isna().to_numpy(), dtype=bool)
+        bad = ~null & ((year < lo) | (year > hi))
+        t.year = Lazy(lambda i: None if null[i] else int(year[i]))
+    else:
+        ycodes, yuniq = factorize(ycol)
+        parsed = [parse_year(u) for u in yuniq]
+        ok = [p is not None and lo <= p <= hi for p in parsed]
+        # out-of-range years are rejected (bad); 0 keeps huge ones (9.2e18) from overflowing
+        year = np.array([p if k else 0 for p, k in zip(parsed, ok, strict=True)] + [0], np.int64)
+        year = year[ycodes]
+        null = ycodes < 0
+        bad = ~np.array([*ok, True], dtype=bool)[ycodes] & ~null
+        t.year = Coded(ycodes, [cell_text(u) for u in yuniq] + [""])
+    unknown = null | bad
+    t.year_known = Lazy(lambda i: None if unknown[i] else int(year[i]))
+    t.year_values = year
+    return null, bad
+
+
+def _unknown_variables(t: _Rows, vcodes: np.ndarray) -> None:
+    v_ok = np.array([c is not None for c in t.v_res] + [False], dtype=bool)
+    hints: dict[str, list[str]] = {}
+
+    def message(i: int) -> str:
+        name = t.variable[i]
+        if name not in hints:
+            hints[name] = suggest_variables(name)
+        return (
+            f"Unknown variable {name!r}.{hint(hints[name])} Use a code, Chinese name or alias of "
+            "the codelist (greenplan.VARIABLES; docs/data-format.md)."
+        )
+
+    t.reject(
+        Code.UNKNOWN_VARIABLE,
+        np.flatnonzero(~v_ok[vcodes] & (vcodes >= 0)),
+        message,
+        column=t.header("variable"),
+        value=t.variable,
+        expected=Lazy(lambda i: ", ".join(hints.get(t.variable[i], [])) or None),
+    )
+
+
+def _units(
+    t: _Rows, vcodes: np.ndarray, v_res: list[str | None], unit_assumed_reported: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Reject unknown units and units of the wrong dimension; (factor per pair, pair codes).
+
+    One conversion factor per distinct (variable, unit) pair.
+    """
+    raw, unit_col = t.raw, t.cols.get("unit")
+    header_unit = t.cols["value"][1] if "value" in t.cols else None
+    if unit_col is None:
+        ucodes = np.full(len(t.frame), -1, dtype=np.int64)
+        u_text: list[str] = []
+        if header_unit is None and not unit_assumed_reported and any(v_res):
+            t.collector.add(
+                Code.UNIT_ASSUMED,
+                f"{raw.file!r}{raw.in_sheet()} has no unit column (单位): every value is taken "
+                "to be in its variable's canonical unit (greenplan.VARIABLES[code].unit). Add a "
+                "unit column to be explicit.",
+                file=raw.file,
+                sheet=raw.sheet,
+                row=raw.header_row,
+                column="unit",
+            )
+    else:
+        ucodes, uuniq = factorize(t.frame[unit_col[0]])
+        u_text = [nfkc(str(u)) for u in uuniq]
+    nu = len(u_text)
+    pair = np.where(vcodes >= 0, vcodes, len(v_res)).astype(np.int64) * (nu + 1) + (ucodes + 1)
+    pcodes, upairs = pd.factorize(pair)
+    pairs: list[tuple[str | None, str | None]] = []  # (variable, unit text) of each pair
+    for p in upairs.tolist():
+        vi, ui = divmod(int(p), nu + 1)
+        pairs.append((v_res[vi] if vi < len(v_res) else None, u_text[ui - 1] if ui else None))
+    factor, state, messages = _pair_factors(pairs, header_unit)
+    column = t.header("unit") if unit_col is not None or "unit" in t.headers else "unit"
+    unit_label = Coded(ucodes, [*u_text, header_unit or ""])
+    expected = [VARIABLES[v].unit if v else None for v, _ in pairs]
+    for st, code in ((1, Code.UNKNOWN_UNIT), (2, Code.WRONG_DIMENSION)):
+        t.reject(
+            code,
+            np.flatnonzero(state[pcodes] == st),
+            lambda i: messages[int(pcodes[i])],
+            column=column,
+            value=unit_label,
+            expected=Lazy(lambda i: expected[int(pcodes[i])]),
+        )
+    if unit_col is not None and not unit_assumed_reported and not header_unit:
+        for k, (v, text) in enumerate(pairs):
+            if v is None or text:
+                continue
+            members = np.flatnonzero(pcodes == k)
+            t.collector.add(
+                Code.UNIT_ASSUMED,
+                f"{members.size:,} row(s) of {v} have an empty unit cell: taken to be in "
+                f"{VARIABLES[v].unit}. Fill in the unit to be explicit.",
+                file=raw.file,
+                sheet=raw.sheet,
+                row=int(t.rows[members[0]]),
+                column=column,
+                variable=v,
+                expected=VARIABLES[v].unit,
+                count=int(members.size),
+            )
+    return factor, pcodes
+
+
+def _pair_factors(
+    pairs: list[tuple[str | None, str | None]], header_unit: str | None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Factor to the canonical unit of each (variable, unit) pair, and its state and message.
+
+    State 0: converted (or no unit: taken as canonical), 1: unknown unit, 2: wrong dimension.
+    """
+    factor = np.ones(len(pairs), dtype="float64")
+    state = np.zeros(len(pairs), dtype=np.int8)
+    messages = [""] * len(pairs)
+    for k, (code, text) in enumerate(pairs):
+        text = text or header_unit
+        if code is None or not text:
+            continue
+        target = VARIABLES[code].unit
+        try:
+            factor[k] = units.factor(text, target)
+        except UnknownUnitError as exc:
+            state[k] = 1
+            messages[k] = (
+                f"Unknown unit {text!r} for {code}.{hint(exc.suggestions)} Give {code} in "
+                f"{target} or another unit of the same kind (see docs/units.md)."
+            )
+        except DimensionalityMismatchError as exc:
+            state[k] = 2
+            messages[k] = (
+                f"Unit {text!r} measures {exc.from_dim}, but {code} "
+                f"({VARIABLES[code].name_zh}) is {exc.to_dim}: give it in {target} or another "
+                f"unit of {exc.to_dim}."
+            )
+        except UnitError as exc:
+            state[k] = 1
+            messages[k] = f"Unit {text!r} for {code} cannot be used: {exc}"
+    return factor, state, messages
+
+
+def _values(t: _Rows, value_column: np.ndarray | None) -> np.ndarray:
+    """Parse the values; reject the empty ones and those that are not numbers."""
+    cells = t.frame[t.cols["value"][0]]
+    values, missing, bad = parse_numbers(cells)
+    shown = Lazy(lambda i: cell_text(cells.iloc[i]))
+
+    def empty(i: int) -> str:
+        return (
+            f"No value for {t.variable[i]} ({t.region[i]}, {t.year[i]}): the cell is empty or a "
+            f"missing marker ({shown[i] or 'empty'}). Fill in the number, or delete the row if "
+            "the figure is not available."
+        )
+
+    def not_a_number(i: int) -> str:
+        return (
+            f"Value {shown[i]!r} of {t.variable[i]} ({t.region[i]}, {t.year[i]}) is not a "
+            "number. Write a plain number (10140.91; 10,140.91 and full-width digits are fine) "
+            "and put notes in another column."
+        )
+
+    column = value_column if value_column is not None else t.cols["value"][0]
+    for mask, code, message in (
+        (missing, Code.MISSING_VALUE, empty),
+        (bad, Code.NON_NUMERIC, not_a_number),
+    ):
+        t.reject(
+            code, np.flatnonzero(mask), message, column=column, value=shown, expected="a number"
+        )
+    return values
+
+
+def _origin(
+    t: _Rows, take: Callable[[np.ndarray], np.ndarray]
+) -> tuple[Strings, Strings, np.ndarray]:
+    """Keep the ``file``, ``sheet`` and ``row`` columns a DataFrame already carries."""
+    frame, cols, rows = t.frame, t.cols, t.rows
+    fcodes, funiq = factorize(frame[cols["file"][0]].astype(object))
+    file = Strings(take(np.where(fcodes >= 0, fcodes, len(funiq))), [*map(str, funiq), t.raw.file])
+    scodes, suniq = factorize(frame[cols["sheet"][0]].astype(object))
+    sheet = Strings(take(np.where(scodes >= 0, scodes, len(suniq))), [*map(str, suniq), ""])
+    r = pd.to_numeric(frame[cols["row"][0]], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    return file, sheet, take(np.where(np.isnan(r), rows, r).astype(np.int64))
+
+
+def _text_column(column: pd.Series, take: Callable[[np.ndarray], np.ndarray]) -> Strings:
+    """Code a free-text provenance column (source, note); empty cells become ``""``."""
+    codes, uniques = factorize(column)
+    texts = [nfkc(str(u)) for u in uniques]
+    return Strings(take(np.where(codes >= 0, codes, len(texts))), [*texts, ""])

@@ -1,0 +1,356 @@
+"""Layouts: a raw table → the rows of a long table.
+
+**long** (one row per observation), **wide** (one column per variable, the unit in the header:
+``能源消费总量(万吨标准煤)``) or **wide_years** (one column per year, as yearbooks print them),
+recognised from the headers (docs/data-format.md). Missing and unused columns are findings;
+the rows go to :func:`greenplan.io.cells.normalise`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greenplan.diagnostics import Code, Collector
+from greenplan.io.cells import Columns, Part, hint, normalise
+from greenplan.io.normalise import (
+    UNIT_IN_HEADER,
+    canonical_header,
+    nfkc,
+    parse_numbers,
+    variable_header,
+    year_header,
+)
+from greenplan.io.sources import Raw
+from greenplan.schema import (
+    HEADER_NAMES,
+    NAME_ZH,
+    OBSERVATION_COLUMNS,
+    ORIGIN_COLUMNS,
+    TEXT_PROVENANCE,
+)
+from greenplan.variables import suggest_variables
+
+__all__ = ["to_long"]
+
+
+def _columns(raw: Raw) -> Columns:
+    """Canonical name → (header as written, unit in the header) for recognised columns."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for col in raw.frame.columns:
+        canon, unit = canonical_header(col)
+        if canon is not None and canon not in out:
+            out[canon] = (col, unit)
+    return out
+
+
+def _layout(raw: Raw, cols: Columns, requested: str) -> str:
+    if requested != "auto":
+        return requested
+    if "variable" in cols and "value" in cols:
+        return "long"
+    if "variable" in cols and any(year_header(c) for c in raw.frame.columns):
+        return "wide_years"
+    if "value" in cols or "unit" in cols:
+        return "long"
+    if "region" in cols and "year" in cols:
+        return "wide"
+    return "long"
+
+
+_NEEDS = {
+    "long": (
+        ("region", "year", "variable", "value"),
+        "region/地区, year/年份, variable/指标, value/数值 (and unit/单位)",
+    ),
+    "wide": (("region", "year"), "region/地区, year/年份, then one column per variable"),
+    "wide_years": (
+        ("region", "variable"),
+        "region/地区, variable/指标, unit/单位, then one column per year",
+    ),
+}
+"""Each layout's required columns, and how messages say it."""
+
+
+def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int | None:
+    """Normalise one table; return its accepted part, or the number of rows rejected."""
+    raw = _unique_headers(raw)
+    cols = _columns(raw)
+    layout = _layout(raw, cols, opts["layout"])
+    required, accepted = _NEEDS[layout]
+    missing = [c for c in required if c not in cols]
+    if not _is_table(raw, cols, missing, collector):
+        return None
+    # blank rows are layout, not data: they are neither read nor reported
+    frame, rows = raw.frame, raw.rows
+    blank = frame.isna().all(axis=1).to_numpy()
+    if blank.any():
+        frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
+    if len(frame) == 0:
+        collector.add(
+            Code.EMPTY_FILE,
+            f"{raw.file!r}{raw.in_sheet()} has a header but no data rows. Submit the table "
+            "with its data.",
+            file=raw.file,
+            sheet=raw.sheet,
+        )
+        return None
+    for i, c in enumerate(missing):
+        collector.add(
+            Code.MISSING_COLUMN,
+            f"Required column {c!r} ({NAME_ZH[c]}) is missing from {raw.file!r}"
+            f"{raw.in_sheet()}; its headers are {_list(frame.columns)}. A {layout} table "
+            f"needs {accepted}. None of its {len(frame):,} data row(s) were read.",
+            file=raw.file,
+            sheet=raw.sheet,
+            row=raw.header_row,
+            column=c,
+            expected=", ".join(HEADER_NAMES[c][:4]),
+            count=len(frame) if i == 0 else 1,
+        )
+    if missing:
+        return len(frame)
+    provenance = raw.header_row is None and all(p in cols for p in ORIGIN_COLUMNS)
+    kept = {*OBSERVATION_COLUMNS, *TEXT_PROVENANCE, *(ORIGIN_COLUMNS if provenance else ())}
+    used = {cols[c][0] for c in cols if c in kept}
+    if layout != "long":
+        return _melt(frame, rows, raw, cols, layout, used, collector, opts)
+    _report_ignored([c for c in frame.columns if c not in used], frame, raw, collector)
+    return normalise(
+        frame=frame,
+        rows=rows,
+        raw=raw,
+        cols=cols,
+        collector=collector,
+        opts=opts,
+        provenance=provenance,
+    )
+
+
+def _unique_headers(raw: Raw) -> Raw:
+    """Rename repeated headers: the later copies become "name.1", "name.2" … (ignored)."""
+    if not raw.frame.columns.duplicated().any():
+        return raw
+    seen: dict[str, int] = {}
+    names = []
+    for c in map(str, raw.frame.columns):
+        k = seen.get(c, 0)
+        seen[c] = k + 1
+        names.append(c if k == 0 else f"{c}.{k}")
+    return dataclasses.replace(raw, frame=raw.frame.set_axis(names, axis=1))
+
+
+def _is_table(raw: Raw, cols: Columns, missing: list[str], collector: Collector) -> bool:
+    """Say whether ``raw`` is a table; if not (no data columns, no rows), say why in a finding."""
+    frame = raw.frame
+    # a notes sheet headed 说明/备注 holds no data: a note column alone does not make a table
+    table_cols = set(cols) - {"note"}
+    if (
+        missing
+        and raw.sheet
+        and not raw.explicit_sheet
+        and not table_cols
+        and not any(variable_header(c)[0] or year_header(c) for c in frame.columns)
+    ):
+        collector.add(
+            Code.SHEET_SKIPPED,
+            f"Sheet {raw.sheet!r} of {raw.file!r} has none of the recognised columns "
+            f"(headers: {_list(frame.columns)}) and was skipped. If it holds data, give it the "
+            "headers 地区, 年份, 指标, 数值, 单位 (region, year, variable, value, unit).",
+            file=raw.file,
+            sheet=raw.sheet,
+            row=raw.header_row,
+        )
+        return False
+    if len(frame.columns) == 0 or (len(frame) == 0 and not table_cols):
+        collector.add(
+            Code.EMPTY_FILE,
+            f"{raw.file!r}{raw.in_sheet()} has no data rows. Submit the table with its data.",
+            file=raw.file,
+            sheet=raw.sheet,
+        )
+        return False
+    return True
+
+
+def _list(columns: Iterable[Any], n: int = 12) -> str:
+    items = [str(c) for c in columns]
+    text = ", ".join(repr(c) for c in items[:n])
+    return text + (" …" if len(items) > n else "") if items else "(none)"
+
+
+def _report_ignored(
+    ignored: Sequence[str], frame: pd.DataFrame, raw: Raw, collector: Collector
+) -> None:
+    for col in ignored:
+        if str(col).startswith("Unnamed: ") and frame[col].isna().all():
+            continue
+        collector.add(
+            Code.COLUMN_IGNORED,
+            f"Column {col!r} is not used. If it holds data, rename its header (region/地区, "
+            "year/年份, variable/指标, value/数值, unit/单位, source/来源, note/备注).",
+            file=raw.file,
+            sheet=raw.sheet,
+            row=raw.header_row,
+            column=col,
+        )
+
+
+def _melt(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    raw: Raw,
+    cols: Columns,
+    layout: str,
+    used: set[str],
+    collector: Collector,
+    opts: dict[str, Any],
+) -> Part | int:
+    """Wide (variables or years as columns) → long, then :func:`normalise`."""
+    data_cols, rejected = _data_columns(frame, raw, layout, used, collector)
+    if not data_cols:
+        if rejected:
+            return rejected
+        what = "variable" if layout == "wide" else "year"
+        collector.add(
+            Code.MISSING_COLUMN,
+            f"{raw.file!r}{raw.in_sheet()} has no {what} column: a {layout} table needs one "
+            f"column per {what} after the key columns; its headers are {_list(frame.columns)}.",
+            file=raw.file,
+            sheet=raw.sheet,
+            row=raw.header_row,
+            column=what,
+        )
+        return len(frame)
+    long, long_rows = _stack(frame, rows, cols, layout, data_cols)
+    if long is None:
+        return rejected
+    present = set(long["_vcol"].unique())
+    assumed = [col for col, _, unit in data_cols if unit is None and col in present]
+    if layout == "wide" and assumed:
+        collector.add(
+            Code.UNIT_ASSUMED,
+            f"No unit in the header of column(s) {_list(assumed)}: their values are taken to "
+            "be in each variable's canonical unit (greenplan.VARIABLES[code].unit). Write the "
+            "unit in brackets to be explicit: 能源消费总量(万吨标准煤).",
+            file=raw.file,
+            sheet=raw.sheet,
+            row=raw.header_row,
+            column=str(assumed[0]),
+        )
+    headers = {
+        "region": cols["region"][0],
+        "year": cols["year"][0] if "year" in cols else "year",
+        "variable": cols["variable"][0] if "variable" in cols else "variable",
+        "unit": cols["unit"][0] if "unit" in cols else "unit",
+    }
+    part = normalise(
+        frame=long.drop(columns="_vcol"),
+        rows=long_rows,
+        raw=raw,
+        cols={c: (c, None) for c in long.columns if c != "_vcol"},
+        collector=collector,
+        opts=opts,
+        provenance=False,
+        value_column=long["_vcol"].to_numpy(dtype=object),
+        headers={c: h for c, h in headers.items() if c in long.columns},
+        unit_assumed_reported=layout == "wide",
+    )
+    part.rejected_extra = rejected
+    kind = "variable" if layout == "wide" else "year"
+    part.value_header = (kind, {key: str(col) for col, key, _ in data_cols})
+    return part
+
+
+_DataColumn = tuple[str, Any, str | None]
+"""A data column of a wide table: header, variable code or year, unit in the header."""
+
+
+def _data_columns(
+    frame: pd.DataFrame, raw: Raw, layout: str, used: set[str], collector: Collector
+) -> tuple[list[_DataColumn], int]:
+    """Find the data columns of a wide table; count the cells of unknown variables' columns."""
+    data_cols: list[_DataColumn] = []
+    rejected = 0
+    for col in frame.columns:
+        if col in used:
+            continue
+        if layout == "wide_years":
+            year = year_header(col)
+            if year is None:
+                _report_ignored([col], frame, raw, collector)
+            else:
+                data_cols.append((col, year, None))
+            continue
+        code, unit = variable_header(col)
+        if code is not None:
+            data_cols.append((col, code, unit))
+            continue
+        canon, _ = canonical_header(col)
+        if canon is not None or (str(col).startswith("Unnamed: ") and frame[col].isna().all()):
+            _report_ignored([col], frame, raw, collector)
+            continue
+        _, miss, _bad = parse_numbers(frame[col])
+        n_cells = int((~miss).sum())
+        rejected += n_cells
+        close = suggest_variables(UNIT_IN_HEADER.sub(r"\g<name>", nfkc(str(col))))
+        collector.add(
+            Code.UNKNOWN_VARIABLE,
+            f"Column {col!r} is not a variable of the codelist, so its {n_cells:,} value(s) "
+            f"were not read.{hint(close)} Use a code, Chinese name or alias of "
+            "greenplan.VARIABLES, optionally with the unit in brackets: 能源消费总量(万吨标准煤).",
+            file=raw.file,
+            sheet=raw.sheet,
+            row=raw.header_row,
+            column=col,
+            value=str(col),
+            expected=", ".join(close) if close else None,
+            count=max(n_cells, 1),
+        )
+    return data_cols, rejected
+
+
+def _stack(
+    frame: pd.DataFrame, rows: np.ndarray, cols: Columns, layout: str, data: list[_DataColumn]
+) -> tuple[pd.DataFrame | None, np.ndarray]:
+    """Stack the non-empty cells of the data columns as long rows, in file row order.
+
+    Column ``_vcol`` holds the header each value came from; None when every cell is empty.
+    """
+    pieces: dict[str, list[Any]] = {
+        k: [] for k in (*OBSERVATION_COLUMNS, *TEXT_PROVENANCE, "_row", "_vcol")
+    }
+    for col, key, unit in data:
+        _, miss, _ = parse_numbers(frame[col])
+        keep = np.flatnonzero(~miss)
+        if keep.size == 0:
+            continue
+
+        def cells(name: str, keep: np.ndarray = keep) -> np.ndarray:
+            return frame[cols[name][0]].to_numpy(dtype=object)[keep]
+
+        pieces["value"].append(frame[col].to_numpy(dtype=object)[keep])
+        pieces["_row"].append(rows[keep])
+        pieces["_vcol"].append(np.full(keep.size, col, dtype=object))
+        for name in ("region", *TEXT_PROVENANCE):
+            if name in cols:
+                pieces[name].append(cells(name))
+        if layout == "wide":
+            pieces["year"].append(cells("year"))
+            pieces["variable"].append(np.full(keep.size, key, dtype=object))
+            pieces["unit"].append(np.full(keep.size, np.nan if unit is None else unit, object))
+        else:
+            pieces["year"].append(np.full(keep.size, key, dtype=object))
+            pieces["variable"].append(cells("variable"))
+            if "unit" in cols:
+                pieces["unit"].append(cells("unit"))
+    if not pieces["value"]:
+        return None, rows[:0]
+    long_rows = np.concatenate(pieces.pop("_row"))
+    long = pd.DataFrame({k: np.concatenate(v) for k, v in pieces.items() if v}, dtype=object)
+    order = np.lexsort((np.arange(len(long_rows)), long_rows))
+    return long.iloc[order].reset_index(drop=True), long_rows[order]

@@ -1,0 +1,690 @@
+"""Every target for every region of an indicator table: :func:`assess`.
+
+Per (target, region): pick the baseline and the latest value from the data (units reconciled),
+then hand off to :func:`~greenplan.progress.evaluation.evaluate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Unpack
+
+import pandas as pd
+
+from greenplan.definitions import Direction, Target, TargetKind
+from greenplan.errors import OptionError, UnitError
+from greenplan.options import did_you_mean
+from greenplan.plans import Plan, resolve_plan
+from greenplan.progress import rates
+from greenplan.progress.evaluation import evaluate
+from greenplan.progress.options import AssessOptions, parse_options, split_assess_only, year_of
+from greenplan.progress.status import STATUS_LABELS, Method, Status, parse_choice
+from greenplan.regions import CITY, REGIONS
+from greenplan.targets import SUPPLEMENTARY_TARGETS
+from greenplan.units import factor
+
+ASSESS_COLUMNS: tuple[str, ...] = (
+    "key",
+    "indicator",
+    "region",
+    "section",
+    "name_zh",
+    "name_en",
+    "kind",
+    "bound",
+    "aspirational",
+    "unit",
+    "baseline_year",
+    "baseline",
+    "latest_year",
+    "latest",
+    "target_year",
+    "target",
+    "target_level",
+    "change",
+    "gap",
+    "gap_relative",
+    "completion",
+    "time_elapsed",
+    "status",
+    "status_zh",
+    "status_en",
+    "reason",
+    "required_annual_change",
+    "projected",
+    "projected_gap",
+    "method",
+    "notes",
+)
+"""Columns of :func:`assess`, in order (a contract other modules rely on)."""
+
+_VALUE_COLUMNS = ("region", "year", "indicator", "value", "unit")
+_FLOAT_COLUMNS = (
+    "baseline",
+    "latest",
+    "target",
+    "target_level",
+    "change",
+    "gap",
+    "gap_relative",
+    "completion",
+    "time_elapsed",
+    "required_annual_change",
+    "projected",
+    "projected_gap",
+)
+_ROW_OPTIONS = frozenset({"bound", "aspirational", "series"})
+
+
+@dataclass(frozen=True)
+class _Series:
+    """One (indicator, region) series: years ascending, values in one unit."""
+
+    values: pd.Series
+    unit: str | None
+    notes: tuple[str, ...] = ()
+    problem: str = ""
+
+
+def assess(
+    values: pd.DataFrame,
+    year: int | None = None,
+    targets: Mapping[str, Target] | Iterable[str | Target] | None = None,
+    method: Method | str = "sequential",
+    *,
+    plan: Plan | str | Path | None = None,
+    **options: Unpack[AssessOptions],
+) -> pd.DataFrame:
+    """Assess every target for every region of an indicator table.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        The output of :func:`greenplan.compute`: a long table with columns ``region``,
+        ``year``, ``indicator``, ``value``, ``unit`` (extra columns are ignored). Rows with a
+        missing value are ignored. For ``cumulative`` targets the indicator holds the
+        *annual* additions.
+    year : int, optional
+        Assess as of this year: the latest value is taken in ``year`` or the latest year
+        before it with data. Default: the latest year with data, per series.
+    targets : mapping, iterable or None
+        Targets to assess: None for the plan's targets; a mapping ``{key: Target}`` (e.g. from
+        :func:`greenplan.targets.with_presets`); or an iterable of keys (looked up in the
+        plan's targets and ``SUPPLEMENTARY_TARGETS``) and/or ``Target`` objects.
+    method : {"sequential", "escap", "eurostat"}, default "sequential"
+        Assessment method (see :func:`evaluate`).
+    plan : Plan, path or None
+        The plan (:func:`greenplan.load_plan`); default the shipped Jinan 14th plan. Its
+        targets, base year and target year are used.
+    **options
+        Options of :func:`evaluate` (:class:`AssessOptions`), and ``baseline_from_later_year``
+        (default False) and ``rate_decimals`` (default 1). ``bound`` and ``aspirational`` come
+        from each Target and ``series`` from the data, so they cannot be passed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (target, region), targets in the given order, regions in
+        :data:`greenplan.regions.REGIONS` order (others after, as first seen), with the
+        columns :data:`ASSESS_COLUMNS`. ``status`` holds the :class:`Status` value;
+        ``required_annual_change`` is in indicator units per year; ``notes`` explains the
+        status and every fallback. ``df.attrs["greenplan"]`` records the method, the year and
+        the options. Use :func:`style` for a coloured notebook display.
+
+    Raises
+    ------
+    OptionError
+        Missing columns, conflicting duplicate rows, an unknown target key, or a bad method or
+        option.
+
+    Notes
+    -----
+    Per target and region the baseline is of the target's base year (the plan's), from the
+    first of: the data's value; the plan's own figure (``Target.baseline``, from the plan's
+    ``baselines.csv``); the value implied by a level and a reported change of the same year.
+    Never a later year, unless ``baseline_from_later_year=True`` for a ``level`` target: else
+    the row is not assessable with ``reason`` ``no_base_year_value``.
+
+    Published rates are inputs: ``<indicator>_change`` (vs the base year, %) and
+    ``<indicator>_annual_change`` (on the previous year, %) rows of ``values``. Annual rates
+    chain into the cumulative change only without a gap. A change target without levels is
+    assessed from the cumulative change (on an index, base year = 100). Where levels give
+    the same year, the levels win and a disagreement beyond the rounding is noted.
+
+    At or after the target year the status is ``achieved`` or ``not_achieved`` (final
+    evaluation, 总结评估). An assigned target without a value still shows its baseline,
+    latest value and ``change`` (vs the base year, %). Cumulative targets sum the annual
+    additions after the base year; ``non_increase`` targets use the whole series. Units are
+    reconciled with :mod:`greenplan.units`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from greenplan.progress import assess
+    >>> values = pd.DataFrame({  # synthetic
+    ...     "region": "济南市", "year": [2020, 2023], "indicator": "forest_coverage",
+    ...     "value": [11.4, 12.5], "unit": "%"})
+    >>> df = assess(values, targets=["forest_coverage"])
+    >>> df.loc[0, "status"], round(float(df.loc[0, "completion"]), 4)  # 1.1/2.28
+    ('behind_schedule', 0.4825)
+    """
+    method_: Method = parse_choice(Method, method, "method")
+    fixed = sorted(_ROW_OPTIONS & set(options))
+    if fixed:
+        raise OptionError(
+            f"Option(s) {', '.join(map(repr, fixed))} cannot be passed to assess: bound and "
+            "aspirational come from each Target, series from the data."
+        )
+    options, reading = split_assess_only(options)  # type: ignore[assignment]
+    parse_options(options, method_, None)  # unknown names and bad values raise here
+    as_of = None if year is None else year_of(year, "year")
+    plan_ = resolve_plan(plan)
+    reading["city"] = plan_.city  # the plan's figures are the city's
+    frame = _check_values(values)
+    tmap = _resolve_targets(targets, plan_)
+    wanted = {f"{t.indicator}{s}" for t in tmap.values() for s in ("", *_RATE_SUFFIXES)}
+    preferred = {
+        t.indicator: t.unit
+        for t in tmap.values()
+        if t.unit and t.kind in (TargetKind.LEVEL, TargetKind.CUMULATIVE, TargetKind.FULL_COVERAGE)
+    }
+    series = _split_series(frame[frame["indicator"].isin(wanted)], preferred)
+    regions = _ordered_regions(frame["region"])
+    rows = [
+        _assess_one(
+            target,
+            region,
+            _Data.of(series, target.indicator, region),
+            as_of,
+            method_,
+            options,
+            plan_.target_year,
+            reading,
+        )
+        for target in tmap.values()
+        for region in regions
+    ]
+    df = pd.DataFrame(rows, columns=list(ASSESS_COLUMNS))
+    for col in ("baseline_year", "latest_year", "target_year"):
+        years = pd.to_numeric(df[col], errors="coerce").astype("float64")
+        whole = bool((years.dropna() % 1 == 0).all())
+        df[col] = years.astype("Int64") if whole else years  # fractions: within-year reporting
+    for col in _FLOAT_COLUMNS:
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+    df["aspirational"] = df["aspirational"].astype(bool)
+    df.attrs["greenplan"] = {
+        "method": method_.value,
+        "year": as_of,
+        "options": {k: list(v) if isinstance(v, tuple) else v for k, v in options.items()},
+        "plan": plan_.describe(),
+    }
+    return df
+
+
+def _check_values(values: Any) -> pd.DataFrame:
+    if not isinstance(values, pd.DataFrame):
+        raise OptionError(
+            f"values must be a pandas DataFrame (the output of greenplan.compute), "
+            f"got {type(values).__name__}."
+        )
+    missing = [c for c in _VALUE_COLUMNS if c not in values.columns]
+    if missing:
+        raise OptionError(
+            f"values lacks column(s) {', '.join(missing)}; expected {', '.join(_VALUE_COLUMNS)}."
+        )
+    frame = values.loc[:, list(_VALUE_COLUMNS)].copy()
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    frame["year"] = pd.to_numeric(frame["year"], errors="coerce")
+    frame = frame[frame["value"].notna() & frame["year"].notna()]
+    frame["unit"] = frame["unit"].where(frame["unit"].notna(), "").astype(str).str.strip()
+    keys = ["indicator", "region", "year"]
+    dup = frame.duplicated(keys, keep=False)
+    if dup.any():
+        conflicts = frame[dup].groupby(keys, sort=False)["value"].nunique()
+        conflicts = conflicts[conflicts > 1]
+        if len(conflicts):
+            first = conflicts.index[0]
+            raise OptionError(
+                f"values has {len(conflicts)} (indicator, region, year) with different values, "
+                f"e.g. {first}; filter the table (scenario, option columns) first."
+            )
+        frame = frame.drop_duplicates(keys)
+    return frame
+
+
+def _resolve_targets(targets: Any, plan: Plan) -> dict[str, Target]:
+    if targets is None:
+        return dict(plan.targets)
+    if isinstance(targets, Mapping):
+        out = dict(targets)
+        bad = [k for k, v in out.items() if not isinstance(v, Target)]
+        if bad:
+            raise OptionError(f"targets[{bad[0]!r}] is not a greenplan Target.")
+        return out
+    if isinstance(targets, str | Target):
+        targets = [targets]
+    known = {**dict(plan.targets), **dict(SUPPLEMENTARY_TARGETS)}
+    out = {}
+    for item in targets:
+        if isinstance(item, Target):
+            out[item.key] = item
+        elif item in known:
+            out[item] = known[item]
+        else:
+            raise OptionError(f"Unknown target {item!r}.{did_you_mean(item, known)}")
+    return out
+
+
+def _ordered_regions(regions: pd.Series) -> list[str]:
+    present = list(dict.fromkeys(regions.astype(str)))
+    if not present:
+        return [CITY]
+    order = {code: i for i, code in enumerate(REGIONS)}
+    return sorted(present, key=lambda r: (order.get(r, len(order)), present.index(r)))
+
+
+def _split_series(
+    frame: pd.DataFrame, preferred: Mapping[str, str]
+) -> dict[tuple[str, str], _Series]:
+    """Split the table into (indicator, region) series, each in one unit.
+
+    A series reported in several units is converted to the target's unit when it is one of
+    them, else to its most frequent unit.
+    """
+    out: dict[tuple[str, str], _Series] = {}
+    for (indicator, region), grp in frame.groupby(["indicator", "region"], sort=False):
+        grp = grp.sort_values("year")
+        values = pd.Series(grp["value"].to_numpy(float), index=grp["year"].to_numpy())
+        units = [u for u in grp["unit"] if u]
+        if len(set(units)) <= 1:
+            out[(str(indicator), str(region))] = _Series(values, units[0] if units else None)
+            continue
+        main = preferred.get(str(indicator), "")
+        if main not in units:
+            main = max(dict.fromkeys(units), key=units.count)
+        try:
+            factors = [_factor(u, main) if u else 1.0 for u in grp["unit"]]
+        except UnitError as exc:
+            out[(str(indicator), str(region))] = _Series(
+                values, main, problem=f"mixed units in the data: {exc}"
+            )
+            continue
+        values = pd.Series(grp["value"].to_numpy(float) * factors, index=grp["year"].to_numpy())
+        note = f"values in {', '.join(sorted(set(units) - {main}))} converted to {main}"
+        out[(str(indicator), str(region))] = _Series(values, main, notes=(note,))
+    return out
+
+
+def _factor(from_unit: str, to_unit: str) -> float:
+    return 1.0 if from_unit == to_unit else factor(from_unit, to_unit)
+
+
+def _year_int(y: Any) -> int | float:
+    y = float(y)
+    return int(y) if y.is_integer() else y
+
+
+_RATE_SUFFIXES = (rates.CUMULATIVE_SUFFIX, rates.ANNUAL_SUFFIX)
+
+
+@dataclass(frozen=True)
+class _Data:
+    """What the data holds for one (indicator, region): the levels and the published rates."""
+
+    level: _Series | None
+    cumulative: dict[int, float]
+    """``<indicator>_change`` by year [% vs the base year]."""
+    annual: dict[int, float]
+    """``<indicator>_annual_change`` by year [% on the previous year]."""
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, series: Mapping[tuple[str, str], _Series], indicator: str, region: str) -> _Data:
+        found: list[dict[int, float]] = []
+        notes: list[str] = []
+        for suffix in _RATE_SUFFIXES:
+            s = series.get((indicator + suffix, region))
+            if s is not None and s.unit not in (None, "", "%"):
+                notes.append(f"{indicator}{suffix} in {s.unit!r}, not %: ignored")
+                s = None
+            found.append(
+                {} if s is None else dict(zip(map(int, s.values.index), s.values, strict=True))
+            )
+        return cls(series.get((indicator, region)), found[0], found[1], tuple(notes))
+
+    @property
+    def has_rates(self) -> bool:
+        return bool(self.cumulative or self.annual)
+
+
+@dataclass
+class _Figures:
+    """Baseline and latest value picked for one row, or why there are none."""
+
+    baseline_year: int | float | None = None
+    baseline: float | None = None
+    latest_year: int | float | None = None
+    latest: float | None = None
+    unit: str | None = None
+    reason: str = ""
+    """``no_data`` or ``no_base_year_value`` when the row cannot be assessed."""
+    text: str = ""
+
+    @property
+    def change(self) -> float | None:
+        """Change of the latest value vs the baseline [%]."""
+        if self.baseline in (None, 0) or self.latest is None:
+            return None
+        return (self.latest / self.baseline - 1.0) * 100.0
+
+
+def _assess_one(
+    target: Target,
+    region: str,
+    data: _Data,
+    as_of: int | float | None,
+    method: Method,
+    options: Mapping[str, Any],
+    plan_target_year: int,
+    reading: Mapping[str, Any],
+) -> dict[str, Any]:
+    """One output row: pick baseline and latest from the data, then :func:`evaluate`."""
+    kind = target.kind
+    notes: list[str] = []
+    T = target.year
+    if T is None:
+        T = plan_target_year
+        notes.append(f"no target year in the plan: assessed against {T}, the end of the plan")
+    level = data.level
+    row: dict[str, Any] = dict.fromkeys(ASSESS_COLUMNS)
+    row.update(
+        key=target.key,
+        indicator=target.indicator,
+        region=region,
+        section=target.section,
+        name_zh=target.name_zh,
+        name_en=target.name_en,
+        kind=kind.value,
+        bound=target.bound.value,
+        aspirational=target.aspirational,
+        target_year=T,
+        target=target.value,
+        method=method.value,
+        unit=(level.unit if level is not None else None)
+        or (target.unit if kind in (TargetKind.LEVEL, TargetKind.CUMULATIVE) else None)
+        or None,
+    )
+    unset = kind is TargetKind.ASSIGNED and target.value is None
+    if unset and target.presets:
+        notes.append(f"presets: {', '.join(target.presets)} (greenplan.targets.with_presets)")
+    if level is not None:
+        notes.extend(level.notes)
+    notes.extend(data.notes)
+
+    def na(reason: str, text: str) -> dict[str, Any]:
+        row.update(
+            status=Status.NOT_ASSESSABLE.value,
+            status_zh=STATUS_LABELS[Status.NOT_ASSESSABLE]["zh"],
+            status_en=STATUS_LABELS[Status.NOT_ASSESSABLE]["en"],
+            reason=reason,
+            notes="; ".join([text, *notes]),
+        )
+        return row
+
+    if target.direction is Direction.NONE:
+        return na("other", "the target has no direction")
+    if level is not None and level.problem:
+        return na("other", level.problem)
+    try:
+        target_value = _target_in_data_unit(target, level.unit if level else None, notes)
+        full = _full_level(kind, level.unit if level else None, options)
+    except UnitError as exc:
+        return na("other", f"unit mismatch: {exc}")
+    extra: dict[str, Any] = {} if full is None else {"full_level": full}
+
+    if kind is TargetKind.CUMULATIVE:
+        fig = _cumulative(target, level, as_of, notes)
+    else:
+        fig = _figures(target, region, data, as_of, notes, reading)
+    row.update(
+        baseline_year=fig.baseline_year,
+        baseline=fig.baseline,
+        latest_year=fig.latest_year,
+        latest=fig.latest,
+        change=None if kind is TargetKind.CUMULATIVE else fig.change,
+        unit=fig.unit or row["unit"],
+    )
+    if unset:
+        if level is None and not data.has_rates:
+            notes.append(f"no data for {target.indicator}")
+        return na("target_not_set", "target not set: the province assigns it")
+    if fig.reason:
+        return na(fig.reason, fig.text)
+    assert fig.baseline is not None and fig.latest is not None
+    assert fig.baseline_year is not None and fig.latest_year is not None
+    if kind is TargetKind.NON_INCREASE and level is not None:
+        s = level.values if as_of is None else level.values[level.values.index <= as_of]
+        extra["series"] = {
+            _year_int(y): float(v)
+            for y, v in zip(s.index.to_numpy(), s.to_numpy(), strict=True)
+            if float(y) > fig.baseline_year
+        }
+        extra["series"][fig.baseline_year] = fig.baseline
+
+    ev = evaluate(
+        baseline=fig.baseline,
+        current=fig.latest,
+        target=target_value,
+        baseline_year=fig.baseline_year,
+        year=fig.latest_year,
+        target_year=T,
+        direction=target.direction,
+        kind=kind,
+        method=method,
+        bound=target.bound,
+        aspirational=target.aspirational,
+        **{**options, **extra},
+    )
+    reason = [ev.status_reason] if ev.status_reason else []
+    row.update(
+        baseline_year=ev.baseline_year,
+        baseline=ev.baseline,
+        latest_year=ev.year,
+        latest=ev.current,
+        target_level=ev.target_level,
+        gap=ev.gap,
+        gap_relative=ev.gap_relative,
+        completion=ev.completion,
+        time_elapsed=ev.time_elapsed,
+        status=ev.status.value,
+        status_zh=ev.status_zh,
+        status_en=ev.status_en,
+        reason="other" if ev.status is Status.NOT_ASSESSABLE else None,
+        required_annual_change=ev.required_annual_change,
+        projected=ev.projected,
+        projected_gap=ev.projected_gap,
+        notes="; ".join([*reason, *notes, *ev.notes]),
+    )
+    return row
+
+
+def _target_in_data_unit(target: Target, unit: str | None, notes: list[str]) -> float | None:
+    """Return the target value in the data's unit (level, cumulative, full coverage)."""
+    value = target.value
+    if (
+        value is None
+        or not unit
+        or not target.unit
+        or target.kind not in (TargetKind.LEVEL, TargetKind.CUMULATIVE, TargetKind.FULL_COVERAGE)
+        or target.unit == unit
+    ):
+        return value
+    f = _factor(target.unit, unit)
+    if f != 1.0:
+        notes.append(f"target {value:g} {target.unit} converted to {value * f:g} {unit}")
+    return value * f
+
+
+def _full_level(kind: TargetKind, unit: str | None, options: Mapping[str, Any]) -> float | None:
+    """100 % expressed in the data's unit (1.0 for fractions), unless the caller set it."""
+    if kind not in (TargetKind.FULL_COVERAGE, TargetKind.THRESHOLD) or "full_level" in options:
+        return None
+    if not unit or unit == "%":
+        return None
+    return 100.0 * _factor("%", unit)
+
+
+def _cumulative(
+    target: Target, level: _Series | None, as_of: int | float | None, notes: list[str]
+) -> _Figures:
+    """Baseline 0 in the base year; latest = the sum of the annual additions since."""
+    t0 = target.base_year
+    if level is None or level.values.empty:
+        return _Figures(reason="no_data", text=f"no data for {target.indicator}")
+    s = level.values if as_of is None else level.values[level.values.index <= as_of]
+    adds = s[s.index > t0]
+    if adds.empty:
+        return _Figures(reason="no_data", text=f"no data: no annual additions after {t0}")
+    latest_year = _year_int(adds.index.max())
+    missing = sorted(set(range(int(t0) + 1, int(latest_year) + 1)) - set(adds.index))
+    if missing:
+        notes.append(f"no additions reported for {', '.join(map(str, missing))}")
+    notes.append(f"cumulative additions {t0 + 1}–{latest_year}")
+    return _Figures(t0, 0.0, latest_year, float(adds.sum()))
+
+
+def _figures(
+    target: Target,
+    region: str,
+    data: _Data,
+    as_of: int | float | None,
+    notes: list[str],
+    reading: Mapping[str, Any],
+) -> _Figures:
+    """Baseline (of the base year only) and latest value, from levels, the plan, or rates.
+
+    The baseline comes from the data's base-year value, else the plan's own figure (for the
+    plan's city only), else a
+    level and a reported change of the same year; the latest from the latest level, or, when
+    a reported change is later (or there is no level), from the baseline and that change.
+    A change target with rates and no levels is measured on an index (base year = 100).
+    """
+    t0 = target.base_year
+    s = data.level.values if data.level is not None else pd.Series(dtype="float64")
+    avail = s if as_of is None else s[s.index <= as_of]
+    after = avail[avail.index > t0]
+    decimals = int(reading["rate_decimals"])
+    gaps: list[str] = []
+    change = rates.latest_change(
+        data.annual, data.cumulative, t0, as_of, decimals=decimals, notes=gaps
+    )
+    notes.extend(gaps)
+    fig = _Figures()
+    if avail.empty and change is None:
+        text = f"no data for {target.indicator} in {region}"
+        b = target.baseline
+        if b is not None and b.year == t0 and region == reading["city"]:  # still shown
+            qualifier = f", {b.qualifier}" if b.qualifier else ""
+            notes.append(f"baseline as stated in the plan ({b.section}{qualifier})")
+            return _Figures(t0, b.value, unit=b.unit, reason="no_data", text=text)
+        if not s.empty:
+            text = f"no data for {target.indicator} up to {as_of}"
+        return _Figures(reason="no_data", text=text)
+    if t0 in avail.index:
+        fig.baseline_year, fig.baseline = t0, float(avail[t0])
+    elif (
+        region == reading["city"]
+        and (plan := _plan_baseline(target, data.level, notes)) is not None
+    ):
+        fig.baseline_year, fig.baseline = t0, plan
+    else:
+        for y in after.index[::-1]:
+            c = rates.cumulative_change(data.annual, data.cumulative, t0, int(y), decimals=decimals)
+            if c is not None:
+                ly = float(after[y])
+                fig.baseline_year, fig.baseline = t0, ly / (1 + c.value / 100)
+                notes.append(
+                    f"no {t0} value: baseline {fig.baseline:.4g} implied by {ly:g} in {y} and "
+                    f"the {c.describe(t0)}"
+                )
+                break
+    if not after.empty:
+        fig.latest_year, fig.latest = _year_int(after.index.max()), float(after.iloc[-1])
+        _compare(fig, change, t0, notes)
+    if change is not None and fig.baseline is not None:
+        if fig.latest_year is None or change.year > fig.latest_year:
+            fig.latest_year, fig.latest = change.year, fig.baseline * (1 + change.value / 100)
+            notes.append(
+                f"latest value {fig.latest:.4g} in {change.year} implied by the baseline and the "
+                f"{change.describe(t0)}"
+            )
+    elif change is not None and fig.baseline is None and target.kind in _CHANGE_KINDS:
+        notes.append(
+            f"assessed from the {change.describe(t0)}, on an index ({t0} = 100): completion is "
+            "the change so far divided by the change required"
+        )
+        return _Figures(t0, 100.0, change.year, 100.0 + change.value, f"index ({t0} = 100)")
+    if fig.latest is None:
+        if fig.baseline is None and not avail.empty:  # a value before the base year only
+            fig.latest_year, fig.latest = _year_int(avail.index.max()), float(avail.iloc[-1])
+        fig.reason, fig.text = "no_data", f"no data after the base year {t0}"
+        return fig
+    if fig.baseline is None:
+        if reading["baseline_from_later_year"] and target.kind is TargetKind.LEVEL:
+            earlier = after[after.index < fig.latest_year]
+            if not earlier.empty:
+                fig.baseline_year, fig.baseline = (
+                    _year_int(earlier.index[0]),
+                    float(earlier.iloc[0]),
+                )
+                notes.append(
+                    f"no {t0} value: measured from {fig.baseline_year} (option "
+                    f"baseline_from_later_year; the plan measures from {t0})"
+                )
+                return fig
+        fig.reason = "no_base_year_value"
+        fig.text = (
+            f"no_base_year_value: no {t0} value for {target.indicator} (not in the data, not "
+            f"stated by the plan, not implied by a reported change); the target is measured "
+            f"from {t0}"
+        )
+    return fig
+
+
+_CHANGE_KINDS = frozenset({TargetKind.CHANGE_VS_BASE, TargetKind.ASSIGNED})
+
+
+def _compare(fig: _Figures, change: rates.Change | None, t0: int, notes: list[str]) -> None:
+    """Note a reported change of the latest level's year that the levels contradict."""
+    if change is None or change.year != fig.latest_year or fig.change is None:
+        return
+    if change.low - 1e-9 <= fig.change <= change.high + 1e-9:
+        return
+    notes.append(
+        f"the {change.describe(t0)} disagrees with the levels ({fig.change:+.2f} %): the levels "
+        "are used"
+    )
+
+
+def _plan_baseline(target: Target, level: _Series | None, notes: list[str]) -> float | None:
+    """Return the plan's own base-year figure in the data's unit (with a note), or None."""
+    plan = target.baseline
+    if plan is None or plan.year != target.base_year:
+        return None
+    value, unit = plan.value, level.unit if level is not None else None
+    if unit and plan.unit and plan.unit != unit:
+        try:
+            value *= _factor(plan.unit, unit)
+        except UnitError:
+            return None
+    qualifier = {
+        "above": " (超过: the true value is higher)",
+        "approximately": " (级/左右: approximate)",
+    }.get(plan.qualifier, "")
+    notes.append(
+        f"no {plan.year} value in the data: baseline {plan.value:g} {plan.unit} from the plan "
+        f"({plan.section}){qualifier}"
+    )
+    return value
