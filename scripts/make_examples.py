@@ -679,6 +679,8 @@ def discover_inputs() -> tuple[list[str], dict[str, str]]:
     for code in VARIABLES:
         if code in computed:
             left_out[code] = "an indicator computed from components"
+        elif code.endswith("_annual_change"):  # a published rate: the levels are written
+            left_out[code] = f"published rate of {code.removesuffix('_annual_change')}"
         elif code in ALTERNATIVES:
             left_out[code] = f"alternative of {ALTERNATIVES[code]} (written instead)"
         elif code.endswith("_index") and code.removesuffix("_index") + "_real_growth" in VARIABLES:

@@ -234,3 +234,122 @@ def test_compute_usage_errors_exit_2(good_csv: Path, capsys: pytest.CaptureFixtu
     assert code == 2 and "missing.csv" in err
     code, _, err = _run(capsys, "compute", str(good_csv), "--indicator", "no_such_indicator")
     assert code == 2 and "no_such_indicator" in err
+
+
+# --- issue 10: a second plan, the assess command, published rates, the final evaluation -----
+
+PLAN_2030 = str(Path(__file__).parent / "data" / "plan_synthetic_2030")
+
+
+@pytest.fixture
+def csv_2030(tmp_path: Path) -> Path:
+    # synthetic figures for the synthetic plan (base year 2025, target year 2030)
+    return _csv(
+        tmp_path / "s2030.csv",
+        [
+            ("济南市", 2025, "forest_coverage", 14.0, "%"),
+            ("济南市", 2027, "forest_coverage", 14.4, "%"),
+            ("济南市", 2025, "water_use_per_gdp", 40.0, "立方米/万元"),
+            ("济南市", 2027, "water_use_per_gdp", 39.0, "立方米/万元"),
+            ("济南市", 2026, "new_roads_km", 50, "公里"),
+            ("济南市", 2027, "new_roads_km", 70, "公里"),
+        ],
+    )
+
+
+def test_report_with_a_second_plan(capsys, csv_2030):
+    code, out, _ = _run(capsys, "report", str(csv_2030), "--plan", PLAN_2030, "--format", "json")
+    assert code == 0
+    model = json.loads(out)
+    jsonschema.validate(model, load_schema())
+    assert (model["plan"]["base_year"], model["plan"]["target_year"]) == (2025, 2030)
+    by_key = {e["key"]: e for e in model["targets"]}
+    assert set(by_key) == {"forest_2030", "water_2030", "roads_2030"}
+    # forest: (14.4 − 14)/(15 − 14) = 0.4; S = 2/5 = 0.4 → on schedule
+    assert by_key["forest_2030"]["completion"] == pytest.approx(0.4)
+    assert by_key["forest_2030"]["status"] == "on_schedule"
+    # water −10 % vs 2025: V* = 36; P = (40 − 39)/(40 − 36) = 0.25 < 0.4 → behind
+    assert by_key["water_2030"]["completion"] == pytest.approx(0.25)
+    assert by_key["water_2030"]["status"] == "behind_schedule"
+    # roads: 50 + 70 = 120 of 300 = 0.4 → on schedule
+    assert by_key["roads_2030"]["latest"]["value"] == 120
+    code, out, _ = _run(capsys, "report", str(csv_2030), "--plan", PLAN_2030, "--lang", "en")
+    assert "Synthetic test plan (15th FYP period, invented): progress" in out
+    assert "−10% vs 2025" in out
+    assert "120 (2026–2027)" in out
+    assert "1. Ecology (synthetic)" in out
+
+
+def test_year_before_the_plan_period_is_a_usage_error(capsys, csv_2030):
+    code, _, err = _run(capsys, "report", str(csv_2030), "--plan", PLAN_2030, "--year", "2025")
+    assert code == 2
+    assert "the base year is 2025" in err
+
+
+def test_assess_command_csv_and_json(capsys, csv_2030):
+    code, out, _ = _run(capsys, "assess", str(csv_2030), "--plan", PLAN_2030)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("key,indicator,region")
+    assert len(lines) == 4  # header + 3 targets × 1 region
+    code, out, _ = _run(capsys, "assess", str(csv_2030), "--plan", PLAN_2030, "--format", "json")
+    data = json.loads(out)
+    assert data["plan"]["base_year"] == 2025
+    assert [r["status"] for r in data["assessment"]] == [
+        "on_schedule",
+        "behind_schedule",
+        "on_schedule",
+    ]
+
+
+def test_assess_command_reads_published_rates(capsys, tmp_path):
+    # 万元GDP用水量 "累计下降10.0%" and "下降4.0 %, 3.0 %" — completion from rates:
+    # water 10/16 = 0.625; the annual rates are an input (generated code), not computed away
+    path = _csv(
+        tmp_path / "rates.csv",
+        [
+            ("济南市", 2023, "water_use_per_gdp_change", -10.0, "%"),
+            ("济南市", 2021, "coal_consumption_annual_change", -4.0, "%"),
+            ("济南市", 2022, "coal_consumption_annual_change", -3.0, "%"),
+        ],
+    )
+    code, out, _ = _run(capsys, "assess", str(path), "--format", "json")
+    assert code == 0
+    rows = {r["key"]: r for r in json.loads(out)["assessment"]}
+    assert rows["water_use_per_gdp"]["completion"] == pytest.approx(0.625)
+    # coal control is an assigned target without a value: its change still shows,
+    # (0.96 × 0.97 − 1) × 100 = −6.88 %
+    assert rows["coal_consumption_control"]["reason"] == "target_not_set"
+    assert rows["coal_consumption_control"]["change"] == pytest.approx(-6.88)
+
+
+def test_final_evaluation_report(capsys, tmp_path):
+    # forest 11.4 (2020) → 13.0 (2025) misses 13.68: not achieved (未完成), a final evaluation
+    path = _csv(
+        tmp_path / "final.csv",
+        [
+            ("济南市", 2020, "forest_coverage", 11.4, "%"),
+            ("济南市", 2025, "forest_coverage", 13.0, "%"),
+        ],
+    )
+    code, out, _ = _run(capsys, "report", str(path), "--year", "2025", "--format", "json")
+    model = json.loads(out)
+    assert model["summary"]["final"] is True
+    assert model["summary"]["counts"]["not_achieved"] == 1
+    assert model["summary"]["text_zh"].startswith("总结评估：")
+    code, out, _ = _run(capsys, "report", str(path), "--year", "2025")
+    assert code == 0
+    assert out.startswith("济南市“十四五”绿色低碳循环发展规划 总结评估")
+    assert "未完成" in out
+
+
+def test_catalogue_of_another_plan(capsys):
+    code, out, _ = _run(capsys, "catalogue", "--plan", PLAN_2030, "--format", "json")
+    assert code == 0
+    assert [t["key"] for t in json.loads(out)] == ["forest_2030", "water_2030", "roads_2030"]
+
+
+def test_missing_plan_folder_is_a_usage_error(capsys, tmp_path):
+    code, _, err = _run(capsys, "catalogue", "--plan", str(tmp_path / "nowhere"))
+    assert code == 2
+    assert "Not a plan folder" in err

@@ -17,7 +17,7 @@ import pytest
 import greenplan
 from greenplan.engine import RESULT_COLUMNS, compute, coverage, inputs_from, reported_vs_computed
 from greenplan.engine import to_wide as _to_wide
-from greenplan.errors import GreenplanError, OptionError
+from greenplan.errors import GreenplanError, OptionError, StatisticsError
 from greenplan.indicators import registry as _registry
 from greenplan.indicators.registry import (
     Inputs,
@@ -66,9 +66,14 @@ def test_to_wide_shape_and_types(make_stats: Stats) -> None:
     assert np.isnan(wide.loc[("市中区", 2021), "gdp"])
 
 
-def test_to_wide_duplicates_keep_last(make_stats: Stats) -> None:
+def test_to_wide_refuses_conflicting_duplicates(make_stats: Stats) -> None:
+    # issue 15: the old behaviour (keep the last row) made the result depend on row order
     stats = make_stats([("历下区", 2020, "gdp", 1.0), ("历下区", 2020, "gdp", 2.0)])
-    assert to_wide(stats).loc[("历下区", 2020), "gdp"] == 2.0
+    with pytest.raises(StatisticsError, match="rows 1, 2") as info:
+        to_wide(stats)
+    assert [f.code for f in info.value.report.findings] == ["duplicate_conflict"]
+    same = make_stats([("历下区", 2020, "gdp", 2.0), ("历下区", 2020, "gdp", 2.0)])
+    assert to_wide(same).loc[("历下区", 2020), "gdp"] == 2.0
 
 
 def test_to_wide_ignores_extra_columns(make_stats: Stats) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -26,8 +27,8 @@ from greenplan.indicators.agriculture import (
     fertilizer_pure_nutrient,
 )
 from greenplan.units import convert, factor
+from helpers import CITY, long_table, value
 
-CITY = "济南市"
 UNITS = {
     "fertilizer_use": "吨",
     "fertilizer_nitrogen": "吨",
@@ -39,20 +40,9 @@ UNITS = {
     "fertilizer_per_cultivated_area": "千克/公顷",
     "agri_brands_provincial_plus": "个",
 }
+frame = partial(long_table, units=UNITS)
 SETTINGS = settings(max_examples=12, deadline=None)  # compute() costs ~0.3 s a call
 PURE = settings(max_examples=60, deadline=None)
-
-
-def frame(rows: list[tuple[str, int, str, float]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["region", "year", "variable", "value"])
-    df["unit"] = df["variable"].map(UNITS)
-    return df
-
-
-def value(out: pd.DataFrame, indicator: str, year: int, region: str = CITY) -> float:
-    sel = out[(out.indicator == indicator) & (out.year == year) & (out.region == region)]
-    assert len(sel) == 1, f"{indicator} {region} {year}: {len(sel)} rows"
-    return float(sel["value"].iloc[0])
 
 
 def counts(long: pd.DataFrame, region: str = CITY) -> dict[int, float]:

@@ -17,23 +17,8 @@ from hypothesis import strategies as st
 from greenplan.engine import compute, reported_vs_computed
 from greenplan.indicators.buildings import GREEN_BUILDING_LEVELS, green_building_area
 from greenplan.variables import VARIABLES
-
-CITY = "济南市"
-
-
-def long_table(rows: list[tuple[str, int, str, float]]) -> pd.DataFrame:
-    """Canonical long table (synthetic) with each variable's canonical unit."""
-    frame = pd.DataFrame(rows, columns=["region", "year", "variable", "value"])
-    frame["unit"] = frame["variable"].map(lambda v: VARIABLES[v].unit)
-    return frame
-
-
-def value(result: pd.DataFrame, indicator: str, region: str = CITY, year: int = 2021) -> float:
-    sel = result[
-        (result["indicator"] == indicator) & (result["region"] == region) & (result["year"] == year)
-    ]
-    assert len(sel) == 1, f"{indicator} {region} {year}: {len(sel)} rows"
-    return float(sel["value"].iloc[0])
+from helpers import CITY, long_table
+from helpers import value_in as value
 
 
 def levels(region: str, year: int, values: tuple[float, float, float, float]) -> list:

@@ -28,9 +28,9 @@ from greenplan.indicators.carbon import (
     process_co2,
 )
 from greenplan.units import convert
-from greenplan.variables import VARIABLES
+from helpers import CITY, method, value
+from helpers import long_table as frame
 
-CITY = "济南市"
 C = 44 / 12
 SETTINGS = settings(max_examples=10, deadline=None)
 PURE = settings(max_examples=80, deadline=None)
@@ -41,22 +41,6 @@ PURE = settings(max_examples=80, deadline=None)
 #   → 1 亿m³ = 10⁴ × 10⁴ m³ → 21.62188809 万吨 CO₂ per 亿m³
 RAW_COAL = 1.8665366104
 GAS = 21.62188809
-
-
-def frame(rows: list[tuple[str, int, str, float]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["region", "year", "variable", "value"])
-    df["unit"] = [VARIABLES[v].unit for v in df["variable"]]
-    return df
-
-
-def value(out: pd.DataFrame, indicator: str, year: int, region: str = CITY) -> float:
-    sel = out[(out.indicator == indicator) & (out.year == year) & (out.region == region)]
-    assert len(sel) == 1, f"{indicator} {region} {year}: {len(sel)} rows"
-    return float(sel["value"].iloc[0])
-
-
-def method(out: pd.DataFrame, indicator: str) -> str:
-    return str(out.loc[out.indicator == indicator, "method"].iloc[0])
 
 
 # --- pure formula functions -------------------------------------------------------------------

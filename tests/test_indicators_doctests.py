@@ -14,11 +14,14 @@ import pytest
 import greenplan.indicators
 import greenplan.records
 
-MODULES = sorted(
-    f"{package.__name__}.{m.name}"
-    for package in (greenplan.indicators, greenplan.records)
-    for m in pkgutil.iter_modules(package.__path__)
-) + ["greenplan._numeric"]
+MODULES = [
+    "greenplan._numeric",
+    *(
+        f"{package.__name__}.{m.name}"
+        for package in (greenplan.indicators, greenplan.records)
+        for m in pkgutil.iter_modules(package.__path__)
+    ),
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

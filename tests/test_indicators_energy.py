@@ -34,29 +34,12 @@ from greenplan.indicators.energy import (
     to_standard_coal,
 )
 from greenplan.units import convert, factor
-from greenplan.variables import VARIABLES
+from helpers import CITY, method, value
+from helpers import long_table as frame
 
-CITY = "济南市"
 PI_2023 = 1.172651152  # 1.072 × 1.031 × 1.061
 SETTINGS = settings(max_examples=10, deadline=None)
 PURE = settings(max_examples=80, deadline=None)
-
-
-def frame(rows: list[tuple[str, int, str, float]]) -> pd.DataFrame:
-    """Canonical long table (canonical units) from (region, year, variable, value) rows."""
-    df = pd.DataFrame(rows, columns=["region", "year", "variable", "value"])
-    df["unit"] = [VARIABLES[v].unit for v in df["variable"]]
-    return df
-
-
-def value(out: pd.DataFrame, indicator: str, year: int, region: str = CITY) -> float:
-    sel = out[(out.indicator == indicator) & (out.year == year) & (out.region == region)]
-    assert len(sel) == 1, f"{indicator} {region} {year}: {len(sel)} rows"
-    return float(sel["value"].iloc[0])
-
-
-def method(out: pd.DataFrame, indicator: str) -> str:
-    return str(out.loc[out.indicator == indicator, "method"].iloc[0])
 
 
 # Jinan GDP chain (published) + SYNTHETIC energy (万吨标准煤): E 4000/4150/4200/4300,

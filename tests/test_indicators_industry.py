@@ -22,9 +22,9 @@ from greenplan.indicators import industry as ind
 from greenplan.indicators.registry import recipes
 from greenplan.units import convert
 from greenplan.variables import VARIABLES
+from helpers import CITY, long_table, method, value
 
 DATA = Path(__file__).parent / "data"
-CITY = "济南市"
 FIXED_IDS = (
     "smart_mfg_cluster_output",
     "green_building_industry_output",
@@ -48,19 +48,7 @@ FIXED_IDS = (
 
 def long(*rows: tuple[str, int, str, float]) -> pd.DataFrame:
     """A SYNTHETIC canonical long table from (region, year, variable, value) tuples."""
-    frame = pd.DataFrame(rows, columns=["region", "year", "variable", "value"])
-    frame["unit"] = [VARIABLES[v].unit for v in frame["variable"]]
-    return frame
-
-
-def value(out: pd.DataFrame, indicator: str, year: int, region: str = CITY) -> float:
-    hit = out[(out.indicator == indicator) & (out.year == year) & (out.region == region)]
-    assert len(hit) == 1, f"{indicator} {region} {year}: {len(hit)} rows"
-    return float(hit["value"].iloc[0])
-
-
-def method(out: pd.DataFrame, indicator: str) -> str:
-    return str(out.loc[out.indicator == indicator, "method"].iloc[0])
+    return long_table(rows)
 
 
 def read_csv(name: str) -> pd.DataFrame:

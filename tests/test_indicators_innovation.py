@@ -8,6 +8,7 @@ Reference: Jinan 2020, R&D expenditure 265.46亿元 and GDP 10140.91亿元, publ
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -19,22 +20,11 @@ from greenplan.engine import compute, reported_vs_computed
 from greenplan.indicators import INDICATORS
 from greenplan.indicators.innovation import rd_intensity
 from greenplan.units import convert
+from helpers import CITY, long_table, value
 
-CITY = "济南市"
 UNITS = {"gdp": "亿元", "gdp_real_growth": "%", "rd_expenditure": "亿元", "rd_intensity": "%"}
+frame = partial(long_table, units=UNITS)
 JINAN_2020 = [(CITY, 2020, "rd_expenditure", 265.46), (CITY, 2020, "gdp", 10140.91)]
-
-
-def frame(rows: list[tuple[str, int, str, float]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["region", "year", "variable", "value"])
-    df["unit"] = df["variable"].map(UNITS)
-    return df
-
-
-def value(out: pd.DataFrame, indicator: str, year: int, region: str = CITY) -> float:
-    sel = out[(out.indicator == indicator) & (out.year == year) & (out.region == region)]
-    assert len(sel) == 1, f"{indicator} {region} {year}: {len(sel)} rows"
-    return float(sel["value"].iloc[0])
 
 
 def test_jinan_2020_published_value():

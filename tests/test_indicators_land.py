@@ -8,6 +8,7 @@ shared/data/jinan_public_figures.csv. Construction land areas are SYNTHETIC (150
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -19,14 +20,15 @@ from greenplan.engine import compute, reported_vs_computed
 from greenplan.indicators import INDICATORS
 from greenplan.indicators.land import M2_PER_10K_YUAN, construction_land_per_gdp
 from greenplan.units import convert, factor
+from helpers import CITY, long_table, value
 
-CITY = "济南市"
 UNITS = {
     "gdp": "亿元",
     "gdp_real_growth": "%",
     "construction_land_area": "公顷",
     "construction_land_per_gdp": "平方米/万元",
 }
+frame = partial(long_table, units=UNITS)
 SETTINGS = settings(max_examples=12, deadline=None)  # compute() costs ~0.3 s a call
 
 ROWS = [
@@ -35,18 +37,6 @@ ROWS = [
     (CITY, 2020, "construction_land_area", 150000.0),
     (CITY, 2021, "construction_land_area", 152000.0),
 ]
-
-
-def frame(rows: list[tuple[str, int, str, float]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["region", "year", "variable", "value"])
-    df["unit"] = df["variable"].map(UNITS)
-    return df
-
-
-def value(out: pd.DataFrame, indicator: str, year: int, region: str = CITY) -> float:
-    sel = out[(out.indicator == indicator) & (out.year == year) & (out.region == region)]
-    assert len(sel) == 1, f"{indicator} {region} {year}: {len(sel)} rows"
-    return float(sel["value"].iloc[0])
 
 
 def test_unit_identity_matches_registry():

@@ -7,6 +7,7 @@ expected values are hand sums in the comments.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -18,23 +19,10 @@ from greenplan.engine import compute, reported_vs_computed
 from greenplan.indicators import INDICATORS
 from greenplan.indicators.renewables import RENEWABLE_SOURCES, capacity_added, renewable_capacity
 from greenplan.units import convert
+from helpers import CITY, long_table, value
 
-CITY = "济南市"
 SETTINGS = settings(max_examples=12, deadline=None)  # compute() costs ~0.3 s a call
 PURE = settings(max_examples=60, deadline=None)
-
-
-def frame(rows: list[tuple[str, int, str, float]]) -> pd.DataFrame:
-    """Canonical long table (every variable here is in 万千瓦)."""
-    df = pd.DataFrame(rows, columns=["region", "year", "variable", "value"])
-    df["unit"] = "万千瓦"
-    return df
-
-
-def value(out: pd.DataFrame, indicator: str, year: int, region: str = CITY) -> float:
-    sel = out[(out.indicator == indicator) & (out.year == year) & (out.region == region)]
-    assert len(sel) == 1, f"{indicator} {region} {year}: {len(sel)} rows"
-    return float(sel["value"].iloc[0])
 
 
 # Synthetic city, 2020 and 2021 [万千瓦].
@@ -50,6 +38,9 @@ SYNTH = [
     (CITY, 2021, "capacity_hydro", 0.5),
     (CITY, 2021, "capacity_pumped_storage", 100.0),
 ]
+
+
+frame = partial(long_table, units="万千瓦")
 
 
 # --- formula functions ------------------------------------------------------------------

@@ -9,6 +9,7 @@ were not found (standards_cn.md B.3).
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -27,8 +28,8 @@ from greenplan.indicators.water import (
     water_use_per_gdp,
 )
 from greenplan.units import convert, factor
+from helpers import CITY, long_table, value
 
-CITY = "济南市"
 UNITS = {
     "gdp": "亿元",
     "gdp_real_growth": "%",
@@ -43,22 +44,10 @@ UNITS = {
     "nonconventional_water_use": "亿立方米",
     "water_use_per_gdp": "立方米/万元",
 }
+frame = partial(long_table, units=UNITS)
 # compute() costs ~0.3 s a call: few examples for end-to-end properties, more for pure ones.
 SETTINGS = settings(max_examples=12, deadline=None)
 PURE = settings(max_examples=60, deadline=None)
-
-
-def frame(rows: list[tuple[str, int, str, float]]) -> pd.DataFrame:
-    """Canonical long table from (region, year, variable, value) rows (canonical units)."""
-    df = pd.DataFrame(rows, columns=["region", "year", "variable", "value"])
-    df["unit"] = df["variable"].map(UNITS)
-    return df
-
-
-def value(out: pd.DataFrame, indicator: str, year: int, region: str = CITY) -> float:
-    sel = out[(out.indicator == indicator) & (out.year == year) & (out.region == region)]
-    assert len(sel) == 1, f"{indicator} {region} {year}: {len(sel)} rows"
-    return float(sel["value"].iloc[0])
 
 
 # Jinan GDP chain (published) + synthetic water use: 10.0, 10.2, 9.9 亿立方米.

@@ -120,6 +120,8 @@ def test_attrs_record_method_year_options(values):
             "issued": "2022-06-21",
             "base_year": 2020,
             "target_year": 2025,
+            "period": [2021, 2025],
+            "synthetic": False,
         },
     }
     json.dumps(df.attrs)  # JSON-serialisable

@@ -377,3 +377,20 @@ def test_load_plan_errors(tmp_path, toml, match):
 def test_load_plan_needs_a_folder(tmp_path):
     with pytest.raises(PlanError, match="Not a plan folder"):
         load_plan(tmp_path / "nowhere")
+
+
+def test_final_evaluation_without_final_year_data_says_so():
+    # as of 2025 with data up to 2023: the 2023 status stands (P = 1.1/2.28 = 0.4825 < 0.6),
+    # and the notes say the final year's value is missing
+    r = one(
+        assess(
+            frame(
+                (CITY, 2020, "forest_coverage", 11.4, "%"),
+                (CITY, 2023, "forest_coverage", 12.5, "%"),
+            ),
+            targets=["forest_coverage"],
+            year=2025,
+        )
+    )
+    assert r["status"] == "behind_schedule"
+    assert "final evaluation: no 2025 value yet, status as of 2023" in r["notes"]

@@ -250,16 +250,22 @@ def test_model_of_a_synthetic_assessment(synthetic: pd.DataFrame) -> None:
     assert s["total"] == 8
     assert s["counts"] == {
         "achieved": 1,
+        "not_achieved": 0,
         "ahead_of_schedule": 1,
         "on_schedule": 1,
         "behind_schedule": 1,
         "moving_away": 1,
         "not_assessable": 3,
     }
-    assert s["not_assessable"] == {"no_data": 2, "target_not_set": 1, "other": 0}
+    assert s["not_assessable"] == {
+        "no_data": 2,
+        "no_base_year_value": 0,
+        "target_not_set": 1,
+        "other": 0,
+    }
     assert s["data_year"] == 2024
     assert s["text_zh"].startswith("8项目标中：已完成/提前实现 1项")
-    assert "无数据 2项，目标未设定 1项" in s["text_zh"]
+    assert "无数据 2项，缺少基期值 0项，目标未设定 1项" in s["text_zh"]
     assert s["text_en"].startswith("Of 8 targets: 1 achieved, 1 ahead of schedule")
     assert report.model["generated_at"] == "2025-06-30T12:00:00+00:00"
     assert report.model["method"] == "sequential"
@@ -465,8 +471,11 @@ def test_shipped_report_values(shipped: Report) -> None:
     assert rd["status"] == "behind_schedule"
     assert rd["latest"]["confidence"] == "unverified"  # "达3%", year not explicit
     water = by_key["surface_water_class_iii_share"]
-    assert water["status"] == "achieved"
-    assert water["baseline"]["year"] == 2021  # 2020 (13th-FYP section set) is not shipped
+    # 2020 (13th-FYP section set) is not shipped and the plan states none: a target measured
+    # from 2020 is not measured from 2021 (issue 10)
+    assert water["status"] == "not_assessable"
+    assert water["reason"] == "no_base_year_value"
+    assert water["baseline"] is None and water["latest"]["year"] == 2022
     assert by_key["forest_coverage"]["baseline"]["value"] == 11.4
     assert by_key["forest_coverage"]["reason"] == "no_data"
     for key in (

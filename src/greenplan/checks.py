@@ -72,6 +72,19 @@ OPTIONS.declare(
 )
 OPTIONS.declare("sheets", None, "the sheet(s) of Excel workbooks to read; default all")
 OPTIONS.declare("layout", "auto", "table layout", choices=("auto", "long", "wide", "wide_years"))
+OPTIONS.declare(
+    "nan_values",
+    "error",
+    "NaN/None in the value column of a DataFrame: 'error' (missing_value) or 'absent' (no "
+    "observation, as greenplan.compute reads DataFrames)",
+    choices=("error", "absent"),
+)
+OPTIONS.declare(
+    "decimal",
+    ".",
+    "the decimal mark of numbers written as text: '.' (10,140.91) or ',' (10.140,91)",
+    choices=(".", ","),
+)
 
 DEFAULT_OPTIONS: dict[str, Any] = OPTIONS.defaults()
 """The options with their defaults (``year_range`` None means 1949 … next year)."""

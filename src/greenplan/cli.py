@@ -13,8 +13,15 @@ import sys
 from collections.abc import Sequence
 
 from greenplan import __version__
-from greenplan.commands import EXIT_DATA_ERROR, EXIT_OK, EXIT_USAGE, emit, parse_options
-from greenplan.errors import GreenplanError
+from greenplan.commands import (
+    EXIT_DATA_ERROR,
+    EXIT_OK,
+    EXIT_USAGE,
+    emit,
+    parse_options,
+    statistics_failure,
+)
+from greenplan.errors import GreenplanError, StatisticsError
 
 __all__ = [
     "EXIT_DATA_ERROR",
@@ -29,6 +36,7 @@ __all__ = [
 
 _EXTRAS = {"serve": "service", "token": "service"}
 """The optional extra each command needs beyond the core dependencies."""
+_PLAN_HELP = "a plan folder (plan.toml, targets.csv, baselines.csv); default: Jinan's 14th plan"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("catalogue", help="list the plan's targets (目标清单)")
     c.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     c.add_argument("--lang", choices=["zh", "en"], default="zh")
+    c.add_argument("--plan", metavar="PATH", help=_PLAN_HELP)
     c.add_argument("-o", "--output", help="write to this file instead of standard output")
 
     v = sub.add_parser("validate", help="validate statistics files (数据校验)")
@@ -115,8 +124,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="a compute option",
     )
+    r.add_argument("--plan", metavar="PATH", help=_PLAN_HELP)
     r.add_argument("--plot", metavar="FILE.png", help="also draw completion vs time elapsed")
     r.add_argument("-o", "--output", help="write to this file instead of standard output")
+
+    a = sub.add_parser("assess", help="assess every target, one row per target and region (评估表)")
+    a.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    a.add_argument("--year", type=int, help="assess as of this year (default: latest with data)")
+    a.add_argument("--plan", metavar="PATH", help=_PLAN_HELP)
+    a.add_argument("--method", choices=["sequential", "escap", "eurostat"], default="sequential")
+    a.add_argument("--targets", metavar="FILE", help="JSON or TOML file setting assigned targets")
+    a.add_argument("--preset", action="append", dest="presets", default=[], metavar="NAME")
+    a.add_argument("--option", action="append", dest="options", default=[], metavar="NAME=VALUE")
+    a.add_argument("--format", choices=["csv", "json"], default="csv")
+    a.add_argument("-o", "--output", help="write to this file instead of standard output")
 
     sub.add_parser("schema", help="print the JSON Schema of `report --format json`")
 
@@ -226,6 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return int(module.run(args))
+    except StatisticsError as exc:  # every command the same: findings, then 1 (or 2 for I/O)
+        return statistics_failure(args.command, exc)
     except (GreenplanError, OSError) as exc:
         print(f"greenplan {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -51,6 +51,9 @@ class Code(StrEnum):
     MISSING_COLUMN = "missing_column"
     COLUMN_IGNORED = "column_ignored"
     MALFORMED_ROW = "malformed_row"
+    REPEATED_HEADER = "repeated_header"
+    MERGED_CELLS = "merged_cells"
+    FOOTNOTE = "footnote"
     # cells
     UNKNOWN_VARIABLE = "unknown_variable"
     UNKNOWN_REGION = "unknown_region"
@@ -64,10 +67,12 @@ class Code(StrEnum):
     UNKNOWN_FUEL = "unknown_fuel"
     BAD_USE = "bad_use"
     BAD_MONTH = "bad_month"
+    PERCENT_FORMAT = "percent_format"
     # values
     NEGATIVE_VALUE = "negative_value"
     SHARE_OUT_OF_RANGE = "share_out_of_range"
     OUT_OF_BOUNDS = "out_of_bounds"
+    PERCENT_SCALE = "percent_scale"
     # consistency between rows
     DUPLICATE_IDENTICAL = "duplicate_identical"
     DUPLICATE_CONFLICT = "duplicate_conflict"
@@ -120,6 +125,19 @@ _CHECK_LIST = [
     Check(Code.MALFORMED_ROW, "error",
           "A CSV line has more fields than the header (an unquoted comma in a number or name).",
           "Quote the field or remove the extra comma (write 10140.91, not 10,140.91 unquoted)."),
+    Check(Code.REPEATED_HEADER, "error",
+          "Two columns have the same header, or two headers mean the same column (数值 and "
+          "value; 2020 and 2020年): which one holds the data is ambiguous, so the table is not "
+          "read.",
+          "Rename or delete one of the two columns named in the message."),
+    Check(Code.MERGED_CELLS, "info",
+          "Merged cells of a key column (地区, 指标 …) in a workbook: each row of the merged "
+          "range takes the merged value.",
+          "Nothing; unmerge the cells if a row should have another value."),
+    Check(Code.FOOTNOTE, "info",
+          "Rows below (or inside) the table are notes (注：…, 资料来源：…, 说明：…) and were "
+          "not read as data.",
+          "Nothing; move notes to a note (备注) column if they belong to a row."),
     Check(Code.UNKNOWN_VARIABLE, "error",
           "The variable is not in the codelist (greenplan.VARIABLES).",
           "Use a code, Chinese name or alias of the codelist; the message suggests the closest."),
@@ -158,6 +176,10 @@ _CHECK_LIST = [
     Check(Code.BAD_MONTH, "error",
           "A fuel record's month is not a whole number from 1 to 12.",
           "Give the month as 1–12."),
+    Check(Code.PERCENT_FORMAT, "info",
+          "Workbook cells formatted as percent (shown 62.0%, stored 0.62) in rows whose unit is "
+          "%: read as shown (62).",
+          "Nothing; the number read is the number shown."),
     Check(Code.NEGATIVE_VALUE, "error",
           "A quantity that cannot be negative is negative.",
           "Check the sign and the column the number was typed in."),
@@ -167,6 +189,10 @@ _CHECK_LIST = [
     Check(Code.OUT_OF_BOUNDS, "warning",
           "The value lies outside the plausible range of the variable (codelist bounds).",
           "Check the value and its unit (万 vs 亿, % vs ‰)."),
+    Check(Code.PERCENT_SCALE, "warning",
+          "A share in % is below 1 while the rest of its series is 10 or more: probably a "
+          "fraction (0.62) written for a percentage (62).",
+          "Give the share in percent (62), or write the unit as 1 for a fraction."),
     Check(Code.DUPLICATE_IDENTICAL, "warning",
           "The same (region, year, variable) is given twice with the same value.",
           "Delete one of the rows."),

@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 
 from greenplan.definitions import Aggregation
-from greenplan.errors import GreenplanError
+from greenplan.diagnostics import Code, Collector, ValidationReport
+from greenplan.errors import GreenplanError, StatisticsError
 from greenplan.indicators.registry import Inputs, recipes, resolve_options
 from greenplan.io import read_statistics
 from greenplan.options import suggest
-from greenplan.regions import CITY, districts
-from greenplan.schema import REQUIRED_COLUMNS
+from greenplan.regions import CITY, districts, resolve_region
+from greenplan.schema import empty_table, is_canonical, mark_canonical
 from greenplan.variables import VARIABLES
 
 __all__ = [
@@ -37,22 +38,65 @@ RESULT_COLUMNS = ["region", "year", "indicator", "value", "unit", "origin", "met
 
 
 def _as_canonical(stats: Any) -> pd.DataFrame:
-    if isinstance(stats, pd.DataFrame) and set(REQUIRED_COLUMNS) <= set(stats.columns):
-        units_ok = "unit" not in stats.columns or _units_are_canonical(stats)
-        if units_ok:
-            return stats
-    if isinstance(stats, list | tuple):
-        return read_statistics(*stats)
-    return read_statistics(stats)
+    """Return ``stats`` if the readers made it, else read it: the gate of every entry point.
+
+    A frame returned by :func:`greenplan.read_statistics` (or :func:`greenplan.validate`'s
+    ``report.table``) is taken as it is; anything else, including a DataFrame that already
+    has the canonical column names, is read and checked like a file, so aliases are resolved,
+    Chinese variable names read, values checked, and errors raised as
+    :class:`~greenplan.errors.StatisticsError`.
+    """
+    if is_canonical(stats):
+        return stats
+    sources = list(stats) if isinstance(stats, list | tuple) else [stats]
+    extra: list[pd.DataFrame] = []
+    for k, source in enumerate(sources):
+        if isinstance(source, pd.DataFrame):
+            sources[k], runtime = _runtime_indicator_rows(source)
+            extra.extend(runtime)
+    frames = [s for s in sources if not (isinstance(s, pd.DataFrame) and len(s) == 0)]
+    table = read_statistics(*frames, nan_values="absent") if frames else empty_table()
+    if extra:
+        table = pd.concat([table, *extra], ignore_index=True)
+    return mark_canonical(table)
 
 
-def _units_are_canonical(stats: pd.DataFrame) -> bool:
-    pairs = stats[["variable", "unit"]].drop_duplicates()
-    for var, unit in pairs.itertuples(index=False):
-        v = VARIABLES.get(var)
-        if v is not None and unit != v.unit:
-            return False
-    return True
+def _runtime_indicator_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Split off rows of indicators registered at run time (not in the codelist).
+
+    The readers know the codelist (``greenplan.VARIABLES``); an indicator registered with
+    :func:`~greenplan.indicators.registry.recipe` or ``reported`` after import is not in it.
+    Its rows are taken when they are canonical (a known region, an int year, a number), in
+    the indicator's unit; the other rows are read as usual.
+    """
+    if "variable" not in frame.columns or not {"region", "year", "value"} <= set(frame.columns):
+        return frame, []
+    runtime = {i for i in recipes() if i not in VARIABLES}
+    if not runtime:
+        return frame, []
+    mine = frame["variable"].isin(runtime).to_numpy(dtype=bool)
+    if not mine.any():
+        return frame, []
+    rows = frame.loc[mine]
+    values = pd.to_numeric(rows["value"], errors="coerce")
+    ok = (
+        rows["region"].map(lambda r: resolve_region(str(r)) == r).to_numpy(dtype=bool)
+        & values.notna().to_numpy()
+        & rows["year"].map(lambda y: isinstance(y, int | np.integer)).to_numpy(dtype=bool)
+    )
+    if not ok.all():  # read as usual: the reader reports them
+        return frame, []
+    table = recipes()
+    out = empty_table().reindex(range(len(rows)))
+    out["region"] = rows["region"].to_numpy(dtype=object)
+    out["year"] = rows["year"].to_numpy(dtype="int64")
+    out["variable"] = rows["variable"].to_numpy(dtype=object)
+    out["value"] = values.to_numpy(dtype="float64")
+    out["unit"] = [table[v].indicator.unit for v in rows["variable"]]
+    for c in ("source", "note", "file", "sheet"):
+        out[c] = ""
+    out["row"] = np.flatnonzero(mine) + 1
+    return frame.loc[~mine], [out.astype(empty_table().dtypes.to_dict())]
 
 
 def _with_city_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -167,7 +211,11 @@ def to_wide(
         Index ``(region, year)`` sorted, columns variable codes, float64 values.
     """
     data = stats.loc[:, ["region", "year", "variable", "value"]]
-    data = data.drop_duplicates(["region", "year", "variable"], keep="last")
+    keys = ["region", "year", "variable"]
+    repeated = data.duplicated(keys, keep=False).to_numpy()
+    if repeated.any():
+        _refuse_conflicts(stats, repeated)
+        data = data.drop_duplicates(keys)
     wide = data.pivot(index=["region", "year"], columns="variable", values="value")
     wide.columns.name = None
     wide = wide.astype("float64").sort_index()
@@ -192,6 +240,33 @@ def to_wide(
     return wide
 
 
+def _refuse_conflicts(stats: pd.DataFrame, repeated: np.ndarray) -> None:
+    """Raise StatisticsError naming the rows that give one key two different values."""
+    dup = stats.loc[repeated, ["region", "year", "variable", "value"]]
+    spread = dup.groupby(["region", "year", "variable"], sort=False, dropna=False)["value"]
+    differ = spread.transform(lambda v: v.nunique(dropna=False) > 1).to_numpy(dtype=bool)
+    if not differ.any():
+        return
+    collector = Collector()
+    bad = stats.loc[repeated].loc[differ]
+    for (region, year, variable), group in bad.groupby(["region", "year", "variable"], sort=False):
+        rows = group["row"].tolist() if "row" in group.columns else (group.index + 1).tolist()
+        where = group["file"].iloc[0] if "file" in group.columns else ""
+        collector.add(
+            Code.DUPLICATE_CONFLICT,
+            f"{variable} of {region} in {year} is given {len(group)} times with different "
+            f"values ({', '.join(f'{v:g}' for v in group['value'].tolist())}) in rows "
+            f"{', '.join(map(str, rows))}: keep the correct row and delete the other(s).",
+            file=where,
+            row=rows[0],
+            region=region,
+            year=year,
+            variable=variable,
+            count=len(group),
+        )
+    raise StatisticsError(ValidationReport(collector.findings))
+
+
 def inputs_from(stats: Any, **options: Any) -> Inputs:
     """Return the :class:`~greenplan.indicators.registry.Inputs` recipes see for ``stats``."""
     opts = resolve_options(options)
@@ -204,7 +279,19 @@ def _select(indicators: str | Iterable[str] | None) -> list[str]:
     table = recipes()
     if indicators is None:
         return list(table)
-    ids = [indicators] if isinstance(indicators, str) else list(indicators)
+    ids: list[Any] | None
+    if isinstance(indicators, str):
+        ids = [indicators]
+    else:
+        try:
+            ids = list(indicators)
+        except TypeError:
+            ids = None
+    if ids is None or not all(isinstance(i, str) for i in ids):
+        raise GreenplanError(
+            f"indicators={indicators!r}: expected an indicator id (str) or a list of ids, "
+            "e.g. compute(stats, 'gdp_constant_2020'); see greenplan.INDICATORS."
+        )
     unknown = [i for i in ids if i not in table]
     if unknown:
         hints = []

@@ -1,9 +1,10 @@
 """Plans as data: a plan is a folder with ``plan.toml``, ``targets.csv`` and ``baselines.csv``.
 
 ``plan.toml`` names the plan (中文 and English), its issuing body and date, the plan period,
-the base year, the target year and the region set; ``targets.csv`` lists its quantified
-targets (one row per target, the plan's own words); ``baselines.csv`` lists what the plan
-itself states of the base year. :func:`load_plan` reads a folder into a :class:`Plan`;
+the base year, the target year, the region set and (optionally) its chapter headings;
+``targets.csv`` lists its quantified targets (one row per target, the plan's own words);
+``baselines.csv`` lists what the plan itself states of the base year. :func:`load_plan`
+reads a folder into a :class:`Plan`;
 :func:`default_plan` is the plan greenplan ships: 《济南市“十四五”绿色低碳循环发展规划》
 (济南市人民政府办公厅, 2022-06-21), in ``resources/plans/jinan_14th``. Another plan (the 15th
 plan when it is published, another city's plan) is another folder; see ``docs/progress.md``.
@@ -79,6 +80,8 @@ class Plan:
     targets: Mapping[str, Target] = field(repr=False)
     baselines: Mapping[str, Baseline] = field(default_factory=dict, repr=False)
     """Every base-year statement of ``baselines.csv``, by key (also those no target uses)."""
+    chapters: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    """Chapter id (``一`` …) → (Chinese heading, English heading), for reports."""
     path: Path | None = None
     synthetic: bool = False
     """True for an invented plan (tests, examples)."""
@@ -97,6 +100,8 @@ class Plan:
             "issued": self.issued,
             "base_year": self.base_year,
             "target_year": self.target_year,
+            "period": list(self.period),
+            "synthetic": self.synthetic,
         }
 
 
@@ -185,6 +190,20 @@ def _attach_baselines(
     return out
 
 
+def _chapters(table: Any, path: Path) -> dict[str, tuple[str, str]]:
+    """``[chapters]`` of plan.toml: id = [Chinese heading, English heading]."""
+    if not isinstance(table, dict):
+        raise PlanError(f"{path}: [chapters] must be a table of id = [zh, en].")
+    out = {}
+    for key, value in table.items():
+        if not (
+            isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
+        ):
+            raise PlanError(f"{path}: chapter {key!r} must be [Chinese heading, English heading].")
+        out[str(key)] = (value[0], value[1])
+    return out
+
+
 def _int(meta: Mapping[str, Any], name: str, path: Path) -> int:
     value = meta[name]
     if isinstance(value, bool) or not isinstance(value, int):
@@ -247,6 +266,7 @@ def load_plan(path: str | Path) -> Plan:
         region_set=region_set,
         city=_REGION_SETS[region_set],
         targets={},
+        chapters=_chapters(meta.get("chapters", {}), toml),
         path=folder,
         synthetic=bool(meta.get("synthetic", False)),
     )

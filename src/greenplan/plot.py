@@ -46,6 +46,7 @@ __all__ = [
 
 BAR_COLOURS: Mapping[str, str] = {
     "achieved": "#2e7d32",
+    "not_achieved": "#8e0000",
     "ahead_of_schedule": "#7cb342",
     "on_schedule": "#1e88e5",
     "behind_schedule": "#fb8c00",
@@ -54,6 +55,10 @@ BAR_COLOURS: Mapping[str, str] = {
 }
 """Bar colour of each status (saturated, distinguishable in print and by most colour-blind
 readers: green/blue/orange/red; the status is also written next to each bar)."""
+
+_FINAL = ("achieved", "not_achieved", "not_assessable")
+"""Statuses a final evaluation (总结评估) always lists in the legend; others only when present."""
+_PROGRESS = tuple(s for s in BAR_COLOURS if s != "not_achieved")
 
 CJK_FONTS: tuple[str, ...] = (
     "Noto Sans CJK SC",
@@ -75,7 +80,8 @@ CJK_FONTS: tuple[str, ...] = (
 
 _WORDS = {
     "zh": {
-        "title": "济南市“十四五”绿色低碳循环发展规划 目标进度",
+        "title": "{plan} 目标进度",
+        "title_final": "{plan} 总结评估",
         "xlabel": "完成进度(条) 与 序时进度(竖线)",
         "tick": "序时进度",
         "no_data": "无数据",
@@ -84,7 +90,8 @@ _WORDS = {
         "data_year": "数据截至",
     },
     "en": {
-        "title": "Jinan 14th FYP green low-carbon circular development plan: progress",
+        "title": "{plan}: progress",
+        "title_final": "{plan}: final evaluation",
         "xlabel": "Completion (bar) against time elapsed (tick)",
         "tick": "Time elapsed",
         "no_data": "no data",
@@ -174,7 +181,8 @@ def progress_figure(
         Language of the labels. Chinese needs a font with Chinese glyphs (:data:`CJK_FONTS`);
         without one the chart falls back to English and warns.
     title : str, optional
-        Title of the chart; default the plan's name and the data year.
+        Title of the chart; default the plan's name and the data year ("final evaluation",
+        总结评估, when the report is one).
 
     Returns
     -------
@@ -299,6 +307,7 @@ def progress_figure(
     handles: list[Any] = [
         Patch(color=BAR_COLOURS[s], label=f"{labels[s][used]} ({counts.get(s, 0)})")
         for s in BAR_COLOURS
+        if counts.get(s, 0) or s in (_FINAL if model["summary"].get("final") else _PROGRESS)
     ]
     handles.append(Line2D([], [], color="black", lw=2, label=words["tick"]))
     fig.legend(
@@ -310,8 +319,11 @@ def progress_figure(
         prop={"family": family, "size": 8.5},
     )
     data_year = model["summary"].get("data_year")
+    plan = model["plan"]["name_zh" if used == "zh" else "name_en"]
+    final = "title_final" if model["summary"].get("final") else "title"
     heading = title or (
-        words["title"] + (f" ({words['data_year']} {data_year})" if data_year else "")
+        words[final].format(plan=plan)
+        + (f" ({words['data_year']} {data_year})" if data_year else "")
     )
     fig.suptitle(heading, fontsize=12, family=family)
     return fig

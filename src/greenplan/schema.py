@@ -13,6 +13,9 @@ The format is described for users in docs/data-format.md.
 
 from __future__ import annotations
 
+import weakref
+
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -22,6 +25,8 @@ __all__ = [
     "OBSERVATION_COLUMNS",
     "REQUIRED_COLUMNS",
     "empty_table",
+    "is_canonical",
+    "mark_canonical",
 ]
 
 KEY_COLUMNS = ("region", "year", "variable")
@@ -73,3 +78,37 @@ def empty_table() -> pd.DataFrame:
             for c in CANONICAL_COLUMNS
         }
     )
+
+
+_CANONICAL: weakref.WeakValueDictionary[int, pd.DataFrame] = weakref.WeakValueDictionary()
+"""Frames the readers produced (by ``id``; an entry dies with its frame)."""
+
+
+def mark_canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    """Record that ``frame`` is a canonical table made by the readers; return it.
+
+    Only the readers (:func:`greenplan.read_statistics`, :func:`greenplan.validate`) mark
+    frames, so the compute engine takes them as they are. Any other frame, even one with the
+    canonical column names, is read and checked like a file. (``DataFrame.attrs`` would not
+    do: pandas copies it into every derived frame.)
+    """
+    _CANONICAL[id(frame)] = frame
+    return frame
+
+
+def is_canonical(frame: object) -> bool:
+    """Say whether ``frame`` is a canonical table marked by :func:`mark_canonical`.
+
+    The frame must still have the canonical types (``year`` int64, ``value`` float64): a
+    marked frame changed in place to hold texts is no longer taken as it is.
+    """
+    if not isinstance(frame, pd.DataFrame) or _CANONICAL.get(id(frame)) is not frame:
+        return False
+    try:
+        return bool(
+            frame["value"].dtype == np.float64
+            and frame["year"].dtype == np.int64
+            and all(c in frame.columns for c in REQUIRED_COLUMNS)
+        )
+    except KeyError:
+        return False

@@ -1,4 +1,4 @@
-"""``greenplan catalogue``: the plan's quantified targets."""
+"""``greenplan catalogue``: the plan's quantified targets (``--plan PATH`` for another plan)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from greenplan.commands import emit
 from greenplan.definitions import Target
 from greenplan.errors import GreenplanError
+from greenplan.plans import default_plan, load_plan
 from greenplan.report.style import display_width as _width
 from greenplan.targets import TARGETS
 
@@ -70,5 +71,6 @@ def render(fmt: str, lang: str = "zh", targets: Mapping[str, Target] | None = No
 
 def run(args: argparse.Namespace) -> int:
     """Print the catalogue; exit code 0."""
-    emit(render(args.format, getattr(args, "lang", "zh")), args.output)
+    plan = load_plan(args.plan) if getattr(args, "plan", None) else default_plan()
+    emit(render(args.format, getattr(args, "lang", "zh"), plan.targets), args.output)
     return 0

@@ -17,51 +17,57 @@ from typing import Any
 from greenplan import plot
 from greenplan.commands import emit, parse_options
 from greenplan.errors import GreenplanError, StatisticsError
+from greenplan.plans import Plan, default_plan, load_plan
 from greenplan.report import generate_report
-from greenplan.targets import TARGETS, load_target_config, with_presets
+from greenplan.targets import SUPPLEMENTARY_TARGETS, load_target_config, with_presets
 
-__all__ = ["resolve_targets", "run"]
+__all__ = ["check_year", "resolve_targets", "run"]
 
-_FIRST_YEAR = 2021
-"""The first year of the plan period (base year 2020): an earlier ``--year`` is a usage error."""
 _LAST_YEAR = 2100
 
 
-def resolve_targets(config: str | None, presets: list[str]) -> dict[str, Any]:
-    """Return the targets to assess: the plan's 43, with a config file and presets applied.
+def resolve_targets(
+    config: str | None, presets: list[str], plan: Plan | None = None
+) -> dict[str, Any]:
+    """Return the targets to assess: the plan's, with a config file and presets applied.
 
     A supplementary target (e.g. carbon_intensity_control) joins the report only when the
     config or a preset gives it a value.
     """
+    plan = plan or default_plan()
+    own = dict(plan.targets)
     if not config and not presets:
-        return dict(TARGETS)
-    result: dict[str, Any] = load_target_config(config) if config else {}
-    result = with_presets(presets, result or None) if presets else result
-    keep = {k: t for k, t in result.items() if k in TARGETS or t.value is not None}
-    return keep
+        return own
+    start = {**own, **SUPPLEMENTARY_TARGETS} if plan.path == default_plan().path else own
+    result: dict[str, Any] = load_target_config(config, start) if config else start
+    result = with_presets(presets, result) if presets else result
+    return {k: t for k, t in result.items() if k in own or t.value is not None}
 
 
-def _year(value: int | None) -> int | None:
+def check_year(value: int | None, plan: Plan) -> int | None:
+    """Return ``--year``, refusing a year before the plan period (or absurdly late)."""
     if value is None:
         return None
-    if not _FIRST_YEAR <= value <= _LAST_YEAR:
+    first = plan.base_year + 1
+    if not first <= value <= _LAST_YEAR:
         raise GreenplanError(
             f"--year {value}: expected a year of the plan period or later "
-            f"({_FIRST_YEAR}–{_LAST_YEAR}); the base year is 2020."
+            f"({first}–{_LAST_YEAR}); the base year is {plan.base_year}."
         )
     return value
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan report``; return the exit code."""
-    year = _year(args.year)
+    plan = load_plan(args.plan) if getattr(args, "plan", None) else default_plan()
+    year = check_year(args.year, plan)
     paths = [Path(p) for p in args.paths] if args.paths else None
     for p in paths or ():
         if not p.exists():
             print(f"greenplan report: error: {p}: no such file or directory", file=sys.stderr)
             return 2
     options: dict[str, Any] = parse_options(args.options)
-    targets = resolve_targets(args.targets, list(args.presets or []))
+    targets = resolve_targets(args.targets, list(args.presets or []), plan)
     plot_lang = None
     if args.plot or args.format == "html":
         try:
@@ -70,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
             if args.plot:
                 raise
     try:
-        report = generate_report(paths, year=year, method=args.method, targets=targets, **options)
+        report = generate_report(
+            paths, year=year, method=args.method, targets=targets, plan=plan, **options
+        )
     except StatisticsError as exc:
         print(exc.report.to_text(), file=sys.stderr)
         print(f"greenplan report: error: {exc}", file=sys.stderr)

@@ -117,6 +117,11 @@ def fertilizer_pure_nutrient(
     References
     ----------
     国家统计局 农业统计报表制度 [M].
+
+    Examples
+    --------
+    >>> fertilizer_pure_nutrient(40000.0, 10000.0, 8000.0, 22000.0)  # N + P2O5 + K2O + compound
+    80000.0
     """
     return sum_components([nitrogen, phosphate, potash, compound], missing_as_zero=False)
 
@@ -145,6 +150,11 @@ def fertilizer_per_area(fertilizer: ArrayLike, area: ArrayLike) -> ArrayLike:
     References
     ----------
     Plan 三(三); 农业农村部 到2025年化肥减量化行动方案 [M].
+
+    Examples
+    --------
+    >>> fertilizer_per_area(1000.0, 4000.0)  # 1000 t / 4000 ha = 0.25 t/ha
+    250.0
     """
     return fertilizer / nonzero(area) * KG_PER_TONNE
 

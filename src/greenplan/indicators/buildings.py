@@ -66,6 +66,11 @@ def green_building_area(
     References
     ----------
     GB/T 50378-2019 [M]; plan 六(三).
+
+    Examples
+    --------
+    >>> green_building_area(100.0, 50.0, 20.0, 5.0)  # 万平方米
+    175.0
     """
     return basic + one_star + two_star + three_star
 

@@ -155,6 +155,11 @@ def combustion_factor(
     ----------
     IPCC 2006 Vol.2 Ch.1 (Tier 2); 省级温室气体清单编制指南(试行) (2011);
     国家统计局 2020年分省万元GDP能耗降低率公报.
+
+    Examples
+    --------
+    >>> round(combustion_factor(20.0, 0.025, 1.0, 44 / 12), 4)  # 0.5 t C/t × 44/12
+    1.8333
     """
     return ncv * carbon_content * oxidation * co2_per_carbon
 
@@ -197,6 +202,11 @@ def co2_from_fuel(
     ----------
     工业其他行业企业温室气体排放核算方法与报告指南(试行) (2015); IPCC 2006 Vol.2 Ch.1;
     国家统计局 2020年分省万元GDP能耗降低率公报.
+
+    Examples
+    --------
+    >>> round(co2_from_fuel(100.0, 20.0, 0.025, 1.0, 44 / 12), 3)  # 100 × 20 × 0.025 = 50 t C
+    183.333
     """
     return quantity * combustion_factor(ncv, carbon_content, oxidation, co2_per_carbon)
 
@@ -226,6 +236,11 @@ def net_of_feedstock(quantity: ArrayLike, feedstock: ArrayLike) -> ArrayLike:
     References
     ----------
     发改环资〔2022〕803号; 国家统计局 2020年分省万元GDP能耗降低率公报 (scope).
+
+    Examples
+    --------
+    >>> net_of_feedstock(100.0, 30.0)
+    70.0
     """
     return quantity - feedstock
 
@@ -253,6 +268,11 @@ def indirect_co2(quantity: ArrayLike, factor: float | ArrayLike) -> ArrayLike:
     ----------
     省级温室气体清单编制指南(试行) (2011); MEE/NBS 电力二氧化碳排放因子;
     国家统计局 2020年分省万元GDP能耗降低率公报.
+
+    Examples
+    --------
+    >>> indirect_co2(1000.0, 0.5), indirect_co2(-200.0, 0.5)  # importer, net exporter
+    (500.0, -100.0)
     """
     return quantity * factor
 
@@ -279,6 +299,11 @@ def process_co2(production: ArrayLike, factor: float | ArrayLike) -> ArrayLike:
     References
     ----------
     省级温室气体清单编制指南(试行) (2011); IPCC 2006 Vol.3 Ch.2 Eq. 2.4.
+
+    Examples
+    --------
+    >>> process_co2(200.0, 0.5)  # 200 t of product × 0.5 t CO2/t
+    100.0
     """
     return production * factor
 
@@ -310,6 +335,11 @@ def carbon_intensity(co2: ArrayLike, gdp: ArrayLike) -> ArrayLike:
     References
     ----------
     国家统计局 2020年分省万元GDP能耗降低率公报 (CO₂ intensity).
+
+    Examples
+    --------
+    >>> round(carbon_intensity(2000.0, 10000.0), 6)  # 2000 万吨 / 10000 亿元 = 0.2 t/万元
+    0.2
     """
     return intensity(co2, gdp, _unit_factor("万吨/亿元", "吨CO2/万元"))
 

@@ -46,6 +46,11 @@ def growth_from_index(index: ArrayLike) -> ArrayLike:
     ----------
     国家统计局, 中国统计年鉴, 主要统计指标解释: 地区生产总值指数 (上年=100) "按不变价格计算";
     国家统计局 2020年分省万元GDP能耗降低率公报.
+
+    Examples
+    --------
+    >>> round(growth_from_index(107.2), 6)  # index 107.2 (previous year = 100)
+    7.2
     """
     return index - 100.0
 
@@ -73,6 +78,11 @@ def chain_index(growth: np.ndarray) -> np.ndarray:
     References
     ----------
     国家统计局 2020年分省万元GDP能耗降低率公报 (build intensities from a GDP index chain).
+
+    Examples
+    --------
+    >>> np.round(chain_index(np.array([10.0, 10.0, np.nan, 5.0])), 4)  # 1.1, 1.1², then broken
+    array([1.1 , 1.21,  nan,  nan])
     """
     factors = 1.0 + np.asarray(growth, dtype="float64") / 100.0
     return np.cumprod(factors, axis=-1)
@@ -100,6 +110,11 @@ def constant_price_gdp(gdp_base: ArrayLike, index_vs_base: ArrayLike) -> ArrayLi
     References
     ----------
     国家统计局 2020年分省万元GDP能耗降低率公报.
+
+    Examples
+    --------
+    >>> constant_price_gdp(10000.0, 1.25)  # 亿元 × index vs base
+    12500.0
     """
     return gdp_base * index_vs_base
 

@@ -153,6 +153,11 @@ def to_standard_coal(quantity: ArrayLike, coefficient: float | ArrayLike) -> Arr
     References
     ----------
     GB/T 2589-2020, Annex A; GB/T 2589-2020 综合能耗计算通则, Annex A.
+
+    Examples
+    --------
+    >>> round(to_standard_coal(100.0, 0.7143), 4)  # 100 万吨 raw coal × 0.7143
+    71.43
     """
     return quantity * coefficient
 
@@ -188,6 +193,11 @@ def standard_coal_total(
     References
     ----------
     GB/T 2589-2020, 综合能耗 = Σ 各种能源折标准煤量.
+
+    Examples
+    --------
+    >>> round(standard_coal_total({"coal": 100.0, "gas": 10.0}, {"coal": 0.7143, "gas": 13.3}), 4)
+    204.43
     """
     if not quantities:
         raise ValueError("standard_coal_total needs at least one quantity")
@@ -236,6 +246,11 @@ def electricity_to_standard_coal(
     References
     ----------
     GB/T 2589-2020 Annex A; GB/T 2589-2020 综合能耗计算通则, Annex A (当量值 / 等价值).
+
+    Examples
+    --------
+    >>> round(electricity_to_standard_coal(100.0, 0.1229), 6)  # 10¹⁰ kWh × 0.1229 kgce/kWh
+    122.9
     """
     return electricity * coefficient * _unit_factor("kgce/kWh", "万吨标准煤/亿千瓦时")
 
@@ -265,6 +280,11 @@ def energy_excl_feedstock(total: ArrayLike, feedstock: ArrayLike) -> ArrayLike:
     References
     ----------
     发改环资〔2022〕803号; 发改环资〔2022〕803号.
+
+    Examples
+    --------
+    >>> energy_excl_feedstock(4000.0, 200.0)  # 万吨标准煤
+    3800.0
     """
     return total - feedstock
 
@@ -296,6 +316,11 @@ def energy_excl_feedstock_nonfossil(
     ----------
     国发〔2024〕12号 and NBS reporting from 2024 ("扣除原料用能和非化石能源消费量后") [M]/[?];
     国发〔2024〕12号.
+
+    Examples
+    --------
+    >>> energy_excl_feedstock_nonfossil(4000.0, 200.0, 300.0)
+    3500.0
     """
     return total - feedstock - non_fossil
 
@@ -325,6 +350,11 @@ def renewable_increase(renewable: ArrayLike, renewable_base: ArrayLike) -> Array
     References
     ----------
     发改运行〔2022〕1258号; 发改运行〔2022〕1258号.
+
+    Examples
+    --------
+    >>> renewable_increase(130.0, 100.0), renewable_increase(90.0, 100.0)
+    (30.0, 0.0)
     """
     diff = renewable - renewable_base
     if isinstance(diff, pd.Series):
@@ -362,6 +392,11 @@ def energy_total_control(
     ----------
     中央经济工作会议 (2021-12): 新增可再生能源和原料用能不纳入能源消费总量控制; 发改运行〔2022〕
     1258号; 发改环资〔2022〕803号; 发改环资〔2022〕803号; 发改运行〔2022〕1258号.
+
+    Examples
+    --------
+    >>> energy_total_control(4000.0, 200.0, 50.0)
+    3750.0
     """
     return total - feedstock - renewable_increase_energy
 
@@ -391,6 +426,11 @@ def intensity(numerator: ArrayLike, gdp: ArrayLike, unit_factor: float) -> Array
     References
     ----------
     国家统计局 2020年分省万元GDP能耗降低率公报.
+
+    Examples
+    --------
+    >>> round(intensity(4000.0, 10000.0, 1.0), 6)
+    0.4
     """
     return numerator / nonzero(gdp) * unit_factor
 
@@ -421,6 +461,11 @@ def energy_intensity(energy: ArrayLike, gdp: ArrayLike) -> ArrayLike:
     References
     ----------
     NBS 万元地区生产总值能耗 (GDP at constant prices); 国家统计局 2020年分省万元GDP能耗降低率公报.
+
+    Examples
+    --------
+    >>> round(energy_intensity(4000.0, 10000.0), 6)  # 4000 万吨 / 10000 亿元 = 0.4 t/万元
+    0.4
     """
     return intensity(energy, gdp, _unit_factor("万吨标准煤/亿元", "吨标准煤/万元"))
 
@@ -455,6 +500,11 @@ def intensity_change_from_growth(
     References
     ----------
     国家统计局 2020年分省万元GDP能耗降低率公报 (cumulative reduction against 2020).
+
+    Examples
+    --------
+    >>> round(intensity_change_from_growth(4200.0, 4000.0, 1.1), 4)  # (1.05 / 1.1 − 1) × 100
+    -4.5455
     """
     return ((energy / nonzero(energy_base)) / nonzero(real_index) - 1.0) * PERCENT
 
@@ -486,6 +536,11 @@ def annual_intensity_change(
     ----------
     国家统计局 2020年分省万元GDP能耗降低率公报 (annual reduction rate
     r_t = 1 − (E_t/E_{t−1})/(1+g_t)).
+
+    Examples
+    --------
+    >>> round(annual_intensity_change(102.0, 100.0, 5.0), 4)  # (1.02 / 1.05 − 1) × 100
+    -2.8571
     """
     return (
         (energy / nonzero(energy_previous)) / nonzero(1.0 + real_growth / PERCENT) - 1.0

@@ -85,6 +85,11 @@ def good_days_ratio(good_days: ArrayLike, valid_days: ArrayLike) -> ArrayLike:
     References
     ----------
     HJ 633-2012 表2; HJ 663-2013; plan 八(一) (65.2 % by 2025; 62 % in 2020, 一(一)).
+
+    Examples
+    --------
+    >>> round(good_days_ratio(227.0, 366.0), 2)  # Jinan 2020: 227 good days of 366
+    62.02
     """
     return share_percent(good_days, valid_days)
 
@@ -115,6 +120,11 @@ def water_class_share(sections_good: ArrayLike, sections_assessed: ArrayLike) ->
     References
     ----------
     GB 3838-2002; 环办〔2011〕22号; plan 八(一).
+
+    Examples
+    --------
+    >>> water_class_share(6.0, 8.0)
+    75.0
     """
     return share_percent(sections_good, sections_assessed)
 
@@ -146,6 +156,11 @@ def forest_coverage(forest_area: ArrayLike, land_area: ArrayLike) -> ArrayLike:
     References
     ----------
     HJ 633-2012; HJ 663-2013; GB 3838-2002 and 环办〔2011〕22号; plan 八(二).
+
+    Examples
+    --------
+    >>> forest_coverage(1140.0, 10000.0)  # km² / km²
+    11.4
     """
     return share_percent(forest_area, land_area)
 

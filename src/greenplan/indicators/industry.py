@@ -312,6 +312,12 @@ def pollution_equivalent_weights() -> dict[str, float]:
         ``resources/factors/industry_pollution_equivalents.csv`` (COD 1, NH3-N 0.8 [C];
         SO2 0.95, NOx 0.95 [M]; particulates as 一般性粉尘 4 [?]). VOCs have no single
         value in the law and are absent.
+
+    Examples
+    --------
+    >>> w = pollution_equivalent_weights()
+    >>> w["cod"], w["ammonia_nitrogen"]  # 1 / 1 and 1 / 0.8 (equivalent values in kg)
+    (1.0, 1.25)
     """
     return dict(_equivalent_weights())
 

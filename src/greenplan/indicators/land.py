@@ -56,6 +56,11 @@ def construction_land_per_gdp(construction_land: ArrayLike, gdp: ArrayLike) -> A
     References
     ----------
     Plan 五(四); TD/T 1018 建设用地节约集约利用评价规程 [M].
+
+    Examples
+    --------
+    >>> construction_land_per_gdp(150000.0, 10000.0)  # 公顷 / 亿元 = 平方米/万元
+    15.0
     """
     return construction_land / nonzero(gdp) * M2_PER_10K_YUAN
 

@@ -108,6 +108,11 @@ def renewable_capacity(
     References
     ----------
     Plan 六(一).
+
+    Examples
+    --------
+    >>> renewable_capacity(250.0, 60.0, 25.0, 15.0, 0.0, 0.0)  # solar + wind + biomass + waste
+    350.0
     """
     parts = [solar, wind, biomass, waste, hydro, geothermal]
     if pumped_storage is not None:
@@ -139,6 +144,11 @@ def capacity_added(capacity: ArrayLike, capacity_before: ArrayLike) -> ArrayLike
     References
     ----------
     Plan 六(一) (capacity is a year-end stock; additions are differences of stocks).
+
+    Examples
+    --------
+    >>> capacity_added(300.0, 250.0)  # 万千瓦
+    50.0
     """
     return capacity - capacity_before
 

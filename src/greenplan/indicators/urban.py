@@ -97,6 +97,11 @@ def bod_load(concentration: ArrayLike, volume: ArrayLike) -> ArrayLike:
     ----------
     GB 50014-2021 《室外排水设计标准》; 建城〔2019〕52号; 发改环资〔2021〕827号 (sewage
     centralized collection rate as a BOD₅-load ratio).
+
+    Examples
+    --------
+    >>> round(bod_load(120.0, 10000.0), 6)  # 120 g/m³ × 10⁸ m³ = 1.2 × 10¹⁰ g
+    12000.0
     """
     return concentration * volume * factor("mg/L * 万立方米", "吨")
 
@@ -142,6 +147,11 @@ def sewage_collection_rate(
     References
     ----------
     建城〔2019〕52号; 发改环资〔2021〕827号; GB 50014-2021; plan 六(三) (75 % by 2025).
+
+    Examples
+    --------
+    >>> round(sewage_collection_rate(12775.0, 100.0, 50.0), 6)  # 10⁶ × 50 g × 365 = 18250 t
+    70.0
     """
     generated = population * bod_per_capita * days * factor("万人 * g / 人", "吨")
     return share_percent(bod_collected, generated)
@@ -172,6 +182,11 @@ def sludge_safe_disposal_rate(disposed: ArrayLike, produced: ArrayLike) -> Array
     References
     ----------
     建城〔2019〕52号; 发改环资〔2021〕827号; GB 50014-2021; plan 六(三) (≥ 90 % by 2025).
+
+    Examples
+    --------
+    >>> sludge_safe_disposal_rate(95.0, 100.0)
+    95.0
     """
     return share_percent(disposed, produced)
 
@@ -200,6 +215,11 @@ def landfill_share(landfilled: ArrayLike, treated: ArrayLike) -> ArrayLike:
     References
     ----------
     Plan 六(三) (基本实现生活垃圾零填埋).
+
+    Examples
+    --------
+    >>> landfill_share(50.0, 200.0)
+    25.0
     """
     return share_percent(landfilled, treated)
 
@@ -239,6 +259,11 @@ def nev_bus_share(
     References
     ----------
     Plan 六(二) (100 % by 2025 in the central city).
+
+    Examples
+    --------
+    >>> nev_bus_share(1100.0, 990.0, 100.0, 0.0)  # 990 of 1000 regular buses
+    99.0
     """
     return share_percent(new_energy - emergency_new_energy, buses - emergency)
 

@@ -91,6 +91,11 @@ def water_use_per_gdp(water_use: ArrayLike, gdp: ArrayLike) -> ArrayLike:
     References
     ----------
     Plan 五(四); 水利部 用水总量和强度双控 (MWR uses 2020 constant prices) [M].
+
+    Examples
+    --------
+    >>> round(water_use_per_gdp(10.0, 10000.0), 6)  # 10⁹ m³ / 10⁸ 万元
+    10.0
     """
     return water_use / nonzero(gdp) * M3_PER_10K_YUAN
 
@@ -137,6 +142,11 @@ def nonconventional_water_use(
     References
     ----------
     水节约〔2023〕206号; 水节约〔2023〕206号; 水利部 用水总量和强度双控 (2020 constant prices) [M].
+
+    Examples
+    --------
+    >>> nonconventional_water_use(1.0, 0.2, 0.0, 0.3, 0.0)
+    1.5
     """
     return sum_components(
         [reclaimed, rainwater, desalinated, mine, brackish], missing_as_zero=missing_as_zero
@@ -169,6 +179,11 @@ def reclaimed_water_utilization_rate(reclaimed: ArrayLike, sewage_treated: Array
     ----------
     发改环资〔2021〕13号 (target ≥25 % for water-scarce cities, ≥30 % in the middle and lower
     Yellow River basin); 国家节水型城市考核标准 [M]; plan 二(三).
+
+    Examples
+    --------
+    >>> reclaimed_water_utilization_rate(5.0, 10.0)
+    50.0
     """
     return reclaimed / nonzero(sewage_treated) * PERCENT
 

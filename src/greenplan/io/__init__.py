@@ -31,7 +31,7 @@ from greenplan.errors import OptionError
 from greenplan.io.assemble import ReadResult, read_all
 from greenplan.io.normalise import MISSING_MARKERS, canonical_header, parse_numbers, parse_year
 from greenplan.io.sources import DATA_SUFFIXES, find_data_files
-from greenplan.schema import CANONICAL_COLUMNS, HEADER_NAMES
+from greenplan.schema import CANONICAL_COLUMNS, HEADER_NAMES, mark_canonical
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -70,7 +70,7 @@ def make_report(
         rows_read=result.rows_read,
         rows_accepted=len(table),
         sources=result.sources,
-        table=table,
+        table=mark_canonical(table),
         options=opts,
     )
 
@@ -144,4 +144,4 @@ def read_statistics(
         "rows_read": report.rows_read,
         "sources": list(report.sources),
     }
-    return table
+    return mark_canonical(table)

@@ -19,7 +19,15 @@ import pandas as pd
 from greenplan import units
 from greenplan.diagnostics import Code, Coded, Collector, Lazy
 from greenplan.errors import DimensionalityMismatchError, UnitError, UnknownUnitError
-from greenplan.io.normalise import cell_text, nfkc, parse_numbers, parse_year
+from greenplan.io.normalise import (
+    PERCENT_UNITS,
+    PercentCell,
+    cell_text,
+    nfkc,
+    parse_numbers,
+    parse_year,
+    special_cell_message,
+)
 from greenplan.io.sources import Raw
 from greenplan.options import did_you_mean
 from greenplan.regions import REGIONS, resolve_region
@@ -89,6 +97,8 @@ class _Rows:
     collector: Collector
     headers: dict[str, str]
     rejected: np.ndarray = field(init=False)
+    absent: np.ndarray = field(init=False)
+    """Rows of a DataFrame whose NaN value means no observation (``nan_values="absent"``)."""
     region: Coded = field(init=False)
     variable: Coded = field(init=False)
     year: Any = field(init=False)
@@ -101,6 +111,7 @@ class _Rows:
 
     def __post_init__(self) -> None:
         self.rejected = np.zeros(len(self.frame), dtype=bool)
+        self.absent = np.zeros(len(self.frame), dtype=bool)
 
     def header(self, c: str) -> str:
         """Header, as written, of canonical column ``c``."""
@@ -147,8 +158,11 @@ def normalise(
     t = _Rows(frame, rows, raw, cols, collector, headers or {})
     rcodes, r_res = _keys(t, opts["year_range"])
     vcodes, v_res = t.variable.codes, t.v_res
-    pair_factor, pcodes = _units(t, vcodes, v_res, unit_assumed_reported)
-    values = _values(t, value_column)
+    pair_factor, pcodes, pair_percent = _units(t, vcodes, v_res, unit_assumed_reported)
+    if opts.get("nan_values") == "absent" and raw.header_row is None and value_column is None:
+        # a DataFrame's NaN value is no observation (compute): kept as NaN, not reported
+        t.absent = t.frame[cols["value"][0]].isna().to_numpy(dtype=bool)
+    values = _values(t, value_column, opts.get("decimal", "."), pair_percent[pcodes])
     # accepted rows, as codes into small lists of texts
     idx = None if not t.rejected.any() else np.flatnonzero(~t.rejected)
 
@@ -292,10 +306,11 @@ def _unknown_variables(t: _Rows, vcodes: np.ndarray) -> None:
 
 def _units(
     t: _Rows, vcodes: np.ndarray, v_res: list[str | None], unit_assumed_reported: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """Reject unknown units and units of the wrong dimension; (factor per pair, pair codes).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reject unknown units and units of the wrong dimension.
 
-    One conversion factor per distinct (variable, unit) pair.
+    One conversion factor per distinct (variable, unit) pair. Returns the factor of each pair,
+    the pair of each row, and whether each pair's unit is percent (as written, else canonical).
     """
     raw, unit_col = t.raw, t.cols.get("unit")
     header_unit = t.cols["value"][1] if "value" in t.cols else None
@@ -353,7 +368,14 @@ def _units(
                 expected=VARIABLES[v].unit,
                 count=int(members.size),
             )
-    return factor, pcodes
+    percent = np.array(
+        [
+            v is not None and (text or header_unit or VARIABLES[v].unit).casefold() in PERCENT_UNITS
+            for v, text in pairs
+        ],
+        dtype=np.bool_,
+    )
+    return factor, pcodes, percent
 
 
 def _pair_factors(
@@ -392,10 +414,18 @@ def _pair_factors(
     return factor, state, messages
 
 
-def _values(t: _Rows, value_column: np.ndarray | None) -> np.ndarray:
-    """Parse the values; reject the empty ones and those that are not numbers."""
+def _values(
+    t: _Rows, value_column: np.ndarray | None, decimal: str, percent_unit: np.ndarray
+) -> np.ndarray:
+    """Parse the values; reject the empty ones and those that are not numbers.
+
+    A percent-formatted workbook cell (stored 0.62, shown 62.0%) in a row whose unit is % is
+    read as shown (62).
+    """
     cells = t.frame[t.cols["value"][0]]
-    values, missing, bad = parse_numbers(cells)
+    parsed = _percent_cells(t, cells, percent_unit, value_column)
+    values, missing, bad = parse_numbers(parsed, decimal)
+    missing &= ~t.absent
     shown = Lazy(lambda i: cell_text(cells.iloc[i]))
 
     def empty(i: int) -> str:
@@ -406,10 +436,25 @@ def _values(t: _Rows, value_column: np.ndarray | None) -> np.ndarray:
         )
 
     def not_a_number(i: int) -> str:
+        text = shown[i]
+        head = f"Value {text!r} of {t.variable[i]} ({t.region[i]}, {t.year[i]})"
+        special = special_cell_message(cells.iloc[i])
+        if special:
+            return f"{head}: {special}"
+        if decimal == "." and "," in text:
+            return (
+                f"{head} is not a number: a comma separates thousands only between groups of "
+                "three digits (10,140.91). Write 10140.91; if the file writes decimals with a "
+                "comma (10140,91), read it with decimal=','."
+            )
+        if decimal == "," and "." in text:
+            return (
+                f"{head} is not a number with a decimal comma (decimal=','): write 10140,91 or "
+                "1.234,5 (a point separates thousands only between groups of three digits)."
+            )
         return (
-            f"Value {shown[i]!r} of {t.variable[i]} ({t.region[i]}, {t.year[i]}) is not a "
-            "number. Write a plain number (10140.91; 10,140.91 and full-width digits are fine) "
-            "and put notes in another column."
+            f"{head} is not a number. Write a plain number (10140.91; 10,140.91 and full-width "
+            "digits are fine) and put notes in another column."
         )
 
     column = value_column if value_column is not None else t.cols["value"][0]
@@ -421,6 +466,39 @@ def _values(t: _Rows, value_column: np.ndarray | None) -> np.ndarray:
             code, np.flatnonzero(mask), message, column=column, value=shown, expected="a number"
         )
     return values
+
+
+def _percent_cells(
+    t: _Rows, cells: pd.Series, percent_unit: np.ndarray, value_column: np.ndarray | None
+) -> pd.Series:
+    """Replace percent-formatted cells by their number (× 100 where the unit is %)."""
+    if cells.dtype != object:
+        return cells
+    is_pct = np.fromiter((isinstance(v, PercentCell) for v in cells), bool, len(cells))
+    if not is_pct.any():
+        return cells
+    pos = np.flatnonzero(is_pct)
+    stored = np.array([cells.iloc[i].stored for i in pos], dtype="float64")
+    scaled = percent_unit[pos]
+    out = cells.copy()
+    out.iloc[pos] = np.where(scaled, stored * 100.0, stored)
+    if scaled.any():
+        first = int(pos[scaled][0])
+        column = value_column[first] if value_column is not None else t.cols["value"][0]
+        n = int(scaled.sum())
+        t.collector.add(
+            Code.PERCENT_FORMAT,
+            f"{n:,} cell(s) formatted as percent in the workbook (shown "
+            f"{cell_text(cells.iloc[first])}, stored {stored[scaled][0]:g}) are in rows whose "
+            "unit is %: read as shown "
+            f"({stored[scaled][0] * 100:g} %).",
+            file=t.raw.file,
+            sheet=t.raw.sheet,
+            row=int(t.rows[first]),
+            column=column,
+            count=n,
+        )
+    return out
 
 
 def _origin(

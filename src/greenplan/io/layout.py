@@ -8,7 +8,7 @@ the rows go to :func:`greenplan.io.cells.normalise`.
 
 from __future__ import annotations
 
-import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -20,12 +20,13 @@ from greenplan.io.cells import Columns, Part, hint, normalise
 from greenplan.io.normalise import (
     UNIT_IN_HEADER,
     canonical_header,
+    is_blank,
     nfkc,
     parse_numbers,
     variable_header,
     year_header,
 )
-from greenplan.io.sources import Raw
+from greenplan.io.sources import HEADER_SCAN, Raw, is_blank_header
 from greenplan.schema import (
     HEADER_NAMES,
     NAME_ZH,
@@ -78,18 +79,23 @@ _NEEDS = {
 
 def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int | None:
     """Normalise one table; return its accepted part, or the number of rows rejected."""
-    raw = _unique_headers(raw)
     cols = _columns(raw)
     layout = _layout(raw, cols, opts["layout"])
     required, accepted = _NEEDS[layout]
     missing = [c for c in required if c not in cols]
+    if raw.header_below is not None and missing:
+        return _header_too_low(raw, collector)
     if not _is_table(raw, cols, missing, collector):
         return None
-    # blank rows are layout, not data: they are neither read nor reported
+    # blank rows are layout, not data: they are neither read nor reported; nor are notes
     frame, rows = raw.frame, raw.rows
-    blank = frame.isna().all(axis=1).to_numpy()
+    blank = frame.isna().all(axis=1).to_numpy() | _footnotes(raw, collector)
     if blank.any():
         frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
+    _report_merged(raw, collector)
+    repeated = _repeated_headers(raw, layout, collector, len(frame))
+    if repeated is not None:
+        return repeated
     if len(frame) == 0:
         collector.add(
             Code.EMPTY_FILE,
@@ -131,17 +137,141 @@ def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int 
     )
 
 
-def _unique_headers(raw: Raw) -> Raw:
-    """Rename repeated headers: the later copies become "name.1", "name.2" … (ignored)."""
-    if not raw.frame.columns.duplicated().any():
-        return raw
-    seen: dict[str, int] = {}
-    names = []
-    for c in map(str, raw.frame.columns):
-        k = seen.get(c, 0)
-        seen[c] = k + 1
-        names.append(c if k == 0 else f"{c}.{k}")
-    return dataclasses.replace(raw, frame=raw.frame.set_axis(names, axis=1))
+def _header_too_low(raw: Raw, collector: Collector) -> int:
+    """Report a header found below the rows searched for it (an error: no row is read)."""
+    below = raw.header_below or 0
+    n = int((raw.rows > below).sum())
+    collector.add(
+        Code.MISSING_COLUMN,
+        f"The header of {raw.file!r}{raw.in_sheet()} is on row {below}: greenplan looks for it "
+        f"in the first {HEADER_SCAN} non-empty rows (title rows above it are skipped), so "
+        f"none of its rows were read. Delete the title rows above the header.",
+        file=raw.file,
+        sheet=raw.sheet,
+        row=below,
+        expected=f"the header within the first {HEADER_SCAN} rows",
+        count=max(n, 1),
+    )
+    return n
+
+
+_FOOTNOTE = re.compile(
+    r"\s*(?:注释?|附注|说明|备注|资料来源|数据来源|来源|注\s*\d+|\*+|note|notes|source)\s*[:：]"
+    r"|\s*注\s*\d*\s*[.、．]",
+    re.IGNORECASE,
+)
+"""A note under a table: 注：…, 注1：…, 资料来源：…, 说明：…, Note: …"""
+
+
+def _footnotes(raw: Raw, collector: Collector) -> np.ndarray:
+    """Rows that are notes (注：…), and the lines following them; one info finding per table.
+
+    A note row has text in one cell only (or the same text in several: merged across), the
+    first starting like a note; the rows after it with text in one cell only continue it.
+    """
+    frame = raw.frame
+    out = np.zeros(len(frame), dtype=bool)
+    if not len(frame) or frame.shape[1] < 2:
+        return out
+    # a note has text in one or two cells (a comma inside an unquoted CSV note splits it)
+    candidates = np.flatnonzero(frame.notna().sum(axis=1).to_numpy() <= 2)
+    if not candidates.size:
+        return out
+    values = frame.iloc[candidates].to_numpy(dtype=object)
+    filled = ~pd.isna(values)
+    previous = -2
+    for k, i in enumerate(candidates.tolist()):
+        row = values[k][filled[k]]
+        cells = [v for v in row if not (isinstance(v, str) and not v.strip())]
+        texts = [str(v).strip() for v in cells]
+        note_like = bool(cells) and all(isinstance(v, str) for v in cells)
+        if note_like and _FOOTNOTE.match(texts[0]):
+            out[i] = True
+        elif note_like and len(cells) == 1 and previous == i - 1:
+            out[i] = True  # the next line of a note above
+        if out[i]:
+            previous = i
+    if out.any():
+        where = np.flatnonzero(out)
+        first_text = next(str(v) for v in frame.iloc[int(where[0])] if not is_blank(v))
+        shown = first_text if len(first_text) <= 40 else first_text[:40] + "…"
+        collector.add(
+            Code.FOOTNOTE,
+            f"{where.size:,} row(s) from row {raw.rows[where[0]]} are notes, not data "
+            f"({shown!r}): not read.",
+            file=raw.file,
+            sheet=raw.sheet,
+            row=int(raw.rows[where[0]]),
+            value=shown,
+            count=int(where.size),
+        )
+    return out
+
+
+def _report_merged(raw: Raw, collector: Collector) -> None:
+    """One info finding per table whose merged key cells were filled down their range."""
+    if not raw.filled:
+        return
+    col, first, last, value = raw.filled[0]
+    more = f" and {len(raw.filled) - 1} more merged range(s)" if len(raw.filled) > 1 else ""
+    collector.add(
+        Code.MERGED_CELLS,
+        f"Merged cells: rows {first}–{last} of column {col!r} take the merged value {value!r}"
+        f"{more}.",
+        file=raw.file,
+        sheet=raw.sheet,
+        row=first,
+        column=col,
+        value=value,
+        count=len(raw.filled),
+    )
+
+
+_SAME_MEANING = frozenset({"region", "year", "variable", "value", "unit"})
+"""Columns of which a table may hold only one (two notes or sources are fine)."""
+
+
+def _repeated_headers(raw: Raw, layout: str, collector: Collector, n_rows: int) -> int | None:
+    """Two columns with the same header or meaning: an error naming both; the rows rejected.
+
+    Returns the number of rows rejected, or None when no header is repeated.
+    """
+    meaning: dict[Any, list[str]] = {}
+    for col in raw.frame.columns:
+        if is_blank_header(col):
+            continue
+        canon, _ = canonical_header(col)
+        if canon in _SAME_MEANING:
+            key: Any = ("column", canon)
+        elif canon is not None:
+            key = ("text", col)
+        elif layout == "wide_years" and year_header(col) is not None:
+            key = ("year", year_header(col))
+        elif layout == "wide" and variable_header(col)[0] is not None:
+            key = ("variable", variable_header(col)[0])
+        else:
+            key = ("header", str(col))
+        meaning.setdefault(key, []).append(str(col))
+    clashes = [cols for cols in meaning.values() if len(cols) > 1]
+    if not clashes:
+        return None
+    for cols in clashes:
+        names = " and ".join(repr(c) for c in cols[:2])
+        extra = f" (and {len(cols) - 2} more)" if len(cols) > 2 else ""
+        same = "the same header" if len(set(cols)) == 1 else "headers that mean the same"
+        collector.add(
+            Code.REPEATED_HEADER,
+            f"Columns {names}{extra} of {raw.file!r}{raw.in_sheet()} have {same}: which one "
+            f"holds the data is ambiguous, so none of its {n_rows:,} row(s) were read. Rename "
+            "or delete one of them.",
+            file=raw.file,
+            sheet=raw.sheet,
+            row=raw.header_row,
+            column=cols[1],
+            value=" | ".join(cols),
+            count=max(n_rows, 1) if cols is clashes[0] else 1,
+        )
+    return max(n_rows, 0)
 
 
 def _is_table(raw: Raw, cols: Columns, missing: list[str], collector: Collector) -> bool:
@@ -187,7 +317,7 @@ def _report_ignored(
     ignored: Sequence[str], frame: pd.DataFrame, raw: Raw, collector: Collector
 ) -> None:
     for col in ignored:
-        if str(col).startswith("Unnamed: ") and frame[col].isna().all():
+        if is_blank_header(col) and frame[col].isna().all():
             continue
         collector.add(
             Code.COLUMN_IGNORED,
@@ -291,7 +421,7 @@ def _data_columns(
             data_cols.append((col, code, unit))
             continue
         canon, _ = canonical_header(col)
-        if canon is not None or (str(col).startswith("Unnamed: ") and frame[col].isna().all()):
+        if canon is not None or (is_blank_header(col) and frame[col].isna().all()):
             _report_ignored([col], frame, raw, collector)
             continue
         _, miss, _bad = parse_numbers(frame[col])

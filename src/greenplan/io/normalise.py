@@ -12,6 +12,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -132,13 +133,58 @@ def parse_year(value: Any) -> int | None:
     return None
 
 
-def parse_numbers(values: pd.Series | Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+_SEPARATORS = ",\u00a0\u2009\u202f' "
+"""Characters written between groups of three digits (thousands separators)."""
+_GROUPED = {
+    ".": re.compile(r"[+-]?\d{1,3}(?:([,\u00a0\u2009\u202f' ])\d{3})(?:\1\d{3})*(?:\.\d*)?"),
+    ",": re.compile(r"[+-]?\d{1,3}(?:([.\u00a0\u2009\u202f' ])\d{3})(?:\1\d{3})*(?:,\d*)?"),
+}
+"""A number with thousands separators: groups of three digits after the first group, one
+kind of separator, then the decimal part (by decimal mark)."""
+_PLAIN_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d+(?:,\d*)?|,\d+)")
+
+
+def _grouped_numbers(text: pd.Series, decimal: str) -> np.ndarray:
+    """Numbers of texts: plain, or with thousands separators (or a decimal comma); else NaN."""
+    out = np.full(len(text), np.nan)
+    grouped = np.array(text.str.fullmatch(_GROUPED[decimal]), dtype=bool)
+    if decimal == ",":
+        grouped |= np.array(text.str.fullmatch(_PLAIN_DECIMAL_COMMA), dtype=bool)
+    if decimal == "." and not grouped.all():  # plain numbers (after NFKC: full-width digits)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out[~grouped] = pd.to_numeric(text[~grouped], errors="coerce").to_numpy(
+                dtype="float64", na_value=np.nan
+            )
+    if grouped.any():
+        kept = text[grouped].str.replace(r"[^\d+,.-]", "", regex=True)
+        if decimal == ",":
+            kept = kept.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        else:
+            kept = kept.str.replace(",", "", regex=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out[grouped] = pd.to_numeric(kept, errors="coerce").to_numpy(
+                dtype="float64", na_value=np.nan
+            )
+    return out
+
+
+def parse_numbers(
+    values: pd.Series | Sequence[Any], decimal: str = "."
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse numbers as Chinese statistics write them, vectorised.
 
     Parameters
     ----------
     values : pandas.Series or sequence
-        Cells: numbers, or texts such as ``"10,140.91"``, ``"１２.５"``, ``"—"``.
+        Cells: numbers (including :class:`decimal.Decimal`), or texts such as
+        ``"10,140.91"``, ``"１２.５"``, ``"—"``.
+    decimal : {".", ","}
+        The decimal mark of texts. With ``"."`` (default) a comma is a thousands separator
+        only between groups of three digits after the first group (``10,140.91``;
+        ``10140,91``, ``1,2`` and ``1.234,5`` are not numbers). With ``","`` the comma is
+        the decimal mark and ``.`` (or a space) the thousands separator (``1.234,5``).
 
     Returns
     -------
@@ -152,10 +198,14 @@ def parse_numbers(values: pd.Series | Sequence[Any]) -> tuple[np.ndarray, np.nda
 
     Examples
     --------
-    >>> v, missing, bad = parse_numbers(["10,140.91", "—", "１２", "12a"])
+    >>> v, missing, bad = parse_numbers(["10,140.91", "—", "１２", "12a", "10140,91"])
     >>> v.tolist()[0], missing.tolist(), bad.tolist()
-    (10140.91, [False, True, False, False], [False, False, False, True])
+    (10140.91, [False, True, False, False, False], [False, False, False, True, True])
+    >>> parse_numbers(["1.234,5", "10140,91"], decimal=",")[0].tolist()
+    [1234.5, 10140.91]
     """
+    if decimal not in _GROUPED:
+        raise ValueError(f"decimal={decimal!r}: expected '.' or ','")
     s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     s = s.reset_index(drop=True)
     n = len(s)
@@ -173,14 +223,25 @@ def parse_numbers(values: pd.Series | Sequence[Any]) -> tuple[np.ndarray, np.nda
     if s.dtype == object:
         kinds = s.map(type)
         booly = kinds.isin([bool, np.bool_]).to_numpy()
-        known = kinds.isin([str, int, float, np.float64, np.int64, type(None), bool, np.bool_])
+        dec = kinds.isin([Decimal]).to_numpy()
+        if dec.any():  # SQL drivers and Parquet decimal128 columns give Decimal objects
+            s = s.copy()
+            s[dec] = [_decimal_float(d) for d in s[dec]]
+        known = kinds.isin(
+            [str, int, float, np.float64, np.int64, type(None), bool, np.bool_, Decimal]
+        )
         other = ~known.to_numpy() & ~null
         s = s.mask(booly | other)  # parsed as non-numbers below
     else:
         booly = other = np.zeros(n, bool)
+    if decimal == ",":  # texts are parsed below; only numbers here
+        is_text = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        first = s.mask(is_text)
+    else:
+        first = s
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        num = pd.to_numeric(s, errors="coerce")
+        num = pd.to_numeric(first, errors="coerce")
     arr = num.to_numpy(dtype="float64", na_value=np.nan).copy()
     missing = null.copy()
     todo = np.flatnonzero(~null & np.isnan(arr) & ~booly & ~other)
@@ -190,19 +251,87 @@ def parse_numbers(values: pd.Series | Sequence[Any]) -> tuple[np.ndarray, np.nda
             text = text.str.normalize("NFKC")
         text = text.str.strip()
         marker = text.str.casefold().isin(MISSING_MARKERS).to_numpy()
-        cleaned = text.str.replace(r"[,\s\u2009\u202f']", "", regex=True)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            again = pd.to_numeric(cleaned, errors="coerce").to_numpy(
-                dtype="float64", na_value=np.nan
-            )
-        arr[todo] = again
+        arr[todo] = _grouped_numbers(text, decimal)
         missing[todo[marker]] = True
         arr[todo[marker]] = np.nan
     bad = ~missing & ~np.isfinite(arr)
     bad |= booly | other
     arr[bad] = np.nan
     return arr, missing, bad
+
+
+def _decimal_float(d: Decimal) -> float:
+    try:
+        return float(d)
+    except (OverflowError, ValueError):  # pragma: no cover - float() of a Decimal saturates
+        return float("nan")
+
+
+class SpecialCell:
+    """A spreadsheet cell that holds no usable number, and why (never parsed as a number)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.text!r})"
+
+    def explain(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class ExcelErrorCell(SpecialCell):
+    """A cell whose formula gave an Excel error (``#DIV/0!``, ``#REF!`` …)."""
+
+    __slots__ = ()
+
+    def explain(self) -> str:
+        return (
+            f"the cell holds the Excel error {self.text} (its formula failed), not a number. "
+            "Correct the formula in the workbook, or type the number."
+        )
+
+
+class FormulaCell(SpecialCell):
+    """A formula cell with no value saved in the file (written by a program, never opened)."""
+
+    __slots__ = ()
+
+    def explain(self) -> str:
+        return (
+            f"the cell holds the formula {self.text} with no computed value saved in the file "
+            "(the workbook was written by a program and never recalculated). Open and save it "
+            "in Excel or WPS, or type the number."
+        )
+
+
+class PercentCell:
+    """A number cell formatted as percent in a workbook: stored 0.62, shown ``62.0%``."""
+
+    __slots__ = ("stored",)
+
+    def __init__(self, stored: float) -> None:
+        self.stored = float(stored)
+
+    def __str__(self) -> str:
+        return f"{self.stored * 100:g}%"
+
+    def __repr__(self) -> str:
+        return f"PercentCell({self.stored!r})"
+
+
+def special_cell_message(v: Any) -> str:
+    """Why a spreadsheet cell holds no number (formula without value, Excel error), or ``""``."""
+    return v.explain() if isinstance(v, SpecialCell) else ""
+
+
+PERCENT_UNITS = frozenset({"%", "percent", "百分比", "百分数"})
+"""Unit texts (NFKC, casefolded) meaning percent: a percent-formatted cell is read as shown."""
 
 
 def looks_like_header(columns: Iterable[Any]) -> bool:
@@ -229,6 +358,8 @@ def cell_text(v: Any) -> str:
     """Text of a cell for messages: ``""`` for empty, ``2020`` for 2020.0."""
     if isinstance(v, np.generic):
         v = v.item()
+    if isinstance(v, SpecialCell | PercentCell):
+        return str(v)
     if v is None:
         return ""
     if isinstance(v, float):

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
+import tempfile
 import warnings
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from os import PathLike
@@ -25,9 +28,25 @@ import numpy as np
 import pandas as pd
 
 from greenplan.diagnostics import Code, Collector, short
-from greenplan.io.normalise import canonical_header, header_score, is_blank, looks_like_header
+from greenplan.io.normalise import (
+    ExcelErrorCell,
+    FormulaCell,
+    PercentCell,
+    canonical_header,
+    header_score,
+    is_blank,
+    looks_like_header,
+)
 
-__all__ = ["DATA_SUFFIXES", "Raw", "find_data_files", "iter_tables"]
+__all__ = [
+    "DATA_SUFFIXES",
+    "HEADER_SCAN",
+    "Raw",
+    "blank_header",
+    "find_data_files",
+    "is_blank_header",
+    "iter_tables",
+]
 
 DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
 """File suffixes searched for in directories."""
@@ -64,6 +83,11 @@ class Raw:
     """Row of the header (1-based), None for DataFrames and Parquet."""
     explicit_sheet: bool = False
     skipped_lines: tuple[int, ...] = ()
+    filled: tuple[tuple[str, int, int, str], ...] = ()
+    """Merged cells of key columns filled from their range: (column, first row, last row,
+    value), rows as the user sees them."""
+    header_below: int | None = None
+    """Row of a header found below the rows searched for it (an error: see ``to_long``)."""
 
     def in_sheet(self) -> str:
         """Return ``" (sheet 'name')"`` for a sheet of a workbook, else ``""``."""
@@ -90,6 +114,9 @@ def iter_tables(
             "pandas DataFrame.",
             file=name,
         )
+        return
+    if str(source) == "-" or _is_stream(Path(source)):
+        yield from _stream_tables(source, collector, opts, sources)
         return
     path = Path(source)
     if path.is_dir():
@@ -118,6 +145,37 @@ def iter_tables(
     yield from _file_tables(path, collector, opts)
 
 
+def _is_stream(path: Path) -> bool:
+    """Say whether ``path`` exists but is neither a file nor a directory (a pipe, /dev/stdin)."""
+    try:
+        return path.exists() and not path.is_file() and not path.is_dir()
+    except OSError:
+        return False
+
+
+def _stream_tables(
+    source: Any, collector: Collector, opts: dict[str, Any], sources: list[str]
+) -> Iterator[Raw]:
+    """Read standard input (``-``) or a pipe: its bytes are spooled to a temporary file."""
+    stdin = str(source) == "-"
+    name = "<stdin>" if stdin else str(source)
+    sources.append(name)
+    try:
+        data = sys.stdin.buffer.read() if stdin else Path(source).read_bytes()
+    except OSError as exc:
+        collector.add(
+            Code.UNREADABLE_FILE,
+            f"Cannot read {name!r}: {exc.strerror or exc}.",
+            file=name,
+        )
+        return
+    suffix = "" if stdin else Path(source).suffix
+    with tempfile.TemporaryDirectory(prefix="greenplan-") as tmp:
+        spooled = Path(tmp) / f"stdin{suffix}"
+        spooled.write_bytes(data)
+        yield from _file_tables(spooled, collector, opts, name=name)
+
+
 def _frame_tables(frame: pd.DataFrame, name: str) -> Iterator[Raw]:
     frame = frame.copy(deep=False)
     if any(n is not None for n in frame.index.names):
@@ -144,8 +202,10 @@ def _sniff(path: Path) -> str:
     return kind or _KIND.get(path.suffix.lower(), "csv")
 
 
-def _file_tables(path: Path, collector: Collector, opts: dict[str, Any]) -> Iterator[Raw]:
-    name = str(path)
+def _file_tables(
+    path: Path, collector: Collector, opts: dict[str, Any], name: str | None = None
+) -> Iterator[Raw]:
+    name = name or str(path)
     kind = _sniff(path)
     try:
         if kind == "unreadable":
@@ -190,6 +250,17 @@ def _csv_tables(path: Path, name: str, collector: Collector) -> Iterator[Raw]:
             frame, skipped = _read_csv(path, enc, sep, header=0)
         except UnicodeError as exc:
             last_error = exc
+            line = _undecodable_line(path) if enc == "utf-8-sig" else None
+            if line is not None:  # UTF-8 with a line in another encoding: not GBK either
+                collector.add(
+                    Code.UNREADABLE_FILE,
+                    f"{name!r} mixes text encodings: line {line} is not UTF-8 while the lines "
+                    "before it are (was it pasted together from two files?). Save the whole "
+                    "file again as CSV (UTF-8).",
+                    file=name,
+                    row=line,
+                )
+                return
             continue
         except pd.errors.EmptyDataError:
             collector.add(
@@ -207,8 +278,11 @@ def _csv_tables(path: Path, name: str, collector: Collector) -> Iterator[Raw]:
             )
             return
         header_row = 1
+        below = None
         if not looks_like_header(frame.columns):
             found = _find_header_csv(path, enc, sep)
+            if found is not None and found >= HEADER_SCAN:
+                below, found = found + 1, None
             if found:
                 try:
                     frame, skipped = _read_csv(path, enc, sep, header=found)
@@ -224,7 +298,9 @@ def _csv_tables(path: Path, name: str, collector: Collector) -> Iterator[Raw]:
                 file=name,
                 row=line,
             )
-        raw = Raw(frame, name, "", rows, header_row, skipped_lines=tuple(skipped))
+        raw = Raw(
+            frame, name, "", rows, header_row, skipped_lines=tuple(skipped), header_below=below
+        )
         yield raw
         return
     collector.add(
@@ -233,6 +309,19 @@ def _csv_tables(path: Path, name: str, collector: Collector) -> Iterator[Raw]:
         "file? Save it as CSV (UTF-8) or XLSX.",
         file=name,
     )
+
+
+def _undecodable_line(path: Path) -> int | None:
+    """Return the first line that is not UTF-8 when earlier lines (some non-ASCII) are."""
+    non_ascii = False
+    with path.open("rb") as fh:
+        for k, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8-sig" if k == 1 else "utf-8")
+            except UnicodeDecodeError:
+                return k if non_ascii else None
+            non_ascii = non_ascii or not line.isascii()
+    return None
 
 
 def _read_csv(path: Path, encoding: str, sep: str, header: int) -> tuple[pd.DataFrame, list[int]]:
@@ -280,8 +369,32 @@ def _read_csv(path: Path, encoding: str, sep: str, header: int) -> tuple[pd.Data
                     line = int(m.group(1))
                     # pandas counts lines of the file without the skipped ones
                     skipped.append(line + sum(1 for e in extra if e <= line))
-    frame.columns = [str(c) for c in frame.columns]
+    names = [str(c) for c in frame.columns]
+    if any(re.fullmatch(r"(.*)\.\d+", c) and re.sub(r"\.\d+$", "", c) in names for c in names):
+        # pandas renamed a repeated header "value" to "value.1": keep the header as written
+        written = _written_header(path, encoding, sep, header)
+        if written is not None and len(written) == len(names):
+            names = [w.strip() or n for w, n in zip(written, names, strict=True)]
+    frame.columns = [_unnamed(c) for c in names]
     return frame, sorted(set(skipped))
+
+
+def _unnamed(name: str) -> str:
+    m = _UNNAMED.fullmatch(name)
+    return blank_header(int(m.group(1))) if m else name
+
+
+def _written_header(path: Path, encoding: str, sep: str, header: int) -> list[str] | None:
+    """Return the header line as written (0-based line ``header``), or None."""
+    with path.open(encoding=encoding, newline="") as fh:
+        for k, fields in enumerate(csv.reader(fh, delimiter=sep)):
+            if k == header:
+                return fields
+    return None
+
+
+_UNNAMED = re.compile(r"Unnamed: (\d+)")
+"""pandas' name of a column whose header cell is empty."""
 
 
 def _long_lines(path: Path, encoding: str, sep: str, header: int, width: int) -> list[int]:
@@ -304,7 +417,7 @@ def _row_numbers(n: int, header_row: int, skipped: Sequence[int]) -> np.ndarray:
     return lines[keep][:n]
 
 
-def _find_header_csv(path: Path, encoding: str, sep: str, scan: int = 15) -> int | None:
+def _find_header_csv(path: Path, encoding: str, sep: str, scan: int = 200) -> int | None:
     """0-based line of the header when title lines precede it, else None."""
     try:
         with warnings.catch_warnings():
@@ -356,7 +469,7 @@ def _excel_tables(
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    grid = book.parse(sheet, header=None, dtype=object)
+                    grid, merges = book.grid(sheet)
             except Exception as exc:
                 collector.add(
                     Code.UNREADABLE_FILE,
@@ -365,7 +478,7 @@ def _excel_tables(
                     sheet=sheet,
                 )
                 continue
-            raw = _sheet_table(grid, name, sheet, explicit=wanted is not None)
+            raw = _sheet_table(grid, merges, name, sheet, explicit=wanted is not None)
             if raw is not None:
                 any_data = True
                 yield raw
@@ -377,12 +490,118 @@ def _excel_tables(
         )
 
 
-def _open_workbook(path: Path, name: str, kind: str, collector: Collector) -> pd.ExcelFile | None:
-    engine: Literal["openpyxl"] | None = "openpyxl" if kind == "xlsx" else None
+_Merge = tuple[int, int, int, int]
+"""A merged range: first row, first column, last row, last column (0-based, inclusive)."""
+
+
+class _Workbook:
+    """A workbook's sheets as grids of cells (``grid(sheet)``).
+
+    XLSX is read with openpyxl's parser directly, to keep what pandas drops: number formats
+    (a percent-formatted cell becomes :class:`PercentCell`), merged ranges, formulas without
+    a saved value (:class:`FormulaCell`) and Excel errors (:class:`ExcelErrorCell`). XLS goes
+    through pandas (xlrd).
+    """
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.kind = kind
+        engine: Literal["openpyxl"] | None = "openpyxl" if kind == "xlsx" else None
+        # pandas opens the workbook (openpyxl: read-only, cached values, no external links)
+        self._book = pd.ExcelFile(path, engine=engine)
+        self.sheet_names = [str(s) for s in self._book.sheet_names]
+        self._percent = _percent_styles(self._book.book) if kind == "xlsx" else frozenset()
+
+    def __enter__(self) -> _Workbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._book.close()
+
+    def grid(self, sheet: str) -> tuple[pd.DataFrame, list[_Merge]]:
+        """Return the sheet as a grid (labels: 0-based positions), and its merged ranges."""
+        if self.kind != "xlsx":
+            return self._book.parse(sheet, header=None, dtype=object), []
+        book = self._book.book
+        return _xlsx_grid(book, book[sheet], self._percent)
+
+
+def _percent_styles(book: Any) -> frozenset[int]:
+    """Style ids of a workbook whose number format shows the value × 100 with ``%``."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    out = set()
+    for k, style in enumerate(book._cell_styles):
+        fid = style.numFmtId
+        fmt = (
+            BUILTIN_FORMATS.get(fid, "General")
+            if fid < BUILTIN_FORMATS_MAX_SIZE
+            else book._number_formats[fid - BUILTIN_FORMATS_MAX_SIZE]
+        )
+        # a quoted or escaped % is a literal character: it does not scale the value
+        if "%" in re.sub(r'"[^"]*"|\\.', "", str(fmt)):
+            out.add(k)
+    return frozenset(out)
+
+
+def _xlsx_grid(book: Any, ws: Any, percent: frozenset[int]) -> tuple[pd.DataFrame, list[_Merge]]:
+    from openpyxl.cell.cell import TYPE_ERROR
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            value = cell["value"]
+            if value is None:
+                formula = element.find(FORMULA_TAG)
+                if formula is not None:
+                    cell["value"] = FormulaCell("=" + (formula.text or "…"))
+            elif cell["data_type"] == TYPE_ERROR:
+                cell["value"] = ExcelErrorCell(str(value))
+            elif (
+                cell["style_id"] in percent
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+            ):
+                cell["value"] = PercentCell(value)
+            return cell
+
+    rows: dict[int, dict[int, Any]] = {}
+    width = 0
+    with ws._get_source() as src:
+        parser = Parser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for idx, cells in parser.parse():
+            row = {c["column"] - 1: c["value"] for c in cells if c["value"] is not None}
+            if row:
+                rows[idx - 1] = row
+                width = max(width, max(row) + 1)
+        merges: list[_Merge] = []
+        if parser.merged_cells is not None:
+            from openpyxl.worksheet.cell_range import CellRange
+
+            for m in parser.merged_cells.mergeCell:
+                r = CellRange(m.ref)
+                merges.append((r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1))
+    height = max(rows) + 1 if rows else 0
+    data = np.full((height, width), None, dtype=object)
+    for i, row in rows.items():
+        for j, v in row.items():
+            data[i, j] = v
+    grid = pd.DataFrame(data, dtype=object)
+    return grid, merges
+
+
+def _open_workbook(path: Path, name: str, kind: str, collector: Collector) -> _Workbook | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return pd.ExcelFile(path, engine=engine)
+            return _Workbook(path, kind)
     except ImportError as exc:
         package = "openpyxl" if kind == "xlsx" else "xlrd"
         extra = (
@@ -396,36 +615,112 @@ def _open_workbook(path: Path, name: str, kind: str, collector: Collector) -> pd
             file=name,
         )
     except Exception as exc:  # a damaged or mislabelled workbook
+        reason = short(exc)
+        if isinstance(exc, KeyError | zipfile.BadZipFile) or "zip" in reason.lower():
+            reason = "it is a zip archive, but not of an Excel workbook"
         collector.add(
             Code.UNREADABLE_FILE,
-            f"{name!r} is not a readable Excel workbook ({short(exc)}). Open and save it again "
+            f"{name!r} is not a readable Excel workbook ({reason}). Open and save it again "
             "as .xlsx, or save the table as CSV (UTF-8).",
             file=name,
         )
     return None
 
 
-def _sheet_table(grid: pd.DataFrame, name: str, sheet: str, explicit: bool) -> Raw | None:
+HEADER_SCAN = 15
+"""Rows searched for the header (title rows above it are skipped)."""
+_KEY_TEXT = frozenset({"region", "year", "variable", "unit", "source", "note"})
+
+
+def _header_row(grid: pd.DataFrame, filled: np.ndarray) -> tuple[int | None, int | None]:
+    """(row of the header among the first rows, row of a header found further down)."""
+    for k, i in enumerate(filled[:200]):
+        if header_score(grid.iloc[int(i)].tolist()):
+            return (int(i), None) if k < HEADER_SCAN else (None, int(i))
+    return None, None
+
+
+def _sheet_table(
+    grid: pd.DataFrame, merges: list[_Merge], name: str, sheet: str, explicit: bool
+) -> Raw | None:
     """Cut the table out of a sheet read as a grid: the header is the first row like one."""
     grid = grid.dropna(how="all", axis=1)
     filled = np.flatnonzero(~grid.isna().all(axis=1).to_numpy())
     if not filled.size:
         return None
-    header_at = next((int(i) for i in filled[:15] if header_score(grid.iloc[i].tolist())), None)
+    header_at, below = _header_row(grid, filled)
     if header_at is None:
         header_at = int(filled[0])
-    columns = [_cell_header(c, j) for j, c in enumerate(grid.iloc[header_at].tolist())]
+    columns = [
+        _cell_header(c, j) for j, c in zip(grid.columns, grid.iloc[header_at].tolist(), strict=True)
+    ]
     frame = grid.iloc[header_at + 1 :].reset_index(drop=True)
     frame.columns = columns
-    frame = frame.loc[:, [not c.startswith("Unnamed: ") or frame[c].notna().any() for c in columns]]
+    frame = frame.loc[:, [not is_blank_header(c) or frame[c].notna().any() for c in columns]]
+    filled_merges = _fill_merges(frame, grid.columns, columns, merges, header_at)
     # pandas counts rows from 0 from the first row of the sheet: row = index + 1
     rows = np.arange(header_at + 2, header_at + 2 + len(frame), dtype=np.int64)
-    return Raw(frame, name, sheet, rows, header_at + 1, explicit_sheet=explicit)
+    return Raw(
+        frame,
+        name,
+        sheet,
+        rows,
+        header_at + 1,
+        explicit_sheet=explicit,
+        filled=filled_merges,
+        header_below=None if below is None else below + 1,
+    )
 
 
-def _cell_header(value: Any, j: int) -> str:
+def _fill_merges(
+    frame: pd.DataFrame,
+    positions: pd.Index,
+    columns: list[str],
+    merges: list[_Merge],
+    header_at: int,
+) -> tuple[tuple[str, int, int, str], ...]:
+    """Fill the merged cells of key text columns (地区, 指标 …) down their merged range."""
+    if not merges:
+        return ()
+    where = {int(p): c for p, c in zip(positions, columns, strict=True) if c in frame.columns}
+    out = []
+    for r0, c0, r1, _c1 in merges:
+        col = where.get(c0)
+        if col is None or r1 <= header_at or canonical_header(col)[0] not in _KEY_TEXT:
+            continue
+        first, last = max(r0, header_at + 1) - header_at - 1, r1 - header_at - 1
+        if r0 <= header_at:
+            continue
+        value = frame[col].iat[first]
+        if is_blank(value):
+            continue
+        block = frame[col].iloc[first : last + 1]
+        if block.iloc[1:].isna().all() and len(block) > 1:
+            column = frame.columns.get_loc(col)
+            assert isinstance(column, int)
+            frame.iloc[first : last + 1, column] = value  # type: ignore[assignment]
+            out.append((col, r0 + 1, r1 + 1, str(value)))
+    return tuple(out)
+
+
+def blank_header(position: int) -> str:
+    """Return the name of a column whose header cell is empty: ``(column B)``."""
+    letters = ""
+    n = position + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"(column {letters})"
+
+
+def is_blank_header(name: Any) -> bool:
+    """Whether a column name was made by :func:`blank_header` (its header cell is empty)."""
+    return isinstance(name, str) and name.startswith("(column ") and name.endswith(")")
+
+
+def _cell_header(value: Any, j: Any) -> str:
     if is_blank(value):
-        return f"Unnamed: {j}"
+        return blank_header(int(j))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()

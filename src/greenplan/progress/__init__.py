@@ -34,7 +34,13 @@ from typing import Any
 
 from greenplan.progress.assessment import ASSESS_COLUMNS, assess
 from greenplan.progress.evaluation import Evaluation, evaluate
-from greenplan.progress.options import ASSESS_OPTIONS, OPTIONS, AssessOptions, EvaluateOptions
+from greenplan.progress.options import (
+    ASSESS_ONLY,
+    ASSESS_OPTIONS,
+    OPTIONS,
+    AssessOptions,
+    EvaluateOptions,
+)
 from greenplan.progress.rates import rate_disagreements, with_published_rates
 from greenplan.progress.status import (
     DEFAULT_APPROX_TOLERANCE,
@@ -48,6 +54,7 @@ from greenplan.progress.status import (
 
 __all__ = [
     "ASSESS_COLUMNS",
+    "ASSESS_ONLY",
     "ASSESS_OPTIONS",
     "DEFAULT_APPROX_TOLERANCE",
     "DEFAULT_THRESHOLDS",

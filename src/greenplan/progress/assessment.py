@@ -488,6 +488,8 @@ def _assess_one(
         **{**options, **extra},
     )
     reason = [ev.status_reason] if ev.status_reason else []
+    if as_of is not None and as_of >= T > ev.year:  # a final evaluation without final data
+        notes.insert(0, f"final evaluation: no {T} value yet, status as of {ev.year}")
     row.update(
         baseline_year=ev.baseline_year,
         baseline=ev.baseline,

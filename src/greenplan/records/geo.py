@@ -58,6 +58,12 @@ def urban_parameter(key: str) -> dict[str, str]:
     dict
         ``value``, ``unit``, ``description``, ``source``, ``edition``, ``basis``,
         ``confidence`` (strings, as in the CSV).
+
+    Examples
+    --------
+    >>> p = urban_parameter("bus_stop_radius")
+    >>> p["value"], p["unit"]
+    ('500', 'm')
     """
     table = _parameters()
     if key not in table:
@@ -106,6 +112,11 @@ def points_within_radius(
     References
     ----------
     济南市“十四五”绿色低碳循环发展规划 (2022), 六(二): 中心城区公交站点实现500米全覆盖.
+
+    Examples
+    --------
+    >>> points_within_radius([[0, 0], [300, 400], [600, 0]], [[0, 0]], 500.0)  # 3-4-5
+    array([ True,  True, False])
     """
     p = np.asarray(points, dtype="float64").reshape(-1, 2)
     c = np.asarray(centres, dtype="float64").reshape(-1, 2)
@@ -177,6 +188,11 @@ def bus_stop_coverage_share(
     References
     ----------
     济南市“十四五”绿色低碳循环发展规划 (2022), 六(二): 中心城区公交站点实现500米全覆盖.
+
+    Examples
+    --------
+    >>> bus_stop_coverage_share([[0, 0]], [[0, 0], [300, 400], [600, 0], [0, 600]], radius=500.0)
+    50.0
     """
     r = _default_radius() if radius is None else float(radius)
     cells = np.asarray(cells_xy, dtype="float64").reshape(-1, 2)
@@ -232,6 +248,14 @@ def bus_stop_coverage(
     Stops serve every cell whatever region they are in (a stop across a district boundary
     still covers the cells near it). See :func:`bus_stop_coverage_share` for the coverage
     rule (cell centroid within the radius, straight-line distance).
+
+    Examples
+    --------
+    >>> grid = pd.DataFrame({"x": [0, 300, 600, 0], "y": [0, 400, 0, 600]})
+    >>> out = bus_stop_coverage(pd.DataFrame({"x": [0], "y": [0]}), grid, cell_area=2500.0,
+    ...                         radius=500.0, year=2024)
+    >>> [round(v, 6) for v in out["value"]]  # 2 and 4 cells of 2500 m²
+    [0.005, 0.01]
     """
     r = _default_radius() if radius is None else float(radius)
     s = _as_xy_frame(stops, "stops")

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from greenplan._resources import LazyMapping, read_resource_csv
-from greenplan.records._tables import long_rows
+from greenplan.records._tables import levels_of, long_rows, require
 from greenplan.regions import CITY
 
 __all__ = [
@@ -49,7 +49,7 @@ COUNT_UNIT = "个"
 LEVELS = ("national", "provincial", "city")
 """Control levels of monitoring sections, in the codes' order (国控, 省控, 市控)."""
 
-_LEVEL_ALIASES = {
+_LEVEL_TABLE = {
     "national": "national",
     "state": "national",
     "国控": "national",
@@ -178,6 +178,11 @@ def parse_water_class(values: Any) -> pd.Series:
     ----------
     GB 3838-2002 《地表水环境质量标准》 (classes Ⅰ–Ⅴ, 劣Ⅴ); 《地表水环境质量评价办法(试行)》
     (环办〔2011〕22号).
+
+    Examples
+    --------
+    >>> parse_water_class(["Ⅲ", "劣V类", "iv", None]).tolist()
+    [3.0, 6.0, 4.0, nan]
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     text = (
@@ -244,13 +249,15 @@ def good_days_from_daily_aqi(
     (a missing flag counts as not valid). A valid day is good when AQI ≤ ``good_max``.
     Counts are per calendar year of ``date``; a year with no valid day gives 0 valid days
     (so the ratio is NaN, not 0).
+
+    Examples
+    --------
+    >>> daily = pd.DataFrame({"region": "历下区", "aqi": [50, 120, 80, None],
+    ...                       "date": ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]})
+    >>> good_days_from_daily_aqi(daily)[["variable", "value"]].values.tolist()
+    [['good_air_days', 2.0], ['valid_monitoring_days', 3.0]]
     """
-    missing = [c for c in ("region", "date", "aqi") if c not in daily.columns]
-    if missing:
-        raise ValueError(
-            f"Daily AQI records need the column(s) {', '.join(missing)}; "
-            "expected region, date, aqi [, valid, dust]."
-        )
+    require(daily, ("region", "date", "aqi"), "daily AQI records")
     if deduct_dust and "dust" not in daily.columns:
         raise ValueError("deduct_dust=True needs a boolean 'dust' column in the daily records.")
     threshold = ENV_PARAMETERS["aqi_good_max"].number if good_max is None else float(good_max)
@@ -288,20 +295,6 @@ def good_days_from_daily_aqi(
     )
     sums = counts.groupby(["region", "year"], sort=True).sum()
     return long_rows(sums, DAY_UNIT)
-
-
-def _normalise_levels(levels: pd.Series) -> pd.Series:
-    key = levels.astype("string").str.strip().str.casefold()
-    out = key.map({k.casefold(): v for k, v in _LEVEL_ALIASES.items()})
-    unknown = key.notna() & out.isna()
-    if unknown.any() or key.isna().any():
-        bad = sorted({str(v) for v in levels[(unknown | key.isna()).to_numpy()].unique()})[:10]
-        raise ValueError(
-            "Unknown section control level(s): "
-            + ", ".join(repr(v) for v in bad)
-            + ". Use national/provincial/city (国控/省控/市控); filter other sections out first."
-        )
-    return out.astype(object)
 
 
 def sections_from_classes(
@@ -347,20 +340,23 @@ def sections_from_classes(
     Class Ⅲ or better means class code ≤ ``ENV_PARAMETERS["water_class_good_max"]`` (3);
     worse than Ⅴ means code 6. Sections are identified by ``(section, year)``; a section's
     level and region should not change within a year.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"section": ["a", "b", "c"], "region": "历下区", "year": 2024,
+    ...                       "level": "国控", "class": ["Ⅱ", "Ⅳ", "劣Ⅴ"]})
+    >>> sections_from_classes(table, add_city=False)["value"].tolist()  # assessed, ≤ Ⅲ, 劣Ⅴ
+    [3.0, 1.0, 1.0]
     """
-    need = ["section", "region", "year", "level", "class"]
-    missing = [c for c in need if c not in table.columns]
-    if missing:
-        raise ValueError(
-            f"The section table needs the column(s) {', '.join(missing)}; "
-            "expected section, region, year, level, class [, parameter]."
-        )
+    require(table, ("section", "region", "year", "level", "class"), "section")
     frame = pd.DataFrame(
         {
             "section": table["section"].astype(object).to_numpy(),
             "region": table["region"].astype(object).to_numpy(),
             "year": pd.to_numeric(table["year"]).astype("int64").to_numpy(),
-            "level": _normalise_levels(table["level"].reset_index(drop=True)).to_numpy(),
+            "level": levels_of(table["level"], _LEVEL_TABLE, "section table").to_numpy(
+                dtype=object
+            ),
             "cls": parse_water_class(table["class"].reset_index(drop=True)).to_numpy(),
         }
     )

@@ -178,6 +178,14 @@ def count_data_center_projects(
     Notes
     -----
     .. math:: PUE = E_{total}/E_{IT} < 1.25, \qquad u = 100\,racks_{used}/racks_{installed} > 65
+
+    Examples
+    --------
+    >>> projects = pd.DataFrame({"project": ["A", "B"], "region": "历下区", "year": 2024,
+    ...                          "pue": [1.2, 1.3], "rack_utilization": [70.0, 60.0]})
+    >>> out = count_data_center_projects(projects, city=None)
+    >>> out[out["variable"].str.endswith("compliant")]["value"].tolist()  # A only, twice
+    [1.0, 1.0]
     """
     what = "data-centre projects"
     pue_t = float(PUE_BELOW if pue_below is None else pue_below)
@@ -315,6 +323,16 @@ def mileage_from_projects(
     construction in the base year, when it opens. Summed over 2021–T this is the mileage
     opened since the base plus the mileage newly under construction at the end of T [D]. A
     road counts in the year it opens (新建道路 = roads built and opened).
+
+    Examples
+    --------
+    >>> projects = pd.DataFrame({"project": ["R1", "T1", "T2"], "region": "历下区",
+    ...     "mode": ["道路", "铁路", "铁路"], "length": [10.0, 50.0, 30.0],
+    ...     "opening": [2022, 2024, 2022], "start": [None, 2021, 2019]})
+    >>> out = mileage_from_projects(projects, base_year=2020)
+    >>> out.groupby("variable")["value"].sum().to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'railway_construction_started_km': 50.0, 'railway_opened_carryover_km': 30.0,
+     'roads_opened_km': 10.0}
     """
     require(projects, ("project", "region", "mode", "length", "opening"), "project list")
     base = default_plan().base_year if base_year is None else int(base_year)

@@ -287,6 +287,17 @@ def count_parks(parks: pd.DataFrame, *, city: str | None = CITY) -> pd.DataFrame
 
     .. math:: done = |\{p : prov_p \wedge elig_p \wedge retro_p\}|,\quad
               eligible = |\{p : prov_p \wedge elig_p\}|
+
+    Examples
+    --------
+    >>> parks = pd.DataFrame({"park": ["P1", "P2"], "region": "历下区", "year": 2024,
+    ...                       "is_provincial_plus": ["是", "是"],
+    ...                       "eligible_for_retrofit": ["是", "是"],
+    ...                       "retrofit_done": ["否", "是"]})
+    >>> out = count_parks(parks, city=None)
+    >>> dict(zip(out["variable"], out["value"]))  # doctest: +NORMALIZE_WHITESPACE
+    {'industrial_parks': 2.0, 'industrial_parks_provincial_plus': 2.0,
+     'parks_retrofit_done': 1.0, 'parks_retrofit_eligible': 2.0}
     """
     what = "parks"
     require(parks, ("park", "region", "year"), what)
@@ -383,6 +394,14 @@ def count_register(
     city row counts every entity once, including entities registered at city level or in a
     functional zone; a district row counts the entities of that district. The same rules as
     :func:`count_certified` (green factories), plus ``since``.
+
+    Examples
+    --------
+    >>> reg = pd.DataFrame({"entity": ["A", "A", "B"], "region": ["历下区"] * 3,
+    ...                     "level": ["省级", "国家级", "省级"],
+    ...                     "certified_year": [2019, 2021, 2021]})
+    >>> count_register(reg, "x", years=[2020, 2021])["value"].tolist()  # city, then 历下区
+    [1.0, 2.0, 1.0, 2.0]
     """
     what = f"register for {variable}"
     need = ["entity", "region", "certified_year"] + (["level"] if levels is not None else [])
@@ -452,6 +471,13 @@ def count_agri_demo_zones(
     -----
     The plan's words "创建5个省级以上农业现代化示范区" count zones *created* in 2021–2025, so a
     zone certified before 2021 does not count, even if upgraded later.
+
+    Examples
+    --------
+    >>> reg = pd.DataFrame({"entity": ["A", "B"], "region": ["历下区"] * 2,
+    ...                     "level": ["省级", "国家级"], "certified_year": [2019, 2021]})
+    >>> count_agri_demo_zones(reg, years=[2020, 2021])["value"].tolist()  # B only, from 2021
+    [0.0, 1.0, 0.0, 1.0]
     """
     return count_register(
         register,
@@ -489,6 +515,13 @@ def count_agri_brands(
     -----
     The plan's words "省级以上农产品品牌达到50个" set a level to reach: a stock, including
     brands certified before 2021.
+
+    Examples
+    --------
+    >>> reg = pd.DataFrame({"entity": ["A", "B"], "region": ["历下区"] * 2,
+    ...                     "level": ["省级", "国家级"], "certified_year": [2019, 2021]})
+    >>> count_agri_brands(reg, years=[2021])["value"].tolist()  # a stock: A and B
+    [2.0, 2.0]
     """
     return count_register(
         register, "agri_brands_provincial_plus", levels=levels, since=None, years=years

@@ -19,19 +19,26 @@ import numpy as np
 import pandas as pd
 
 from greenplan import __version__
-from greenplan._resources import data_dir, resource_path
+from greenplan._resources import LazyMapping, data_dir, resource_path
 from greenplan.definitions import Target
 from greenplan.engine import compute
 from greenplan.errors import GreenplanError, OptionError
 from greenplan.indicators.registry import OPTIONS, load_all, recipes
 from greenplan.io import read_statistics
 from greenplan.options import OptionSet
-from greenplan.progress import ASSESS_COLUMNS, ASSESS_OPTIONS, assess
+from greenplan.plans import Plan, default_plan, resolve_plan
+from greenplan.progress import (
+    ASSESS_COLUMNS,
+    ASSESS_ONLY,
+    ASSESS_OPTIONS,
+    assess,
+    with_published_rates,
+)
 from greenplan.progress import OPTIONS as ASSESS_SPECS
 from greenplan.regions import CITY
 from greenplan.report import renderers
 from greenplan.report.style import STATUSES, status_labels, style
-from greenplan.targets import SUPPLEMENTARY_TARGETS, TARGETS
+from greenplan.targets import SUPPLEMENTARY_TARGETS
 
 FORMATS = ("text", "markdown", "html", "json")
 """Output formats of :meth:`Report.render`."""
@@ -39,32 +46,16 @@ FORMATS = ("text", "markdown", "html", "json")
 LANGS = ("zh", "en")
 """Languages of the rendered report (JSON always carries both)."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the report's JSON layout (``resources/report_schema.json``)."""
 
-PLAN: Mapping[str, Any] = {
-    "name_zh": "济南市“十四五”绿色低碳循环发展规划",
-    "name_en": "Jinan 14th Five-Year Green Low-Carbon Circular Development Plan",
-    "issued_by": "济南市人民政府办公厅",
-    "issued": "2022-06-21",
-    "base_year": 2020,
-    "target_year": 2025,
-}
-"""The plan the report assesses (shared/plan/README.md)."""
+PLAN: Mapping[str, Any] = LazyMapping(lambda: default_plan().describe(), "greenplan.report.PLAN")
+"""The plan reports assess by default (:func:`greenplan.plans.default_plan`), as in the JSON."""
 
-CHAPTERS: Mapping[str, tuple[str, str]] = {
-    "一": ("一、发展基础与面临形势", "1. Foundations and situation"),
-    "二": ("二、总体要求", "2. General requirements"),
-    "三": ("三、加快经济绿色转型", "3. Accelerating the green transformation of the economy"),
-    "四": ("四、培育绿色产业体系", "4. Building a green industrial system"),
-    "五": ("五、推动循环经济发展", "5. Developing the circular economy"),
-    "六": ("六、推进基础设施提质升级", "6. Upgrading infrastructure"),
-    "七": ("七、推行绿色生活方式", "7. Green lifestyles"),
-    "八": ("八、夯实绿色发展底色", "8. Strengthening the ecological foundation"),
-    "九": ("九、激发绿色发展动能", "9. Driving green development through innovation"),
-    "十": ("十、保障措施", "10. Safeguards"),
-}
-"""Chapter titles of the plan (the plan's own headings; English: greenplan's translation)."""
+CHAPTERS: Mapping[str, tuple[str, str]] = LazyMapping(
+    lambda: dict(default_plan().chapters), "greenplan.report.CHAPTERS"
+)
+"""Chapter titles of the shipped plan (its own headings; English: greenplan's translation)."""
 
 CONFIDENCE_TAGS: Mapping[str, str] = {
     "[?]": "unverified",
@@ -81,15 +72,16 @@ scope).
 
 _CONFIDENCE_RANK = {"confirmed": 0, "derived": 1, "unverified": 2}
 
-_REASONS = ("no_data", "target_not_set", "other")
+_REASONS = ("no_data", "no_base_year_value", "target_not_set", "other")
 
 
-def chapter_of(section: str) -> str:
+def chapter_of(section: str, chapters: Mapping[str, Any] | None = None) -> str:
     """Chapter of a plan section (``"八(一)"`` → ``"八"``), or ``""`` if unknown."""
     section = (section or "").strip()
-    if len(section) >= 2 and section[:2] in CHAPTERS:
+    chapters = CHAPTERS if chapters is None else chapters
+    if len(section) >= 2 and section[:2] in chapters:
         return section[:2]
-    return section[:1] if section[:1] in CHAPTERS else ""
+    return section[:1] if section[:1] in chapters else ""
 
 
 def confidence_of_note(note: Any) -> str | None:
@@ -223,9 +215,11 @@ class _Confidence:
 # --------------------------------------------------------------------------------------------
 
 
-def _reason(status: str, notes: Sequence[str]) -> str | None:
+def _reason(status: str, notes: Sequence[str], given: Any = None) -> str | None:
     if status != "not_assessable":
         return None
+    if isinstance(given, str) and given in _REASONS:
+        return given
     first = notes[0] if notes else ""
     if first.startswith("target not set"):
         return "target_not_set"
@@ -234,8 +228,14 @@ def _reason(status: str, notes: Sequence[str]) -> str | None:
     return "other"
 
 
-def _target_lookup(targets: Mapping[str, Target] | None) -> dict[str, Target]:
-    out = {**dict(TARGETS), **dict(SUPPLEMENTARY_TARGETS)}
+def _final(year: Any, plan: Mapping[str, Any]) -> bool:
+    """Whether the report is a final evaluation: as of the plan's target year or later."""
+    as_of = _int(year)
+    return as_of is not None and as_of >= int(plan["target_year"])
+
+
+def _target_lookup(targets: Mapping[str, Target] | None, plan: Plan) -> dict[str, Target]:
+    out = {**dict(plan.targets), **dict(SUPPLEMENTARY_TARGETS)}
     if targets is not None:
         out.update(targets)
     return out
@@ -254,14 +254,20 @@ def _pick_region(assessment: pd.DataFrame, region: str | None) -> str:
     return present[0]
 
 
-def _entry(row: Mapping[str, Any], target: Target | None, confidence: _Confidence) -> dict:
+def _entry(
+    row: Mapping[str, Any],
+    target: Target | None,
+    confidence: _Confidence,
+    plan: Mapping[str, Any],
+    chapters: Mapping[str, tuple[str, str]],
+) -> dict:
     """One target of the report model (``targets[]`` of the JSON schema)."""
     status = str(row["status"])
     notes = [n.strip() for n in str(row.get("notes") or "").split(";") if n.strip()]
     region = str(row["region"])
     indicator = str(row["indicator"])
     kind = str(row["kind"])
-    base_year_plan = target.base_year if target is not None else PLAN["base_year"]
+    base_year_plan = target.base_year if target is not None else int(plan["base_year"])
     baseline_year, baseline = _int(row.get("baseline_year")), _num(row.get("baseline"))
     latest_year, latest = _int(row.get("latest_year")), _num(row.get("latest"))
     if baseline_year is None and latest_year == base_year_plan and latest is not None:
@@ -290,7 +296,7 @@ def _entry(row: Mapping[str, Any], target: Target | None, confidence: _Confidenc
         "key": str(row["key"]),
         "indicator": indicator,
         "region": region,
-        "chapter": chapter_of(str(row.get("section") or "")),
+        "chapter": chapter_of(str(row.get("section") or ""), chapters),
         "section": str(row.get("section") or ""),
         "name_zh": str(row.get("name_zh") or ""),
         "name_en": str(row.get("name_en") or ""),
@@ -311,6 +317,7 @@ def _entry(row: Mapping[str, Any], target: Target | None, confidence: _Confidenc
         "latest": figure(latest_year, latest, latest_years),
         "completion": _num(row.get("completion")),
         "time_elapsed": _num(row.get("time_elapsed")),
+        "change": _num(row.get("change")),
         "gap": _num(row.get("gap")),
         "gap_relative": _num(row.get("gap_relative")),
         "required_annual_change": _num(row.get("required_annual_change")),
@@ -319,7 +326,7 @@ def _entry(row: Mapping[str, Any], target: Target | None, confidence: _Confidenc
         "status": status,
         "status_zh": str(row.get("status_zh") or ""),
         "status_en": str(row.get("status_en") or ""),
-        "reason": _reason(status, notes),
+        "reason": _reason(status, notes, row.get("reason")),
         "notes": notes,
     }
 
@@ -332,7 +339,7 @@ def _method_of(assessment: pd.DataFrame, attrs: Mapping[str, Any]) -> str:
     return "sequential"
 
 
-def _summary(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def _summary(entries: Sequence[Mapping[str, Any]], final: bool) -> dict[str, Any]:
     counts = dict.fromkeys(STATUSES, 0)
     reasons = dict.fromkeys(_REASONS, 0)
     flagged = {"derived": 0, "unverified": 0}
@@ -350,15 +357,17 @@ def _summary(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                 years.append(f["year"])
     total = len(entries)
     labels = status_labels()
-    zh_parts = [f"{labels[s]['zh']} {counts[s]}项" for s in STATUSES]
-    en_parts = [f"{counts[s]} {labels[s]['en'].lower()}" for s in STATUSES]
+    # a final evaluation counts achieved / not achieved; a progress report the schedule
+    shown = [s for s in STATUSES if counts[s] or s in (_FINAL if final else _PROGRESS)]
+    zh_parts = [f"{labels[s]['zh']} {counts[s]}项" for s in shown]
+    en_parts = [f"{counts[s]} {labels[s]['en'].lower()}" for s in shown]
     zh_na = (
-        f"（无数据 {reasons['no_data']}项，目标未设定 {reasons['target_not_set']}项，"
-        f"其他 {reasons['other']}项）"
+        f"（无数据 {reasons['no_data']}项，缺少基期值 {reasons['no_base_year_value']}项，"
+        f"目标未设定 {reasons['target_not_set']}项，其他 {reasons['other']}项）"
     )
     en_na = (
-        f" ({reasons['no_data']} no data, {reasons['target_not_set']} target not set, "
-        f"{reasons['other']} other)"
+        f" ({reasons['no_data']} no data, {reasons['no_base_year_value']} no base-year value, "
+        f"{reasons['target_not_set']} target not set, {reasons['other']} other)"
     )
     return {
         "total": total,
@@ -366,9 +375,22 @@ def _summary(entries: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "not_assessable": reasons,
         "flagged": flagged,
         "data_year": max(years) if years else None,
-        "text_zh": f"{total}项目标中：" + "，".join(zh_parts) + zh_na + "。",
-        "text_en": f"Of {total} targets: " + ", ".join(en_parts) + en_na + ".",
+        "final": final,
+        "text_zh": ("总结评估：" if final else "")
+        + f"{total}项目标中："
+        + "，".join(zh_parts)
+        + zh_na
+        + "。",
+        "text_en": ("Final evaluation: " if final else "")
+        + f"Of {total} targets: "
+        + ", ".join(en_parts)
+        + en_na
+        + ".",
     }
+
+
+_FINAL = ("achieved", "not_achieved", "not_assessable")
+_PROGRESS = tuple(s for s in STATUSES if s != "not_achieved")
 
 
 @dataclass(frozen=True)
@@ -455,6 +477,7 @@ def build_report(
     shipped: bool = False,
     compute_options: Mapping[str, Any] | None = None,
     generated_at: _dt.datetime | None = None,
+    plan: Plan | str | Path | None = None,
 ) -> Report:
     """Build the report model from an assessment.
 
@@ -483,6 +506,10 @@ def build_report(
         The options :func:`greenplan.compute` ran with, recorded in the report.
     generated_at : datetime, optional
         Time stamp of the report; default now (UTC).
+    plan : Plan, path or None
+        The plan assessed; default the one the assessment records (``attrs``), else the
+        shipped plan. Assessed as of its target year or later, the report is a final
+        evaluation (总结评估).
 
     Returns
     -------
@@ -502,15 +529,24 @@ def build_report(
         )
     chosen = _pick_region(assessment, region)
     rows = assessment[assessment["region"].astype(str) == chosen]
-    lookup = _target_lookup(targets)
+    plan_ = resolve_plan(plan)
+    recorded = assessment.attrs.get("greenplan", {}).get("plan")
+    plan_info = dict(recorded) if plan is None and recorded else plan_.describe()
+    lookup = _target_lookup(targets, plan_)
     confidence = _Confidence(stats)
     entries = [
-        _entry({str(k): v for k, v in row.items()}, lookup.get(str(row["key"])), confidence)
+        _entry(
+            {str(k): v for k, v in row.items()},
+            lookup.get(str(row["key"])),
+            confidence,
+            plan_info,
+            plan_.chapters,
+        )
         for row in rows.to_dict(orient="records")
     ]
     attrs = dict(assessment.attrs.get("greenplan", {}))
     chapters = []
-    for ch, (zh, en) in CHAPTERS.items():
+    for ch, (zh, en) in plan_.chapters.items():
         keys = [e["key"] for e in entries if e["chapter"] == ch]
         if keys:
             chapters.append({"id": ch, "title_zh": zh, "title_en": en, "targets": keys})
@@ -522,7 +558,7 @@ def build_report(
         "schema_version": SCHEMA_VERSION,
         "generated_at": stamp.isoformat(timespec="seconds"),
         "greenplan_version": __version__,
-        "plan": dict(PLAN),
+        "plan": plan_info,
         "region": chosen,
         "year": _int(attrs.get("year")),
         "method": _method_of(assessment, attrs),
@@ -531,7 +567,7 @@ def build_report(
             "assess": _json_safe(dict(attrs.get("options") or {})),
         },
         "data": {"shipped": bool(shipped), "sources": [str(s) for s in sources]},
-        "summary": _summary(entries),
+        "summary": _summary(entries, _final(attrs.get("year"), plan_info)),
         "chapters": chapters,
         "targets": entries,
     }
@@ -568,7 +604,8 @@ def split_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str,
         elif name in ASSESS_OPTIONS:
             assess_opts[name] = value
         else:
-            specs = [*OPTIONS.values(), *(ASSESS_SPECS[n] for n in sorted(ASSESS_OPTIONS))]
+            own = {**ASSESS_SPECS, **ASSESS_ONLY}
+            specs = [*OPTIONS.values(), *(own[n] for n in sorted(ASSESS_OPTIONS))]
             raise OptionSet("report", specs).unknown(name)
     return compute_opts, assess_opts
 
@@ -580,6 +617,7 @@ def generate_report(
     method: str = "sequential",
     targets: Mapping[str, Target] | None = None,
     region: str | None = None,
+    plan: Plan | str | Path | None = None,
     **options: Any,
 ) -> Report:
     """Read statistics, compute the indicators, assess every target, and build the report.
@@ -598,6 +636,8 @@ def generate_report(
         targets of the plan.
     region : str, optional
         Region reported on (default the city).
+    plan : Plan, path or None
+        The plan (:func:`greenplan.load_plan`); default the shipped Jinan 14th plan.
     **options
         Options of :func:`greenplan.compute` and of :func:`greenplan.assess`, split by name
         (:func:`split_options`).
@@ -616,10 +656,18 @@ def generate_report(
     shipped = paths is None
     chosen = shipped_data_paths() if paths is None else [Path(p) for p in paths]
     compute_opts, assess_opts = split_options(options)
+    plan_ = resolve_plan(plan)
     stats = read_statistics(*chosen)
     values = compute(stats, **compute_opts)
-    ts = dict(TARGETS) if targets is None else dict(targets)
-    assessment = assess(values, year=year, targets=ts, method=method, **assess_opts)
+    ts = dict(plan_.targets) if targets is None else dict(targets)
+    assessment = assess(
+        with_published_rates(values, stats),
+        year=year,
+        targets=ts,
+        method=method,
+        plan=plan_,
+        **assess_opts,
+    )
     # the confidence tags come from the canonical table's note column (备注/note of the files)
     sources = [p.name for p in chosen] if shipped else [str(p) for p in chosen]
     return build_report(
@@ -630,6 +678,7 @@ def generate_report(
         sources=sources,
         shipped=shipped,
         compute_options=values.attrs.get("greenplan", {}).get("options", compute_opts),
+        plan=plan_,
     )
 
 

@@ -34,7 +34,9 @@ _BOUND_SYMBOL = {"at_least": "≥", "at_most": "≤", "approximately": "≈", "b
 
 _WORDS: Mapping[str, Mapping[str, str]] = {
     "zh": {
-        "title": "济南市“十四五”绿色低碳循环发展规划 目标进度评估",
+        "title": "{plan} 目标进度评估",
+        "title_final": "{plan} 总结评估",
+        "change": "较{year}年变化",
         "region": "地区",
         "as_of": "评估截至",
         "latest_data": "数据最新年份",
@@ -60,6 +62,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "decrease": "明显下降",
         "non_increase": "只减不增",
         "no_data": "无数据",
+        "no_base_year_value": "缺少基期值",
         "target_not_set": "目标未设定",
         "flags": (
             "标注 [D] 的数字由公开数字推算，标注 [?] 的数字未经核实(来源年份或口径不明)；"
@@ -75,7 +78,9 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "none": "无",
     },
     "en": {
-        "title": "Jinan 14th Five-Year Green Low-Carbon Circular Development Plan: progress",
+        "title": "{plan}: progress",
+        "title_final": "{plan}: final evaluation",
+        "change": "change vs {year}",
         "region": "Region",
         "as_of": "Assessed as of",
         "latest_data": "Latest data year",
@@ -101,6 +106,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "decrease": "decrease",
         "non_increase": "no increase",
         "no_data": "No data",
+        "no_base_year_value": "No base-year value",
         "target_not_set": "Target not set",
         "flags": (
             "Figures marked [D] are derived from public figures; figures marked [?] are "
@@ -150,6 +156,43 @@ _NOTES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^completion (\S+) > time elapsed (\S+)$", r"完成进度\1 > 序时进度\2"),
         (r"^completion (\S+) < time elapsed (\S+)$", r"完成进度\1 < 序时进度\2"),
         (r"^the target has no direction$", "目标无方向"),
+        (
+            r"^final evaluation: no (\d+) value yet, status as of (\d+)$",
+            r"总结评估：尚无\1年数值，状态按\2年数据",
+        ),
+        (
+            r"^no_base_year_value: no (\d+) value for (\S+) .*$",
+            r"缺少基期值：无\1年 \2 数值（数据、规划及公布的变化率均未给出），目标以\1年为基期",
+        ),
+        (
+            r"^the target year has come and the target is not met \(completion (\S+)\)$",
+            r"目标年已到，目标未完成（完成进度\1）",
+        ),
+        (
+            r"^assessed from the (?:reported change|chained annual changes) (\S+): (\S+) % "
+            r"\(published rounding: (\S+) … (\S+) %\), on an index \((\d+) = 100\).*$",
+            r"按公布的变化率评估（\1：\2%，按公布精度 \3…\4%），以\5年为100",
+        ),
+        (
+            r"^no (\d+) value: baseline (\S+) implied by (\S+) in (\d+) and the .*$",
+            r"无\1年数据：基期值 \2 由\4年数值 \3 与公布的变化率推算",
+        ),
+        (
+            r"^latest value (\S+) in (\d+) implied by the baseline and the .*$",
+            r"\2年数值 \1 由基期值与公布的变化率推算",
+        ),
+        (
+            r"^the .* disagrees with the levels \((\S+) %\): the levels are used$",
+            r"公布的变化率与水平值不一致（水平值推算 \1%）：采用水平值",
+        ),
+        (
+            r"^annual changes reported for (.+): (.+) missing, so they are not chained$",
+            r"已公布\1年的年度变化率：缺\2年，不连乘推算",
+        ),
+        (
+            r"^no (\d+) value: measured from (\d+) \(option baseline_from_later_year.*$",
+            r"无\1年数据：按选项 baseline_from_later_year 以\2年为基期",
+        ),
     )
 )
 
@@ -228,7 +271,7 @@ def _target_cell(e: Mapping[str, Any], lang: str, base_year: int) -> str:
 
 
 def _status_cell(e: Mapping[str, Any], lang: str) -> str:
-    if e["reason"] in ("no_data", "target_not_set"):
+    if e["reason"] in ("no_data", "no_base_year_value", "target_not_set"):
         return _WORDS[lang][e["reason"]]
     return e["status_zh"] if lang == "zh" else e["status_en"]
 
@@ -242,7 +285,7 @@ def _required_cell(e: Mapping[str, Any], lang: str) -> str:
     return f"{fmt(r, signed=True)}{_WORDS[lang]['per_year']}"
 
 
-def _notes(e: Mapping[str, Any], lang: str) -> list[str]:
+def _notes(e: Mapping[str, Any], lang: str, base_year: int) -> list[str]:
     notes = list(e["notes"])
     # The status cell already says "no data" / "target not set": drop the generic note.
     generic = notes and notes[0].startswith(("no data for ", "target not set"))
@@ -250,7 +293,17 @@ def _notes(e: Mapping[str, Any], lang: str) -> list[str]:
         notes = notes[1:]
     if lang == "zh":
         notes = [_note_zh(n) for n in notes]
+    if not e["target"]["set"] and e.get("change") is not None:  # the figure without a target
+        change = _WORDS[lang]["change"].format(year=base_year)
+        notes.insert(0, f"{change}: {fmt(e['change'], signed=True)}%")
     return notes
+
+
+def report_title(model: Mapping[str, Any], lang: str) -> str:
+    """Title of the report: the plan's name; a final evaluation (总结评估) says so."""
+    final = model["summary"].get("final", False)
+    plan = model["plan"]["name_zh" if lang == "zh" else "name_en"]
+    return _WORDS[lang]["title_final" if final else "title"].format(plan=plan)
 
 
 def _method_label(model: Mapping[str, Any], lang: str) -> str:
@@ -350,7 +403,10 @@ def _wrap_name(name: str, width: int) -> list[str]:
 def render_text(model: Mapping[str, Any], lang: str, width: int) -> str:
     """Render plain text for a terminal, aligned by display width (CJK characters take two)."""
     w = _WORDS[lang]
-    out: list[str] = [w["title"], "=" * min(width, display_width(w["title"]))]
+    out: list[str] = [
+        report_title(model, lang),
+        "=" * min(width, display_width(report_title(model, lang))),
+    ]
     head = _header_lines(model, lang)
     label_w = max(display_width(k) for k, _ in head)
     out += [f"{pad(k, label_w)}  {v}" for k, v in head]
@@ -389,7 +445,7 @@ def render_text(model: Mapping[str, Any], lang: str, width: int) -> str:
             req = _required_cell(e, lang)
             if req:
                 extra.append(f"{w['required']}: {req}")
-            extra += _notes(e, lang)
+            extra += _notes(e, lang, model["plan"]["base_year"])
             if extra:
                 sep = "；" if lang == "zh" else "; "
                 out += ["      " + s for s in wrap(sep.join(extra), max(total_w, width) - 6)]
@@ -409,7 +465,7 @@ def _md(text: str) -> str:
 def render_markdown(model: Mapping[str, Any], lang: str) -> str:
     """Render Markdown: a summary and one table per plan chapter."""
     w = _WORDS[lang]
-    out = [f"# {w['title']}", ""]
+    out = [f"# {report_title(model, lang)}", ""]
     out += [f"- **{_md(k)}**: {_md(v)}" for k, v in _header_lines(model, lang)]
     out += ["", f"## {w['summary']}", ""]
     out.append(_md(model["summary"]["text_zh" if lang == "zh" else "text_en"]))
@@ -426,7 +482,7 @@ def render_markdown(model: Mapping[str, Any], lang: str) -> str:
             cells = [
                 *_cells(e, lang, model["plan"]["base_year"]),
                 _required_cell(e, lang),
-                "; ".join(_notes(e, lang)),
+                "; ".join(_notes(e, lang, model["plan"]["base_year"])),
             ]
             out.append("| " + " | ".join(_md(c) for c in cells) + " |")
     out += ["", "---", "", _md(w["footer"].format(version=model["greenplan_version"]))]
@@ -464,7 +520,7 @@ def render_html(
     esc = html.escape
     labels = status_labels()
     colour = {s.value: c for s, c in STATUS_COLOURS.items()}
-    parts = [f"<h1>{esc(w['title'])}</h1>", '<dl class="meta">']
+    parts = [f"<h1>{esc(report_title(model, lang))}</h1>", '<dl class="meta">']
     for k, v in _header_lines(model, lang):
         parts.append(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>")
     parts.append("</dl>")
@@ -496,7 +552,7 @@ def render_html(
         parts.append("</tr></thead><tbody>")
         for e in entries:
             cells = _cells(e, lang, model["plan"]["base_year"])
-            notes = _notes(e, lang)
+            notes = _notes(e, lang, model["plan"]["base_year"])
             name = esc(cells[0])
             if e["plan_words_zh"]:
                 name = f'<span title="{esc(e["plan_words_zh"])}">{name}</span>'
@@ -522,7 +578,7 @@ def render_html(
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(w['title'])}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{esc(report_title(model, lang))}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f"{body}\n</body>\n</html>\n"
     )
 

@@ -24,6 +24,7 @@ STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 
 STATUS_COLOURS: Mapping[Status, str] = {
     Status.ACHIEVED: "#c6efce",
+    Status.NOT_ACHIEVED: "#f4b6a6",
     Status.AHEAD_OF_SCHEDULE: "#dff0d0",
     Status.ON_SCHEDULE: "#ddebf7",
     Status.BEHIND_SCHEDULE: "#ffeb9c",

@@ -188,6 +188,9 @@ class ProgressRow(_Out):
     target_year: int | None
     target: float | None
     target_level: float | None
+    change: float | None = Field(
+        description="change of the latest value against the base year [%]; None for level targets"
+    )
     gap: float | None
     gap_relative: float | None
     completion: float | None
@@ -195,6 +198,9 @@ class ProgressRow(_Out):
     status: str
     status_zh: str
     status_en: str
+    reason: str | None = Field(
+        description="why a target is not assessable (no_data, no_base_year_value, …), else None"
+    )
     required_annual_change: float | None
     projected: float | None
     projected_gap: float | None

@@ -52,7 +52,7 @@ from greenplan.diagnostics import (
 from greenplan.indicators import INDICATORS
 from greenplan.io import make_report, read_and_check
 from greenplan.records.checks import check_fuel_records, is_fuel_records
-from greenplan.schema import OBSERVATION_COLUMNS
+from greenplan.schema import OBSERVATION_COLUMNS, mark_canonical
 
 __all__ = [
     "CHECKS",
@@ -132,7 +132,7 @@ def _check_reported(t: Table, collector: Collector, opts: dict[str, Any]) -> Non
     """Report indicators given directly that differ from the value computed from components."""
     if not any(str(v) in INDICATORS for v in t.variables):
         return None
-    canon = t.table.loc[:, list(OBSERVATION_COLUMNS)]
+    canon = mark_canonical(t.table.loc[:, list(OBSERVATION_COLUMNS)])
     diff = engine.reported_vs_computed(canon, rtol=opts["reported_rtol"])
     if diff is None or len(diff) == 0:
         return None
@@ -194,7 +194,7 @@ def _years_text(years: np.ndarray) -> str:
 
 def _check_coverage(t: Table, collector: Collector) -> None:
     """Report the indicators that cannot be computed, by region, with their missing inputs."""
-    cov = engine.coverage(t.table.loc[:, list(OBSERVATION_COLUMNS)])
+    cov = engine.coverage(mark_canonical(t.table.loc[:, list(OBSERVATION_COLUMNS)]))
     if cov is None or len(cov) == 0:
         return None
     present = {str(v) for v in t.variables}
