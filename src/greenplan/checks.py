@@ -281,6 +281,7 @@ def run_checks(
         ("children sum", _check_children),
         ("districts sum", _check_districts),
         ("year-on-year", _check_yoy),
+        ("percent scale", _check_percent_scale),
     ):
         flagged = guarded(collector, name, check, unique, collector, opts)
         if flagged is not None:
@@ -468,7 +469,9 @@ def _sum_mismatch(
     sums = np.bincount(pc, weights=t.value[parts], minlength=n_bins)[tc]
     counts = np.bincount(pc, minlength=n_bins)[tc]
     total = t.value[totals]
-    tol = opts["sum_rtol"] * np.abs(total) + opts["sum_atol"] + 1e-9 * np.abs(total)
+    with np.errstate(invalid="ignore", over="ignore"):  # sum_rtol may be inf: no check
+        tol = opts["sum_rtol"] * np.abs(total) + opts["sum_atol"] + 1e-9 * np.abs(total)
+    tol = np.where(np.isnan(tol), np.inf, tol)
     excess = sums - total
     flag = (counts > 0) & ((excess > tol) | ((counts >= required) & (np.abs(excess) > tol)))
     flagged = totals[flag]
@@ -588,5 +591,42 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
             "is real, ignore this warning."
         ),
         expected=Lazy(lambda i: f"within ±{threshold:.0%} of {fmt(prev_of[i])}"),
+    )
+    return None
+
+
+def _check_percent_scale(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray | None:
+    """Warn about a value in % below 1 in a series whose other values are 10 or more.
+
+    The mark of a fraction (0.62, or a percent-formatted cell read as stored) written for a
+    percentage (62). Series: (region, variable) of shares in % (rates may be small).
+    """
+    percent = np.array(
+        [d is not None and d.unit == "%" and d.kind is VariableKind.SHARE for d in t.defs],
+        dtype=bool,
+    )[t.vc]
+    if not percent.any():
+        return None
+    series = t.rc.astype(np.int64) * t.nv + t.vc
+    small = percent & (np.abs(t.value) < 1) & (t.value != 0)
+    if not small.any():
+        return None
+    big = percent & (np.abs(t.value) >= 10)
+    big_series = np.unique(series[big])
+    flag = small & np.isin(series, big_series)
+    if not flag.any():
+        return None
+    variable, region = t.label("variable"), t.label("region")
+    emit(
+        collector,
+        Code.PERCENT_SCALE,
+        t,
+        np.flatnonzero(flag),
+        lambda i: (
+            f"{variable[i]} of {region[i]} in {t.year[i]} is {fmt(t.value[i])} %, while other "
+            f"years of the series are 10 % or more: a fraction written for a percentage? Give "
+            f"it in percent ({fmt(t.value[i] * 100)}), or write the unit as 1 for a fraction."
+        ),
+        expected="the same scale as the rest of the series (in %)",
     )
     return None

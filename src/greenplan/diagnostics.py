@@ -726,6 +726,7 @@ def _text_report(report: ValidationReport, max_findings: int | None, infos: bool
 
 
 def _html(report: ValidationReport) -> str:
+    """Errors and warnings in a table; info findings grouped by code, each expandable."""
     c = report.counts
     colour = {"error": "#b00020", "warning": "#a06000", "info": "#305080"}
     status = "OK" if report.ok else "FAILED"
@@ -738,23 +739,52 @@ def _html(report: ValidationReport) -> str:
     )
     if not report.findings:
         return head
+    real = [f for f in report.findings if f.severity != "info"]
+    infos: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        if f.severity == "info":
+            infos.setdefault(f.code, []).append(f)
+    parts = [head]
+    if real:
+        parts.append(_html_table(real[:500], colour))
+        if len(real) > 500:
+            parts.append(f"<p>… and {len(real) - 500} more (see report.to_frame())</p>")
+    if infos:
+        groups = []
+        for code, items in sorted(infos.items()):
+            title = html.escape(CHECKS[Code(code)].title) if code in set(Code) else ""
+            more = (
+                f"<p>… and {len(items) - 200} more (see report.to_frame())</p>"
+                if len(items) > 200
+                else ""
+            )
+            groups.append(
+                f"<details><summary><b>{len(items)}</b> {html.escape(code)} — {title}</summary>"
+                f"{_html_table(items[:200], colour)}{more}</details>"
+            )
+        total = sum(len(v) for v in infos.values())
+        parts.append(
+            f"<details><summary>{total} info finding(s), by code</summary>"
+            + "".join(groups)
+            + "</details>"
+        )
+    return "".join(parts)
+
+
+def _html_table(findings: Sequence[Finding], colour: Mapping[str, str]) -> str:
     # severity, code, then where (file … expected, the fields of Finding), then the message
     cols = ["severity", "code", *list(Finding.model_fields)[3:-1], "message"]
     rows = []
-    for f in report.findings[:500]:
+    for f in findings:
         cells = []
         for col in cols:
             v = getattr(f, col)
             text = html.escape(_text(v))
             if col == "severity":
                 text = f"<b style='color:{colour[f.severity]}'>{text}</b>"
-            cells.append(f"<td style='text-align:left'>{text}</td>")
+            style = "text-align:left" + (";min-width:30em" if col == "message" else "")
+            cells.append(f"<td style='{style}'>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    more = (
-        f"<p>… and {len(report.findings) - 500} more (see report.to_frame())</p>"
-        if len(report.findings) > 500
-        else ""
-    )
     header = "".join(f"<th style='text-align:left'>{c}</th>" for c in cols)
     body = "".join(rows)
-    return f"{head}<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>{more}"
+    return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"

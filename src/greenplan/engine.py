@@ -9,6 +9,7 @@ components: the computed value wins, and :func:`reported_vs_computed` lists disa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -37,6 +38,12 @@ __all__ = [
 RESULT_COLUMNS = ["region", "year", "indicator", "value", "unit", "origin", "method"]
 
 
+_FRAME_OPTIONS = {"nan_values": "absent", "year_range": (1, 9999), "sum_rtol": math.inf}
+"""How compute reads DataFrames: NaN is no observation; any year (scenarios, back-casts);
+totals that differ from the sum of their components are the caller's to compare
+(:func:`reported_vs_computed`). Everything else is read and checked as in a file."""
+
+
 def _as_canonical(stats: Any) -> pd.DataFrame:
     """Return ``stats`` if the readers made it, else read it: the gate of every entry point.
 
@@ -55,7 +62,8 @@ def _as_canonical(stats: Any) -> pd.DataFrame:
             sources[k], runtime = _runtime_indicator_rows(source)
             extra.extend(runtime)
     frames = [s for s in sources if not (isinstance(s, pd.DataFrame) and len(s) == 0)]
-    table = read_statistics(*frames, nan_values="absent") if frames else empty_table()
+    options = dict(_FRAME_OPTIONS) if all(isinstance(s, pd.DataFrame) for s in frames) else {}
+    table = read_statistics(*frames, **options) if frames else empty_table()
     if extra:
         table = pd.concat([table, *extra], ignore_index=True)
     return mark_canonical(table)

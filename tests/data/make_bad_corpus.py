@@ -264,6 +264,92 @@ CASES: dict[str, Case] = {
             "能源消费总量(万吨标准煤)",
             variable="energy_consumption",
         ),
+        # --- bureau layouts (issue 15) ----------------------------------------------------
+        Case(
+            "title_rows",
+            "济南市主要统计指标,,,,\n单位：见各行,,,,\n,,,,\n" + _rows("济南市,2020,gdp,abc,亿元"),
+            "non_numeric",
+            5,
+            "数值",
+            variable="gdp",
+        ),
+        Case(
+            "unit_in_header",
+            "地区,年份,指标,数值（亿元）\n济南市,2020,能源消费总量,3512.6\n",
+            "wrong_dimension",
+            2,
+            "数值（亿元）",
+            variable="energy_consumption",
+        ),
+        Case(
+            "footnote",
+            _rows(
+                "济南市,2020,gdp,10140.91,亿元",
+                "注：本表数据为初步核算数。,,,,",
+                "资料来源：济南统计年鉴。,,,,",
+            ),
+            "footnote",
+            3,
+            None,
+        ),
+        Case(
+            "repeated_header",
+            "地区,年份,指标,数值,数值,单位\n济南市,2020,gdp,10140.91,10000,亿元\n",
+            "repeated_header",
+            1,
+            "数值",
+        ),
+        Case(
+            "repeated_header_meaning",
+            "地区,年份,指标,数值,value,单位\n济南市,2020,gdp,10140.91,10000,亿元\n",
+            "repeated_header",
+            1,
+            "value",
+        ),
+        Case(
+            "repeated_year_header",
+            "地区,指标,单位,2020年,2020\n济南市,gdp,亿元,10140.91,10000\n",
+            "repeated_header",
+            1,
+            "2020",
+        ),
+        Case(
+            "decimal_comma",
+            "地区;年份;指标;数值;单位\n济南市;2020;gdp;10140,91;亿元\n",
+            "non_numeric",
+            2,
+            "数值",
+            variants=("csv", "gbk"),
+            variable="gdp",
+        ),
+        Case(
+            "comma_not_thousands",
+            _rows('济南市,2020,gdp,"1,2",亿元', '济南市,2021,gdp,"1.234,5",亿元'),
+            "non_numeric",
+            2,
+            "数值",
+            variants=("csv", "gbk"),
+            variable="gdp",
+        ),
+        Case(
+            "header_too_low",
+            "".join(f"济南市统计表 第{k}行说明,,,,\n" for k in range(1, 17))
+            + _rows("济南市,2020,gdp,10140.91,亿元"),
+            "missing_column",
+            17,
+            None,
+        ),
+        Case(
+            "percent_scale",
+            _rows(
+                "济南市,2020,good_air_days_ratio,62.0,%",
+                "济南市,2021,good_air_days_ratio,0.646,%",
+            ),
+            "percent_scale",
+            3,
+            "数值",
+            variable="good_air_days_ratio",
+        ),
     ]
 }
 """Every case of the corpus, by file name (without suffix)."""
@@ -317,6 +403,42 @@ def write_variant(case: Case, variant: str, folder: Path) -> Path:
         wb.save(path)
     else:  # pragma: no cover
         raise ValueError(variant)
+    return path
+
+
+BUREAU_SHEET = "能源"
+"""Sheet of :func:`write_bureau_workbook`."""
+
+
+def write_bureau_workbook(folder: Path) -> Path:
+    """Write a workbook laid out as statistics bureaus send them (synthetic figures).
+
+    Row 1 a title merged across the table, row 2 the header; the region 历下区 merged over
+    rows 3–5; a share formatted as percent (row 6: stored 0.62, shown 62.0%); a formula
+    without a saved value (row 7) and a cached ``#DIV/0!`` (row 8); two footnote rows (9, 10).
+    """
+    from openpyxl import Workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "bureau.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = BUREAU_SHEET
+    ws.append(["济南市分区县主要指标（合成数据）"])
+    ws.merge_cells("A1:E1")
+    ws.append(["地区", "年份", "指标", "数值", "单位"])
+    ws.append(["历下区", 2019, "gdp", 2000.0, "亿元"])
+    ws.append([None, 2020, "gdp", 2100.0, "亿元"])
+    ws.append([None, 2021, "gdp", 2200.0, "亿元"])
+    ws.merge_cells("A3:A5")
+    ws.append(["济南市", 2020, "good_air_days_ratio", 0.62, "%"])
+    ws["D6"].number_format = "0.0%"
+    ws.append(["济南市", 2020, "energy_consumption", "=D3*2", "万吨标准煤"])
+    ws.append(["济南市", 2021, "energy_consumption", "#DIV/0!", "万吨标准煤"])
+    ws.append(["注：本表为合成数据，仅供测试。"])
+    ws.merge_cells("A9:E9")
+    ws.append(["资料来源：greenplan 测试语料。"])
+    wb.save(path)
     return path
 
 

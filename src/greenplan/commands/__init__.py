@@ -12,16 +12,19 @@ import sys
 from collections.abc import Sequence
 from enum import IntEnum
 
-from greenplan.errors import GreenplanError
+from greenplan.errors import GreenplanError, StatisticsError
 
 __all__ = [
     "EXIT_DATA_ERROR",
     "EXIT_OK",
     "EXIT_USAGE",
+    "IO_CODES",
     "ExitCode",
     "emit",
+    "exit_code",
     "fail",
     "parse_options",
+    "statistics_failure",
 ]
 
 
@@ -39,6 +42,32 @@ class ExitCode(IntEnum):
 EXIT_OK = ExitCode.OK
 EXIT_DATA_ERROR = ExitCode.DATA_ERROR
 EXIT_USAGE = ExitCode.USAGE
+
+
+IO_CODES = frozenset({"unreadable_file", "missing_dependency"})
+"""Finding codes that are I/O problems (exit 2), not errors in the data (exit 1)."""
+
+
+def exit_code(findings: Sequence[object], passed: bool) -> ExitCode:
+    """Return the exit code of a reading: 2 when a source could not be read, else 0 or 1."""
+    if any(getattr(f, "code", None) in IO_CODES for f in findings):
+        return ExitCode.USAGE
+    return ExitCode.OK if passed else ExitCode.DATA_ERROR
+
+
+def statistics_failure(command: str, exc: StatisticsError) -> int:
+    """Report a :class:`StatisticsError` the same way from every command; return the code.
+
+    The findings go to standard error (as ``greenplan validate`` prints them), then one line
+    ``greenplan COMMAND: error: …``; the code is 2 when a source could not be read (a missing
+    path, a file that is not a table), else 1.
+    """
+    report = exc.report
+    text = report.to_text() if hasattr(report, "to_text") else ""
+    if text:
+        print(text, file=sys.stderr)
+    code = exit_code(report.findings, passed=False)
+    return fail(command, str(exc), code)
 
 
 def fail(command: str, message: str, code: ExitCode = ExitCode.USAGE) -> int:
@@ -76,10 +105,14 @@ def parse_options(pairs: Sequence[str]) -> dict[str, object]:
     return out
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write ``text`` to ``output`` (a path) or to standard output."""
+def emit(text: str, output: str | None, *, bom: bool = False) -> None:
+    """Write ``text`` to ``output`` (a path) or to standard output.
+
+    With ``bom``, a file starts with the UTF-8 byte order mark, so Excel on Chinese Windows
+    opens a CSV as UTF-8 instead of GBK.
+    """
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
+        with open(output, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
             fh.write(text)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -10,12 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
-from pathlib import Path
 
 import pandas as pd
 
-from greenplan.commands import emit, parse_options
+from greenplan.commands import ExitCode, emit, parse_options, statistics_failure
 from greenplan.engine import RESULT_COLUMNS, compute
 from greenplan.errors import StatisticsError
 from greenplan.io import read_statistics
@@ -39,18 +37,15 @@ def render(values: object, fmt: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``greenplan compute``; return the exit code."""
-    for p in args.paths:
-        if not Path(p).exists():
-            print(f"greenplan compute: error: {p}: no such file or directory", file=sys.stderr)
-            return 2
+    """Run ``greenplan compute``; return the exit code (:class:`~greenplan.commands.ExitCode`).
+
+    A CSV written to a file (``-o x.csv``) starts with a UTF-8 byte order mark, for Excel.
+    """
     options = parse_options(args.options)
     try:
         stats = read_statistics(*args.paths)
+        values = compute(stats, args.indicators, **options)
     except StatisticsError as exc:
-        print(exc.report.to_text(), file=sys.stderr)
-        print(f"greenplan compute: error: {exc}", file=sys.stderr)
-        return 1
-    values = compute(stats, args.indicators, **options)
-    emit(render(values, args.format), args.output)
-    return 0
+        return statistics_failure("compute", exc)
+    emit(render(values, args.format), args.output, bom=args.format == "csv")
+    return ExitCode.OK

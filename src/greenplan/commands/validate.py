@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from greenplan.commands import EXIT_DATA_ERROR, EXIT_OK
+from greenplan.commands import EXIT_DATA_ERROR, EXIT_OK, IO_CODES, exit_code
 from greenplan.commands import EXIT_USAGE as EXIT_IO_ERROR
 from greenplan.validation import validate
 
 __all__ = ["EXIT_DATA_ERROR", "EXIT_IO_ERROR", "EXIT_OK", "render", "run"]
 
-_IO_CODES = frozenset({"unreadable_file", "missing_dependency"})
+_IO_CODES = IO_CODES
 
 
 def render(report: object, fmt: str, strict: bool = False) -> str:
@@ -57,10 +56,6 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         print("greenplan validate: error: give at least one file or directory", file=sys.stderr)
         return EXIT_IO_ERROR
-    for p in paths:
-        if not Path(p).exists():
-            print(f"greenplan validate: error: no such file or directory: {p}", file=sys.stderr)
-            return EXIT_IO_ERROR
     try:
         report = validate(*paths)
     except Exception as exc:  # never a traceback for user input
@@ -80,10 +75,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_IO_ERROR
-    io_problems = [f for f in report.findings if f.code in _IO_CODES]
+    io_problems = [f for f in report.findings if f.code in IO_CODES]
     if io_problems:
         first = io_problems[0]
         more = f" (and {len(io_problems) - 1} more)" if len(io_problems) > 1 else ""
         print(f"greenplan validate: error: {first.message}{more}", file=sys.stderr)
-        return EXIT_IO_ERROR
-    return EXIT_OK if report.passed(strict=strict) else EXIT_DATA_ERROR
+    return int(exit_code(report.findings, report.passed(strict=strict)))

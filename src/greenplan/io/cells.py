@@ -339,7 +339,12 @@ def _units(
         vi, ui = divmod(int(p), nu + 1)
         pairs.append((v_res[vi] if vi < len(v_res) else None, u_text[ui - 1] if ui else None))
     factor, state, messages = _pair_factors(pairs, header_unit)
-    column = t.header("unit") if unit_col is not None or "unit" in t.headers else "unit"
+    if unit_col is not None or "unit" in t.headers:
+        column = t.header("unit")
+    elif header_unit is not None:  # the unit is written in the value header: 数值(亿元)
+        column = t.cols["value"][0]
+    else:
+        column = "unit"
     unit_label = Coded(ucodes, [*u_text, header_unit or ""])
     expected = [VARIABLES[v].unit if v else None for v, _ in pairs]
     for st, code in ((1, Code.UNKNOWN_UNIT), (2, Code.WRONG_DIMENSION)):

@@ -18,6 +18,7 @@ import pandas as pd
 from greenplan.diagnostics import Code, Collector
 from greenplan.io.cells import Columns, Part, hint, normalise
 from greenplan.io.normalise import (
+    MISSING_MARKERS,
     UNIT_IN_HEADER,
     canonical_header,
     is_blank,
@@ -89,7 +90,8 @@ def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int 
         return None
     # blank rows are layout, not data: they are neither read nor reported; nor are notes
     frame, rows = raw.frame, raw.rows
-    blank = frame.isna().all(axis=1).to_numpy() | _footnotes(raw, collector)
+    na = frame.isna().to_numpy()
+    blank = na.all(axis=1) | _footnotes(raw, collector, (~na).sum(axis=1))
     if blank.any():
         frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
     _report_merged(raw, collector)
@@ -163,7 +165,7 @@ _FOOTNOTE = re.compile(
 """A note under a table: 注：…, 注1：…, 资料来源：…, 说明：…, Note: …"""
 
 
-def _footnotes(raw: Raw, collector: Collector) -> np.ndarray:
+def _footnotes(raw: Raw, collector: Collector, n_filled: np.ndarray) -> np.ndarray:
     """Rows that are notes (注：…), and the lines following them; one info finding per table.
 
     A note row has text in one cell only (or the same text in several: merged across), the
@@ -174,7 +176,7 @@ def _footnotes(raw: Raw, collector: Collector) -> np.ndarray:
     if not len(frame) or frame.shape[1] < 2:
         return out
     # a note has text in one or two cells (a comma inside an unquoted CSV note splits it)
-    candidates = np.flatnonzero(frame.notna().sum(axis=1).to_numpy() <= 2)
+    candidates = np.flatnonzero(n_filled <= 2)
     if not candidates.size:
         return out
     values = frame.iloc[candidates].to_numpy(dtype=object)
@@ -316,9 +318,20 @@ def _list(columns: Iterable[Any], n: int = 12) -> str:
 def _report_ignored(
     ignored: Sequence[str], frame: pd.DataFrame, raw: Raw, collector: Collector
 ) -> None:
-    for col in ignored:
-        if is_blank_header(col) and frame[col].isna().all():
-            continue
+    shown = [c for c in ignored if not (is_blank_header(c) and frame[c].isna().all())]
+    cap = collector.max_findings
+    if len(shown) > cap:
+        rest = shown[cap:]
+        collector.add(
+            Code.COLUMN_IGNORED,
+            f"{len(rest):,} more column(s) are not used: {_list(rest)}.",
+            file=raw.file,
+            sheet=raw.sheet,
+            row=raw.header_row,
+            column=rest[0],
+            count=len(rest),
+        )
+    for col in shown[:cap]:
         collector.add(
             Code.COLUMN_IGNORED,
             f"Column {col!r} is not used. If it holds data, rename its header (region/地区, "
@@ -405,14 +418,15 @@ def _data_columns(
 ) -> tuple[list[_DataColumn], int]:
     """Find the data columns of a wide table; count the cells of unknown variables' columns."""
     data_cols: list[_DataColumn] = []
-    rejected = 0
+    ignored: list[str] = []
+    unknown: list[str] = []
     for col in frame.columns:
         if col in used:
             continue
         if layout == "wide_years":
             year = year_header(col)
             if year is None:
-                _report_ignored([col], frame, raw, collector)
+                ignored.append(col)
             else:
                 data_cols.append((col, year, None))
             continue
@@ -422,26 +436,56 @@ def _data_columns(
             continue
         canon, _ = canonical_header(col)
         if canon is not None or (is_blank_header(col) and frame[col].isna().all()):
-            _report_ignored([col], frame, raw, collector)
+            ignored.append(col)
             continue
-        _, miss, _bad = parse_numbers(frame[col])
-        n_cells = int((~miss).sum())
-        rejected += n_cells
-        close = suggest_variables(UNIT_IN_HEADER.sub(r"\g<name>", nfkc(str(col))))
+        unknown.append(col)
+    _report_ignored(ignored, frame, raw, collector)
+    if not unknown:
+        return data_cols, 0
+    # cells of unknown variables' columns: not missing (one vectorised pass over the block)
+    block = frame.loc[:, unknown]
+    filled = np.array(block.notna().to_numpy(), dtype=bool)
+    if any(str(d) in {"object", "str"} for d in block.dtypes):
+        filled &= ~block.map(
+            lambda v: isinstance(v, str) and nfkc(v).casefold() in MISSING_MARKERS
+        ).to_numpy(dtype=bool)
+    per_column = filled.sum(axis=0)
+    rejected = int(per_column.sum())
+    cap = collector.max_findings
+    for col, n in zip(unknown[:cap], per_column[:cap].tolist(), strict=True):
+        _unknown_column(col, int(n), raw, collector)
+    if len(unknown) > cap:
+        rest = unknown[cap:]
+        n_rest = int(per_column[cap:].sum())
         collector.add(
             Code.UNKNOWN_VARIABLE,
-            f"Column {col!r} is not a variable of the codelist, so its {n_cells:,} value(s) "
-            f"were not read.{hint(close)} Use a code, Chinese name or alias of "
-            "greenplan.VARIABLES, optionally with the unit in brackets: 能源消费总量(万吨标准煤).",
+            f"{len(rest):,} more column(s) are not variables of the codelist, so their "
+            f"{n_rest:,} value(s) were not read: {_list(rest)}.",
             file=raw.file,
             sheet=raw.sheet,
             row=raw.header_row,
-            column=col,
-            value=str(col),
-            expected=", ".join(close) if close else None,
-            count=max(n_cells, 1),
+            column=rest[0],
+            count=max(n_rest, 1),
         )
     return data_cols, rejected
+
+
+def _unknown_column(col: str, n_cells: int, raw: Raw, collector: Collector) -> None:
+    """One finding for a column of a wide table whose header is not a variable."""
+    close = suggest_variables(UNIT_IN_HEADER.sub(r"\g<name>", nfkc(str(col))))
+    collector.add(
+        Code.UNKNOWN_VARIABLE,
+        f"Column {col!r} is not a variable of the codelist, so its {n_cells:,} value(s) "
+        f"were not read.{hint(close)} Use a code, Chinese name or alias of "
+        "greenplan.VARIABLES, optionally with the unit in brackets: 能源消费总量(万吨标准煤).",
+        file=raw.file,
+        sheet=raw.sheet,
+        row=raw.header_row,
+        column=col,
+        value=str(col),
+        expected=", ".join(close) if close else None,
+        count=max(n_cells, 1),
+    )
 
 
 def _stack(
