@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import greenplan
 from greenplan.engine import compute
 from greenplan.errors import GreenplanError, OptionError
-from greenplan.records import fuel as accounting
+from greenplan.records import reduce as reduction
 from greenplan.records.fuel import (
     FuelRecordError,
     aggregate_fuel_records,
@@ -266,8 +266,8 @@ COLS = [
 def test_per_record_path_equals_aggregate_first(monkeypatch, by):
     recs = _big()
     first = aggregate_fuel_records(recs, by=by)
-    monkeypatch.setattr(accounting, "_AGGREGATE_FIRST_MAX_CELLS", 0)
-    monkeypatch.setattr(accounting, "_DENSE_GROUPS_MAX", 0)
+    monkeypatch.setattr(reduction, "_AGGREGATE_FIRST_MAX_CELLS", 0)
+    monkeypatch.setattr(reduction, "_DENSE_CELLS_PER_ROW", 0)
     per_record = aggregate_fuel_records(recs, by=by)
     pd.testing.assert_frame_equal(
         first.reset_index(drop=True), per_record.reset_index(drop=True), rtol=1e-12

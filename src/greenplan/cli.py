@@ -34,6 +34,8 @@ __all__ = [
 ]
 
 
+_EXTRAS = {"serve": "service", "token": "service"}
+"""The optional extra each command needs beyond the core dependencies."""
 _PLAN_HELP = "a plan folder (plan.toml, targets.csv, baselines.csv); default: Jinan's 14th plan"
 
 
@@ -139,9 +141,78 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of `report --format json`")
 
-    from greenplan.commands.inventory import add_parser as _add_inventory
+    n = sub.add_parser("inventory", help="build the city's GHG inventory (温室气体清单)")
+    n.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    n.add_argument("--view", choices=["territorial", "gpc", "sector"], default="territorial")
+    n.add_argument("--format", choices=["text", "csv", "json", "markdown"], default="text")
+    n.add_argument("--method", choices=["provincial", "ipcc", "ceads", "tce"], default="provincial")
+    n.add_argument("--year", type=int, help="only this year")
+    n.add_argument("--region", help="only this region (e.g. 济南市)")
+    n.add_argument("--factor-table", metavar="FILE", help="a CSV of your own emission factors")
+    n.add_argument(
+        "--option",
+        action="append",
+        dest="options",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an inventory option, e.g. --option gases=co2e",
+    )
+    n.add_argument("-o", "--output", help="write to this file instead of standard output")
 
-    _add_inventory(sub)
+    s = sub.add_parser("serve", help="run the HTTP service (数据报送与查询服务)")
+    s.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1: loopback)")
+    s.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    s.add_argument("--db", metavar="PATH|URL", help="DuckDB file or postgresql:// URL")
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (default 1; more than 1 needs a PostgreSQL store)",
+    )
+    s.add_argument(
+        "--max-upload-mb",
+        type=float,
+        default=20.0,
+        metavar="MB",
+        help="largest request body in MiB (default 20); larger ones get 413",
+    )
+    s.add_argument(
+        "--seed-shipped",
+        action="store_true",
+        help="if the store is empty, submit the Jinan public data shipped with greenplan first",
+    )
+    s.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    s.add_argument("--no-access-log", action="store_true", help="do not log every request")
+
+    t = sub.add_parser("token", help="manage the service's access tokens (访问令牌)")
+    actions = t.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    add = actions.add_parser("add", help="create a token; prints it on the last line")
+    add.add_argument("name", metavar="NAME", help="who holds it: a department, district or system")
+    add.add_argument("--role", required=True, choices=["submitter", "reader", "admin"])
+    add.add_argument(
+        "--regions",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="REGION",
+        help="a submitter's regions (codes or aliases: 历下区 Lixia); default any",
+    )
+    add.add_argument(
+        "--variables",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="VARIABLE",
+        help="a submitter's variables (codes, names, or domains such as energy); default any",
+    )
+    add.add_argument("--expires-days", type=float, metavar="DAYS", help="expire after DAYS days")
+    add.add_argument("--db", metavar="PATH|URL", help="DuckDB file or postgresql:// URL")
+    lst = actions.add_parser("list", help="list the tokens (never the tokens themselves)")
+    lst.add_argument("--db", metavar="PATH|URL")
+    revoke = actions.add_parser("revoke", help="revoke a token by name")
+    revoke.add_argument("name", metavar="NAME")
+    revoke.add_argument("--db", metavar="PATH|URL")
     return p
 
 
@@ -160,13 +231,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as exc:
-        if exc.name != name:
+        if exc.name == name:
+            message = (
+                f"this command is not available in this installation of greenplan {__version__}."
+            )
+        elif exc.name and not exc.name.startswith("greenplan"):
+            extra = _EXTRAS.get(args.command, "all")
+            message = (
+                f"this command needs the optional package {exc.name!r}: "
+                f"pip install 'greenplan[{extra}]'"
+            )
+        else:
             raise
-        print(
-            f"greenplan {args.command}: error: this command is not available in this "
-            f"installation of greenplan {__version__}.",
-            file=sys.stderr,
-        )
+        print(f"greenplan {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     try:
         return int(module.run(args))

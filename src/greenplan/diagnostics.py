@@ -63,6 +63,10 @@ class Code(StrEnum):
     UNIT_ASSUMED = "unit_assumed"
     NON_NUMERIC = "non_numeric"
     MISSING_VALUE = "missing_value"
+    # fuel records (greenplan.records.checks)
+    UNKNOWN_FUEL = "unknown_fuel"
+    BAD_USE = "bad_use"
+    BAD_MONTH = "bad_month"
     PERCENT_FORMAT = "percent_format"
     # values
     NEGATIVE_VALUE = "negative_value"
@@ -161,6 +165,17 @@ _CHECK_LIST = [
     Check(Code.MISSING_VALUE, "error",
           "A row of a long table has no value (empty, —, -, …).",
           "Fill in the number, or delete the row if the figure is not available."),
+    Check(Code.UNKNOWN_FUEL, "error",
+          "A fuel record names a fuel greenplan does not know (fuel codes, Chinese and English "
+          "names of greenplan.factors.fuels()).",
+          "Correct the fuel name; the message suggests the closest known fuels."),
+    Check(Code.BAD_USE, "error",
+          "A fuel record's use is neither fuel (燃料) nor feedstock (原料), or electricity or "
+          "heat is marked as feedstock.",
+          "Write 'fuel' or 'feedstock' (or leave it empty for fuel)."),
+    Check(Code.BAD_MONTH, "error",
+          "A fuel record's month is not a whole number from 1 to 12.",
+          "Give the month as 1–12."),
     Check(Code.PERCENT_FORMAT, "info",
           "Workbook cells formatted as percent (shown 62.0%, stored 0.62) in rows whose unit is "
           "%: read as shown (62).",

@@ -21,31 +21,7 @@ from greenplan.commands import ExitCode, emit, fail, parse_options
 from greenplan.errors import OptionError, StatisticsError
 from greenplan.inventory import Inventory, InventoryError, build_inventory, inventory_view
 
-__all__ = ["add_parser", "render", "run"]
-
-
-def add_parser(sub: Any) -> argparse.ArgumentParser:
-    """Register ``greenplan inventory`` on the subcommand parsers of the CLI."""
-    p: argparse.ArgumentParser = sub.add_parser(
-        "inventory", help="build the city's GHG inventory (温室气体清单)"
-    )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    p.add_argument("--view", choices=["territorial", "gpc", "sector"], default="territorial")
-    p.add_argument("--format", choices=["text", "csv", "json", "markdown"], default="text")
-    p.add_argument("--method", choices=["provincial", "ipcc", "ceads", "tce"], default="provincial")
-    p.add_argument("--year", type=int, help="only this year")
-    p.add_argument("--region", help="only this region (e.g. 济南市)")
-    p.add_argument("--factor-table", metavar="FILE", help="a CSV of your own emission factors")
-    p.add_argument(
-        "--option",
-        action="append",
-        dest="options",
-        default=[],
-        metavar="NAME=VALUE",
-        help="an inventory option, e.g. --option gases=co2e",
-    )
-    p.add_argument("-o", "--output", help="write to this file instead of standard output")
-    return p
+__all__ = ["render", "run"]
 
 
 def _cell(v: Any) -> str:

@@ -40,6 +40,7 @@ import pandas as pd
 from greenplan import factors, units
 from greenplan._resources import read_resource_csv
 from greenplan.errors import OptionError, UnitError
+from greenplan.indicators.energy import fuel_variables
 from greenplan.inventory.formulas import (
     PROCESSES,
     InventoryError,
@@ -47,6 +48,7 @@ from greenplan.inventory.formulas import (
     gpc_summary,
     process_co2,
 )
+from greenplan.io import read_statistics
 from greenplan.options import OptionSet, did_you_mean
 from greenplan.regions import CITY
 
@@ -302,8 +304,6 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def _read_statistics(paths: list[Path]) -> pd.DataFrame:
-    from greenplan.io import read_statistics
-
     return read_statistics(*[str(p) for p in paths])
 
 
@@ -437,8 +437,6 @@ def _fill_city(stats: pd.DataFrame) -> pd.DataFrame:
 
 
 def _statistics_activities(stats: pd.DataFrame) -> pd.DataFrame:
-    from greenplan.indicators.energy import fuel_variables
-
     fuel_of = fuel_variables()
     parts = []
     stats = _fill_city(stats)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from greenplan import factors, units
 from greenplan.errors import GreenplanError
+from greenplan.options import did_you_mean
 
 __all__ = [
     "PROCESSES",
@@ -227,8 +228,6 @@ def process_co2(process: str, output: Any, **parameters: Any) -> Any:
     753.0
     """
     if process not in PROCESSES:
-        from greenplan.options import did_you_mean
-
         raise InventoryError(
             f"Unknown process {process!r}.{did_you_mean(process, PROCESSES)} Processes: "
             f"{', '.join(PROCESSES)}."
@@ -238,8 +237,6 @@ def process_co2(process: str, output: Any, **parameters: Any) -> Any:
     allowed = _PROCESS_PARAMETERS[process]
     for name in params:
         if name not in allowed:
-            from greenplan.options import did_you_mean
-
             raise InventoryError(
                 f"Process {process!r} has no parameter {name!r}.{did_you_mean(name, allowed)} "
                 f"Parameters: {', '.join(allowed)}."

@@ -19,6 +19,7 @@ from greenplan.diagnostics import Code, Collector, short
 from greenplan.io.cells import Part, Strings
 from greenplan.io.layout import to_long
 from greenplan.io.sources import iter_tables
+from greenplan.records.engines import statistics_sources
 from greenplan.schema import CANONICAL_COLUMNS, TEXT_DTYPE, empty_table
 
 __all__ = ["ReadResult", "read_all"]
@@ -108,6 +109,7 @@ def _assemble(parts: list[Part]) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarr
 
 def read_all(sources: Sequence[Any], collector: Collector, opts: dict[str, Any]) -> ReadResult:
     """Read every source; findings go to ``collector``; never raises for bad input."""
+    sources = statistics_sources(sources)  # Arrow/Dask tables → pandas, globs → files
     parts: list[Part] = []
     rows_read = 0
     names: list[str] = []

@@ -27,17 +27,24 @@ References
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from greenplan import factors
 from greenplan import units as _units
 from greenplan.errors import GreenplanError, OptionError, UnitError
-from greenplan.indicators.registry import OptionSpec
+from greenplan.options import OptionSpec, did_you_mean
+from greenplan.records import engines
+from greenplan.records.reduce import (
+    _code,
+    _Coded,
+    _Locate,
+    _reduced_mask,
+    _Where,
+)
+from greenplan.variables import VARIABLES
 
 __all__ = [
     "DEFAULT_VARIABLES",
@@ -135,7 +142,7 @@ OPTIONS: dict[str, OptionSpec] = {
             "mee_nbs",
             "Grid-factor series: 'mee_nbs' or 'mee_enterprise'.",
             choices=factors.GRID_SERIES,
-            source="shared/reference/standards_cn.md A.3(b)",
+            source="MEE/NBS announcements of the national grid factors (greenplan.factors)",
         ),
         OptionSpec(
             "grid_factor_year",
@@ -143,7 +150,7 @@ OPTIONS: dict[str, OptionSpec] = {
             "'by_year' (each record year's own grid factor, nearest published year where "
             "missing) or a year (int) to freeze the vintage.",
             check=factors.is_grid_year,
-            source="shared/reference/standards_cn.md A.3(b)",
+            source="MEE/NBS announcements of the national grid factors (greenplan.factors)",
         ),
         OptionSpec(
             "heat_emission_factor",
@@ -165,87 +172,15 @@ OPTIONS: dict[str, OptionSpec] = {
 """Options of :func:`aggregate_fuel_records` with their defaults (enterprise conventions)."""
 
 
-_AGGREGATE_FIRST_MAX_CELLS = 1 << 20
-"""Aggregate first (one bincount per (group, fuel, unit, year, use) cell) while the number of
-cells is at most max(rows, this)."""
-_DENSE_GROUPS_MAX = 1 << 20
-_INT32_LIMIT = float(np.iinfo(np.int32).max)
-"""Group codes stay mixed-radix (dense) while the product of the by-column cardinalities is at
-most max(4 × rows, this); above it the present groups are compacted by hash factorisation."""
-
-
 class FuelRecordError(GreenplanError, ValueError):
     """Fuel records that cannot be accounted (unknown fuel or unit, missing values …)."""
-
-
-# --- small vectorised helpers ----------------------------------------------------------------
-
-
-@dataclass
-class _Coded:
-    """A column as integer codes (−1 = missing) and the labels the codes point to."""
-
-    name: str
-    codes: np.ndarray
-    labels: Any
-    """pandas Index / Categorical categories / numpy array of the distinct values."""
-    categorical: pd.CategoricalDtype | None = None
-    may_be_missing: bool = True
-    """False for integer columns, which cannot hold missing values."""
-
-    @property
-    def size(self) -> int:
-        return len(self.labels)
-
-    def decode(self, codes: np.ndarray) -> Any:
-        if self.categorical is not None:
-            return pd.Categorical.from_codes(codes, dtype=self.categorical)
-        labels = self.labels
-        if isinstance(labels, pd.Index):
-            return labels.take(codes)
-        return np.asarray(labels).take(codes)
-
-
-def _code(records: pd.DataFrame, name: str) -> _Coded:
-    s = records[name]
-    dtype = s.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        return _Coded(name, s.cat.codes.to_numpy(), dtype.categories, dtype)
-    if pd.api.types.is_integer_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype) and len(s):
-        arr = s.to_numpy()
-        lo, hi = int(arr.min()), int(arr.max())
-        if hi - lo < max(1 << 16, 4 * len(arr)):
-            small = np.empty(len(arr), dtype=np.int32)
-            np.subtract(arr, lo, out=small, casting="unsafe")
-            return _Coded(name, small, np.arange(lo, hi + 1, dtype=arr.dtype), may_be_missing=False)
-    try:
-        codes, uniques = pd.factorize(s, sort=True, use_na_sentinel=True)
-    except TypeError:  # values that do not sort together (mixed types): order of appearance
-        codes, uniques = pd.factorize(s, sort=False, use_na_sentinel=True)
-    return _Coded(name, np.asarray(codes), uniques)
-
-
-def _first(mask: np.ndarray) -> tuple[int, int]:
-    """Position of the first True and how many there are."""
-    positions = np.flatnonzero(mask)
-    return int(positions[0]), len(positions)
-
-
-def _where(records: pd.DataFrame, mask: np.ndarray) -> str:
-    pos, count = _first(mask)
-    label = records.index[pos]
-    at = f"row {pos}" if label == pos else f"row {pos} (index {label!r})"
-    return f"first at {at}; {count} row(s)"
 
 
 def _resolve_options(options: Mapping[str, Any]) -> dict[str, Any]:
     out = {name: spec.default for name, spec in OPTIONS.items()}
     for name, value in options.items():
         if name not in OPTIONS:
-            import difflib
-
-            close = difflib.get_close_matches(name, list(OPTIONS), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            hint = did_you_mean(name, OPTIONS)
             raise OptionError(
                 f"Unknown option {name!r} of aggregate_fuel_records.{hint} Options: "
                 f"{', '.join(OPTIONS)}."
@@ -260,15 +195,15 @@ _ENERGY, _FEED, _CO2_DIRECT, _CO2_ELEC, _CO2_HEAT, _COAL = range(6)
 
 
 def _factor_table(
-    records: pd.DataFrame,
     fuel: _Coded,
     unit: _Coded,
     pair_present: np.ndarray,
     years: np.ndarray,
-    use_codes: np.ndarray,
     use_feedstock_present: np.ndarray,
+    feedstock_labels: list[Any],
     opts: Mapping[str, Any],
     notes: list[str],
+    where: _Where,
 ) -> np.ndarray:
     """Factors per (fuel label, unit label, year, use) for each output quantity.
 
@@ -292,7 +227,7 @@ def _factor_table(
             close = factors.suggest_fuels(str(label))
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
             raise FuelRecordError(
-                f"Unknown fuel {label!r} in the fuel records ({_where(records, fuel.codes == i)})."
+                f"Unknown fuel {label!r} in the fuel records ({where({'fuel': label})})."
                 f"{hint} Known fuels: {', '.join(fuel_defs)} (or their Chinese names)."
             )
         codes[i] = code
@@ -302,10 +237,10 @@ def _factor_table(
     for i, code in codes.items():
         f = fuel_defs[code]
         if f.family in ("electricity", "heat") and use_feedstock_present[i]:
-            mask = (fuel.codes == i) & (use_codes == 1)
+            at = where({"fuel": fuel.labels[i], "use": feedstock_labels})
             raise FuelRecordError(
                 f"Fuel {fuel.labels[i]!r} ({f.family}) cannot be used as feedstock "
-                f"({_where(records, mask)}); mark it use='fuel'."
+                f"({at}); mark it use='fuel'."
             )
         # per base unit of the fuel
         if f.family == "electricity":
@@ -353,7 +288,7 @@ def _factor_table(
             try:
                 ef = factors.emission_factor(code, set_, opts["emission_factor_table"])
             except factors.FactorError as exc:
-                raise FuelRecordError(f"{exc} ({_where(records, fuel.codes == i)})") from None
+                raise FuelRecordError(f"{exc} ({where({'fuel': fuel.labels[i]})})") from None
             energy = np.full(n_y, coef.per(f.base_unit, "tce"))
             co2 = np.full(n_y, ef.co2_per(f.base_unit, "t"))
             slot = _CO2_DIRECT
@@ -364,10 +299,10 @@ def _factor_table(
             try:
                 conv = _units.factor(str(unit_label), f.base_unit)
             except UnitError as exc:
-                mask = (fuel.codes == i) & (unit.codes == u)
+                at = where({"fuel": fuel.labels[i], "unit": unit_label})
                 raise FuelRecordError(
                     f"Fuel {fuel.labels[i]!r} is given in unit {unit_label!r}, which does not "
-                    f"convert to {f.base_unit} ({_where(records, mask)}): {exc}"
+                    f"convert to {f.base_unit} ({at}): {exc}"
                 ) from None
             # use = fuel
             table[i, u, :, 0, _ENERGY] = energy * conv
@@ -381,24 +316,40 @@ def _factor_table(
 
 
 def aggregate_fuel_records(
-    records: pd.DataFrame,
+    records: Any,
     by: str | Iterable[str] = ("region", "year"),
+    *,
+    engine: str = "auto",
+    memory_limit: str | None = None,
     **options: Any,
 ) -> pd.DataFrame:
     r"""Sum enterprise fuel records into energy (tce) and CO₂ (t) per group.
 
     Parameters
     ----------
-    records : pandas.DataFrame
-        One row per record, columns ``entity``, ``region``, ``year`` (int), ``fuel`` (code,
-        Chinese or English name: ``raw_coal``/``原煤``, ``natural_gas``/``天然气``,
-        ``electricity``/``电力``, ``heat``/``热力`` …; see ``greenplan.factors.fuels()``),
+    records : DataFrame, Arrow table or stream, Dask DataFrame, path or glob
+        The records: a pandas DataFrame; anything exporting Arrow (``__arrow_c_stream__``:
+        a pyarrow Table or RecordBatchReader, a Polars DataFrame, a DuckDB relation); a
+        Dask DataFrame; or a path, glob (``"records/*.parquet"``), directory or list of
+        Parquet or CSV (UTF-8) files. One row per record, columns ``entity``,
+        ``region``, ``year`` (int), ``fuel`` (code, Chinese or English name:
+        ``raw_coal``/``原煤``, ``natural_gas``/``天然气``, ``electricity``/``电力``,
+        ``heat``/``热力`` …; see ``greenplan.factors.fuels()``),
         ``quantity`` [in ``unit``], ``unit`` (any unit of the fuel's dimension: ``t``,
         ``万吨``, ``m3``, ``万立方米``, ``Nm3``, ``kWh``, ``万千瓦时``, ``GJ`` …), optional
         ``month`` and ``use`` (``fuel`` — the default, also when missing — or
         ``feedstock``). Categorical columns are used as they are (fastest).
     by : str or iterable of str, default ("region", "year")
         Columns to group on (any columns of ``records``, e.g. ``("entity", "year")``).
+    engine : {"auto", "pandas", "duckdb", "dask", "arrow"}
+        Where the reduction runs. ``"auto"``: pandas for a pandas DataFrame, Dask for a
+        Dask DataFrame, DuckDB (out of core; ``pip install greenplan[duckdb]``) for files
+        and Arrow, or pyarrow batch by batch when DuckDB is not installed. ``"dask"`` runs
+        on the active ``distributed.Client`` if there is one (``pip install
+        greenplan[dask]``).
+    memory_limit : str, optional
+        DuckDB's memory limit (e.g. ``"512MB"``; default ``"1GB"``); DuckDB spills to its
+        temporary directory beyond it.
     **options
         ``natural_gas_coefficient`` (1.2143 kgce/m³), ``electricity_method``
         (``"equivalent"``: 0.1229 kgce/kWh, GB/T 2589's rule for enterprises, or
@@ -447,11 +398,15 @@ def aggregate_fuel_records(
     base unit, :math:`c_f` the GB/T 2589 coefficient and :math:`EF` the combustion factor
     (NCV × CC × OF × 44/12), the grid factor of year :math:`y` or the heat factor.
 
-    Vectorised: fuel, unit, year and group columns become integer codes; factors are looked
-    up per (fuel, unit, year, use) combination, never per row; with few groups the quantity
-    is first summed per (group, combination) in one ``np.bincount`` and multiplied by the
-    small factor matrix afterwards, otherwise each output is a weighted ``np.bincount``.
-    Results are the same up to floating-point summation order.
+    Two steps. The *reduction* sums the quantity, counts the records and counts the
+    missing quantities per (``by`` columns, fuel, unit, year, use), inside the engine
+    holding the data (:func:`reduce_frame` in memory and per Dask partition; one SQL
+    ``GROUP BY`` in DuckDB); missing keys form their own groups, so nothing is dropped. The
+    *coefficient step* (:func:`account_reduced`, the same for every engine) looks the
+    factors up per (fuel, unit, year, use) combination of that small table, never per
+    record, and sums per group. Engines differ only in the order in which they add the
+    quantities: results agree to floating-point summation order (relative differences of
+    order 1e-15 × the number of records summed; the tests use 1e-9).
 
     The totals are sums over the entities reported, not a territorial inventory: purchased
     electricity and heat are counted at the consumer (indirect CO₂), and a region's total is
@@ -475,167 +430,174 @@ def aggregate_fuel_records(
     opts = _resolve_options(options)
     if opts["emission_factor_table"] is not None:  # a DataFrame is read once, not kept
         opts["emission_factor_table"] = factors.factor_table(opts["emission_factor_table"])
-    if not isinstance(records, pd.DataFrame):
-        raise FuelRecordError(
-            f"Fuel records must be a pandas DataFrame, got {type(records).__name__}."
-        )
     by_cols = [by] if isinstance(by, str) else list(by)
-    missing = [c for c in (*REQUIRED_COLUMNS, *by_cols) if c not in records.columns]
-    if missing:
-        raise FuelRecordError(
-            f"Fuel records lack column(s) {', '.join(map(repr, dict.fromkeys(missing)))}; "
-            f"they need {', '.join(REQUIRED_COLUMNS)} and the grouping columns {by_cols}."
-        )
-    n = len(records)
+    try:
+        source = engines.open_records(records, engine=engine, memory_limit=memory_limit)
+    except engines.EngineError as exc:
+        raise FuelRecordError(str(exc)) from None
+    try:
+        columns = source.columns
+        missing = [c for c in (*REQUIRED_COLUMNS, *by_cols) if c not in columns]
+        if missing:
+            raise FuelRecordError(
+                f"Fuel records lack column(s) {', '.join(map(repr, dict.fromkeys(missing)))}; "
+                f"they need {', '.join(REQUIRED_COLUMNS)} and the grouping columns {by_cols}."
+            )
+        dtype = source.quantity_type()
+        if dtype is not None:
+            raise FuelRecordError(
+                f"Column 'quantity' must be numeric, got dtype {dtype}; convert it "
+                "(e.g. pd.to_numeric) and fix the values that are not numbers."
+            )
+        keys = list(dict.fromkeys((*by_cols, "fuel", "unit", "year")))
+        if "use" in columns and "use" not in keys:
+            keys.append("use")
+        try:
+            reduced = source.reduce(keys)
+        except engines.EngineError as exc:
+            raise FuelRecordError(str(exc)) from None
+        result = account_reduced(reduced, by_cols, opts, source.locate)
+    finally:
+        source.close()
+    result.attrs["greenplan"]["engine"] = source.name
+    return result
 
-    quantity = records["quantity"]
-    if not pd.api.types.is_numeric_dtype(quantity.dtype) or pd.api.types.is_bool_dtype(
-        quantity.dtype
-    ):
-        raise FuelRecordError(
-            f"Column 'quantity' must be numeric, got dtype {quantity.dtype}; convert it "
-            "(e.g. pd.to_numeric) and fix the values that are not numbers."
-        )
-    q = quantity.to_numpy(dtype="float64", na_value=np.nan)
-    bad = np.isnan(q)
-    if bad.any():
-        raise FuelRecordError(f"Missing quantity in the fuel records ({_where(records, bad)}).")
 
+def account_reduced(
+    reduced: pd.DataFrame,
+    by: Iterable[str],
+    opts: Mapping[str, Any],
+    locate: _Locate,
+) -> pd.DataFrame:
+    r"""Coefficient step: energy and CO₂ per group from a reduced table.
+
+    Shared by every engine: ``reduced`` is the output of :func:`reduce_frame` (or of the
+    same reduction run in DuckDB or Dask) over the ``by`` columns, ``fuel``, ``unit``,
+    ``year`` and ``use``; ``locate`` names where offending records are, for messages.
+
+    Parameters
+    ----------
+    reduced : pandas.DataFrame
+        Key columns, ``__quantity``, ``__records``, ``__missing``.
+    by : iterable of str
+        Output groups.
+    opts : mapping
+        Resolved options (:data:`OPTIONS`).
+    locate : callable
+        ``locate(conditions, count)`` → "first at …; count row(s)".
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`aggregate_fuel_records`.
+
+    Raises
+    ------
+    FuelRecordError
+        Missing quantities or keys, unknown fuels, units or uses (counted on the reduced
+        table; the first offending record is found by ``locate``).
+
+    Notes
+    -----
+    .. math:: v_{g,j} = \sum_{c \in g} Q_c \, F_j(\text{fuel}_c, \text{unit}_c,
+              \text{year}_c, \text{use}_c)
+
+    with :math:`Q_c` the summed quantity of reduced row :math:`c` and :math:`F_j` the factor
+    of output :math:`j` (see :func:`aggregate_fuel_records`).
+    """
+    by_cols = list(by)
+    recs = reduced["__records"].to_numpy(dtype="int64")
+
+    def where(conds: Mapping[str, Any]) -> str:
+        return locate(conds, int(recs[_reduced_mask(reduced, conds)].sum()))
+
+    missing_q = int(reduced["__missing"].sum())
+    if missing_q:
+        raise FuelRecordError(
+            f"Missing quantity in the fuel records ({locate({'quantity': None}, missing_q)})."
+        )
     coded: dict[str, _Coded] = {}
     for name in dict.fromkeys(("fuel", "unit", "year", *by_cols)):
-        col = _code(records, name)
-        if n and col.may_be_missing and (col.codes < 0).any():
+        na = reduced[name].isna().to_numpy()
+        if na.any():
             raise FuelRecordError(
-                f"Missing {name!r} in the fuel records ({_where(records, col.codes < 0)})."
+                f"Missing {name!r} in the fuel records "
+                f"({locate({name: None}, int(recs[na].sum()))})."
             )
-        coded[name] = col
+        coded[name] = _code(reduced, name)
     fuel, unit, year = coded["fuel"], coded["unit"], coded["year"]
     try:
         years = np.array([int(y) for y in np.asarray(year.labels)], dtype="int64")
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise FuelRecordError(
             f"Column 'year' must hold whole years; found e.g. {year.labels[0]!r}."
         ) from None
 
-    if "use" in records.columns:
-        use_c = _code(records, "use")
+    feedstock_labels: list[Any] = []
+    if "use" in reduced.columns:
+        use_c = _code(reduced, "use")
         # one extra 0 at the end: a missing use (code −1) wraps to it and counts as fuel
         use_map = np.zeros(use_c.size + 1, dtype=np.int8)
         for i, label in enumerate(use_c.labels):
             word = str(label).strip().casefold()
             if word in _USE_FEEDSTOCK:
                 use_map[i] = 1
+                feedstock_labels.append(label)
             elif word not in _USE_FUEL:
                 raise FuelRecordError(
-                    f"Unknown use {label!r} in the fuel records "
-                    f"({_where(records, use_c.codes == i)}); use 'fuel' or 'feedstock'."
+                    f"Unknown use {label!r} in the fuel records ({where({'use': label})}); "
+                    "use 'fuel' or 'feedstock'."
                 )
-        identity = np.array_equal(use_map[:-1], np.arange(use_c.size))
-        if use_c.categorical is not None and identity and not (use_c.codes < 0).any():
-            use_codes = use_c.codes  # categories are (fuel, feedstock): the codes are the use
-        else:
-            use_codes = use_map.take(use_c.codes, mode="wrap")
+        use_codes = use_map.take(use_c.codes, mode="wrap")
     else:
-        use_codes = np.zeros(n, dtype=np.int8)
+        use_codes = np.zeros(len(reduced), dtype=np.int8)
 
-    n_f, n_u, n_y = fuel.size, unit.size, len(years)
-    n_combos = n_f * n_u * n_y * 2  # every (fuel label, unit label, year, use)
-
-    # --- group key (mixed radix over the by columns) ------------------------------------------
-    n_groups_dense = float(np.prod([float(coded[b].size) for b in by_cols])) if by_cols else 1.0
-    compact_keys: np.ndarray | None = None
-    # int32 keys halve the memory traffic of the key arithmetic (the dominant cost)
-    key_dtype = np.int32 if n_groups_dense * n_combos < _INT32_LIMIT else np.int64
-    group_dtype = np.int32 if n_groups_dense < _INT32_LIMIT else np.int64
-    key: npt.NDArray[np.signedinteger[Any]] = np.zeros(n, dtype=group_dtype)
-    for b in by_cols:
-        key *= coded[b].size
-        key += coded[b].codes
-    n_groups = int(n_groups_dense)
-    if n_groups_dense > max(4 * n, _DENSE_GROUPS_MAX):
-        # Many possible groups, few present: compact them (hash factorisation).
-        compact, uniq = pd.factorize(key, sort=True)
-        compact_keys = np.asarray(uniq, dtype=np.int64)
-        n_groups = len(compact_keys)
-        key_dtype = np.int32 if n_groups * n_combos < _INT32_LIMIT else np.int64
-        key = np.asarray(compact, dtype=np.int64)
-
+    pair_present = np.zeros((fuel.size, unit.size), dtype=bool)
+    pair_present[fuel.codes, unit.codes] = True
+    feed_present = np.zeros(fuel.size, dtype=bool)
+    feed_present[fuel.codes[use_codes == 1]] = True
     notes: list[str] = []
-    if n_groups * n_combos <= max(n, _AGGREGATE_FIRST_MAX_CELLS):
-        # Few cells: count and sum the quantity per (group, fuel, unit, year, use) in two
-        # bincounts, then apply the small factor matrix. Presence of every (fuel, unit) pair
-        # and of feedstock use comes from the counts, so no other pass over the rows is needed.
-        key = key.astype(key_dtype, copy=False)
-        for part, size in (
-            (fuel.codes, n_f),
-            (unit.codes, n_u),
-            (year.codes, n_y),
-            (use_codes, 2),
-        ):
-            key *= size
-            key += part
-        cells = n_groups * n_combos
-        counts_cells = np.bincount(key, minlength=cells).reshape(n_groups, n_f, n_u, n_y, 2)
-        sums = np.bincount(key, weights=q, minlength=cells)
-        del key
-        pair_present = np.asarray(counts_cells.any(axis=(0, 3, 4)))
-        feed_present = np.asarray(counts_cells[..., 1].any(axis=(0, 2, 3)))
-        table = _factor_table(
-            records, fuel, unit, pair_present, years, use_codes, feed_present, opts, notes
-        )
-        values = sums.reshape(n_groups, n_combos) @ table.reshape(n_combos, 6)
-        counts = counts_cells.reshape(n_groups, n_combos).sum(axis=1)
-    else:
-        # Many groups: look the factors up per record and bincount each output.
-        group = key
-        combo = fuel.codes.astype(np.int32)
-        combo *= n_u
-        combo += unit.codes
-        pair_present = (np.bincount(combo, minlength=n_f * n_u) > 0).reshape(n_f, n_u)
-        feed = use_codes == 1
-        feed_present = (
-            np.bincount(fuel.codes[feed], minlength=n_f) > 0
-            if feed.any()
-            else np.zeros(n_f, dtype=bool)
-        )
-        del feed
-        table = _factor_table(
-            records, fuel, unit, pair_present, years, use_codes, feed_present, opts, notes
-        )
-        combo *= n_y
-        combo += year.codes
-        combo *= 2
-        combo += use_codes
-        flat = table.reshape(n_combos, 6)
-        values = np.zeros((n_groups, 6), dtype="float64")
-        for j in range(6):
-            column = flat[:, j]
-            if not column.any():
-                continue
-            w = column[combo]
-            w *= q
-            values[:, j] = np.bincount(group, weights=w, minlength=n_groups)
-            del w
-        counts = np.bincount(group, minlength=n_groups)
-        del combo, group
+    table = _factor_table(
+        fuel, unit, pair_present, years, feed_present, feedstock_labels, opts, notes, where
+    )
+    per = table[fuel.codes, unit.codes, year.codes, use_codes]  # (rows, 6)
+    per *= reduced["__quantity"].to_numpy(dtype="float64")[:, None]
 
-    keep = np.flatnonzero(counts > 0)
-    out: dict[str, Any] = {}
-    keys = compact_keys[keep] if compact_keys is not None else keep.astype(np.int64)
-    for b in reversed(by_cols):
-        size = coded[b].size
-        out[b] = coded[b].decode((keys % size).astype(np.int64))
-        keys = keys // size
-    frame = pd.DataFrame({b: out[b] for b in by_cols})
-    v = values[keep]
-    frame["energy"] = v[:, _ENERGY]
-    frame["energy_feedstock"] = v[:, _FEED]
-    frame["co2"] = v[:, _CO2_DIRECT] + v[:, _CO2_ELEC] + v[:, _CO2_HEAT]
-    frame["co2_direct"] = v[:, _CO2_DIRECT]
-    frame["co2_electricity"] = v[:, _CO2_ELEC]
-    frame["co2_heat"] = v[:, _CO2_HEAT]
-    frame["coal"] = v[:, _COAL]
-    frame["records"] = counts[keep].astype("int64")
+    # groups: lexicographic over the by columns' codes (categories in category order)
+    m = len(reduced)
+    group = np.zeros(m, dtype=np.int64)
+    n_groups = 1
+    for b in by_cols:
+        size = max(coded[b].size, 1)
+        if n_groups * size >= 1 << 62:  # compact, keeping the order
+            codes, _ = pd.factorize(group, sort=True)
+            group, n_groups = np.asarray(codes, dtype=np.int64), int(codes.max()) + 1
+        group = group * size + coded[b].codes
+        n_groups *= size
+    if m:
+        uniq, inverse = np.unique(group, return_inverse=True)
+    else:
+        uniq, inverse = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    g = len(uniq)
+    first = np.zeros(g, dtype=np.int64)
+    first[inverse[::-1]] = np.arange(m - 1, -1, -1)
+    values = np.zeros((g, 6), dtype="float64")
+    for j in range(6):
+        if per[:, j].any():
+            values[:, j] = np.bincount(inverse, weights=per[:, j], minlength=g)
+    counts = np.bincount(inverse, weights=recs, minlength=g).astype("int64")
+
+    frame = pd.DataFrame({b: reduced[b].take(first).reset_index(drop=True) for b in by_cols})
+    if not by_cols:
+        frame = pd.DataFrame(index=range(g))
+    frame["energy"] = values[:, _ENERGY]
+    frame["energy_feedstock"] = values[:, _FEED]
+    frame["co2"] = values[:, _CO2_DIRECT] + values[:, _CO2_ELEC] + values[:, _CO2_HEAT]
+    frame["co2_direct"] = values[:, _CO2_DIRECT]
+    frame["co2_electricity"] = values[:, _CO2_ELEC]
+    frame["co2_heat"] = values[:, _CO2_HEAT]
+    frame["coal"] = values[:, _COAL]
+    frame["records"] = counts
     frame.attrs["greenplan"] = {
         "options": dict(opts),
         "units": dict(OUTPUT_UNITS),
@@ -690,8 +652,6 @@ def fuel_totals_to_statistics(
     ----------
     DESIGN: canonical long table (region, year, variable, value, unit).
     """
-    from greenplan.variables import VARIABLES
-
     mapping = dict(DEFAULT_VARIABLES if variables is None else variables)
     for col in ("region", "year"):
         if col not in totals.columns:

@@ -51,6 +51,7 @@ from greenplan.diagnostics import (
 )
 from greenplan.indicators import INDICATORS
 from greenplan.io import make_report, read_and_check
+from greenplan.records.checks import check_fuel_records, is_fuel_records
 from greenplan.schema import OBSERVATION_COLUMNS, mark_canonical
 
 __all__ = [
@@ -105,6 +106,16 @@ def validate(*sources: Any, **options: Any) -> ValidationReport:
     >>> print(report)                                  # doctest: +SKIP
     >>> report.to_frame().query("severity == 'error'")  # doctest: +SKIP
     """
+    if is_fuel_records(sources, options):  # record-level tables: checked in their engine
+        found = check_fuel_records(*sources, **options)
+        return ValidationReport(
+            found.findings,
+            rows_read=found.rows_read,
+            rows_accepted=found.rows_accepted,
+            sources=found.sources,
+            options=found.options,
+        )
+    options = {k: v for k, v in options.items() if k != "kind"}
     opts = resolve_options(options)
     result, collector, checked = read_and_check(sources, opts)
     if checked.unique is not None:
