@@ -92,3 +92,56 @@ def test_slices_of_the_output_do_not_deep_copy_its_attrs(monkeypatch):
     # each slice copies the attrs dict itself and its key: never the options, value by value
     assert "int" not in calls and "list" not in calls
     assert part.attrs["greenplan"] is out.attrs["greenplan"]
+
+
+def _counting_recipes(monkeypatch) -> dict[str, int]:
+    """Wrap every recipe so that each run is counted, by indicator id."""
+    import dataclasses
+
+    from greenplan.indicators import registry
+
+    registry.load_all()
+    calls: dict[str, int] = {}
+    for id, rec in list(registry._RECIPES.items()):
+
+        def counted(x, _func=rec.func, _id=id):
+            calls[_id] = calls.get(_id, 0) + 1
+            return _func(x)
+
+        monkeypatch.setitem(registry._RECIPES, id, dataclasses.replace(rec, func=counted))
+    return calls
+
+
+# SYNTHETIC: GDP levels and a reported intensity that disagrees with its components
+SHARED_ROWS = [
+    *[(CITY, y, "gdp", 10000.0 + 500 * (y - 2020)) for y in range(2020, 2024)],
+    *[(CITY, y, "gdp_real_growth", 5.0) for y in range(2021, 2024)],
+    *[(CITY, y, "energy_consumption", 4000.0) for y in range(2020, 2024)],
+    (CITY, 2021, "energy_intensity", 99.0),
+]
+
+
+def test_validate_computes_each_indicator_once_for_both_engine_checks(monkeypatch):
+    import greenplan as gp
+
+    calls = _counting_recipes(monkeypatch)
+    report = gp.validate(frame(SHARED_ROWS))
+    codes = {f.code for f in report.findings}
+    assert {"reported_mismatch", "not_computable"} <= {str(c) for c in codes}
+    assert calls and max(calls.values()) == 1
+
+
+def test_consistency_equals_the_two_separate_calls(monkeypatch):
+    from greenplan.engine import consistency, coverage, inputs_from, reported_vs_computed
+    from greenplan.io import read_statistics
+
+    stats = read_statistics(frame(SHARED_ROWS), check_reported=False)
+    cov, diff = consistency(stats)
+    pd.testing.assert_frame_equal(cov, coverage(stats))
+    pd.testing.assert_frame_equal(diff, reported_vs_computed(stats))
+    assert len(diff) == 1 and diff["indicator"].tolist() == ["energy_intensity"]
+    calls = _counting_recipes(monkeypatch)
+    x = inputs_from(stats)
+    reported_vs_computed(x)
+    coverage(x)
+    assert max(calls.values()) == 1

@@ -29,6 +29,7 @@ from greenplan.variables import VARIABLES
 __all__ = [
     "city_filler",
     "compute",
+    "consistency",
     "coverage",
     "inputs_from",
     "reported_vs_computed",
@@ -523,6 +524,17 @@ def _compute_info(data: dict[str, Any]) -> ComputeInfo:
     return ComputeInfo(options=data["options"], indicators=data["indicators"])
 
 
+def _inputs(stats: Any, options: dict[str, Any]) -> Inputs:
+    """``stats`` itself when it is an :class:`Inputs` already computed on, else its inputs."""
+    if isinstance(stats, Inputs):
+        if options:
+            raise GreenplanError(
+                f"options {sorted(options)} given with an Inputs: pass them to inputs_from()."
+            )
+        return stats
+    return inputs_from(stats, **options)
+
+
 def reported_vs_computed(
     stats: Any, rtol: float = 0.005, atol: float = 1e-9, **options: Any
 ) -> pd.DataFrame:
@@ -530,8 +542,10 @@ def reported_vs_computed(
 
     Parameters
     ----------
-    stats : pandas.DataFrame or path(s)
-        Raw statistics, including some indicator ids as variables.
+    stats : pandas.DataFrame, path(s) or Inputs
+        Raw statistics, including some indicator ids as variables; or the
+        :class:`~greenplan.indicators.registry.Inputs` of :func:`inputs_from`, so that
+        :func:`coverage` of the same inputs reuses the indicators computed here.
     rtol, atol : float
         Tolerance: a disagreement is ``|reported − computed| > atol + rtol·|reported|``
         (default 0.5 %, the rounding of a published figure to three significant digits).
@@ -541,25 +555,29 @@ def reported_vs_computed(
     pandas.DataFrame
         Columns ``region, year, indicator, reported, computed, unit``.
     """
-    x = inputs_from(stats, **options)
+    return _disagreements(_inputs(stats, options), rtol, atol)
+
+
+def _disagreements(x: Inputs, rtol: float, atol: float) -> pd.DataFrame:
     rows = []
     for id, rec in recipes().items():
         if rec.reported_only or id not in x.wide.columns:
             continue
-        reported = x.wide[id]
-        computed = x.computed_only(id)
-        both = reported.notna() & computed.notna()
-        bad = both & ((reported - computed).abs() > atol + rtol * reported.abs())
+        reported = x[id].to_numpy(dtype="float64")
+        computed = x.computed_only(id).to_numpy(dtype="float64")
+        with np.errstate(invalid="ignore"):
+            bad = np.abs(reported - computed) > atol + rtol * np.abs(reported)
+        bad &= ~np.isnan(reported) & ~np.isnan(computed)
         if bad.any():
-            idx = x.index[bad.to_numpy()]
+            idx = x.index[bad]
             rows.append(
                 pd.DataFrame(
                     {
                         "region": idx.get_level_values("region"),
                         "year": idx.get_level_values("year"),
                         "indicator": id,
-                        "reported": reported[bad].to_numpy(),
-                        "computed": computed[bad].to_numpy(),
+                        "reported": reported[bad],
+                        "computed": computed[bad],
                         "unit": rec.indicator.unit,
                     }
                 )
@@ -572,7 +590,9 @@ def coverage(stats: Any, indicators: Iterable[str] | None = None, **options: Any
     """Which indicators cannot be computed for which region-years, and which inputs are missing.
 
     Only region-years present in ``stats`` are listed. An indicator counts as computable when
-    either its formula or a reported value gives a number.
+    either its formula or a reported value gives a number. ``stats`` may be the
+    :class:`~greenplan.indicators.registry.Inputs` of :func:`inputs_from`: indicators already
+    computed on it (by :func:`reported_vs_computed`, say) are not computed again.
 
     Returns
     -------
@@ -580,21 +600,49 @@ def coverage(stats: Any, indicators: Iterable[str] | None = None, **options: Any
         Columns ``indicator, region, year, missing`` (``missing`` joins the input codes with
         no value for that row by ``;``).
     """
-    x = inputs_from(stats, **options)
+    return _coverage(_inputs(stats, options), _select(indicators))
+
+
+def consistency(
+    stats: Any,
+    indicators: Iterable[str] | None = None,
+    rtol: float = 0.005,
+    atol: float = 1e-9,
+    **options: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`coverage` and :func:`reported_vs_computed` from one computation of the indicators.
+
+    What :func:`greenplan.validate` needs from the engine: each indicator is computed once
+    for both answers (calling the two functions on the same ``stats`` computes everything
+    twice).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The result of :func:`coverage` and that of :func:`reported_vs_computed`.
+    """
+    x = _inputs(stats, options)
+    return _coverage(x, _select(indicators)), _disagreements(x, rtol, atol)
+
+
+def _coverage(x: Inputs, ids: list[str]) -> pd.DataFrame:
     table = recipes()
     rows = []
-    for id in _select(indicators):
+    for id in ids:
         rec = table[id]
-        values = x.indicator(id)
-        absent = values.isna().to_numpy()
+        absent = np.isnan(x.indicator(id).to_numpy(dtype="float64"))
         if not absent.any():
             continue
         codes = list(rec.indicator.inputs or (id,))
         flags = np.column_stack(
             [
-                (x.indicator(code) if code in table and code not in x.wide.columns else x[code])
-                .isna()
-                .to_numpy()[absent]
+                np.isnan(
+                    (
+                        x.indicator(code)
+                        if code in table and code not in x.wide.columns
+                        else x[code]
+                    ).to_numpy(dtype="float64")
+                )[absent]
                 for code in codes
             ]
         )

@@ -50,6 +50,7 @@ from greenplan.diagnostics import (
     ValidationReport,
 )
 from greenplan.indicators import INDICATORS
+from greenplan.indicators.registry import Inputs
 from greenplan.io import make_report, read_and_check
 from greenplan.records.checks import check_fuel_records, is_fuel_records
 from greenplan.schema import OBSERVATION_COLUMNS, mark_canonical
@@ -119,21 +120,35 @@ def validate(*sources: Any, **options: Any) -> ValidationReport:
     opts = resolve_options(options)
     result, collector, checked = read_and_check(sources, opts)
     if checked.unique is not None:
+        t, shared = checked.unique, _SharedInputs(checked.unique)
         if opts["check_reported"]:
-            guarded(
-                collector, "reported vs computed", _check_reported, checked.unique, collector, opts
-            )
+            guarded(collector, "reported vs computed", _check_reported, t, collector, opts, shared)
         if opts["check_coverage"]:
-            guarded(collector, "coverage", _check_coverage, checked.unique, collector)
+            guarded(collector, "coverage", _check_coverage, t, collector, shared)
     return make_report(result, collector, checked.table, opts)
 
 
-def _check_reported(t: Table, collector: Collector, opts: dict[str, Any]) -> None:
+class _SharedInputs:
+    """The engine's inputs of the table, made once: both checks share one computation."""
+
+    def __init__(self, t: Table) -> None:
+        self._t = t
+        self._inputs: Inputs | None = None
+
+    def __call__(self) -> Inputs:
+        if self._inputs is None:
+            canon = mark_canonical(self._t.table.loc[:, list(OBSERVATION_COLUMNS)])
+            self._inputs = engine.inputs_from(canon)
+        return self._inputs
+
+
+def _check_reported(
+    t: Table, collector: Collector, opts: dict[str, Any], shared: _SharedInputs
+) -> None:
     """Report indicators given directly that differ from the value computed from components."""
     if not any(str(v) in INDICATORS for v in t.variables):
         return None
-    canon = mark_canonical(t.table.loc[:, list(OBSERVATION_COLUMNS)])
-    diff = engine.reported_vs_computed(canon, rtol=opts["reported_rtol"])
+    diff = engine.reported_vs_computed(shared(), rtol=opts["reported_rtol"])
     if diff is None or len(diff) == 0:
         return None
     # the rows of the reported values: match (region, year, indicator) on integer codes
@@ -192,9 +207,9 @@ def _years_text(years: np.ndarray) -> str:
     return ", ".join(spans)
 
 
-def _check_coverage(t: Table, collector: Collector) -> None:
+def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> None:
     """Report the indicators that cannot be computed, by region, with their missing inputs."""
-    cov = engine.coverage(mark_canonical(t.table.loc[:, list(OBSERVATION_COLUMNS)]))
+    cov = engine.coverage(shared())
     if cov is None or len(cov) == 0:
         return None
     present = {str(v) for v in t.variables}
