@@ -648,3 +648,18 @@ def test_indicator_is_memoised(make_stats: Stats) -> None:
     assert x.indicator("gdp_constant_2020") is x.indicator("gdp_constant_2020")
     assert x.origin("gdp_constant_2020").tolist() == ["computed", "computed"]
     assert "gdp_constant_2020" in recipes()
+
+
+def test_compute_of_an_empty_table_is_empty_not_an_error():
+    # An empty store (the service before any submission) computes nothing, without raising.
+    empty = pd.DataFrame(
+        {
+            "region": pd.Series([], dtype=object),
+            "year": pd.Series([], dtype="int64"),
+            "variable": pd.Series([], dtype=object),
+            "value": pd.Series([], dtype="float64"),
+        }
+    )
+    out = compute(empty)
+    assert len(out) == 0
+    assert list(out.columns[:5]) == ["region", "year", "indicator", "value", "unit"]

@@ -456,8 +456,9 @@ class Inputs:
         if "_previous" not in self._levels:
             codes, _ = self._region_codes()
             years = self.years.to_numpy(dtype="int64")
-            span = int(years.max() - years.min()) + 2 if len(years) else 1
-            key = codes.astype("int64") * span + (years - years.min())
+            first = int(years.min()) if len(years) else 0
+            span = int(years.max()) - first + 2 if len(years) else 1
+            key = codes.astype("int64") * span + (years - first)
             order = np.argsort(key, kind="stable")
             wanted = key - 1
             at = np.minimum(np.searchsorted(key[order], wanted), max(len(key) - 1, 0))
