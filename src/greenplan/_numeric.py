@@ -31,8 +31,10 @@ def nonzero(denominator: Any, *, positive: bool = False) -> Any:
     >>> nonzero(0.0), nonzero(-2.0), nonzero(-2.0, positive=True)
     (nan, -2.0, nan)
     """
-    if isinstance(denominator, pd.Series):
-        return denominator.where(denominator > 0 if positive else denominator != 0)
+    if isinstance(denominator, pd.Series):  # on the array: Series.where costs ten times more
+        arr = denominator.to_numpy(dtype="float64", na_value=np.nan)
+        out = np.where(arr > 0 if positive else arr != 0, arr, np.nan)
+        return pd.Series(out, index=denominator.index, name=denominator.name, copy=False)
     arr = np.asarray(denominator, dtype="float64")
     out = np.where(arr > 0 if positive else arr != 0, arr, np.nan)
     return out if arr.ndim else float(out)

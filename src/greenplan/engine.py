@@ -255,7 +255,8 @@ def to_wide(
     pandas.DataFrame
         Index ``(region, year)`` sorted, columns variable codes, float64 values.
     """
-    data = stats.loc[:, ["region", "year", "variable", "value"]]
+    # a view without the reader's attrs: pandas deep-copies attrs into every slice made below
+    data = pd.DataFrame(stats, copy=False).loc[:, ["region", "year", "variable", "value"]]
     keys = ["region", "year", "variable"]
     repeated = data.duplicated(keys, keep=False).to_numpy()
     if repeated.any():

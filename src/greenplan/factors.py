@@ -1196,6 +1196,12 @@ class _Frozen(Mapping[Any, Any]):
             hint = did_you_mean(key, self._data)
             raise FactorError(f"{key!r} is not in the table.{hint}") from None
 
+    def __contains__(self, key: object) -> bool:  # no "did you mean" search for a lookup
+        return key in self._data
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
     def __iter__(self) -> Any:
         return iter(self._data)
 
