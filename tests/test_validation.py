@@ -400,3 +400,36 @@ def test_read_statistics_raises_with_report():
     assert isinstance(report, ValidationReport)
     assert [f.code for f in report.errors] == ["non_numeric"]
     assert "约12亿" in str(info.value)
+
+
+# --- published rates vs levels (issue 10: a disagreement beyond rounding is a warning) ----------
+
+
+def _water(rate: float) -> pd.DataFrame:
+    # synthetic: water use per 10⁴ yuan GDP 50 (2020) and 46 (2023): 46/50 − 1 = −8.00 %
+    return pd.DataFrame(
+        {
+            "region": "济南市",
+            "year": [2020, 2023, 2023],
+            "variable": ["water_use_per_gdp", "water_use_per_gdp", "water_use_per_gdp_change"],
+            "value": [50.0, 46.0, rate],
+            "unit": ["立方米/万元", "立方米/万元", "%"],
+        }
+    )
+
+
+def test_published_rate_disagreeing_with_levels_is_a_warning_on_its_row():
+    report = gp.validate(_water(-10.0))  # published −10.0 %, levels give −8.00 %: 2 points apart
+    found = [f for f in report.findings if f.code == "rate_mismatch"]
+    assert len(found) == 1
+    assert found[0].severity == "warning"
+    assert found[0].variable == "water_use_per_gdp_change" and found[0].year == 2023
+    assert found[0].row == 3
+    assert report.ok
+
+
+@pytest.mark.parametrize("rate", [-8.0, -8.04, -7.96])
+def test_published_rate_within_its_rounding_is_no_finding(rate):
+    # one decimal published: ±0.05 around −8.00 is the rounding of the same figure
+    report = gp.validate(_water(rate))
+    assert not [f for f in report.findings if f.code == "rate_mismatch"]

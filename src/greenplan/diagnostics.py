@@ -80,6 +80,7 @@ class Code(StrEnum):
     DISTRICTS_SUM_MISMATCH = "districts_sum_mismatch"
     YOY_JUMP = "yoy_jump"
     REPORTED_MISMATCH = "reported_mismatch"
+    RATE_MISMATCH = "rate_mismatch"
     NOT_COMPUTABLE = "not_computable"
     # greenplan itself
     CHECK_FAILED = "check_failed"
@@ -215,6 +216,11 @@ _CHECK_LIST = [
           "A directly reported indicator differs from the value computed from its components "
           "(the computed value is used).",
           "Check the reported figure and the components."),
+    Check(Code.RATE_MISMATCH, "warning",
+          "A published rate (<indicator>_change since the base year, or <indicator>_annual_change "
+          "on the previous year, in %) differs from the rate the reported levels give by more "
+          "than its rounding (half its last digit); the levels are used.",
+          "Check the published rate and the levels; give the rate with the decimals published."),
     Check(Code.NOT_COMPUTABLE, "info",
           "An indicator cannot be computed for some region-years; the message lists the "
           "missing inputs.",

@@ -52,6 +52,8 @@ from greenplan.diagnostics import (
 from greenplan.indicators import INDICATORS
 from greenplan.indicators.registry import Inputs
 from greenplan.io import make_report, read_and_check
+from greenplan.plans import default_plan
+from greenplan.progress.rates import rate_disagreements
 from greenplan.records.checks import check_fuel_records, is_fuel_records
 from greenplan.schema import OBSERVATION_COLUMNS, mark_canonical
 
@@ -125,6 +127,8 @@ def validate(*sources: Any, **options: Any) -> ValidationReport:
             guarded(collector, "reported vs computed", _check_reported, t, collector, opts, shared)
         if opts["check_coverage"]:
             guarded(collector, "coverage", _check_coverage, t, collector, shared)
+        if opts["check_reported"]:
+            guarded(collector, "published rates vs levels", _check_rates, t, collector, shared)
     return make_report(result, collector, checked.table, opts)
 
 
@@ -135,10 +139,13 @@ class _SharedInputs:
         self._t = t
         self._inputs: Inputs | None = None
 
+    def table(self) -> pd.DataFrame:
+        """Return the accepted rows as a canonical table (marked as read: not read again)."""
+        return mark_canonical(self._t.table.loc[:, list(OBSERVATION_COLUMNS)])
+
     def __call__(self) -> Inputs:
         if self._inputs is None:
-            canon = mark_canonical(self._t.table.loc[:, list(OBSERVATION_COLUMNS)])
-            self._inputs = engine.inputs_from(canon)
+            self._inputs = engine.inputs_from(self.table())
         return self._inputs
 
 
@@ -152,19 +159,7 @@ def _check_reported(
     if diff is None or len(diff) == 0:
         return None
     # the rows of the reported values: match (region, year, indicator) on integer codes
-    rindex = {r: k for k, r in enumerate(t.regions)}
-    vindex = {v: k for k, v in enumerate(t.variables)}
-    yindex = {int(y): k for k, y in enumerate(t.years.tolist())}
-    dr = np.array([rindex.get(r, -1) for r in diff["region"]], dtype=np.int64)
-    dv = np.array([vindex.get(v, -1) for v in diff["indicator"]], dtype=np.int64)
-    dy = np.array([yindex.get(int(y), -1) for y in diff["year"]], dtype=np.int64)
-    dkey = (dr * t.ny + dy) * t.nv + dv
-    dkey[(dr < 0) | (dv < 0) | (dy < 0)] = -1
-    positions = pd.Series(np.arange(t.n), index=t.key())
-    positions = positions[~positions.index.duplicated()]
-    pos = positions.reindex(dkey).to_numpy()
-    found = ~np.isnan(pos)
-    rows = pos[found].astype(np.int64)
+    rows, found = _rows_of(t, diff["region"], diff["year"], diff["indicator"])
     computed = dict(
         zip(rows.tolist(), diff["computed"].to_numpy(dtype=float)[found].tolist(), strict=True)
     )
@@ -187,6 +182,50 @@ def _check_reported(
         rows[order],
         message,
         expected=Lazy(lambda i: computed[i]),
+    )
+    return None
+
+
+def _rows_of(
+    t: Table, regions: pd.Series, years: pd.Series, variables: pd.Series
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``t`` holding each (region, year, variable), and which were found."""
+    rindex = {r: k for k, r in enumerate(t.regions)}
+    vindex = {v: k for k, v in enumerate(t.variables)}
+    yindex = {int(y): k for k, y in enumerate(t.years.tolist())}
+    dr = np.array([rindex.get(r, -1) for r in regions], dtype=np.int64)
+    dv = np.array([vindex.get(v, -1) for v in variables], dtype=np.int64)
+    dy = np.array([yindex.get(int(y), -1) for y in years], dtype=np.int64)
+    dkey = (dr * t.ny + dy) * t.nv + dv
+    dkey[(dr < 0) | (dv < 0) | (dy < 0)] = -1
+    positions = pd.Series(np.arange(t.n), index=t.key())
+    positions = positions[~positions.index.duplicated()]
+    pos = positions.reindex(dkey).to_numpy()
+    found = ~np.isnan(pos)
+    return pos[found].astype(np.int64), found
+
+
+def _check_rates(t: Table, collector: Collector, shared: _SharedInputs) -> None:
+    """Report published rates that disagree with the levels beyond their rounding."""
+    if not any(str(v).endswith("_change") for v in t.variables):
+        return None
+    canon = shared.table()
+    diff = rate_disagreements(canon, engine.compute(canon), base_year=default_plan().base_year)
+    if len(diff) == 0:
+        return None
+    rows, found = _rows_of(t, diff["region"], diff["year"], diff["variable"])
+    text = dict(zip(rows.tolist(), diff["message"].to_numpy()[found].tolist(), strict=True))
+    levels = dict(
+        zip(rows.tolist(), diff["from_levels"].to_numpy(dtype=float)[found].tolist(), strict=True)
+    )
+    order = np.argsort(rows, kind="stable")
+    emit(
+        collector,
+        Code.RATE_MISMATCH,
+        t,
+        rows[order],
+        lambda i: str(text[i]),
+        expected=Lazy(lambda i: levels[i]),
     )
     return None
 
