@@ -39,7 +39,11 @@ __all__ = [
 RESULT_COLUMNS = ["region", "year", "indicator", "value", "unit", "origin", "method"]
 
 
-_FRAME_OPTIONS = {"nan_values": "absent", "year_range": (1, 9999), "sum_rtol": math.inf}
+_FRAME_OPTIONS: dict[str, Any] = {
+    "nan_values": "absent",
+    "year_range": (1, 9999),
+    "sum_rtol": math.inf,
+}
 """How compute reads DataFrames: NaN is no observation; any year (scenarios, back-casts);
 totals that differ from the sum of their components are the caller's to compare
 (:func:`reported_vs_computed`). Everything else is read and checked as in a file."""
@@ -63,7 +67,9 @@ def _as_canonical(stats: Any) -> pd.DataFrame:
             sources[k], runtime = _runtime_indicator_rows(source)
             extra.extend(runtime)
     frames = [s for s in sources if not (isinstance(s, pd.DataFrame) and len(s) == 0)]
-    options = dict(_FRAME_OPTIONS) if all(isinstance(s, pd.DataFrame) for s in frames) else {}
+    options: dict[str, Any] = (
+        dict(_FRAME_OPTIONS) if all(isinstance(s, pd.DataFrame) for s in frames) else {}
+    )
     table = read_statistics(*frames, **options) if frames else empty_table()
     if extra:
         table = pd.concat([table, *extra], ignore_index=True)
