@@ -22,6 +22,8 @@ BENCHMARKS = {
     "bench_validate.py": 1_000_000,
     "bench_fuel_records.py": 10_000_000,
 }
+EXTRA = {"bench_compute.py": (["--scaling"], [])}
+"""Benchmarks with their own sizes: arguments for a full run and for ``--quick``."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         n = rows // 10 if args.quick else rows
         print(f"== {script} (--rows {n:,})", flush=True)
         done = subprocess.run([sys.executable, str(HERE / script), "--rows", str(n)], check=False)
+        status = status or done.returncode
+    for script, (full, quick) in EXTRA.items():
+        extra = quick if args.quick else full
+        print(f"== {script} {' '.join(extra)}", flush=True)
+        done = subprocess.run([sys.executable, str(HERE / script), *extra], check=False)
         status = status or done.returncode
     return status
 
