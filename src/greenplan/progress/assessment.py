@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Unpack
 
+import numpy as np
 import pandas as pd
 
 from greenplan.definitions import Direction, Target, TargetKind
@@ -294,27 +295,42 @@ def _split_series(
     them, else to its most frequent unit.
     """
     out: dict[tuple[str, str], _Series] = {}
-    for (indicator, region), grp in frame.groupby(["indicator", "region"], sort=False):
-        grp = grp.sort_values("year")
-        values = pd.Series(grp["value"].to_numpy(float), index=grp["year"].to_numpy())
-        units = [u for u in grp["unit"] if u]
+    if frame.empty:
+        return out
+    # One pass over numpy arrays (no per-group frames, whose attrs pandas would copy):
+    # groups in order of first appearance, each sorted by year.
+    indicators = frame["indicator"].astype(str).to_numpy(dtype=object)
+    regions = frame["region"].astype(str).to_numpy(dtype=object)
+    codes, _ = pd.factorize(pd.MultiIndex.from_arrays([indicators, regions]))
+    years = frame["year"].to_numpy()
+    order = np.lexsort((years, codes))
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    all_values = frame["value"].to_numpy(dtype=float)
+    all_units = frame["unit"].to_numpy(dtype=object)
+    for rows in np.split(order, bounds):
+        key = (indicators[rows[0]], regions[rows[0]])
+        raw = all_values[rows]
+        index = years[rows]
+        row_units = all_units[rows]
+        units = [u for u in row_units if u]
         if len(set(units)) <= 1:
-            out[(str(indicator), str(region))] = _Series(values, units[0] if units else None)
+            out[key] = _Series(pd.Series(raw, index=index), units[0] if units else None)
             continue
-        main = preferred.get(str(indicator), "")
+        main = preferred.get(key[0], "")
         if main not in units:
             main = max(dict.fromkeys(units), key=units.count)
         try:
-            factors = [_factor(u, main) if u else 1.0 for u in grp["unit"]]
+            factors = [_factor(u, main) if u else 1.0 for u in row_units]
         except UnitError as exc:
-            out[(str(indicator), str(region))] = _Series(
-                values, main, problem=f"mixed units in the data: {exc}"
+            out[key] = _Series(
+                pd.Series(raw, index=index), main, problem=f"mixed units in the data: {exc}"
             )
             continue
-        values = pd.Series(grp["value"].to_numpy(float) * factors, index=grp["year"].to_numpy())
         note = f"values in {', '.join(sorted(set(units) - {main}))} converted to {main}"
-        out[(str(indicator), str(region))] = _Series(values, main, notes=(note,))
-    return out
+        out[key] = _Series(pd.Series(raw * factors, index=index), main, notes=(note,))
+    # the order of first appearance, as the group-by gave it
+    first = {k: None for k in zip(indicators, regions, strict=True)}
+    return {k: out[k] for k in first}
 
 
 def _factor(from_unit: str, to_unit: str) -> float:
