@@ -41,8 +41,8 @@ from greenplan.records.reduce import (
     _code,
     _Coded,
     _Locate,
-    _reduced_mask,
     _Where,
+    conditions_mask,
 )
 from greenplan.variables import VARIABLES
 
@@ -509,7 +509,7 @@ def account_reduced(
     recs = reduced["__records"].to_numpy(dtype="int64")
 
     def where(conds: Mapping[str, Any]) -> str:
-        return locate(conds, int(recs[_reduced_mask(reduced, conds)].sum()))
+        return locate(conds, int(recs[conditions_mask(reduced, conds)].sum()))
 
     missing_q = int(reduced["__missing"].sum())
     if missing_q:

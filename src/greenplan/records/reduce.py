@@ -18,7 +18,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["REDUCED_COLUMNS", "combine_reduced", "locate_in_frame", "reduce_frame"]
+__all__ = [
+    "REDUCED_COLUMNS",
+    "combine_reduced",
+    "conditions_mask",
+    "locate_in_frame",
+    "reduce_frame",
+]
 
 _AGGREGATE_FIRST_MAX_CELLS = 1 << 20
 _DENSE_CELLS_PER_ROW = 1
@@ -234,10 +240,18 @@ def combine_reduced(parts: Iterable[pd.DataFrame], keys: Iterable[str]) -> pd.Da
     )
 
 
-def _reduced_mask(reduced: pd.DataFrame, conds: Mapping[str, Any]) -> np.ndarray:
-    mask = np.ones(len(reduced), dtype=bool)
+def conditions_mask(frame: pd.DataFrame, conds: Mapping[str, Any]) -> np.ndarray:
+    """Rows of ``frame`` meeting every condition (``None`` = missing, a list = any of them).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"fuel": ["原煤", None, "焦炭"]})
+    >>> conditions_mask(frame, {"fuel": ["原煤", "焦炭"]}).tolist()
+    [True, False, True]
+    """
+    mask = np.ones(len(frame), dtype=bool)
     for name, value in conds.items():
-        col = reduced[name]
+        col = frame[name]
         if value is None:
             mask &= col.isna().to_numpy()
         elif isinstance(value, list | tuple):
@@ -258,15 +272,7 @@ def locate_in_frame(records: pd.DataFrame) -> _Locate:
     """
 
     def locate(conds: Mapping[str, Any], count: int) -> str:
-        mask = np.ones(len(records), dtype=bool)
-        for name, value in conds.items():
-            col = records[name]
-            if value is None:
-                mask &= col.isna().to_numpy()
-            elif isinstance(value, list | tuple):
-                mask &= col.isin(list(value)).to_numpy()
-            else:
-                mask &= (col == value).fillna(False).to_numpy(dtype=bool)
+        mask = conditions_mask(records, conds)
         if not mask.any():
             return f"{count} row(s)"
         pos = int(np.flatnonzero(mask)[0])

@@ -36,7 +36,12 @@ from greenplan.errors import GreenplanError
 from greenplan.options import did_you_mean
 from greenplan.records.engines import _frame
 from greenplan.records.engines._frame import FILE, ROW, Kind, Pred
-from greenplan.records.reduce import REDUCED_COLUMNS, locate_in_frame, reduce_frame
+from greenplan.records.reduce import (
+    REDUCED_COLUMNS,
+    conditions_mask,
+    locate_in_frame,
+    reduce_frame,
+)
 
 __all__ = [
     "ENGINES",
@@ -263,7 +268,7 @@ class PandasSource(Source):
 
     def locate(self, conds: Mapping[str, Any], count: int) -> str:
         if self.located:
-            mask = _conds_mask(self.frame, conds)
+            mask = conditions_mask(self.frame, conds)
             if not mask.any():
                 return f"{count} row(s)"
             i = int(np.flatnonzero(mask)[0])
@@ -294,19 +299,6 @@ class PandasSource(Source):
     def duplicates(self, key: Sequence[str], exclude: Sequence[Pred]) -> pd.DataFrame:
         frame = self.frame if self.located else _frame.with_location(self.frame, self.label, 1)
         return _frame.duplicate_candidates(frame, key, exclude)
-
-
-def _conds_mask(frame: pd.DataFrame, conds: Mapping[str, Any]) -> np.ndarray:
-    mask = np.ones(len(frame), dtype=bool)
-    for name, value in conds.items():
-        col = frame[name]
-        if value is None:
-            mask &= col.isna().to_numpy()
-        elif isinstance(value, list | tuple):
-            mask &= col.isin(list(value)).to_numpy()
-        else:
-            mask &= (col == value).fillna(False).to_numpy(dtype=bool)
-    return mask
 
 
 def read_files_pandas(files: Sequence[str]) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from greenplan.records.engines import Source, _conds_mask, file_kind
+from greenplan.records.engines import Source, conditions_mask, file_kind
 from greenplan.records.engines import _frame as F  # noqa: N812
 from greenplan.records.engines._frame import FILE, ROW, Kind, Pred
 from greenplan.records.reduce import combine_reduced, reduce_frame
@@ -53,7 +53,7 @@ def _pieces(files: Sequence[str]) -> list[tuple[str, int, int, str]]:
 
 
 def _locate_part(part: pd.DataFrame, conds: Mapping[str, Any]) -> pd.DataFrame:
-    mask = _conds_mask(part, conds)
+    mask = conditions_mask(part, conds)
     if not mask.any():
         return pd.DataFrame({FILE: pd.Series([], dtype=object), ROW: pd.Series([], dtype="int64")})
     i = int(np.flatnonzero(mask)[0])
