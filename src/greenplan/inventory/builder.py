@@ -436,6 +436,21 @@ def _fill_city(stats: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _activity_rows(sel: pd.DataFrame, kind: str, sector: str, fuel: Any) -> pd.DataFrame:
+    """Activity rows (the builder's columns) from statistics rows ``sel``."""
+    return pd.DataFrame(
+        {
+            "region": sel["region"],
+            "year": sel["year"],
+            "kind": kind,
+            "sector": sector,
+            "fuel": fuel,
+            "quantity": sel["value"],
+            "unit": sel["unit"],
+        }
+    )
+
+
 def _statistics_activities(stats: pd.DataFrame) -> pd.DataFrame:
     fuel_of = fuel_variables()
     parts = []
@@ -448,51 +463,12 @@ def _statistics_activities(stats: pd.DataFrame) -> pd.DataFrame:
         names = sel["variable"].astype(str).str.replace("feedstock_", "fuel_", regex=False)
         known = names.isin(list(fuel_of))
         sel, names = sel[known], names[known]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "region": sel["region"],
-                    "year": sel["year"],
-                    "kind": kind,
-                    "sector": "unallocated",
-                    "fuel": names.map(fuel_of),
-                    "quantity": sel["value"],
-                    "unit": sel["unit"],
-                }
-            )
-        )
-    for variable, process in _PROCESS_VARIABLES.items():
-        sel = stats[var == variable]
-        if not sel.empty:
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "region": sel["region"],
-                        "year": sel["year"],
-                        "kind": "process",
-                        "sector": "",
-                        "fuel": process,
-                        "quantity": sel["value"],
-                        "unit": sel["unit"],
-                    }
-                )
-            )
-    for variable, fuel in _NET_VARIABLES.items():
-        sel = stats[var == variable]
-        if not sel.empty:
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "region": sel["region"],
-                        "year": sel["year"],
-                        "kind": "net_inflow",
-                        "sector": "",
-                        "fuel": fuel,
-                        "quantity": sel["value"],
-                        "unit": sel["unit"],
-                    }
-                )
-            )
+        parts.append(_activity_rows(sel, kind, "unallocated", names.map(fuel_of)))
+    for table, kind in ((_PROCESS_VARIABLES, "process"), (_NET_VARIABLES, "net_inflow")):
+        for variable, fuel in table.items():
+            sel = stats[var == variable]
+            if not sel.empty:
+                parts.append(_activity_rows(sel, kind, "", fuel))
     if not parts:
         return pd.DataFrame(columns=list(_ACT))
     return pd.concat(parts, ignore_index=True)
