@@ -36,6 +36,8 @@ JSON_FIELDS = [
     "baseline",
     "base_year",
     "presets",
+    "scope",
+    "overridden",
 ]
 
 

@@ -261,6 +261,7 @@ def test_model_of_a_synthetic_assessment(synthetic: pd.DataFrame) -> None:
         "no_data": 2,
         "no_base_year_value": 0,
         "target_not_set": 1,
+        "city_wide_target": 0,
         "other": 0,
     }
     assert s["data_year"] == 2024

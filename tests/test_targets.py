@@ -292,9 +292,13 @@ def test_with_values_explicit_kind_and_own_targets() -> None:
     assert out["water_use_total"].kind is TargetKind.LEVEL
 
 
-def test_with_values_can_override_a_plan_value() -> None:
-    t = with_values({"forest_coverage": 14.0})["forest_coverage"]
+def test_with_values_overrides_a_plan_value_only_when_allowed() -> None:
+    # issue 15: a config silently replaced the plan's 13.68 % forest coverage
+    with pytest.raises(TargetConfigError, match=r"fixed by the plan.*--override-fixed"):
+        with_values({"forest_coverage": 14.0})
+    t = with_values({"forest_coverage": 14.0}, allow_override=True)["forest_coverage"]
     assert t.value == 14.0
+    assert t.overridden == "13.68 %"  # what the plan states (targets.csv)
     assert t.kind is TargetKind.LEVEL  # only assigned targets change kind
 
 
@@ -426,8 +430,9 @@ def test_lookup_suggests() -> None:
 
 def test_catalogue_frame() -> None:
     df = catalogue_frame()
-    assert df.shape == (43, 16)
+    assert df.shape == (43, 18)
     assert df["key"].tolist() == PLAN_KEYS
+    assert df.set_index("key").loc["renewable_capacity", "scope"] == "city_total"
     row = df.set_index("key").loc["good_air_days_ratio"]
     assert row["value"] == 65.2
     assert row["baseline"] == 62.0

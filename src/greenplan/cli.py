@@ -37,6 +37,7 @@ __all__ = [
 _EXTRAS = {"serve": "service", "token": "service"}
 """The optional extra each command needs beyond the core dependencies."""
 _PLAN_HELP = "a plan folder (plan.toml, targets.csv, baselines.csv); default: Jinan's 14th plan"
+_OVERRIDE_HELP = "let --targets replace values the plan fixes (the report shows each override)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="JSON or TOML file setting assigned targets (see docs/targets.md)",
     )
+    r.add_argument("--override-fixed", action="store_true", help=_OVERRIDE_HELP)
     r.add_argument(
         "--preset",
         action="append",
@@ -125,7 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a compute option",
     )
     r.add_argument("--plan", metavar="PATH", help=_PLAN_HELP)
-    r.add_argument("--plot", metavar="FILE.png", help="also draw completion vs time elapsed")
+    r.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        help="also draw completion vs time elapsed (.png, .svg or .pdf; a folder: progress.png)",
+    )
     r.add_argument("-o", "--output", help="write to this file instead of standard output")
 
     a = sub.add_parser("assess", help="assess every target, one row per target and region (评估表)")
@@ -134,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--plan", metavar="PATH", help=_PLAN_HELP)
     a.add_argument("--method", choices=["sequential", "escap", "eurostat"], default="sequential")
     a.add_argument("--targets", metavar="FILE", help="JSON or TOML file setting assigned targets")
+    a.add_argument("--override-fixed", action="store_true", help=_OVERRIDE_HELP)
     a.add_argument("--preset", action="append", dest="presets", default=[], metavar="NAME")
     a.add_argument("--option", action="append", dest="options", default=[], metavar="NAME=VALUE")
     a.add_argument("--format", choices=["csv", "json"], default="csv")

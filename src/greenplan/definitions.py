@@ -24,6 +24,7 @@ __all__ = [
     "Target",
     "TargetKind",
     "TargetPreset",
+    "TargetScope",
     "Variable",
     "VariableKind",
 ]
@@ -161,6 +162,48 @@ class TargetKind(StrEnum):
     NON_INCREASE = "non_increase"
 
 
+class TargetScope(StrEnum):
+    """Where a target applies: the city as one total, the city as one rate, or every region.
+
+    Only the city is assessed against a ``city_total`` target (a district's share of an
+    absolute city figure is not set by the plan: "not assessable", reason
+    ``city_wide_target``); a district is compared with a ``city_rate`` target as a reference
+    (a rate the plan sets for the whole city), and assessed against an ``any_region`` target
+    like the city (an elimination, a full coverage, a per-project threshold).
+    """
+
+    CITY_TOTAL = "city_total"
+    """An absolute figure of the whole city (an output, a capacity, a count, a volume)."""
+    CITY_RATE = "city_rate"
+    """A rate, share or intensity the plan sets for the whole city."""
+    ANY_REGION = "any_region"
+    """Applies in every region as in the city (eliminate, cover fully, every project)."""
+
+    @classmethod
+    def default_for(cls, kind: TargetKind, unit: str) -> TargetScope:
+        """Scope of a target whose plan file states none: a rate if its unit or kind says so.
+
+        ``%`` units and change, direction, threshold and full-coverage targets are rates of the
+        city; anything else is a city total (so a district is never assessed against it).
+
+        Examples
+        --------
+        >>> TargetScope.default_for(TargetKind.LEVEL, "亿元").value
+        'city_total'
+        >>> TargetScope.default_for(TargetKind.LEVEL, "%").value
+        'city_rate'
+        """
+        rate_kinds = {
+            TargetKind.CHANGE_VS_BASE,
+            TargetKind.DIRECTION,
+            TargetKind.THRESHOLD,
+            TargetKind.FULL_COVERAGE,
+        }
+        if kind in rate_kinds or (unit or "").strip().startswith("%"):
+            return cls.CITY_RATE
+        return cls.CITY_TOTAL
+
+
 class Bound(StrEnum):
     """The comparison the plan states; ``_aspirational`` marks 力争 (strive for)."""
 
@@ -242,6 +285,15 @@ class Target(_Frozen):
     base_year: int = 2020
     presets: tuple[str, ...] = ()
     """Names of presets that can set an assigned target's value."""
+    scope: TargetScope | None = None
+    """Where the target applies (:class:`TargetScope`); None: :meth:`TargetScope.default_for`."""
+    overridden: str = ""
+    """What the plan states (``"13.68 %"``), when a config replaced it (``allow_override``)."""
+
+    @property
+    def applies_in(self) -> TargetScope:
+        """The target's scope, stated or by default (:meth:`TargetScope.default_for`)."""
+        return self.scope or TargetScope.default_for(self.kind, self.unit)
 
     @field_validator("aspirational")
     @classmethod

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from greenplan._resources import resource_path
-from greenplan.definitions import Baseline, Bound, Direction, Target, TargetKind
+from greenplan.definitions import Baseline, Bound, Direction, Target, TargetKind, TargetScope
 from greenplan.errors import GreenplanError
 from greenplan.regions import REGIONS
 
@@ -111,7 +111,9 @@ def target_from_row(
     """Build a :class:`Target` from one row of a plan's ``targets.csv``.
 
     A blank ``year`` means the end of the plan (``target_year``) is not assumed: it stays None
-    and assessment uses the plan's target year, saying so.
+    and assessment uses the plan's target year, saying so. A blank or absent ``scope``
+    (``city_total``, ``city_rate``, ``any_region``) is left None: the target's kind and unit
+    decide (:meth:`~greenplan.definitions.TargetScope.default_for`).
     """
     baseline = None
     if (row.get("baseline_value") or "").strip():
@@ -128,6 +130,7 @@ def target_from_row(
     year = (row.get("year") or "").strip()
     value = (row.get("value") or "").strip()
     bound = Bound(row["bound"])
+    scope = (row.get("scope") or "").strip()
     return Target(
         key=row["key"],
         indicator=row["indicator"],
@@ -146,6 +149,7 @@ def target_from_row(
         baseline=baseline,
         base_year=base_year,
         presets=tuple(p for p in (row.get("presets") or "").split(";") if p),
+        scope=TargetScope(scope) if scope else None,
     )
 
 

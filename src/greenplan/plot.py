@@ -3,8 +3,10 @@
 One horizontal bar per target, grouped by plan chapter: the bar is the completion (完成进度,
 share of the way from the baseline to the target), coloured by status, and a black tick marks
 the time elapsed (序时进度) at the target's latest year, so a bar that stops short of its tick
-is behind schedule. Targets that cannot be assessed are listed with the reason ("no data",
-"target not set") instead of a bar, so the chart shows all of them.
+is behind schedule. A target assessed without a completion (明显下降, 只减不增: a direction, no
+number) gets a short bar in its status colour and its status; targets that cannot be assessed
+are listed with the reason ("no data", "target not set", "city-wide target") instead of a bar,
+so the chart shows all of them, and the legend counts the rows drawn per status.
 
 Needs matplotlib, an optional extra: ``pip install "greenplan[plot]"``. The figure is drawn
 with matplotlib's object API (no pyplot, no global state, no display needed).
@@ -36,9 +38,12 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "BAR_COLOURS",
     "CJK_FONTS",
+    "PLOT_FORMATS",
     "MissingPlotDependencyError",
+    "PlotPathError",
     "cjk_font",
     "plot_language",
+    "plot_path",
     "progress_figure",
     "progress_png",
     "save_progress_plot",
@@ -87,6 +92,11 @@ _WORDS = {
         "no_data": "无数据",
         "target_not_set": "目标未设定",
         "other": "无法评估",
+        "no_base_year_value": "缺少基期值",
+        "city_wide_target": "全市目标(不分解到区县)",
+        "direction": "方向性目标，无完成进度",
+        "non_increase": "只减不增，无完成进度",
+        "no_completion": "无完成进度",
         "data_year": "数据截至",
     },
     "en": {
@@ -97,6 +107,11 @@ _WORDS = {
         "no_data": "no data",
         "target_not_set": "target not set",
         "other": "not assessable",
+        "no_base_year_value": "no base-year value",
+        "city_wide_target": "city-wide target (not set for a district)",
+        "direction": "direction only, no completion",
+        "non_increase": "no increase, no completion",
+        "no_completion": "no completion",
         "data_year": "data up to",
     },
 }
@@ -104,6 +119,57 @@ _WORDS = {
 
 class MissingPlotDependencyError(GreenplanError, ImportError):
     """matplotlib, needed for charts, is not installed."""
+
+
+class PlotPathError(GreenplanError, ValueError):
+    """The path given for the chart is not a ``.png``, ``.svg`` or ``.pdf`` file or a folder."""
+
+
+PLOT_FORMATS: tuple[str, ...] = (".png", ".svg", ".pdf")
+"""Suffixes of the files the chart is written to (the suffix chooses the format)."""
+
+PLOT_NAME = "progress.png"
+"""File name of the chart written into a folder given as its path."""
+
+
+def plot_path(path: str | Path) -> Path:
+    """Return the file the chart is written to: ``path``, or ``path/progress.png`` for a folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.png``, ``.svg`` or ``.pdf`` file (suffix in any case), or an existing folder (or a
+        path ending in ``/``, which must exist).
+
+    Raises
+    ------
+    PlotPathError
+        Another suffix (``out.txt``), no suffix, or a folder that does not exist.
+
+    Examples
+    --------
+    >>> plot_path("out/chart.svg").as_posix()
+    'out/chart.svg'
+    >>> try:
+    ...     plot_path("chart.txt")
+    ... except PlotPathError as exc:
+    ...     print(str(exc)[:46])
+    --plot chart.txt: the chart is written as .png
+    """
+    text = str(path)
+    p = Path(path)
+    if p.is_dir():
+        return p / PLOT_NAME
+    if text.endswith(("/", "\\")):
+        raise PlotPathError(f"--plot {text}: the folder does not exist.")
+    suffix = p.suffix.lower()
+    if suffix not in PLOT_FORMATS:
+        what = f"{p.suffix!r} is not one of them" if p.suffix else "it has no suffix"
+        raise PlotPathError(
+            f"--plot {text}: the chart is written as .png, .svg or .pdf (the suffix chooses the "
+            f"format), or into a folder as {PLOT_NAME}; {what}."
+        )
+    return p
 
 
 def _matplotlib() -> Any:
@@ -226,6 +292,7 @@ def progress_figure(
     ax = fig.add_subplot()
     lo, hi = -0.5, 1.1
     y_labels: list[str] = []
+    drawn: dict[str, int] = {}
     for i, (label, t) in enumerate(rows):
         y = -i
         if t is None:  # a chapter heading, written across the grey band
@@ -248,7 +315,10 @@ def progress_figure(
         # NFKC: Roman-numeral signs (Ⅲ, Ⅴ) become letters, which every font has.
         y_labels.append(_short(unicodedata.normalize("NFKC", name), 54))
         comp, elapsed = t["completion"], t["time_elapsed"]
-        if comp is None:
+        drawn[t["status"]] = drawn.get(t["status"], 0) + 1
+        colour = BAR_COLOURS.get(t["status"], BAR_COLOURS["not_assessable"])
+        status = t["status_zh"] if used == "zh" else t["status_en"]
+        if t["status"] == "not_assessable":
             reason = words.get(t["reason"] or "other", words["other"])
             ax.text(
                 0.005,
@@ -260,9 +330,18 @@ def progress_figure(
                 color="#757575",
                 family=family,
                 style="italic",
+                gid=f"reason:{t['key']}",
             )
             continue
-        colour = BAR_COLOURS.get(t["status"], BAR_COLOURS["not_assessable"])
+        if comp is None:  # assessed without a completion (明显下降, 只减不增): the status only
+            ax.barh(y, 0.03, height=0.62, color=colour, zorder=2, gid=f"status:{t['key']}")
+            year = (t["latest"] or {}).get("year")
+            note = (
+                f"{status} ({words[t['kind']] if t['kind'] in words else words['no_completion']})"
+            )
+            note += f" ({year})" if year else ""
+            ax.text(0.045, y, note, va="center", ha="left", fontsize=8, family=family, zorder=4)
+            continue
         shown = min(max(comp, lo), hi)
         ax.barh(y, shown, height=0.62, color=colour, zorder=2, gid=f"completion:{t['key']}")
         if elapsed is not None:
@@ -274,7 +353,6 @@ def progress_figure(
                 zorder=3,
                 gid=f"time_elapsed:{t['key']}",
             )
-        status = t["status_zh"] if used == "zh" else t["status_en"]
         year = (t["latest"] or {}).get("year")
         note = f"{comp * 100:.0f}%  {status}" + (f" ({year})" if year else "")
         x = max(shown, 0.0, elapsed or 0.0) + 0.015
@@ -303,11 +381,11 @@ def progress_figure(
         ax.spines[side].set_visible(False)
     ax.set_xlabel(words["xlabel"], fontsize=9, family=family)
 
-    counts = model["summary"]["counts"]
+    # the legend counts the rows drawn (the summary counts the same entries)
     handles: list[Any] = [
-        Patch(color=BAR_COLOURS[s], label=f"{labels[s][used]} ({counts.get(s, 0)})")
+        Patch(color=BAR_COLOURS[s], label=f"{labels[s][used]} ({drawn.get(s, 0)})")
         for s in BAR_COLOURS
-        if counts.get(s, 0) or s in (_FINAL if model["summary"].get("final") else _PROGRESS)
+        if drawn.get(s, 0) or s in (_FINAL if model["summary"].get("final") else _PROGRESS)
     ]
     handles.append(Line2D([], [], color="black", lw=2, label=words["tick"]))
     fig.legend(
@@ -355,23 +433,26 @@ def save_progress_plot(
     lang: str = "zh",
     dpi: int = 120,
 ) -> Path:
-    """Write the chart to ``path`` (the format follows the suffix: .png, .svg, .pdf).
+    """Write the chart to ``path`` (.png, .svg, .pdf by suffix; a folder: progress.png in it).
 
     ``report`` is anything :func:`progress_figure` draws, or a figure it already drew.
 
     Returns
     -------
     pathlib.Path
-        The path written.
+        The path written (``path/progress.png`` when ``path`` is a folder, see
+        :func:`plot_path`).
 
     Raises
     ------
+    PlotPathError
+        ``path`` is neither a .png, .svg or .pdf file nor a folder.
     MissingPlotDependencyError
         matplotlib is not installed.
     OSError
         The file cannot be written.
     """
+    target = plot_path(path)
     _matplotlib()
-    path = Path(path)
-    _figure(report, lang).savefig(path, dpi=dpi)
-    return path
+    _figure(report, lang).savefig(target, dpi=dpi)
+    return target

@@ -5,7 +5,10 @@
 words; :mod:`greenplan.plans` reads a plan folder).
 Provincially assigned targets (能耗双控, coal control, water total, construction land) have no
 value in the plan; set them with :func:`with_values`, a small config file
-(:func:`load_target_config`) or a documented preset (:data:`PRESETS`).
+(:func:`load_target_config`) or a documented preset (:data:`PRESETS`). A target the plan fixes
+(a value, or the words 明显下降 / 只减不增) takes another value only with
+``allow_override=True``, and the target then records what the plan states
+(``Target.overridden``), which the report shows.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from greenplan._resources import LazyMapping, read_resource_csv
-from greenplan.definitions import Target, TargetKind, TargetPreset
+from greenplan.definitions import Bound, Target, TargetKind, TargetPreset
 from greenplan.errors import GreenplanError
 from greenplan.options import did_you_mean
 from greenplan.plans import default_plan, target_from_row
@@ -29,6 +32,7 @@ __all__ = [
     "TARGETS",
     "TargetConfigError",
     "catalogue_frame",
+    "is_fixed",
     "load_target_config",
     "with_presets",
     "with_values",
@@ -81,9 +85,28 @@ def _all_targets() -> dict[str, Target]:
     return {**dict(TARGETS), **dict(SUPPLEMENTARY_TARGETS)}
 
 
+def is_fixed(target: Target) -> bool:
+    """Whether the plan fixes the target (anything but a provincially assigned one).
+
+    Examples
+    --------
+    >>> is_fixed(TARGETS["forest_coverage"]), is_fixed(TARGETS["energy_dual_control"])
+    (True, False)
+    """
+    return target.bound is not Bound.PROVINCIAL
+
+
+def _plan_statement(t: Target) -> str:
+    if t.value is None:
+        return t.kind.value
+    return f"{t.value:g} {t.unit}".strip()
+
+
 def with_values(
     values: Mapping[str, float | Mapping[str, Any]],
     targets: Mapping[str, Target] | None = None,
+    *,
+    allow_override: bool = False,
 ) -> dict[str, Target]:
     """Return targets with values set for some keys (for provincially assigned targets).
 
@@ -94,6 +117,9 @@ def with_values(
         assigned target whose unit starts with ``%`` is read as a change vs 2020 in %.
     targets : mapping, optional
         Targets to start from; default ``TARGETS`` plus ``SUPPLEMENTARY_TARGETS``.
+    allow_override : bool, default False
+        Allow values for targets the plan fixes (:func:`is_fixed`); the new target records
+        the plan's statement in ``Target.overridden``.
 
     Returns
     -------
@@ -103,7 +129,8 @@ def with_values(
     Raises
     ------
     TargetConfigError
-        An unknown key, or a value that is not a number.
+        An unknown key, a value that is not a number, or a value for a target the plan fixes
+        without ``allow_override``.
     """
     base = dict(targets) if targets is not None else _all_targets()
     out = dict(base)
@@ -111,6 +138,12 @@ def with_values(
         if key not in base:
             raise TargetConfigError(f"Unknown target {key!r}.{did_you_mean(key, base)}")
         t = base[key]
+        if is_fixed(t) and not allow_override:
+            raise TargetConfigError(
+                f"Target {key!r} is fixed by the plan ({t.plan_words_zh or _plan_statement(t)}); "
+                "only assigned targets take values from a config. To replace the plan's value "
+                "anyway, pass --override-fixed (allow_override=True); the report shows it."
+            )
         if isinstance(spec, Mapping):
             unknown = set(spec) - {"value", "unit", "kind", "source"}
             if unknown:
@@ -130,6 +163,8 @@ def with_values(
         if not math.isfinite(value):
             raise TargetConfigError(f"Target {key!r}: value {value!r} is not a finite number.")
         update: dict[str, Any] = {"value": value}
+        if is_fixed(t) and not t.overridden:
+            update["overridden"] = _plan_statement(t)
         if unit is not None:
             update["unit"] = str(unit)
         if kind is not None:
@@ -152,7 +187,10 @@ def with_values(
 
 
 def with_presets(
-    names: Iterable[str], targets: Mapping[str, Target] | None = None
+    names: Iterable[str],
+    targets: Mapping[str, Target] | None = None,
+    *,
+    allow_override: bool = False,
 ) -> dict[str, Target]:
     """Return targets with the named presets applied (see :data:`PRESETS`).
 
@@ -162,6 +200,8 @@ def with_presets(
         Preset names, e.g. ``["jinan_energy_intensity_2023"]``.
     targets : mapping, optional
         Targets to start from; default ``TARGETS`` plus ``SUPPLEMENTARY_TARGETS``.
+    allow_override : bool, default False
+        As in :func:`with_values`.
     """
     values: dict[str, Mapping[str, Any]] = {}
     for name in names:
@@ -170,11 +210,19 @@ def with_presets(
         except KeyError as exc:
             raise TargetConfigError(str(exc.args[0])) from None
         values[p.target] = {"value": p.value, "unit": p.unit, "kind": p.kind.value}
-    return with_values(values, targets)
+    return with_values(values, targets, allow_override=allow_override)
 
 
-def load_target_config(path: str | Path, targets: Mapping[str, Target] | None = None) -> dict:
+def load_target_config(
+    path: str | Path,
+    targets: Mapping[str, Target] | None = None,
+    *,
+    allow_override: bool = False,
+) -> dict:
     """Read target values from a small JSON or TOML file and apply them.
+
+    Only assigned targets (no value in the plan) take values, unless ``allow_override=True``
+    (``--override-fixed``): see :func:`with_values`.
 
     The file maps target keys to values, plus an optional list of presets::
 
@@ -205,8 +253,8 @@ def load_target_config(path: str | Path, targets: Mapping[str, Target] | None = 
         presets = [presets]
     if not isinstance(presets, list):
         raise TargetConfigError(f"{path}: 'presets' must be a list of preset names.")
-    result = with_presets(presets, targets) if presets else targets
-    return with_values(data, result)
+    result = with_presets(presets, targets, allow_override=allow_override) if presets else targets
+    return with_values(data, result, allow_override=allow_override)
 
 
 def catalogue_frame(targets: Mapping[str, Target] | None = None) -> Any:
@@ -219,6 +267,7 @@ def catalogue_frame(targets: Mapping[str, Target] | None = None) -> Any:
         d = t.model_dump(mode="json")
         d["baseline"] = t.baseline.value if t.baseline else None
         d["presets"] = ";".join(t.presets)
+        d["scope"] = t.applies_in.value
         rows.append(d)
     cols = [
         "key",
@@ -237,5 +286,7 @@ def catalogue_frame(targets: Mapping[str, Target] | None = None) -> Any:
         "baseline",
         "note",
         "presets",
+        "scope",
+        "overridden",
     ]
     return pd.DataFrame(rows, columns=cols)

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from greenplan.commands import ExitCode, emit, fail, parse_options
+from greenplan.commands import ExitCode, emit, fail, parse_options, statistics_failure
 from greenplan.commands.report import check_year, resolve_targets
 from greenplan.engine import compute
 from greenplan.errors import StatisticsError
@@ -36,12 +35,16 @@ def run(args: argparse.Namespace) -> int:
         if not p.exists():
             return fail("assess", f"{p}: no such file or directory")
     compute_opts, assess_opts = split_options(parse_options(args.options))
-    targets = resolve_targets(args.targets, list(args.presets or []), plan)
+    targets = resolve_targets(
+        args.targets,
+        list(args.presets or []),
+        plan,
+        allow_override=bool(getattr(args, "override_fixed", False)),
+    )
     try:
         stats = read_statistics(*paths)
     except StatisticsError as exc:
-        print(exc.report.to_text(), file=sys.stderr)
-        return fail("assess", str(exc), ExitCode.DATA_ERROR)
+        return statistics_failure("assess", exc)
     values = with_published_rates(compute(stats, **compute_opts), stats)
     df = assess(values, year=year, targets=targets, method=args.method, plan=plan, **assess_opts)
     if args.format == "json":

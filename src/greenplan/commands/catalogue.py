@@ -46,9 +46,11 @@ def render(fmt: str, lang: str = "zh", targets: Mapping[str, Target] | None = No
         raise GreenplanError(f"Unknown language {lang!r}; choose one of {', '.join(_HEAD)}.")
     ts = TARGETS if targets is None else targets
     if fmt == "json":
-        return json.dumps(
-            [t.model_dump(mode="json") for t in ts.values()], ensure_ascii=False, indent=2
-        )
+        # the scope as it applies (stated, or the default for the kind and unit)
+        rows_json = [
+            {**t.model_dump(mode="json"), "scope": t.applies_in.value} for t in ts.values()
+        ]
+        return json.dumps(rows_json, ensure_ascii=False, indent=2)
     rows = [_cells(t) for t in ts.values()]
     head = _HEAD[lang]
     if fmt == "markdown":

@@ -2,8 +2,10 @@
 
 With no PATH it runs on the Jinan public data shipped with greenplan. Exit codes: 0 success
 (targets behind schedule are a result, not an error), 1 the statistics in the given PATHs have
-errors (the validation report goes to stderr), 2 usage or I/O error (missing file, bad
-``--year``, unknown option, matplotlib missing for ``--plot``).
+errors (the validation report goes to stderr), 2 usage or I/O error (missing or unreadable
+file, bad ``--year``, unknown option, a ``--plot`` path that is not .png/.svg/.pdf or a folder,
+matplotlib missing for ``--plot``, a ``--targets`` value for a fixed target without
+``--override-fixed``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from greenplan import plot
-from greenplan.commands import emit, parse_options
+from greenplan.commands import emit, parse_options, statistics_failure
 from greenplan.errors import GreenplanError, StatisticsError
 from greenplan.plans import Plan, default_plan, load_plan
 from greenplan.report import generate_report
@@ -27,20 +29,27 @@ _LAST_YEAR = 2100
 
 
 def resolve_targets(
-    config: str | None, presets: list[str], plan: Plan | None = None
+    config: str | None,
+    presets: list[str],
+    plan: Plan | None = None,
+    *,
+    allow_override: bool = False,
 ) -> dict[str, Any]:
     """Return the targets to assess: the plan's, with a config file and presets applied.
 
     A supplementary target (e.g. carbon_intensity_control) joins the report only when the
-    config or a preset gives it a value.
+    config or a preset gives it a value. The config sets assigned targets only, unless
+    ``allow_override`` (``--override-fixed``): see :func:`greenplan.targets.with_values`.
     """
     plan = plan or default_plan()
     own = dict(plan.targets)
     if not config and not presets:
         return own
     start = {**own, **SUPPLEMENTARY_TARGETS} if plan.path == default_plan().path else own
-    result: dict[str, Any] = load_target_config(config, start) if config else start
-    result = with_presets(presets, result) if presets else result
+    result: dict[str, Any] = (
+        load_target_config(config, start, allow_override=allow_override) if config else start
+    )
+    result = with_presets(presets, result, allow_override=allow_override) if presets else result
     return {k: t for k, t in result.items() if k in own or t.value is not None}
 
 
@@ -67,7 +76,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"greenplan report: error: {p}: no such file or directory", file=sys.stderr)
             return 2
     options: dict[str, Any] = parse_options(args.options)
-    targets = resolve_targets(args.targets, list(args.presets or []), plan)
+    targets = resolve_targets(
+        args.targets,
+        list(args.presets or []),
+        plan,
+        allow_override=bool(getattr(args, "override_fixed", False)),
+    )
+    plot_file = plot.plot_path(args.plot) if args.plot else None  # a bad path: exit 2 now
     plot_lang = None
     if args.plot or args.format == "html":
         try:
@@ -79,14 +94,12 @@ def run(args: argparse.Namespace) -> int:
         report = generate_report(
             paths, year=year, method=args.method, targets=targets, plan=plan, **options
         )
-    except StatisticsError as exc:
-        print(exc.report.to_text(), file=sys.stderr)
-        print(f"greenplan report: error: {exc}", file=sys.stderr)
-        return 1
+    except StatisticsError as exc:  # the same codes as validate and compute
+        return statistics_failure("report", exc)
     if plot_lang is not None and plot_lang != args.lang:
         print(
             "greenplan report: note: no font with Chinese glyphs is installed; the chart's "
-            "labels are in English.",
+            "labels are in English (the report says so too).",
             file=sys.stderr,
         )
     png = None
@@ -94,9 +107,10 @@ def run(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():  # the fallback to English is said above
             warnings.simplefilter("ignore", UserWarning)
             figure = plot.progress_figure(report, lang=plot_lang)
-            if args.plot:
-                plot.save_progress_plot(figure, args.plot)
+            if plot_file is not None:
+                plot.save_progress_plot(figure, plot_file)
             if args.format == "html":
                 png = plot.progress_png(figure)
-    emit(report.render(args.format, args.lang, plot_png=png), args.output)
+    text = report.render(args.format, args.lang, plot_png=png, chart_lang=plot_lang)
+    emit(text, args.output)
     return 0

@@ -34,6 +34,7 @@ from typing import Any
 
 from greenplan.progress.assessment import ASSESS_COLUMNS, assess
 from greenplan.progress.evaluation import Evaluation, evaluate
+from greenplan.progress.notes import note_zh, notes_zh
 from greenplan.progress.options import (
     ASSESS_ONLY,
     ASSESS_OPTIONS,
@@ -68,6 +69,8 @@ __all__ = [
     "Status",
     "assess",
     "evaluate",
+    "note_zh",
+    "notes_zh",
     "rate_disagreements",
     "status_label",
     "with_published_rates",

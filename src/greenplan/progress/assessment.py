@@ -14,7 +14,7 @@ from typing import Any, Unpack
 import numpy as np
 import pandas as pd
 
-from greenplan.definitions import Direction, Target, TargetKind
+from greenplan.definitions import Direction, Target, TargetKind, TargetScope
 from greenplan.errors import OptionError, UnitError
 from greenplan.options import did_you_mean
 from greenplan.plans import Plan, resolve_plan
@@ -147,6 +147,12 @@ def assess(
     ``baselines.csv``); the value implied by a level and a reported change of the same year.
     Never a later year, unless ``baseline_from_later_year=True`` for a ``level`` target: else
     the row is not assessable with ``reason`` ``no_base_year_value``.
+
+    A target applies where its scope (``Target.scope``, the plan's ``scope`` column) says: a
+    ``city_total`` (an absolute figure of the whole city) is assessed for the plan's city
+    only, a district's row is not assessable with ``reason`` ``city_wide_target``; a
+    ``city_rate`` is the city's and a district is compared with it as a reference (noted);
+    an ``any_region`` target applies in every region.
 
     Published rates are inputs: ``<indicator>_change`` (vs the base year, %) and
     ``<indicator>_annual_change`` (on the previous year, %) rows of ``values``. Annual rates
@@ -449,6 +455,15 @@ def _assess_one(
         )
         return row
 
+    scope = target.applies_in
+    if region != reading["city"] and scope is TargetScope.CITY_TOTAL:
+        return na(
+            "city_wide_target",
+            f"city-wide target: the plan sets this figure for {reading['city']} as a whole, "
+            "not for a district",
+        )
+    if region != reading["city"] and scope is TargetScope.CITY_RATE:
+        notes.append(f"a rate the plan sets for {reading['city']} as a whole: a reference here")
     if target.direction is Direction.NONE:
         return na("other", "the target has no direction")
     if level is not None and level.problem:
@@ -659,14 +674,14 @@ def _figures(
                 )
                 notes.append(
                     f"no {t0} value: measured from {fig.baseline_year} (option "
-                    f"baseline_from_later_year; the plan measures from {t0})"
+                    f"baseline_from_later_year, the plan measures from {t0})"
                 )
                 return fig
         fig.reason = "no_base_year_value"
         fig.text = (
             f"no_base_year_value: no {t0} value for {target.indicator} (not in the data, not "
-            f"stated by the plan, not implied by a reported change); the target is measured "
-            f"from {t0}"
+            f"stated by the plan, not implied by a reported change), and the target is "
+            f"measured from {t0}"
         )
     return fig
 

@@ -446,7 +446,7 @@ def judge_non_increase(
             breaches.append(f"{year}: {value:g} > {prev:g} ({prev_year})")
         prev_year, prev = year, value
     if breaches:
-        return Verdict(Status.MOVING_AWAY, "rose: " + "; ".join(breaches), "non_compliant"), False
+        return Verdict(Status.MOVING_AWAY, "rose: " + ", ".join(breaches), "non_compliant"), False
     if t >= T:
         return Verdict(Status.ACHIEVED, "no rise in any year", "compliant"), True
     return Verdict(Status.ON_SCHEDULE, "no rise so far", "compliant"), True

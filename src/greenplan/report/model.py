@@ -35,6 +35,7 @@ from greenplan.progress import (
     with_published_rates,
 )
 from greenplan.progress import OPTIONS as ASSESS_SPECS
+from greenplan.progress.notes import note_zh
 from greenplan.regions import CITY
 from greenplan.report import renderers
 from greenplan.report.style import STATUSES, status_labels, style
@@ -72,7 +73,7 @@ scope).
 
 _CONFIDENCE_RANK = {"confirmed": 0, "derived": 1, "unverified": 2}
 
-_REASONS = ("no_data", "no_base_year_value", "target_not_set", "other")
+_REASONS = ("no_data", "no_base_year_value", "target_not_set", "city_wide_target", "other")
 
 
 def chapter_of(section: str, chapters: Mapping[str, Any] | None = None) -> str:
@@ -312,6 +313,7 @@ def _entry(
             "year": _int(row.get("target_year")),
             "level": _num(row.get("target_level")),
             "set": target_value is not None or kind in ("direction", "non_increase"),
+            "overridden": (target.overridden or None) if target is not None else None,
         },
         "baseline": figure(baseline_year, baseline, baseline_years),
         "latest": figure(latest_year, latest, latest_years),
@@ -328,6 +330,7 @@ def _entry(
         "status_en": str(row.get("status_en") or ""),
         "reason": _reason(status, notes, row.get("reason")),
         "notes": notes,
+        "notes_zh": [note_zh(n) for n in notes],
     }
 
 
@@ -348,10 +351,10 @@ def _summary(entries: Sequence[Mapping[str, Any]], final: bool) -> dict[str, Any
         counts[e["status"]] = counts.get(e["status"], 0) + 1
         if e["reason"]:
             reasons[e["reason"]] += 1
-        levels = [f["confidence"] for f in (e["baseline"], e["latest"]) if f]
-        worst = _worst(levels)
-        if worst in flagged:
-            flagged[worst] += 1
+        # a target counts once per mark its row shows ([D] and [?] can both show)
+        levels = {f["confidence"] for f in (e["baseline"], e["latest"]) if f}
+        for level in flagged:
+            flagged[level] += level in levels
         for f in (e["latest"], e["baseline"]):
             if f:
                 years.append(f["year"])
@@ -361,13 +364,17 @@ def _summary(entries: Sequence[Mapping[str, Any]], final: bool) -> dict[str, Any
     shown = [s for s in STATUSES if counts[s] or s in (_FINAL if final else _PROGRESS)]
     zh_parts = [f"{labels[s]['zh']} {counts[s]}项" for s in shown]
     en_parts = [f"{counts[s]} {labels[s]['en'].lower()}" for s in shown]
+    city_zh = f"全市目标 {reasons['city_wide_target']}项，" if reasons["city_wide_target"] else ""
+    city_en = (
+        f"{reasons['city_wide_target']} city-wide target, " if reasons["city_wide_target"] else ""
+    )
     zh_na = (
         f"（无数据 {reasons['no_data']}项，缺少基期值 {reasons['no_base_year_value']}项，"
-        f"目标未设定 {reasons['target_not_set']}项，其他 {reasons['other']}项）"
+        f"目标未设定 {reasons['target_not_set']}项，{city_zh}其他 {reasons['other']}项）"
     )
     en_na = (
         f" ({reasons['no_data']} no data, {reasons['no_base_year_value']} no base-year value, "
-        f"{reasons['target_not_set']} target not set, {reasons['other']} other)"
+        f"{reasons['target_not_set']} target not set, {city_en}{reasons['other']} other)"
     )
     return {
         "total": total,
@@ -425,11 +432,20 @@ class Report:
 
     # --- rendering -------------------------------------------------------------------------
 
-    def render(self, fmt: str = "text", lang: str = "zh", *, plot_png: bytes | None = None) -> str:
+    def render(
+        self,
+        fmt: str = "text",
+        lang: str = "zh",
+        *,
+        plot_png: bytes | None = None,
+        chart_lang: str | None = None,
+    ) -> str:
         """Render as ``text``, ``markdown``, ``html`` or ``json`` in ``zh`` or ``en``.
 
         ``plot_png`` (PNG bytes, e.g. from :func:`greenplan.plot.progress_png`) is embedded in
-        the HTML output; the other formats ignore it.
+        the HTML output; the other formats ignore it. ``chart_lang`` is the language of a chart
+        drawn with the report (:func:`greenplan.plot.plot_language`): a Chinese report whose
+        chart is in English (no Chinese font) says so.
         """
         if fmt not in FORMATS:
             raise OptionError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
@@ -438,10 +454,10 @@ class Report:
         if lang not in LANGS:
             raise OptionError(f"Unknown language {lang!r}; choose one of {', '.join(LANGS)}.")
         if fmt == "text":
-            return self.to_text(lang)
+            return renderers.render_text(self.model, lang, 100, chart_lang)
         if fmt == "markdown":
-            return self.to_markdown(lang)
-        return self.to_html(lang, plot_png=plot_png)
+            return renderers.render_markdown(self.model, lang, chart_lang)
+        return renderers.render_html(self.model, lang, plot_png, chart_lang=chart_lang)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the model as plain JSON-ready Python objects (a deep copy)."""

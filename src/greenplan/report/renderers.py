@@ -9,10 +9,10 @@ from __future__ import annotations
 import base64
 import html
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from greenplan.progress.notes import note_zh
 from greenplan.report.style import (
     STATUS_COLOURS,
     STATUSES,
@@ -64,6 +64,13 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "no_data": "无数据",
         "no_base_year_value": "缺少基期值",
         "target_not_set": "目标未设定",
+        "city_wide_target": "全市目标",
+        "as_of_latest": "未指定，取各目标最新数据年份",
+        "overrides": "覆盖规划值",
+        "overrides_note": (
+            "{n}项目标的目标值由配置文件覆盖了规划原值(--override-fixed)，见“目标”列："
+        ),
+        "chart_en": "未安装中文字体(如 Noto Sans CJK SC)，图表标签为英文。",
         "flags": (
             "标注 [D] 的数字由公开数字推算，标注 [?] 的数字未经核实(来源年份或口径不明)；"
             "未标注的数字取自各行“来源”栏所列来源(示例数据为合成数据)。"
@@ -108,6 +115,13 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "no_data": "No data",
         "no_base_year_value": "No base-year value",
         "target_not_set": "Target not set",
+        "city_wide_target": "City-wide target",
+        "as_of_latest": "not given: each target's latest data year",
+        "overrides": "overrides the plan's",
+        "overrides_note": (
+            "{n} target value(s) replace the plan's own (--override-fixed), see the Target column: "
+        ),
+        "chart_en": "",
         "flags": (
             "Figures marked [D] are derived from public figures; figures marked [?] are "
             "unverified (unclear reference year or scope). Unmarked figures are as stated by "
@@ -123,94 +137,6 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "none": "none",
     },
 }
-
-
-# Notes of greenplan.progress, in Chinese (the JSON keeps the English originals).
-_NOTES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), r)
-    for p, r in (
-        (r"^target not set: the province assigns it$", "目标未设定：由省下达"),
-        (r"^no data for (\S+) in (\S+)$", r"无数据（\1，\2）"),
-        (r"^no data for (\S+) up to (\d+)$", r"\2年及以前无 \1 数据"),
-        (r"^no data for (\S+)$", r"无数据（\1）"),
-        (r"^no data after the base year (\d+)$", r"无数据：\1年(基期)后无数据"),
-        (r"^no data: no baseline value for (\d+).*$", r"无数据：缺少\1年基期值"),
-        (r"^no data: no annual additions after (\d+)$", r"无数据：\1年后无年度新增数据"),
-        (r"^presets: (.+) \(greenplan\.targets\.with_presets\)$", r"可用预设：\1（--preset）"),
-        (
-            r"^no (\d+) value: baseline taken from (\d+), the earliest later year$",
-            r"无\1年数据：以\2年为基期",
-        ),
-        (
-            r"^no (\d+) value in the data: baseline (\S+) (\S*) from the plan "
-            r"\(([^()]*(?:\([^()]*\))?[^()]*)\)(.*)$",
-            r"数据中无\1年值：基期采用规划所载 \2 \3（\4）\5",
-        ),
-        (r"^cumulative additions (\d+)–(\d+)$", r"\1–\2年累计新增"),
-        (
-            r"^no target year in the plan: assessed against (\d+), the end of the plan$",
-            r"规划未给出目标年份：按规划期末\1年评估",
-        ),
-        (r"^the current value meets the target$", "当前值已达到目标"),
-        (r"^the baseline already met the target$", "基期值已达到目标"),
-        (r"^completion (\S+) > time elapsed (\S+)$", r"完成进度\1 > 序时进度\2"),
-        (r"^completion (\S+) < time elapsed (\S+)$", r"完成进度\1 < 序时进度\2"),
-        (r"^the target has no direction$", "目标无方向"),
-        (
-            r"^final evaluation: no (\d+) value yet, status as of (\d+)$",
-            r"总结评估：尚无\1年数值，状态按\2年数据",
-        ),
-        (
-            r"^no_base_year_value: no (\d+) value for (\S+) .*$",
-            r"缺少基期值：无\1年 \2 数值（数据、规划及公布的变化率均未给出），目标以\1年为基期",
-        ),
-        (
-            r"^the target year has come and the target is not met \(completion (\S+)\)$",
-            r"目标年已到，目标未完成（完成进度\1）",
-        ),
-        (
-            r"^assessed from the (?:reported change|chained annual changes) (\S+): (\S+) % "
-            r"\(published rounding: (\S+) … (\S+) %\), on an index \((\d+) = 100\).*$",
-            r"按公布的变化率评估（\1：\2%，按公布精度 \3…\4%），以\5年为100",
-        ),
-        (
-            r"^no (\d+) value: baseline (\S+) implied by (\S+) in (\d+) and the .*$",
-            r"无\1年数据：基期值 \2 由\4年数值 \3 与公布的变化率推算",
-        ),
-        (
-            r"^latest value (\S+) in (\d+) implied by the baseline and the .*$",
-            r"\2年数值 \1 由基期值与公布的变化率推算",
-        ),
-        (
-            r"^the .* disagrees with the levels \((\S+) %\): the levels are used$",
-            r"公布的变化率与水平值不一致（水平值推算 \1%）：采用水平值",
-        ),
-        (
-            r"^annual changes reported for (.+): (.+) missing, so they are not chained$",
-            r"已公布\1年的年度变化率：缺\2年，不连乘推算",
-        ),
-        (
-            r"^no (\d+) value: measured from (\d+) \(option baseline_from_later_year.*$",
-            r"无\1年数据：按选项 baseline_from_later_year 以\2年为基期",
-        ),
-    )
-)
-
-
-_FRAGMENTS_ZH = {
-    " (超过: the true value is higher)": "（超过：实际值更高）",
-    " (级/左右: approximate)": "（级/左右：近似值）",
-}
-
-
-def _note_zh(note: str) -> str:
-    for pattern, repl in _NOTES_ZH:
-        if pattern.match(note):
-            note = pattern.sub(repl, note)
-            break
-    for fragment, zh in _FRAGMENTS_ZH.items():
-        note = note.replace(fragment, zh)
-    return note
 
 
 # --------------------------------------------------------------------------------------------
@@ -267,11 +193,13 @@ def _target_cell(e: Mapping[str, Any], lang: str, base_year: int) -> str:
         text = f"{sym}{fmt(value)}"
     if e["aspirational"]:
         text += f" ({w['aspirational']})"
+    if t.get("overridden"):
+        text += f" ({w['overrides']} {t['overridden']})"
     return text
 
 
 def _status_cell(e: Mapping[str, Any], lang: str) -> str:
-    if e["reason"] in ("no_data", "no_base_year_value", "target_not_set"):
+    if e["reason"] in ("no_data", "no_base_year_value", "target_not_set", "city_wide_target"):
         return _WORDS[lang][e["reason"]]
     return e["status_zh"] if lang == "zh" else e["status_en"]
 
@@ -292,7 +220,7 @@ def _notes(e: Mapping[str, Any], lang: str, base_year: int) -> list[str]:
     if generic and e["reason"] in ("no_data", "target_not_set"):
         notes = notes[1:]
     if lang == "zh":
-        notes = [_note_zh(n) for n in notes]
+        notes = [note_zh(n) for n in notes]
     if not e["target"]["set"] and e.get("change") is not None:  # the figure without a target
         change = _WORDS[lang]["change"].format(year=base_year)
         notes.insert(0, f"{change}: {fmt(e['change'], signed=True)}%")
@@ -314,8 +242,11 @@ def _method_label(model: Mapping[str, Any], lang: str) -> str:
 def _header_lines(model: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
     w = _WORDS[lang]
     s = model["summary"]
-    as_of = str(model["year"]) if model["year"] is not None else "–"
     latest = str(s["data_year"]) if s["data_year"] is not None else w["none"]
+    if model["year"] is not None:
+        as_of = str(model["year"])
+    else:  # no --year: as of the latest data, each target its own latest year
+        as_of = f"{latest} ({w['as_of_latest']})" if s["data_year"] is not None else w["none"]
     data = w["shipped"] if model["data"]["shipped"] else ", ".join(model["data"]["sources"])
     return [
         (w["region"], model["region"]),
@@ -340,6 +271,23 @@ def _flag_statement(model: Mapping[str, Any], lang: str) -> str:
             "unverified figures [?]. "
         )
     return head + w["flags"]
+
+
+def _remarks(model: Mapping[str, Any], lang: str, chart_lang: str | None) -> list[str]:
+    """Lines the reader must see above the tables: overridden targets, an English chart."""
+    w = _WORDS[lang]
+    out = []
+    over = [e for e in model["targets"] if e["target"].get("overridden")]
+    if over:
+        sep = "，" if lang == "zh" else ", "
+        names = sep.join(
+            f"{_name(e, lang)} ({e['target']['overridden']} → {fmt(e['target']['value'])})"
+            for e in over
+        )
+        out.append(w["overrides_note"].format(n=len(over)) + names)
+    if chart_lang is not None and chart_lang != lang and w["chart_en"]:
+        out.append(w["chart_en"])
+    return out
 
 
 def _plan_star(model: Mapping[str, Any], lang: str) -> str:
@@ -400,8 +348,14 @@ def _wrap_name(name: str, width: int) -> list[str]:
     return lines
 
 
-def render_text(model: Mapping[str, Any], lang: str, width: int) -> str:
-    """Render plain text for a terminal, aligned by display width (CJK characters take two)."""
+def render_text(
+    model: Mapping[str, Any], lang: str, width: int, chart_lang: str | None = None
+) -> str:
+    """Render plain text for a terminal, aligned by display width (CJK characters take two).
+
+    ``chart_lang``: the language of a chart drawn with the report; when it is not ``lang``
+    (no font with Chinese glyphs) the report says so.
+    """
     w = _WORDS[lang]
     out: list[str] = [
         report_title(model, lang),
@@ -415,6 +369,8 @@ def render_text(model: Mapping[str, Any], lang: str, width: int) -> str:
     out += wrap(summary, width)
     out += wrap(_flag_statement(model, lang), width)
     out += wrap(_plan_star(model, lang), width) if _plan_star(model, lang) else []
+    for remark in _remarks(model, lang, chart_lang):
+        out += wrap(remark, width)
 
     columns = _columns(lang)
     all_rows = [_cells(e, lang, model["plan"]["base_year"]) for e in model["targets"]]
@@ -462,8 +418,8 @@ def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(model: Mapping[str, Any], lang: str) -> str:
-    """Render Markdown: a summary and one table per plan chapter."""
+def render_markdown(model: Mapping[str, Any], lang: str, chart_lang: str | None = None) -> str:
+    """Render Markdown: a summary and one table per plan chapter (``chart_lang``: as text)."""
     w = _WORDS[lang]
     out = [f"# {report_title(model, lang)}", ""]
     out += [f"- **{_md(k)}**: {_md(v)}" for k, v in _header_lines(model, lang)]
@@ -472,6 +428,8 @@ def render_markdown(model: Mapping[str, Any], lang: str) -> str:
     out += ["", _md(_flag_statement(model, lang))]
     if _plan_star(model, lang):
         out += ["", _md(_plan_star(model, lang))]
+    for remark in _remarks(model, lang, chart_lang):
+        out += ["", _md(remark)]
     columns = [*_columns(lang), w["required"], w["notes"]]
     for chapter, entries in _by_chapter(model):
         title = chapter["title_zh"] if lang == "zh" else chapter["title_en"]
@@ -513,9 +471,16 @@ footer{margin-top:2rem;color:#666;font-size:.82rem}
 
 
 def render_html(
-    model: Mapping[str, Any], lang: str, plot_png: bytes | None, fragment: bool = False
+    model: Mapping[str, Any],
+    lang: str,
+    plot_png: bytes | None,
+    fragment: bool = False,
+    chart_lang: str | None = None,
 ) -> str:
-    """Render one self-contained HTML page (or a ``fragment`` for notebooks); the plot inline."""
+    """Render one self-contained HTML page (or a ``fragment`` for notebooks); the plot inline.
+
+    ``chart_lang``: the language of the chart's labels, said under it when it is not ``lang``.
+    """
     w = _WORDS[lang]
     esc = html.escape
     labels = status_labels()
@@ -537,6 +502,8 @@ def render_html(
     parts.append(f'<p class="flag">{esc(_flag_statement(model, lang))}</p>')
     if _plan_star(model, lang):
         parts.append(f'<p class="notes">{esc(_plan_star(model, lang))}</p>')
+    for remark in _remarks(model, lang, chart_lang if plot_png else None):
+        parts.append(f'<p class="flag">{esc(remark)}</p>')
     if plot_png:
         data = base64.b64encode(plot_png).decode("ascii")
         parts.append(
