@@ -281,8 +281,9 @@ class SpecialCell:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.text!r})"
 
-    def explain(self) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def explain(self) -> str:
+        """Say what the cell holds and what to do (each kind of special cell words it)."""
+        return f"the cell holds {self.text!r}, not a number"
 
 
 class ExcelErrorCell(SpecialCell):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import glob as _glob
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -181,7 +182,7 @@ def arrow_stream(obj: Any) -> Any:
 # --- sources -------------------------------------------------------------------------------
 
 
-class Source:
+class Source(ABC):
     """Records held by one engine.
 
     Attributes
@@ -198,45 +199,45 @@ class Source:
     columns: list[str]
     files: list[str]
 
+    @abstractmethod
     def kinds(self) -> dict[str, Kind]:
         """Return ``number``, ``text`` or ``other`` per column."""
-        raise NotImplementedError
 
+    @abstractmethod
     def quantity_type(self) -> str | None:
         """None when ``quantity`` is numeric, else its type (for the error message)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def reduce(self, keys: Sequence[str]) -> pd.DataFrame:
         """Sum, records and missing quantities per key combination (see ``reduce_frame``)."""
-        raise NotImplementedError
 
     def locate(self, conds: Mapping[str, Any], count: int) -> str:
         """Where the first record matching ``conds`` is: ``"first at …; N row(s)"``."""
         return f"{count} row(s)"
 
     # record checks
+    @abstractmethod
     def n_rows(self) -> int:
         """Return the number of records."""
-        raise NotImplementedError
 
+    @abstractmethod
     def distinct(self, columns: Sequence[str]) -> pd.DataFrame:
         """Distinct combinations of ``columns`` with their count ``__n`` (nulls kept)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def flag(self, preds: Sequence[Pred], cap: int) -> pd.DataFrame:
         """First ``cap`` rows per (condition, file) and the totals (see ``_frame.flag``)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def count_any(self, preds: Sequence[Pred]) -> int:
         """Count the records matching at least one condition."""
-        raise NotImplementedError
 
+    @abstractmethod
     def duplicates(self, key: Sequence[str], exclude: Sequence[Pred]) -> pd.DataFrame:
         """Return the records matching no ``exclude`` whose ``key`` occurs more than once."""
-        raise NotImplementedError
 
-    def close(self) -> None:
-        """Release the engine's resources."""
+    def close(self) -> None:  # noqa: B027 - engines without resources need not override it
+        """Release the engine's resources (nothing to release by default)."""
 
 
 class PandasSource(Source):
