@@ -15,9 +15,14 @@ Examples
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# The package logger: silent unless the application configures logging (the ``greenplan``
+# command does, with -v/-q). Modules log to ``logging.getLogger(__name__)``, its children.
+logging.getLogger("greenplan").addHandler(logging.NullHandler())
 
 # public name -> module that defines it
 _EXPORTS = {
@@ -41,9 +46,13 @@ _EXPORTS = {
     "GreenplanError": "greenplan.errors",
     "StatisticsError": "greenplan.errors",
     "UnitError": "greenplan.errors",
+    "data_version": "greenplan._resources",
+    "to_iamc": "greenplan.export",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])  # submodules load on attribute access too
+__all__ = sorted(
+    [*_EXPORTS, "DATA_VERSION", "__version__"]
+)  # submodules load on attribute access too
 
 
 _SUBMODULES = {
@@ -66,12 +75,17 @@ _SUBMODULES = {
     "inventory",
     "evaluation",
     "errors",
+    "export",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name in _SUBMODULES:
         return importlib.import_module(f"greenplan.{name}")
+    if name == "DATA_VERSION":  # read from data/datapackage.json on first use
+        value = importlib.import_module("greenplan._resources").data_version()
+        globals()[name] = value
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'greenplan' has no attribute {name!r}")
@@ -85,9 +99,11 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
+    from greenplan._resources import data_version
     from greenplan.definitions import Indicator, Target, Variable
     from greenplan.engine import compute
     from greenplan.errors import GreenplanError, StatisticsError, UnitError
+    from greenplan.export import to_iamc
     from greenplan.indicators import INDICATORS
     from greenplan.io import read_statistics
     from greenplan.plans import Plan, load_plan

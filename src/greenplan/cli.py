@@ -75,7 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     k = sub.add_parser("compute", help="compute indicators from statistics (指标计算)")
     k.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    k.add_argument("--format", choices=["csv", "json"], default="csv")
+    k.add_argument(
+        "--format",
+        choices=["csv", "json", "iamc"],
+        default="csv",
+        help="csv (default), json, or iamc: the IAMC table (model, scenario, region, "
+        "variable, unit, one column per year)",
+    )
     k.add_argument(
         "--indicator",
         action="append",

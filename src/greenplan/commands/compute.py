@@ -1,7 +1,9 @@
 """``greenplan compute``: the plan's indicators from statistics files, as CSV or JSON.
 
 Output columns: region, year, indicator, value, unit, origin, method (the canonical output of
-:func:`greenplan.compute`). Exit codes: 0 success, 1 the statistics have errors (the
+:func:`greenplan.compute`); with ``--format iamc``, the IAMC table of
+:func:`greenplan.export.to_iamc` (model ``greenplan``, scenario the data version, one column
+per year). Exit codes: 0 success, 1 the statistics have errors (the
 validation report goes to stderr), 2 usage or I/O error.
 """
 
@@ -16,14 +18,20 @@ import pandas as pd
 from greenplan.commands import ExitCode, emit, parse_options, statistics_failure
 from greenplan.engine import RESULT_COLUMNS, compute
 from greenplan.errors import StatisticsError
+from greenplan.export import to_iamc
 from greenplan.io import read_statistics
 
 __all__ = ["render", "run"]
 
 
 def render(values: object, fmt: str) -> str:
-    """Render the output of :func:`greenplan.compute` as ``csv`` or ``json`` (NaN → null)."""
+    """Render the output of :func:`greenplan.compute` as ``csv``, ``json`` or ``iamc``.
+
+    JSON writes a missing value as null; IAMC is :func:`greenplan.export.to_iamc` (wide).
+    """
     assert isinstance(values, pd.DataFrame)
+    if fmt == "iamc":
+        return to_iamc(values).to_csv(index=False, lineterminator="\n")
     frame = values.loc[:, [c for c in RESULT_COLUMNS if c in values.columns]]
     if fmt == "csv":
         return frame.to_csv(index=False, lineterminator="\n")
@@ -47,5 +55,5 @@ def run(args: argparse.Namespace) -> int:
         values = compute(stats, args.indicators, **options)
     except StatisticsError as exc:
         return statistics_failure("compute", exc)
-    emit(render(values, args.format), args.output, bom=args.format == "csv")
+    emit(render(values, args.format), args.output, bom=args.format in {"csv", "iamc"})
     return ExitCode.OK
