@@ -46,6 +46,25 @@ How to read the columns:
 - **bound** (约束): `at_least`, `at_most`, `approximately` (左右), `below`/`above` (strict),
   `decrease`, `provincial` (assigned); the suffix `_aspirational` marks 力争 (strive for).
 - **value / unit**: as the plan states them; blank where the plan gives no number.
+- **scope** (范围, the `scope` column of the plan's `targets.csv`): where the target applies.
+  `city_total` an absolute figure of the whole city (an output, a capacity, a count, a volume,
+  a sum of km or m²) — only the city is assessed; a district's row is "not assessable" with
+  reason `city_wide_target` (the plan does not split 470万千瓦 or 7000亿元 among districts) ·
+  `city_rate` a rate, share or intensity the plan sets for the city — a district is compared
+  with it as a reference, and its notes say so · `any_region` holds in every part of the city
+  (eliminate 直排口 / 劣Ⅴ类 / 填埋, retrofit every eligible park, every data-centre project) —
+  a district is assessed like the city.
+
+How the scopes were decided, from the plan's words: a number with an absolute unit (亿元,
+万千瓦, 亿立方米, 家, 个, 公里, 万平方米) or a total the plan frames as the city's (“全市…”,
+煤炭消费总量, “两高”行业能耗煤耗总量) is `city_total` (20 targets); a %, a change vs 2020, a
+per-unit intensity or a direction (明显下降) is `city_rate` (17; 中心城区 targets count as the
+central city as a whole); words that hold everywhere — 全面消除, 基本消除, 零填埋, 全部实施,
+per-project thresholds — are `any_region` (6). The provincially assigned targets follow the
+same rule (用水总量, 煤炭 totals; 能耗强度 and 建设用地 per GDP rates). A plan whose
+`targets.csv` has no `scope` column (or a blank cell) gets a default from the kind and unit:
+`city_rate` for a % unit or a change, direction, threshold or full-coverage target, else
+`city_total` (`TargetScope.default_for`).
 
 Where the plan itself states a 2020 figure that truly applies to a target it is attached as
 `baseline` (see `--format json`): 智能制造与高端装备 4000亿级, “四新”经济 >36 %, 专精特新等
@@ -79,6 +98,14 @@ unit = "亿立方米"
 
 A bare number for an assigned target is read as a change vs 2020 in %; with a unit it is a
 level. The values above are placeholders, not official figures.
+
+Only assigned targets (bound `provincial`) take values from a file or `with_values`. A value
+for a target the plan fixes (森林覆盖率 13.68 %, or the words 明显下降 / 只减不增) is refused
+(`TargetConfigError`, exit 2) unless it is asked for explicitly: `--override-fixed` on
+`greenplan report` / `assess`, `allow_override=True` in `with_values`, `with_presets` and
+`load_target_config`. The target then records what the plan states (`Target.overridden`, e.g.
+`"13.68 %"`), and the report shows it in the target cell ("≥5 (覆盖规划值 13.68 %)") and in a
+line above the tables; the JSON carries it as `target.overridden`.
 """
 
 

@@ -77,20 +77,23 @@ def test_markdown() -> None:
     text = render("markdown")
     lines = text.splitlines()
     assert len(lines) == 2 + 43
-    assert lines[0] == "| 键 | 指标 | 目标值 | 单位 | 年份 | 类型 | 约束 | 章节 | 规划原文 |"
-    assert lines[1] == "|---|---|---|---|---|---|---|---|---|"
+    assert lines[0] == "| 键 | 指标 | 目标值 | 单位 | 年份 | 类型 | 约束 | 范围 | 章节 | 规划原文 |"
+    assert lines[1] == "|---|---|---|---|---|---|---|---|---|---|"
     row = next(line for line in lines if line.startswith("| renewable_capacity "))
     assert row == (
         "| renewable_capacity | renewable_capacity | 470 | 万千瓦 | 2025 | level "
-        "| approximately_aspirational | 六(一) | 全市新能源和可再生能源装机力争达到470万千瓦左右 |"
+        "| approximately_aspirational | city_total | 六(一) "
+        "| 全市新能源和可再生能源装机力争达到470万千瓦左右 |"
     )
-    assert all(line.count("|") == 10 for line in lines)  # no unescaped pipes in cells
+    assert all(line.count("|") == 11 for line in lines)  # no unescaped pipes in cells
     assert text.endswith("\n")
 
 
 def test_markdown_english_header() -> None:
     head = render("markdown", "en").splitlines()[0]
-    assert head == "| key | indicator | value | unit | year | kind | bound | section | plan words |"
+    assert head == (
+        "| key | indicator | value | unit | year | kind | bound | scope | section | plan words |"
+    )
 
 
 def test_markdown_escapes_pipes() -> None:

@@ -18,8 +18,19 @@ __all__ = ["FORMATS", "render", "run"]
 FORMATS = ("table", "json", "markdown")
 
 _HEAD = {
-    "zh": ["键", "指标", "目标值", "单位", "年份", "类型", "约束", "章节", "规划原文"],
-    "en": ["key", "indicator", "value", "unit", "year", "kind", "bound", "section", "plan words"],
+    "zh": ["键", "指标", "目标值", "单位", "年份", "类型", "约束", "范围", "章节", "规划原文"],
+    "en": [
+        "key",
+        "indicator",
+        "value",
+        "unit",
+        "year",
+        "kind",
+        "bound",
+        "scope",
+        "section",
+        "plan words",
+    ],
 }
 
 
@@ -33,6 +44,7 @@ def _cells(t: Target) -> list[str]:
         "" if t.year is None else str(t.year),
         t.kind.value,
         t.bound.value,
+        t.applies_in.value,
         t.section,
         t.plan_words_zh,
     ]

@@ -47,7 +47,7 @@ FORMATS = ("text", "markdown", "html", "json")
 LANGS = ("zh", "en")
 """Languages of the rendered report (JSON always carries both)."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the report's JSON layout (``resources/report_schema.json``)."""
 
 PLAN: Mapping[str, Any] = LazyMapping(lambda: default_plan().describe(), "greenplan.report.PLAN")
