@@ -140,3 +140,42 @@ def test_data_version_is_the_descriptor_version(package) -> None:
     assert greenplan.data_version() == package["version"]
     assert data_package()["name"] == "greenplan-data"
     assert (data_dir() / "datapackage.json").is_file()
+
+
+def test_report_carries_the_data_version(capsys) -> None:
+    from greenplan.cli import main
+
+    assert main(["report", "--format", "json"]) == 0
+    shipped = json.loads(capsys.readouterr().out)
+    assert shipped["data_version"] == data_version()
+    assert main(["report", str(DATA / "examples"), "--format", "json"]) == 0
+    own = json.loads(capsys.readouterr().out)
+    assert own["data_version"] is None  # the caller's statistics are not a greenplan release
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lang", "words"),
+    [("text", "en", "(data {})"), ("markdown", "zh", "（数据版本 {}）")],
+)
+def test_report_footer_names_the_data_version(capsys, fmt, lang, words) -> None:
+    from greenplan.cli import main
+
+    assert main(["report", "--format", fmt, "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    tail = out.strip().splitlines()[-2:]
+    assert words.format(data_version()) in " ".join(tail).replace("\n", "")
+
+
+def test_report_schema_accepts_the_data_version(capsys) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from greenplan._resources import resource_path
+    from greenplan.cli import main
+
+    schema = json.loads(resource_path("report_schema.json").read_text(encoding="utf-8"))
+    assert "data_version" in schema["required"]
+    assert main(["report", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    jsonschema.validate(doc, schema)
+    doc["data_version"] = 2026  # not a string
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, schema)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from greenplan import __version__
-from greenplan._resources import LazyMapping, data_dir, resource_path
+from greenplan._resources import LazyMapping, data_dir, data_version, resource_path
 from greenplan.definitions import Target
 from greenplan.engine import compute
 from greenplan.errors import GreenplanError, OptionError
@@ -574,6 +574,7 @@ def build_report(
         "schema_version": SCHEMA_VERSION,
         "generated_at": stamp.isoformat(timespec="seconds"),
         "greenplan_version": __version__,
+        "data_version": data_version() if shipped else None,
         "plan": plan_info,
         "region": chosen,
         "year": _int(attrs.get("year")),

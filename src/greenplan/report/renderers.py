@@ -258,6 +258,15 @@ def _header_lines(model: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
     ]
 
 
+def _versions(model: Mapping[str, Any], lang: str) -> str:
+    """Return greenplan's version, and the data version when the shipped data was read."""
+    data = model.get("data_version")
+    if not data:
+        return str(model["greenplan_version"])
+    label = "（数据版本 {}）" if lang == "zh" else " (data {})"
+    return str(model["greenplan_version"]) + label.format(data)
+
+
 def _flag_statement(model: Mapping[str, Any], lang: str) -> str:
     w = _WORDS[lang]
     f = model["summary"]["flagged"]
@@ -405,7 +414,7 @@ def render_text(
             if extra:
                 sep = "；" if lang == "zh" else "; "
                 out += ["      " + s for s in wrap(sep.join(extra), max(total_w, width) - 6)]
-    out += ["", *wrap(w["footer"].format(version=model["greenplan_version"]), width)]
+    out += ["", *wrap(w["footer"].format(version=_versions(model, lang)), width)]
     return "\n".join(out) + "\n"
 
 
@@ -443,7 +452,7 @@ def render_markdown(model: Mapping[str, Any], lang: str, chart_lang: str | None 
                 "; ".join(_notes(e, lang, model["plan"]["base_year"])),
             ]
             out.append("| " + " | ".join(_md(c) for c in cells) + " |")
-    out += ["", "---", "", _md(w["footer"].format(version=model["greenplan_version"]))]
+    out += ["", "---", "", _md(w["footer"].format(version=_versions(model, lang)))]
     return "\n".join(out) + "\n"
 
 
@@ -537,7 +546,7 @@ def render_html(
                 "</tr>"
             )
         parts.append("</tbody></table>")
-    parts.append(f"<footer>{esc(w['footer'].format(version=model['greenplan_version']))}</footer>")
+    parts.append(f"<footer>{esc(w['footer'].format(version=_versions(model, lang)))}</footer>")
     body = "\n".join(parts)
     if fragment:
         return f'<div class="greenplan-report"><style>{_CSS}</style>{body}</div>'
