@@ -9,6 +9,7 @@ components: the computed value wins, and :func:`reported_vs_computed` lists disa
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -25,6 +26,8 @@ from greenplan.options import suggest
 from greenplan.regions import CITY, districts, resolve_region
 from greenplan.schema import empty_table, is_canonical, mark_canonical
 from greenplan.variables import VARIABLES
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "city_filler",
@@ -450,6 +453,10 @@ def compute(
             computed.append(x.computed_mask(id)[keep])
     out = _result_frame(x, kept, rows, values, computed)
     out.attrs["greenplan"] = ComputeInfo(options=dict(x.options), indicators=ids)
+    _log.info("computed %d of %d indicators: %d values", len(kept), len(ids), len(out))
+    if _log.isEnabledFor(logging.DEBUG) and len(kept) < len(ids):
+        done = set(kept)
+        _log.debug("no value (inputs missing): %s", ", ".join(i for i in ids if i not in done))
     return out
 
 

@@ -20,6 +20,7 @@ it). The formats are described in docs/data-format.md.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +33,8 @@ from greenplan.io.assemble import ReadResult, read_all
 from greenplan.io.normalise import MISSING_MARKERS, canonical_header, parse_numbers, parse_year
 from greenplan.io.sources import DATA_SUFFIXES, find_data_files
 from greenplan.schema import CANONICAL_COLUMNS, HEADER_NAMES, mark_canonical
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -57,7 +60,16 @@ def read_and_check(
     """
     collector = Collector(opts["max_findings"])
     result = read_all(sources, collector, opts)
+    for source in result.sources:
+        _log.debug("read %s", source)
     checked = run_checks(result.table, collector, opts, result.codes, result.value_column)
+    _log.info(
+        "read %d rows from %d source(s): %d accepted, %d finding(s)",
+        result.rows_read,
+        len(result.sources),
+        len(checked.table),
+        len(collector.findings),
+    )
     return result, collector, checked
 
 

@@ -6,6 +6,7 @@ then hand off to :func:`~greenplan.progress.evaluation.evaluate`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ from greenplan.progress.status import STATUS_LABELS, Method, Status, parse_choic
 from greenplan.regions import CITY, REGIONS
 from greenplan.targets import SUPPLEMENTARY_TARGETS
 from greenplan.units import factor
+
+_log = logging.getLogger(__name__)
 
 ASSESS_COLUMNS: tuple[str, ...] = (
     "key",
@@ -227,6 +230,15 @@ def assess(
         "options": {k: list(v) if isinstance(v, tuple) else v for k, v in options.items()},
         "plan": plan_.describe(),
     }
+    if _log.isEnabledFor(logging.INFO):
+        counts = df["status"].value_counts().to_dict() if "status" in df else {}
+        _log.info(
+            "assessed %d row(s) as of %s (%s): %s",
+            len(df),
+            as_of or "the latest year with data",
+            method_.value,
+            ", ".join(f"{k} {v}" for k, v in counts.items()) or "nothing to assess",
+        )
     return df
 
 
