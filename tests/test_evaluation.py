@@ -236,3 +236,25 @@ def test_gep_ledger_errors():
         gep_ledger(pd.DataFrame([{**base, "quantity": -1.0}]))
     with pytest.raises(EvaluationError):
         gep_ledger(pd.DataFrame([{**base, "unit": "t", "price_unit": "元/m3"}]))
+
+
+def test_anchored_evaluation_scores_aspirational_and_other_bounds():
+    # synthetic assessment rows; scores by hand: 60 + 40 × clip((x − base)/(target − base), 0, 1)
+    rows = pd.DataFrame(
+        {
+            "key": ["a", "b", "c", "d"],
+            "region": "济南市",
+            # 力争 ≥, 左右 (approximately, falling), below, approximately with base = target
+            "bound": ["at_least_aspirational", "approximately", "below", "approximately"],
+            "baseline": [500.0, 50.0, 10.0, 7.0],
+            "latest": [800.0, 45.0, 8.0, 7.0],
+            "target_level": [1000.0, 40.0, 6.0, 7.0],
+        }
+    )
+    out = anchored_evaluation(rows).set_index("key")
+    assert out.loc["a", "direction"] == "increase"
+    assert out.loc["a", "score"] == pytest.approx(84.0)  # 60 + 40 × 300/500
+    assert out.loc["b", "direction"] == "decrease"
+    assert out.loc["b", "score"] == pytest.approx(80.0)  # 60 + 40 × 5/10
+    assert out.loc["c", "score"] == pytest.approx(80.0)  # 60 + 40 × 2/4
+    assert math.isnan(out.loc["d", "score"])  # no direction when base = target, said in note

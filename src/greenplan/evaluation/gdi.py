@@ -435,6 +435,25 @@ def green_development_index(
     }
 
 
+_BOUND_DIRECTION = {
+    "at_least": "increase",
+    "above": "increase",
+    "at_most": "decrease",
+    "below": "decrease",
+    "decrease": "decrease",
+}
+
+
+def _direction_of(bound: str, base: Any, target: Any) -> str:
+    """``increase``/``decrease`` for a target's bound (``""`` when it has none)."""
+    comparison = bound.removesuffix("_aspirational")
+    if comparison == "approximately":
+        if pd.isna(base) or pd.isna(target) or float(target) == float(base):
+            return ""
+        return "increase" if float(target) > float(base) else "decrease"
+    return _BOUND_DIRECTION.get(comparison, "")
+
+
 def anchored_evaluation(assessment: pd.DataFrame, *, region: str | None = None) -> pd.DataFrame:
     """Anchored 60–100 scores of the plan's targets from an :func:`greenplan.assess` result.
 
@@ -449,8 +468,9 @@ def anchored_evaluation(assessment: pd.DataFrame, *, region: str | None = None) 
     Returns
     -------
     pandas.DataFrame
-        One row per target with ``direction`` (from ``bound``: at_least → increase, at_most →
-        decrease), ``score`` (:func:`anchored_score` of ``latest`` between ``baseline`` and
+        One row per target with ``direction`` (from ``bound``, 力争 included: at_least and above
+        → increase, at_most, below and decrease → decrease, approximately → the sign of
+        target − baseline), ``score`` (:func:`anchored_score` of ``latest`` between ``baseline`` and
         ``target_level``; NaN with a ``note`` where it cannot be scored), and a last row
         ``key = "plan_index"`` with the equal-weight mean of the scores.
 
@@ -469,8 +489,8 @@ def anchored_evaluation(assessment: pd.DataFrame, *, region: str | None = None) 
         bound = str(rec.get("bound", ""))
         note = ""
         value = math.nan
-        direction = {"at_least": "increase", "at_most": "decrease"}.get(bound, "")
         base, target, latest = rec["baseline"], rec["target_level"], rec["latest"]
+        direction = _direction_of(bound, base, target)
         if not direction:
             note = f"bound {bound!r}: no direction"
         elif any(pd.isna(x) for x in (base, target, latest)):
