@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from greenplan import __version__
 from greenplan.commands import (
@@ -21,6 +23,7 @@ from greenplan.commands import (
     parse_options,
     statistics_failure,
 )
+from greenplan.config import load_config
 from greenplan.errors import GreenplanError, StatisticsError
 
 __all__ = [
@@ -34,6 +37,8 @@ __all__ = [
 ]
 
 
+_CONFIGURED = frozenset({"catalogue", "validate", "compute", "report", "assess"})
+"""Commands that read a greenplan.toml found in the working directory."""
 _EXTRAS = {"serve": "service", "token": "service"}
 """The optional extra each command needs beyond the core dependencies."""
 _PLAN_HELP = "a plan folder (plan.toml, targets.csv, baselines.csv); default: Jinan's 14th plan"
@@ -46,8 +51,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser of the ``greenplan`` command."""
+def build_parser(
+    defaults: Mapping[str, Mapping[str, Any]] | None = None,
+) -> argparse.ArgumentParser:
+    """Build the argument parser of the ``greenplan`` command.
+
+    ``defaults`` maps a command to argparse defaults (from a configuration file, see
+    :mod:`greenplan.config`); flags on the command line override them.
+    """
     p = _Parser(
         prog="greenplan",
         description=(
@@ -58,6 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 success, 1 data errors, 2 usage or I/O error.",
     )
     p.add_argument("--version", action="version", version=f"greenplan {__version__}")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log what greenplan does on stderr (-v: steps, -vv: details)",
+    )
+    p.add_argument("-q", "--quiet", action="count", default=0, help="log errors only (no warnings)")
+    p.add_argument(
+        "--config",
+        metavar="PATH",
+        help="a configuration file (default: greenplan.toml, or [tool.greenplan] in "
+        "pyproject.toml, in the working directory; see docs/configuration.md)",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -226,7 +251,27 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = actions.add_parser("revoke", help="revoke a token by name")
     revoke.add_argument("name", metavar="NAME")
     revoke.add_argument("--db", metavar="PATH|URL")
+    for name, values in (defaults or {}).items():
+        sub.choices[name].set_defaults(**values)
     return p
+
+
+def configure_logging(verbosity: int) -> logging.Handler:
+    """Send the ``greenplan`` logger's records to stderr; return the handler added.
+
+    ``verbosity`` is the count of ``-v`` minus the count of ``-q``: below 0 errors only, 0
+    warnings, 1 INFO, 2 or more DEBUG.
+    """
+    level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(
+        max(-1, verbosity), logging.DEBUG
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("greenplan: %(levelname)s: %(message)s [%(name)s]"))
+    handler.setLevel(level)
+    logger = logging.getLogger("greenplan")
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    return handler
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -240,6 +285,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
+    logger = logging.getLogger("greenplan")
+    level = logger.level
+    handler = configure_logging(args.verbose - args.quiet)
+    try:
+        return _configured(args, argv)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _configured(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
+    """Apply the configuration file to ``args`` (flags win), then run the command."""
+    if args.config or args.command in _CONFIGURED:
+        try:
+            config = load_config(args.config)
+        except GreenplanError as exc:
+            print(f"greenplan: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        defaults = config.command_defaults(args.command)
+        if config.path is not None and defaults:
+            args = build_parser({args.command: defaults}).parse_args(argv)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Import the command's module and run it; map errors to exit codes."""
     name = f"greenplan.commands.{args.command}"
     try:
         module = importlib.import_module(name)

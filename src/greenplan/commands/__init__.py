@@ -20,6 +20,7 @@ __all__ = [
     "EXIT_USAGE",
     "IO_CODES",
     "ExitCode",
+    "command_options",
     "emit",
     "exit_code",
     "fail",
@@ -103,6 +104,16 @@ def parse_options(pairs: Sequence[str]) -> dict[str, object]:
                     value = text
         out[name.strip()] = value
     return out
+
+
+def command_options(args: object) -> dict[str, object]:
+    """Return a command's options: the configuration file's, then ``--option`` over them.
+
+    ``args.config_options`` (set by :mod:`greenplan.cli` from ``greenplan.toml``, already
+    checked) and ``args.options`` (the ``--option NAME=VALUE`` flags, if the command has them).
+    """
+    base = dict(getattr(args, "config_options", None) or {})
+    return {**base, **parse_options(getattr(args, "options", None) or [])}
 
 
 def emit(text: str, output: str | None, *, bom: bool = False) -> None:

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from greenplan.commands import ExitCode, emit, fail, parse_options, statistics_failure
+from greenplan.commands import ExitCode, command_options, emit, fail, statistics_failure
 from greenplan.commands.report import check_year, resolve_targets
 from greenplan.engine import compute
 from greenplan.errors import StatisticsError
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     for p in paths:
         if not p.exists():
             return fail("assess", f"{p}: no such file or directory")
-    compute_opts, assess_opts = split_options(parse_options(args.options))
+    compute_opts, assess_opts = split_options(command_options(args))
     targets = resolve_targets(
         args.targets,
         list(args.presets or []),

@@ -15,7 +15,7 @@ import math
 
 import pandas as pd
 
-from greenplan.commands import ExitCode, emit, parse_options, statistics_failure
+from greenplan.commands import ExitCode, command_options, emit, statistics_failure
 from greenplan.engine import RESULT_COLUMNS, compute
 from greenplan.errors import StatisticsError
 from greenplan.export import to_iamc
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
     A CSV written to a file (``-o x.csv``) starts with a UTF-8 byte order mark, for Excel.
     """
-    options = parse_options(args.options)
+    options = command_options(args)
     try:
         stats = read_statistics(*args.paths)
         values = compute(stats, args.indicators, **options)

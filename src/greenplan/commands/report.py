@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from greenplan import plot
-from greenplan.commands import emit, parse_options, statistics_failure
+from greenplan.commands import command_options, emit, statistics_failure
 from greenplan.errors import GreenplanError, StatisticsError
 from greenplan.plans import Plan, default_plan, load_plan
 from greenplan.report import generate_report
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         if not p.exists():
             print(f"greenplan report: error: {p}: no such file or directory", file=sys.stderr)
             return 2
-    options: dict[str, Any] = parse_options(args.options)
+    options: dict[str, Any] = command_options(args)
     targets = resolve_targets(
         args.targets,
         list(args.presets or []),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from greenplan.commands import EXIT_DATA_ERROR, EXIT_OK, IO_CODES, exit_code
+from greenplan.commands import EXIT_DATA_ERROR, EXIT_OK, IO_CODES, command_options, exit_code
 from greenplan.commands import EXIT_USAGE as EXIT_IO_ERROR
 from greenplan.validation import validate
 
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         print("greenplan validate: error: give at least one file or directory", file=sys.stderr)
         return EXIT_IO_ERROR
     try:
-        report = validate(*paths)
+        report = validate(*paths, **command_options(args))
     except Exception as exc:  # never a traceback for user input
         print(f"greenplan validate: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_IO_ERROR
