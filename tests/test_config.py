@@ -197,3 +197,19 @@ def test_main_leaves_no_handler_behind() -> None:
     assert main(["-vv", "catalogue", "--format", "json", "-o", "/dev/null"]) == 0
     assert logger.handlers == before
     assert any(isinstance(h, logging.NullHandler) for h in before)
+
+
+def test_methods_are_the_progress_methods() -> None:
+    from greenplan.config import METHODS
+    from greenplan.progress.status import Method
+
+    assert tuple(m.value for m in Method) == METHODS
+
+
+def test_help_and_version_import_no_pandas() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, greenplan.cli; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

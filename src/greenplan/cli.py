@@ -23,7 +23,7 @@ from greenplan.commands import (
     parse_options,
     statistics_failure,
 )
-from greenplan.config import load_config
+from greenplan.config import METHODS, load_config
 from greenplan.errors import GreenplanError, StatisticsError
 
 __all__ = [
@@ -134,7 +134,7 @@ def build_parser(
     r.add_argument("--year", type=int, help="assess as of this year (default: latest with data)")
     r.add_argument("--lang", choices=["zh", "en"], default="zh")
     r.add_argument("--format", choices=["text", "markdown", "html", "json"], default="text")
-    r.add_argument("--method", choices=["sequential", "escap", "eurostat"], default="sequential")
+    r.add_argument("--method", choices=METHODS, default="sequential")
     r.add_argument(
         "--targets",
         metavar="FILE",
@@ -169,7 +169,7 @@ def build_parser(
     a.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
     a.add_argument("--year", type=int, help="assess as of this year (default: latest with data)")
     a.add_argument("--plan", metavar="PATH", help=_PLAN_HELP)
-    a.add_argument("--method", choices=["sequential", "escap", "eurostat"], default="sequential")
+    a.add_argument("--method", choices=METHODS, default="sequential")
     a.add_argument("--targets", metavar="FILE", help="JSON or TOML file setting assigned targets")
     a.add_argument("--override-fixed", action="store_true", help=_OVERRIDE_HELP)
     a.add_argument("--preset", action="append", dest="presets", default=[], metavar="NAME")

@@ -24,22 +24,25 @@ line override the file. The schema (see ``docs/configuration.md``)::
 
 from __future__ import annotations
 
+import importlib
 import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from greenplan.checks import OPTIONS as VALIDATE_OPTIONS
 from greenplan.errors import GreenplanError, OptionError
-from greenplan.indicators.registry import OPTIONS as COMPUTE_OPTIONS
-from greenplan.indicators.registry import load_all
 from greenplan.options import OptionSet, did_you_mean
-from greenplan.progress.options import ASSESS_ONLY, ASSESS_OPTIONS
-from greenplan.progress.options import OPTIONS as EVALUATE_OPTIONS
-from greenplan.progress.status import Method
 
-__all__ = ["CONFIG_FILE", "KEYS", "Config", "ConfigError", "find_config", "load_config"]
+__all__ = [
+    "CONFIG_FILE",
+    "KEYS",
+    "METHODS",
+    "Config",
+    "ConfigError",
+    "find_config",
+    "load_config",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -58,6 +61,8 @@ KEYS: dict[str, str] = {
 """Every key a configuration file may hold, with its meaning."""
 
 _OPTION_SECTIONS = ("compute", "validate", "assess")
+METHODS = ("sequential", "escap", "eurostat")
+"""The assessment methods (``greenplan.progress.Method``), as the command line offers them."""
 
 
 class ConfigError(GreenplanError):
@@ -101,14 +106,19 @@ class Config:
         return out
 
 
-def _assess_options() -> OptionSet:
-    specs = {**EVALUATE_OPTIONS, **ASSESS_ONLY}
-    return OptionSet("assess", [specs[name] for name in sorted(ASSESS_OPTIONS)])
-
-
 def _option_sets() -> dict[str, OptionSet]:
-    load_all()  # the indicator modules declare their compute options
-    return {"compute": COMPUTE_OPTIONS, "validate": VALIDATE_OPTIONS, "assess": _assess_options()}
+    """Return the OptionSets that check each section, imported on demand.
+
+    This module stays light, so the command line's ``--help`` and ``--version`` import no
+    pandas.
+    """
+    registry = importlib.import_module("greenplan.indicators.registry")
+    registry.load_all()  # the indicator modules declare their compute options
+    checks = importlib.import_module("greenplan.checks")
+    progress = importlib.import_module("greenplan.progress.options")
+    specs = {**progress.OPTIONS, **progress.ASSESS_ONLY}
+    assess = OptionSet("assess", [specs[name] for name in sorted(progress.ASSESS_OPTIONS)])
+    return {"compute": registry.OPTIONS, "validate": checks.OPTIONS, "assess": assess}
 
 
 def find_config(directory: str | Path | None = None) -> Path | None:
@@ -209,11 +219,10 @@ def load_config(path: str | Path | None = None, *, directory: str | Path | None 
             values[key] = str(here / _text(file, key, data[key]))
     if "method" in data:
         method = _text(file, "method", data["method"])
-        choices = [m.value for m in Method]
-        if method not in choices:
+        if method not in METHODS:
             raise ConfigError(
-                f"{file}: method {method!r} is not one of {', '.join(choices)}."
-                f"{did_you_mean(method, choices)}"
+                f"{file}: method {method!r} is not one of {', '.join(METHODS)}."
+                f"{did_you_mean(method, METHODS)}"
             )
         values["method"] = method
     if "presets" in data:
