@@ -628,3 +628,18 @@ def test_summary_counts_add_up_and_stay_valid(statuses: list[str]) -> None:
     assert sum(summary["counts"].values()) == summary["total"] == 8
     assert sum(summary["not_assessable"].values()) == summary["counts"]["not_assessable"]
     assert not list(_validator().iter_errors(report.to_dict()))
+
+
+def test_shipped_report_has_the_comprehensive_evaluation(shipped: Report) -> None:
+    ev = shipped.model["evaluation"]
+    scores = {s["key"]: s["score"] for s in ev["scores"] if s["score"] is not None}
+    assert set(scores) == {"good_air_days_ratio", "rd_intensity"}
+    # 60 + 40 × (64.6 − 62)/(65.2 − 62) = 60 + 40 × 0.8125 = 92.5
+    assert scores["good_air_days_ratio"] == pytest.approx(92.5)
+    # 60 + 40 × (3.0 − 2.6177)/(3.3 − 2.6177) = 60 + 40 × 0.5603 = 82.41
+    assert scores["rd_intensity"] == pytest.approx(82.41, abs=0.01)
+    # equal-weight mean: (92.5 + 82.41) / 2 = 87.46
+    assert ev["index"] == pytest.approx(87.46, abs=0.01)
+    assert ev["scored"] == 2 and ev["targets"] == 43
+    assert "87.5" in shipped.render("text", lang="en")
+    assert "综合评价" in shipped.render("text", lang="zh")

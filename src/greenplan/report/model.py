@@ -23,6 +23,7 @@ from greenplan._resources import LazyMapping, data_dir, data_version, resource_p
 from greenplan.definitions import Target
 from greenplan.engine import compute
 from greenplan.errors import GreenplanError, OptionError
+from greenplan.evaluation import anchored_evaluation
 from greenplan.indicators.registry import OPTIONS, load_all, recipes
 from greenplan.io import read_statistics
 from greenplan.options import OptionSet
@@ -47,7 +48,7 @@ FORMATS = ("text", "markdown", "html", "json")
 LANGS = ("zh", "en")
 """Languages of the rendered report (JSON always carries both)."""
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Version of the report's JSON layout (``resources/report_schema.json``)."""
 
 PLAN: Mapping[str, Any] = LazyMapping(lambda: default_plan().describe(), "greenplan.report.PLAN")
@@ -400,6 +401,33 @@ _FINAL = ("achieved", "not_achieved", "not_assessable")
 _PROGRESS = tuple(s for s in STATUSES if s != "not_achieved")
 
 
+def _evaluation(rows: pd.DataFrame) -> dict[str, Any]:
+    """Score the plan's comprehensive evaluation (十(二)): anchored green-development scores.
+
+    Each target with a direction, a baseline, a latest value and a target level is scored
+    60 + 40 × clip((latest − baseline)/(target − baseline), 0, 1)
+    (:func:`greenplan.evaluation.anchored_evaluation`); ``index`` is their equal-weight mean,
+    ``None`` when no target can be scored.
+    """
+    table = anchored_evaluation(rows) if len(rows) else pd.DataFrame()
+    scores = []
+    index: float | None = None
+    for rec in table.to_dict(orient="records"):
+        if rec["key"] == "plan_index":
+            index = _num(rec["score"])
+            continue
+        scores.append(
+            {"key": str(rec["key"]), "score": _num(rec["score"]), "note": str(rec["note"] or "")}
+        )
+    return {
+        "method": "anchored",
+        "index": index,
+        "scored": sum(1 for x in scores if x["score"] is not None),
+        "targets": len(scores),
+        "scores": scores,
+    }
+
+
 @dataclass(frozen=True)
 class Report:
     """A progress report: the JSON-ready model, and the assessment it was built from.
@@ -587,6 +615,7 @@ def build_report(
         "summary": _summary(entries, _final(attrs.get("year"), plan_info)),
         "chapters": chapters,
         "targets": entries,
+        "evaluation": _evaluation(rows),
     }
     return Report(model=model, assessment=assessment)
 

@@ -299,6 +299,25 @@ def _remarks(model: Mapping[str, Any], lang: str, chart_lang: str | None) -> lis
     return out
 
 
+def _evaluation_line(model: Mapping[str, Any], lang: str) -> str:
+    """One sentence on the comprehensive evaluation (anchored scores, docs/evaluation.md)."""
+    ev = model.get("evaluation") or {}
+    index, scored, n = ev.get("index"), ev.get("scored", 0), ev.get("targets", 0)
+    if lang == "zh":
+        head = "综合评价（以规划基期值和目标值为锚的绿色发展评分，60–100）："
+        if index is None:
+            return head + "尚无可评分的目标。"
+        return head + f"{index:.1f}，由 {scored}/{n} 项有基期值、最新值和目标值的目标等权平均。"
+    head = "Comprehensive evaluation (green-development scores anchored on the plan's base and "
+    head += "target values, 60–100): "
+    if index is None:
+        return head + "no target can be scored yet."
+    return head + (
+        f"{index:.1f}, the equal-weight mean of the {scored} of {n} targets that have a "
+        "baseline, a latest value and a target."
+    )
+
+
 def _plan_star(model: Mapping[str, Any], lang: str) -> str:
     """Explain the ``*`` mark, when some baseline is the plan's own figure."""
     if not any((e["baseline"] or {}).get("from_plan") for e in model["targets"]):
@@ -377,6 +396,7 @@ def render_text(
     summary = model["summary"]["text_zh" if lang == "zh" else "text_en"]
     out += wrap(summary, width)
     out += wrap(_flag_statement(model, lang), width)
+    out += wrap(_evaluation_line(model, lang), width)
     out += wrap(_plan_star(model, lang), width) if _plan_star(model, lang) else []
     for remark in _remarks(model, lang, chart_lang):
         out += wrap(remark, width)
@@ -435,6 +455,7 @@ def render_markdown(model: Mapping[str, Any], lang: str, chart_lang: str | None 
     out += ["", f"## {w['summary']}", ""]
     out.append(_md(model["summary"]["text_zh" if lang == "zh" else "text_en"]))
     out += ["", _md(_flag_statement(model, lang))]
+    out += ["", _md(_evaluation_line(model, lang))]
     if _plan_star(model, lang):
         out += ["", _md(_plan_star(model, lang))]
     for remark in _remarks(model, lang, chart_lang):
@@ -509,6 +530,7 @@ def render_html(
     parts.append("</div>")
     parts.append(f"<p>{esc(model['summary']['text_zh' if lang == 'zh' else 'text_en'])}</p>")
     parts.append(f'<p class="flag">{esc(_flag_statement(model, lang))}</p>')
+    parts.append(f"<p>{esc(_evaluation_line(model, lang))}</p>")
     if _plan_star(model, lang):
         parts.append(f'<p class="notes">{esc(_plan_star(model, lang))}</p>')
     for remark in _remarks(model, lang, chart_lang if plot_png else None):
