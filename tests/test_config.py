@@ -213,3 +213,22 @@ def test_help_and_version_import_no_pandas() -> None:
     code = "import sys, greenplan.cli; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_presets_from_config_and_flags_add_up(tmp_path, monkeypatch, capsys) -> None:
+    def targets() -> dict:
+        assert main(["report", "--format", "json", *extra]) == 0
+        doc = json.loads(capsys.readouterr().out)
+        return {t["key"]: t["target"]["value"] for t in doc["targets"]}
+
+    extra: list[str] = []
+    assert targets()["energy_dual_control"] is None  # assigned by the province: no value
+    _write(tmp_path, 'presets = ["jinan_energy_intensity_2023"]\n')
+    monkeypatch.chdir(tmp_path)
+    got = targets()
+    assert got["energy_dual_control"] == -14.8  # the preset: −14.8 % vs 2020
+    assert "carbon_intensity_control" not in got
+    extra = ["--preset", "shandong_carbon_intensity_2022"]
+    got = targets()
+    assert got["energy_dual_control"] == -14.8
+    assert got["carbon_intensity_control"] is not None
