@@ -34,21 +34,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from _service_support import district_rows, start_server, to_csv  # noqa: E402
+from greenplan.regions import districts  # noqa: E402
 
-DISTRICTS = [
-    "历下区",
-    "市中区",
-    "槐荫区",
-    "天桥区",
-    "历城区",
-    "长清区",
-    "章丘区",
-    "济阳区",
-    "莱芜区",
-    "钢城区",
-    "平阴县",
-    "商河县",
-]
+DISTRICTS = list(districts())  # the 10 districts and 2 counties
 
 
 def run_clients(

@@ -32,23 +32,11 @@ from _service_support import (
     start_server,
     to_csv,
 )
+from greenplan.regions import districts
 from greenplan.service.store import FAULT_PAUSE_ENV, open_store
 
 TIMEOUT = httpx.Timeout(60.0)
-DISTRICTS = [
-    "历下区",
-    "市中区",
-    "槐荫区",
-    "天桥区",
-    "历城区",
-    "长清区",
-    "章丘区",
-    "济阳区",
-    "莱芜区",
-    "钢城区",
-    "平阴县",
-    "商河县",
-]
+DISTRICTS = list(districts())  # the 10 districts and 2 counties
 
 
 @pytest.fixture(scope="module")
