@@ -26,7 +26,17 @@ LAYERS: dict[int, tuple[str, ...]] = {
     5: ("engine",),
     6: ("inventory", "evaluation"),
     7: ("validation", "progress"),
-    8: ("report", "plot", "export", "config", "commands", "cli", "service", "__main__"),
+    8: (
+        "report",
+        "plot",
+        "export",
+        "templates",
+        "config",
+        "commands",
+        "cli",
+        "service",
+        "__main__",
+    ),
 }
 RANK = {name: rank for rank, names in LAYERS.items() for name in names}
 

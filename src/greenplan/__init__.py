@@ -48,6 +48,7 @@ _EXPORTS = {
     "UnitError": "greenplan.errors",
     "data_version": "greenplan._resources",
     "to_iamc": "greenplan.export",
+    "write_template": "greenplan.templates",
 }
 
 __all__ = sorted(

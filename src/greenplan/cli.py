@@ -179,6 +179,15 @@ def build_parser(
 
     sub.add_parser("schema", help="print the JSON Schema of `report --format json`")
 
+    m = sub.add_parser("template", help="write a department's submission template (数据报送模板)")
+    m.add_argument("--department", metavar="NAME", help="统计局, 水务局, Water Affairs Bureau …")
+    m.add_argument(
+        "--region", action="append", metavar="R", help="region (repeatable; default 济南市)"
+    )
+    m.add_argument("--years", default="2021-2025", help="e.g. 2021-2025 or 2021,2023")
+    m.add_argument("--format", choices=["xlsx", "csv"], help="default from -o's suffix, else xlsx")
+    m.add_argument("-o", "--output", metavar="FILE", help="default template.xlsx / template.csv")
+
     n = sub.add_parser("inventory", help="build the city's GHG inventory (温室气体清单)")
     n.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
     n.add_argument("--view", choices=["territorial", "gpc", "sector"], default="territorial")

@@ -112,8 +112,22 @@ class Variable(_Frozen):
     aliases: tuple[str, ...] = ()
     """Other names accepted on input (Chinese statistical names, old codes)."""
     description: str = ""
+    owner: str = "统计局"
+    """The municipal department that reports the variable (a code of ``resources/departments.csv``,
+    its Chinese name); a submission template (:mod:`greenplan.templates`) is cut by it."""
     source: str = ""
     """Where the definition comes from (standard, bulletin, plan clause)."""
+
+
+class Department(_Frozen):
+    """A municipal department that submits statistics (报送部门)."""
+
+    code: str
+    """Chinese short name, e.g. ``统计局``."""
+    name_en: str
+    aliases: tuple[str, ...] = ()
+    """Other names accepted (full names, abbreviations, English)."""
+    source: str = ""
 
 
 class Indicator(_Frozen):

@@ -18,19 +18,27 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from greenplan import units
-from greenplan._resources import LazyMapping, resource_path
+from greenplan._resources import LazyMapping, read_resource_csv, resource_path
 from greenplan.definitions import (
     Aggregation,
     CodeListError,
+    Department,
     Direction,
     PriceBasis,
     Variable,
     VariableKind,
 )
-from greenplan.errors import UnitError
-from greenplan.options import suggest
+from greenplan.errors import OptionError, UnitError
+from greenplan.options import did_you_mean, suggest
 
-__all__ = ["VARIABLES", "children", "resolve_variable", "suggest_variables"]
+__all__ = [
+    "DEPARTMENTS",
+    "VARIABLES",
+    "children",
+    "resolve_department",
+    "resolve_variable",
+    "suggest_variables",
+]
 
 
 def _opt_float(text: str | None) -> float | None:
@@ -58,8 +66,50 @@ def _variable(row: dict[str, str], domain: str) -> Variable:
         domain=domain,
         aliases=tuple(a.strip() for a in _cell(row, "aliases").split(";") if a.strip()),
         description=_cell(row, "description"),
+        owner=_cell(row, "owner"),
         source=_cell(row, "source"),
     )
+
+
+def _load_departments() -> dict[str, Department]:
+    out: dict[str, Department] = {}
+    for lineno, row in enumerate(read_resource_csv("departments.csv"), start=2):
+        code = _cell(row, "code")
+        if not code or code in out:
+            raise CodeListError(f"departments.csv, line {lineno}: empty or duplicate code {code!r}")
+        out[code] = Department(
+            code=code,
+            name_en=_cell(row, "name_en"),
+            aliases=tuple(a.strip() for a in _cell(row, "aliases").split(";") if a.strip()),
+            source=_cell(row, "source"),
+        )
+    return out
+
+
+DEPARTMENTS: Mapping[str, Department] = LazyMapping(_load_departments, "greenplan.DEPARTMENTS")
+"""The departments that report variables (``resources/departments.csv``), by Chinese name."""
+
+
+def resolve_department(name: str) -> str:
+    """Return the code (Chinese short name) of a department given any of its names.
+
+    Raises :class:`~greenplan.errors.OptionError` with a "did you mean" hint for an unknown name.
+
+    Examples
+    --------
+    >>> resolve_department("Water Affairs Bureau")
+    '水务局'
+    """
+    names: dict[str, str] = {}
+    for code, dep in DEPARTMENTS.items():
+        for alias in (code, dep.name_en, *dep.aliases):
+            names.setdefault(alias.strip().casefold(), code)
+    key = str(name).strip().casefold()
+    if key in names:
+        return names[key]
+    hint = did_you_mean(key, names) or did_you_mean(name, DEPARTMENTS)
+    known = ", ".join(f"{c} ({d.name_en})" for c, d in DEPARTMENTS.items())
+    raise OptionError(f"unknown department {name!r}.{hint} Known: {known}")
 
 
 def _load() -> dict[str, Variable]:
@@ -75,6 +125,12 @@ def _load() -> dict[str, Variable]:
                     raise CodeListError(f"{place}: {exc}") from exc
                 if var.code in out:
                     raise CodeListError(f"{place}: duplicate code {var.code!r}")
+                if var.owner not in DEPARTMENTS:
+                    hint = did_you_mean(var.owner, DEPARTMENTS)
+                    raise CodeListError(
+                        f"{place}: {var.code}: owner {var.owner!r} is not a department of "
+                        f"departments.csv.{hint}"
+                    )
                 out[var.code] = var
                 where[var.code] = place
     generated = _annual_rate_variables(out)
