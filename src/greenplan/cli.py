@@ -136,6 +136,11 @@ def build_parser(
     r.add_argument("--format", choices=["text", "markdown", "html", "json"], default="text")
     r.add_argument("--method", choices=METHODS, default="sequential")
     r.add_argument(
+        "--charts",
+        metavar="DIR",
+        help="also write a trend chart per target (KEY.png) and index.html into DIR",
+    )
+    r.add_argument(
         "--targets",
         metavar="FILE",
         help="JSON or TOML file setting assigned targets (see docs/targets.md)",

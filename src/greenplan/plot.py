@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import html
 import io
 import unicodedata
 import warnings
@@ -28,8 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from greenplan.errors import GreenplanError
+from greenplan.options import did_you_mean
 from greenplan.report import Report, build_report
-from greenplan.report.style import display_width, status_labels
+from greenplan.report.style import STATUS_COLOURS, display_width, status_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -38,7 +40,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "BAR_COLOURS",
     "CJK_FONTS",
+    "CJK_FONT_PACKAGE",
     "PLOT_FORMATS",
+    "TREND_INDEX",
     "MissingPlotDependencyError",
     "PlotPathError",
     "cjk_font",
@@ -47,6 +51,9 @@ __all__ = [
     "progress_figure",
     "progress_png",
     "save_progress_plot",
+    "save_trend_charts",
+    "trend",
+    "trend_series",
 ]
 
 BAR_COLOURS: Mapping[str, str] = {
@@ -456,3 +463,364 @@ def save_progress_plot(
     _matplotlib()
     _figure(report, lang).savefig(target, dpi=dpi)
     return target
+
+
+# Trend charts: one per target
+# --------------------------------------------------------------------------------------------
+
+CJK_FONT_PACKAGE = "fonts-noto-cjk"
+"""The Debian/Ubuntu package of a font with Chinese glyphs (Noto Sans CJK SC), named in messages."""
+
+_TREND_WORDS = {
+    "zh": {
+        "series": "实际值",
+        "target": "目标",
+        "straight": "直线路径(基期→目标)",
+        "required": "所需路径(最新值→目标)",
+        "projection": "按当前趋势预测",
+        "no_data": "无数据",
+        "year": "年份",
+        "index_title": "{region} 各目标趋势图",
+        "unit_needs_font": "",
+    },
+    "en": {
+        "series": "values",
+        "target": "target",
+        "straight": "straight line (base year → target)",
+        "required": "required path (latest → target)",
+        "projection": "projection at the current trend",
+        "no_data": "no data",
+        "year": "year",
+        "index_title": "{region}: trend of every target",
+        "unit_needs_font": f"unit: see the report (needs a Chinese font, {CJK_FONT_PACKAGE})",
+    },
+}
+
+TREND_INDEX = "index.html"
+"""File name of the page listing the trend charts in the folder :func:`save_trend_charts` fills."""
+
+
+def _entry_of(report: Report | Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    model = report.model if isinstance(report, Report) else report
+    for t in model["targets"]:
+        if t["key"] == key:
+            return t
+    known = [str(t["key"]) for t in model["targets"]]
+    raise GreenplanError(f"No target {key!r} in the report.{did_you_mean(key, known)}")
+
+
+def trend_series(
+    entry: Mapping[str, Any], values: pd.DataFrame | None, base_year: int
+) -> list[tuple[int, float]]:
+    """Return the points ``(year, value)`` of a target's series from the base year on.
+
+    The values of the target's indicator and region from ``base_year`` on; for a cumulative
+    target (累计) the running sum of the years after the base year, starting from 0 at the
+    base year (the level the target counts). Without ``values``, or with none for this
+    indicator (e.g. a baseline taken from the plan's text), the baseline and latest figures of
+    the report entry are the series.
+
+    Parameters
+    ----------
+    entry : mapping
+        A target of the report model (``report.targets[i]``).
+    values : pandas.DataFrame or None
+        Long table with ``region``, ``year``, ``indicator``, ``value``.
+    base_year : int
+        First year drawn.
+
+    Returns
+    -------
+    list of (int, float)
+        Sorted by year; empty when there is no value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> v = pd.DataFrame({"region": "A", "indicator": "x", "year": [2019, 2020, 2021],
+    ...                   "value": [9.0, 10.0, 12.0]})
+    >>> trend_series({"indicator": "x", "region": "A", "kind": "level"}, v, 2020)
+    [(2020, 10.0), (2021, 12.0)]
+    >>> trend_series({"indicator": "x", "region": "A", "kind": "cumulative"}, v, 2020)
+    [(2020, 0.0), (2021, 12.0)]
+    """
+    figures = sorted(
+        (int(f["year"]), float(f["value"]))
+        for f in (entry.get("baseline"), entry.get("latest"))
+        if f and f.get("value") is not None
+    )
+    if values is None or values.empty:
+        return figures
+    rows = values[
+        (values["indicator"].astype(str) == str(entry["indicator"]))
+        & (values["region"].astype(str) == str(entry["region"]))
+        & (values["year"].astype(int) >= base_year)
+    ]
+    rows = rows[rows["value"].notna()]
+    by_year = rows.groupby(rows["year"].astype(int))["value"].last().sort_index()
+    if entry.get("kind") == "cumulative":
+        later = by_year[by_year.index > base_year]
+        if later.empty:
+            return []
+        out = [(base_year, 0.0)]
+        total = 0.0
+        for year, value in zip(later.index.tolist(), later.tolist(), strict=True):
+            total += float(value)
+            out.append((int(year), total))
+        return out
+    pairs = zip(by_year.index.tolist(), by_year.tolist(), strict=True)
+    return [(int(y), float(v)) for y, v in pairs] or figures
+
+
+def trend(
+    report: Report | Mapping[str, Any],
+    key: str,
+    *,
+    values: pd.DataFrame | None = None,
+    lang: str = "zh",
+) -> Figure:
+    """Draw one target's trend: the series, the target, the trajectories, the projection.
+
+    Parameters
+    ----------
+    report : Report or report model (dict)
+        The report (its region is drawn). A :class:`Report` from
+        :func:`greenplan.report.generate_report` carries the values it assessed.
+    key : str
+        The target's key (``report.targets[i]["key"]``).
+    values : pandas.DataFrame, optional
+        The values (long table of :func:`greenplan.compute`); default ``report.values``.
+        Without any, the baseline and latest figures of the report are drawn.
+    lang : {"zh", "en"}
+        Language of the labels; Chinese needs a font with Chinese glyphs (:data:`CJK_FONTS`,
+        e.g. the package ``fonts-noto-cjk``), without one the labels are English and a
+        warning names the font to install.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes. Its lines carry a ``gid``: ``series`` (the values since the base year),
+        ``target`` (horizontal line at the target level) and ``target_point`` (at the target
+        year), ``straight`` (baseline → target, straight line), ``required`` (latest value →
+        target), ``projection`` (latest value → the assessment's ``projected`` value at the
+        target year). A line is absent when its ends are unknown (a direction target has no
+        level); a target without any value shows the words "no data" (gid ``no_data``). The
+        title gives the status, on the status colour of :data:`greenplan.report.STATUS_COLOURS`.
+
+    Raises
+    ------
+    GreenplanError
+        No target ``key`` in the report.
+    MissingPlotDependencyError
+        matplotlib is not installed.
+
+    Notes
+    -----
+    With baseline :math:`(y_0, v_0)`, latest value :math:`(y_l, v_l)` and target level
+    :math:`L` in year :math:`T`, the straight line joins :math:`(y_0, v_0)` to :math:`(T, L)`,
+    the required trajectory joins :math:`(y_l, v_l)` to :math:`(T, L)` (its slope is the
+    required annual change), the projection joins :math:`(y_l, v_l)` to :math:`(T, P)`, with
+    :math:`P` the assessment's ``projected``.
+
+    Examples
+    --------
+    >>> from greenplan.report import generate_report
+    >>> fig = trend(generate_report(), "energy_intensity_reduction", lang="en")  # doctest: +SKIP
+    """
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    model = report.model if isinstance(report, Report) else report
+    if values is None and isinstance(report, Report):
+        values = report.values
+    entry = _entry_of(model, key)
+    used = plot_language(lang)
+    if used != lang:
+        warnings.warn(
+            f"No font with Chinese glyphs is installed (install {CJK_FONT_PACKAGE}, Noto Sans "
+            "CJK SC): the chart's labels are in English.",
+            UserWarning,
+            stacklevel=2,
+        )
+    words = _TREND_WORDS[used]
+    font = cjk_font()  # also for the Chinese units of an English chart, when installed
+    family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+    base_year = int(model["plan"].get("base_year") or 2020)
+    baseline, latest = entry.get("baseline") or {}, entry.get("latest") or {}
+    if baseline.get("year") is not None:
+        base_year = min(base_year, int(baseline["year"]))
+    points = trend_series(entry, values, base_year)
+    target = entry.get("target") or {}
+    level, t_year = target.get("level"), target.get("year")
+
+    fig = Figure(figsize=(8, 4.6), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    name = unicodedata.normalize("NFKC", entry["name_zh"] if used == "zh" else entry["name_en"])
+    status = entry["status_zh"] if used == "zh" else entry["status_en"]
+    unit = entry.get("unit") or target.get("unit") or ""
+    if font is None and any(unicodedata.east_asian_width(c) in "WF" for c in unit):
+        unit = words["unit_needs_font"]
+    fig.suptitle(
+        f"{_short(name, 60)}\n{status}",
+        fontsize=11,
+        family=family,
+        bbox={
+            "boxstyle": "round,pad=0.3",
+            "facecolor": STATUS_COLOURS.get(entry["status"], "#ededed"),
+            "edgecolor": "none",
+        },
+    )
+    if not points:
+        ax.text(
+            0.5,
+            0.5,
+            words["no_data"],
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=16,
+            color="#757575",
+            family=family,
+            gid="no_data",
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return fig
+
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    ax.plot(
+        xs, ys, "o-", color="#37474f", lw=2, ms=5, label=words["series"], gid="series", zorder=4
+    )
+    b_year, b_val = baseline.get("year"), baseline.get("value")
+    l_year, l_val = latest.get("year"), latest.get("value")
+    if entry.get("kind") == "cumulative":
+        b_year, b_val = base_year, 0.0
+        l_year, l_val = points[-1]
+    if level is not None and t_year is not None:
+        ax.axhline(level, color="#2e7d32", lw=1, ls="--", gid="target", zorder=2)
+        ax.plot(
+            [t_year],
+            [level],
+            "*",
+            color="#2e7d32",
+            ms=13,
+            label=f"{words['target']} ({t_year})",
+            gid="target_point",
+            zorder=5,
+        )
+        if b_year is not None and b_val is not None:
+            ax.plot(
+                [b_year, t_year],
+                [b_val, level],
+                color="#90a4ae",
+                lw=1.2,
+                ls="-.",
+                label=words["straight"],
+                gid="straight",
+                zorder=3,
+            )
+        if l_year is not None and l_val is not None and l_year < t_year:
+            ax.plot(
+                [l_year, t_year],
+                [l_val, level],
+                color="#1e88e5",
+                lw=1.5,
+                ls="--",
+                label=words["required"],
+                gid="required",
+                zorder=3,
+            )
+    projected = entry.get("projected")
+    if projected is not None and t_year is not None and l_year is not None and l_year < t_year:
+        ax.plot(
+            [l_year, t_year],
+            [l_val, projected],
+            color=BAR_COLOURS.get(entry["status"], "#9e9e9e"),
+            lw=1.5,
+            ls=":",
+            marker="o",
+            markevery=[1],
+            mfc="white",
+            label=words["projection"],
+            gid="projection",
+            zorder=3,
+        )
+    last_x = max([*xs, *([t_year] if t_year is not None else [])])
+    ax.set_xlim(min(xs) - 0.4, last_x + 0.4)
+    ax.set_xticks(range(min(xs), last_x + 1))
+    ax.set_xlabel(words["year"], family=family, fontsize=9)
+    ax.set_ylabel(unit, family=family, fontsize=9)
+    ax.grid(color="#e0e0e0", lw=0.6)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(prop={"family": family, "size": 8}, frameon=False, loc="best")
+    return fig
+
+
+def save_trend_charts(
+    report: Report | Mapping[str, Any],
+    directory: str | Path,
+    *,
+    values: pd.DataFrame | None = None,
+    lang: str = "zh",
+    dpi: int = 110,
+) -> list[Path]:
+    """Write one PNG per target (``KEY.png``) and an ``index.html`` showing them, into a folder.
+
+    Every target of the report gets a chart (one without data says "no data"); the index
+    lists them in plan order with their status. The folder is created if needed.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The PNG files written, in plan order (the index is ``directory/index.html``).
+
+    Raises
+    ------
+    PlotPathError
+        ``directory`` exists and is not a folder.
+    MissingPlotDependencyError
+        matplotlib is not installed.
+    OSError
+        A file cannot be written.
+    """
+    _matplotlib()
+    folder = Path(directory)
+    if folder.exists() and not folder.is_dir():
+        raise PlotPathError(f"--charts {directory}: it is a file, not a folder.")
+    folder.mkdir(parents=True, exist_ok=True)
+    model = report.model if isinstance(report, Report) else report
+    if values is None and isinstance(report, Report):
+        values = report.values
+    used = plot_language(lang)
+    written: list[Path] = []
+    items: list[str] = []
+    with warnings.catch_warnings():
+        if used != lang:  # warn once, not per chart
+            warnings.warn(
+                f"No font with Chinese glyphs is installed (install {CJK_FONT_PACKAGE}, Noto "
+                "Sans CJK SC): the charts' labels are in English.",
+                UserWarning,
+                stacklevel=2,
+            )
+        warnings.simplefilter("ignore", UserWarning)
+        for t in model["targets"]:
+            path = folder / f"{t['key']}.png"
+            trend(model, t["key"], values=values, lang=used).savefig(path, dpi=dpi)
+            written.append(path)
+            name = t["name_zh"] if used == "zh" else t["name_en"]
+            status = t["status_zh"] if used == "zh" else t["status_en"]
+            items.append(
+                f'<figure><img src="{html.escape(path.name)}" alt="{html.escape(name)}" '
+                f'width="640"><figcaption>{html.escape(name)}: {html.escape(status)}'
+                "</figcaption></figure>"
+            )
+    title = _TREND_WORDS[used]["index_title"].format(region=model.get("region") or "")
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{used}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head>\n<body><h1>{html.escape(title)}</h1>\n"
+        + "\n".join(items)
+        + "\n</body></html>\n"
+    )
+    (folder / TREND_INDEX).write_text(page, encoding="utf-8")
+    return written

@@ -4,8 +4,8 @@ With no PATH it runs on the Jinan public data shipped with greenplan. Exit codes
 (targets behind schedule are a result, not an error), 1 the statistics in the given PATHs have
 errors (the validation report goes to stderr), 2 usage or I/O error (missing or unreadable
 file, bad ``--year``, unknown option, a ``--plot`` path that is not .png/.svg/.pdf or a folder,
-matplotlib missing for ``--plot``, a ``--targets`` value for a fixed target without
-``--override-fixed``).
+a ``--charts`` path that is a file, matplotlib missing for ``--plot`` or ``--charts``, a
+``--targets`` value for a fixed target without ``--override-fixed``).
 """
 
 from __future__ import annotations
@@ -84,11 +84,14 @@ def run(args: argparse.Namespace) -> int:
     )
     plot_file = plot.plot_path(args.plot) if args.plot else None  # a bad path: exit 2 now
     plot_lang = None
-    if args.plot or args.format == "html":
+    charts = getattr(args, "charts", None)
+    if charts and Path(charts).exists() and not Path(charts).is_dir():
+        raise plot.PlotPathError(f"--charts {charts}: it is a file, not a folder.")
+    if args.plot or args.format == "html" or charts:
         try:
             plot_lang = plot.plot_language(args.lang)
         except plot.MissingPlotDependencyError:
-            if args.plot:
+            if args.plot or charts:
                 raise
     try:
         report = generate_report(
@@ -99,9 +102,14 @@ def run(args: argparse.Namespace) -> int:
     if plot_lang is not None and plot_lang != args.lang:
         print(
             "greenplan report: note: no font with Chinese glyphs is installed; the chart's "
-            "labels are in English (the report says so too).",
+            "labels are in English (the report says so too). Install one, e.g. "
+            f"{plot.CJK_FONT_PACKAGE} (Noto Sans CJK SC), for Chinese labels.",
             file=sys.stderr,
         )
+    if charts:
+        with warnings.catch_warnings():  # the fallback to English is said above
+            warnings.simplefilter("ignore", UserWarning)
+            plot.save_trend_charts(report, charts, lang=plot_lang or "en")
     png = None
     if plot_lang is not None:
         with warnings.catch_warnings():  # the fallback to English is said above

@@ -7,6 +7,7 @@ builds. Rendering is :mod:`greenplan.report.renderers`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 import math
@@ -439,6 +440,10 @@ class Report:
 
     model: dict[str, Any]
     assessment: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    values: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    """The values the assessment read (long table: region, year, indicator, value, unit), when
+    known: :func:`generate_report` keeps them for the trend charts
+    (:func:`greenplan.plot.trend`)."""
 
     # --- views -----------------------------------------------------------------------------
 
@@ -706,8 +711,9 @@ def generate_report(
     stats = read_statistics(*chosen)
     values = compute(stats, **compute_opts)
     ts = dict(plan_.targets) if targets is None else dict(targets)
+    assessed = with_published_rates(values, stats)
     assessment = assess(
-        with_published_rates(values, stats),
+        assessed,
         year=year,
         targets=ts,
         method=method,
@@ -716,7 +722,7 @@ def generate_report(
     )
     # the confidence tags come from the canonical table's note column (备注/note of the files)
     sources = [p.name for p in chosen] if shipped else [str(p) for p in chosen]
-    return build_report(
+    report = build_report(
         assessment,
         region=region,
         targets=ts,
@@ -726,6 +732,7 @@ def generate_report(
         compute_options=values.attrs.get("greenplan", {}).get("options", compute_opts),
         plan=plan_,
     )
+    return dataclasses.replace(report, values=assessed)
 
 
 def load_schema() -> dict[str, Any]:
