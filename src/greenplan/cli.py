@@ -94,7 +94,7 @@ def build_parser(
 
     v = sub.add_parser("validate", help="validate statistics files (数据校验)")
     v.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    v.add_argument("--format", choices=["text", "json", "junit"], default="text")
+    v.add_argument("--format", choices=["text", "json", "junit", "xlsx"], default="text")
     v.add_argument("--strict", action="store_true", help="fail on warnings too")
     v.add_argument("-o", "--output", help="write to this file instead of standard output")
 
@@ -133,7 +133,7 @@ def build_parser(
     )
     r.add_argument("--year", type=int, help="assess as of this year (default: latest with data)")
     r.add_argument("--lang", choices=["zh", "en"], default="zh")
-    r.add_argument("--format", choices=["text", "markdown", "html", "json"], default="text")
+    r.add_argument("--format", choices=["text", "markdown", "html", "json", "xlsx"], default="text")
     r.add_argument("--method", choices=METHODS, default="sequential")
     r.add_argument(
         "--charts",

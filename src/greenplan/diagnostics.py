@@ -584,6 +584,16 @@ class ValidationReport:
         """
         return _junit(self, strict)
 
+    def to_excel(self, path_or_buffer: Any, lang: str = "zh") -> None:
+        """Write the report as an Excel workbook (needs openpyxl, the ``excel`` extra).
+
+        Sheets: a summary (counts per code and severity, rows read/accepted/rejected) and the
+        findings (:data:`FINDING_COLUMNS`, with each code's fix), each with a frozen header
+        row and an autofilter; severities are coloured. ``lang`` (``zh`` or ``en``) names
+        the sheets and the summary columns.
+        """
+        _excel(self, path_or_buffer, lang)
+
     def to_text(self, max_findings: int | None = None, infos: bool | None = None) -> str:
         """Render the report as text: a summary line, then the findings grouped by file.
 
@@ -794,3 +804,80 @@ def _html_table(findings: Sequence[Finding], colour: Mapping[str, str]) -> str:
     header = "".join(f"<th style='text-align:left'>{c}</th>" for c in cols)
     body = "".join(rows)
     return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+
+
+FINDING_COLUMNS: tuple[str, ...] = (
+    "file", "sheet", "row", "column", "code", "severity", "message", "fix",
+    "region", "year", "variable", "value", "expected",
+)  # fmt: skip
+"""Columns of the findings sheet of :meth:`ValidationReport.to_excel`, in order."""
+
+_SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+
+
+def _excel(report: ValidationReport, target: Any, lang: str) -> None:
+    """Write the validation workbook: summary (counts per code and severity), findings."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang {lang!r}: expected 'zh' or 'en'")
+    try:
+        import openpyxl
+        from openpyxl.styles import Font, PatternFill
+        from openpyxl.utils import get_column_letter
+    except ImportError as exc:
+        raise ImportError("writing .xlsx needs openpyxl: pip install 'greenplan[excel]'") from exc
+    zh = lang == "zh"
+
+    def table(ws: Any, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        ws.append(list(header))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append(list(row))
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+        for i, name in enumerate(header, start=1):
+            width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows])
+            ws.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
+
+    def fill(ws: Any, row: int, col: int, severity: str) -> None:
+        colour = _SEVERITY_FILL.get(severity, "FFFFFF")
+        ws.cell(row=row, column=col).fill = PatternFill(
+            start_color=colour, end_color=colour, fill_type="solid"
+        )
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "汇总" if zh else "Summary"
+    n_findings: dict[tuple[str, str], int] = {}
+    n_rows: dict[tuple[str, str], int] = {}
+    for f in report.findings:
+        key = (str(f.code), str(f.severity))
+        n_findings[key] = n_findings.get(key, 0) + 1
+        n_rows[key] = n_rows.get(key, 0) + f.count
+    rows = [[c, s, n, n_rows[(c, s)]] for (c, s), n in sorted(n_findings.items())]
+    table(
+        ws,
+        ["代码", "严重程度", "条数", "涉及行数"]
+        if zh
+        else ["Code", "Severity", "Findings", "Rows"],
+        rows,
+    )
+    for i, r in enumerate(rows, start=2):
+        fill(ws, i, 2, str(r[1]))
+    ws.append([])
+    ws.append(["读取行数" if zh else "Rows read", report.rows_read])
+    ws.append(["接受行数" if zh else "Rows accepted", report.rows_accepted])
+    ws.append(["拒绝行数" if zh else "Rows rejected", report.rows_rejected])
+    ws = wb.create_sheet("问题清单" if zh else "Findings")
+    frows = []
+    fixes = {str(code): check for code, check in CHECKS.items()}
+    for f in report.findings:
+        check = fixes.get(str(f.code))
+        d = f.model_dump()
+        d["fix"] = check.fix if check is not None else ""
+        frows.append([None if d.get(c) == "" else d.get(c) for c in FINDING_COLUMNS])
+    table(ws, FINDING_COLUMNS, frows)
+    col = FINDING_COLUMNS.index("severity") + 1
+    for i, f in enumerate(report.findings, start=2):
+        fill(ws, i, col, str(f.severity))
+    wb.save(target)

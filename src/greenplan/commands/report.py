@@ -68,6 +68,12 @@ def check_year(value: int | None, plan: Plan) -> int | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan report``; return the exit code."""
+    if args.format == "xlsx" and not args.output:
+        print(
+            "greenplan report: error: --format xlsx writes a binary workbook; give -o FILE.xlsx",
+            file=sys.stderr,
+        )
+        return 2
     plan = load_plan(args.plan) if getattr(args, "plan", None) else default_plan()
     year = check_year(args.year, plan)
     paths = [Path(p) for p in args.paths] if args.paths else None
@@ -119,6 +125,16 @@ def run(args: argparse.Namespace) -> int:
                 plot.save_progress_plot(figure, plot_file)
             if args.format == "html":
                 png = plot.progress_png(figure)
+    if args.format == "xlsx":
+        try:
+            report.to_excel(args.output, lang=args.lang)
+        except OSError as exc:
+            print(
+                f"greenplan report: error: cannot write {args.output}: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
+            return 2
+        return 0
     text = report.render(args.format, args.lang, plot_png=png, chart_lang=plot_lang)
     emit(text, args.output)
     return 0

@@ -47,9 +47,15 @@ def run(args: argparse.Namespace) -> int:
     fmt = getattr(args, "format", None) or "text"
     strict = bool(getattr(args, "strict", False))
     output = getattr(args, "output", None)
-    if fmt not in {"text", "json", "junit"}:
+    if fmt not in {"text", "json", "junit", "xlsx"}:
         print(
-            f"greenplan validate: error: unknown format {fmt!r} (text, json, junit)",
+            f"greenplan validate: error: unknown format {fmt!r} (text, json, junit, xlsx)",
+            file=sys.stderr,
+        )
+        return EXIT_IO_ERROR
+    if fmt == "xlsx" and not output:
+        print(
+            "greenplan validate: error: --format xlsx writes a binary workbook; give -o FILE.xlsx",
             file=sys.stderr,
         )
         return EXIT_IO_ERROR
@@ -61,9 +67,11 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # never a traceback for user input
         print(f"greenplan validate: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_IO_ERROR
-    text = render(report, fmt, strict)
+    text = "" if fmt == "xlsx" else render(report, fmt, strict)
     try:
-        if output:
+        if fmt == "xlsx":
+            report.to_excel(output, lang=getattr(args, "lang", None) or "zh")
+        elif output:
             with open(output, "w", encoding="utf-8") as fh:
                 fh.write(text)
         else:

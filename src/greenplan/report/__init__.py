@@ -21,7 +21,8 @@ Examples
 >>> report.model["summary"]["counts"]["achieved"]   # doctest: +SKIP
 
 Modules: :mod:`.model` (building the report data, and the whole chain), :mod:`.renderers`
-(text, Markdown, HTML, JSON) and :mod:`.style` (status colours and labels, widths, formats,
+(text, Markdown, HTML, JSON), :mod:`.excel` (the ``.xlsx`` workbook, ``Report.to_excel``) and
+:mod:`.style` (status colours and labels, widths, formats,
 and ``style(df)``, the coloured notebook display of an assessment).
 """
 

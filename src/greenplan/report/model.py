@@ -39,7 +39,7 @@ from greenplan.progress import (
 from greenplan.progress import OPTIONS as ASSESS_SPECS
 from greenplan.progress.notes import note_zh
 from greenplan.regions import CITY
-from greenplan.report import renderers
+from greenplan.report import excel, renderers
 from greenplan.report.style import STATUSES, status_labels, style
 from greenplan.targets import SUPPLEMENTARY_TARGETS
 
@@ -511,6 +511,15 @@ class Report:
     def to_html(self, lang: str = "zh", *, plot_png: bytes | None = None) -> str:
         """One self-contained HTML page (inline CSS; the plot embedded as base64 PNG)."""
         return renderers.render_html(self.model, lang, plot_png)
+
+    def to_excel(self, path_or_buffer: Any, lang: str = "zh") -> None:
+        """Write an Excel workbook (needs openpyxl, the ``excel`` extra).
+
+        Sheets: a summary, one per plan chapter (headers in ``lang``, units in a column,
+        numbers as numeric cells, status cells coloured as in :data:`STATUS_COLOURS`, frozen
+        header, autofilter) and the sources.
+        """
+        excel.write_report_excel(self.model, path_or_buffer, lang)
 
     def _repr_html_(self) -> str:
         return renderers.render_html(self.model, "zh", None, fragment=True)

@@ -1,0 +1,197 @@
+"""Excel workbook (``.xlsx``) of the progress report.
+
+Needs the optional ``excel`` extra (openpyxl). Numbers are written as numeric cells, never as
+text; each table sheet has a frozen header row and an autofilter; status cells carry the
+background colour of :data:`greenplan.report.style.STATUS_COLOURS`.
+
+Examples
+--------
+>>> from greenplan.report import generate_report
+>>> generate_report().to_excel("report.xlsx", lang="en")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
+
+from greenplan.errors import GreenplanError
+from greenplan.report.style import STATUS_COLOURS
+
+_HEADERS: dict[str, dict[str, str]] = {
+    "zh": {
+        "summary": "汇总",
+        "sources": "数据来源",
+        "item": "项目",
+        "value": "数值",
+        "id": "指标",
+        "section": "规划条目",
+        "unit": "单位",
+        "base_year": "基期年份",
+        "base": "基期值",
+        "latest_year": "最新年份",
+        "latest": "最新值",
+        "target_year": "目标年份",
+        "target": "目标值",
+        "completion": "完成进度（%）",
+        "elapsed": "序时进度（%）",
+        "status": "状态",
+        "required": "尚需年均变化",
+        "notes": "备注",
+        "source": "来源",
+        "total": "目标总数",
+        "plan": "规划",
+        "region": "地区",
+        "year": "数据年份",
+    },
+    "en": {
+        "summary": "Summary",
+        "sources": "Sources",
+        "item": "Item",
+        "value": "Value",
+        "id": "Indicator",
+        "section": "Plan section",
+        "unit": "Unit",
+        "base_year": "Base year",
+        "base": "Baseline",
+        "latest_year": "Latest year",
+        "latest": "Latest value",
+        "target_year": "Target year",
+        "target": "Target",
+        "completion": "Completion (%)",
+        "elapsed": "Time elapsed (%)",
+        "status": "Status",
+        "required": "Required change per year",
+        "notes": "Notes",
+        "source": "Source",
+        "total": "Targets",
+        "plan": "Plan",
+        "region": "Region",
+        "year": "Data year",
+    },
+}
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError as exc:  # pragma: no cover - the extra is installed in tests
+        raise GreenplanError(
+            "writing .xlsx needs openpyxl: pip install 'greenplan[excel]'"
+        ) from exc
+    return openpyxl
+
+
+def _fill(colour: str) -> Any:
+    from openpyxl.styles import PatternFill
+
+    hex6 = colour.lstrip("#").upper()
+    return PatternFill(start_color=hex6, end_color=hex6, fill_type="solid")
+
+
+def _table(ws: Any, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Write a header and rows, bold the header, freeze it and set an autofilter."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws.append(list(header))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(list(row))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(len(rows) + 1, 1)}"
+    for i, name in enumerate(header, start=1):
+        width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows if r[i - 1] is not None])
+        ws.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
+
+
+def _pct(share: Any) -> float | None:
+    return None if share is None else round(float(share) * 100, 4)
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    clean = "".join("_" if c in "[]:*?/\\" else c for c in title)[:31] or "Sheet"
+    name, n = clean, 2
+    while name in used:
+        suffix = f" ({n})"
+        name, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name)
+    return name
+
+
+def write_report_excel(model: Mapping[str, Any], target: str | IO[bytes], lang: str = "zh") -> None:
+    """Write a report model as a workbook: summary, one sheet per chapter, sources.
+
+    Parameters
+    ----------
+    model : mapping
+        ``Report.model``.
+    target : str, path or binary file
+        Where to save the workbook.
+    lang : {"zh", "en"}
+        Language of sheet names, headers and statuses.
+    """
+    if lang not in _HEADERS:
+        raise GreenplanError(f"lang {lang!r}: expected 'zh' or 'en'")
+    openpyxl = _openpyxl()
+    h = _HEADERS[lang]
+    wb = openpyxl.Workbook()
+    used: set[str] = set()
+    ws = wb.active
+    ws.title = _sheet_title(h["summary"], used)
+    s = model["summary"]
+    plan = model["plan"]
+    info: list[list[Any]] = [
+        [h["plan"], plan["name_zh" if lang == "zh" else "name_en"]],
+        [h["region"], model.get("region")],
+        [h["year"], s.get("data_year")],
+        [h["total"], s["total"]],
+    ]
+    labels = {
+        t["status"]: t["status_zh" if lang == "zh" else "status_en"] for t in model["targets"]
+    }
+    status_rows: list[int] = []
+    for status, count in s["counts"].items():
+        info.append([labels.get(status, status), count])
+        status_rows.append(len(info) + 1)
+    _table(ws, [h["item"], h["value"]], info)
+    for row, status in zip(status_rows, s["counts"], strict=True):
+        ws.cell(row=row, column=1).fill = _fill(STATUS_COLOURS[status])
+    ws.append([])
+    ws.append([s["text_zh" if lang == "zh" else "text_en"]])
+
+    by_key = {t["key"]: t for t in model["targets"]}
+    header = [
+        h["id"], h["section"], h["unit"], h["base_year"], h["base"], h["latest_year"],
+        h["latest"], h["target_year"], h["target"], h["completion"], h["elapsed"],
+        h["status"], h["required"], h["notes"],
+    ]  # fmt: skip
+    for chapter in model["chapters"]:
+        entries = [by_key[k] for k in chapter["targets"] if k in by_key]
+        if not entries:
+            continue
+        ws = wb.create_sheet(
+            _sheet_title(chapter["title_zh" if lang == "zh" else "title_en"], used)
+        )
+        rows = []
+        for e in entries:
+            base, latest, target_ = e.get("baseline") or {}, e.get("latest") or {}, e["target"]
+            rows.append([
+                e["name_zh" if lang == "zh" else "name_en"], e["section"], e["unit"],
+                base.get("year"), base.get("value"), latest.get("year"), latest.get("value"),
+                target_.get("year"), target_.get("value"), _pct(e.get("completion")),
+                _pct(e.get("time_elapsed")), e["status_zh" if lang == "zh" else "status_en"],
+                e.get("required_annual_change"),
+                "; ".join(e["notes_zh" if lang == "zh" else "notes"]),
+            ])  # fmt: skip
+        _table(ws, header, rows)
+        col = header.index(h["status"]) + 1
+        for i, e in enumerate(entries, start=2):
+            ws.cell(row=i, column=col).fill = _fill(STATUS_COLOURS[e["status"]])
+    ws = wb.create_sheet(_sheet_title(h["sources"], used))
+    data = model.get("data") or {}
+    sources = [[src] for src in data.get("sources", [])]
+    sources.append([f"{plan['name_zh']} ({plan['issued_by']}, {plan['issued']})"])
+    _table(ws, [h["source"]], sources)
+    wb.save(target)
