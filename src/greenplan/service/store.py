@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from greenplan.errors import GreenplanError
+from greenplan.schema import CANONICAL_COLUMNS
 from greenplan.service.access import ROLES, AccessError, TokenInfo, hash_token, new_token, utcnow
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,18 +68,7 @@ FAULT_PAUSE_ENV = "GREENPLAN_FAULT_PAUSE_BEFORE_COMMIT"
 are written and before the commit (a line on stderr says when the pause starts). Unset in
 production."""
 
-OBSERVATION_COLUMNS = (
-    "region",
-    "year",
-    "variable",
-    "value",
-    "unit",
-    "source",
-    "note",
-    "file",
-    "sheet",
-    "row",
-)
+OBSERVATION_COLUMNS = tuple(CANONICAL_COLUMNS)
 """Columns of an accepted observation as given to :meth:`Store.record_submission` (the
 canonical table of :func:`greenplan.read_statistics`)."""
 
