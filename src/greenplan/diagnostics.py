@@ -26,9 +26,10 @@ from xml.sax.saxutils import quoteattr as _xml_attr
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from greenplan.errors import StatisticsError
+from greenplan.messages import Message, is_lang, msg, render
 
 __all__ = ["CHECKS", "Check", "Code", "Collector", "Finding", "Severity", "ValidationReport"]
 
@@ -89,152 +90,53 @@ class Code(StrEnum):
 
 @dataclass(frozen=True)
 class Check:
-    """What a finding code means: its severity, what it detects and how to fix it."""
+    """What a finding code means: its severity, what it detects and how to fix it.
+
+    ``title`` and ``fix`` are English; :meth:`text` gives either language (the texts are in
+    the message catalogue, ``check.<code>.title`` and ``check.<code>.fix``).
+    """
 
     code: Code
     severity: Severity
     title: str
     fix: str
 
+    def text(self, part: Literal["title", "fix"], lang: str = "en") -> str:
+        """Return the ``title`` or ``fix`` of the code in ``lang`` (``zh`` or ``en``)."""
+        return render(Message(f"check.{self.code}.{part}"), lang)
 
-# a table, one check per entry: kept compact by hand
-# fmt: off
-_CHECK_LIST = [
-    Check(Code.UNREADABLE_FILE, "error",
-          "The file (or directory) cannot be read: it does not exist, is not a CSV/XLSX/Parquet "
-          "file, or its text is neither UTF-8 nor GBK/GB18030.",
-          "Check the path; save the table as CSV (UTF-8) or XLSX."),
-    Check(Code.MISSING_DEPENDENCY, "error",
-          "Reading this kind of file needs an optional package that is not installed.",
-          "pip install greenplan[excel] (XLSX) or greenplan[parquet] (Parquet)."),
-    Check(Code.EMPTY_FILE, "error",
-          "The file, or every sheet of the workbook, has no data rows.",
-          "Submit the file with its data, or leave it out."),
-    Check(Code.MISSING_SHEET, "error",
-          "A sheet asked for by name is not in the workbook.",
-          "Check the sheet name (sheets=...)."),
-    Check(Code.SHEET_SKIPPED, "warning",
-          "A sheet has none of the recognised columns (a notes or cover sheet) and was skipped.",
-          "Nothing, if the sheet holds no data; otherwise give it the standard headers."),
-    Check(Code.MISSING_COLUMN, "error",
-          "A required column is missing: long layout needs region, year, variable, value "
-          "(地区, 年份, 指标, 数值); wide layout needs region and year.",
-          "Add the column or rename the header to one of the accepted names."),
-    Check(Code.COLUMN_IGNORED, "info",
-          "A column is not used (remarks, a serial number …).",
-          "Nothing, unless the column was meant to hold data: then rename its header."),
-    Check(Code.MALFORMED_ROW, "error",
-          "A CSV line has more fields than the header (an unquoted comma in a number or name).",
-          "Quote the field or remove the extra comma (write 10140.91, not 10,140.91 unquoted)."),
-    Check(Code.REPEATED_HEADER, "error",
-          "Two columns have the same header, or two headers mean the same column (数值 and "
-          "value; 2020 and 2020年): which one holds the data is ambiguous, so the table is not "
-          "read.",
-          "Rename or delete one of the two columns named in the message."),
-    Check(Code.MERGED_CELLS, "info",
-          "Merged cells of a key column (地区, 指标 …) in a workbook: each row of the merged "
-          "range takes the merged value.",
-          "Nothing; unmerge the cells if a row should have another value."),
-    Check(Code.FOOTNOTE, "info",
-          "Rows below (or inside) the table are notes (注：…, 资料来源：…, 说明：…) and were "
-          "not read as data.",
-          "Nothing; move notes to a note (备注) column if they belong to a row."),
-    Check(Code.UNKNOWN_VARIABLE, "error",
-          "The variable is not in the codelist (greenplan.VARIABLES).",
-          "Use a code, Chinese name or alias of the codelist; the message suggests the closest."),
-    Check(Code.UNKNOWN_REGION, "error",
-          "The region is not Jinan or one of its districts, counties or functional zones.",
-          "Use the region's Chinese name (济南市, 历下区 …) or a known alias."),
-    Check(Code.BAD_YEAR, "error",
-          "The year is not a whole number or lies outside the plausible range.",
-          "Write the calendar year as a number (2020, or 2020年)."),
-    Check(Code.UNKNOWN_UNIT, "error",
-          "The unit is not a unit greenplan knows.",
-          "Use a unit of docs/units.md (万吨标准煤, 亿元, 万千瓦 …); the message suggests the "
-          "closest."),
-    Check(Code.WRONG_DIMENSION, "error",
-          "The unit measures something else than the variable (money for an energy quantity …).",
-          "Give the value in a unit of the variable's dimension; the message names its "
-          "canonical unit."),
-    Check(Code.UNIT_ASSUMED, "warning",
-          "No unit was given: the value is taken to be in the variable's canonical unit.",
-          "Add a unit column (单位), or the unit in the header: 能源消费总量(万吨标准煤)."),
-    Check(Code.NON_NUMERIC, "error",
-          "The value is not a number.",
-          "Write a plain number (10140.91, 10,140.91 or full-width digits are fine); leave notes "
-          "out of the value column."),
-    Check(Code.MISSING_VALUE, "error",
-          "A row of a long table has no value (empty, —, -, …).",
-          "Fill in the number, or delete the row if the figure is not available."),
-    Check(Code.UNKNOWN_FUEL, "error",
-          "A fuel record names a fuel greenplan does not know (fuel codes, Chinese and English "
-          "names of greenplan.factors.fuels()).",
-          "Correct the fuel name; the message suggests the closest known fuels."),
-    Check(Code.BAD_USE, "error",
-          "A fuel record's use is neither fuel (燃料) nor feedstock (原料), or electricity or "
-          "heat is marked as feedstock.",
-          "Write 'fuel' or 'feedstock' (or leave it empty for fuel)."),
-    Check(Code.BAD_MONTH, "error",
-          "A fuel record's month is not a whole number from 1 to 12.",
-          "Give the month as 1–12."),
-    Check(Code.PERCENT_FORMAT, "info",
-          "Workbook cells formatted as percent (shown 62.0%, stored 0.62) in rows whose unit is "
-          "%: read as shown (62).",
-          "Nothing; the number read is the number shown."),
-    Check(Code.NEGATIVE_VALUE, "error",
-          "A quantity that cannot be negative is negative.",
-          "Check the sign and the column the number was typed in."),
-    Check(Code.SHARE_OUT_OF_RANGE, "error",
-          "A share (%) lies outside 0–100 %.",
-          "Give shares in percent (35.2, not 0.352 with unit %; or write the unit as 1)."),
-    Check(Code.OUT_OF_BOUNDS, "warning",
-          "The value lies outside the plausible range of the variable (codelist bounds).",
-          "Check the value and its unit (万 vs 亿, % vs ‰)."),
-    Check(Code.PERCENT_SCALE, "warning",
-          "A share in % is below 1 while the rest of its series is 10 or more: probably a "
-          "fraction (0.62) written for a percentage (62).",
-          "Give the share in percent (62), or write the unit as 1 for a fraction."),
-    Check(Code.DUPLICATE_IDENTICAL, "warning",
-          "The same (region, year, variable) is given twice with the same value.",
-          "Delete one of the rows."),
-    Check(Code.DUPLICATE_CONFLICT, "error",
-          "The same (region, year, variable) is given twice with different values.",
-          "Keep the correct row and delete the other."),
-    Check(Code.CHILDREN_SUM_MISMATCH, "error",
-          "A parent variable differs from the sum of its components (e.g. capacity_renewable "
-          "vs capacity_solar + capacity_wind + …) beyond the tolerance.",
-          "Correct the parent or the components; when only some components are given, their "
-          "sum must not exceed the parent."),
-    Check(Code.DISTRICTS_SUM_MISMATCH, "warning",
-          "For an additive variable, the city (济南市) differs from the sum of its districts "
-          "and counties beyond the tolerance.",
-          "Check the city and the district figures; functional zones are never summed."),
-    Check(Code.YOY_JUMP, "warning",
-          "The value changes from the previous year by more than the threshold (default ±50 %).",
-          "Check the value and its unit; if the jump is real, ignore the warning."),
-    Check(Code.REPORTED_MISMATCH, "warning",
-          "A directly reported indicator differs from the value computed from its components "
-          "(the computed value is used).",
-          "Check the reported figure and the components."),
-    Check(Code.RATE_MISMATCH, "warning",
-          "A published rate (<indicator>_change since the base year, or <indicator>_annual_change "
-          "on the previous year, in %) differs from the rate the reported levels give by more "
-          "than its rounding (half its last digit); the levels are used.",
-          "Check the published rate and the levels; give the rate with the decimals published."),
-    Check(Code.NOT_COMPUTABLE, "info",
-          "An indicator cannot be computed for some region-years; the message lists the "
-          "missing inputs.",
-          "Submit the missing inputs if the indicator is needed."),
-    Check(Code.CHECK_FAILED, "warning",
-          "A consistency check could not be run on this data.",
-          "Report it to the greenplan maintainers with the data that caused it."),
-    Check(Code.INTERNAL_ERROR, "error",
-          "greenplan failed while reading the source (a bug, not a problem of the data).",
-          "Report it to the greenplan maintainers with the file that caused it."),
-]
-# fmt: on
 
-CHECKS: Mapping[Code, Check] = {c.code: c for c in _CHECK_LIST}
+_SEVERITIES: dict[Severity, tuple[Code, ...]] = {
+    "error": (
+        Code.UNREADABLE_FILE, Code.MISSING_DEPENDENCY, Code.EMPTY_FILE, Code.MISSING_SHEET,
+        Code.MISSING_COLUMN, Code.MALFORMED_ROW, Code.REPEATED_HEADER, Code.UNKNOWN_VARIABLE,
+        Code.UNKNOWN_REGION, Code.BAD_YEAR, Code.UNKNOWN_UNIT, Code.WRONG_DIMENSION,
+        Code.NON_NUMERIC, Code.MISSING_VALUE, Code.UNKNOWN_FUEL, Code.BAD_USE, Code.BAD_MONTH,
+        Code.NEGATIVE_VALUE, Code.SHARE_OUT_OF_RANGE, Code.DUPLICATE_CONFLICT,
+        Code.CHILDREN_SUM_MISMATCH, Code.INTERNAL_ERROR,
+    ),
+    "warning": (
+        Code.SHEET_SKIPPED, Code.UNIT_ASSUMED, Code.OUT_OF_BOUNDS, Code.PERCENT_SCALE,
+        Code.DUPLICATE_IDENTICAL, Code.DISTRICTS_SUM_MISMATCH, Code.YOY_JUMP,
+        Code.REPORTED_MISMATCH, Code.RATE_MISMATCH, Code.CHECK_FAILED,
+    ),
+    "info": (
+        Code.COLUMN_IGNORED, Code.MERGED_CELLS, Code.FOOTNOTE, Code.PERCENT_FORMAT,
+        Code.NOT_COMPUTABLE,
+    ),
+}  # fmt: skip
+_SEVERITY_OF = {code: sev for sev, codes in _SEVERITIES.items() for code in codes}
+_CODES = frozenset(str(c) for c in Code)
+
+CHECKS: Mapping[Code, Check] = {
+    code: Check(
+        code,
+        _SEVERITY_OF[code],
+        render(Message(f"check.{code}.title")),
+        render(Message(f"check.{code}.fix")),
+    )
+    for code in Code
+}
 """Every finding code with its severity, meaning and fix (documented in docs/data-format.md)."""
 
 
@@ -281,6 +183,17 @@ class Finding(BaseModel):
     value: str | float | None = None
     expected: str | float | None = None
     count: int = 1
+    _source: Message | None = PrivateAttr(default=None)
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in ``lang`` (``zh`` or ``en``), rendered from the catalogue."""
+        return self.message if self._source is None else render(self._source, lang)
+
+    def translated(self, lang: str) -> Finding:
+        """Return a copy of the finding with its message in ``lang``."""
+        if self._source is None:
+            return self
+        return self.model_copy(update={"message": render(self._source, lang)})
 
     @property
     def location(self) -> str:
@@ -358,8 +271,12 @@ class Collector:
         self.max_findings = max(1, int(max_findings))
         self._listed: Counter[tuple[str, str, str]] = Counter()
 
-    def add(self, code: Code | str, message: str, **where: Any) -> None:
-        """Add one finding (``where``: file, sheet, row, column, region, year, …)."""
+    def add(self, code: Code | str, message: Message | str, **where: Any) -> None:
+        """Add one finding (``where``: file, sheet, row, column, region, year, …).
+
+        ``message`` is a catalogue :class:`~greenplan.messages.Message` (its English text is
+        the finding's ``message``; :meth:`ValidationReport.translated` renders it in Chinese).
+        """
         where = {k: v for k, v in where.items() if v is not None}
         for key in ("region", "variable", "column", "file", "sheet"):
             if key in where:
@@ -374,15 +291,18 @@ class Collector:
                 where[key] = v.item()
             elif v is not None and not isinstance(v, str | float | int):
                 where[key] = str(v)
-        self.findings.append(
-            Finding(code=str(Code(code)), severity=_severity(code), message=message, **where)
+        finding = Finding(
+            code=str(Code(code)), severity=_severity(code), message=render(message), **where
         )
+        if isinstance(message, Message):
+            finding._source = message
+        self.findings.append(finding)
 
     def add_rows(
         self,
         code: Code | str,
         positions: np.ndarray,
-        message: Callable[[int], str],
+        message: Callable[[int], Message | str],
         *,
         file: str,
         sheet: str,
@@ -446,8 +366,14 @@ class Collector:
             more = " …" if rest.size > 10 else ""
             self.add(
                 code,
-                f"{rest.size:,} more row(s) have the same problem ({code}): rows {shown}{more}. "
-                f"{CHECKS[Code(code)].fix}",
+                msg(
+                    "diagnostics.more_rows",
+                    n=int(rest.size),
+                    code=str(code),
+                    rows=shown,
+                    more=more,
+                    fix=msg(f"check.{code}.fix"),
+                ),
                 file=file,
                 sheet=sheet,
                 row=int(rows[first]),
@@ -472,6 +398,9 @@ class ValidationReport:
         The canonical long table of the accepted rows.
     options : dict
         The options the checks ran with.
+    lang : {"en", "zh"}
+        Language of the findings' messages and of the renderings (:meth:`translated` gives
+        the report in the other language).
     """
 
     def __init__(
@@ -483,13 +412,34 @@ class ValidationReport:
         sources: Sequence[str] = (),
         table: pd.DataFrame | None = None,
         options: Mapping[str, Any] | None = None,
+        lang: str = "en",
     ) -> None:
+        if not is_lang(lang):
+            raise ValueError(f"lang {lang!r}: expected 'zh' or 'en'")
+        self.lang = lang
         self.findings: list[Finding] = sorted(findings, key=_sort_key)
         self.rows_read = int(rows_read)
         self.rows_accepted = int(rows_accepted)
         self.sources = list(sources)
         self.table = table
         self.options = dict(options or {})
+
+    def translated(self, lang: str | None) -> ValidationReport:
+        """Return the same report with every message in ``lang`` (``zh``/``en``; None: as is)."""
+        if lang is None or lang == self.lang:
+            return self
+        if not is_lang(lang):
+            raise ValueError(f"lang {lang!r}: expected 'zh' or 'en'")
+        out = ValidationReport(
+            [f.translated(lang) for f in self.findings],
+            rows_read=self.rows_read,
+            rows_accepted=self.rows_accepted,
+            sources=self.sources,
+            table=self.table,
+            options=self.options,
+            lang=lang,
+        )
+        return out
 
     # --- summaries -------------------------------------------------------------------------
 
@@ -567,22 +517,23 @@ class ValidationReport:
         frame["expected"] = frame["expected"].astype(object)
         return frame
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: ``summary`` and ``findings``."""
-        return {"summary": self.summary(), "findings": [_clean(f) for f in self.findings]}
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """Return a JSON-ready dict, ``summary`` and ``findings`` (messages in ``lang``)."""
+        report = self.translated(lang)
+        return {"summary": report.summary(), "findings": [_clean(f) for f in report.findings]}
 
-    def to_json(self, indent: int | None = 2) -> str:
-        """Return the report as JSON (Chinese kept as is)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False)
+    def to_json(self, indent: int | None = 2, lang: str | None = None) -> str:
+        """Return the report as JSON (Chinese kept as is; messages in ``lang``)."""
+        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=indent, allow_nan=False)
 
-    def to_junit(self, strict: bool = False) -> str:
+    def to_junit(self, strict: bool = False, lang: str | None = None) -> str:
         """Return the report as JUnit XML, for CI systems.
 
         One ``<testsuite>`` per source; in each, one ``<testcase>`` per check code. A check
         fails when it has an error in that source (and, with ``strict``, a warning); other
         findings are listed in ``<system-out>``.
         """
-        return _junit(self, strict)
+        return _junit(self.translated(lang), strict)
 
     def to_excel(self, path_or_buffer: Any, lang: str = "zh") -> None:
         """Write the report as an Excel workbook (needs openpyxl, the ``excel`` extra).
@@ -592,9 +543,11 @@ class ValidationReport:
         row and an autofilter; severities are coloured. ``lang`` (``zh`` or ``en``) names
         the sheets and the summary columns.
         """
-        _excel(self, path_or_buffer, lang)
+        _excel(self.translated(lang), path_or_buffer, lang)
 
-    def to_text(self, max_findings: int | None = None, infos: bool | None = None) -> str:
+    def to_text(
+        self, max_findings: int | None = None, infos: bool | None = None, lang: str | None = None
+    ) -> str:
         """Render the report as text: a summary line, then the findings grouped by file.
 
         Parameters
@@ -604,8 +557,10 @@ class ValidationReport:
         infos : bool, optional
             List info findings one by one; by default only when there are at most 20 of
             them, otherwise they are counted by code (see :meth:`to_frame` for all).
+        lang : {"zh", "en"}, optional
+            Language of the text (default: the report's, :attr:`lang`).
         """
-        return _text_report(self, max_findings, infos)
+        return _text_report(self.translated(lang), max_findings, infos)
 
     def __str__(self) -> str:
         return self.to_text()
@@ -665,7 +620,7 @@ def _junit(report: ValidationReport, strict: bool) -> str:
     for name, items in groups.items():
         cases = []
         n_fail = 0
-        for check in _CHECK_LIST:
+        for check in CHECKS.values():
             mine = [f for f in items if f.code == check.code]
             bad = [f for f in mine if f.severity in failing]
             body = "\n".join(str(f) for f in mine)
@@ -696,13 +651,26 @@ def _junit(report: ValidationReport, strict: bool) -> str:
 
 
 def _text_report(report: ValidationReport, max_findings: int | None, infos: bool | None) -> str:
-    c = report.counts
-    status = "OK" if report.ok else "FAILED"
+    c, lang = report.counts, report.lang
+
+    def t(key: str, **params: Any) -> str:
+        return render(msg(f"diagnostics.{key}", **params), lang)
+
     lines = [
-        f"greenplan validate: {status} — {c['error']} error(s), {c['warning']} warning(s), "
-        f"{c['info']} info",
-        f"  {len(report.sources)} source(s); rows read {report.rows_read:,}, accepted "
-        f"{report.rows_accepted:,}, rejected {report.rows_rejected:,}",
+        t(
+            "summary",
+            status=t("ok" if report.ok else "failed"),
+            errors=c["error"],
+            warnings=c["warning"],
+            infos=c["info"],
+        ),
+        t(
+            "rows",
+            sources=len(report.sources),
+            read=report.rows_read,
+            accepted=report.rows_accepted,
+            rejected=report.rows_rejected,
+        ),
     ]
     listed = report.findings
     info_note = ""
@@ -711,31 +679,28 @@ def _text_report(report: ValidationReport, max_findings: int | None, infos: bool
         listed = [f for f in report.findings if f.severity != "info"]
         if n_info:
             per_code = Counter(f.code for f in report.findings if f.severity == "info")
-            info_note = (
-                "\ninfo: "
-                + ", ".join(f"{n} {code}" for code, n in sorted(per_code.items()))
-                + " (not listed: see report.to_frame() or --format json)"
-            )
+            counts = [f"{n} {code}" for code, n in sorted(per_code.items())]
+            info_note = "\n" + t("info_note", counts=", ".join(counts))
     shown = listed if max_findings is None else listed[:max_findings]
     current: tuple[str, str] | None = None
     for f in shown:
         group = (f.file, f.sheet)
         if group != current:
             current = group
-            title = f.file or "(all sources)"
+            title = f.file or t("all_sources")
             if f.sheet:
-                title += f" [sheet {f.sheet}]"
+                title += t("sheet", sheet=f.sheet)
             lines.append("")
             lines.append(title)
         where = []
         if f.row is not None:
-            where.append(f"row {f.row}")
+            where.append(t("row", row=f.row))
         if f.column:
-            where.append(f"column {f.column}")
-        place = (", ".join(where) + ": ") if where else ""
-        lines.append(f"  {place}{f.severity} [{f.code}] {f.message}")
+            where.append(t("column", column=f.column))
+        place = (t("place", where=", ".join(where))) if where else ""
+        lines.append(f"  {place}{t(f.severity)} [{f.code}] {f.message}")
     if len(shown) < len(listed):
-        lines.append(f"\n… and {len(listed) - len(shown)} more finding(s)")
+        lines.append("\n" + t("more", n=len(listed) - len(shown)))
     if info_note:
         lines.append(info_note)
     return "\n".join(lines) + "\n"
@@ -743,15 +708,24 @@ def _text_report(report: ValidationReport, max_findings: int | None, infos: bool
 
 def _html(report: ValidationReport) -> str:
     """Errors and warnings in a table; info findings grouped by code, each expandable."""
-    c = report.counts
+    c, lang = report.counts, report.lang
     colour = {"error": "#b00020", "warning": "#a06000", "info": "#305080"}
-    status = "OK" if report.ok else "FAILED"
+
+    def t(key: str, **params: Any) -> str:
+        return html.escape(render(msg(f"diagnostics.{key}", **params), lang))
+
+    rows = t(
+        "html_rows",
+        read=report.rows_read,
+        accepted=report.rows_accepted,
+        rejected=report.rows_rejected,
+    )
     head = (
-        f"<p><b>greenplan validate: {status}</b> — "
-        f"<span style='color:{colour['error']}'>{c['error']} error(s)</span>, "
-        f"<span style='color:{colour['warning']}'>{c['warning']} warning(s)</span>, "
-        f"{c['info']} info · rows read {report.rows_read:,}, accepted "
-        f"{report.rows_accepted:,}, rejected {report.rows_rejected:,}</p>"
+        f"<p><b>{t('html_title', status=t('ok' if report.ok else 'failed'))}</b> — "
+        f"<span style='color:{colour['error']}'>{t('n_errors', n=c['error'])}</span>, "
+        f"<span style='color:{colour['warning']}'>{t('n_warnings', n=c['warning'])}</span>, "
+        f"{t('n_infos', n=c['info'])} · "
+        f"{rows}</p>"
     )
     if not report.findings:
         return head
@@ -762,32 +736,28 @@ def _html(report: ValidationReport) -> str:
             infos.setdefault(f.code, []).append(f)
     parts = [head]
     if real:
-        parts.append(_html_table(real[:500], colour))
+        parts.append(_html_table(real[:500], colour, lang))
         if len(real) > 500:
-            parts.append(f"<p>… and {len(real) - 500} more (see report.to_frame())</p>")
+            parts.append(f"<p>{t('html_more', n=len(real) - 500)}</p>")
     if infos:
         groups = []
         for code, items in sorted(infos.items()):
-            title = html.escape(CHECKS[Code(code)].title) if code in set(Code) else ""
-            more = (
-                f"<p>… and {len(items) - 200} more (see report.to_frame())</p>"
-                if len(items) > 200
-                else ""
-            )
+            title = html.escape(CHECKS[Code(code)].text("title", lang)) if code in set(Code) else ""
+            more = f"<p>{t('html_more', n=len(items) - 200)}</p>" if len(items) > 200 else ""
             groups.append(
                 f"<details><summary><b>{len(items)}</b> {html.escape(code)} — {title}</summary>"
-                f"{_html_table(items[:200], colour)}{more}</details>"
+                f"{_html_table(items[:200], colour, lang)}{more}</details>"
             )
         total = sum(len(v) for v in infos.values())
         parts.append(
-            f"<details><summary>{total} info finding(s), by code</summary>"
+            f"<details><summary>{t('html_infos', n=total)}</summary>"
             + "".join(groups)
             + "</details>"
         )
     return "".join(parts)
 
 
-def _html_table(findings: Sequence[Finding], colour: Mapping[str, str]) -> str:
+def _html_table(findings: Sequence[Finding], colour: Mapping[str, str], lang: str) -> str:
     # severity, code, then where (file … expected, the fields of Finding), then the message
     cols = ["severity", "code", *list(Finding.model_fields)[3:-1], "message"]
     rows = []
@@ -797,11 +767,14 @@ def _html_table(findings: Sequence[Finding], colour: Mapping[str, str]) -> str:
             v = getattr(f, col)
             text = html.escape(_text(v))
             if col == "severity":
-                text = f"<b style='color:{colour[f.severity]}'>{text}</b>"
+                label = html.escape(render(msg(f"diagnostics.{f.severity}"), lang))
+                text = f"<b style='color:{colour[f.severity]}'>{label}</b>"
             style = "text-align:left" + (";min-width:30em" if col == "message" else "")
             cells.append(f"<td style='{style}'>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    header = "".join(f"<th style='text-align:left'>{c}</th>" for c in cols)
+    header = "".join(
+        f"<th style='text-align:left'>{html.escape(_field(c, lang))}</th>" for c in cols
+    )
     body = "".join(rows)
     return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -811,6 +784,12 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "region", "year", "variable", "value", "expected",
 )  # fmt: skip
 """Columns of the findings sheet of :meth:`ValidationReport.to_excel`, in order."""
+
+
+def _field(name: str, lang: str) -> str:
+    """Header of a finding field (``file``, ``row`` …) in ``lang``."""
+    return render(msg(f"diagnostics.field.{name}"), lang)
+
 
 _SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 
@@ -825,7 +804,6 @@ def _excel(report: ValidationReport, target: Any, lang: str) -> None:
         from openpyxl.utils import get_column_letter
     except ImportError as exc:
         raise ImportError("writing .xlsx needs openpyxl: pip install 'greenplan[excel]'") from exc
-    zh = lang == "zh"
 
     def table(ws: Any, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         ws.append(list(header))
@@ -845,38 +823,34 @@ def _excel(report: ValidationReport, target: Any, lang: str) -> None:
             start_color=colour, end_color=colour, fill_type="solid"
         )
 
+    def t(key: str, **params: Any) -> str:
+        return render(msg(f"diagnostics.{key}", **params), lang)
+
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "汇总" if zh else "Summary"
+    ws.title = t("sheet_summary")
     n_findings: dict[tuple[str, str], int] = {}
     n_rows: dict[tuple[str, str], int] = {}
     for f in report.findings:
         key = (str(f.code), str(f.severity))
         n_findings[key] = n_findings.get(key, 0) + 1
         n_rows[key] = n_rows.get(key, 0) + f.count
-    rows = [[c, s, n, n_rows[(c, s)]] for (c, s), n in sorted(n_findings.items())]
-    table(
-        ws,
-        ["代码", "严重程度", "条数", "涉及行数"]
-        if zh
-        else ["Code", "Severity", "Findings", "Rows"],
-        rows,
-    )
-    for i, r in enumerate(rows, start=2):
-        fill(ws, i, 2, str(r[1]))
+    rows = [[c, t(s), n, n_rows[(c, s)]] for (c, s), n in sorted(n_findings.items())]
+    table(ws, [t("xl_code"), t("xl_severity"), t("xl_findings"), t("xl_rows")], rows)
+    for i, ((_, sev), _n) in enumerate(sorted(n_findings.items()), start=2):
+        fill(ws, i, 2, sev)
     ws.append([])
-    ws.append(["读取行数" if zh else "Rows read", report.rows_read])
-    ws.append(["接受行数" if zh else "Rows accepted", report.rows_accepted])
-    ws.append(["拒绝行数" if zh else "Rows rejected", report.rows_rejected])
-    ws = wb.create_sheet("问题清单" if zh else "Findings")
+    ws.append([t("xl_rows_read"), report.rows_read])
+    ws.append([t("xl_rows_accepted"), report.rows_accepted])
+    ws.append([t("xl_rows_rejected"), report.rows_rejected])
+    ws = wb.create_sheet(t("sheet_findings"))
     frows = []
-    fixes = {str(code): check for code, check in CHECKS.items()}
     for f in report.findings:
-        check = fixes.get(str(f.code))
         d = f.model_dump()
-        d["fix"] = check.fix if check is not None else ""
+        d["severity"] = t(f.severity)
+        d["fix"] = CHECKS[Code(f.code)].text("fix", lang) if f.code in _CODES else ""
         frows.append([None if d.get(c) == "" else d.get(c) for c in FINDING_COLUMNS])
-    table(ws, FINDING_COLUMNS, frows)
+    table(ws, [_field(c, lang) for c in FINDING_COLUMNS], frows)
     col = FINDING_COLUMNS.index("severity") + 1
     for i, f in enumerate(report.findings, start=2):
         fill(ws, i, col, str(f.severity))

@@ -5,7 +5,8 @@ Every function that takes options — :func:`greenplan.compute`, :func:`greenpla
 :class:`OptionSet`, and resolves a caller's mapping with :meth:`OptionSet.resolve`: defaults
 filled in, values checked, unknown names refused with the closest known names.
 
-This is a leaf module: it imports nothing from greenplan but :mod:`greenplan.errors`.
+This is a leaf module: it imports nothing from greenplan but :mod:`greenplan.errors` and
+:mod:`greenplan.messages`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from greenplan.errors import OptionError
+from greenplan.messages import Message, msg
 
-__all__ = ["OptionSet", "OptionSpec", "did_you_mean", "suggest"]
+__all__ = ["OptionSet", "OptionSpec", "did_you_mean", "hint", "suggest"]
 
 
 def suggest(
@@ -61,6 +63,22 @@ def did_you_mean(
     """
     close = suggest(name, candidates, n=n, cutoff=cutoff)
     return f" Did you mean: {', '.join(close)}?" if close else ""
+
+
+def hint(
+    name: object, candidates: Iterable[object], *, n: int = 3, cutoff: float = 0.6
+) -> Message | str:
+    """:func:`did_you_mean` as a catalogue message (for either language), or ``""``.
+
+    Examples
+    --------
+    >>> hint("base_yaer", ["base_year"]).text("zh")
+    '是否指：base_year？'
+    >>> hint("zzz", ["base_year"])
+    ''
+    """
+    close = suggest(name, candidates, n=n, cutoff=cutoff)
+    return msg("common.did_you_mean", names=", ".join(close)) if close else ""
 
 
 @dataclass(frozen=True)

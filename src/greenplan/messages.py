@@ -1,0 +1,191 @@
+"""The message catalogue: every text a person reads, in Chinese and in English.
+
+A leaf module (it imports nothing from greenplan). The texts live in
+``greenplan/resources/messages/*.csv`` — one file per area (``check.csv`` for what each
+finding code means, ``io.csv`` for the readers, ``cli.csv`` for the command line …), columns
+``key,en,zh``; a key starts with its file's name (``io.unknown_region``). A text is a
+:meth:`str.format` template with named fields; both languages use the same fields (a test
+checks it, and that every key the code uses exists).
+
+Code never spells a user-facing sentence: it builds a :class:`Message` (a key and its
+parameters) with :func:`msg` and renders it in the reader's language with
+:meth:`Message.text` (or :func:`text`). A parameter may itself be a :class:`Message`
+(rendered in the same language) or a list of them (joined with ``, `` / ``、``).
+
+The language of the command line comes from ``--lang``, else :func:`default_lang`: the
+``GREENPLAN_LANG`` environment variable, else the locale (``LC_ALL``, ``LC_MESSAGES``,
+``LANG``): English for an English or other non-Chinese locale, Chinese for a Chinese one and
+when no locale is set (``C``/``POSIX``, as in many servers and containers).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+__all__ = [
+    "LANGS",
+    "Entry",
+    "Lang",
+    "Message",
+    "catalogue",
+    "default_lang",
+    "fields",
+    "is_lang",
+    "msg",
+    "render",
+    "text",
+]
+
+Lang = Literal["zh", "en"]
+"""A language greenplan speaks: ``zh`` (中文) or ``en`` (English)."""
+
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+_JOIN = {"zh": "、", "en": ", "}
+
+
+class Entry(NamedTuple):
+    """One text of the catalogue: its key, English and Chinese templates, and its file."""
+
+    key: str
+    en: str
+    zh: str
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A text to be shown: a catalogue ``key`` and the ``params`` of its template.
+
+    ``str(message)`` is the English text; :meth:`text` gives either language.
+
+    Examples
+    --------
+    >>> m = msg("common.did_you_mean", names="base_year")
+    >>> m.text("en")
+    ' Did you mean: base_year?'
+    >>> m.text("zh")
+    '是否指：base_year？'
+    """
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        """Render the message in ``lang`` (``zh`` or ``en``)."""
+        return render(self, lang)
+
+    def __str__(self) -> str:
+        return render(self, "en")
+
+
+def msg(key: str, /, **params: Any) -> Message:
+    """Build a :class:`Message` of catalogue ``key`` with template parameters ``params``."""
+    return Message(key, params)
+
+
+def text(key: str, lang: str = "en", /, **params: Any) -> str:
+    """Render catalogue ``key`` in ``lang`` with ``params`` (shorthand of ``msg(...).text``)."""
+    return render(Message(key, params), lang)
+
+
+def is_lang(lang: object) -> bool:
+    """Return True when ``lang`` is a language of the catalogue (``zh`` or ``en``)."""
+    return lang in LANGS
+
+
+def _param(value: Any, lang: str) -> Any:
+    if isinstance(value, Message):
+        return render(value, lang)
+    if isinstance(value, list | tuple):
+        return _JOIN.get(lang, ", ").join(str(_param(v, lang)) for v in value)
+    return value
+
+
+def render(message: Message | str, lang: str = "en") -> str:
+    """Return the text of ``message`` in ``lang``; a plain string is returned as it is.
+
+    Raises ``KeyError`` for a key the catalogue does not have (a bug of the caller, which the
+    catalogue tests catch) and ``ValueError`` for a language other than ``zh`` and ``en``.
+    """
+    if isinstance(message, str):
+        return message
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r}: expected 'zh' or 'en'")
+    entry = catalogue()[message.key]
+    template = entry.zh if lang == "zh" else entry.en
+    if not message.params:
+        return template
+    params = {k: _param(v, lang) for k, v in message.params.items()}
+    return template.format_map(params)
+
+
+def fields(template: str) -> set[str]:
+    """Names of the fields of a :meth:`str.format` template (``"{n:,} rows"`` → ``{"n"}``)."""
+    return {
+        name.split(".")[0].split("[")[0]
+        for _, name, _, _ in string.Formatter().parse(template)
+        if name
+    }
+
+
+def _folder() -> Path:
+    return Path(str(resources.files("greenplan") / "resources" / "messages"))
+
+
+@cache
+def catalogue() -> Mapping[str, Entry]:
+    """Every entry of the catalogue by key (read once per process)."""
+    out: dict[str, Entry] = {}
+    for path in sorted(_folder().glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                key = row["key"]
+                if key in out:
+                    raise ValueError(f"{path.name}: message key {key!r} also in {out[key].file}")
+                out[key] = Entry(key, row["en"], row["zh"], path.name)
+    return out
+
+
+def default_lang(environ: Mapping[str, str] | None = None) -> Lang:
+    """Language of the command line when ``--lang`` is not given.
+
+    ``GREENPLAN_LANG`` (``zh``/``en``) if set; else the first of ``LC_ALL``, ``LC_MESSAGES``,
+    ``LANG`` that is set: ``zh…`` → Chinese, ``C``/``POSIX`` → Chinese (no locale chosen: the
+    language of greenplan's users), any other language → English. Chinese when none is set.
+
+    Examples
+    --------
+    >>> default_lang({"LANG": "en_US.UTF-8"})
+    'en'
+    >>> default_lang({"LANG": "zh_CN.UTF-8"})
+    'zh'
+    >>> default_lang({"LANG": "C.UTF-8"})
+    'zh'
+    """
+    env = os.environ if environ is None else environ
+    chosen = env.get("GREENPLAN_LANG", "").strip().lower()
+    if chosen in LANGS:
+        return chosen
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "").strip()
+        if not value:
+            continue
+        base = value.split(".")[0].split("@")[0].lower()
+        if base.startswith("zh") or base in ("c", "posix"):
+            return "zh"
+        return "en"
+    return "zh"
+
+
+def join(items: Sequence[Any], lang: str) -> str:
+    """Join rendered items with the list separator of ``lang`` (``, `` or ``、``)."""
+    return _JOIN.get(lang, ", ").join(str(_param(v, lang)) for v in items)

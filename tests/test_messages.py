@@ -1,0 +1,192 @@
+"""The message catalogue: every text in Chinese and English, every key the code uses known.
+
+The catalogue (``greenplan/resources/messages/*.csv``) is the one place user-facing texts
+live. These tests fail when a text lacks its Chinese or English version, when the two
+versions take different template fields, when the code uses a key the catalogue does not
+have (or the catalogue keeps a key no code uses), when a finding code has no title or fix,
+and when a finding is built from a literal English string instead of a catalogue message.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from greenplan import messages
+from greenplan.diagnostics import CHECKS, Code, Collector
+from greenplan.messages import LANGS, catalogue, default_lang, fields, msg, render
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "greenplan"
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+ENTRIES = sorted(catalogue().values())
+
+
+def test_catalogue_is_not_empty() -> None:
+    assert len(ENTRIES) > 100
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.key)
+def test_every_text_has_chinese_and_english(entry: messages.Entry) -> None:
+    assert entry.en.strip(), f"{entry.file}: {entry.key} has no English text"
+    assert entry.zh.strip(), f"{entry.file}: {entry.key} has no Chinese text"
+    # the Chinese text is Chinese: it has a CJK character or full-width punctuation, unless
+    # the text is only fields, numbers and symbols (nothing to translate)
+    letters = re.sub(r"\{[^}]*\}", "", entry.en)
+    if re.search(r"[A-Za-z]{2,}", letters) and entry.key not in _SAME_IN_BOTH:
+        assert CJK.search(entry.zh), f"{entry.key}: zh text {entry.zh!r} is not Chinese"
+
+
+# texts that are the same in both languages on purpose (names, commands, formats)
+_SAME_IN_BOTH: frozenset[str] = frozenset()
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.key)
+def test_both_languages_take_the_same_fields(entry: messages.Entry) -> None:
+    assert fields(entry.en) == fields(entry.zh), entry.key
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.key)
+def test_key_is_prefixed_by_its_file(entry: messages.Entry) -> None:
+    assert entry.key.startswith(entry.file.removesuffix(".csv") + "."), entry.key
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.key)
+def test_every_text_renders_in_both_languages(entry: messages.Entry) -> None:
+    # a number for every field: templates use {n:,} and the like
+    params = dict.fromkeys(fields(entry.en), 1234)
+    for lang in LANGS:
+        assert isinstance(render(msg(entry.key, **params), lang), str)
+
+
+@pytest.mark.parametrize("code", list(Code), ids=str)
+def test_every_finding_code_has_title_and_fix_in_both_languages(code: Code) -> None:
+    check = CHECKS[code]
+    for part in ("title", "fix"):
+        zh, en = check.text(part, "zh"), check.text(part, "en")
+        assert CJK.search(zh) and en and zh != en, (code, part)
+    assert check.title == check.text("title", "en")
+
+
+def _calls(tree: ast.AST, names: set[str]) -> list[ast.Call]:
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = (
+                f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+            )
+            if name in names:
+                out.append(node)
+    return out
+
+
+def _key_literals() -> tuple[set[str], set[str], list[str]]:
+    """Literal keys and f-string key prefixes used by src/, and the places of bad keys."""
+    used, prefixes = set(), set()
+    for path in SRC.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for call in _calls(tree, {"msg", "Message", "text"}):
+            if not call.args:
+                continue
+            arg = call.args[0]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                if "." in arg.value:
+                    used.add(arg.value)
+            elif isinstance(arg, ast.JoinedStr):
+                head = arg.values[0]
+                if isinstance(head, ast.Constant) and isinstance(head.value, str):
+                    prefixes.add(head.value)
+    # keys named in data (a column of a resource that holds message keys) count as used
+    return used, prefixes, []
+
+
+def test_every_key_the_code_uses_is_in_the_catalogue() -> None:
+    used, prefixes, _ = _key_literals()
+    known = set(catalogue())
+    missing = sorted(k for k in used if k.split(".")[0] in _FILES and k not in known)
+    assert not missing, f"keys used in src/ but not in the catalogue: {missing}"
+    for p in prefixes:
+        if p.split(".")[0] in _FILES:
+            assert any(k.startswith(p) for k in known), f"no key starts with {p!r}"
+
+
+_FILES = {e.file.removesuffix(".csv") for e in ENTRIES}
+
+
+def test_every_catalogue_key_is_used() -> None:
+    used, prefixes, _ = _key_literals()
+    dead = sorted(
+        k for k in catalogue() if k not in used and not any(k.startswith(p) for p in prefixes)
+    )
+    assert not dead, f"catalogue keys no code uses: {dead}"
+
+
+def test_findings_are_built_from_catalogue_messages() -> None:
+    """A finding's message is a catalogue Message, never a literal or formatted string."""
+    bad = []
+    for path in SRC.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for call in _calls(tree, {"add", "add_rows", "emit"}):
+            for arg in call.args[1:3]:
+                body = arg.body if isinstance(arg, ast.Lambda) else arg
+                if isinstance(body, ast.JoinedStr | ast.BinOp) or (
+                    isinstance(body, ast.Constant)
+                    and isinstance(body.value, str)
+                    and " " in body.value
+                ):
+                    bad.append(f"{path.relative_to(SRC)}:{call.lineno}")
+    assert not bad, f"findings built from literal text (use greenplan.messages.msg): {bad}"
+
+
+def test_collector_keeps_the_message_for_translation() -> None:
+    c = Collector()
+    c.add(
+        Code.BAD_MONTH,
+        msg(
+            "diagnostics.more_rows",
+            n=3,
+            code="bad_month",
+            rows="2, 3, 4",
+            more="",
+            fix=msg("check.bad_month.fix"),
+        ),
+        row=5,
+    )
+    f = c.findings[0]
+    # English text of diagnostics.more_rows, then check.bad_month.fix (catalogue)
+    assert (
+        f.message
+        == "3 more row(s) have the same problem (bad_month): rows 2, 3, 4. Give the month as 1–12."
+    )
+    assert f.text("zh") == "另有 3 行存在相同问题（bad_month）：第 2, 3, 4 行。月份填写 1–12。"
+    assert f.translated("zh").message == f.text("zh")
+
+
+def test_unknown_key_and_language_are_refused() -> None:
+    with pytest.raises(KeyError):
+        render(msg("diagnostics.no_such_key"), "en")
+    with pytest.raises(ValueError, match="'fr'"):
+        render(msg("diagnostics.ok"), "fr")
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({}, "zh"),
+        ({"LANG": "C.UTF-8"}, "zh"),
+        ({"LANG": "POSIX"}, "zh"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "zh_TW.Big5"}, "zh"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LC_MESSAGES": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"GREENPLAN_LANG": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"GREENPLAN_LANG": "xx", "LANG": "en_US.UTF-8"}, "en"),
+    ],
+)
+def test_default_language_follows_the_locale(environ: dict[str, str], lang: str) -> None:
+    assert default_lang(environ) == lang
