@@ -120,7 +120,7 @@ def render(message: Message | str, lang: str = "en") -> str:
         return message
     if lang not in LANGS:
         raise ValueError(f"language {lang!r}: expected 'zh' or 'en'")
-    entry = catalogue()[message.key]
+    entry = _area(message.key.partition(".")[0])[message.key]
     template = entry.zh if lang == "zh" else entry.en
     if not message.params:
         return template
@@ -142,16 +142,26 @@ def _folder() -> Path:
 
 
 @cache
+def _area(name: str) -> Mapping[str, Entry]:
+    """Read the entries of one file of the catalogue (``io`` → ``io.csv``), once."""
+    path = _folder() / f"{name}.csv"
+    out: dict[str, Entry] = {}
+    if not path.is_file():
+        return out
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            key = row["key"]
+            if key in out:
+                raise ValueError(f"{path.name}: message key {key!r} is listed twice")
+            out[key] = Entry(key, row["en"], row["zh"], path.name)
+    return out
+
+
 def catalogue() -> Mapping[str, Entry]:
-    """Every entry of the catalogue by key (read once per process)."""
+    """Every entry of the catalogue by key (each file is read once per process)."""
     out: dict[str, Entry] = {}
     for path in sorted(_folder().glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                key = row["key"]
-                if key in out:
-                    raise ValueError(f"{path.name}: message key {key!r} also in {out[key].file}")
-                out[key] = Entry(key, row["en"], row["zh"], path.name)
+        out.update(_area(path.stem))
     return out
 
 
