@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from greenplan.errors import GreenplanError, OptionError
-from greenplan.options import OptionSet, did_you_mean
+from greenplan.messages import Message, msg
+from greenplan.options import OptionSet, hint
 
 __all__ = [
     "CONFIG_FILE",
@@ -146,26 +147,35 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such configuration file") from None
+        raise ConfigError(msg("config.not_found", path=str(path))) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the configuration file: {exc}") from None
+        raise ConfigError(msg("config.unreadable", path=str(path), error=str(exc))) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(msg("config.not_toml", path=str(path), error=str(exc))) from None
     if path.name == "pyproject.toml":
         table = (
             data.get("tool", {}).get("greenplan") if isinstance(data.get("tool"), dict) else None
         )
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: no [tool.greenplan] table")
+            raise ConfigError(msg("config.no_table", path=str(path)))
         return table
     return data
 
 
+def _meaning(key: str) -> Message:
+    """Return the meaning of a configuration key (:data:`KEYS`) as a catalogue message."""
+    return msg(f"config.key.{key}")
+
+
 def _text(path: Path, key: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
-        raise ConfigError(f"{path}: {key} must be a text ({KEYS[key]}), not {value!r}")
+        raise ConfigError(
+            msg(
+                "config.not_text", path=str(path), key=key, meaning=_meaning(key), value=repr(value)
+            )
+        )
     return value
 
 
@@ -210,7 +220,13 @@ def load_config(path: str | Path | None = None, *, directory: str | Path | None 
     if unknown:
         key = unknown[0]
         raise ConfigError(
-            f"{file}: unknown key {key!r}.{did_you_mean(key, KEYS)} Known keys: {', '.join(KEYS)}."
+            msg(
+                "config.unknown_key",
+                path=str(file),
+                key=repr(key),
+                hint=hint(key, KEYS),
+                known=", ".join(KEYS),
+            )
         )
     here = file.resolve().parent
     values: dict[str, Any] = {"path": file}
@@ -221,15 +237,20 @@ def load_config(path: str | Path | None = None, *, directory: str | Path | None 
         method = _text(file, "method", data["method"])
         if method not in METHODS:
             raise ConfigError(
-                f"{file}: method {method!r} is not one of {', '.join(METHODS)}."
-                f"{did_you_mean(method, METHODS)}"
+                msg(
+                    "config.bad_method",
+                    path=str(file),
+                    method=repr(method),
+                    methods=", ".join(METHODS),
+                    hint=hint(method, METHODS),
+                )
             )
         values["method"] = method
     if "presets" in data:
         presets = data["presets"]
         presets = [presets] if isinstance(presets, str) else presets
         if not isinstance(presets, list) or not all(isinstance(p, str) for p in presets):
-            raise ConfigError(f"{file}: presets must be a list of preset names")
+            raise ConfigError(msg("config.bad_presets", path=str(file)))
         values["presets"] = tuple(presets)
     sets = _option_sets() if any(s in data for s in _OPTION_SECTIONS) else {}
     for section in _OPTION_SECTIONS:
@@ -237,11 +258,18 @@ def load_config(path: str | Path | None = None, *, directory: str | Path | None 
             continue
         table = data[section]
         if not isinstance(table, dict):
-            raise ConfigError(f"{file}: [{section}] must be a table of options ({KEYS[section]})")
+            raise ConfigError(
+                msg(
+                    "config.not_a_table", path=str(file), section=section, meaning=_meaning(section)
+                )
+            )
         try:
             sets[section].resolve(table)
         except OptionError as exc:
-            raise OptionError(f"{file}: [{section}] {exc}") from None
+            error: Message | str = exc.message or str(exc)
+            raise OptionError(
+                msg("config.section_option", path=str(file), section=section, error=error)
+            ) from None
         values[section] = dict(table)
     _log.info("configuration read from %s", file)
     return Config(**values)

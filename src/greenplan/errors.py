@@ -2,12 +2,19 @@
 
 Every exception greenplan raises on purpose derives from :class:`GreenplanError`, so a caller
 (or the command line) can tell a user's mistake from a bug.
+
+An error may carry a catalogue :class:`~greenplan.messages.Message` instead of a plain string:
+``raise OptionError(msg("options.unknown", ...))``. ``str(exc)`` is then the English text (as
+before) and :meth:`GreenplanError.text` renders it in Chinese or English — the command line
+prints ``exc.text(lang)`` in the language of ``--lang``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, Protocol
+
+from greenplan.messages import Message, msg
 
 __all__ = [
     "DimensionalityMismatchError",
@@ -20,7 +27,40 @@ __all__ = [
 
 
 class GreenplanError(Exception):
-    """Base class of every error greenplan raises deliberately."""
+    """Base class of every error greenplan raises deliberately.
+
+    The first argument may be a catalogue :class:`~greenplan.messages.Message`: ``str(exc)``
+    is its English text, :meth:`text` either language. A plain string stays as it is (and
+    :meth:`text` returns it in every language).
+
+    Examples
+    --------
+    >>> from greenplan.messages import msg
+    >>> exc = GreenplanError(msg("common.did_you_mean", names="base_year"))
+    >>> str(exc)
+    ' Did you mean: base_year?'
+    >>> exc.text("zh")
+    '是否指：base_year？'
+    >>> GreenplanError("plain text").text("zh")
+    'plain text'
+    """
+
+    message: Message | None
+    """The catalogue message of the error (None when it was raised with a plain string)."""
+
+    def __init__(self, *args: Any) -> None:
+        if args and isinstance(args[0], Message):
+            self.message = args[0]
+            super().__init__(str(args[0]), *args[1:])
+        else:
+            self.message = None
+            super().__init__(*args)
+
+    def text(self, lang: str = "en") -> str:
+        """Return the text in ``lang`` (``zh`` or ``en``); ``str(exc)`` is the English one."""
+        if self.message is not None:
+            return self.message.text(lang)
+        return str(self)
 
 
 class UnitError(GreenplanError, ValueError):
@@ -71,15 +111,29 @@ class StatisticsError(GreenplanError):
     that never raises.
     """
 
-    def __init__(self, report: _Report, message: str | None = None) -> None:
+    def __init__(self, report: _Report, message: str | Message | None = None) -> None:
         self.report: Any = report  # a greenplan.diagnostics.ValidationReport
-        if message is None:
-            message = _summarise(report)
-        super().__init__(message)
+        self._summary = message is None
+        super().__init__(_summarise(report, "en") if message is None else message)
+
+    def text(self, lang: str = "en") -> str:
+        """Return the text in ``lang``: the summary of the report's errors, or the message."""
+        if self._summary:
+            return _summarise(self.report, lang)
+        return super().text(lang)
 
 
-def _summarise(report: _Report) -> str:
+_SEPARATOR = {"zh": "；", "en": "; "}
+
+
+def _summarise(report: _Report, lang: str) -> str:
+    """Return ``The statistics have N error(s): first three … (and M more)`` in ``lang``."""
     errors = [f for f in report.findings if f.severity == "error"]
-    head = "; ".join(f.message for f in errors[:3])
-    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-    return f"The statistics have {len(errors)} error(s): {head}{more}"
+    head = _SEPARATOR.get(lang, "; ").join(_finding_text(f, lang) for f in errors[:3])
+    more = msg("errors.and_more", n=len(errors) - 3) if len(errors) > 3 else ""
+    return msg("errors.statistics", n=len(errors), head=head, more=more).text(lang)
+
+
+def _finding_text(finding: Any, lang: str) -> str:
+    translate = getattr(finding, "text", None)
+    return str(translate(lang)) if callable(translate) else str(finding.message)

@@ -99,11 +99,22 @@ class OptionSpec:
         """Return ``value`` if allowed, else raise :class:`OptionError` naming the choices."""
         if self.choices is not None and value not in self.choices:
             raise OptionError(
-                f"Option {self.name}={value!r} is not allowed; choose one of "
-                f"{', '.join(repr(c) for c in self.choices)}."
+                msg(
+                    "errors.option_not_allowed",
+                    name=self.name,
+                    value=repr(value),
+                    choices=", ".join(repr(c) for c in self.choices),
+                )
             )
         if self.check is not None and not self.check(value):
-            raise OptionError(f"Option {self.name}={value!r} is not valid: {self.description}")
+            raise OptionError(
+                msg(
+                    "errors.option_not_valid",
+                    name=self.name,
+                    value=repr(value),
+                    description=self.description,
+                )
+            )
         return value
 
 
@@ -173,8 +184,12 @@ class OptionSet(Mapping[str, OptionSpec]):
     def unknown(self, name: str) -> OptionError:
         """Return the error for an option name this set does not know, with suggestions."""
         return OptionError(
-            f"Unknown option {name!r}.{did_you_mean(name, self._specs)} "
-            f"Known options: {', '.join(sorted(self._specs))}."
+            msg(
+                "errors.unknown_option",
+                name=repr(name),
+                hint=hint(name, self._specs),
+                known=", ".join(sorted(self._specs)),
+            )
         )
 
     def resolve(self, options: Mapping[str, Any]) -> dict[str, Any]:
