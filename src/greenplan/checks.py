@@ -24,6 +24,7 @@ import pandas as pd
 
 from greenplan.definitions import Aggregation, VariableKind
 from greenplan.diagnostics import Code, Coded, Collector, Lazy
+from greenplan.messages import Message, catalogue, msg
 from greenplan.options import OptionSet
 from greenplan.regions import CITY, districts
 from greenplan.variables import VARIABLES, children
@@ -184,10 +185,11 @@ class Table:
         """One integer per (region, year, variable)."""
         return (self.rc.astype(np.int64) * self.ny + self.yc) * self.nv + self.vc
 
-    def where(self, i: int) -> str:
-        """``file[sheet] row N`` of a row."""
+    def where(self, i: int) -> Message:
+        """``file[sheet] row N`` of a row (``file[sheet] 第 N 行`` in Chinese)."""
         sheet = self.text("sheet", i)
-        return f"{self.text('file', i)}{f'[{sheet}]' if sheet else ''} row {self.rows[i]}"
+        place = f"{self.text('file', i)}{f'[{sheet}]' if sheet else ''}"
+        return msg("checks.where", place=place, row=int(self.rows[i]))
 
 
 def emit(
@@ -195,12 +197,16 @@ def emit(
     code: Code,
     t: Table,
     positions: np.ndarray,
-    message: Callable[[int], str],
+    message: Callable[[int], Message],
     *,
     value: Any = None,
     expected: Any = None,
 ) -> None:
-    """Add findings for rows of the accepted table, grouped by (file, sheet) for the cap."""
+    """Add findings for rows of the accepted table, grouped by (file, sheet) for the cap.
+
+    ``message(i)`` builds the catalogue message of row position ``i``; ``expected`` (a
+    scalar or a per-row lookup) may hold a catalogue message too (kept as its English text).
+    """
     positions = np.asarray(positions, dtype=np.int64)
     if positions.size == 0:
         return
@@ -224,6 +230,22 @@ def emit(
             value=t.value if value is None else value,
             expected=expected,
         )
+
+
+def _semicolons(items: list[Message]) -> Message:
+    """Join messages as ``a; b; c`` (``a；b；c`` in Chinese): a balanced tree of pairs."""
+    if len(items) == 1:
+        return items[0]
+    mid = len(items) // 2
+    return msg("checks.semicolons", first=_semicolons(items[:mid]), rest=_semicolons(items[mid:]))
+
+
+def _check_name(name: str) -> Message | str:
+    """Return the name of a check from the catalogue (``checks.check_name.…``), else as given."""
+    slug = name.replace(" ", "_").replace("-", "_")
+    if f"checks.check_name.{slug}" not in catalogue():
+        return name
+    return msg(f"checks.check_name.{slug}")
 
 
 def fmt(x: float) -> str:
@@ -304,8 +326,11 @@ def guarded(
         text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
         collector.add(
             Code.CHECK_FAILED,
-            f"The {name} check could not run ({type(exc).__name__}: {text}); the other checks "
-            "did. Please report this to the greenplan maintainers.",
+            msg(
+                "checks.check_failed",
+                check=_check_name(name),
+                error=f"{type(exc).__name__}: {text}",
+            ),
         )
         return None
 
@@ -328,9 +353,13 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
         Code.NEGATIVE_VALUE,
         t,
         np.flatnonzero(negative),
-        lambda i: (
-            f"{variable[i]} of {region[i]} in {t.year[i]} is negative ({fmt(v[i])} {unit[i]}), "
-            "but it cannot be. Check the sign, and that the number is in the right column."
+        lambda i: msg(
+            "checks.negative_value",
+            variable=variable[i],
+            region=region[i],
+            year=int(t.year[i]),
+            value=fmt(v[i]),
+            unit=unit[i],
         ),
         expected="≥ 0",
     )
@@ -339,10 +368,15 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
         Code.SHARE_OUT_OF_RANGE,
         t,
         np.flatnonzero(share_bad),
-        lambda i: (
-            f"{variable[i]} of {region[i]} in {t.year[i]} is {fmt(v[i])} {unit[i]}, outside "
-            f"{fmt(s_lo[i])}–{fmt(s_hi[i])} {unit[i]}. Give shares in percent (35.2, not "
-            "0.352), or write the unit as 1 for a fraction."
+        lambda i: msg(
+            "checks.share_out_of_range",
+            variable=variable[i],
+            region=region[i],
+            year=int(t.year[i]),
+            value=fmt(v[i]),
+            unit=unit[i],
+            lo=fmt(s_lo[i]),
+            hi=fmt(s_hi[i]),
         ),
         expected=Lazy(lambda i: f"{fmt(s_lo[i])}–{fmt(s_hi[i])}"),
     )
@@ -359,10 +393,14 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
         Code.OUT_OF_BOUNDS,
         t,
         np.flatnonzero(oob),
-        lambda i: (
-            f"{variable[i]} of {region[i]} in {t.year[i]} is {fmt(v[i])} {unit[i]}, outside "
-            f"the plausible range {bounds(i)} {unit[i]}. Check the value and its unit "
-            "(万 vs 亿, % vs ‰)."
+        lambda i: msg(
+            "checks.out_of_bounds",
+            variable=variable[i],
+            region=region[i],
+            year=int(t.year[i]),
+            value=fmt(v[i]),
+            unit=unit[i],
+            bounds=bounds(i),
         ),
         expected=Lazy(bounds),
     )
@@ -414,21 +452,31 @@ def _check_duplicates(
         Code.DUPLICATE_IDENTICAL,
         t,
         identical,
-        lambda i: (
-            f"{variable[i]} of {region[i]} in {t.year[i]} is given again with the same value "
-            f"{fmt(t.value[i])} (first at {t.where(head_of[i])}). Delete one of the rows."
+        lambda i: msg(
+            "checks.duplicate_identical",
+            variable=variable[i],
+            region=region[i],
+            year=int(t.year[i]),
+            value=fmt(t.value[i]),
+            first=t.where(head_of[i]),
         ),
     )
     conflicts = pos[conflict_group]
     bad[conflicts] = True
 
-    def msg_conflict(i: int) -> str:
+    def msg_conflict(i: int) -> Message:
         group = members[int(key[i])]
-        others = "; ".join(f"{fmt(t.value[j])} at {t.where(j)}" for j in group if j != i)
-        return (
-            f"{variable[i]} of {region[i]} in {t.year[i]} is given {len(group)} times with "
-            f"different values: {fmt(t.value[i])} here, {others}. Keep the correct row and "
-            "delete the other(s)."
+        others = [
+            msg("checks.value_at", value=fmt(t.value[j]), where=t.where(j)) for j in group if j != i
+        ]
+        return msg(
+            "checks.duplicate_conflict",
+            variable=variable[i],
+            region=region[i],
+            year=int(t.year[i]),
+            n=len(group),
+            value=fmt(t.value[i]),
+            others=_semicolons(others),
         )
 
     emit(
@@ -438,9 +486,9 @@ def _check_duplicates(
         conflicts,
         msg_conflict,
         expected=Lazy(
-            lambda i: (
-                "one value; also "
-                + ", ".join(fmt(t.value[j]) for j in members[int(key[i])] if j != i)
+            lambda i: msg(
+                "checks.one_value",
+                values=[fmt(t.value[j]) for j in members[int(key[i])] if j != i],
             )
         ),
     )
@@ -499,19 +547,22 @@ def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.
     bad[flagged] = True
     variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
 
-    def message(i: int) -> str:
-        (s, c), listed = info[i], ", ".join(kids[variable[i]])
-        k = len(kids[variable[i]])
+    def message(i: int) -> Message:
+        (s, c), listed = info[i], list(kids[variable[i]])
+        k = len(listed)
         if c >= k:
-            what = f"the sum of its {k} components ({listed}) is {fmt(s)}"
+            what = msg("checks.children_all", k=k, listed=listed, sum=fmt(s))
         else:
-            what = (
-                f"the {c} of its {k} components given ({listed}) already sum to {fmt(s)}, "
-                "more than the total"
-            )
-        return (
-            f"{variable[i]} of {region[i]} in {t.year[i]} is {fmt(t.value[i])} {unit[i]}, but "
-            f"{what} (tolerance {opts['sum_rtol']:.1%}). Correct the total or the components."
+            what = msg("checks.children_some", c=c, k=k, listed=listed, sum=fmt(s))
+        return msg(
+            "checks.children_sum_mismatch",
+            variable=variable[i],
+            region=region[i],
+            year=int(t.year[i]),
+            value=fmt(t.value[i]),
+            unit=unit[i],
+            what=what,
+            tolerance=f"{opts['sum_rtol']:.1%}",
         )
 
     expected = Lazy(lambda i: fmt(info[i][0]))
@@ -537,16 +588,21 @@ def _check_districts(t: Table, collector: Collector, opts: dict[str, Any]) -> np
     flagged, info = _sum_mismatch(t, drow, dkey, crow, ckey, n_comp, opts)
     variable, unit = t.label("variable"), t.label("unit")
 
-    def message(i: int) -> str:
+    def message(i: int) -> Message:
         s, c = info[i]
         if c >= n_comp:
-            what = f"its {n_comp} districts and counties sum to {fmt(s)}"
+            what = msg("checks.districts_all", n=n_comp, sum=fmt(s))
         else:
-            what = f"the {c} of {n_comp} districts and counties given already sum to {fmt(s)}"
-        return (
-            f"{variable[i]} of {CITY} in {t.year[i]} is {fmt(t.value[i])} {unit[i]}, but {what} "
-            f"(tolerance {opts['sum_rtol']:.1%}). Check the city and the district figures "
-            "(functional zones such as 高新区 are never summed)."
+            what = msg("checks.districts_some", c=c, n=n_comp, sum=fmt(s))
+        return msg(
+            "checks.districts_sum_mismatch",
+            variable=variable[i],
+            city=CITY,
+            year=int(t.year[i]),
+            value=fmt(t.value[i]),
+            unit=unit[i],
+            what=what,
+            tolerance=f"{opts['sum_rtol']:.1%}",
         )
 
     expected = Lazy(lambda i: fmt(info[i][0]))
@@ -584,13 +640,23 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
         Code.YOY_JUMP,
         t,
         np.sort(rows_cur),
-        lambda i: (
-            f"{variable[i]} of {region[i]} changes from {fmt(prev_of[i])} in {t.year[i] - 1} to "
-            f"{fmt(t.value[i])} {unit[i]} in {t.year[i]} ({change_of[i]:+.0%}), more than the "
-            f"±{threshold:.0%} threshold. Check the value and its unit (万 vs 亿); if the change "
-            "is real, ignore this warning."
+        lambda i: msg(
+            "checks.yoy_jump",
+            variable=variable[i],
+            region=region[i],
+            previous=fmt(prev_of[i]),
+            previous_year=int(t.year[i]) - 1,
+            value=fmt(t.value[i]),
+            unit=unit[i],
+            year=int(t.year[i]),
+            change=f"{change_of[i]:+.0%}",
+            threshold=f"{threshold:.0%}",
         ),
-        expected=Lazy(lambda i: f"within ±{threshold:.0%} of {fmt(prev_of[i])}"),
+        expected=Lazy(
+            lambda i: msg(
+                "checks.yoy_expected", threshold=f"{threshold:.0%}", previous=fmt(prev_of[i])
+            )
+        ),
     )
     return None
 
@@ -622,11 +688,14 @@ def _check_percent_scale(t: Table, collector: Collector, opts: dict[str, Any]) -
         Code.PERCENT_SCALE,
         t,
         np.flatnonzero(flag),
-        lambda i: (
-            f"{variable[i]} of {region[i]} in {t.year[i]} is {fmt(t.value[i])} %, while other "
-            f"years of the series are 10 % or more: a fraction written for a percentage? Give "
-            f"it in percent ({fmt(t.value[i] * 100)}), or write the unit as 1 for a fraction."
+        lambda i: msg(
+            "checks.percent_scale",
+            variable=variable[i],
+            region=region[i],
+            year=int(t.year[i]),
+            value=fmt(t.value[i]),
+            percent=fmt(t.value[i] * 100),
         ),
-        expected="the same scale as the rest of the series (in %)",
+        expected=str(msg("checks.percent_scale_expected")),
     )
     return None

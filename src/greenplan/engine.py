@@ -22,6 +22,7 @@ from greenplan.diagnostics import Code, Collector, ValidationReport
 from greenplan.errors import GreenplanError, StatisticsError
 from greenplan.indicators.registry import Inputs, recipes, resolve_options
 from greenplan.io import read_statistics
+from greenplan.messages import msg
 from greenplan.options import suggest
 from greenplan.regions import CITY, districts, resolve_region
 from greenplan.schema import empty_table, is_canonical, mark_canonical
@@ -355,9 +356,15 @@ def _refuse_conflicts(stats: pd.DataFrame, repeated: np.ndarray) -> None:
         where = group["file"].iloc[0] if "file" in group.columns else ""
         collector.add(
             Code.DUPLICATE_CONFLICT,
-            f"{variable} of {region} in {year} is given {len(group)} times with different "
-            f"values ({', '.join(f'{v:g}' for v in group['value'].tolist())}) in rows "
-            f"{', '.join(map(str, rows))}: keep the correct row and delete the other(s).",
+            msg(
+                "engine.duplicate_conflict",
+                variable=variable,
+                region=region,
+                year=year,
+                n=len(group),
+                values=[f"{v:g}" for v in group["value"].tolist()],
+                rows=[str(r) for r in rows],
+            ),
             file=where,
             row=rows[0],
             region=region,

@@ -52,8 +52,15 @@ from greenplan.diagnostics import (
 from greenplan.indicators import INDICATORS
 from greenplan.indicators.registry import Inputs
 from greenplan.io import make_report, read_and_check
+from greenplan.messages import LANGS, Message, msg
+from greenplan.options import OptionSpec
 from greenplan.plans import default_plan
-from greenplan.progress.rates import rate_disagreements
+from greenplan.progress.rates import (
+    ANNUAL_SUFFIX,
+    CUMULATIVE_SUFFIX,
+    half_step,
+    rate_disagreements,
+)
 from greenplan.records.checks import check_fuel_records, is_fuel_records
 from greenplan.schema import OBSERVATION_COLUMNS, mark_canonical
 
@@ -72,7 +79,15 @@ __all__ = [
 ]
 
 
-def validate(*sources: Any, **options: Any) -> ValidationReport:
+_LANG = OptionSpec(
+    "lang",
+    None,
+    "language of the findings' messages: 'zh' (中文) or 'en' (English); None: English",
+    choices=LANGS,
+)
+
+
+def validate(*sources: Any, lang: str | None = None, **options: Any) -> ValidationReport:
     """Read statistics and check them; never raises for bad data.
 
     Parameters
@@ -89,18 +104,23 @@ def validate(*sources: Any, **options: Any) -> ValidationReport:
         city/districts sums, ``reported_rtol`` (0.005) for reported vs computed indicators,
         ``check_coverage`` and ``check_reported`` (True), ``max_findings`` (50 per code and
         file before the rest are summarised).
+    lang : {"zh", "en"}, optional
+        Language of the findings' messages (and of ``report.to_text()`` …): ``"zh"``
+        (中文) or ``"en"`` (English). The default, None, is English: the stable language
+        of the API, whatever the locale (the command line follows the locale instead).
+        ``report.translated(lang)`` gives the report in the other language.
 
     Returns
     -------
     ValidationReport
         ``report.ok`` is True when no finding is an error; ``report.table`` is the canonical
-        long table of the accepted rows.
+        long table of the accepted rows; ``report.lang`` the language of its messages.
 
     Raises
     ------
     OptionError
-        Only for an unknown option or a bad option value (a programming error, not bad
-        data).
+        Only for an unknown option, a bad option value or a ``lang`` other than ``"zh"``
+        and ``"en"`` (a programming error, not bad data).
 
     Examples
     --------
@@ -108,7 +128,10 @@ def validate(*sources: Any, **options: Any) -> ValidationReport:
     >>> report = gp.validate("submissions/")          # doctest: +SKIP
     >>> print(report)                                  # doctest: +SKIP
     >>> report.to_frame().query("severity == 'error'")  # doctest: +SKIP
+    >>> gp.validate("submissions/", lang="zh").to_text()  # doctest: +SKIP
     """
+    if lang is not None:
+        _LANG.validate(lang)
     if is_fuel_records(sources, options):  # record-level tables: checked in their engine
         found = check_fuel_records(*sources, **options)
         return ValidationReport(
@@ -117,7 +140,7 @@ def validate(*sources: Any, **options: Any) -> ValidationReport:
             rows_accepted=found.rows_accepted,
             sources=found.sources,
             options=found.options,
-        )
+        ).translated(lang)
     options = {k: v for k, v in options.items() if k != "kind"}
     opts = resolve_options(options)
     result, collector, checked = read_and_check(sources, opts)
@@ -129,7 +152,7 @@ def validate(*sources: Any, **options: Any) -> ValidationReport:
             guarded(collector, "coverage", _check_coverage, t, collector, shared)
         if opts["check_reported"]:
             guarded(collector, "published rates vs levels", _check_rates, t, collector, shared)
-    return make_report(result, collector, checked.table, opts)
+    return make_report(result, collector, checked.table, opts).translated(lang)
 
 
 class _SharedInputs:
@@ -165,13 +188,18 @@ def _check_reported(
     )
     variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
 
-    def message(i: int) -> str:
+    def message(i: int) -> Message:
         c = computed[i]
         rel = (t.value[i] - c) / abs(c) if c else math.inf
-        return (
-            f"{variable[i]} of {region[i]} in {t.year[i]} is reported as {fmt(t.value[i])} "
-            f"{unit[i]}, but its components give {fmt(c)} ({rel:+.1%}); the computed value is "
-            "used. Check the reported figure and the components."
+        return msg(
+            "validation.reported_mismatch",
+            variable=variable[i],
+            region=region[i],
+            year=int(t.year[i]),
+            value=fmt(t.value[i]),
+            unit=unit[i],
+            computed=fmt(c),
+            change=f"{rel:+.1%}",
         )
 
     order = np.argsort(rows, kind="stable")
@@ -205,16 +233,50 @@ def _rows_of(
     return pos[found].astype(np.int64), found
 
 
+_RATE_DECIMALS = 1
+"""Decimals of the published rates (one: −8.0 %), whose rounding a disagreement must exceed."""
+
+
+def _rate_message(variable: str, year: int, reported: float, derived: float, base: int) -> Message:
+    """Build the ``rate_mismatch`` message of a published rate and the rate its levels give."""
+    if variable.endswith(ANNUAL_SUFFIX):
+        level, reference = variable.removesuffix(ANNUAL_SUFFIX), year - 1
+    else:
+        level, reference = variable.removesuffix(CUMULATIVE_SUFFIX), base
+    return msg(
+        "validation.rate_mismatch",
+        variable=variable,
+        year=year,
+        reported=f"{reported:g}",
+        level=level,
+        derived=f"{derived:.2f}",
+        reference_year=reference,
+        rounding=f"{half_step(_RATE_DECIMALS):g}",
+    )
+
+
 def _check_rates(t: Table, collector: Collector, shared: _SharedInputs) -> None:
     """Report published rates that disagree with the levels beyond their rounding."""
     if not any(str(v).endswith("_change") for v in t.variables):
         return None
     canon = shared.table()
-    diff = rate_disagreements(canon, engine.compute(canon), base_year=default_plan().base_year)
+    base = default_plan().base_year
+    diff = rate_disagreements(canon, engine.compute(canon), base_year=base, decimals=_RATE_DECIMALS)
     if len(diff) == 0:
         return None
     rows, found = _rows_of(t, diff["region"], diff["year"], diff["variable"])
-    text = dict(zip(rows.tolist(), diff["message"].to_numpy()[found].tolist(), strict=True))
+    hits = diff.loc[found]
+    text = {
+        int(row): _rate_message(str(v), int(y), float(r), float(d), base)
+        for row, v, y, r, d in zip(
+            rows.tolist(),
+            hits["variable"].tolist(),
+            hits["year"].tolist(),
+            hits["reported"].tolist(),
+            hits["from_levels"].tolist(),
+            strict=True,
+        )
+    }
     levels = dict(
         zip(rows.tolist(), diff["from_levels"].to_numpy(dtype=float)[found].tolist(), strict=True)
     )
@@ -224,7 +286,7 @@ def _check_rates(t: Table, collector: Collector, shared: _SharedInputs) -> None:
         Code.RATE_MISMATCH,
         t,
         rows[order],
-        lambda i: str(text[i]),
+        lambda i: text[i],
         expected=Lazy(lambda i: levels[i]),
     )
     return None
@@ -232,9 +294,14 @@ def _check_rates(t: Table, collector: Collector, shared: _SharedInputs) -> None:
 
 def _years_text(years: np.ndarray) -> str:
     """``2015–2018, 2020`` from sorted distinct years."""
+    return ", ".join(_year_spans(years))
+
+
+def _year_spans(years: np.ndarray) -> list[str]:
+    """``["2015–2018", "2020"]`` from sorted distinct years (at most 8 spans, with "…")."""
     ys = np.asarray(years, dtype=np.int64)
     if ys.size == 0:
-        return ""
+        return []
     breaks = np.flatnonzero(np.diff(ys) != 1)
     starts = np.concatenate([[0], breaks + 1])
     ends = np.concatenate([breaks, [ys.size - 1]])
@@ -243,7 +310,7 @@ def _years_text(years: np.ndarray) -> str:
     ]
     if len(spans) > 8:
         spans = [*spans[:4], "…", *spans[-3:]]
-    return ", ".join(spans)
+    return spans
 
 
 def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> None:
@@ -268,8 +335,7 @@ def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> No
             name = f"{indicator} ({ind.name_zh})" if ind is not None else str(indicator)
             collector.add(
                 Code.NOT_COMPUTABLE,
-                f"{name} cannot be computed for any region-year: none of its inputs "
-                f"({', '.join(inputs)}) is in the data.",
+                msg("validation.not_computable_anywhere", indicator=name, inputs=inputs),
                 variable=str(indicator),
                 expected=", ".join(inputs),
                 count=int(per_indicator[k]),
@@ -309,11 +375,16 @@ def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> No
                 if code and code not in missing:
                     missing.append(code)
         ys = distinct_years[year_cut[g] : year_cut[g + 1]]
-        need = ", ".join(missing) if missing else "its inputs"
+        need = missing if missing else msg("validation.its_inputs")
         collector.add(
             Code.NOT_COMPUTABLE,
-            f"{name} cannot be computed for {region} in {_years_text(ys)}: missing {need}. "
-            "Submit them if the indicator is needed.",
+            msg(
+                "validation.not_computable",
+                indicator=name,
+                region=region,
+                years=_year_spans(ys),
+                missing=need,
+            ),
             region=region,
             variable=indicator,
             year=int(ys[0]) if ys.size == 1 else None,
