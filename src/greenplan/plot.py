@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from greenplan.errors import GreenplanError
+from greenplan.messages import text
 from greenplan.options import did_you_mean
 from greenplan.report import Report, build_report
 from greenplan.report.style import STATUS_COLOURS, display_width, status_labels
@@ -90,38 +91,11 @@ CJK_FONTS: tuple[str, ...] = (
 )
 """Font families tried, in order, for Chinese labels."""
 
-_WORDS = {
-    "zh": {
-        "title": "{plan} 目标进度",
-        "title_final": "{plan} 总结评估",
-        "xlabel": "完成进度(条) 与 序时进度(竖线)",
-        "tick": "序时进度",
-        "no_data": "无数据",
-        "target_not_set": "目标未设定",
-        "other": "无法评估",
-        "no_base_year_value": "缺少基期值",
-        "city_wide_target": "全市目标(不分解到区县)",
-        "direction": "方向性目标，无完成进度",
-        "non_increase": "只减不增，无完成进度",
-        "no_completion": "无完成进度",
-        "data_year": "数据截至",
-    },
-    "en": {
-        "title": "{plan}: progress",
-        "title_final": "{plan}: final evaluation",
-        "xlabel": "Completion (bar) against time elapsed (tick)",
-        "tick": "Time elapsed",
-        "no_data": "no data",
-        "target_not_set": "target not set",
-        "other": "not assessable",
-        "no_base_year_value": "no base-year value",
-        "city_wide_target": "city-wide target (not set for a district)",
-        "direction": "direction only, no completion",
-        "non_increase": "no increase, no completion",
-        "no_completion": "no completion",
-        "data_year": "data up to",
-    },
-}
+_REASONS = ("no_data", "target_not_set", "no_base_year_value", "city_wide_target")
+"""Reasons a target is not assessable that the chart names (``plot.reason.*``); others: "other"."""
+
+_KINDS = ("direction", "non_increase")
+"""Kinds of target assessed without a completion that the chart names (``plot.kind.*``)."""
 
 
 class MissingPlotDependencyError(GreenplanError, ImportError):
@@ -282,7 +256,6 @@ def progress_figure(
             UserWarning,
             stacklevel=2,
         )
-    words = _WORDS[used]
     labels = status_labels()
     font = cjk_font() if used == "zh" else None
     family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
@@ -326,7 +299,8 @@ def progress_figure(
         colour = BAR_COLOURS.get(t["status"], BAR_COLOURS["not_assessable"])
         status = t["status_zh"] if used == "zh" else t["status_en"]
         if t["status"] == "not_assessable":
-            reason = words.get(t["reason"] or "other", words["other"])
+            why = t["reason"] if t["reason"] in _REASONS else "other"
+            reason = text(f"plot.reason.{why}", used)
             ax.text(
                 0.005,
                 y,
@@ -343,9 +317,12 @@ def progress_figure(
         if comp is None:  # assessed without a completion (明显下降, 只减不增): the status only
             ax.barh(y, 0.03, height=0.62, color=colour, zorder=2, gid=f"status:{t['key']}")
             year = (t["latest"] or {}).get("year")
-            note = (
-                f"{status} ({words[t['kind']] if t['kind'] in words else words['no_completion']})"
+            kind = (
+                text(f"plot.kind.{t['kind']}", used)
+                if t["kind"] in _KINDS
+                else text("plot.no_completion", used)
             )
+            note = f"{status} ({kind})"
             note += f" ({year})" if year else ""
             ax.text(0.045, y, note, va="center", ha="left", fontsize=8, family=family, zorder=4)
             continue
@@ -386,7 +363,7 @@ def progress_figure(
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_xlabel(words["xlabel"], fontsize=9, family=family)
+    ax.set_xlabel(text("plot.xlabel", used), fontsize=9, family=family)
 
     # the legend counts the rows drawn (the summary counts the same entries)
     handles: list[Any] = [
@@ -394,7 +371,7 @@ def progress_figure(
         for s in BAR_COLOURS
         if drawn.get(s, 0) or s in (_FINAL if model["summary"].get("final") else _PROGRESS)
     ]
-    handles.append(Line2D([], [], color="black", lw=2, label=words["tick"]))
+    handles.append(Line2D([], [], color="black", lw=2, label=text("plot.tick", used)))
     fig.legend(
         handles=handles,
         loc="outside lower center",
@@ -405,10 +382,12 @@ def progress_figure(
     )
     data_year = model["summary"].get("data_year")
     plan = model["plan"]["name_zh" if used == "zh" else "name_en"]
-    final = "title_final" if model["summary"].get("final") else "title"
+    if model["summary"].get("final"):
+        plan_title = text("plot.title_final", used, plan=plan)
+    else:
+        plan_title = text("plot.title", used, plan=plan)
     heading = title or (
-        words[final].format(plan=plan)
-        + (f" ({words['data_year']} {data_year})" if data_year else "")
+        plan_title + (f" ({text('plot.data_year', used)} {data_year})" if data_year else "")
     )
     fig.suptitle(heading, fontsize=12, family=family)
     return fig
@@ -470,31 +449,6 @@ def save_progress_plot(
 
 CJK_FONT_PACKAGE = "fonts-noto-cjk"
 """The Debian/Ubuntu package of a font with Chinese glyphs (Noto Sans CJK SC), named in messages."""
-
-_TREND_WORDS = {
-    "zh": {
-        "series": "实际值",
-        "target": "目标",
-        "straight": "直线路径(基期→目标)",
-        "required": "所需路径(最新值→目标)",
-        "projection": "按当前趋势预测",
-        "no_data": "无数据",
-        "year": "年份",
-        "index_title": "{region} 各目标趋势图",
-        "unit_needs_font": "",
-    },
-    "en": {
-        "series": "values",
-        "target": "target",
-        "straight": "straight line (base year → target)",
-        "required": "required path (latest → target)",
-        "projection": "projection at the current trend",
-        "no_data": "no data",
-        "year": "year",
-        "index_title": "{region}: trend of every target",
-        "unit_needs_font": f"unit: see the report (needs a Chinese font, {CJK_FONT_PACKAGE})",
-    },
-}
 
 TREND_INDEX = "index.html"
 """File name of the page listing the trend charts in the folder :func:`save_trend_charts` fills."""
@@ -642,7 +596,6 @@ def trend(
             UserWarning,
             stacklevel=2,
         )
-    words = _TREND_WORDS[used]
     font = cjk_font()  # also for the Chinese units of an English chart, when installed
     family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
     base_year = int(model["plan"].get("base_year") or 2020)
@@ -659,7 +612,7 @@ def trend(
     status = entry["status_zh"] if used == "zh" else entry["status_en"]
     unit = entry.get("unit") or target.get("unit") or ""
     if font is None and any(unicodedata.east_asian_width(c) in "WF" for c in unit):
-        unit = words["unit_needs_font"]
+        unit = text("plot.trend.unit_needs_font", used, package=CJK_FONT_PACKAGE)
     fig.suptitle(
         f"{_short(name, 60)}\n{status}",
         fontsize=11,
@@ -674,7 +627,7 @@ def trend(
         ax.text(
             0.5,
             0.5,
-            words["no_data"],
+            text("plot.trend.no_data", used),
             transform=ax.transAxes,
             ha="center",
             va="center",
@@ -689,7 +642,15 @@ def trend(
 
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     ax.plot(
-        xs, ys, "o-", color="#37474f", lw=2, ms=5, label=words["series"], gid="series", zorder=4
+        xs,
+        ys,
+        "o-",
+        color="#37474f",
+        lw=2,
+        ms=5,
+        label=text("plot.trend.series", used),
+        gid="series",
+        zorder=4,
     )
     b_year, b_val = baseline.get("year"), baseline.get("value")
     l_year, l_val = latest.get("year"), latest.get("value")
@@ -704,7 +665,7 @@ def trend(
             "*",
             color="#2e7d32",
             ms=13,
-            label=f"{words['target']} ({t_year})",
+            label=f"{text('plot.trend.target', used)} ({t_year})",
             gid="target_point",
             zorder=5,
         )
@@ -715,7 +676,7 @@ def trend(
                 color="#90a4ae",
                 lw=1.2,
                 ls="-.",
-                label=words["straight"],
+                label=text("plot.trend.straight", used),
                 gid="straight",
                 zorder=3,
             )
@@ -726,7 +687,7 @@ def trend(
                 color="#1e88e5",
                 lw=1.5,
                 ls="--",
-                label=words["required"],
+                label=text("plot.trend.required", used),
                 gid="required",
                 zorder=3,
             )
@@ -741,14 +702,14 @@ def trend(
             marker="o",
             markevery=[1],
             mfc="white",
-            label=words["projection"],
+            label=text("plot.trend.projection", used),
             gid="projection",
             zorder=3,
         )
     last_x = max([*xs, *([t_year] if t_year is not None else [])])
     ax.set_xlim(min(xs) - 0.4, last_x + 0.4)
     ax.set_xticks(range(min(xs), last_x + 1))
-    ax.set_xlabel(words["year"], family=family, fontsize=9)
+    ax.set_xlabel(text("plot.trend.year", used), family=family, fontsize=9)
     ax.set_ylabel(unit, family=family, fontsize=9)
     ax.grid(color="#e0e0e0", lw=0.6)
     for side in ("top", "right"):
@@ -815,7 +776,7 @@ def save_trend_charts(
                 f'width="640"><figcaption>{html.escape(name)}: {html.escape(status)}'
                 "</figcaption></figure>"
             )
-    title = _TREND_WORDS[used]["index_title"].format(region=model.get("region") or "")
+    title = text("plot.trend.index_title", used, region=model.get("region") or "")
     page = (
         f'<!DOCTYPE html>\n<html lang="{used}"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title></head>\n<body><h1>{html.escape(title)}</h1>\n"

@@ -16,60 +16,37 @@ from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from greenplan.errors import GreenplanError
+from greenplan.messages import is_lang, text
 from greenplan.report.style import STATUS_COLOURS
 
-_HEADERS: dict[str, dict[str, str]] = {
-    "zh": {
-        "summary": "汇总",
-        "sources": "数据来源",
-        "item": "项目",
-        "value": "数值",
-        "id": "指标",
-        "section": "规划条目",
-        "unit": "单位",
-        "base_year": "基期年份",
-        "base": "基期值",
-        "latest_year": "最新年份",
-        "latest": "最新值",
-        "target_year": "目标年份",
-        "target": "目标值",
-        "completion": "完成进度（%）",
-        "elapsed": "序时进度（%）",
-        "status": "状态",
-        "required": "尚需年均变化",
-        "notes": "备注",
-        "source": "来源",
-        "total": "目标总数",
-        "plan": "规划",
-        "region": "地区",
-        "year": "数据年份",
-    },
-    "en": {
-        "summary": "Summary",
-        "sources": "Sources",
-        "item": "Item",
-        "value": "Value",
-        "id": "Indicator",
-        "section": "Plan section",
-        "unit": "Unit",
-        "base_year": "Base year",
-        "base": "Baseline",
-        "latest_year": "Latest year",
-        "latest": "Latest value",
-        "target_year": "Target year",
-        "target": "Target",
-        "completion": "Completion (%)",
-        "elapsed": "Time elapsed (%)",
-        "status": "Status",
-        "required": "Required change per year",
-        "notes": "Notes",
-        "source": "Source",
-        "total": "Targets",
-        "plan": "Plan",
-        "region": "Region",
-        "year": "Data year",
-    },
-}
+
+def _headers(lang: str) -> dict[str, str]:
+    """Sheet names and column headers of the workbook in ``lang`` (catalogue ``report.xlsx.*``)."""
+    return {
+        "summary": text("report.xlsx.summary", lang),
+        "sources": text("report.xlsx.sources", lang),
+        "item": text("report.xlsx.item", lang),
+        "value": text("report.xlsx.value", lang),
+        "id": text("report.xlsx.id", lang),
+        "section": text("report.xlsx.section", lang),
+        "unit": text("report.xlsx.unit", lang),
+        "base_year": text("report.xlsx.base_year", lang),
+        "base": text("report.xlsx.base", lang),
+        "latest_year": text("report.xlsx.latest_year", lang),
+        "latest": text("report.xlsx.latest", lang),
+        "target_year": text("report.xlsx.target_year", lang),
+        "target": text("report.xlsx.target", lang),
+        "completion": text("report.xlsx.completion", lang),
+        "elapsed": text("report.xlsx.elapsed", lang),
+        "status": text("report.xlsx.status", lang),
+        "required": text("report.xlsx.required", lang),
+        "notes": text("report.xlsx.notes", lang),
+        "source": text("report.xlsx.source", lang),
+        "total": text("report.xlsx.total", lang),
+        "plan": text("report.xlsx.plan", lang),
+        "region": text("report.xlsx.region", lang),
+        "year": text("report.xlsx.year", lang),
+    }
 
 
 def _openpyxl() -> Any:
@@ -132,10 +109,10 @@ def write_report_excel(model: Mapping[str, Any], target: str | IO[bytes], lang: 
     lang : {"zh", "en"}
         Language of sheet names, headers and statuses.
     """
-    if lang not in _HEADERS:
+    if not is_lang(lang):
         raise GreenplanError(f"lang {lang!r}: expected 'zh' or 'en'")
     openpyxl = _openpyxl()
-    h = _HEADERS[lang]
+    h = _headers(lang)
     wb = openpyxl.Workbook()
     used: set[str] = set()
     ws = wb.active

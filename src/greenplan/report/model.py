@@ -27,6 +27,7 @@ from greenplan.errors import GreenplanError, OptionError
 from greenplan.evaluation import anchored_evaluation
 from greenplan.indicators.registry import OPTIONS, load_all, recipes
 from greenplan.io import read_statistics
+from greenplan.messages import text
 from greenplan.options import OptionSet
 from greenplan.plans import Plan, default_plan, resolve_plan
 from greenplan.progress import (
@@ -364,20 +365,29 @@ def _summary(entries: Sequence[Mapping[str, Any]], final: bool) -> dict[str, Any
     labels = status_labels()
     # a final evaluation counts achieved / not achieved; a progress report the schedule
     shown = [s for s in STATUSES if counts[s] or s in (_FINAL if final else _PROGRESS)]
-    zh_parts = [f"{labels[s]['zh']} {counts[s]}项" for s in shown]
-    en_parts = [f"{counts[s]} {labels[s]['en'].lower()}" for s in shown]
-    city_zh = f"全市目标 {reasons['city_wide_target']}项，" if reasons["city_wide_target"] else ""
-    city_en = (
-        f"{reasons['city_wide_target']} city-wide target, " if reasons["city_wide_target"] else ""
-    )
-    zh_na = (
-        f"（无数据 {reasons['no_data']}项，缺少基期值 {reasons['no_base_year_value']}项，"
-        f"目标未设定 {reasons['target_not_set']}项，{city_zh}其他 {reasons['other']}项）"
-    )
-    en_na = (
-        f" ({reasons['no_data']} no data, {reasons['no_base_year_value']} no base-year value, "
-        f"{reasons['target_not_set']} target not set, {city_en}{reasons['other']} other)"
-    )
+
+    def sentence(lang: str) -> str:
+        parts = [
+            text(
+                "report.summary_count",
+                lang,
+                n=counts[s],
+                label=labels[s][lang] if lang == "zh" else labels[s][lang].lower(),
+            )
+            for s in shown
+        ]
+        n_city = reasons["city_wide_target"]
+        city = text("report.summary_city", lang, n=n_city) if n_city else ""
+        na = text("report.summary_not_assessable", lang, city=city, **reasons)
+        return text(
+            "report.summary_text",
+            lang,
+            final=text("report.summary_final", lang) if final else "",
+            total=total,
+            parts=("，" if lang == "zh" else ", ").join(parts),
+            na=na,
+        )
+
     return {
         "total": total,
         "counts": counts,
@@ -385,16 +395,8 @@ def _summary(entries: Sequence[Mapping[str, Any]], final: bool) -> dict[str, Any
         "flagged": flagged,
         "data_year": max(years) if years else None,
         "final": final,
-        "text_zh": ("总结评估：" if final else "")
-        + f"{total}项目标中："
-        + "，".join(zh_parts)
-        + zh_na
-        + "。",
-        "text_en": ("Final evaluation: " if final else "")
-        + f"Of {total} targets: "
-        + ", ".join(en_parts)
-        + en_na
-        + ".",
+        "text_zh": sentence("zh"),
+        "text_en": sentence("en"),
     }
 
 
@@ -610,7 +612,10 @@ def build_report(
             chapters.append({"id": ch, "title_zh": zh, "title_en": en, "targets": keys})
     orphans = [e["key"] for e in entries if not e["chapter"]]
     if orphans:
-        chapters.append({"id": "", "title_zh": "其他", "title_en": "Other", "targets": orphans})
+        other = {lang: text("report.chapter_other", lang) for lang in ("zh", "en")}
+        chapters.append(
+            {"id": "", "title_zh": other["zh"], "title_en": other["en"], "targets": orphans}
+        )
     stamp = generated_at or _dt.datetime.now(_dt.UTC)
     model: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
