@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from greenplan import messages
-from greenplan.diagnostics import CHECKS, Code, Collector
+from greenplan.diagnostics import CHECKS, Code, Collector, ValidationReport
 from greenplan.messages import LANGS, catalogue, default_lang, fields, msg, render
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "greenplan"
@@ -190,3 +190,12 @@ def test_unknown_key_and_language_are_refused() -> None:
 )
 def test_default_language_follows_the_locale(environ: dict[str, str], lang: str) -> None:
     assert default_lang(environ) == lang
+
+
+def test_text_report_in_chinese_names_row_and_column_the_chinese_way() -> None:
+    c = Collector()
+    c.add(Code.BAD_MONTH, msg("check.bad_month.fix"), file="a.csv", row=3, column="月份")
+    zh = ValidationReport(c.findings, rows_read=1).translated("zh").to_text()
+    # diagnostics.row "第 {row} 行", diagnostics.column "列 {column}", joined with "，";
+    # diagnostics.place "{where}：", diagnostics.error "错误"
+    assert "  第 3 行，列 月份：错误 [bad_month] 月份填写 1–12。" in zh

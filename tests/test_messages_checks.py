@@ -131,6 +131,7 @@ def test_duplicate_conflict_of_three_rows_lists_the_others_with_semicolons():
         "<DataFrame #1> 第 3 行为 3。请保留正确的一行，删除其余各行。"
     )
     assert f.expected == "one value; also 2, 3"
+    assert f.translated("zh").expected == "唯一数值；另填有 2、3"
 
 
 def test_duplicate_identical():
@@ -195,6 +196,8 @@ def test_yoy_jump():
         "变动超过 ±50% 的阈值。请检查数值及其单位（万与亿）；如变动属实，可忽略此警告。",
     )
     assert f.expected == "within ±50% of 3500"
+    # the expected text is translated with the message (checks.yoy_expected)
+    assert f.translated("zh").expected == "3500 的 ±50% 以内"
 
 
 def test_percent_scale():

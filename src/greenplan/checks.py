@@ -696,6 +696,6 @@ def _check_percent_scale(t: Table, collector: Collector, opts: dict[str, Any]) -
             value=fmt(t.value[i]),
             percent=fmt(t.value[i] * 100),
         ),
-        expected=str(msg("checks.percent_scale_expected")),
+        expected=msg("checks.percent_scale_expected"),
     )
     return None

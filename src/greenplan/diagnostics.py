@@ -184,6 +184,7 @@ class Finding(BaseModel):
     expected: str | float | None = None
     count: int = 1
     _source: Message | None = PrivateAttr(default=None)
+    _expected: Message | None = PrivateAttr(default=None)
 
     def text(self, lang: str = "en") -> str:
         """Return the message in ``lang`` (``zh`` or ``en``), rendered from the catalogue."""
@@ -191,9 +192,12 @@ class Finding(BaseModel):
 
     def translated(self, lang: str) -> Finding:
         """Return a copy of the finding with its message in ``lang``."""
-        if self._source is None:
-            return self
-        return self.model_copy(update={"message": render(self._source, lang)})
+        update: dict[str, Any] = {}
+        if self._source is not None:
+            update["message"] = render(self._source, lang)
+        if self._expected is not None:
+            update["expected"] = render(self._expected, lang)
+        return self.model_copy(update=update) if update else self
 
     @property
     def location(self) -> str:
@@ -285,6 +289,9 @@ class Collector:
             where["year"] = int(where["year"])
         if "row" in where:
             where["row"] = int(where["row"])
+        expected = where.get("expected")
+        if isinstance(expected, Message):
+            where["expected"] = render(expected)
         for key in ("value", "expected"):
             v = where.get(key)
             if isinstance(v, np.generic):
@@ -296,6 +303,8 @@ class Collector:
         )
         if isinstance(message, Message):
             finding._source = message
+        if isinstance(expected, Message):
+            finding._expected = expected
         self.findings.append(finding)
 
     def add_rows(
@@ -328,7 +337,7 @@ class Collector:
         listed, rest = positions[:room], positions[room:]
 
         def pick(obj: Any, i: int) -> Any:
-            if obj is None or isinstance(obj, str | int | float | np.generic):
+            if obj is None or isinstance(obj, str | int | float | np.generic | Message):
                 v = obj
             elif hasattr(obj, "iloc"):
                 v = obj.iloc[i]
@@ -697,7 +706,7 @@ def _text_report(report: ValidationReport, max_findings: int | None, infos: bool
             where.append(t("row", row=f.row))
         if f.column:
             where.append(t("column", column=f.column))
-        place = (t("place", where=", ".join(where))) if where else ""
+        place = t("place", where=("，" if lang == "zh" else ", ").join(where)) if where else ""
         lines.append(f"  {place}{t(f.severity)} [{f.code}] {f.message}")
     if len(shown) < len(listed):
         lines.append("\n" + t("more", n=len(listed) - len(shown)))

@@ -39,6 +39,7 @@ __all__ = [
     "default_lang",
     "fields",
     "is_lang",
+    "join",
     "msg",
     "render",
     "text",
