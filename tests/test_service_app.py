@@ -379,3 +379,49 @@ def test_the_openapi_document_is_valid(client: TestClient) -> None:
     assert set(post["requestBody"]["content"]) == {"multipart/form-data", "application/json"}
     assert "Report" in doc["components"]["schemas"]
     assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_texts_for_people_follow_lang(client: TestClient, tokens: dict[str, str]) -> None:
+    shipped = Path(__file__).parents[1] / "data" / "jinan" / "jinan_2021_2024.csv"
+    r = client.post(
+        "/submissions",
+        files={"file": (shipped.name, shipped.read_bytes())},
+        headers=auth(tokens["admin"]),
+    )
+    assert r.status_code == 201, r.text
+    h = auth(tokens["reader"])
+    # the report: English unless lang=zh (catalogue report.summary, service.report_source)
+    md_en = client.get("/report", params={"format": "markdown"}, headers=h).text
+    assert "\n## Summary\n" in md_en and "greenplan service store (duckdb), version 1" in md_en
+    md_zh = client.get("/report", params={"format": "markdown", "lang": "zh"}, headers=h).text
+    assert "\n## 概要\n" in md_zh and "greenplan 服务报送库（duckdb），版本 1" in md_zh
+    # progress: the notes in Chinese (greenplan.progress.notes.note_zh)
+    en = client.get("/progress", headers=h).json()
+    zh = client.get("/progress", params={"lang": "zh"}, headers=h).json()
+    assert [p["key"] for p in zh] == [p["key"] for p in en]
+    pairs = [(a["notes"], b["notes"]) for a, b in zip(en, zh, strict=True) if a["notes"]]
+    assert any("time elapsed" in a and "序时进度" in b for a, b in pairs)
+    # error details: service.csv in the language asked for
+    r = client.get("/statistics", params={"lang": "zh"})
+    assert r.status_code == 401 and r.json()["detail"].startswith("缺少令牌")
+    r = client.post("/submissions", params={"lang": "zh"}, json=rows(), headers=h)
+    assert r.status_code == 403
+    assert r.json()["detail"] == (
+        "令牌 'dashboard' 的角色为 reader；此请求所需角色为 submitter（报送）或 admin（管理员）。"
+    )
+    r = client.get("/statistics", params={"region": "Atlantis", "lang": "zh"}, headers=h)
+    assert r.status_code == 422 and r.json()["detail"].startswith("region：'Atlantis' 不是济南市")
+    r = client.get("/statistics", params={"region": "Atlantis"}, headers=h)
+    assert r.json()["detail"].startswith("region: 'Atlantis' is not a region of Jinan.")
+    big = to_csv(district_rows(variables=None)) * 3
+    r = client.post(
+        "/submissions",
+        params={"lang": "zh"},
+        files={"file": ("big.csv", big)},
+        headers=auth(tokens["city"]),
+    )
+    assert r.status_code == 413 and r.json()["detail"].startswith("请求内容过大")
+    r = client.get("/report", params={"lang": "EN"}, headers=h)
+    assert r.status_code == 422 and r.json()["detail"] == (
+        "lang='EN': expected zh (中文) or en (English)."
+    )

@@ -110,12 +110,18 @@ def test_token_add_prints_the_token_alone_on_its_last_line(tmp_path: Path) -> No
             "Atlantis",
             "--db",
             str(db),
+            "--lang",
+            "en",
         ],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert bad.returncode == 2 and "not a region" in bad.stderr and "Traceback" not in bad.stderr
+    zh = subprocess.run(
+        [*bad.args[:-1], "zh"], capture_output=True, text=True, timeout=120
+    )  # catalogue service.unknown_region
+    assert zh.returncode == 2 and "'Atlantis' 不是济南市的地区" in zh.stderr
 
 
 def test_serve_refuses_several_workers_on_duckdb(tmp_path: Path) -> None:
@@ -169,6 +175,56 @@ def test_accepted_and_rejected_over_http(server: Server, tokens: dict[str, str])
             headers={**auth(tokens["city"]), "content-type": "text/csv"},
         )
         assert big.status_code == 413
+
+
+def test_findings_come_in_the_language_asked_for(server: Server, tokens: dict[str, str]) -> None:
+    body = {
+        "rows": [
+            {"region": "历城区", "year": 2023, "variable": "gdp", "value": 1, "unit": "亿元"},
+            {"region": "历下区", "year": 2023, "variable": "gdp", "value": "n/a?", "unit": "亿元"},
+        ],
+        "file_name": "lang.json",
+    }
+    with httpx.Client(base_url=server.url, timeout=TIMEOUT) as c:
+        zh = c.post("/submissions", params={"lang": "zh"}, json=body, headers=auth(tokens["lixia"]))
+        assert zh.status_code == 422, zh.text
+        found = {f["code"]: f for f in zh.json()["report"]["findings"]}
+        # catalogue texts service.out_of_scope, service.scope_region, service.out_of_scope_fix
+        assert found["out_of_scope"]["message"] == (
+            "令牌 '历下区统计局' 无权报送此行：地区 历城区 不在 历下区 之列。"
+        )
+        assert found["out_of_scope"]["fix"] == (
+            "只报送本单位负责的地区和变量的数据行，或请管理员签发范围包含这些数据的令牌。"
+        )
+        assert "'n/a?'不是数字" in found["non_numeric"]["message"]
+        assert "纯数字" in found["non_numeric"]["fix"]  # the fix of check.csv, in Chinese
+        # the stored submission, read again in English (the default) and in Chinese
+        sid = zh.json()["id"]
+        en = c.get(f"/submissions/{sid}", headers=auth(tokens["reader"])).json()["report"]
+        scope = [f for f in en["findings"] if f["code"] == "out_of_scope"]
+        assert scope[0]["message"] == (
+            "The token '历下区统计局' may not submit this row: region 历城区 is not one of 历下区."
+        )
+        assert scope[0]["fix"].startswith("Submit only the rows of your own regions")
+        again = c.get(
+            f"/submissions/{sid}", params={"lang": "zh"}, headers=auth(tokens["reader"])
+        ).json()["report"]
+        assert again == zh.json()["report"]
+        missing = c.get(
+            "/submissions/999999", params={"lang": "zh"}, headers=auth(tokens["reader"])
+        )
+        assert missing.status_code == 404
+        assert missing.json()["detail"] == "不存在编号为 999999 的报送。"
+
+        before = c.get("/submissions", headers=auth(tokens["reader"])).json()["items"]
+        fr = c.post("/submissions", params={"lang": "fr"}, json=body, headers=auth(tokens["lixia"]))
+        assert fr.status_code == 422
+        assert fr.json()["detail"] == "lang='fr': expected zh (中文) or en (English)."
+        after = c.get("/submissions", headers=auth(tokens["reader"])).json()["items"]
+        assert after == before  # a refused request records nothing
+        for path in ("/progress", "/report", f"/submissions/{sid}"):
+            r = c.get(path, params={"lang": "fr"}, headers=auth(tokens["reader"]))
+            assert r.status_code == 422 and "lang='fr'" in r.json()["detail"], path
 
 
 def test_sixteen_concurrent_submissions_lose_nothing(

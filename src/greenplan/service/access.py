@@ -23,7 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from greenplan.errors import GreenplanError
-from greenplan.options import did_you_mean
+from greenplan.messages import msg
+from greenplan.options import hint
 from greenplan.regions import REGIONS, resolve_region
 from greenplan.variables import VARIABLES, resolve_variable
 
@@ -106,8 +107,10 @@ def utcnow() -> _dt.datetime:
     return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
 
 
-def resolve_scope_regions(names: Iterable[str]) -> tuple[str, ...]:
+def resolve_scope_regions(names: Iterable[str], option: str = "--regions") -> tuple[str, ...]:
     """Region codes for names or aliases (``Lixia`` → ``历下区``); unknown names raise.
+
+    ``option`` names what the user gave in the error's message (``--regions``, ``region``).
 
     Raises
     ------
@@ -120,7 +123,12 @@ def resolve_scope_regions(names: Iterable[str]) -> tuple[str, ...]:
         code = resolve_region(name)
         if code is None:
             raise AccessError(
-                f"--regions: {name!r} is not a region of Jinan.{did_you_mean(name, known)}"
+                msg(
+                    "service.unknown_region",
+                    option=option,
+                    name=repr(name),
+                    hint=hint(name, known),
+                )
             )
         if code not in out:
             out.append(code)
@@ -144,8 +152,12 @@ def resolve_scope_variables(names: Iterable[str]) -> tuple[str, ...]:
         codes = [found] if found is not None else domains.get(name.strip().casefold(), [])
         if not codes:
             raise AccessError(
-                f"--variables: {name!r} is neither a variable nor a domain "
-                f"({', '.join(sorted(domains))}).{did_you_mean(name, [*VARIABLES, *domains])}"
+                msg(
+                    "service.unknown_scope_variable",
+                    name=repr(name),
+                    domains=sorted(domains),
+                    hint=hint(name, [*VARIABLES, *domains]),
+                )
             )
         out.extend(c for c in codes if c not in out)
     return tuple(out)

@@ -6,6 +6,10 @@ response is JSON (the report also as HTML or Markdown), described by the pydanti
 
 Computed results (indicators, progress, the report) are cached per store version: the first
 request after an accepted submission recomputes them from the current statistics.
+
+Texts for people (findings, notes, the report, error details) come from the message catalogue
+(``resources/messages/service.csv`` for the service's own) in the language of the ``lang``
+query parameter: ``en`` (the default, for machine clients) or ``zh``.
 """
 
 from __future__ import annotations
@@ -30,8 +34,10 @@ from greenplan import __version__
 from greenplan.definitions import Target, Variable
 from greenplan.engine import compute
 from greenplan.indicators import INDICATORS
-from greenplan.options import did_you_mean
+from greenplan.messages import Message, is_lang, msg, render
+from greenplan.options import hint
 from greenplan.progress import assess
+from greenplan.progress.notes import note_zh
 from greenplan.report import build_report, load_schema
 from greenplan.service import intake
 from greenplan.service.access import AccessError, TokenInfo, resolve_scope_regions
@@ -62,6 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
+    "DEFAULT_LANG",
     "DEFAULT_MAX_UPLOAD",
     "MAX_UPLOAD_ENV",
     "UploadLimit",
@@ -79,22 +86,61 @@ _DRAIN_CAP = 64 * 1024 * 1024
 """Past the limit, up to this many more bytes are read and discarded so that the client gets
 the 413 answer cleanly; a larger body is cut off (the connection closes)."""
 
+DEFAULT_LANG = "en"
+"""Language of the answers when the request gives no ``lang`` (machine clients read English)."""
+
 _log = logging.getLogger("greenplan.service")
 
 Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+AsgiMessage = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[AsgiMessage]]
+Send = Callable[[AsgiMessage], Awaitable[None]]
 
 
-def too_large(limit: int, size: int | None) -> str:
-    """Return the message of a 413 answer."""
-    got = f"{size} bytes" if size is not None else f"more than {limit} bytes"
-    return (
-        f"The request body is too large ({got}); this service accepts at most {limit} bytes "
-        f"({limit / 1048576:.1f} MiB). Split the file by region or year, or ask the "
-        "administrators to raise --max-upload-mb."
-    )
+def too_large(limit: int, size: int | None, lang: str = "en") -> str:
+    """Return the message of a 413 answer in ``lang``."""
+    got = msg("service.size", n=size) if size is not None else msg("service.size_over", limit=limit)
+    return render(msg("service.too_large", got=got, limit=limit, mib=limit / 1048576), lang)
+
+
+def _lang_of_query(query: str | bytes | None) -> str:
+    """Return the ``lang`` of a query string when it is ``zh`` or ``en``, else English."""
+    from urllib.parse import parse_qs
+
+    if isinstance(query, bytes):
+        query = query.decode("latin-1")
+    value = parse_qs(query or "").get("lang", [DEFAULT_LANG])[-1]
+    return value if is_lang(value) else DEFAULT_LANG
+
+
+def request_lang(request: Request) -> str:
+    """Language of the error details of ``request``: its ``lang`` when valid, else English."""
+    return _lang_of_query(request.url.query)
+
+
+def http_error(
+    status: int, message: Message, lang: str, headers: dict[str, str] | None = None
+) -> HTTPException:
+    """Return an HTTP error whose detail is the catalogue ``message`` in ``lang``."""
+    return HTTPException(status, render(message, lang), headers=headers)
+
+
+def lang_param(
+    lang: Annotated[
+        str,
+        Query(
+            description="Language of the texts for people (findings, fixes, notes, the report, "
+            "error details): `en` (default) or `zh` (中文)."
+        ),
+    ] = DEFAULT_LANG,
+) -> str:
+    """Return the validated ``lang`` query parameter (422 for anything but zh and en)."""
+    if not is_lang(lang):
+        raise http_error(422, msg("service.bad_lang", value=repr(lang)), DEFAULT_LANG)
+    return lang
+
+
+Lang = Annotated[str, Depends(lang_param)]
 
 
 class UploadLimit:
@@ -108,8 +154,8 @@ class UploadLimit:
         self.app = app
         self.limit = int(limit)
 
-    async def _reject(self, send: Send, size: int | None) -> None:
-        body = json.dumps({"detail": too_large(self.limit, size)}).encode()
+    async def _reject(self, send: Send, size: int | None, lang: str) -> None:
+        body = json.dumps({"detail": too_large(self.limit, size, lang)}).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -138,6 +184,7 @@ class UploadLimit:
         if scope["type"] != "http" or scope.get("method") not in {"POST", "PUT", "PATCH"}:
             await self.app(scope, receive, send)
             return
+        lang = _lang_of_query(scope.get("query_string"))
         length: int | None = None
         for key, value in scope.get("headers", []):
             if key == b"content-length":
@@ -148,12 +195,12 @@ class UploadLimit:
         if length is not None and length > self.limit:
             if length <= self.limit + _DRAIN_CAP:
                 await self._drain(receive, length)
-            await self._reject(send, length)
+            await self._reject(send, length, lang)
             return
         received = 0
         over = False
 
-        async def limited() -> Message:
+        async def limited() -> AsgiMessage:
             nonlocal received, over
             message = await receive()
             if message["type"] == "http.request":
@@ -162,13 +209,13 @@ class UploadLimit:
                     over = True
                     if message.get("more_body", False):
                         await self._drain(receive, _DRAIN_CAP)
-                    raise HTTPException(413, too_large(self.limit, received))
+                    raise HTTPException(413, too_large(self.limit, received, lang))
             return message
 
         await self.app(scope, limited, send)
 
 
-def _as_of(text: str | None) -> datetime | None:
+def _as_of(text: str | None, lang: str = DEFAULT_LANG) -> datetime | None:
     """Parse ``as_of``: an ISO date (the end of that day, UTC) or date-time (UTC if naive)."""
     if text is None or not text.strip():
         return None
@@ -178,45 +225,43 @@ def _as_of(text: str | None) -> datetime | None:
             return datetime.combine(date.fromisoformat(text), time.max)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise HTTPException(
-            422,
-            f"as_of={text!r}: expected an ISO date (2024-03-31, the end of that day, UTC) or "
-            "date-time (2024-03-31T12:00:00+08:00).",
-        ) from None
+        raise http_error(422, msg("service.bad_as_of", value=repr(text)), lang) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
 
 
-def _region(name: str | None) -> str | None:
+def _region(name: str | None, lang: str = DEFAULT_LANG) -> str | None:
     if name is None:
         return None
     try:
-        return resolve_scope_regions([name])[0]
-    except (AccessError, IndexError) as exc:
-        raise HTTPException(422, str(exc).replace("--regions: ", "region: ")) from None
+        found = resolve_scope_regions([name], option="region")
+    except AccessError as exc:
+        raise HTTPException(422, exc.text(lang)) from None
+    if not found:  # a name of commas and spaces only
+        unknown = msg("service.unknown_region", option="region", name=repr(name), hint="")
+        raise http_error(422, unknown, lang)
+    return found[0]
 
 
-def _variable(name: str | None) -> str | None:
+def _variable(name: str | None, lang: str = DEFAULT_LANG) -> str | None:
     if name is None:
         return None
 
     code = resolve_variable(name)
     if code is None:
-        raise HTTPException(
-            422, f"variable {name!r} is not in the code list.{did_you_mean(name, VARIABLES)}"
-        )
+        unknown = msg("service.unknown_variable", name=repr(name), hint=hint(name, VARIABLES))
+        raise http_error(422, unknown, lang)
     return code
 
 
-def _indicator(name: str | None) -> str | None:
+def _indicator(name: str | None, lang: str = DEFAULT_LANG) -> str | None:
     if name is None:
         return None
 
     if name not in INDICATORS:
-        raise HTTPException(
-            422, f"indicator {name!r} is not known.{did_you_mean(name, INDICATORS)}"
-        )
+        unknown = msg("service.unknown_indicator", name=repr(name), hint=hint(name, INDICATORS))
+        raise http_error(422, unknown, lang)
     return name
 
 
@@ -279,30 +324,21 @@ def authenticate(
     """Return the caller's token; 401 when it is missing, unknown, revoked or expired."""
     store: Store = request.app.state.store
     challenge = {"WWW-Authenticate": "Bearer"}
+    lang = request_lang(request)
     if credentials is None or not credentials.credentials.strip():
-        raise HTTPException(
-            401,
-            "Missing token: send the header 'Authorization: Bearer TOKEN' (an administrator "
-            "creates tokens with `greenplan token add NAME --role ROLE`).",
-            headers=challenge,
-        )
+        raise http_error(401, msg("service.missing_token"), lang, challenge)
     info = _cached_token(request.app, store, credentials.credentials)
     if info is None:
-        raise HTTPException(
-            401, "Unknown token: check that it was copied whole.", headers=challenge
-        )
+        raise http_error(401, msg("service.unknown_token"), lang, challenge)
     if info.revoked_at is not None:
-        raise HTTPException(
-            401,
-            f"The token {info.name!r} was revoked on {info.revoked_at:%Y-%m-%d %H:%M} UTC.",
-            headers=challenge,
+        when = f"{info.revoked_at:%Y-%m-%d %H:%M}"
+        raise http_error(
+            401, msg("service.token_revoked", name=repr(info.name), when=when), lang, challenge
         )
     if info.expires_at is not None and info.expired():
-        raise HTTPException(
-            401,
-            f"The token {info.name!r} expired on {info.expires_at:%Y-%m-%d %H:%M} UTC; ask "
-            "an administrator for a new one.",
-            headers=challenge,
+        when = f"{info.expires_at:%Y-%m-%d %H:%M}"
+        raise http_error(
+            401, msg("service.token_expired", name=repr(info.name), when=when), lang, challenge
         )
     return info
 
@@ -330,22 +366,24 @@ def _cached_token(app: Any, store: Store, secret: str) -> TokenInfo | None:
 
 
 _ALLOWED = {
-    "reader": "reader, submitter or admin",
-    "submitter": "submitter or admin",
-    "admin": "admin",
+    "reader": msg("service.roles.reader"),
+    "submitter": msg("service.roles.submitter"),
+    "admin": msg("service.roles.admin"),
 }
 
 
 def require(needed: str) -> Callable[..., TokenInfo]:
     """Return a dependency that admits tokens of role ``needed`` or above (403 otherwise)."""
 
-    def check(info: Annotated[TokenInfo, Depends(authenticate)]) -> TokenInfo:
+    def check(request: Request, info: Annotated[TokenInfo, Depends(authenticate)]) -> TokenInfo:
         if not info.allows(needed):
-            raise HTTPException(
-                403,
-                f"The token {info.name!r} has the role {info.role}; this request needs the "
-                f"role {_ALLOWED[needed]}.",
+            refused = msg(
+                "service.role_too_low",
+                name=repr(info.name),
+                role=info.role,
+                allowed=_ALLOWED[needed],
             )
+            raise http_error(403, refused, request_lang(request))
         return info
 
     return check
@@ -454,12 +492,12 @@ def create_app(
             415: {"description": "Neither multipart/form-data nor application/json."},
         },
     )
-    async def submit(request: Request, token: Submitter) -> Response:
+    async def submit(request: Request, token: Submitter, lang: Lang) -> Response:
         """Submit statistics: a file (multipart field ``file``) or JSON rows.
 
         The submission is validated and checked against the token's scope; accepted (201)
         when no finding is an error, its rows becoming the current figures, else rejected
-        (422) with every finding. Either way it is recorded.
+        (422) with every finding (messages and fixes in ``lang``). Either way it is recorded.
         """
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind == "application/json":
@@ -467,17 +505,13 @@ def create_app(
             try:
                 payload = RowsSubmission.model_validate_json(body)
             except ValidationError as exc:
-                raise HTTPException(422, _pydantic_detail(exc)) from None
+                raise HTTPException(422, _pydantic_detail(exc, lang)) from None
             record = await run_in_threadpool(_submit_rows, payload, token)
         elif kind == "multipart/form-data":
             form = await request.form(max_part_size=max_upload)
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
-                raise HTTPException(
-                    422,
-                    "multipart/form-data: the file goes in a field named 'file' "
-                    "(curl -F file=@districts_2023.csv).",
-                )
+                raise http_error(422, msg("service.no_file_field"), lang)
             department = form.get("department")
             record = await run_in_threadpool(
                 _submit_file,
@@ -485,15 +519,13 @@ def create_app(
                 upload.filename or "upload.csv",
                 department if isinstance(department, str) else None,
                 token,
+                lang,
             )
             await form.close()
         else:
-            raise HTTPException(
-                415,
-                f"Content-Type {kind or '(none)'}: send multipart/form-data with a field 'file', "
-                "or application/json with {'rows': [...]}.",
-            )
-        out = _submission_out(record, with_report=True)
+            shown = kind or msg("service.no_content_type")
+            raise http_error(415, msg("service.bad_content_type", kind=shown), lang)
+        out = _submission_out(record, with_report=True, lang=lang)
         return Response(
             submission_adapter.dump_json(out),
             status_code=201 if record.accepted else 422,
@@ -512,7 +544,7 @@ def create_app(
         return intake.record(the_store, outcome, token, department, name, sha, size, kind)
 
     def _submit_file(
-        stream: Any, filename: str, department: str | None, token: TokenInfo
+        stream: Any, filename: str, department: str | None, token: TokenInfo, lang: str
     ) -> SubmissionRecord:
         name = intake.safe_name(filename)
         with intake.scratch_folder() as folder:
@@ -521,7 +553,7 @@ def create_app(
             try:
                 path, sha, size = intake.save_upload(stream, Path(folder), name, max_upload)
             except OverflowError:
-                raise HTTPException(413, too_large(max_upload, None)) from None
+                raise HTTPException(413, too_large(max_upload, None, lang)) from None
             outcome = intake.check_file(path, name, token)
         return _record(outcome, token, department, name, sha, size, "file")
 
@@ -539,6 +571,7 @@ def create_app(
     @app.get("/submissions", response_model=SubmissionList, tags=["submissions"])
     def list_submissions(
         token: Reader,
+        lang: Lang,
         region: Annotated[
             str | None, Query(description="Only submissions with rows for it")
         ] = None,
@@ -549,7 +582,7 @@ def create_app(
     ) -> SubmissionList:
         """Submissions, newest first, without their reports."""
         items = the_store.submissions(
-            region=_region(region),
+            region=_region(region, lang),
             accepted=accepted,
             submitted_by=submitted_by,
             limit=limit,
@@ -563,18 +596,19 @@ def create_app(
         tags=["submissions"],
         responses={404: {"description": "No such submission."}},
     )
-    def get_submission(submission_id: int, token: Reader) -> SubmissionOut:
-        """One submission with its validation report."""
+    def get_submission(submission_id: int, token: Reader, lang: Lang) -> SubmissionOut:
+        """One submission with its validation report (messages and fixes in ``lang``)."""
         record = the_store.submission(submission_id)
         if record is None:
-            raise HTTPException(404, f"There is no submission {submission_id}.")
-        return _submission_out(record, with_report=True)
+            raise http_error(404, msg("service.no_submission", id=submission_id), lang)
+        return _submission_out(record, with_report=True, lang=lang)
 
     stats_adapter = TypeAdapter(StatisticsOut)
 
     @app.get("/statistics", response_model=StatisticsOut, tags=["statistics"])
     def statistics(
         token: Reader,
+        lang: Lang,
         region: Annotated[str | None, Query(description="Code or alias: 历下区, Lixia")] = None,
         year: int | None = None,
         variable: Annotated[str | None, Query(description="Code or name")] = None,
@@ -594,13 +628,13 @@ def create_app(
         Current: the latest accepted value per region, year and variable. History: every
         accepted value, with who sent it and when.
         """
-        moment = _as_of(as_of)
+        moment = _as_of(as_of, lang)
         if history and moment is not None:
-            raise HTTPException(422, "Give either history=true or as_of, not both.")
+            raise http_error(422, msg("service.history_and_as_of"), lang)
         filters: dict[str, Any] = {
-            "region": _region(region),
+            "region": _region(region, lang),
             "year": year,
-            "variable": _variable(variable),
+            "variable": _variable(variable, lang),
         }
         version = the_store.version()
         if history:
@@ -622,12 +656,13 @@ def create_app(
     @app.get("/indicators", response_model=list[IndicatorValue], tags=["results"])
     def indicators(
         token: Reader,
+        lang: Lang,
         region: str | None = None,
         year: int | None = None,
         indicator: str | None = None,
     ) -> Response:
         """Return the indicators computed from the current statistics (`greenplan.compute`)."""
-        key = ("indicators", _region(region), year, _indicator(indicator))
+        key = ("indicators", _region(region, lang), year, _indicator(indicator, lang))
 
         def make() -> bytes:
             frame = results.values()
@@ -649,18 +684,23 @@ def create_app(
     @app.get("/progress", response_model=list[ProgressRow], tags=["results"])
     def progress(
         token: Reader,
+        lang: Lang,
         year: Annotated[int | None, Query(ge=2021, le=2100, description="As of this year")] = None,
         region: str | None = None,
         method: Annotated[str, Query(pattern="^(sequential|escap|eurostat)$")] = "sequential",
     ) -> Response:
-        """Assess every target (`greenplan.assess`) on the current figures."""
-        key = ("progress", year, _region(region), method)
+        """Assess every target (`greenplan.assess`) on the current figures (notes in ``lang``)."""
+        key = ("progress", year, _region(region, lang), method, lang)
 
         def make() -> bytes:
             frame = results.assessment(year, method)
             if key[2] is not None:
                 frame = frame[frame["region"] == key[2]]
-            return progress_adapter.dump_json(progress_adapter.validate_python(_records(frame)))
+            records = _records(frame)
+            if lang == "zh":
+                for r in records:
+                    r["notes"] = "; ".join(note_zh(n) for n in str(r["notes"]).split("; ") if n)
+            return progress_adapter.dump_json(progress_adapter.validate_python(records))
 
         return Response(results.get(key, make), media_type="application/json")
 
@@ -680,26 +720,34 @@ def create_app(
     )
     def report(
         token: Reader,
+        lang: Lang,
         format: Annotated[str, Query(pattern="^(json|html|markdown)$")] = "json",
-        lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
         year: Annotated[int | None, Query(ge=2021, le=2100)] = None,
         region: str | None = None,
         method: Annotated[str, Query(pattern="^(sequential|escap|eurostat)$")] = "sequential",
     ) -> Response:
         """Return the progress report on the current figures, as JSON, HTML or Markdown."""
-        key = ("report", format, lang, year, _region(region), method)
+        key = ("report", format, lang, year, _region(region, lang), method)
 
         def make() -> str:
 
             assessment = results.assessment(year, method)
             if key[4] is not None and key[4] not in set(assessment["region"].astype(str)):
-                raise HTTPException(404, f"The current figures have no data for {key[4]}.")
+                no_data = msg("service.no_data_for_region", region=key[4])
+                raise http_error(404, no_data, lang)
             built = build_report(
                 assessment,
                 region=key[4],
                 stats=results.stats().loc[:, list(OBSERVATION_COLUMNS)],
                 sources=[
-                    f"greenplan service store ({the_store.dialect}), version {the_store.version()}"
+                    render(
+                        msg(
+                            "service.report_source",
+                            store=the_store.dialect,
+                            version=the_store.version(),
+                        ),
+                        lang,
+                    )
                 ],
                 shipped=False,
             )
@@ -729,7 +777,7 @@ def create_app(
         return [_token_out(t) for t in the_store.tokens()]
 
     @app.post("/tokens", response_model=TokenCreated, status_code=201, tags=["access"])
-    def add_token(body: TokenIn, token: Admin) -> TokenCreated:
+    def add_token(body: TokenIn, token: Admin, lang: Lang) -> TokenCreated:
         """Create a token; the answer shows it this once."""
         try:
             regions = resolve_scope_regions(body.regions)
@@ -739,16 +787,16 @@ def create_app(
                 expires = expires.astimezone(UTC).replace(tzinfo=None)
             secret = the_store.add_token(body.name, body.role, regions, variables, expires)
         except AccessError as exc:
-            raise HTTPException(422, str(exc)) from None
+            raise HTTPException(422, exc.text(lang)) from None
         info = the_store.token_info(secret)
         assert info is not None
         return TokenCreated(token=secret, **_token_out(info).model_dump())
 
     @app.delete("/tokens/{name}", status_code=204, tags=["access"])
-    def revoke_token(name: str, token: Admin) -> Response:
+    def revoke_token(name: str, token: Admin, lang: Lang) -> Response:
         """Revoke a token: it is refused from now on."""
         if not the_store.revoke_token(name):
-            raise HTTPException(404, f"There is no active token named {name!r}.")
+            raise http_error(404, msg("service.no_token", name=repr(name)), lang)
         app.state.token_cache.clear()
         return Response(status_code=204)
 
@@ -757,10 +805,8 @@ def create_app(
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
         _log.exception("internal error on %s %s", request.method, request.url.path)
-        return JSONResponse(
-            {"detail": f"Internal error ({type(exc).__name__}); the service log has details."},
-            status_code=500,
-        )
+        failed = msg("service.internal_error", kind=type(exc).__name__)
+        return JSONResponse({"detail": render(failed, request_lang(request))}, status_code=500)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -796,16 +842,18 @@ def _report_schemas() -> dict[str, Any]:
     return dict(json.loads(text))
 
 
-def _pydantic_detail(exc: ValidationError) -> str:
+def _pydantic_detail(exc: ValidationError, lang: str = DEFAULT_LANG) -> str:
     parts = []
-    for err in exc.errors()[:10]:
+    for err in exc.errors()[:10]:  # pydantic's own words, in English
         where = ".".join(str(p) for p in err.get("loc", ()))
         parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
-    more = f" (and {exc.error_count() - 10} more)" if exc.error_count() > 10 else ""
-    return "The JSON body is not a submission: " + "; ".join(parts) + more
+    more = msg("service.and_more", n=exc.error_count() - 10) if exc.error_count() > 10 else ""
+    return render(msg("service.not_a_submission", errors="; ".join(parts), more=more), lang)
 
 
-def _submission_out(record: SubmissionRecord, with_report: bool = False) -> SubmissionOut:
+def _submission_out(
+    record: SubmissionRecord, with_report: bool = False, lang: str = DEFAULT_LANG
+) -> SubmissionOut:
     return SubmissionOut(
         id=record.id,
         received_at=record.received_at,
@@ -821,7 +869,11 @@ def _submission_out(record: SubmissionRecord, with_report: bool = False) -> Subm
         rows_accepted=record.rows_accepted,
         errors=record.errors,
         warnings=record.warnings,
-        report=record.report if with_report else None,  # type: ignore[arg-type]
+        report=(
+            intake.localized(record.report, lang)  # type: ignore[arg-type]
+            if with_report and record.report is not None
+            else None
+        ),
     )
 
 

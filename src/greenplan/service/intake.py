@@ -6,6 +6,10 @@ scope check included; a rejected submission is recorded with its findings and st
 observation. Every finding carries where it is (file, sheet, row, column), its stable code and
 the fix for that code (:data:`greenplan.validation.CHECKS`). A row outside the token's regions
 or variables is an ``out_of_scope`` error finding, never a silent drop.
+
+Messages and fixes are kept in English (``message``, ``fix``) and in Chinese (``message_zh``,
+``fix_zh``), both rendered from the message catalogue when the submission is checked;
+:func:`localized` gives the report in one language, as the API answers it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from greenplan.messages import Message, msg, render
 from greenplan.report import shipped_data_paths
 from greenplan.service.access import TokenInfo
 from greenplan.service.store import NewSubmission, Store, SubmissionRecord
@@ -33,6 +38,7 @@ __all__ = [
     "Outcome",
     "check_file",
     "check_rows",
+    "localized",
     "record",
     "save_upload",
     "seed_shipped_data",
@@ -41,15 +47,11 @@ __all__ = [
 OUT_OF_SCOPE = "out_of_scope"
 """Finding code of a row outside the submitting token's regions or variables."""
 
-OUT_OF_SCOPE_FIX = (
-    "Submit only the rows of your own regions and variables, or ask an administrator for a "
-    "token whose scope includes them."
-)
+OUT_OF_SCOPE_FIX = render(msg("service.out_of_scope_fix"), "en")
+"""The fix of an ``out_of_scope`` finding (English; ``service.out_of_scope_fix``)."""
 
-INTERNAL_ERROR_FIX = (
-    "greenplan could not process this submission; send the file and this message to the "
-    "service's administrators."
-)
+INTERNAL_ERROR_FIX = render(msg("service.could_not_process_fix"), "en")
+"""The fix of an ``internal_error`` finding (English; ``service.could_not_process_fix``)."""
 
 _MAX_SCOPE_FINDINGS = 50
 _log = logging.getLogger("greenplan.service")
@@ -128,12 +130,16 @@ def _check(source: Any, raw_name: str | None, display_name: str, token: TokenInf
         finding = {
             "code": "internal_error",
             "severity": "error",
-            "message": f"greenplan could not process this submission ({type(exc).__name__}).",
+            **_texts(
+                msg("service.could_not_process", kind=type(exc).__name__),
+                msg("service.could_not_process_fix"),
+            ),
             "file": display_name,
-            "fix": INTERNAL_ERROR_FIX,
         }
         return _outcome([finding], None, 0, display_name)
-    findings = [_finding(f.model_dump(), raw_name, display_name) for f in report.findings]
+    findings = [
+        _finding(f.model_dump(), f.text("zh"), raw_name, display_name) for f in report.findings
+    ]
     table = report.table
     if table is not None and len(table):
         table = table.copy()
@@ -145,16 +151,51 @@ def _check(source: Any, raw_name: str | None, display_name: str, token: TokenInf
     return _outcome(findings, table, report.rows_read, display_name)
 
 
-def _finding(f: dict[str, Any], raw_name: str | None, display_name: str) -> dict[str, Any]:
+def _texts(message: Message, fix: Message) -> dict[str, str]:
+    """Return the message and fix of a finding in English and Chinese (stored finding keys)."""
+    return {
+        "message": render(message, "en"),
+        "fix": render(fix, "en"),
+        "message_zh": render(message, "zh"),
+        "fix_zh": render(fix, "zh"),
+    }
 
+
+def _finding(
+    f: dict[str, Any], message_zh: str, raw_name: str | None, display_name: str
+) -> dict[str, Any]:
     file = str(f.get("file") or "")
     if (raw_name and file == raw_name) or file.startswith("<DataFrame"):
         f["file"] = display_name
+    f["message_zh"] = message_zh
     if raw_name:  # the temporary path is nobody's business
-        f["message"] = str(f["message"]).replace(raw_name, display_name)
+        for key in ("message", "message_zh"):
+            f[key] = str(f[key]).replace(raw_name, display_name)
     check = CHECKS.get(f["code"])
     f["fix"] = check.fix if check is not None else ""
+    f["fix_zh"] = check.text("fix", "zh") if check is not None else ""
     return f
+
+
+def localized(report: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """Return a stored validation report with each finding's message and fix in ``lang``.
+
+    ``lang`` is ``zh`` or ``en``. A finding stored before the Chinese texts were kept (no
+    ``message_zh``) keeps its English message; its fix is taken from the code's entry in
+    :data:`greenplan.validation.CHECKS`.
+    """
+    findings = []
+    for f in report.get("findings", []):
+        out = {k: v for k, v in f.items() if k not in ("message_zh", "fix_zh")}
+        if lang == "zh":
+            out["message"] = f.get("message_zh") or f.get("message", "")
+            fix = f.get("fix_zh")
+            if not fix:
+                check = CHECKS.get(f.get("code", ""))
+                fix = check.text("fix", "zh") if check is not None else f.get("fix", "")
+            out["fix"] = fix
+        findings.append(out)
+    return {**report, "findings": findings}
 
 
 def scope_findings(table: pd.DataFrame, token: TokenInfo) -> list[dict[str, Any]]:
@@ -167,35 +208,37 @@ def scope_findings(table: pd.DataFrame, token: TokenInfo) -> list[dict[str, Any]
     region_ok = table["region"].isin(token.regions) if token.regions else True
     variable_ok = table["variable"].isin(token.variables) if token.variables else True
     bad = table[~(region_ok & variable_ok)]
+    fix = msg("service.out_of_scope_fix")
     out: list[dict[str, Any]] = []
     for i, row in enumerate(bad.itertuples(index=False)):
         if i == _MAX_SCOPE_FINDINGS:
+            more = msg("service.out_of_scope_more", n=len(bad) - i, token=repr(token.name))
             out.append(
                 {
                     "code": OUT_OF_SCOPE,
                     "severity": "error",
-                    "message": f"{len(bad) - i} more row(s) are outside the scope of the token "
-                    f"{token.name!r}.",
+                    **_texts(more, fix),
                     "file": str(row.file),
                     "sheet": str(row.sheet),
                     "row": int(row.row),
                     "count": len(bad) - i,
-                    "fix": OUT_OF_SCOPE_FIX,
                 }
             )
             break
-        why = []
+        why: list[Message] = []
         if token.regions and row.region not in token.regions:
-            why.append(f"region {row.region} is not one of {_list(token.regions)}")
+            allowed = _list(token.regions)
+            why.append(msg("service.scope_region", region=row.region, allowed=allowed))
         if token.variables and row.variable not in token.variables:
-            why.append(f"variable {row.variable} is not one of {_list(token.variables)}")
+            allowed = _list(token.variables)
+            why.append(msg("service.scope_variable", variable=row.variable, allowed=allowed))
+        reason = why[0] if len(why) == 1 else msg("service.scope_both", first=why[0], second=why[1])
+        message = msg("service.out_of_scope", token=repr(token.name), why=reason)
         out.append(
             {
                 "code": OUT_OF_SCOPE,
                 "severity": "error",
-                "message": f"The token {token.name!r} may not submit this row: "
-                + "; ".join(why)
-                + ".",
+                **_texts(message, fix),
                 "file": str(row.file),
                 "sheet": str(row.sheet),
                 "row": int(row.row),
@@ -203,16 +246,17 @@ def scope_findings(table: pd.DataFrame, token: TokenInfo) -> list[dict[str, Any]
                 "year": int(row.year),
                 "variable": str(row.variable),
                 "value": float(row.value),
-                "fix": OUT_OF_SCOPE_FIX,
             }
         )
     return out
 
 
-def _list(items: Iterable[str], n: int = 6) -> str:
+def _list(items: Iterable[str], n: int = 6) -> list[str] | Message:
+    """Return the first ``n`` items (joined in the reader's language) and how many there are."""
     items = list(items)
-    head = ", ".join(items[:n])
-    return head + (f" … ({len(items)} in all)" if len(items) > n else "")
+    if len(items) > n:
+        return msg("service.list_more", head=items[:n], n=len(items))
+    return items
 
 
 _FIELDS = (
@@ -230,6 +274,8 @@ _FIELDS = (
     "expected",
     "count",
     "fix",
+    "message_zh",
+    "fix_zh",
 )
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -245,7 +291,7 @@ def _outcome(
     clean = []
     for f in findings:
         d: dict[str, Any] = {k: f.get(k) for k in _FIELDS}
-        for k in ("file", "sheet", "column", "region", "variable", "fix"):
+        for k in ("file", "sheet", "column", "region", "variable", "fix", "fix_zh"):
             d[k] = d[k] or ""
         d["count"] = int(d["count"] or 1)
         for k in ("value", "expected"):
