@@ -98,7 +98,7 @@ def test_cli_report_xlsx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     out = tmp_path / "r.xlsx"
     assert main(["report", "--format", "xlsx", "-o", str(out), "--lang", "en"]) == 0
     assert openpyxl.load_workbook(out).sheetnames[0] == "Summary"
-    assert main(["report", "--format", "xlsx"]) == 2
+    assert main(["report", "--format", "xlsx", "--lang", "en"]) == 2
     assert "give -o" in capsys.readouterr().err
 
 
@@ -111,5 +111,5 @@ def test_cli_validate_xlsx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     good = tmp_path / "g.csv"
     good.write_text(HEADER + "济南市,2020,gdp,10000,亿元\n", "utf-8")
     assert main(["validate", "--format", "xlsx", "-o", str(out), str(good)]) == 0
-    assert main(["validate", "--format", "xlsx", str(good)]) == 2
+    assert main(["validate", "--format", "xlsx", "--lang", "en", str(good)]) == 2
     assert "give -o" in capsys.readouterr().err

@@ -3,34 +3,45 @@
 Exit codes: 0 success; 1 the data has errors (validation failed); 2 usage or I/O error.
 No Python traceback reaches the user for bad input: every :class:`GreenplanError` and
 ``OSError`` becomes a one-line message on stderr.
+
+The command line speaks Chinese and English: ``--lang zh|en`` (before the command or after
+it, on every command), else :func:`greenplan.messages.default_lang` (``GREENPLAN_LANG``, then
+the locale; Chinese on a Chinese or unset locale). The language is chosen from the arguments
+before the parser is built (:func:`chosen_lang`), so the help, argparse's own words and the
+error messages are all in it; every text comes from ``resources/messages/cli.csv``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from greenplan import __version__
+from greenplan import __version__, messages
 from greenplan.commands import (
     EXIT_DATA_ERROR,
     EXIT_OK,
     EXIT_USAGE,
     emit,
+    fail,
     parse_options,
     statistics_failure,
 )
 from greenplan.config import METHODS, load_config
 from greenplan.errors import GreenplanError, StatisticsError
+from greenplan.messages import LANGS, default_lang
 
 __all__ = [
     "EXIT_DATA_ERROR",
     "EXIT_OK",
     "EXIT_USAGE",
+    "argparse_language",
     "build_parser",
+    "chosen_lang",
     "emit",
     "main",
     "parse_options",
@@ -41,214 +52,316 @@ _CONFIGURED = frozenset({"catalogue", "validate", "compute", "report", "assess"}
 """Commands that read a greenplan.toml found in the working directory."""
 _EXTRAS = {"serve": "service", "token": "service"}
 """The optional extra each command needs beyond the core dependencies."""
-_PLAN_HELP = "a plan folder (plan.toml, targets.csv, baselines.csv); default: Jinan's 14th plan"
-_OVERRIDE_HELP = "let --targets replace values the plan fixes (the report shows each override)"
+
+_ARGPARSE_TEXTS: dict[str, str] = {
+    "usage: ": "usage",
+    "positional arguments": "positional_arguments",
+    "options": "options",
+    "show this help message and exit": "help",
+    "argument %(argument_name)s: %(message)s": "argument",
+    "invalid choice: %(value)r (choose from %(choices)s)": "invalid_choice",
+    "invalid %(type)s value: %(value)r": "invalid_type",
+    "the following arguments are required: %s": "required",
+    "one of the arguments %s is required": "one_required",
+    "unrecognized arguments: %s": "unrecognized",
+    "expected one argument": "expected_one",
+    "expected at most one argument": "expected_at_most_one",
+    "expected at least one argument": "expected_at_least_one",
+    "expected %s argument": "expected_n",
+    "expected %s arguments": "expected_n_plural",
+    "ambiguous option: %(option)s could match %(matches)s": "ambiguous",
+    "not allowed with argument %s": "not_allowed_with",
+    "ignored explicit argument %r": "ignored_explicit",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "unknown_parser",
+    "can't open '%(filename)s': %(error)s": "cannot_open",
+}
+"""argparse's own English texts (its gettext msgids) → their key under ``cli.argparse.``."""
+
+
+def chosen_lang(argv: Sequence[str]) -> str:
+    """Return the language of the command line: the last valid ``--lang X`` / ``--lang=X``.
+
+    Without one (or with a value other than ``zh``/``en``, which argparse then refuses),
+    :func:`~greenplan.messages.default_lang`. Arguments after ``--`` are not options.
+
+    Examples
+    --------
+    >>> chosen_lang(["validate", "--lang", "en", "x.csv"])
+    'en'
+    >>> chosen_lang(["--lang=zh", "catalogue"])
+    'zh'
+    """
+    lang: str | None = None
+    items = list(argv)
+    for i, item in enumerate(items):
+        if item == "--":
+            break
+        value = items[i + 1] if item == "--lang" and i + 1 < len(items) else None
+        if item.startswith("--lang="):
+            value = item.partition("=")[2]
+        if value in LANGS:
+            lang = value
+    return lang or default_lang()
+
+
+@contextlib.contextmanager
+def argparse_language(lang: str) -> Iterator[None]:
+    """Let argparse's own words ("usage:", "options", its error texts) speak ``lang``.
+
+    argparse translates its fixed texts with :func:`gettext.gettext` and
+    :func:`gettext.ngettext`, bound at its import to the module-level names ``_`` and
+    ``ngettext``. For Chinese, this replaces both, while the block runs, by a lookup of the
+    English msgid in :data:`_ARGPARSE_TEXTS` (a text argparse may add in a later Python
+    version stays English); they are restored on leaving. The parser must be both built
+    (group titles, ``-h``'s help) and run (usage, errors) inside the block. For English it
+    changes nothing. Not thread-safe: meant for the command line's one thread.
+    """
+    if lang == "en":
+        yield
+        return
+    gettext: Callable[[str], str] = getattr(argparse, "_")  # noqa: B009
+    ngettext: Callable[[str, str, int], str] = getattr(argparse, "ngettext")  # noqa: B009
+
+    def translate(message: str) -> str:
+        slug = _ARGPARSE_TEXTS.get(message)
+        return messages.text(f"cli.argparse.{slug}", lang) if slug else gettext(message)
+
+    def translate_n(singular: str, plural: str, n: int) -> str:
+        return translate(singular if n == 1 else plural)
+
+    setattr(argparse, "_", translate)  # noqa: B010
+    setattr(argparse, "ngettext", translate_n)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(argparse, "_", gettext)  # noqa: B010
+        setattr(argparse, "ngettext", ngettext)  # noqa: B010
 
 
 class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors say ``error:`` in the command line's language."""
+
+    lang: str = "en"
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        line = messages.text("cli.error", self.lang, prog=self.prog, message=message)
+        self.exit(EXIT_USAGE, line + "\n")
 
 
 def build_parser(
     defaults: Mapping[str, Mapping[str, Any]] | None = None,
+    lang: str | None = None,
 ) -> argparse.ArgumentParser:
     """Build the argument parser of the ``greenplan`` command.
 
     ``defaults`` maps a command to argparse defaults (from a configuration file, see
-    :mod:`greenplan.config`); flags on the command line override them.
+    :mod:`greenplan.config`); flags on the command line override them. ``lang`` (``zh`` or
+    ``en``; default :func:`~greenplan.messages.default_lang`) is the language of the help and
+    the default of ``--lang``; build and run the parser inside :func:`argparse_language`
+    for argparse's own words to be in it too.
     """
-    p = _Parser(
-        prog="greenplan",
-        description=(
-            "Indicators of Jinan's 14th Five-Year Green Low-Carbon Circular Development Plan "
-            "(济南市“十四五”绿色低碳循环发展规划): compute them from raw statistics and assess "
-            "them against the 2025 targets."
-        ),
-        epilog="Exit codes: 0 success, 1 data errors, 2 usage or I/O error.",
-    )
-    p.add_argument("--version", action="version", version=f"greenplan {__version__}")
+    lang = lang or default_lang()
+
+    def text(key: str) -> str:
+        return messages.text(key, lang)
+
+    class Parser(_Parser):
+        pass
+
+    Parser.lang = lang
+
+    p = Parser(prog="greenplan", description=text("cli.description"), epilog=text("cli.epilog"))
     p.add_argument(
-        "-v",
-        "--verbose",
-        action="count",
-        default=0,
-        help="log what greenplan does on stderr (-v: steps, -vv: details)",
+        "--version",
+        action="version",
+        version=f"greenplan {__version__}",
+        help=text("cli.version"),
     )
-    p.add_argument("-q", "--quiet", action="count", default=0, help="log errors only (no warnings)")
-    p.add_argument(
-        "--config",
-        metavar="PATH",
-        help="a configuration file (default: greenplan.toml, or [tool.greenplan] in "
-        "pyproject.toml, in the working directory; see docs/configuration.md)",
+    p.add_argument("-v", "--verbose", action="count", default=0, help=text("cli.verbose"))
+    p.add_argument("-q", "--quiet", action="count", default=0, help=text("cli.quiet"))
+    p.add_argument("--config", metavar="PATH", help=text("cli.config"))
+    p.add_argument("--lang", choices=LANGS, default=lang, help=text("cli.lang"))
+    sub = p.add_subparsers(
+        dest="command", metavar="COMMAND", title=text("cli.commands"), parser_class=Parser
     )
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    c = sub.add_parser("catalogue", help="list the plan's targets (目标清单)")
-    c.add_argument("--format", choices=["table", "json", "markdown"], default="table")
-    c.add_argument("--lang", choices=["zh", "en"], default="zh")
-    c.add_argument("--plan", metavar="PATH", help=_PLAN_HELP)
-    c.add_argument("-o", "--output", help="write to this file instead of standard output")
+    def command(name: str, help: str, actions: Any = sub) -> argparse.ArgumentParser:
+        """Add a subcommand with ``-h`` and ``--lang`` (the top-level value unless given)."""
+        parser: argparse.ArgumentParser = actions.add_parser(name, help=help)
+        parser.add_argument(
+            "--lang", choices=LANGS, default=argparse.SUPPRESS, help=text("cli.lang")
+        )
+        return parser
 
-    v = sub.add_parser("validate", help="validate statistics files (数据校验)")
-    v.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    v.add_argument("--format", choices=["text", "json", "junit", "xlsx"], default="text")
-    v.add_argument("--strict", action="store_true", help="fail on warnings too")
-    v.add_argument("-o", "--output", help="write to this file instead of standard output")
+    def output(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("-o", "--output", help=text("cli.output"))
 
-    k = sub.add_parser("compute", help="compute indicators from statistics (指标计算)")
-    k.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    k.add_argument(
+    def options(parser: argparse.ArgumentParser, help: str) -> None:
+        parser.add_argument(
+            "--option",
+            action="append",
+            dest="options",
+            default=[],
+            metavar="NAME=VALUE",
+            help=help,
+        )
+
+    c = command("catalogue", text("cli.catalogue.help"))
+    c.add_argument(
+        "--format", choices=["table", "json", "markdown"], default="table", help=text("cli.format")
+    )
+    c.add_argument("--plan", metavar="PATH", help=text("cli.plan"))
+    output(c)
+
+    v = command("validate", text("cli.validate.help"))
+    v.add_argument("paths", nargs="+", metavar="PATH", help=text("cli.paths"))
+    v.add_argument(
         "--format",
-        choices=["csv", "json", "iamc"],
-        default="csv",
-        help="csv (default), json, or iamc: the IAMC table (model, scenario, region, "
-        "variable, unit, one column per year)",
+        choices=["text", "json", "junit", "xlsx"],
+        default="text",
+        help=text("cli.format"),
+    )
+    v.add_argument("--strict", action="store_true", help=text("cli.validate.strict"))
+    output(v)
+
+    k = command("compute", text("cli.compute.help"))
+    k.add_argument("paths", nargs="+", metavar="PATH", help=text("cli.paths"))
+    k.add_argument(
+        "--format", choices=["csv", "json", "iamc"], default="csv", help=text("cli.compute.format")
     )
     k.add_argument(
         "--indicator",
         action="append",
         dest="indicators",
         metavar="ID",
-        help="compute only this indicator (repeatable)",
+        help=text("cli.compute.indicator"),
     )
-    k.add_argument(
-        "--option",
-        action="append",
-        dest="options",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a compute option, e.g. --option energy_basis=excl_feedstock",
-    )
-    k.add_argument("-o", "--output", help="write to this file instead of standard output")
+    options(k, text("cli.option"))
+    output(k)
 
-    r = sub.add_parser("report", help="assess progress against the 2025 targets (进度评估)")
+    r = command("report", text("cli.report.help"))
+    r.add_argument("paths", nargs="*", metavar="PATH", help=text("cli.report.paths"))
+    r.add_argument("--year", type=int, help=text("cli.year"))
     r.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="files or directories (default: the Jinan data shipped with greenplan)",
+        "--format",
+        choices=["text", "markdown", "html", "json", "xlsx"],
+        default="text",
+        help=text("cli.format"),
     )
-    r.add_argument("--year", type=int, help="assess as of this year (default: latest with data)")
-    r.add_argument("--lang", choices=["zh", "en"], default="zh")
-    r.add_argument("--format", choices=["text", "markdown", "html", "json", "xlsx"], default="text")
-    r.add_argument("--method", choices=METHODS, default="sequential")
-    r.add_argument(
-        "--charts",
-        metavar="DIR",
-        help="also write a trend chart per target (KEY.png) and index.html into DIR",
-    )
-    r.add_argument(
-        "--targets",
-        metavar="FILE",
-        help="JSON or TOML file setting assigned targets (see docs/targets.md)",
-    )
-    r.add_argument("--override-fixed", action="store_true", help=_OVERRIDE_HELP)
+    r.add_argument("--method", choices=METHODS, default="sequential", help=text("cli.method"))
+    r.add_argument("--charts", metavar="DIR", help=text("cli.report.charts"))
+    r.add_argument("--targets", metavar="FILE", help=text("cli.targets"))
+    r.add_argument("--override-fixed", action="store_true", help=text("cli.override_fixed"))
     r.add_argument(
         "--preset",
         action="append",
         dest="presets",
         default=[],
         metavar="NAME",
-        help="apply a target preset, e.g. jinan_energy_intensity_2023 (repeatable)",
+        help=text("cli.preset"),
     )
-    r.add_argument(
-        "--option",
+    options(r, text("cli.option"))
+    r.add_argument("--plan", metavar="PATH", help=text("cli.plan"))
+    r.add_argument("--plot", metavar="FILE.png", help=text("cli.report.plot"))
+    output(r)
+
+    a = command("assess", text("cli.assess.help"))
+    a.add_argument("paths", nargs="+", metavar="PATH", help=text("cli.paths"))
+    a.add_argument("--year", type=int, help=text("cli.year"))
+    a.add_argument("--plan", metavar="PATH", help=text("cli.plan"))
+    a.add_argument("--method", choices=METHODS, default="sequential", help=text("cli.method"))
+    a.add_argument("--targets", metavar="FILE", help=text("cli.targets"))
+    a.add_argument("--override-fixed", action="store_true", help=text("cli.override_fixed"))
+    a.add_argument(
+        "--preset",
         action="append",
-        dest="options",
+        dest="presets",
         default=[],
-        metavar="NAME=VALUE",
-        help="a compute option",
+        metavar="NAME",
+        help=text("cli.preset"),
     )
-    r.add_argument("--plan", metavar="PATH", help=_PLAN_HELP)
-    r.add_argument(
-        "--plot",
-        metavar="FILE.png",
-        help="also draw completion vs time elapsed (.png, .svg or .pdf; a folder: progress.png)",
-    )
-    r.add_argument("-o", "--output", help="write to this file instead of standard output")
+    options(a, text("cli.option"))
+    a.add_argument("--format", choices=["csv", "json"], default="csv", help=text("cli.format"))
+    output(a)
 
-    a = sub.add_parser("assess", help="assess every target, one row per target and region (评估表)")
-    a.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    a.add_argument("--year", type=int, help="assess as of this year (default: latest with data)")
-    a.add_argument("--plan", metavar="PATH", help=_PLAN_HELP)
-    a.add_argument("--method", choices=METHODS, default="sequential")
-    a.add_argument("--targets", metavar="FILE", help="JSON or TOML file setting assigned targets")
-    a.add_argument("--override-fixed", action="store_true", help=_OVERRIDE_HELP)
-    a.add_argument("--preset", action="append", dest="presets", default=[], metavar="NAME")
-    a.add_argument("--option", action="append", dest="options", default=[], metavar="NAME=VALUE")
-    a.add_argument("--format", choices=["csv", "json"], default="csv")
-    a.add_argument("-o", "--output", help="write to this file instead of standard output")
+    command("schema", text("cli.schema.help"))
 
-    sub.add_parser("schema", help="print the JSON Schema of `report --format json`")
+    m = command("template", text("cli.template.help"))
+    m.add_argument("--department", metavar="NAME", help=text("cli.template.department"))
+    m.add_argument("--region", action="append", metavar="R", help=text("cli.template.region"))
+    m.add_argument("--years", default="2021-2025", help=text("cli.template.years"))
+    m.add_argument("--format", choices=["xlsx", "csv"], help=text("cli.template.format"))
+    m.add_argument("-o", "--output", metavar="FILE", help=text("cli.template.output"))
 
-    m = sub.add_parser("template", help="write a department's submission template (数据报送模板)")
-    m.add_argument("--department", metavar="NAME", help="统计局, 水务局, Water Affairs Bureau …")
-    m.add_argument(
-        "--region", action="append", metavar="R", help="region (repeatable; default 济南市)"
-    )
-    m.add_argument("--years", default="2021-2025", help="e.g. 2021-2025 or 2021,2023")
-    m.add_argument("--format", choices=["xlsx", "csv"], help="default from -o's suffix, else xlsx")
-    m.add_argument("-o", "--output", metavar="FILE", help="default template.xlsx / template.csv")
-
-    n = sub.add_parser("inventory", help="build the city's GHG inventory (温室气体清单)")
-    n.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    n.add_argument("--view", choices=["territorial", "gpc", "sector"], default="territorial")
-    n.add_argument("--format", choices=["text", "csv", "json", "markdown"], default="text")
-    n.add_argument("--method", choices=["provincial", "ipcc", "ceads", "tce"], default="provincial")
-    n.add_argument("--year", type=int, help="only this year")
-    n.add_argument("--region", help="only this region (e.g. 济南市)")
-    n.add_argument("--factor-table", metavar="FILE", help="a CSV of your own emission factors")
+    n = command("inventory", text("cli.inventory.help"))
+    n.add_argument("paths", nargs="+", metavar="PATH", help=text("cli.paths"))
     n.add_argument(
-        "--option",
-        action="append",
-        dest="options",
-        default=[],
-        metavar="NAME=VALUE",
-        help="an inventory option, e.g. --option gases=co2e",
+        "--view",
+        choices=["territorial", "gpc", "sector"],
+        default="territorial",
+        help=text("cli.inventory.view"),
     )
-    n.add_argument("-o", "--output", help="write to this file instead of standard output")
+    n.add_argument(
+        "--format",
+        choices=["text", "csv", "json", "markdown"],
+        default="text",
+        help=text("cli.format"),
+    )
+    n.add_argument(
+        "--method",
+        choices=["provincial", "ipcc", "ceads", "tce"],
+        default="provincial",
+        help=text("cli.inventory.method"),
+    )
+    n.add_argument("--year", type=int, help=text("cli.inventory.year"))
+    n.add_argument("--region", help=text("cli.inventory.region"))
+    n.add_argument("--factor-table", metavar="FILE", help=text("cli.inventory.factor_table"))
+    options(n, text("cli.inventory.option"))
+    output(n)
 
-    s = sub.add_parser("serve", help="run the HTTP service (数据报送与查询服务)")
-    s.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1: loopback)")
-    s.add_argument("--port", type=int, default=8765, help="port (default 8765)")
-    s.add_argument("--db", metavar="PATH|URL", help="DuckDB file or postgresql:// URL")
-    s.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="worker processes (default 1; more than 1 needs a PostgreSQL store)",
-    )
+    s = command("serve", text("cli.serve.help"))
+    s.add_argument("--host", default="127.0.0.1", help=text("cli.serve.host"))
+    s.add_argument("--port", type=int, default=8765, help=text("cli.serve.port"))
+    s.add_argument("--db", metavar="PATH|URL", help=text("cli.db"))
+    s.add_argument("--workers", type=int, default=1, help=text("cli.serve.workers"))
     s.add_argument(
         "--max-upload-mb",
         type=float,
         default=20.0,
         metavar="MB",
-        help="largest request body in MiB (default 20); larger ones get 413",
+        help=text("cli.serve.max_upload"),
     )
+    s.add_argument("--seed-shipped", action="store_true", help=text("cli.serve.seed_shipped"))
     s.add_argument(
-        "--seed-shipped",
-        action="store_true",
-        help="if the store is empty, submit the Jinan public data shipped with greenplan first",
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error"],
+        help=text("cli.serve.log_level"),
     )
-    s.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
-    s.add_argument("--no-access-log", action="store_true", help="do not log every request")
+    s.add_argument("--no-access-log", action="store_true", help=text("cli.serve.no_access_log"))
 
-    t = sub.add_parser("token", help="manage the service's access tokens (访问令牌)")
-    actions = t.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    t = command("token", text("cli.token.help"))
+    actions = t.add_subparsers(
+        dest="action", metavar="ACTION", title=text("cli.token.actions"), parser_class=Parser
+    )
     actions.required = True
-    add = actions.add_parser("add", help="create a token; prints it on the last line")
-    add.add_argument("name", metavar="NAME", help="who holds it: a department, district or system")
-    add.add_argument("--role", required=True, choices=["submitter", "reader", "admin"])
+    add = command("add", text("cli.token.add.help"), actions)
+    add.add_argument("name", metavar="NAME", help=text("cli.token.add.name"))
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=["submitter", "reader", "admin"],
+        help=text("cli.token.add.role"),
+    )
     add.add_argument(
         "--regions",
         nargs="+",
         action="extend",
         default=[],
         metavar="REGION",
-        help="a submitter's regions (codes or aliases: 历下区 Lixia); default any",
+        help=text("cli.token.add.regions"),
     )
     add.add_argument(
         "--variables",
@@ -256,15 +369,17 @@ def build_parser(
         action="extend",
         default=[],
         metavar="VARIABLE",
-        help="a submitter's variables (codes, names, or domains such as energy); default any",
+        help=text("cli.token.add.variables"),
     )
-    add.add_argument("--expires-days", type=float, metavar="DAYS", help="expire after DAYS days")
-    add.add_argument("--db", metavar="PATH|URL", help="DuckDB file or postgresql:// URL")
-    lst = actions.add_parser("list", help="list the tokens (never the tokens themselves)")
-    lst.add_argument("--db", metavar="PATH|URL")
-    revoke = actions.add_parser("revoke", help="revoke a token by name")
-    revoke.add_argument("name", metavar="NAME")
-    revoke.add_argument("--db", metavar="PATH|URL")
+    add.add_argument(
+        "--expires-days", type=float, metavar="DAYS", help=text("cli.token.add.expires_days")
+    )
+    add.add_argument("--db", metavar="PATH|URL", help=text("cli.db"))
+    lst = command("list", text("cli.token.list.help"), actions)
+    lst.add_argument("--db", metavar="PATH|URL", help=text("cli.db"))
+    revoke = command("revoke", text("cli.token.revoke.help"), actions)
+    revoke.add_argument("name", metavar="NAME", help=text("cli.token.revoke.name"))
+    revoke.add_argument("--db", metavar="PATH|URL", help=text("cli.db"))
     for name, values in (defaults or {}).items():
         sub.choices[name].set_defaults(**values)
     return p
@@ -294,11 +409,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ``--help``, ``--version`` and usage errors return their exit code (0 or 2) too, after
     argparse has printed its message, so ``main([...])`` never raises ``SystemExit``.
     """
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = chosen_lang(argv)
+    args = _parse(argv, lang)
+    if isinstance(args, int):
+        return args
     logger = logging.getLogger("greenplan")
     level = logger.level
     handler = configure_logging(args.verbose - args.quiet)
@@ -309,46 +424,62 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.setLevel(level)
 
 
-def _configured(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
+def _parse(
+    argv: Sequence[str], lang: str, defaults: Mapping[str, Mapping[str, Any]] | None = None
+) -> argparse.Namespace | int:
+    """Parse ``argv`` with help and errors in ``lang``; an exit code after ``--help`` etc."""
+    with argparse_language(lang):
+        parser = build_parser(defaults, lang)
+        try:
+            return parser.parse_args(argv)
+        except SystemExit as exc:
+            code = exc.code
+            return code if isinstance(code, int) else (0 if code is None else EXIT_USAGE)
+
+
+def _configured(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Apply the configuration file to ``args`` (flags win), then run the command."""
     if args.config or args.command in _CONFIGURED:
         try:
             config = load_config(args.config)
         except GreenplanError as exc:
-            print(f"greenplan: error: {exc}", file=sys.stderr)
+            message = exc.text(args.lang)
+            print(
+                messages.text("cli.error", args.lang, prog="greenplan", message=message),
+                file=sys.stderr,
+            )
             return EXIT_USAGE
         defaults = config.command_defaults(args.command)
         if config.path is not None and defaults:
-            args = build_parser({args.command: defaults}).parse_args(argv)
+            again = _parse(argv, args.lang, {args.command: defaults})
+            if isinstance(again, int):  # pragma: no cover - the same argv parsed once already
+                return again
+            args = again
     return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:
     """Import the command's module and run it; map errors to exit codes."""
     name = f"greenplan.commands.{args.command}"
+    lang = args.lang
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name == name:
-            message = (
-                f"this command is not available in this installation of greenplan {__version__}."
-            )
+            message = messages.text("cli.not_available", lang, version=__version__)
         elif exc.name and not exc.name.startswith("greenplan"):
             extra = _EXTRAS.get(args.command, "all")
-            message = (
-                f"this command needs the optional package {exc.name!r}: "
-                f"pip install 'greenplan[{extra}]'"
-            )
+            message = messages.text("cli.needs_extra", lang, package=repr(exc.name), extra=extra)
         else:
             raise
-        print(f"greenplan {args.command}: error: {message}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(args.command, message, lang=lang)
     try:
         return int(module.run(args))
     except StatisticsError as exc:  # every command the same: findings, then 1 (or 2 for I/O)
-        return statistics_failure(args.command, exc)
-    except (GreenplanError, OSError) as exc:
-        print(f"greenplan {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return statistics_failure(args.command, exc, lang=lang)
+    except GreenplanError as exc:
+        return fail(args.command, exc.text(lang), lang=lang)
+    except OSError as exc:
+        return fail(args.command, str(exc), lang=lang)
     except KeyboardInterrupt:  # pragma: no cover
         return 130

@@ -1,9 +1,11 @@
 """Implementations of the ``greenplan`` subcommands, one module each (``run(args) -> int``).
 
 This package also holds what every command shares: the one exit-code policy
-(:class:`ExitCode`), writing output (:func:`emit`) and reading ``--option NAME=VALUE``
-(:func:`parse_options`). :mod:`greenplan.cli` builds the parser and dispatches here; the
-commands never import :mod:`greenplan.cli`.
+(:class:`ExitCode`), writing output (:func:`emit`), reading ``--option NAME=VALUE``
+(:func:`parse_options`), and saying what went wrong in the command line's language
+(:func:`fail`, :func:`statistics_failure`, :func:`lang_of`; texts in
+``resources/messages/commands.csv``). :mod:`greenplan.cli` builds the parser and dispatches
+here; the commands never import :mod:`greenplan.cli`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 from enum import IntEnum
 
 from greenplan.errors import GreenplanError, StatisticsError
+from greenplan.messages import Message, default_lang, msg, render
 
 __all__ = [
     "EXIT_DATA_ERROR",
@@ -24,6 +27,7 @@ __all__ = [
     "emit",
     "exit_code",
     "fail",
+    "lang_of",
     "parse_options",
     "statistics_failure",
 ]
@@ -56,24 +60,49 @@ def exit_code(findings: Sequence[object], passed: bool) -> ExitCode:
     return ExitCode.OK if passed else ExitCode.DATA_ERROR
 
 
-def statistics_failure(command: str, exc: StatisticsError) -> int:
+def lang_of(args: object) -> str:
+    """Return the language of a command's messages and output: ``args.lang`` or default.
+
+    :mod:`greenplan.cli` always sets ``lang`` (``--lang`` or
+    :func:`~greenplan.messages.default_lang`); a caller building the arguments itself may
+    leave it out.
+    """
+    lang = getattr(args, "lang", None)
+    return lang if isinstance(lang, str) and lang in ("zh", "en") else default_lang()
+
+
+def statistics_failure(command: str, exc: StatisticsError, *, lang: str | None = None) -> int:
     """Report a :class:`StatisticsError` the same way from every command; return the code.
 
     The findings go to standard error (as ``greenplan validate`` prints them), then one line
-    ``greenplan COMMAND: error: …``; the code is 2 when a source could not be read (a missing
-    path, a file that is not a table), else 1.
+    ``greenplan COMMAND: error: …``, both in ``lang`` (default
+    :func:`~greenplan.messages.default_lang`); the code is 2 when a source could not be read
+    (a missing path, a file that is not a table), else 1.
     """
+    lang = lang or default_lang()
     report = exc.report
-    text = report.to_text() if hasattr(report, "to_text") else ""
+    text = report.to_text(lang=lang) if hasattr(report, "to_text") else ""
     if text:
         print(text, file=sys.stderr)
     code = exit_code(report.findings, passed=False)
-    return fail(command, str(exc), code)
+    return fail(command, exc.text(lang), code, lang=lang)
 
 
-def fail(command: str, message: str, code: ExitCode = ExitCode.USAGE) -> int:
-    """Print ``greenplan COMMAND: error: MESSAGE`` on standard error and return ``code``."""
-    print(f"greenplan {command}: error: {message}", file=sys.stderr)
+def fail(
+    command: str,
+    message: Message | str,
+    code: ExitCode = ExitCode.USAGE,
+    *,
+    lang: str | None = None,
+) -> int:
+    """Print ``greenplan COMMAND: error: MESSAGE`` on standard error and return ``code``.
+
+    The line is in ``lang`` (default :func:`~greenplan.messages.default_lang`); ``message``
+    is a catalogue message (rendered in ``lang``) or a text already in it.
+    """
+    lang = lang or default_lang()
+    line = msg("commands.error", command=command, message=message)
+    print(render(line, lang), file=sys.stderr)
     return int(code)
 
 
@@ -88,7 +117,7 @@ def parse_options(pairs: Sequence[str]) -> dict[str, object]:
     out: dict[str, object] = {}
     for pair in pairs:
         if "=" not in pair:
-            raise GreenplanError(f"--option {pair!r}: expected NAME=VALUE")
+            raise GreenplanError(msg("commands.option_pair", pair=repr(pair)))
         name, text = pair.split("=", 1)
         value: object = text
         low = text.strip().lower()

@@ -14,11 +14,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from greenplan.commands import ExitCode, command_options, emit, fail, statistics_failure
+from greenplan.commands import (
+    ExitCode,
+    command_options,
+    emit,
+    fail,
+    lang_of,
+    statistics_failure,
+)
 from greenplan.commands.report import check_year, resolve_targets
 from greenplan.engine import compute
 from greenplan.errors import StatisticsError
 from greenplan.io import read_statistics
+from greenplan.messages import msg
 from greenplan.plans import default_plan, load_plan
 from greenplan.progress import assess, with_published_rates
 from greenplan.report import split_options
@@ -28,12 +36,13 @@ __all__ = ["run"]
 
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan assess``; return the exit code."""
+    lang = lang_of(args)
     plan = load_plan(args.plan) if args.plan else default_plan()
     year = check_year(args.year, plan)
     paths = [Path(p) for p in args.paths]
     for p in paths:
         if not p.exists():
-            return fail("assess", f"{p}: no such file or directory")
+            return fail("assess", msg("commands.no_such_path", path=str(p)), lang=lang)
     compute_opts, assess_opts = split_options(command_options(args))
     targets = resolve_targets(
         args.targets,
@@ -44,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         stats = read_statistics(*paths)
     except StatisticsError as exc:
-        return statistics_failure("assess", exc)
+        return statistics_failure("assess", exc, lang=lang)
     values = with_published_rates(compute(stats, **compute_opts), stats)
     df = assess(values, year=year, targets=targets, method=args.method, plan=plan, **assess_opts)
     if args.format == "json":

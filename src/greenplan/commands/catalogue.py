@@ -6,9 +6,10 @@ import argparse
 import json
 from collections.abc import Mapping
 
-from greenplan.commands import emit
+from greenplan.commands import emit, lang_of
 from greenplan.definitions import Target
 from greenplan.errors import GreenplanError
+from greenplan.messages import msg
 from greenplan.plans import default_plan, load_plan
 from greenplan.report.style import display_width as _width
 from greenplan.targets import TARGETS
@@ -53,9 +54,13 @@ def _cells(t: Target) -> list[str]:
 def render(fmt: str, lang: str = "zh", targets: Mapping[str, Target] | None = None) -> str:
     """Render the catalogue as ``table``, ``json`` or ``markdown`` (``lang``: ``zh``/``en``)."""
     if fmt not in FORMATS:
-        raise GreenplanError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+        raise GreenplanError(
+            msg("commands.catalogue.unknown_format", format=repr(fmt), formats=", ".join(FORMATS))
+        )
     if lang not in _HEAD:
-        raise GreenplanError(f"Unknown language {lang!r}; choose one of {', '.join(_HEAD)}.")
+        raise GreenplanError(
+            msg("commands.catalogue.unknown_lang", lang=repr(lang), langs=", ".join(_HEAD))
+        )
     ts = TARGETS if targets is None else targets
     if fmt == "json":
         # the scope as it applies (stated, or the default for the kind and unit)
@@ -84,7 +89,7 @@ def render(fmt: str, lang: str = "zh", targets: Mapping[str, Target] | None = No
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the catalogue; exit code 0."""
+    """Print the catalogue (in ``args.lang``, else the default language); exit code 0."""
     plan = load_plan(args.plan) if getattr(args, "plan", None) else default_plan()
-    emit(render(args.format, getattr(args, "lang", "zh"), plan.targets), args.output)
+    emit(render(args.format, lang_of(args), plan.targets), args.output)
     return 0

@@ -15,7 +15,7 @@ import math
 
 import pandas as pd
 
-from greenplan.commands import ExitCode, command_options, emit, statistics_failure
+from greenplan.commands import ExitCode, command_options, emit, lang_of, statistics_failure
 from greenplan.engine import RESULT_COLUMNS, compute
 from greenplan.errors import StatisticsError
 from greenplan.export import to_iamc
@@ -54,6 +54,6 @@ def run(args: argparse.Namespace) -> int:
         stats = read_statistics(*args.paths)
         values = compute(stats, args.indicators, **options)
     except StatisticsError as exc:
-        return statistics_failure("compute", exc)
+        return statistics_failure("compute", exc, lang=lang_of(args))
     emit(render(values, args.format), args.output, bom=args.format in {"csv", "iamc"})
     return ExitCode.OK

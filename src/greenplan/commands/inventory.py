@@ -17,9 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from greenplan.commands import ExitCode, emit, fail, parse_options
+from greenplan.commands import ExitCode, emit, fail, lang_of, parse_options
 from greenplan.errors import OptionError, StatisticsError
 from greenplan.inventory import Inventory, InventoryError, build_inventory, inventory_view
+from greenplan.messages import msg
 
 __all__ = ["render", "run"]
 
@@ -74,30 +75,33 @@ def render(inventory: Inventory, frame: pd.DataFrame, view: str, fmt: str) -> st
 
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan inventory``; return the exit code."""
+    lang = lang_of(args)
     for p in args.paths:
         if not Path(p).exists():
-            return fail("inventory", f"{p}: no such file or directory")
+            return fail("inventory", msg("commands.no_such_path", path=p), lang=lang)
     options = parse_options(args.options)
     options.setdefault("method", args.method)
     if args.factor_table:
         if not Path(args.factor_table).is_file():
-            return fail("inventory", f"{args.factor_table}: no such file")
+            return fail(
+                "inventory", msg("commands.no_such_file", path=args.factor_table), lang=lang
+            )
         options["emission_factor_table"] = args.factor_table
     try:
         inv = build_inventory(*args.paths, **options)
     except StatisticsError as exc:
-        print(exc.report.to_text(), file=sys.stderr)
-        return fail("inventory", str(exc), ExitCode.DATA_ERROR)
+        print(exc.report.to_text(lang=lang), file=sys.stderr)
+        return fail("inventory", exc.text(lang), ExitCode.DATA_ERROR, lang=lang)
     except OptionError as exc:
-        return fail("inventory", str(exc))
+        return fail("inventory", exc.text(lang), lang=lang)
     except InventoryError as exc:
-        return fail("inventory", str(exc), ExitCode.DATA_ERROR)
+        return fail("inventory", exc.text(lang), ExitCode.DATA_ERROR, lang=lang)
     frame = inventory_view(inv, args.view)
     if args.year is not None and not frame.empty:
         frame = frame[frame["year"] == args.year]
     if args.region and not frame.empty:
         frame = frame[frame["region"] == args.region]
     if frame.empty:
-        return fail("inventory", "no rows for the year/region asked", ExitCode.DATA_ERROR)
+        return fail("inventory", msg("commands.inventory.no_rows"), ExitCode.DATA_ERROR, lang=lang)
     emit(render(inv, frame.reset_index(drop=True), args.view, args.format), args.output)
     return int(ExitCode.OK)

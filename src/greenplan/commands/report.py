@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from greenplan import plot
-from greenplan.commands import command_options, emit, statistics_failure
+from greenplan.commands import command_options, emit, fail, lang_of, statistics_failure
 from greenplan.errors import GreenplanError, StatisticsError
+from greenplan.messages import msg, text
 from greenplan.plans import Plan, default_plan, load_plan
 from greenplan.report import generate_report
 from greenplan.targets import SUPPLEMENTARY_TARGETS, load_target_config, with_presets
@@ -60,27 +61,22 @@ def check_year(value: int | None, plan: Plan) -> int | None:
     first = plan.base_year + 1
     if not first <= value <= _LAST_YEAR:
         raise GreenplanError(
-            f"--year {value}: expected a year of the plan period or later "
-            f"({first}–{_LAST_YEAR}); the base year is {plan.base_year}."
+            msg("commands.bad_year", year=value, first=first, last=_LAST_YEAR, base=plan.base_year)
         )
     return value
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan report``; return the exit code."""
+    lang = lang_of(args)
     if args.format == "xlsx" and not args.output:
-        print(
-            "greenplan report: error: --format xlsx writes a binary workbook; give -o FILE.xlsx",
-            file=sys.stderr,
-        )
-        return 2
+        return fail("report", msg("commands.xlsx_needs_output"), lang=lang)
     plan = load_plan(args.plan) if getattr(args, "plan", None) else default_plan()
     year = check_year(args.year, plan)
     paths = [Path(p) for p in args.paths] if args.paths else None
     for p in paths or ():
         if not p.exists():
-            print(f"greenplan report: error: {p}: no such file or directory", file=sys.stderr)
-            return 2
+            return fail("report", msg("commands.no_such_path", path=str(p)), lang=lang)
     options: dict[str, Any] = command_options(args)
     targets = resolve_targets(
         args.targets,
@@ -92,10 +88,10 @@ def run(args: argparse.Namespace) -> int:
     plot_lang = None
     charts = getattr(args, "charts", None)
     if charts and Path(charts).exists() and not Path(charts).is_dir():
-        raise plot.PlotPathError(f"--charts {charts}: it is a file, not a folder.")
+        raise plot.PlotPathError(msg("commands.report.charts_is_file", path=charts))
     if args.plot or args.format == "html" or charts:
         try:
-            plot_lang = plot.plot_language(args.lang)
+            plot_lang = plot.plot_language(lang)
         except plot.MissingPlotDependencyError:
             if args.plot or charts:
                 raise
@@ -104,14 +100,10 @@ def run(args: argparse.Namespace) -> int:
             paths, year=year, method=args.method, targets=targets, plan=plan, **options
         )
     except StatisticsError as exc:  # the same codes as validate and compute
-        return statistics_failure("report", exc)
-    if plot_lang is not None and plot_lang != args.lang:
-        print(
-            "greenplan report: note: no font with Chinese glyphs is installed; the chart's "
-            "labels are in English (the report says so too). Install one, e.g. "
-            f"{plot.CJK_FONT_PACKAGE} (Noto Sans CJK SC), for Chinese labels.",
-            file=sys.stderr,
-        )
+        return statistics_failure("report", exc, lang=lang)
+    if plot_lang is not None and plot_lang != lang:
+        note = msg("commands.report.no_cjk_font", package=plot.CJK_FONT_PACKAGE)
+        print(text("commands.note", lang, command="report", message=note), file=sys.stderr)
     if charts:
         with warnings.catch_warnings():  # the fallback to English is said above
             warnings.simplefilter("ignore", UserWarning)
@@ -127,14 +119,12 @@ def run(args: argparse.Namespace) -> int:
                 png = plot.progress_png(figure)
     if args.format == "xlsx":
         try:
-            report.to_excel(args.output, lang=args.lang)
+            report.to_excel(args.output, lang=lang)
         except OSError as exc:
-            print(
-                f"greenplan report: error: cannot write {args.output}: {exc.strerror or exc}",
-                file=sys.stderr,
+            error = exc.strerror or str(exc)
+            return fail(
+                "report", msg("commands.cannot_write", path=args.output, error=error), lang=lang
             )
-            return 2
         return 0
-    text = report.render(args.format, args.lang, plot_png=png, chart_lang=plot_lang)
-    emit(text, args.output)
+    emit(report.render(args.format, lang, plot_png=png, chart_lang=plot_lang), args.output)
     return 0

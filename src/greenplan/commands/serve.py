@@ -14,6 +14,8 @@ import os
 import sys
 
 import greenplan.service.app  # noqa: F401  (fastapi and python-multipart)
+from greenplan.commands import fail, lang_of
+from greenplan.messages import msg, text
 from greenplan.service import intake
 from greenplan.service.store import DB_ENV, open_store, resolve_db
 
@@ -32,58 +34,53 @@ def is_loopback(host: str) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan serve``; return the exit code."""
+    lang = lang_of(args)
     try:
         import uvicorn
 
     except ModuleNotFoundError as exc:
-        print(
-            f"greenplan serve: error: {exc.name} is not installed; the service needs the "
-            'extra: pip install "greenplan[service]"',
-            file=sys.stderr,
-        )
-        return 2
+        return fail("serve", msg("commands.serve.not_installed", package=exc.name), lang=lang)
 
     if not 0 < args.port < 65536:
-        print(f"greenplan serve: error: --port {args.port}: expected 1–65535", file=sys.stderr)
-        return 2
+        return fail("serve", msg("commands.serve.bad_port", port=args.port), lang=lang)
     if args.max_upload_mb <= 0:
-        print("greenplan serve: error: --max-upload-mb must be positive", file=sys.stderr)
-        return 2
+        return fail("serve", msg("commands.serve.bad_upload"), lang=lang)
     db = resolve_db(args.db)
     store = open_store(db)  # a StoreError becomes one line and exit code 2 (cli.main)
     try:
         if args.workers > 1 and store.dialect == "duckdb":
-            print(
-                "greenplan serve: error: a DuckDB store can be opened by one process only; "
-                "use --workers 1, or a PostgreSQL store (--db postgresql://…) for more workers.",
-                file=sys.stderr,
-            )
-            return 2
+            return fail("serve", msg("commands.serve.duckdb_workers"), lang=lang)
         if args.seed_shipped:
             seeded = intake.seed_shipped_data(store)
             for rec in seeded:
-                state = "accepted" if rec.accepted else "REJECTED"
-                print(
-                    f"greenplan serve: seeded submission {rec.id} {rec.file_name}: {state}, "
-                    f"{rec.rows_accepted} rows",
-                    file=sys.stderr,
+                state = (
+                    msg("commands.serve.accepted")
+                    if rec.accepted
+                    else msg("commands.serve.rejected")
                 )
+                line = msg(
+                    "commands.serve.seeded",
+                    id=rec.id,
+                    file=rec.file_name,
+                    state=state,
+                    rows=rec.rows_accepted,
+                )
+                print(text("commands.says", lang, command="serve", message=line), file=sys.stderr)
         counts = store.counts()
         where = store.where
     finally:
         store.close()
     if not is_loopback(args.host):
-        print(
-            f"greenplan serve: note: listening on {args.host}, an outside interface; anyone "
-            "who can reach it may try tokens. Put TLS in front (docs/service.md).",
-            file=sys.stderr,
-        )
-    print(
-        f"greenplan serve: store {where} ({counts['submissions']} submissions, "
-        f"{counts['tokens']} tokens); http://{args.host}:{args.port}/docs",
-        file=sys.stderr,
-        flush=True,
+        note = msg("commands.serve.outside", host=args.host)
+        print(text("commands.note", lang, command="serve", message=note), file=sys.stderr)
+    line = msg(
+        "commands.serve.store",
+        where=where,
+        submissions=counts["submissions"],
+        tokens=counts["tokens"],
+        url=f"http://{args.host}:{args.port}/docs",
     )
+    print(text("commands.says", lang, command="serve", message=line), file=sys.stderr, flush=True)
     os.environ[DB_ENV] = db
     os.environ["GREENPLAN_MAX_UPLOAD_BYTES"] = str(int(args.max_upload_mb * 1024 * 1024))
     uvicorn.run(

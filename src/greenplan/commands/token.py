@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 
+from greenplan.commands import fail, lang_of
+from greenplan.messages import msg, text
 from greenplan.service.access import resolve_scope_regions, resolve_scope_variables, utcnow
 from greenplan.service.store import open_store
 
@@ -20,6 +21,7 @@ __all__ = ["run"]
 
 def run(args: argparse.Namespace) -> int:
     """Run ``greenplan token …``; return the exit code (2 for a usage or store error)."""
+    lang = lang_of(args)
     store = open_store(args.db)
     try:
         if args.action == "add":
@@ -28,20 +30,25 @@ def run(args: argparse.Namespace) -> int:
             expires = None
             if args.expires_days is not None:
                 if args.expires_days <= 0:
-                    print(
-                        "greenplan token: error: --expires-days must be positive", file=sys.stderr
-                    )
-                    return 2
+                    return fail("token", msg("commands.token.bad_expiry"), lang=lang)
                 expires = utcnow() + dt.timedelta(days=args.expires_days)
             secret = store.add_token(args.name, args.role, regions, variables, expires)
-            scope = ""
+            scope: object = ""
             if args.role == "submitter":
-                scope = (
-                    f"; regions: {', '.join(regions) or 'any'}; "
-                    f"variables: {len(variables) or 'any'}"
+                scope = msg(
+                    "commands.token.scope",
+                    regions=list(regions) or msg("commands.token.any"),
+                    variables=len(variables) or msg("commands.token.any"),
                 )
-            print(f"token {args.name!r} ({args.role}{scope}) added to {store.where}.")
-            print("Keep it secret; it cannot be shown again. Token:")
+            added = msg(
+                "commands.token.added",
+                name=repr(args.name),
+                role=args.role,
+                scope=scope,
+                where=store.where,
+            )
+            print(added.text(lang))
+            print(text("commands.token.keep_secret", lang))
             print(secret)
             return 0
         if args.action == "list":
@@ -52,9 +59,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{t.name}\t{t.role}\t{state}\tregions={where}\tvariables={nvars}")
             return 0
         if not store.revoke_token(args.name):
-            print(f"greenplan token: error: no active token named {args.name!r}", file=sys.stderr)
-            return 2
-        print(f"token {args.name!r} revoked.")
+            return fail("token", msg("commands.token.no_such", name=repr(args.name)), lang=lang)
+        print(text("commands.token.revoked", lang, name=repr(args.name)))
         return 0
     finally:
         store.close()

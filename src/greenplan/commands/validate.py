@@ -10,9 +10,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
-from greenplan.commands import EXIT_DATA_ERROR, EXIT_OK, IO_CODES, command_options, exit_code
+from greenplan.commands import (
+    EXIT_DATA_ERROR,
+    EXIT_OK,
+    IO_CODES,
+    command_options,
+    exit_code,
+    fail,
+    lang_of,
+)
 from greenplan.commands import EXIT_USAGE as EXIT_IO_ERROR
+from greenplan.errors import GreenplanError
+from greenplan.messages import msg
 from greenplan.validation import validate
 
 __all__ = ["EXIT_DATA_ERROR", "EXIT_IO_ERROR", "EXIT_OK", "render", "run"]
@@ -20,13 +31,16 @@ __all__ = ["EXIT_DATA_ERROR", "EXIT_IO_ERROR", "EXIT_OK", "render", "run"]
 _IO_CODES = IO_CODES
 
 
-def render(report: object, fmt: str, strict: bool = False) -> str:
-    """Render the report as ``text``, ``json`` or ``junit``."""
+def render(report: object, fmt: str, strict: bool = False, lang: str | None = None) -> str:
+    """Render the report as ``text``, ``json`` or ``junit``, messages in ``lang``.
+
+    ``lang`` is ``zh`` or ``en``; None keeps the report's language.
+    """
     if fmt == "json":
-        return report.to_json() + "\n"  # type: ignore[attr-defined]
+        return report.to_json(lang=lang) + "\n"  # type: ignore[attr-defined]
     if fmt == "junit":
-        return report.to_junit(strict=strict)  # type: ignore[attr-defined]
-    return report.to_text()  # type: ignore[attr-defined]
+        return report.to_junit(strict=strict, lang=lang)  # type: ignore[attr-defined]
+    return report.to_text(lang=lang)  # type: ignore[attr-defined]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,8 +49,10 @@ def run(args: argparse.Namespace) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        ``paths`` (list of str), ``format`` (``text``, ``json`` or ``junit``), ``strict``
-        (bool) and ``output`` (a file to write the report to, or None for standard output).
+        ``paths`` (list of str), ``format`` (``text``, ``json``, ``junit`` or ``xlsx``),
+        ``strict`` (bool), ``output`` (a file to write the report to, or None for standard
+        output) and ``lang`` (``zh`` or ``en``; default
+        :func:`~greenplan.messages.default_lang`).
 
     Returns
     -------
@@ -47,30 +63,25 @@ def run(args: argparse.Namespace) -> int:
     fmt = getattr(args, "format", None) or "text"
     strict = bool(getattr(args, "strict", False))
     output = getattr(args, "output", None)
+    lang = lang_of(args)
     if fmt not in {"text", "json", "junit", "xlsx"}:
-        print(
-            f"greenplan validate: error: unknown format {fmt!r} (text, json, junit, xlsx)",
-            file=sys.stderr,
-        )
-        return EXIT_IO_ERROR
+        formats = "text, json, junit, xlsx"
+        message = msg("commands.validate.unknown_format", format=repr(fmt), formats=formats)
+        return fail("validate", message, EXIT_IO_ERROR, lang=lang)
     if fmt == "xlsx" and not output:
-        print(
-            "greenplan validate: error: --format xlsx writes a binary workbook; give -o FILE.xlsx",
-            file=sys.stderr,
-        )
-        return EXIT_IO_ERROR
+        return fail("validate", msg("commands.xlsx_needs_output"), EXIT_IO_ERROR, lang=lang)
     if not paths:
-        print("greenplan validate: error: give at least one file or directory", file=sys.stderr)
-        return EXIT_IO_ERROR
+        return fail("validate", msg("commands.validate.no_paths"), EXIT_IO_ERROR, lang=lang)
     try:
-        report = validate(*paths, **command_options(args))
+        options: dict[str, Any] = command_options(args)
+        report = validate(*paths, lang=lang, **options)
     except Exception as exc:  # never a traceback for user input
-        print(f"greenplan validate: error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_IO_ERROR
-    text = "" if fmt == "xlsx" else render(report, fmt, strict)
+        error = exc.text(lang) if isinstance(exc, GreenplanError) else str(exc)
+        return fail("validate", f"{type(exc).__name__}: {error}", EXIT_IO_ERROR, lang=lang)
+    text = "" if fmt == "xlsx" else render(report, fmt, strict, lang)
     try:
         if fmt == "xlsx":
-            report.to_excel(output, lang=getattr(args, "lang", None) or "zh")
+            report.to_excel(output, lang=lang)
         elif output:
             with open(output, "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -78,14 +89,12 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
             sys.stdout.flush()
     except OSError as exc:
-        print(
-            f"greenplan validate: error: cannot write {output}: {exc.strerror or exc}",
-            file=sys.stderr,
-        )
-        return EXIT_IO_ERROR
+        error = exc.strerror or str(exc)
+        message = msg("commands.cannot_write", path=output, error=error)
+        return fail("validate", message, EXIT_IO_ERROR, lang=lang)
     io_problems = [f for f in report.findings if f.code in IO_CODES]
     if io_problems:
-        first = io_problems[0]
-        more = f" (and {len(io_problems) - 1} more)" if len(io_problems) > 1 else ""
-        print(f"greenplan validate: error: {first.message}{more}", file=sys.stderr)
+        more = msg("errors.and_more", n=len(io_problems) - 1) if len(io_problems) > 1 else ""
+        message = msg("commands.validate.io_problem", finding=io_problems[0].text(lang), more=more)
+        fail("validate", message, EXIT_IO_ERROR, lang=lang)
     return int(exit_code(report.findings, report.passed(strict=strict)))
