@@ -159,8 +159,9 @@ def test_save_trend_charts_examples(tmp_path: Path) -> None:
 def test_save_trend_charts_refuses_a_file(tmp_path: Path) -> None:
     f = tmp_path / "f.txt"
     f.write_text("x")
-    with pytest.raises(plot.PlotPathError, match="not a folder"):
+    with pytest.raises(plot.PlotPathError, match="not a folder") as exc:
         plot.save_trend_charts(_model(_entry()), f, values=VALUES, lang="en")
+    assert exc.value.text("zh") == f"--charts {f}：这是文件，不是文件夹。"  # plot.charts_is_file
 
 
 def test_cli_report_charts(tmp_path: Path, capsys) -> None:

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 import jsonschema
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from greenplan.errors import OptionError
@@ -204,6 +204,7 @@ def test_display_width_counts_cjk_as_two() -> None:
     st.text(alphabet=st.sampled_from("ab c森林覆盖率，。()[]Ⅲ-"), max_size=60),
     st.integers(min_value=4, max_value=40),
 )
+@example(text="   。", width=4)  # leading spaces before a wide character (found by hypothesis)
 def test_wrap_keeps_every_line_within_width_and_loses_nothing(text: str, width: int) -> None:
     lines = _wrap(text, width)
     assert all(display_width(line) <= width for line in lines)
@@ -428,8 +429,10 @@ def test_render_rejects_unknown_format_and_language(synthetic: pd.DataFrame) -> 
     report = build_report(synthetic)
     with pytest.raises(OptionError, match="Unknown format 'pdf'"):
         report.render("pdf")
-    with pytest.raises(OptionError, match="Unknown language 'fr'"):
+    with pytest.raises(OptionError, match="Unknown language 'fr'") as exc:
         report.render("text", "fr")
+    # the same error in Chinese (catalogue report.unknown_lang; choices joined with 、)
+    assert exc.value.text("zh") == "未知语言 'fr'；请从 zh、en 中选择。"
 
 
 # --- the shipped Jinan data, end to end -------------------------------------------------------

@@ -162,7 +162,7 @@ def test_config_cannot_silently_replace_a_fixed_target(tmp_path: Path) -> None:
 def test_cli_refuses_then_shows_an_override(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     config = tmp_path / "t.json"
     config.write_text(json.dumps({"forest_coverage": 5}), encoding="utf-8")
-    assert main(["report", "--targets", str(config)]) == 2
+    assert main(["report", "--targets", str(config), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "fixed by the plan" in err and "--override-fixed" in err and "Traceback" not in err
     out = tmp_path / "r.txt"
@@ -305,14 +305,18 @@ def test_plot_to_a_text_file_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     out = tmp_path / "out.txt"
-    assert main(["report", "--plot", str(out)]) == 2
+    assert main(["report", "--lang", "en", "--plot", str(out)]) == 2
     err = capsys.readouterr().err
     assert "'.txt' is not one of them" in err and "Traceback" not in err
     assert not out.exists()
-    assert main(["report", "--plot", str(tmp_path / "chart")]) == 2  # no suffix
+    assert main(["report", "--lang", "en", "--plot", str(tmp_path / "chart")]) == 2  # no suffix
     assert "it has no suffix" in capsys.readouterr().err
-    assert main(["report", "--plot", str(tmp_path / "nowhere") + "/"]) == 2
+    assert main(["report", "--lang", "en", "--plot", str(tmp_path / "nowhere") + "/"]) == 2
     assert "the folder does not exist" in capsys.readouterr().err
+    # in Chinese: catalogue plot.bad_suffix and plot.suffix_not_one
+    assert main(["report", "--lang", "zh", "--plot", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "后缀 '.txt' 不在其中" in err and "Traceback" not in err
 
 
 def test_plot_into_a_folder_writes_progress_png(tmp_path: Path) -> None:

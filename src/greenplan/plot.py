@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from greenplan.errors import GreenplanError
-from greenplan.messages import text
-from greenplan.options import did_you_mean
+from greenplan.messages import msg, text
+from greenplan.options import hint
 from greenplan.report import Report, build_report
 from greenplan.report.style import STATUS_COLOURS, display_width, status_labels
 
@@ -137,19 +137,18 @@ def plot_path(path: str | Path) -> Path:
     ...     print(str(exc)[:46])
     --plot chart.txt: the chart is written as .png
     """
-    text = str(path)
+    given = str(path)
     p = Path(path)
     if p.is_dir():
         return p / PLOT_NAME
-    if text.endswith(("/", "\\")):
-        raise PlotPathError(f"--plot {text}: the folder does not exist.")
+    if given.endswith(("/", "\\")):
+        raise PlotPathError(msg("plot.folder_missing", path=given))
     suffix = p.suffix.lower()
     if suffix not in PLOT_FORMATS:
-        what = f"{p.suffix!r} is not one of them" if p.suffix else "it has no suffix"
-        raise PlotPathError(
-            f"--plot {text}: the chart is written as .png, .svg or .pdf (the suffix chooses the "
-            f"format), or into a folder as {PLOT_NAME}; {what}."
+        what = (
+            msg("plot.suffix_not_one", suffix=repr(p.suffix)) if p.suffix else msg("plot.no_suffix")
         )
+        raise PlotPathError(msg("plot.bad_suffix", path=given, name=PLOT_NAME, what=what))
     return p
 
 
@@ -158,9 +157,7 @@ def _matplotlib() -> Any:
         import matplotlib
         from matplotlib.figure import Figure  # noqa: F401
     except ImportError:
-        raise MissingPlotDependencyError(
-            'Plots need matplotlib, which is not installed: pip install "greenplan[plot]"'
-        ) from None
+        raise MissingPlotDependencyError(msg("plot.needs_matplotlib")) from None
     return matplotlib
 
 
@@ -250,12 +247,7 @@ def progress_figure(
     model = _as_model(report)
     used = plot_language(lang)
     if used != lang:
-        warnings.warn(
-            "No font with Chinese glyphs is installed (e.g. Noto Sans CJK SC): the chart's "
-            "labels are in English.",
-            UserWarning,
-            stacklevel=2,
-        )
+        warnings.warn(text("plot.no_cjk_font"), UserWarning, stacklevel=2)
     labels = status_labels()
     font = cjk_font() if used == "zh" else None
     family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
@@ -460,7 +452,7 @@ def _entry_of(report: Report | Mapping[str, Any], key: str) -> Mapping[str, Any]
         if t["key"] == key:
             return t
     known = [str(t["key"]) for t in model["targets"]]
-    raise GreenplanError(f"No target {key!r} in the report.{did_you_mean(key, known)}")
+    raise GreenplanError(msg("plot.no_target", key=repr(key), hint=hint(key, known)))
 
 
 def trend_series(
@@ -590,12 +582,8 @@ def trend(
     entry = _entry_of(model, key)
     used = plot_language(lang)
     if used != lang:
-        warnings.warn(
-            f"No font with Chinese glyphs is installed (install {CJK_FONT_PACKAGE}, Noto Sans "
-            "CJK SC): the chart's labels are in English.",
-            UserWarning,
-            stacklevel=2,
-        )
+        warning = text("plot.trend.no_cjk_font", package=CJK_FONT_PACKAGE)
+        warnings.warn(warning, UserWarning, stacklevel=2)
     font = cjk_font()  # also for the Chinese units of an English chart, when installed
     family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
     base_year = int(model["plan"].get("base_year") or 2020)
@@ -748,7 +736,7 @@ def save_trend_charts(
     _matplotlib()
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
-        raise PlotPathError(f"--charts {directory}: it is a file, not a folder.")
+        raise PlotPathError(msg("plot.charts_is_file", path=str(directory)))
     folder.mkdir(parents=True, exist_ok=True)
     model = report.model if isinstance(report, Report) else report
     if values is None and isinstance(report, Report):
@@ -758,12 +746,8 @@ def save_trend_charts(
     items: list[str] = []
     with warnings.catch_warnings():
         if used != lang:  # warn once, not per chart
-            warnings.warn(
-                f"No font with Chinese glyphs is installed (install {CJK_FONT_PACKAGE}, Noto "
-                "Sans CJK SC): the charts' labels are in English.",
-                UserWarning,
-                stacklevel=2,
-            )
+            warning = text("plot.trend.no_cjk_font_charts", package=CJK_FONT_PACKAGE)
+            warnings.warn(warning, UserWarning, stacklevel=2)
         warnings.simplefilter("ignore", UserWarning)
         for t in model["targets"]:
             path = folder / f"{t['key']}.png"

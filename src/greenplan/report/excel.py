@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from greenplan.errors import GreenplanError
-from greenplan.messages import is_lang, text
+from greenplan.messages import is_lang, msg, text
 from greenplan.report.style import STATUS_COLOURS
 
 
@@ -53,9 +53,7 @@ def _openpyxl() -> Any:
     try:
         import openpyxl
     except ImportError as exc:  # pragma: no cover - the extra is installed in tests
-        raise GreenplanError(
-            "writing .xlsx needs openpyxl: pip install 'greenplan[excel]'"
-        ) from exc
+        raise GreenplanError(msg("report.needs_openpyxl")) from exc
     return openpyxl
 
 
@@ -110,7 +108,7 @@ def write_report_excel(model: Mapping[str, Any], target: str | IO[bytes], lang: 
         Language of sheet names, headers and statuses.
     """
     if not is_lang(lang):
-        raise GreenplanError(f"lang {lang!r}: expected 'zh' or 'en'")
+        raise GreenplanError(msg("report.xlsx_bad_lang", lang=repr(lang)))
     openpyxl = _openpyxl()
     h = _headers(lang)
     wb = openpyxl.Workbook()

@@ -27,7 +27,7 @@ from greenplan.errors import GreenplanError, OptionError
 from greenplan.evaluation import anchored_evaluation
 from greenplan.indicators.registry import OPTIONS, load_all, recipes
 from greenplan.io import read_statistics
-from greenplan.messages import text
+from greenplan.messages import msg, text
 from greenplan.options import OptionSet
 from greenplan.plans import Plan, default_plan, resolve_plan
 from greenplan.progress import (
@@ -250,7 +250,7 @@ def _pick_region(assessment: pd.DataFrame, region: str | None) -> str:
     if region is not None:
         if region not in present:
             raise OptionError(
-                f"region {region!r} is not in the assessment; it has: {', '.join(present)}."
+                msg("report.region_not_assessed", region=repr(region), present=present)
             )
         return region
     if CITY in present or not present:
@@ -462,7 +462,7 @@ class Report:
     def style(self) -> Any:
         """Return the assessment as a pandas Styler coloured by status (needs Jinja2)."""
         if self.assessment is None:
-            raise GreenplanError("This report was built without its assessment table.")
+            raise GreenplanError(msg("report.no_assessment"))
         return style(self.assessment)
 
     # --- rendering -------------------------------------------------------------------------
@@ -483,11 +483,11 @@ class Report:
         chart is in English (no Chinese font) says so.
         """
         if fmt not in FORMATS:
-            raise OptionError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+            raise OptionError(msg("report.unknown_format", fmt=repr(fmt), choices=list(FORMATS)))
         if fmt == "json":
             return self.to_json()
         if lang not in LANGS:
-            raise OptionError(f"Unknown language {lang!r}; choose one of {', '.join(LANGS)}.")
+            raise OptionError(msg("report.unknown_lang", lang=repr(lang), choices=list(LANGS)))
         if fmt == "text":
             return renderers.render_text(self.model, lang, 100, chart_lang)
         if fmt == "markdown":
@@ -583,10 +583,7 @@ def build_report(
     """
     missing = [c for c in ASSESS_COLUMNS if c not in assessment.columns]
     if missing:
-        raise OptionError(
-            f"build_report needs the output of greenplan.assess; missing column(s): "
-            f"{', '.join(missing)}."
-        )
+        raise OptionError(msg("report.needs_assessment", missing=missing))
     chosen = _pick_region(assessment, region)
     rows = assessment[assessment["region"].astype(str) == chosen]
     plan_ = resolve_plan(plan)

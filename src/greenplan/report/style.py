@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from greenplan.errors import OptionError
+from greenplan.messages import msg, text
 from greenplan.progress import STATUS_LABELS, Status
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,14 +73,11 @@ def style(df: pd.DataFrame) -> Styler:
     >>> style(assess(values))  # doctest: +SKIP
     """
     if "status" not in df.columns:
-        raise OptionError("style() needs the output of assess(): no 'status' column.")
+        raise OptionError(msg("report.style_needs_status"))
     try:
         styler = df.style
     except ImportError as exc:
-        raise ImportError(
-            "greenplan.report.style needs Jinja2 for pandas' Styler: pip install jinja2 "
-            "(assess() itself does not need it)."
-        ) from exc
+        raise ImportError(text("report.style_needs_jinja2")) from exc
     status_cols = [c for c in ("status", "status_zh", "status_en") if c in df.columns]
 
     def colour(row: pd.Series) -> list[str]:
@@ -143,6 +141,8 @@ def wrap(text: str, width: int) -> list[str]:
             line, w = "", 0
             tok = tok.lstrip()
             tw = display_width(tok)
+        elif w + tw > width:  # only spaces so far: they would push the token past the width
+            line, w = "", 0
         while tw > width:  # a single token longer than the line
             cut, cw = "", 0
             for ch in tok:
