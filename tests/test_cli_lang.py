@@ -353,3 +353,65 @@ def test_catalogue_keeps_its_lang_and_follows_the_default(
     monkeypatch.setenv("GREENPLAN_LANG", "zh")
     code, out, _ = _main(["catalogue", "--lang", "en"], capsys)
     assert code == 0 and out.startswith("key ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "zh", "en"),
+    [
+        (
+            ["template", "--department", "Statistic Bureau"],
+            "greenplan template：错误：未知部门 'Statistic Bureau'。是否指：",
+            "greenplan template: error: unknown department 'Statistic Bureau'. Did you mean:",
+        ),
+        (
+            ["template", "--region", "青岛市"],
+            "greenplan template：错误：未知地区 '青岛市'。",
+            "greenplan template: error: unknown region '青岛市'.",
+        ),
+        (
+            ["template", "--years", "2025-2021"],
+            "greenplan template：错误：年份 '2025-2021'：2021 早于 2025",
+            "greenplan template: error: years '2025-2021': 2021 is before 2025",
+        ),
+        (
+            ["catalogue", "--plan", "nowhere"],
+            "greenplan catalogue：错误：不是规划文件夹：无法读取 nowhere/plan.toml：",
+            "greenplan catalogue: error: Not a plan folder: cannot read nowhere/plan.toml:",
+        ),
+        (
+            ["report", "--preset", "jinan_energy_intensity_2032"],
+            "greenplan report：错误：未知目标预设 'jinan_energy_intensity_2032'",
+            "greenplan report: error: 'jinan_energy_intensity_2032' is not in "
+            "greenplan.targets.PRESETS. Did you mean: jinan_energy_intensity_2023",
+        ),
+        (
+            ["report", "--year", "2019"],
+            "greenplan report：错误：--year 2019：应为规划期内或之后的年份（2021–2100）；"
+            "基准年为 2020 年。",
+            "greenplan report: error: --year 2019: expected a year of the plan period or later "
+            "(2021–2100); the base year is 2020.",
+        ),
+    ],
+)
+def test_lookup_errors_in_both_languages(
+    argv: list[str],
+    zh: str,
+    en: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a template written by mistake lands here
+    code, _, err = _main([*argv, "--lang", "zh"], capsys)
+    assert code == 2 and err.startswith(zh), err
+    code, _, err = _main([*argv, "--lang", "en"], capsys)
+    assert code == 2 and err.startswith(en), err
+
+
+def test_fixed_target_error_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "t.json"
+    config.write_text(json.dumps({"forest_coverage": 5}), encoding="utf-8")
+    code, _, err = _main(["report", "--targets", str(config), "--lang", "zh"], capsys)
+    assert code == 2
+    assert err.startswith("greenplan report：错误：目标 'forest_coverage' 由规划确定（")
+    assert "请使用 --override-fixed" in err

@@ -29,6 +29,7 @@ from typing import Any
 from greenplan._resources import resource_path
 from greenplan.definitions import Baseline, Bound, Direction, Target, TargetKind, TargetScope
 from greenplan.errors import GreenplanError
+from greenplan.messages import msg
 from greenplan.regions import REGIONS
 
 __all__ = [
@@ -240,7 +241,7 @@ def load_plan(path: str | Path) -> Plan:
     try:
         meta = tomllib.loads(toml.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise PlanError(f"Not a plan folder: cannot read {toml}: {exc}") from None
+        raise PlanError(msg("errors.not_a_plan_folder", path=str(toml), error=str(exc))) from None
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(f"{toml}: not valid TOML: {exc}") from None
     missing = [k for k in _REQUIRED if k not in meta]

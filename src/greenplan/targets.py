@@ -23,7 +23,8 @@ from typing import Any
 from greenplan._resources import LazyMapping, read_resource_csv
 from greenplan.definitions import Bound, Target, TargetKind, TargetPreset
 from greenplan.errors import GreenplanError
-from greenplan.options import did_you_mean
+from greenplan.messages import msg
+from greenplan.options import hint
 from greenplan.plans import default_plan, target_from_row
 
 __all__ = [
@@ -136,14 +137,13 @@ def with_values(
     out = dict(base)
     for key, spec in values.items():
         if key not in base:
-            raise TargetConfigError(f"Unknown target {key!r}.{did_you_mean(key, base)}")
+            raise TargetConfigError(
+                msg("errors.unknown_target", key=repr(key), hint=hint(key, base))
+            )
         t = base[key]
         if is_fixed(t) and not allow_override:
-            raise TargetConfigError(
-                f"Target {key!r} is fixed by the plan ({t.plan_words_zh or _plan_statement(t)}); "
-                "only assigned targets take values from a config. To replace the plan's value "
-                "anyway, pass --override-fixed (allow_override=True); the report shows it."
-            )
+            statement = t.plan_words_zh or _plan_statement(t)
+            raise TargetConfigError(msg("errors.fixed_target", key=repr(key), statement=statement))
         if isinstance(spec, Mapping):
             unknown = set(spec) - {"value", "unit", "kind", "source"}
             if unknown:
@@ -205,10 +205,16 @@ def with_presets(
     """
     values: dict[str, Mapping[str, Any]] = {}
     for name in names:
-        try:
-            p = PRESETS[name]
-        except KeyError as exc:
-            raise TargetConfigError(str(exc.args[0])) from None
+        if name not in PRESETS:
+            raise TargetConfigError(
+                msg(
+                    "errors.unknown_preset",
+                    name=repr(name),
+                    where="greenplan.targets.PRESETS",
+                    hint=hint(name, PRESETS),
+                )
+            )
+        p = PRESETS[name]
         values[p.target] = {"value": p.value, "unit": p.unit, "kind": p.kind.value}
     return with_values(values, targets, allow_override=allow_override)
 

@@ -21,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from greenplan.errors import OptionError
-from greenplan.options import did_you_mean
+from greenplan.messages import msg
+from greenplan.options import hint
 from greenplan.regions import CITY, REGIONS, resolve_region
 from greenplan.variables import VARIABLES, resolve_department
 
@@ -59,17 +60,19 @@ def parse_years(text: str | int | Iterable[int]) -> list[int]:
             part = part.strip()
             m = re.fullmatch(r"(\d{4})\s*[-–~]\s*(\d{4})|(\d{4})", part)
             if m is None:
-                raise OptionError(f"years {text!r}: write e.g. 2021-2025 or 2021,2023")
+                raise OptionError(msg("errors.years_format", text=repr(text)))
             if m.group(3):
                 years.append(int(m.group(3)))
             else:
                 first, last = int(m.group(1)), int(m.group(2))
                 if last < first:
-                    raise OptionError(f"years {text!r}: {last} is before {first}")
+                    raise OptionError(
+                        msg("errors.years_order", text=repr(text), first=first, last=last)
+                    )
                 years.extend(range(first, last + 1))
         years = sorted(set(years))
     if not years or any(not 1949 <= y <= 2100 for y in years):
-        raise OptionError(f"years {text!r}: give years between 1949 and 2100")
+        raise OptionError(msg("errors.years_range", text=repr(text)))
     return years
 
 
@@ -84,12 +87,14 @@ def _regions(regions: str | Sequence[str] | None) -> list[str]:
                 continue
             code = resolve_region(part)
             if code is None:
-                hint = did_you_mean(part.strip(), REGIONS)
-                raise OptionError(f"unknown region {part.strip()!r}.{hint}")
+                region = part.strip()
+                raise OptionError(
+                    msg("errors.unknown_region", region=repr(region), hint=hint(region, REGIONS))
+                )
             if code not in out:
                 out.append(code)
     if not out:
-        raise OptionError("no region given")
+        raise OptionError(msg("errors.no_region"))
     return out
 
 
@@ -191,7 +196,9 @@ def write_template(
     path = Path(path)
     fmt = format or ("csv" if path.suffix.lower() == ".csv" else "xlsx")
     if fmt not in ("xlsx", "csv"):
-        raise OptionError(f"unknown template format {fmt!r}.{did_you_mean(fmt, ['xlsx', 'csv'])}")
+        raise OptionError(
+            msg("errors.unknown_template_format", format=repr(fmt), hint=hint(fmt, ["xlsx", "csv"]))
+        )
     frame = template_frame(department=department, regions=regions, years=years)
     if fmt == "csv":
         frame.to_csv(path, index=False, encoding="utf-8-sig")

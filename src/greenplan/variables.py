@@ -29,7 +29,8 @@ from greenplan.definitions import (
     VariableKind,
 )
 from greenplan.errors import OptionError, UnitError
-from greenplan.options import did_you_mean, suggest
+from greenplan.messages import msg
+from greenplan.options import did_you_mean, hint, suggest
 
 __all__ = [
     "DEPARTMENTS",
@@ -107,9 +108,9 @@ def resolve_department(name: str) -> str:
     key = str(name).strip().casefold()
     if key in names:
         return names[key]
-    hint = did_you_mean(key, names) or did_you_mean(name, DEPARTMENTS)
+    close = hint(key, names) or hint(name, DEPARTMENTS)
     known = ", ".join(f"{c} ({d.name_en})" for c, d in DEPARTMENTS.items())
-    raise OptionError(f"unknown department {name!r}.{hint} Known: {known}")
+    raise OptionError(msg("errors.unknown_department", name=repr(name), hint=close, known=known))
 
 
 def _load() -> dict[str, Variable]:
