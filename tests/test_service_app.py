@@ -421,6 +421,15 @@ def test_texts_for_people_follow_lang(client: TestClient, tokens: dict[str, str]
         headers=auth(tokens["city"]),
     )
     assert r.status_code == 413 and r.json()["detail"].startswith("请求内容过大")
+    r = client.post(
+        "/tokens",
+        params={"lang": "zh"},
+        json={"name": "dashboard", "role": "reader"},
+        headers=auth(tokens["admin"]),
+    )
+    assert (
+        r.status_code == 422 and r.json()["detail"] == "名为 'dashboard' 的令牌已存在；请另取名称。"
+    )
     r = client.get("/report", params={"lang": "EN"}, headers=h)
     assert r.status_code == 422 and r.json()["detail"] == (
         "lang='EN': expected zh (中文) or en (English)."

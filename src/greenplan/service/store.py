@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from greenplan.errors import GreenplanError
+from greenplan.messages import msg
 from greenplan.schema import CANONICAL_COLUMNS
 from greenplan.service.access import ROLES, AccessError, TokenInfo, hash_token, new_token, utcnow
 
@@ -212,20 +213,14 @@ class _DuckDB:
         try:
             import duckdb
         except ModuleNotFoundError as exc:  # pragma: no cover - the extra is missing
-            raise StoreError(
-                'the DuckDB store needs the "service" extra: pip install "greenplan[service]"'
-            ) from exc
+            raise StoreError(msg("service.store.needs_service")) from exc
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = duckdb.connect(str(path))
         except duckdb.Error as exc:
-            hint = ""
-            if "lock" in str(exc).lower():
-                hint = (
-                    " (another process, e.g. a running `greenplan serve`, has it open: stop it, "
-                    "or manage tokens through the API's /tokens)"
-                )
-            raise StoreError(f"cannot open the store {path}: {exc}{hint}") from exc
+            hint = msg("service.store.locked") if "lock" in str(exc).lower() else ""
+            cannot = msg("service.store.cannot_open", path=str(path), error=str(exc), hint=hint)
+            raise StoreError(cannot) from exc
         self._local = threading.local()
         self._write = threading.Lock()
         self.where = str(path)
@@ -292,9 +287,7 @@ class _Postgres:
         try:
             import sqlalchemy
         except ModuleNotFoundError as exc:
-            raise StoreError(
-                'a PostgreSQL store needs the "postgres" extra: pip install "greenplan[postgres]"'
-            ) from exc
+            raise StoreError(msg("service.store.needs_postgres")) from exc
         if url.startswith(("postgresql://", "postgres://")):
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         try:
@@ -302,14 +295,14 @@ class _Postgres:
             with self._engine.connect() as conn:
                 conn.execute(sqlalchemy.text("SELECT 1"))
         except ModuleNotFoundError as exc:
-            raise StoreError(
-                'a PostgreSQL store needs psycopg 3: pip install "greenplan[postgres]"'
-            ) from exc
+            raise StoreError(msg("service.store.needs_psycopg")) from exc
         except sqlalchemy.exc.SQLAlchemyError as exc:
-            raise StoreError(
-                f"cannot connect to the PostgreSQL store: {exc.__class__.__name__}: "
-                f"{str(exc).splitlines()[0]}"
-            ) from exc
+            failed = msg(
+                "service.store.cannot_connect",
+                kind=exc.__class__.__name__,
+                error=str(exc).splitlines()[0],
+            )
+            raise StoreError(failed) from exc
         self._text = sqlalchemy.text
         self.where = self._engine.url.render_as_string(hide_password=True)
 
@@ -388,8 +381,7 @@ class Store:
         current = self.schema_version()
         if current > known:
             raise StoreError(
-                f"the store {self.where} has schema version {current}, newer than this greenplan "
-                f"knows ({known}): upgrade greenplan."
+                msg("service.store.newer_schema", where=self.where, current=current, known=known)
             )
         for m in MIGRATIONS:
             if m.version <= current:
@@ -439,14 +431,14 @@ class Store:
         """
         name = name.strip()
         if not name:
-            raise AccessError("a token needs a name (the department or system that holds it).")
+            raise AccessError(msg("service.token_needs_name"))
         if role not in ROLES:
-            raise AccessError(f"role {role!r}: choose one of {', '.join(ROLES)}.")
+            raise AccessError(msg("service.bad_role", role=repr(role), roles=list(ROLES)))
         token = new_token()
         with self._b.transaction() as tx:
             taken = tx.execute("SELECT count(*) FROM tokens WHERE name = :n", {"n": name})
             if taken[0][0]:
-                raise AccessError(f"a token named {name!r} exists already; choose another name.")
+                raise AccessError(msg("service.token_exists", name=repr(name)))
             tx.execute(
                 "INSERT INTO tokens (name, token_sha256, role, regions, variables, created_at, "
                 "expires_at) VALUES (:n, :h, :r, :rg, :v, :c, :e)",
