@@ -34,6 +34,7 @@ from greenplan.errors import (
     UnitError,
     UnknownUnitError,
 )
+from greenplan.messages import Message, msg
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -44,6 +45,7 @@ __all__ = [
     "canonical",
     "convert",
     "dimension",
+    "dimension_message",
     "factor",
     "get_registry",
     "is_compatible",
@@ -96,6 +98,11 @@ _DIMENSION_NAMES = {
     "[length] ** 3 / [currency]": "volume per money (water intensity)",
     "[mass] / [currency]": "mass per money",
 }
+
+_DIMENSION_KEYS = {
+    name: re.sub(r"\W+", "_", name).strip("_") for name in _DIMENSION_NAMES.values()
+}
+"""Friendly dimension name → its key in the catalogue (``units.dimension.<key>``)."""
 
 
 def get_registry() -> pint.UnitRegistry:
@@ -198,7 +205,7 @@ def parse(unit: str) -> pint.Quantity:
         try:
             q = reg.Quantity(float(q), "dimensionless")
         except (OverflowError, TypeError, ValueError) as exc:
-            raise UnitError(f"Unit {unit!r} has a magnitude that is not a number.") from exc
+            raise UnitError(msg("units.not_a_number", unit=repr(unit))) from exc
     magnitude = q.magnitude
     try:
         usable = math.isfinite(magnitude) and float(magnitude) != 0.0
@@ -206,23 +213,21 @@ def parse(unit: str) -> pint.Quantity:
         usable = False
     if not usable:
         raise UnitError(
-            f"Unit {unit!r} has a multiplier of {_describe(magnitude)}: a unit must scale a "
-            "value by a finite, non-zero number. Write the unit alone (万吨, 亿元 …) and the "
-            "number in the value column."
+            msg("units.bad_multiplier", unit=repr(unit), multiplier=_describe(magnitude))
         )
     return q
 
 
-def _describe(magnitude: Any) -> str:
+def _describe(magnitude: Any) -> Message | str:
     try:
         value = float(magnitude)
     except (OverflowError, TypeError, ValueError):
-        return "a number too large to represent"
+        return msg("units.too_large")
     if math.isnan(value):
-        return "NaN"
+        return msg("units.nan")
     if math.isinf(value):
-        return "infinity (too large to represent)"
-    return "0 (or one too small to represent)" if value == 0 else repr(value)
+        return msg("units.infinity")
+    return msg("units.zero") if value == 0 else repr(value)
 
 
 def _check_type(unit: object) -> None:
@@ -286,6 +291,24 @@ def dimension(unit: str) -> str:
     tabled = _table().get(unit)
     dim = tabled[0] if tabled is not None else str(parse(unit).dimensionality)
     return _DIMENSION_NAMES.get(dim, dim)
+
+
+def dimension_message(name: str) -> Message | str:
+    """Return a dimension's name, as :func:`dimension` gives it, as a catalogue message.
+
+    The message renders the name in Chinese or English (``units.csv``); a dimensionality
+    without a friendly name (``"[currency] / [mass]"``) is returned as it is.
+
+    Examples
+    --------
+    >>> dimension_message("energy").text("zh")
+    '能量'
+    >>> dimension_message("[currency] / [mass]")
+    '[currency] / [mass]'
+    """
+    if name not in _DIMENSION_KEYS:
+        return name
+    return msg(f"units.dimension.{_DIMENSION_KEYS[name]}")
 
 
 def is_compatible(from_unit: str, to_unit: str) -> bool:

@@ -19,6 +19,7 @@ from greenplan.diagnostics import Code, Collector, short
 from greenplan.io.cells import Part, Strings
 from greenplan.io.layout import to_long
 from greenplan.io.sources import iter_tables
+from greenplan.messages import msg
 from greenplan.records.engines import statistics_sources
 from greenplan.schema import CANONICAL_COLUMNS, TEXT_DTYPE, empty_table
 
@@ -116,7 +117,7 @@ def read_all(sources: Sequence[Any], collector: Collector, opts: dict[str, Any])
     if not sources:
         collector.add(
             Code.UNREADABLE_FILE,
-            "No source given: pass files, directories or DataFrames.",
+            msg("io.no_source"),
         )
     for i, source in enumerate(sources, start=1):
         before = len(names)
@@ -141,9 +142,7 @@ def read_all(sources: Sequence[Any], collector: Collector, opts: dict[str, Any])
                 )
             collector.add(
                 Code.INTERNAL_ERROR,
-                f"greenplan failed while reading this source ({type(exc).__name__}: "
-                f"{short(exc)}). This is a bug in greenplan, not a problem of the data: "
-                "please report it with the file.",
+                msg("io.internal_error", error=type(exc).__name__, reason=short(exc)),
                 file=names[-1],
             )
     table, codes = _assemble(parts)

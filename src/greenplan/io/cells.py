@@ -29,7 +29,8 @@ from greenplan.io.normalise import (
     special_cell_message,
 )
 from greenplan.io.sources import Raw
-from greenplan.options import did_you_mean
+from greenplan.messages import Message, msg
+from greenplan.options import hint as close_names
 from greenplan.regions import REGIONS, resolve_region
 from greenplan.schema import TEXT_PROVENANCE
 from greenplan.variables import VARIABLES, resolve_variable, suggest_variables
@@ -75,9 +76,9 @@ class Part:
     """Cells read but rejected before normalisation (columns of unknown variables)."""
 
 
-def hint(suggestions: list[str]) -> str:
-    """Return ``" Did you mean: a, b?"`` for suggestions made elsewhere, or ``""``."""
-    return f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+def hint(suggestions: list[str]) -> Message | str:
+    """Return ``" Did you mean: a, b?"`` (a message) for suggestions made elsewhere, or ``""``."""
+    return msg("common.did_you_mean", names=", ".join(suggestions)) if suggestions else ""
 
 
 def factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -117,7 +118,9 @@ class _Rows:
         """Header, as written, of canonical column ``c``."""
         return self.headers.get(c) or self.cols[c][0]
 
-    def reject(self, code: Code, pos: np.ndarray, message: Callable[[int], str], **kw: Any) -> None:
+    def reject(
+        self, code: Code, pos: np.ndarray, message: Callable[[int], Message | str], **kw: Any
+    ) -> None:
         """Reject the rows at ``pos`` with one finding each (capped by the collector)."""
         if not pos.size:
             return
@@ -211,11 +214,8 @@ def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str |
     t.variable = Coded(vcodes, [c or x for c, x in zip(t.v_res, v_text, strict=True)] + [""])
     year_null, year_bad = _years(t, year_range)
     # an empty key cell is a missing value of that column
-    for key, null, label in (
-        ("region", rcodes < 0, "region (地区)"),
-        ("year", year_null, "year (年份)"),
-        ("variable", vcodes < 0, "variable (指标)"),
-    ):
+    for key, null in (("region", rcodes < 0), ("year", year_null), ("variable", vcodes < 0)):
+        label = msg(f"io.label.{key}")
         t.reject(
             Code.MISSING_VALUE,
             np.flatnonzero(null),
@@ -227,9 +227,10 @@ def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str |
     t.reject(
         Code.UNKNOWN_REGION,
         np.flatnonzero(~r_ok[rcodes] & (rcodes >= 0)),
-        lambda i: (
-            f"Unknown region {t.region[i]!r}.{did_you_mean(t.region[i], REGIONS, cutoff=0.3)} "
-            "Use 济南市 or a district/county name (历下区 … 商河县); see greenplan.REGIONS."
+        lambda i: msg(
+            "io.unknown_region",
+            region=repr(t.region[i]),
+            hint=close_names(t.region[i], REGIONS, cutoff=0.3),
         ),
         column=t.header("region"),
         value=t.region,
@@ -239,10 +240,7 @@ def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str |
     t.reject(
         Code.BAD_YEAR,
         np.flatnonzero(year_bad),
-        lambda i: (
-            f"Year {t.year[i]!r} is not a whole number between {lo} and {hi}. Write the "
-            "calendar year as a number: 2020 (or 2020年)."
-        ),
+        lambda i: msg("io.bad_year", year=repr(t.year[i]), lo=lo, hi=hi),
         column=t.header("year"),
         year=None,
         value=t.year,
@@ -252,8 +250,8 @@ def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str |
     return rcodes, r_res
 
 
-def _empty_cell(label: str) -> Callable[[int], str]:
-    return lambda i: f"The {label} cell is empty. Fill it in, or delete the row."
+def _empty_cell(label: Message) -> Callable[[int], Message]:
+    return lambda i: msg("io.empty_cell", label=label)
 
 
 def _years(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -285,14 +283,11 @@ def _unknown_variables(t: _Rows, vcodes: np.ndarray) -> None:
     v_ok = np.array([c is not None for c in t.v_res] + [False], dtype=bool)
     hints: dict[str, list[str]] = {}
 
-    def message(i: int) -> str:
+    def message(i: int) -> Message:
         name = t.variable[i]
         if name not in hints:
             hints[name] = suggest_variables(name)
-        return (
-            f"Unknown variable {name!r}.{hint(hints[name])} Use a code, Chinese name or alias of "
-            "the codelist (greenplan.VARIABLES; docs/data-format.md)."
-        )
+        return msg("io.unknown_variable", variable=repr(name), hint=hint(hints[name]))
 
     t.reject(
         Code.UNKNOWN_VARIABLE,
@@ -320,9 +315,7 @@ def _units(
         if header_unit is None and not unit_assumed_reported and any(v_res):
             t.collector.add(
                 Code.UNIT_ASSUMED,
-                f"{raw.file!r}{raw.in_sheet()} has no unit column (单位): every value is taken "
-                "to be in its variable's canonical unit (greenplan.VARIABLES[code].unit). Add a "
-                "unit column to be explicit.",
+                msg("io.no_unit_column", name=repr(raw.file), in_sheet=raw.in_sheet()),
                 file=raw.file,
                 sheet=raw.sheet,
                 row=raw.header_row,
@@ -363,8 +356,7 @@ def _units(
             members = np.flatnonzero(pcodes == k)
             t.collector.add(
                 Code.UNIT_ASSUMED,
-                f"{members.size:,} row(s) of {v} have an empty unit cell: taken to be in "
-                f"{VARIABLES[v].unit}. Fill in the unit to be explicit.",
+                msg("io.empty_unit", n=members.size, variable=v, unit=VARIABLES[v].unit),
                 file=raw.file,
                 sheet=raw.sheet,
                 row=int(t.rows[members[0]]),
@@ -385,14 +377,14 @@ def _units(
 
 def _pair_factors(
     pairs: list[tuple[str | None, str | None]], header_unit: str | None
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
+) -> tuple[np.ndarray, np.ndarray, list[Message | str]]:
     """Factor to the canonical unit of each (variable, unit) pair, and its state and message.
 
     State 0: converted (or no unit: taken as canonical), 1: unknown unit, 2: wrong dimension.
     """
     factor = np.ones(len(pairs), dtype="float64")
     state = np.zeros(len(pairs), dtype=np.int8)
-    messages = [""] * len(pairs)
+    messages: list[Message | str] = [""] * len(pairs)
     for k, (code, text) in enumerate(pairs):
         text = text or header_unit
         if code is None or not text:
@@ -402,20 +394,28 @@ def _pair_factors(
             factor[k] = units.factor(text, target)
         except UnknownUnitError as exc:
             state[k] = 1
-            messages[k] = (
-                f"Unknown unit {text!r} for {code}.{hint(exc.suggestions)} Give {code} in "
-                f"{target} or another unit of the same kind (see docs/units.md)."
+            messages[k] = msg(
+                "io.unknown_unit",
+                unit=repr(text),
+                variable=code,
+                hint=hint(exc.suggestions),
+                target=target,
             )
         except DimensionalityMismatchError as exc:
             state[k] = 2
-            messages[k] = (
-                f"Unit {text!r} measures {exc.from_dim}, but {code} "
-                f"({VARIABLES[code].name_zh}) is {exc.to_dim}: give it in {target} or another "
-                f"unit of {exc.to_dim}."
+            messages[k] = msg(
+                "io.wrong_dimension",
+                unit=repr(text),
+                from_dim=units.dimension_message(exc.from_dim),
+                variable=code,
+                name_zh=VARIABLES[code].name_zh,
+                to_dim=units.dimension_message(exc.to_dim),
+                target=target,
             )
         except UnitError as exc:
             state[k] = 1
-            messages[k] = f"Unit {text!r} for {code} cannot be used: {exc}"
+            reason = exc.message if exc.message is not None else str(exc)
+            messages[k] = msg("io.unusable_unit", unit=repr(text), variable=code, reason=reason)
     return factor, state, messages
 
 
@@ -433,34 +433,32 @@ def _values(
     missing &= ~t.absent
     shown = Lazy(lambda i: cell_text(cells.iloc[i]))
 
-    def empty(i: int) -> str:
-        return (
-            f"No value for {t.variable[i]} ({t.region[i]}, {t.year[i]}): the cell is empty or a "
-            f"missing marker ({shown[i] or 'empty'}). Fill in the number, or delete the row if "
-            "the figure is not available."
+    def empty(i: int) -> Message:
+        return msg(
+            "io.no_value",
+            variable=str(t.variable[i]),
+            region=str(t.region[i]),
+            year=str(t.year[i]),
+            shown=shown[i] or msg("io.empty"),
         )
 
-    def not_a_number(i: int) -> str:
+    def not_a_number(i: int) -> Message:
         text = shown[i]
-        head = f"Value {text!r} of {t.variable[i]} ({t.region[i]}, {t.year[i]})"
+        head = msg(
+            "io.value_of",
+            value=repr(text),
+            variable=str(t.variable[i]),
+            region=str(t.region[i]),
+            year=str(t.year[i]),
+        )
         special = special_cell_message(cells.iloc[i])
         if special:
-            return f"{head}: {special}"
+            return msg("io.special_cell", head=head, special=special)
         if decimal == "." and "," in text:
-            return (
-                f"{head} is not a number: a comma separates thousands only between groups of "
-                "three digits (10,140.91). Write 10140.91; if the file writes decimals with a "
-                "comma (10140,91), read it with decimal=','."
-            )
+            return msg("io.thousands_comma", head=head)
         if decimal == "," and "." in text:
-            return (
-                f"{head} is not a number with a decimal comma (decimal=','): write 10140,91 or "
-                "1.234,5 (a point separates thousands only between groups of three digits)."
-            )
-        return (
-            f"{head} is not a number. Write a plain number (10140.91; 10,140.91 and full-width "
-            "digits are fine) and put notes in another column."
-        )
+            return msg("io.decimal_comma", head=head)
+        return msg("io.not_a_number", head=head)
 
     column = value_column if value_column is not None else t.cols["value"][0]
     for mask, code, message in (
@@ -493,10 +491,13 @@ def _percent_cells(
         n = int(scaled.sum())
         t.collector.add(
             Code.PERCENT_FORMAT,
-            f"{n:,} cell(s) formatted as percent in the workbook (shown "
-            f"{cell_text(cells.iloc[first])}, stored {stored[scaled][0]:g}) are in rows whose "
-            "unit is %: read as shown "
-            f"({stored[scaled][0] * 100:g} %).",
+            msg(
+                "io.percent_format",
+                n=n,
+                shown=cell_text(cells.iloc[first]),
+                stored=float(stored[scaled][0]),
+                scaled=float(stored[scaled][0] * 100),
+            ),
             file=t.raw.file,
             sheet=t.raw.sheet,
             row=int(t.rows[first]),

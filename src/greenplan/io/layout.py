@@ -28,6 +28,7 @@ from greenplan.io.normalise import (
     year_header,
 )
 from greenplan.io.sources import HEADER_SCAN, Raw, is_blank_header
+from greenplan.messages import Message, msg
 from greenplan.schema import (
     HEADER_NAMES,
     NAME_ZH,
@@ -65,24 +66,18 @@ def _layout(raw: Raw, cols: Columns, requested: str) -> str:
 
 
 _NEEDS = {
-    "long": (
-        ("region", "year", "variable", "value"),
-        "region/地区, year/年份, variable/指标, value/数值 (and unit/单位)",
-    ),
-    "wide": (("region", "year"), "region/地区, year/年份, then one column per variable"),
-    "wide_years": (
-        ("region", "variable"),
-        "region/地区, variable/指标, unit/单位, then one column per year",
-    ),
+    "long": ("region", "year", "variable", "value"),
+    "wide": ("region", "year"),
+    "wide_years": ("region", "variable"),
 }
-"""Each layout's required columns, and how messages say it."""
+"""Each layout's required columns (messages say them as ``io.needs.<layout>``)."""
 
 
 def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int | None:
     """Normalise one table; return its accepted part, or the number of rows rejected."""
     cols = _columns(raw)
     layout = _layout(raw, cols, opts["layout"])
-    required, accepted = _NEEDS[layout]
+    required = _NEEDS[layout]
     missing = [c for c in required if c not in cols]
     if raw.header_below is not None and missing:
         return _header_too_low(raw, collector)
@@ -101,8 +96,7 @@ def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int 
     if len(frame) == 0:
         collector.add(
             Code.EMPTY_FILE,
-            f"{raw.file!r}{raw.in_sheet()} has a header but no data rows. Submit the table "
-            "with its data.",
+            msg("io.header_no_rows", name=repr(raw.file), in_sheet=raw.in_sheet()),
             file=raw.file,
             sheet=raw.sheet,
         )
@@ -110,9 +104,17 @@ def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int 
     for i, c in enumerate(missing):
         collector.add(
             Code.MISSING_COLUMN,
-            f"Required column {c!r} ({NAME_ZH[c]}) is missing from {raw.file!r}"
-            f"{raw.in_sheet()}; its headers are {_list(frame.columns)}. A {layout} table "
-            f"needs {accepted}. None of its {len(frame):,} data row(s) were read.",
+            msg(
+                "io.missing_column",
+                column=repr(c),
+                column_zh=NAME_ZH[c],
+                name=repr(raw.file),
+                in_sheet=raw.in_sheet(),
+                headers=_list(frame.columns),
+                layout=msg(f"io.layout.{layout}"),
+                accepted=msg(f"io.needs.{layout}"),
+                n=len(frame),
+            ),
             file=raw.file,
             sheet=raw.sheet,
             row=raw.header_row,
@@ -145,9 +147,13 @@ def _header_too_low(raw: Raw, collector: Collector) -> int:
     n = int((raw.rows > below).sum())
     collector.add(
         Code.MISSING_COLUMN,
-        f"The header of {raw.file!r}{raw.in_sheet()} is on row {below}: greenplan looks for it "
-        f"in the first {HEADER_SCAN} non-empty rows (title rows above it are skipped), so "
-        f"none of its rows were read. Delete the title rows above the header.",
+        msg(
+            "io.header_too_low",
+            name=repr(raw.file),
+            in_sheet=raw.in_sheet(),
+            row=below,
+            scan=HEADER_SCAN,
+        ),
         file=raw.file,
         sheet=raw.sheet,
         row=below,
@@ -199,8 +205,7 @@ def _footnotes(raw: Raw, collector: Collector, n_filled: np.ndarray) -> np.ndarr
         shown = first_text if len(first_text) <= 40 else first_text[:40] + "…"
         collector.add(
             Code.FOOTNOTE,
-            f"{where.size:,} row(s) from row {raw.rows[where[0]]} are notes, not data "
-            f"({shown!r}): not read.",
+            msg("io.footnote", n=where.size, row=int(raw.rows[where[0]]), text=repr(shown)),
             file=raw.file,
             sheet=raw.sheet,
             row=int(raw.rows[where[0]]),
@@ -215,11 +220,17 @@ def _report_merged(raw: Raw, collector: Collector) -> None:
     if not raw.filled:
         return
     col, first, last, value = raw.filled[0]
-    more = f" and {len(raw.filled) - 1} more merged range(s)" if len(raw.filled) > 1 else ""
+    more = msg("io.more_merged", n=len(raw.filled) - 1) if len(raw.filled) > 1 else ""
     collector.add(
         Code.MERGED_CELLS,
-        f"Merged cells: rows {first}–{last} of column {col!r} take the merged value {value!r}"
-        f"{more}.",
+        msg(
+            "io.merged_cells",
+            first=first,
+            last=last,
+            column=repr(col),
+            value=repr(value),
+            more=more,
+        ),
         file=raw.file,
         sheet=raw.sheet,
         row=first,
@@ -258,14 +269,20 @@ def _repeated_headers(raw: Raw, layout: str, collector: Collector, n_rows: int) 
     if not clashes:
         return None
     for cols in clashes:
-        names = " and ".join(repr(c) for c in cols[:2])
-        extra = f" (and {len(cols) - 2} more)" if len(cols) > 2 else ""
-        same = "the same header" if len(set(cols)) == 1 else "headers that mean the same"
+        names = msg("io.pair", first=repr(cols[0]), second=repr(cols[1]))
+        extra = msg("io.and_more", n=len(cols) - 2) if len(cols) > 2 else ""
+        same = msg("io.same_header") if len(set(cols)) == 1 else msg("io.same_meaning")
         collector.add(
             Code.REPEATED_HEADER,
-            f"Columns {names}{extra} of {raw.file!r}{raw.in_sheet()} have {same}: which one "
-            f"holds the data is ambiguous, so none of its {n_rows:,} row(s) were read. Rename "
-            "or delete one of them.",
+            msg(
+                "io.repeated_header",
+                names=names,
+                extra=extra,
+                name=repr(raw.file),
+                in_sheet=raw.in_sheet(),
+                same=same,
+                n=n_rows,
+            ),
             file=raw.file,
             sheet=raw.sheet,
             row=raw.header_row,
@@ -290,9 +307,12 @@ def _is_table(raw: Raw, cols: Columns, missing: list[str], collector: Collector)
     ):
         collector.add(
             Code.SHEET_SKIPPED,
-            f"Sheet {raw.sheet!r} of {raw.file!r} has none of the recognised columns "
-            f"(headers: {_list(frame.columns)}) and was skipped. If it holds data, give it the "
-            "headers 地区, 年份, 指标, 数值, 单位 (region, year, variable, value, unit).",
+            msg(
+                "io.sheet_skipped",
+                sheet=repr(raw.sheet),
+                name=repr(raw.file),
+                headers=_list(frame.columns),
+            ),
             file=raw.file,
             sheet=raw.sheet,
             row=raw.header_row,
@@ -301,7 +321,7 @@ def _is_table(raw: Raw, cols: Columns, missing: list[str], collector: Collector)
     if len(frame.columns) == 0 or (len(frame) == 0 and not table_cols):
         collector.add(
             Code.EMPTY_FILE,
-            f"{raw.file!r}{raw.in_sheet()} has no data rows. Submit the table with its data.",
+            msg("io.no_data_rows", name=repr(raw.file), in_sheet=raw.in_sheet()),
             file=raw.file,
             sheet=raw.sheet,
         )
@@ -309,10 +329,10 @@ def _is_table(raw: Raw, cols: Columns, missing: list[str], collector: Collector)
     return True
 
 
-def _list(columns: Iterable[Any], n: int = 12) -> str:
+def _list(columns: Iterable[Any], n: int = 12) -> Message | str:
     items = [str(c) for c in columns]
     text = ", ".join(repr(c) for c in items[:n])
-    return text + (" …" if len(items) > n else "") if items else "(none)"
+    return text + (" …" if len(items) > n else "") if items else msg("io.none")
 
 
 def _report_ignored(
@@ -324,7 +344,7 @@ def _report_ignored(
         rest = shown[cap:]
         collector.add(
             Code.COLUMN_IGNORED,
-            f"{len(rest):,} more column(s) are not used: {_list(rest)}.",
+            msg("io.more_columns_ignored", n=len(rest), columns=_list(rest)),
             file=raw.file,
             sheet=raw.sheet,
             row=raw.header_row,
@@ -334,8 +354,7 @@ def _report_ignored(
     for col in shown[:cap]:
         collector.add(
             Code.COLUMN_IGNORED,
-            f"Column {col!r} is not used. If it holds data, rename its header (region/地区, "
-            "year/年份, variable/指标, value/数值, unit/单位, source/来源, note/备注).",
+            msg("io.column_ignored", column=repr(col)),
             file=raw.file,
             sheet=raw.sheet,
             row=raw.header_row,
@@ -361,8 +380,14 @@ def _melt(
         what = "variable" if layout == "wide" else "year"
         collector.add(
             Code.MISSING_COLUMN,
-            f"{raw.file!r}{raw.in_sheet()} has no {what} column: a {layout} table needs one "
-            f"column per {what} after the key columns; its headers are {_list(frame.columns)}.",
+            msg(
+                "io.no_data_column",
+                name=repr(raw.file),
+                in_sheet=raw.in_sheet(),
+                what=msg(f"io.what.{what}"),
+                layout=msg(f"io.layout.{layout}"),
+                headers=_list(frame.columns),
+            ),
             file=raw.file,
             sheet=raw.sheet,
             row=raw.header_row,
@@ -377,9 +402,7 @@ def _melt(
     if layout == "wide" and assumed:
         collector.add(
             Code.UNIT_ASSUMED,
-            f"No unit in the header of column(s) {_list(assumed)}: their values are taken to "
-            "be in each variable's canonical unit (greenplan.VARIABLES[code].unit). Write the "
-            "unit in brackets to be explicit: 能源消费总量(万吨标准煤).",
+            msg("io.unit_assumed_wide", columns=_list(assumed)),
             file=raw.file,
             sheet=raw.sheet,
             row=raw.header_row,
@@ -459,8 +482,7 @@ def _data_columns(
         n_rest = int(per_column[cap:].sum())
         collector.add(
             Code.UNKNOWN_VARIABLE,
-            f"{len(rest):,} more column(s) are not variables of the codelist, so their "
-            f"{n_rest:,} value(s) were not read: {_list(rest)}.",
+            msg("io.more_unknown_columns", n=len(rest), values=n_rest, columns=_list(rest)),
             file=raw.file,
             sheet=raw.sheet,
             row=raw.header_row,
@@ -475,9 +497,7 @@ def _unknown_column(col: str, n_cells: int, raw: Raw, collector: Collector) -> N
     close = suggest_variables(UNIT_IN_HEADER.sub(r"\g<name>", nfkc(str(col))))
     collector.add(
         Code.UNKNOWN_VARIABLE,
-        f"Column {col!r} is not a variable of the codelist, so its {n_cells:,} value(s) "
-        f"were not read.{hint(close)} Use a code, Chinese name or alias of "
-        "greenplan.VARIABLES, optionally with the unit in brackets: 能源消费总量(万吨标准煤).",
+        msg("io.unknown_column", column=repr(col), n=n_cells, hint=hint(close)),
         file=raw.file,
         sheet=raw.sheet,
         row=raw.header_row,

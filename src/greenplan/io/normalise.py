@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from greenplan.messages import Message, msg
 from greenplan.schema import HEADER_NAMES
 from greenplan.variables import resolve_variable
 
@@ -281,9 +282,9 @@ class SpecialCell:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.text!r})"
 
-    def explain(self) -> str:
+    def explain(self) -> Message:
         """Say what the cell holds and what to do (each kind of special cell words it)."""
-        return f"the cell holds {self.text!r}, not a number"
+        return msg("io.cell_holds", text=repr(self.text))
 
 
 class ExcelErrorCell(SpecialCell):
@@ -291,11 +292,8 @@ class ExcelErrorCell(SpecialCell):
 
     __slots__ = ()
 
-    def explain(self) -> str:
-        return (
-            f"the cell holds the Excel error {self.text} (its formula failed), not a number. "
-            "Correct the formula in the workbook, or type the number."
-        )
+    def explain(self) -> Message:
+        return msg("io.excel_error", text=self.text)
 
 
 class FormulaCell(SpecialCell):
@@ -303,12 +301,8 @@ class FormulaCell(SpecialCell):
 
     __slots__ = ()
 
-    def explain(self) -> str:
-        return (
-            f"the cell holds the formula {self.text} with no computed value saved in the file "
-            "(the workbook was written by a program and never recalculated). Open and save it "
-            "in Excel or WPS, or type the number."
-        )
+    def explain(self) -> Message:
+        return msg("io.formula_no_value", text=self.text)
 
 
 class PercentCell:
@@ -326,7 +320,7 @@ class PercentCell:
         return f"PercentCell({self.stored!r})"
 
 
-def special_cell_message(v: Any) -> str:
+def special_cell_message(v: Any) -> Message | str:
     """Why a spreadsheet cell holds no number (formula without value, Excel error), or ``""``."""
     return v.explain() if isinstance(v, SpecialCell) else ""
 

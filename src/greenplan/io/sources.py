@@ -37,6 +37,7 @@ from greenplan.io.normalise import (
     is_blank,
     looks_like_header,
 )
+from greenplan.messages import Message, msg
 
 __all__ = [
     "DATA_SUFFIXES",
@@ -89,9 +90,9 @@ class Raw:
     header_below: int | None = None
     """Row of a header found below the rows searched for it (an error: see ``to_long``)."""
 
-    def in_sheet(self) -> str:
-        """Return ``" (sheet 'name')"`` for a sheet of a workbook, else ``""``."""
-        return f" (sheet {self.sheet!r})" if self.sheet else ""
+    def in_sheet(self) -> Message | str:
+        """Return ``" (sheet 'name')"`` (a message) for a sheet of a workbook, else ``""``."""
+        return msg("io.in_sheet", sheet=repr(self.sheet)) if self.sheet else ""
 
 
 def iter_tables(
@@ -110,8 +111,7 @@ def iter_tables(
         sources.append(name)
         collector.add(
             Code.UNREADABLE_FILE,
-            f"Cannot read a {type(source).__name__}: pass a file path, a directory or a "
-            "pandas DataFrame.",
+            msg("io.not_a_source", kind=type(source).__name__),
             file=name,
         )
         return
@@ -125,8 +125,7 @@ def iter_tables(
             sources.append(str(path))
             collector.add(
                 Code.UNREADABLE_FILE,
-                f"The directory {str(path)!r} holds no data file "
-                f"({', '.join(DATA_SUFFIXES)}). Check the path.",
+                msg("io.no_data_file", path=repr(str(path)), suffixes=", ".join(DATA_SUFFIXES)),
                 file=str(path),
             )
             return
@@ -138,7 +137,7 @@ def iter_tables(
     if not path.exists():
         collector.add(
             Code.UNREADABLE_FILE,
-            f"No such file or directory: {str(path)!r}. Check the path.",
+            msg("io.no_such_file", path=repr(str(path))),
             file=str(path),
         )
         return
@@ -165,7 +164,7 @@ def _stream_tables(
     except OSError as exc:
         collector.add(
             Code.UNREADABLE_FILE,
-            f"Cannot read {name!r}: {exc.strerror or exc}.",
+            msg("io.cannot_read", name=repr(name), reason=exc.strerror or exc),
             file=name,
         )
         return
@@ -219,7 +218,7 @@ def _file_tables(
     except OSError as exc:
         collector.add(
             Code.UNREADABLE_FILE,
-            f"Cannot read {name!r}: {exc.strerror or exc}. Check the path and its permissions.",
+            msg("io.cannot_read_path", name=repr(name), reason=exc.strerror or exc),
             file=name,
         )
 
@@ -230,7 +229,7 @@ def _csv_tables(path: Path, name: str, collector: Collector) -> Iterator[Raw]:
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         collector.add(
             Code.EMPTY_FILE,
-            f"{name!r} is empty. Submit the file with its data, or leave it out.",
+            msg("io.empty_csv", name=repr(name)),
             file=name,
         )
         return
@@ -254,9 +253,7 @@ def _csv_tables(path: Path, name: str, collector: Collector) -> Iterator[Raw]:
             if line is not None:  # UTF-8 with a line in another encoding: not GBK either
                 collector.add(
                     Code.UNREADABLE_FILE,
-                    f"{name!r} mixes text encodings: line {line} is not UTF-8 while the lines "
-                    "before it are (was it pasted together from two files?). Save the whole "
-                    "file again as CSV (UTF-8).",
+                    msg("io.mixed_encodings", name=repr(name), line=line),
                     file=name,
                     row=line,
                 )
@@ -265,15 +262,14 @@ def _csv_tables(path: Path, name: str, collector: Collector) -> Iterator[Raw]:
         except pd.errors.EmptyDataError:
             collector.add(
                 Code.EMPTY_FILE,
-                f"{name!r} has no header and no data. Submit the file with its data.",
+                msg("io.no_header_no_data", name=repr(name)),
                 file=name,
             )
             return
         except (pd.errors.ParserError, ValueError, MemoryError) as exc:
             collector.add(
                 Code.UNREADABLE_FILE,
-                f"{name!r} is not a readable CSV table ({short(exc)}). Save it as CSV (UTF-8) "
-                "or XLSX.",
+                msg("io.not_csv", name=repr(name), reason=short(exc)),
                 file=name,
             )
             return
@@ -293,8 +289,7 @@ def _csv_tables(path: Path, name: str, collector: Collector) -> Iterator[Raw]:
         for line in skipped:
             collector.add(
                 Code.MALFORMED_ROW,
-                f"Line {line} has more fields than the header and was not read: an unquoted "
-                "comma inside a value or name? Quote the field or remove the comma.",
+                msg("io.malformed_line", line=line),
                 file=name,
                 row=line,
             )
@@ -305,8 +300,7 @@ def _csv_tables(path: Path, name: str, collector: Collector) -> Iterator[Raw]:
         return
     collector.add(
         Code.UNREADABLE_FILE,
-        f"{name!r} is neither UTF-8 nor GBK/GB18030 text ({short(last_error)}): is it a CSV "
-        "file? Save it as CSV (UTF-8) or XLSX.",
+        msg("io.bad_encoding", name=repr(name), reason=short(last_error)),
         file=name,
     )
 
@@ -458,7 +452,7 @@ def _excel_tables(
             if str(s) not in names:
                 collector.add(
                     Code.MISSING_SHEET,
-                    f"Sheet {s!r} is not in {name!r}; its sheets are {', '.join(names)}.",
+                    msg("io.missing_sheet", sheet=repr(s), name=repr(name), sheets=names),
                     file=name,
                     sheet=str(s),
                     expected=", ".join(names),
@@ -473,7 +467,9 @@ def _excel_tables(
             except Exception as exc:
                 collector.add(
                     Code.UNREADABLE_FILE,
-                    f"Sheet {sheet!r} of {name!r} cannot be read ({short(exc)}).",
+                    msg(
+                        "io.sheet_unreadable", sheet=repr(sheet), name=repr(name), reason=short(exc)
+                    ),
                     file=name,
                     sheet=sheet,
                 )
@@ -485,7 +481,7 @@ def _excel_tables(
     if not any_data and selected:
         collector.add(
             Code.EMPTY_FILE,
-            f"{name!r} has no data in sheet(s) {', '.join(selected)}.",
+            msg("io.no_data_in_sheets", name=repr(name), sheets=selected),
             file=name,
         )
 
@@ -604,24 +600,27 @@ def _open_workbook(path: Path, name: str, kind: str, collector: Collector) -> _W
             return _Workbook(path, kind)
     except ImportError as exc:
         package = "openpyxl" if kind == "xlsx" else "xlrd"
-        extra = (
-            "pip install greenplan[excel]"
-            if kind == "xlsx"
-            else "pip install xlrd, or save the workbook as .xlsx"
+        extra: Message | str = (
+            "pip install greenplan[excel]" if kind == "xlsx" else msg("io.install_xlrd")
         )
         collector.add(
             Code.MISSING_DEPENDENCY,
-            f"Reading {name!r} needs the optional package {package} ({short(exc)}): {extra}.",
+            msg(
+                "io.needs_package",
+                name=repr(name),
+                package=package,
+                reason=short(exc),
+                install=extra,
+            ),
             file=name,
         )
     except Exception as exc:  # a damaged or mislabelled workbook
-        reason = short(exc)
-        if isinstance(exc, KeyError | zipfile.BadZipFile) or "zip" in reason.lower():
-            reason = "it is a zip archive, but not of an Excel workbook"
+        reason: Message | str = short(exc)
+        if isinstance(exc, KeyError | zipfile.BadZipFile) or "zip" in str(reason).lower():
+            reason = msg("io.zip_not_excel")
         collector.add(
             Code.UNREADABLE_FILE,
-            f"{name!r} is not a readable Excel workbook ({reason}). Open and save it again "
-            "as .xlsx, or save the table as CSV (UTF-8).",
+            msg("io.not_excel", name=repr(name), reason=reason),
             file=name,
         )
     return None
@@ -732,8 +731,13 @@ def _parquet_tables(path: Path, name: str, collector: Collector) -> Iterator[Raw
     except ImportError as exc:
         collector.add(
             Code.MISSING_DEPENDENCY,
-            f"Reading {name!r} needs the optional package pyarrow ({short(exc)}): "
-            "pip install greenplan[parquet].",
+            msg(
+                "io.needs_package",
+                name=repr(name),
+                package="pyarrow",
+                reason=short(exc),
+                install="pip install greenplan[parquet]",
+            ),
             file=name,
         )
         return
@@ -742,7 +746,7 @@ def _parquet_tables(path: Path, name: str, collector: Collector) -> Iterator[Raw
     except Exception as exc:
         collector.add(
             Code.UNREADABLE_FILE,
-            f"{name!r} is not a readable Parquet file ({short(exc)}).",
+            msg("io.not_parquet", name=repr(name), reason=short(exc)),
             file=name,
         )
         return

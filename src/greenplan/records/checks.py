@@ -34,8 +34,9 @@ import pandas as pd
 
 from greenplan import factors
 from greenplan import units as _units
-from greenplan.diagnostics import CHECKS, Code, Collector
+from greenplan.diagnostics import Code, Collector
 from greenplan.errors import DimensionalityMismatchError, UnitError, UnknownUnitError
+from greenplan.messages import Message, msg
 from greenplan.options import OptionSet, OptionSpec
 from greenplan.records.engines import (
     ENGINES,
@@ -206,7 +207,7 @@ def _values(frame: pd.DataFrame, column: str) -> list[Any]:
 class _Check:
     pred: Pred
     code: str
-    message: Callable[[Any], str]
+    message: Callable[[Any], Message]
     expected: str | None = None
 
 
@@ -222,7 +223,7 @@ def _plan(
                 _Check(
                     Pred("missing", c),
                     "missing_value",
-                    _constant(f"The record has no {c}; every fuel record needs one."),
+                    _constant(msg("records.missing_field", column=c)),
                 )
             )
     if kinds.get("quantity") != "number":
@@ -230,7 +231,7 @@ def _plan(
             _Check(
                 Pred("non_numeric", "quantity"),
                 "non_numeric",
-                lambda v: f"Quantity {v!r} is not a number; write a plain number (1234.5).",
+                lambda v: msg("records.quantity_not_number", value=repr(v)),
                 "a number",
             )
         )
@@ -238,7 +239,7 @@ def _plan(
         _Check(
             Pred("negative", "quantity"),
             "negative_value",
-            lambda v: f"Quantity {v} is negative; a consumption is ≥ 0.",
+            lambda v: msg("records.negative_quantity", value=str(v)),
             "≥ 0",
         )
     )
@@ -251,7 +252,7 @@ def _plan(
             _Check(
                 Pred("in", "year", tuple(bad_years)),
                 "bad_year",
-                lambda v: f"Year {v!r} is not a whole year from {lo} to {hi}.",
+                lambda v: msg("records.bad_year", value=repr(v), lo=lo, hi=hi),
                 f"{lo}–{hi}",
             )
         )
@@ -263,7 +264,7 @@ def _plan(
             _Check(
                 Pred("in", "month", tuple(bad_months)),
                 "bad_month",
-                lambda v: f"Month {v!r} is not a whole number from 1 to 12.",
+                lambda v: msg("records.bad_month", value=repr(v)),
                 "1–12",
             )
         )
@@ -281,14 +282,14 @@ def _plan(
             _Check(
                 Pred("in", "fuel", tuple(unknown)),
                 "unknown_fuel",
-                lambda v: (
-                    f"Unknown fuel {v!r}."
-                    + (
-                        f" Did you mean: {', '.join(s)}?"
+                lambda v: msg(
+                    "records.unknown_fuel",
+                    value=repr(v),
+                    hint=(
+                        msg("common.did_you_mean", names=", ".join(s))
                         if (s := factors.suggest_fuels(str(v)))
                         else ""
-                    )
-                    + " Fuels: greenplan.factors.fuels() (codes, Chinese or English names)."
+                    ),
                 ),
             )
         )
@@ -320,7 +321,7 @@ def _plan(
             _Check(
                 Pred("in", "unit", tuple(unknown_units)),
                 "unknown_unit",
-                lambda v: f"Unknown unit {v!r}; use t, 万吨, m3, 万立方米, kWh, 万千瓦时, GJ ….",
+                lambda v: msg("records.unknown_unit", value=repr(v)),
             )
         )
     for (fuel, unit), base in wrong.items():
@@ -328,7 +329,9 @@ def _plan(
             _Check(
                 Pred("pair_in", "unit", ((unit, fuel),), other="fuel"),
                 "wrong_dimension",
-                _constant(f"Unit {unit!r} does not fit fuel {fuel!r}, measured in {base}."),
+                _constant(
+                    msg("records.unit_not_fuel", unit=repr(unit), fuel=repr(fuel), base=base)
+                ),
                 base,
             )
         )
@@ -346,7 +349,7 @@ def _plan(
                 _Check(
                     Pred("in", "use", tuple(bad_use)),
                     "bad_use",
-                    lambda v: f"Use {v!r} is neither 'fuel' (燃料) nor 'feedstock' (原料).",
+                    lambda v: msg("records.bad_use", value=repr(v)),
                     "fuel or feedstock",
                 )
             )
@@ -359,7 +362,7 @@ def _plan(
                 _Check(
                     Pred("pair_in", "use", pairs_bad, other="fuel"),
                     "bad_use",
-                    lambda v: "Electricity or heat cannot be used as feedstock; mark it 'fuel'.",
+                    lambda v: msg("records.carrier_feedstock"),
                     "fuel",
                 )
             )
@@ -412,8 +415,14 @@ def _emit_rows(
         at_row = row_numbers[room] if len(more) else row_numbers[0]
         collector.add(
             code,
-            f"{rest:,} more row(s) have the same problem ({code}): rows {shown}{ellipsis}. "
-            f"{CHECKS[Code(code)].fix}",
+            msg(
+                "diagnostics.more_rows",
+                n=rest,
+                code=code,
+                rows=shown,
+                more=ellipsis,
+                fix=msg(f"check.{Code(code).value}.fix"),
+            ),
             file=str(at[FILE].iat[0]),
             row=int(at_row),
             column=str(at["column"].iat[0]),
@@ -421,7 +430,7 @@ def _emit_rows(
         )
 
 
-def _constant(message: str) -> Callable[[Any], str]:
+def _constant(message: Message) -> Callable[[Any], Message]:
     return lambda _value: message
 
 
@@ -474,14 +483,7 @@ def _duplicates(
                 }
             )
             msgs = [
-                (
-                    f"Same ({what}) as row {int(r)} of {f}"
-                    + (
-                        " with the same quantity; delete one of them."
-                        if code == "duplicate_identical"
-                        else f" with another quantity ({q0:g}); keep the correct one."
-                    )
-                )
+                msg(f"records.{code}", key=what, row=int(r), file=str(f), quantity=float(q0))
                 for f, r, q0 in zip(
                     rows["__first_file"], rows["__first_row"], rows["__first_q"], strict=True
                 )
@@ -564,8 +566,7 @@ def check_fuel_records(*sources: Any, **options: Any) -> RecordCheckResult:
                 for c in absent:
                     collector.add(
                         "missing_column",
-                        f"The fuel records have no column {c!r}; they need "
-                        f"{', '.join(RECORD_COLUMNS)} (and entity, region, month, use).",
+                        msg("records.missing_column", column=repr(c), columns=RECORD_COLUMNS),
                         file=source.files[0],
                         column=c,
                     )
