@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -415,3 +416,30 @@ def test_fixed_target_error_in_chinese(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 2
     assert err.startswith("greenplan report：错误：目标 'forest_coverage' 由规划确定（")
     assert "请使用 --override-fixed" in err
+
+
+def _columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+@pytest.mark.parametrize("command", [[], ["report"], ["token", "add"]], ids=" ".join)
+def test_chinese_help_fits_the_terminal(command: list[str]) -> None:
+    proc = _greenplan(*command, "--help", LANG="zh_CN.UTF-8", COLUMNS="80")
+    assert proc.returncode == 0
+    lines = proc.stdout.splitlines()
+    # argparse wraps to COLUMNS - 2; a Chinese character takes two columns
+    assert max(_columns(line) for line in lines) <= 78, max(lines, key=_columns)
+    assert any(_columns(line) > 60 for line in lines)  # the texts are wrapped, not cut short
+
+
+def test_wrap_breaks_chinese_by_columns_and_keeps_words() -> None:
+    # 12 CJK characters = 24 columns: two lines of 10 columns and one of 4
+    assert cli.wrap("列出规划目标（目标清单）", 10) == ["列出规划目", "标（目标清", "单）"]
+    # closing punctuation never starts a line: the character before it goes down too
+    assert cli.wrap("一二三四五。", 10) == ["一二三四", "五。"]
+    assert cli.wrap("一二三四。五", 10) == ["一二三四。", "五"]
+    assert cli.wrap("默认取自 GREENPLAN_LANG 或区域", 20) == [
+        "默认取自",
+        "GREENPLAN_LANG 或区",
+        "域",
+    ]

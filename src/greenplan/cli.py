@@ -17,7 +17,9 @@ import argparse
 import contextlib
 import importlib
 import logging
+import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -138,10 +140,84 @@ def argparse_language(lang: str) -> Iterator[None]:
         setattr(argparse, "ngettext", ngettext)  # noqa: B010
 
 
+def _width(char: str) -> int:
+    """Columns a character takes on a terminal: 2 for CJK (wide/full-width), else 1."""
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+_TOKENS = re.compile(r"\s+|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|.")
+_NO_LINE_START = frozenset("，。、；：？！）》」』】,.;:?!)")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Wrap ``text`` to lines of at most ``width`` terminal columns, Chinese included.
+
+    Chinese has no spaces to break at: a line may break between any two CJK characters (never
+    before closing punctuation such as ``，`` or ``）``: the character before it goes down
+    too), and a CJK character takes two columns;
+    Latin words are kept whole. Runs of whitespace become one space, as argparse does.
+
+    Examples
+    --------
+    >>> wrap("列出规划目标（目标清单）", 10)
+    ['列出规划目', '标（目标清', '单）']
+    >>> wrap("use --lang en", 8)
+    ['use', '--lang', 'en']
+    """
+    lines: list[str] = []
+    line, used = "", 0
+    for token in _TOKENS.findall(" ".join(text.split())):
+        size = sum(_width(c) for c in token)
+        if token == " ":
+            if line:
+                line, used = line + " ", used + 1
+            continue
+        if line and used + size > width:
+            carry = ""
+            if token in _NO_LINE_START and len(line) > 1 and _width(line[-1]) == 2:
+                carry = line[-1]  # the punctuation goes down with the character before it
+                line = line[:-1]
+            lines.append(line.rstrip())
+            line, used = carry, sum(_width(c) for c in carry)
+        line, used = line + token, used + size
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, wrapping texts with Chinese by :func:`wrap` (English unchanged)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if not any(_width(c) == 2 for c in text):
+            return super()._split_lines(text, width)
+        return wrap(text, width)
+
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None) -> str:
+        # argparse measures the prefix in characters: stand in one of the same width in columns
+        if prefix is None:
+            prefix = getattr(argparse, "_")("usage: ")  # noqa: B009 (the language of the block)
+        columns = sum(_width(c) for c in prefix)
+        if columns == len(prefix):
+            return super()._format_usage(usage, actions, groups, prefix)
+        stand_in = "\0" * columns
+        text = super()._format_usage(usage, actions, groups, stand_in)
+        return text.replace(stand_in, prefix, 1)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if not any(_width(c) == 2 for c in text):
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in wrap(text, width - len(indent)))
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors say ``error:`` in the command line's language."""
 
     lang: str = "en"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
