@@ -196,7 +196,8 @@ def test_findings_come_in_the_language_asked_for(server: Server, tokens: dict[st
         assert found["out_of_scope"]["fix"] == (
             "只报送本单位负责的地区和变量的数据行，或请管理员签发范围包含这些数据的令牌。"
         )
-        assert "'n/a?'不是数字" in found["non_numeric"]["message"]
+        message = found["non_numeric"]["message"]  # the check's own message, in Chinese
+        assert "'n/a?'" in message and "不是数字" in message
         assert "纯数字" in found["non_numeric"]["fix"]  # the fix of check.csv, in Chinese
         # the stored submission, read again in English (the default) and in Chinese
         sid = zh.json()["id"]
