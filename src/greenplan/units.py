@@ -99,9 +99,7 @@ _DIMENSION_NAMES = {
     "[mass] / [currency]": "mass per money",
 }
 
-_DIMENSION_KEYS = {
-    name: re.sub(r"\W+", "_", name).strip("_") for name in _DIMENSION_NAMES.values()
-}
+_DIMENSION_KEYS = {name: re.sub(r"\W+", "_", name).strip("_") for name in _DIMENSION_NAMES.values()}
 """Friendly dimension name → its key in the catalogue (``units.dimension.<key>``)."""
 
 
