@@ -221,7 +221,7 @@ def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str |
             np.flatnonzero(null),
             _empty_cell(label),
             column=t.header(key),
-            expected=f"a {label}",
+            expected=msg("io.expected_label", label=label),
         )
     r_ok = np.array([r is not None for r in r_res] + [False], dtype=bool)
     t.reject(
@@ -234,7 +234,7 @@ def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str |
         ),
         column=t.header("region"),
         value=t.region,
-        expected="济南市 or a district/county of Jinan",
+        expected=msg("io.expected_region"),
     )
     lo, hi = year_range
     t.reject(
@@ -244,7 +244,7 @@ def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str |
         column=t.header("year"),
         year=None,
         value=t.year,
-        expected=f"a whole number in {lo}–{hi}",
+        expected=msg("io.expected_year", lo=lo, hi=hi),
     )
     _unknown_variables(t, vcodes)
     return rcodes, r_res
@@ -466,7 +466,12 @@ def _values(
         (bad, Code.NON_NUMERIC, not_a_number),
     ):
         t.reject(
-            code, np.flatnonzero(mask), message, column=column, value=shown, expected="a number"
+            code,
+            np.flatnonzero(mask),
+            message,
+            column=column,
+            value=shown,
+            expected=msg("io.expected_number"),
         )
     return values
 

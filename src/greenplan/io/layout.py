@@ -157,7 +157,7 @@ def _header_too_low(raw: Raw, collector: Collector) -> int:
         file=raw.file,
         sheet=raw.sheet,
         row=below,
-        expected=f"the header within the first {HEADER_SCAN} rows",
+        expected=msg("io.expected_header", n=HEADER_SCAN),
         count=max(n, 1),
     )
     return n

@@ -208,7 +208,7 @@ class _Check:
     pred: Pred
     code: str
     message: Callable[[Any], Message]
-    expected: str | None = None
+    expected: Message | None = None
 
 
 def _plan(
@@ -232,7 +232,7 @@ def _plan(
                 Pred("non_numeric", "quantity"),
                 "non_numeric",
                 lambda v: msg("records.quantity_not_number", value=repr(v)),
-                "a number",
+                msg("io.expected_number"),
             )
         )
     checks.append(
@@ -350,7 +350,7 @@ def _plan(
                     Pred("in", "use", tuple(bad_use)),
                     "bad_use",
                     lambda v: msg("records.bad_use", value=repr(v)),
-                    "fuel or feedstock",
+                    msg("records.expected_use"),
                 )
             )
         energy_carriers = [
