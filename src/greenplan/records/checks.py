@@ -208,7 +208,7 @@ class _Check:
     pred: Pred
     code: str
     message: Callable[[Any], Message]
-    expected: Message | None = None
+    expected: Message | str | None = None
 
 
 def _plan(
@@ -363,7 +363,7 @@ def _plan(
                     Pred("pair_in", "use", pairs_bad, other="fuel"),
                     "bad_use",
                     lambda v: msg("records.carrier_feedstock"),
-                    "fuel",
+                    msg("records.expected_fuel"),
                 )
             )
     return checks
