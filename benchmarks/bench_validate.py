@@ -33,6 +33,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 YEAR_RANGE = (1000, 4000)  # synthetic years: 1M rows need more region-years than history has
 
@@ -92,7 +96,41 @@ def generate(path: Path, rows: int, seed: int = 0, first_year: int = YEAR_RANGE[
             "unit": np.asarray([VARIABLES[c].unit for c in codes], dtype=object)[v.ravel()],
         }
     ).iloc[:rows]
+    _consistent_rates(frame)
     frame.to_csv(path, index=False)
+
+
+def _consistent_rates(frame: pd.DataFrame) -> None:
+    """Set each ``<indicator>_annual_change`` row to the change its levels give, in place.
+
+    A published rate is rounded to 0.1 %; a random one would disagree with the levels (a
+    ``rate_mismatch`` warning per row), and the table is meant to be clean. Rows whose levels
+    cannot be computed keep their random value (validation has nothing to compare them with).
+    """
+    import numpy as np
+    import pandas as pd
+
+    import greenplan
+    from greenplan.consistency import ANNUAL_SUFFIX
+
+    variable = frame["variable"].astype(str)
+    is_rate = variable.str.endswith(ANNUAL_SUFFIX).to_numpy()
+    if not is_rate.any():
+        return
+    rate = frame.loc[is_rate]
+    level = variable[is_rate].str.removesuffix(ANNUAL_SUFFIX)
+    wanted = sorted(set(level) & set(greenplan.INDICATORS))
+    values = greenplan.compute(frame.loc[~is_rate], wanted)
+    lookup = values.set_index(["region", "year", "indicator"])["value"]
+    year = rate["year"].to_numpy()
+    now = lookup.reindex(pd.MultiIndex.from_arrays([rate["region"], year, level])).to_numpy()
+    ref = lookup.reindex(pd.MultiIndex.from_arrays([rate["region"], year - 1, level])).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived = np.round((now / ref - 1.0) * 100.0, 1)
+    ok = np.isfinite(derived)
+    column = frame["value"].to_numpy(dtype="float64", copy=True)
+    column[np.flatnonzero(is_rate)[ok]] = derived[ok]
+    frame["value"] = column
 
 
 def _status_kb(field: str) -> int | None:

@@ -23,7 +23,7 @@ LAYERS: dict[int, tuple[str, ...]] = {
     2: ("checks",),
     3: ("io", "records", "accounting"),
     4: ("indicators",),
-    5: ("engine",),
+    5: ("engine", "consistency"),
     6: ("inventory", "evaluation"),
     7: ("validation", "progress"),
     8: (

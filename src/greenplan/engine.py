@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -31,10 +31,12 @@ from greenplan.variables import VARIABLES
 _log = logging.getLogger(__name__)
 
 __all__ = [
+    "CoverageCodes",
     "city_filler",
     "compute",
     "consistency",
     "coverage",
+    "coverage_codes",
     "inputs_from",
     "reported_vs_computed",
     "to_wide",
@@ -646,9 +648,40 @@ def consistency(
     return _coverage(x, _select(indicators)), _disagreements(x, rtol, atol)
 
 
-def _coverage(x: Inputs, ids: list[str]) -> pd.DataFrame:
+class CoverageCodes(NamedTuple):
+    """:func:`coverage` as integer codes: one entry per (indicator, row) that has no value.
+
+    ``indicator[k]`` indexes ``indicators``, ``row[k]`` the rows of the inputs' ``index`` and
+    ``missing[k]`` ``patterns`` (the ``;``-joined input codes without a value, as in
+    :func:`coverage`). Entries come by indicator (in the order asked), then by row. Codes of
+    ``indicators`` and ``patterns`` are numbered in order of first appearance, as
+    ``pandas.factorize`` numbers the columns of :func:`coverage`.
+    """
+
+    indicators: list[str]
+    indicator: np.ndarray
+    row: np.ndarray
+    missing: np.ndarray
+    patterns: list[str]
+
+
+def coverage_codes(
+    stats: Any, indicators: Iterable[str] | None = None, **options: Any
+) -> CoverageCodes:
+    """:func:`coverage` without its text columns: what validation summarises, made cheaply.
+
+    On a large table most (indicator, region-year) pairs can lack a value; building a frame
+    of their texts costs far more than finding them. ``stats`` as in :func:`coverage`.
+    """
+    return _coverage_codes(_inputs(stats, options), _select(indicators))
+
+
+def _coverage_codes(x: Inputs, ids: list[str]) -> CoverageCodes:
     table = recipes()
-    rows = []
+    kept: list[str] = []
+    rows: list[np.ndarray] = []
+    missing: list[np.ndarray] = []
+    patterns: dict[str, int] = {}
     for id in ids:
         rec = table[id]
         absent = np.isnan(x.indicator(id).to_numpy(dtype="float64"))
@@ -676,21 +709,34 @@ def _coverage(x: Inputs, ids: list[str]) -> pd.DataFrame:
             _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         else:  # too many inputs to pack: unique rows (slower, exact)
             _, first, inverse = np.unique(flags, axis=0, return_index=True, return_inverse=True)
-        labels = np.array(
-            [";".join(c for c, f in zip(codes, flags[i], strict=True) if f) for i in first],
-            dtype=object,
-        )
-        missing = labels[inverse.ravel()]
-        idx = x.index[absent]
-        rows.append(
-            pd.DataFrame(
-                {
-                    "indicator": id,
-                    "region": idx.get_level_values("region"),
-                    "year": idx.get_level_values("year"),
-                    "missing": missing,
-                }
-            )
-        )
+        # global pattern codes in order of first appearance over the rows
+        local = np.empty(first.size, dtype=np.int64)
+        for k in np.argsort(first, kind="stable").tolist():
+            label = ";".join(c for c, f in zip(codes, flags[first[k]], strict=True) if f)
+            local[k] = patterns.setdefault(label, len(patterns))
+        kept.append(id)
+        rows.append(np.flatnonzero(absent))
+        missing.append(local[inverse.ravel()])
+    counts = [r.size for r in rows]
+    return CoverageCodes(
+        kept,
+        np.repeat(np.arange(len(kept), dtype=np.int64), counts),
+        np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
+        np.concatenate(missing) if missing else np.zeros(0, dtype=np.int64),
+        list(patterns),
+    )
+
+
+def _coverage(x: Inputs, ids: list[str]) -> pd.DataFrame:
     cols = ["indicator", "region", "year", "missing"]
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+    found = _coverage_codes(x, ids)
+    if not found.indicators:
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame(
+        {
+            "indicator": pd.array(found.indicators, dtype="str").take(found.indicator),
+            "region": pd.array(np.asarray(x.regions, dtype=object)[found.row], dtype="str"),
+            "year": x.years.to_numpy(dtype="int64")[found.row],
+            "missing": pd.array(found.patterns, dtype="str").take(found.missing),
+        }
+    )

@@ -34,10 +34,23 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-CUMULATIVE_SUFFIX = "_change"
-"""``<indicator>_change``: change vs the base year [%]."""
-ANNUAL_SUFFIX = "_annual_change"
-"""``<indicator>_annual_change``: change on the previous year [%]."""
+from greenplan.consistency import (
+    ANNUAL_SUFFIX,
+    CUMULATIVE_SUFFIX,
+    half_step,
+    rate_disagreements,
+)
+
+__all__ = [
+    "ANNUAL_SUFFIX",
+    "CUMULATIVE_SUFFIX",
+    "Change",
+    "cumulative_change",
+    "half_step",
+    "latest_change",
+    "rate_disagreements",
+    "with_published_rates",
+]
 
 
 @dataclass(frozen=True)
@@ -65,11 +78,6 @@ class Change:
 
 def _signed(x: float) -> str:
     return f"{x:+.2f}".rstrip("0").rstrip(".")
-
-
-def half_step(decimals: int) -> float:
-    """Half the last published digit: the rounding of a rate given with ``decimals`` [%]."""
-    return 0.5 * 10.0 ** (-decimals)
 
 
 def _chain(rates: list[float]) -> float:
@@ -163,81 +171,6 @@ def latest_change(
     if notes is not None and gaps:  # a later year that could not be had: say why
         notes.append(gaps[0])
     return found
-
-
-def rate_disagreements(
-    stats: pd.DataFrame, values: pd.DataFrame, *, base_year: int = 2020, decimals: int = 1
-) -> pd.DataFrame:
-    """Return the reported rates that disagree with the levels beyond the published rounding.
-
-    Parameters
-    ----------
-    stats : pandas.DataFrame
-        The canonical statistics table (``region, year, variable, value``): the reported
-        ``<indicator>_change`` and ``<indicator>_annual_change`` rows.
-    values : pandas.DataFrame
-        The output of :func:`greenplan.compute` on ``stats`` (``region, year, indicator,
-        value``): the levels of each indicator.
-    base_year : int
-        The base year of ``<indicator>_change``.
-    decimals : int
-        Decimals of the published rates; the tolerance is half the last digit (0.05 for 1).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``region, year, variable, reported, from_levels, tolerance, message``: one row
-        per reported rate whose level-derived value differs by more than ``tolerance`` [%].
-        Validation turns each row into a WARNING (the levels win in :func:`assess`).
-
-    Examples
-    --------
-    >>> stats = pd.DataFrame({"region": "济南市", "year": [2023],  # synthetic
-    ...     "variable": ["water_use_per_gdp_change"], "value": [-10.0]})
-    >>> values = pd.DataFrame({"region": "济南市", "year": [2020, 2023],
-    ...     "indicator": "water_use_per_gdp", "value": [50.0, 46.0]})
-    >>> rate_disagreements(stats, values)["from_levels"].round(6).tolist()  # 46/50 − 1 = −8 %
-    [-8.0]
-    """
-    cols = ["region", "year", "variable", "reported", "from_levels", "tolerance", "message"]
-    tol = half_step(decimals) + 1e-9
-    levels = {
-        (str(r), int(y), str(i)): float(v)
-        for r, y, i, v in values.loc[:, ["region", "year", "indicator", "value"]].itertuples(
-            index=False
-        )
-        if pd.notna(v)
-    }
-    rows = []
-    for region, year, variable, reported in stats.loc[
-        :, ["region", "year", "variable", "value"]
-    ].itertuples(index=False):
-        var, reg = str(variable), str(region)
-        if var.endswith(ANNUAL_SUFFIX):
-            level, ref_year = var.removesuffix(ANNUAL_SUFFIX), int(year) - 1
-        elif var.endswith(CUMULATIVE_SUFFIX):
-            level, ref_year = var.removesuffix(CUMULATIVE_SUFFIX), base_year
-        else:
-            continue
-        now, ref = levels.get((reg, int(year), level)), levels.get((reg, ref_year, level))
-        if now is None or not ref or pd.isna(reported) or int(year) <= ref_year:
-            continue
-        derived = (now / ref - 1.0) * 100.0
-        if abs(derived - float(reported)) > tol:
-            rows.append(
-                (
-                    reg,
-                    int(year),
-                    var,
-                    float(reported),
-                    derived,
-                    tol,
-                    f"{var} {year}: reported {float(reported):g} % but the levels of {level} "
-                    f"give {derived:.2f} % (vs {ref_year}); beyond the published rounding "
-                    f"±{half_step(decimals):g}. The levels are used.",
-                )
-            )
-    return pd.DataFrame(rows, columns=cols)
 
 
 def with_published_rates(values: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:

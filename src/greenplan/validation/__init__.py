@@ -39,6 +39,12 @@ from greenplan.checks import (
     guarded,
     resolve_options,
 )
+from greenplan.consistency import (
+    ANNUAL_SUFFIX,
+    CUMULATIVE_SUFFIX,
+    half_step,
+    rate_disagreements,
+)
 from greenplan.diagnostics import (
     CHECKS,
     Check,
@@ -55,14 +61,9 @@ from greenplan.io import make_report, read_and_check
 from greenplan.messages import LANGS, Message, msg
 from greenplan.options import OptionSpec
 from greenplan.plans import default_plan
-from greenplan.progress.rates import (
-    ANNUAL_SUFFIX,
-    CUMULATIVE_SUFFIX,
-    half_step,
-    rate_disagreements,
-)
 from greenplan.records.checks import check_fuel_records, is_fuel_records
 from greenplan.schema import OBSERVATION_COLUMNS, mark_canonical
+from greenplan.validation.shared import inputs_of_table, levels_of
 
 __all__ = [
     "CHECKS",
@@ -168,7 +169,7 @@ class _SharedInputs:
 
     def __call__(self) -> Inputs:
         if self._inputs is None:
-            self._inputs = engine.inputs_from(self.table())
+            self._inputs = inputs_of_table(self._t)
         return self._inputs
 
 
@@ -257,11 +258,18 @@ def _rate_message(variable: str, year: int, reported: float, derived: float, bas
 
 def _check_rates(t: Table, collector: Collector, shared: _SharedInputs) -> None:
     """Report published rates that disagree with the levels beyond their rounding."""
-    if not any(str(v).endswith("_change") for v in t.variables):
+    rates = np.array([str(v).endswith("_change") for v in t.variables], dtype=bool)
+    if not rates.any():
         return None
-    canon = shared.table()
+    # only the rate rows, and the levels of only the indicators they are rates of: the rest
+    # of the table cannot disagree (rate_disagreements looks at nothing else)
+    keep = rates[t.vc]
+    stats = t.table.loc[keep, ["region", "year", "variable", "value"]]
+    level_values = levels_of(
+        shared(), [str(v) for v, r in zip(t.variables, rates, strict=True) if r]
+    )
     base = default_plan().base_year
-    diff = rate_disagreements(canon, engine.compute(canon), base_year=base, decimals=_RATE_DECIMALS)
+    diff = rate_disagreements(stats, level_values, base_year=base, decimals=_RATE_DECIMALS)
     if len(diff) == 0:
         return None
     rows, found = _rows_of(t, diff["region"], diff["year"], diff["variable"])
@@ -315,16 +323,20 @@ def _year_spans(years: np.ndarray) -> list[str]:
 
 def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> None:
     """Report the indicators that cannot be computed, by region, with their missing inputs."""
-    cov = engine.coverage(shared())
-    if cov is None or len(cov) == 0:
+    x = shared()
+    cov = engine.coverage_codes(x)
+    if cov.row.size == 0:
         return None
     present = {str(v) for v in t.variables}
     bins, n_bins = group_codes(t.rc.astype(np.int64) * t.ny + t.yc)
     n_region_years = int(np.count_nonzero(np.bincount(bins, minlength=n_bins)))
-    ic, inds = pd.factorize(cov["indicator"])
-    rc, regs = pd.factorize(cov["region"])
-    mc, miss = pd.factorize(cov["missing"].fillna(""))
-    years = cov["year"].to_numpy(dtype=np.int64)
+    # integer codes of engine.coverage's columns (numbered by first appearance)
+    ic, inds = cov.indicator, cov.indicators
+    region_of_row, region_names = pd.factorize(np.asarray(x.regions, dtype=object))
+    rc, first_regions = pd.factorize(region_of_row[cov.row])
+    regs = [region_names[r] for r in first_regions.tolist()]
+    mc, miss = cov.missing, cov.patterns
+    years = x.years.to_numpy(dtype=np.int64)[cov.row]
     per_indicator = np.bincount(ic, minlength=len(inds))
     nothing = np.zeros(len(inds), dtype=bool)
     for k, indicator in enumerate(inds):

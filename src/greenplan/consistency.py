@@ -1,0 +1,128 @@
+"""Consistency of reported statistics with what the engine computes from them.
+
+The checks :func:`greenplan.validate` runs on top of the table checks compare reported figures
+with values computed from other rows. This module holds the comparisons that need nothing but
+numbers, low in the layers so that validation imports them without the assessment
+(:mod:`greenplan.progress` re-exports them where they belong in its API):
+
+* :func:`rate_disagreements`: published rates (``<indicator>_change``,
+  ``<indicator>_annual_change``) that disagree with the levels beyond their rounding.
+
+Examples
+--------
+>>> half_step(1)   # a rate published as "4.0 %" stands for 3.95 … 4.05
+0.05
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ANNUAL_SUFFIX", "CUMULATIVE_SUFFIX", "half_step", "rate_disagreements"]
+
+CUMULATIVE_SUFFIX = "_change"
+"""``<indicator>_change``: change vs the base year [%]."""
+ANNUAL_SUFFIX = "_annual_change"
+"""``<indicator>_annual_change``: change on the previous year [%]."""
+
+
+def half_step(decimals: int) -> float:
+    """Half the last published digit: the rounding of a rate given with ``decimals`` [%]."""
+    return 0.5 * 10.0 ** (-decimals)
+
+
+def rate_disagreements(
+    stats: pd.DataFrame, values: pd.DataFrame, *, base_year: int = 2020, decimals: int = 1
+) -> pd.DataFrame:
+    """Return the reported rates that disagree with the levels beyond the published rounding.
+
+    Parameters
+    ----------
+    stats : pandas.DataFrame
+        The canonical statistics table (``region, year, variable, value``): the reported
+        ``<indicator>_change`` and ``<indicator>_annual_change`` rows.
+    values : pandas.DataFrame
+        The output of :func:`greenplan.compute` on ``stats`` (``region, year, indicator,
+        value``): the levels of each indicator.
+    base_year : int
+        The base year of ``<indicator>_change``.
+    decimals : int
+        Decimals of the published rates; the tolerance is half the last digit (0.05 for 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region, year, variable, reported, from_levels, tolerance, message``: one row
+        per reported rate whose level-derived value differs by more than ``tolerance`` [%].
+        Validation turns each row into a WARNING (the levels win in :func:`assess`).
+
+    Examples
+    --------
+    >>> stats = pd.DataFrame({"region": "济南市", "year": [2023],  # synthetic
+    ...     "variable": ["water_use_per_gdp_change"], "value": [-10.0]})
+    >>> values = pd.DataFrame({"region": "济南市", "year": [2020, 2023],
+    ...     "indicator": "water_use_per_gdp", "value": [50.0, 46.0]})
+    >>> rate_disagreements(stats, values)["from_levels"].round(6).tolist()  # 46/50 − 1 = −8 %
+    [-8.0]
+    """
+    cols = ["region", "year", "variable", "reported", "from_levels", "tolerance", "message"]
+    tol = half_step(decimals) + 1e-9
+    # vectorised over rows: the rate codes are found among the distinct variables, and each
+    # rate's two levels are looked up by (region, year, indicator) in one reindex each
+    codes, names = pd.factorize(stats["variable"].astype(str))
+    names = [str(v) for v in names]
+    is_annual = np.array([v.endswith(ANNUAL_SUFFIX) for v in names], dtype=bool)
+    is_rate = np.array([v.endswith(CUMULATIVE_SUFFIX) for v in names], dtype=bool)
+    level_of = [
+        v.removesuffix(ANNUAL_SUFFIX if annual else CUMULATIVE_SUFFIX)
+        for v, annual in zip(names, is_annual.tolist(), strict=True)
+    ]
+    rows = np.flatnonzero(is_rate[codes]) if len(names) else np.zeros(0, dtype=np.int64)
+    if rows.size == 0:
+        return pd.DataFrame(columns=cols)
+    rate = stats.iloc[rows]
+    vc = codes[rows]
+    region = rate["region"].astype(str).to_numpy(dtype=object)
+    year = rate["year"].to_numpy(dtype=np.int64)
+    reported = pd.to_numeric(rate["value"], errors="coerce").to_numpy(dtype="float64")
+    level = np.array(level_of, dtype=object)[vc]
+    ref_year = np.where(is_annual[vc], year - 1, base_year)
+    given = values.loc[:, ["region", "year", "indicator", "value"]]
+    given = given[given["value"].notna().to_numpy()]
+    lookup = pd.Series(
+        given["value"].to_numpy(dtype="float64"),
+        index=pd.MultiIndex.from_arrays(
+            [
+                given["region"].astype(str).to_numpy(dtype=object),
+                given["year"].to_numpy(dtype=np.int64),
+                given["indicator"].astype(str).to_numpy(dtype=object),
+            ]
+        ),
+    )
+    lookup = lookup[~lookup.index.duplicated(keep="last")]  # as a dict: the last value wins
+    now = lookup.reindex(pd.MultiIndex.from_arrays([region, year, level])).to_numpy()
+    ref = lookup.reindex(pd.MultiIndex.from_arrays([region, ref_year, level])).to_numpy()
+    usable = ~np.isnan(now) & ~np.isnan(ref) & (ref != 0) & ~np.isnan(reported)
+    usable &= year > ref_year
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived = (now / ref - 1.0) * 100.0
+        bad = usable & (np.abs(derived - reported) > tol)
+    at = np.flatnonzero(bad).tolist()
+    variable = np.array(names, dtype=object)[vc]
+    step = half_step(decimals)
+    records = [
+        (
+            region[i],
+            int(year[i]),
+            variable[i],
+            float(reported[i]),
+            float(derived[i]),
+            tol,
+            f"{variable[i]} {year[i]}: reported {reported[i]:g} % but the levels of {level[i]} "
+            f"give {derived[i]:.2f} % (vs {ref_year[i]}); beyond the published rounding "
+            f"±{step:g}. The levels are used.",
+        )
+        for i in at
+    ]
+    return pd.DataFrame(records, columns=cols)

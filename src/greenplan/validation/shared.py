@@ -1,0 +1,148 @@
+"""The engine's inputs of an accepted table, made once from its integer codes.
+
+:func:`greenplan.validate` runs three consistency checks through the compute engine
+(coverage, reported vs computed indicators, published rates vs levels). They share one
+:class:`~greenplan.indicators.registry.Inputs`, so every indicator is computed once. The table
+checks have already factorized region, year and variable into integer codes and removed
+duplicate keys, so the wide table is a scatter of the values into a (region-years ×
+variables) float array: no text is hashed again and no duplicate search is run. The result is
+the same frame :func:`greenplan.engine.to_wide` makes of the canonical table (same index,
+columns, values and city fill).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greenplan import engine
+from greenplan.checks import Table
+from greenplan.consistency import ANNUAL_SUFFIX, CUMULATIVE_SUFFIX
+from greenplan.definitions import Aggregation
+from greenplan.indicators.registry import Inputs, recipes, resolve_options
+from greenplan.regions import CITY, districts
+from greenplan.variables import VARIABLES
+
+__all__ = ["inputs_of_table", "levels_of", "wide_of_table"]
+
+
+def wide_of_table(t: Table, city_rule: str = "all_districts") -> pd.DataFrame:
+    """Pivot the accepted rows of ``t`` (unique by key) to one float column per variable.
+
+    Parameters
+    ----------
+    t : greenplan.checks.Table
+        Rows unique by (region, year, variable), with their integer codes.
+    city_rule : {"all_districts", "reporting_districts", "never"}
+        When the city value of an additive variable is filled from its districts (the
+        ``city_from_districts`` option of :func:`greenplan.compute`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(region, year)`` sorted (regions in Python string order, as ``sort_index``
+        has it), columns the variable codes sorted, float64 values: what
+        :func:`greenplan.engine.to_wide` returns for the same rows.
+    """
+    regions = list(t.regions)
+    names = np.asarray(regions, dtype=object)
+    is_district = np.isin(names, np.asarray(districts(), dtype=object))
+    city_rows = city_rule != "never" and bool(is_district.any())
+    if city_rows and CITY not in regions:
+        regions.append(CITY)
+        names = np.asarray(regions, dtype=object)
+        is_district = np.append(is_district, False)
+    # ranks: regions in string order, years ascending, variables in string order
+    region_order = np.argsort(names, kind="stable")
+    region_rank = np.empty(len(regions), dtype=np.int64)
+    region_rank[region_order] = np.arange(len(regions))
+    year_values = np.asarray(t.years, dtype=np.int64)
+    year_order = np.argsort(year_values, kind="stable")
+    year_rank = np.empty(len(year_values), dtype=np.int64)
+    year_rank[year_order] = np.arange(len(year_values))
+    variables = np.asarray(t.variables, dtype=object)
+    var_order = np.argsort(variables, kind="stable")
+    var_rank = np.empty(len(variables), dtype=np.int64)
+    var_rank[var_order] = np.arange(len(variables))
+    n_years = len(year_values)
+    yr = year_rank[t.yc]
+    key = region_rank[t.rc] * n_years + yr
+    if city_rows:
+        city = region_rank[regions.index(CITY)]
+        district_years = np.flatnonzero(np.bincount(yr[is_district[t.rc]], minlength=n_years))
+        present = np.zeros(len(regions) * n_years, dtype=bool)
+        present[key] = True
+        present[city * n_years + district_years] = True
+        row_keys = np.flatnonzero(present)
+    else:
+        present = np.zeros(len(regions) * n_years, dtype=bool)
+        present[key] = True
+        row_keys = np.flatnonzero(present)
+    position = np.full(len(regions) * n_years, -1, dtype=np.int64)
+    position[row_keys] = np.arange(row_keys.size)
+    block = np.full((len(variables), row_keys.size), np.nan)
+    block[var_rank[t.vc], position[key]] = t.value
+    index = pd.MultiIndex.from_arrays(
+        [names[region_order][row_keys // n_years], year_values[year_order][row_keys % n_years]],
+        names=["region", "year"],
+    )
+    columns = pd.Index(list(variables[var_order]))
+    if city_rows:
+        fill = engine.city_filler(index, city_rule)
+        city_at = np.flatnonzero(np.asarray(index.get_level_values("region") == CITY))
+        gaps = np.isnan(block[:, city_at]).any(axis=1)  # only these can be filled
+        for k in np.flatnonzero(gaps).tolist():
+            var = VARIABLES.get(columns[k])
+            if var is not None and var.aggregation is Aggregation.SUM:
+                block[k] = fill(pd.Series(block[k], index=index)).to_numpy(dtype="float64")
+    return pd.DataFrame(block.T, index=index, columns=columns, copy=False)
+
+
+def inputs_of_table(t: Table, **options: Any) -> Inputs:
+    """Return the :class:`Inputs` recipes see for the rows of ``t`` (``engine.inputs_from``)."""
+    opts = resolve_options(options)
+    rule = str(opts["city_from_districts"])
+    wide = wide_of_table(t, rule)
+    return Inputs(wide, opts, city_fill=engine.city_filler(wide.index, rule))
+
+
+def levels_of(x: Inputs, rates: Iterable[str]) -> pd.DataFrame:
+    """Return what :func:`greenplan.compute` gives for the levels of the rates ``rates``.
+
+    ``<indicator>_change`` and ``<indicator>_annual_change`` name their level
+    ``<indicator>``; only those levels are computed (on ``x``, so an indicator another check
+    computed is not computed again). Columns ``region, year, indicator, value``, one row per
+    value that could be computed.
+    """
+    table = recipes()
+    wanted = []
+    for code in dict.fromkeys(str(r) for r in rates):
+        for suffix in (ANNUAL_SUFFIX, CUMULATIVE_SUFFIX):
+            if code.endswith(suffix):
+                level = code.removesuffix(suffix)
+                if level in table and level not in wanted:
+                    wanted.append(level)
+                break
+    regions = np.asarray(x.regions, dtype=object)
+    years = x.years.to_numpy(dtype=np.int64)
+    parts = []
+    for id in wanted:
+        values = x.indicator(id).to_numpy(dtype="float64")
+        keep = np.flatnonzero(~np.isnan(values))
+        parts.append((id, keep, values[keep]))
+    keep = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "region": regions[keep],
+            "year": years[keep],
+            "indicator": np.repeat(
+                np.array([p[0] for p in parts], dtype=object), [p[1].size for p in parts]
+            )
+            if parts
+            else np.zeros(0, dtype=object),
+            "value": np.concatenate([p[2] for p in parts]) if parts else np.zeros(0),
+        }
+    )
