@@ -83,26 +83,39 @@ def rate_disagreements(
         return pd.DataFrame(columns=cols)
     rate = stats.iloc[rows]
     vc = codes[rows]
-    region = rate["region"].astype(str).to_numpy(dtype=object)
     year = rate["year"].to_numpy(dtype=np.int64)
     reported = pd.to_numeric(rate["value"], errors="coerce").to_numpy(dtype="float64")
-    level = np.array(level_of, dtype=object)[vc]
     ref_year = np.where(is_annual[vc], year - 1, base_year)
     given = values.loc[:, ["region", "year", "indicator", "value"]]
     given = given[given["value"].notna().to_numpy()]
+    # (region, year, indicator) as one integer on both sides: regions and indicators by
+    # their distinct texts (few), years as they are
+    rc, region_names = pd.factorize(rate["region"].astype(str))
+    gc, given_regions = pd.factorize(given["region"].astype(str))
+    regions = {str(r): k for k, r in enumerate(region_names)}
+    given_rc = np.array([regions.get(str(r), -1) for r in given_regions], dtype=np.int64)[gc]
+    lc, level_names = pd.factorize(np.array(level_of, dtype=object)[vc])
+    levels = {str(v): k for k, v in enumerate(level_names)}
+    ic, given_ids = pd.factorize(given["indicator"].astype(str))
+    given_lc = np.array([levels.get(str(i), -1) for i in given_ids], dtype=np.int64)[ic]
+    given_year = given["year"].to_numpy(dtype=np.int64)
+    mine = (given_rc >= 0) & (given_lc >= 0)
+    first = int(min(year.min(), ref_year.min(), given_year[mine].min(initial=int(year.min()))))
+    last = max(year.max(), ref_year.max(), given_year[mine].max(initial=int(year.max())))
+    span = int(last) - first + 1
+
+    def key(r: np.ndarray, lv: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return (r.astype(np.int64) * len(level_names) + lv) * span + (y - first)
+
     lookup = pd.Series(
-        given["value"].to_numpy(dtype="float64"),
-        index=pd.MultiIndex.from_arrays(
-            [
-                given["region"].astype(str).to_numpy(dtype=object),
-                given["year"].to_numpy(dtype=np.int64),
-                given["indicator"].astype(str).to_numpy(dtype=object),
-            ]
-        ),
+        given["value"].to_numpy(dtype="float64")[mine],
+        index=key(given_rc[mine], given_lc[mine], given_year[mine]),
     )
     lookup = lookup[~lookup.index.duplicated(keep="last")]  # as a dict: the last value wins
-    now = lookup.reindex(pd.MultiIndex.from_arrays([region, year, level])).to_numpy()
-    ref = lookup.reindex(pd.MultiIndex.from_arrays([region, ref_year, level])).to_numpy()
+    now = lookup.reindex(key(rc, lc, year)).to_numpy()
+    ref = lookup.reindex(key(rc, lc, ref_year)).to_numpy()
+    region = np.asarray(region_names, dtype=object)[rc]
+    level = np.asarray(level_names, dtype=object)[lc]
     usable = ~np.isnan(now) & ~np.isnan(ref) & (ref != 0) & ~np.isnan(reported)
     usable &= year > ref_year
     with np.errstate(divide="ignore", invalid="ignore"):
