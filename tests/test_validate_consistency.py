@@ -211,3 +211,32 @@ def test_coverage_codes_of_no_indicator():
     codes = engine.coverage_codes(x, [])
     assert codes.indicators == [] and codes.row.size == 0 and codes.patterns == []
     assert engine.coverage(x, []).empty
+
+
+def test_validate_command_imports_no_assessment_report_or_pint(tmp_path):
+    # the everyday `greenplan validate small.csv` stays light: the rate check lives below the
+    # assessment (greenplan.consistency), and nothing builds or imports a unit registry
+    import subprocess
+    import sys
+
+    small = tmp_path / "small.csv"
+    lines = ["region,year,variable,value,unit,source"]
+    lines += [f"济南市,{2016 + k},gdp,{10000 + 100 * k},亿元,synthetic" for k in range(10)]
+    small.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = (
+        "import sys; from greenplan.cli import main; rc = main(['validate', sys.argv[1]]); "
+        "print(rc, *sorted(m for m in sys.modules if m.startswith(('greenplan', 'pint'))))"
+    )
+    out = (
+        subprocess.run(
+            [sys.executable, "-c", code, str(small)], capture_output=True, text=True, check=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        .split()
+    )
+    assert out[0] == "0"
+    loaded = set(out[1:])
+    assert "greenplan.validation" in loaded
+    heavy = {"greenplan.progress", "greenplan.report", "greenplan.plot", "pint"}
+    assert not loaded & heavy
