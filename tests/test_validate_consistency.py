@@ -69,6 +69,35 @@ def test_wide_of_table_is_to_wide(seed, rule):
     assert list(got.columns) == list(expected.columns)
 
 
+def test_wide_of_table_leaves_out_what_only_rejected_rows_had():
+    # SYNTHETIC: water_use is given twice with different values (both rows rejected) and the
+    # only district row is a conflicting duplicate too: no water_use column, no city rows
+    data = pd.DataFrame(
+        {
+            "region": [CITY, CITY, CITY, CITY, districts()[0], districts()[0]],
+            "year": [2020, 2021, 2021, 2021, 2021, 2021],
+            "variable": ["gdp", "gdp", "water_use", "water_use", "gdp", "gdp"],
+            "value": [1.0, 2.0, 3.0, 4.0, 0.5, 0.6],
+        }
+    )
+    data["unit"] = [VARIABLES[v].unit for v in data["variable"]]
+    t = _checked(data)
+    canon = mark_canonical(t.table.loc[:, list(OBSERVATION_COLUMNS)])
+    got = wide_of_table(t)
+    pd.testing.assert_frame_equal(got, engine.to_wide(canon), check_exact=True)
+    assert list(got.columns) == ["gdp"]
+    assert got.index.get_level_values("region").unique().tolist() == [CITY]
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_wide_of_table_is_to_wide_after_rejections(seed):
+    data = _synthetic(800, seed, city_share=0.5)
+    clash = data.sample(60, random_state=seed).assign(value=lambda d: d["value"] + 1.0)
+    t = _checked(pd.concat([data, clash], ignore_index=True))
+    canon = mark_canonical(t.table.loc[:, list(OBSERVATION_COLUMNS)])
+    pd.testing.assert_frame_equal(wide_of_table(t), engine.to_wide(canon), check_exact=True)
+
+
 def test_wide_of_table_is_to_wide_on_the_examples():
     t = _checked(EXAMPLES)
     canon = mark_canonical(t.table.loc[:, list(OBSERVATION_COLUMNS)])

@@ -47,9 +47,11 @@ def wide_of_table(t: Table, city_rule: str = "all_districts") -> pd.DataFrame:
         has it), columns the variable codes sorted, float64 values: what
         :func:`greenplan.engine.to_wide` returns for the same rows.
     """
+    # the code lists of a table carry the texts of rows rejected since: only what has rows counts
     regions = list(t.regions)
     names = np.asarray(regions, dtype=object)
-    is_district = np.isin(names, np.asarray(districts(), dtype=object))
+    with_rows = np.bincount(t.rc, minlength=len(regions)) > 0
+    is_district = np.isin(names, np.asarray(districts(), dtype=object)) & with_rows
     city_rows = city_rule != "never" and bool(is_district.any())
     if city_rows and CITY not in regions:
         regions.append(CITY)
@@ -63,10 +65,11 @@ def wide_of_table(t: Table, city_rule: str = "all_districts") -> pd.DataFrame:
     year_order = np.argsort(year_values, kind="stable")
     year_rank = np.empty(len(year_values), dtype=np.int64)
     year_rank[year_order] = np.arange(len(year_values))
-    variables = np.asarray(t.variables, dtype=object)
+    used = np.flatnonzero(np.bincount(t.vc, minlength=len(t.variables)))
+    variables = np.asarray(t.variables, dtype=object)[used]
     var_order = np.argsort(variables, kind="stable")
-    var_rank = np.empty(len(variables), dtype=np.int64)
-    var_rank[var_order] = np.arange(len(variables))
+    var_rank = np.full(len(t.variables), -1, dtype=np.int64)
+    var_rank[used[var_order]] = np.arange(len(variables))
     n_years = len(year_values)
     yr = year_rank[t.yc]
     key = region_rank[t.rc] * n_years + yr
