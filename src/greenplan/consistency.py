@@ -69,9 +69,9 @@ def rate_disagreements(
     cols = ["region", "year", "variable", "reported", "from_levels", "tolerance", "message"]
     tol = half_step(decimals) + 1e-9
     # vectorised over rows: the rate codes are found among the distinct variables, and each
-    # rate's two levels are looked up by (region, year, indicator) in one reindex each
-    codes, names = pd.factorize(stats["variable"].astype(str))
-    names = [str(v) for v in names]
+    # rate's two levels are looked up by one integer key (region, indicator, year)
+    codes, distinct = pd.factorize(stats["variable"].astype(str))
+    names = [str(v) for v in distinct]
     is_annual = np.array([v.endswith(ANNUAL_SUFFIX) for v in names], dtype=bool)
     is_rate = np.array([v.endswith(CUMULATIVE_SUFFIX) for v in names], dtype=bool)
     level_of = [

@@ -62,7 +62,6 @@ from greenplan.messages import LANGS, Message, msg
 from greenplan.options import OptionSpec
 from greenplan.plans import default_plan
 from greenplan.records.checks import check_fuel_records, is_fuel_records
-from greenplan.schema import OBSERVATION_COLUMNS, mark_canonical
 from greenplan.validation.shared import inputs_of_table, levels_of
 
 __all__ = [
@@ -157,15 +156,11 @@ def validate(*sources: Any, lang: str | None = None, **options: Any) -> Validati
 
 
 class _SharedInputs:
-    """The engine's inputs of the table, made once: both checks share one computation."""
+    """The engine's inputs of the table, made once: the engine checks share one computation."""
 
     def __init__(self, t: Table) -> None:
         self._t = t
         self._inputs: Inputs | None = None
-
-    def table(self) -> pd.DataFrame:
-        """Return the accepted rows as a canonical table (marked as read: not read again)."""
-        return mark_canonical(self._t.table.loc[:, list(OBSERVATION_COLUMNS)])
 
     def __call__(self) -> Inputs:
         if self._inputs is None:
