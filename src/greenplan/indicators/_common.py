@@ -14,7 +14,15 @@ import pandas as pd
 
 from greenplan._numeric import PERCENT, ArrayLike, nonzero, share_percent
 
-__all__ = ["PERCENT", "ArrayLike", "nonzero", "percent_change", "share_percent", "sum_components"]
+__all__ = [
+    "PERCENT",
+    "ArrayLike",
+    "nonzero",
+    "percent_change",
+    "share_percent",
+    "sum_aligned",
+    "sum_components",
+]
 
 
 def percent_change(value: ArrayLike, base: ArrayLike, *, positive: bool = False) -> ArrayLike:
@@ -114,3 +122,29 @@ def sum_components(parts: Sequence[ArrayLike], *, missing_as_zero: bool = False)
     else:
         total = stacked.sum(axis=0)
     return total if total.ndim else float(total)  # type: ignore[return-value]
+
+
+def sum_aligned(parts: Sequence[np.ndarray], *, min_count: int) -> np.ndarray:
+    """Sum float arrays of one length element-wise, NaN where fewer than ``min_count`` are present.
+
+    The arithmetic of ``pandas.concat(series, axis=1).sum(axis=1, min_count=min_count)`` (and
+    of the Series path of :func:`sum_components`): a missing part adds 0, the parts are added
+    one after another in the order given, so a recipe on arrays gives the same numbers as one
+    on Series. For recipes; ``parts`` must not be empty.
+
+    Examples
+    --------
+    >>> sum_aligned([np.array([1.0, np.nan]), np.array([2.5, np.nan])], min_count=1).tolist()
+    [3.5, nan]
+    """
+    total = np.array(parts[0], dtype="float64")
+    missing = np.isnan(total)
+    count = (~missing).astype(np.intp)
+    total[missing] = 0.0
+    for part in parts[1:]:
+        present = ~np.isnan(part)
+        total = total + np.where(present, part, 0.0)
+        count += present
+    if min_count > 0:
+        total[count < min_count] = np.nan
+    return total
