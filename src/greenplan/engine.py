@@ -339,12 +339,16 @@ def _wide_and_positions(
     """:func:`to_wide`, and the city positions it filled with (reused for the indicators)."""
     # a view without the reader's attrs: pandas deep-copies attrs into every slice made below
     data = pd.DataFrame(stats, copy=False).loc[:, ["region", "year", "variable", "value"]]
-    keys = ["region", "year", "variable"]
-    repeated = data.duplicated(keys, keep=False).to_numpy()
-    if repeated.any():
+    city_rows = fill_city and city_rule != "never"
+    pivoted = _pivot(data, city_rows=city_rows)
+    if pivoted is None:  # a key is given more than once
+        keys = ["region", "year", "variable"]
+        repeated = data.duplicated(keys, keep=False).to_numpy()
         _refuse_conflicts(stats, repeated)
-        data = data.drop_duplicates(keys)
-    block, index, columns = _pivot(data, city_rows=fill_city and city_rule != "never")
+        pivoted = _pivot(data.drop_duplicates(keys), city_rows=city_rows)
+        if pivoted is None:  # pragma: no cover - drop_duplicates leaves no repeated key
+            raise RuntimeError("to_wide: repeated keys after drop_duplicates")
+    block, index, columns = pivoted
     positions = _CityPositions.of(index, city_rule) if fill_city else None
     if positions is not None:
         additive = [
@@ -356,17 +360,21 @@ def _wide_and_positions(
     return pd.DataFrame(block.T, index=index, columns=columns, copy=False), positions
 
 
-def _pivot(data: pd.DataFrame, *, city_rows: bool) -> tuple[np.ndarray, pd.MultiIndex, pd.Index]:
+def _pivot(
+    data: pd.DataFrame, *, city_rows: bool
+) -> tuple[np.ndarray, pd.MultiIndex, pd.Index] | None:
     """One float64 row per variable (a ``variables × rows`` block) on sorted ``(region, year)``.
 
     With ``city_rows``, the city gets an all-NaN row for every year with district rows and no
-    city row (for the city fill). Rows of ``data`` must be unique by ``(region, year,
-    variable)``. Returns the block, the ``(region, year)`` index and the variables (sorted).
+    city row (for the city fill). Returns the block, the ``(region, year)`` index and the
+    variables (sorted); None when a ``(region, year, variable)`` key is given more than once.
     """
     region_codes, region_values = pd.factorize(data["region"])
     year_codes, year_values = pd.factorize(data["year"], sort=True)
     variable_codes, variable_values = pd.factorize(data["variable"], sort=True)
     if min(region_codes.min(initial=0), year_codes.min(initial=0)) < 0:  # a missing key
+        if data.duplicated(["region", "year", "variable"]).any():
+            return None
         wide = data.pivot(index=["region", "year"], columns="variable", values="value")
         wide = wide.astype("float64").sort_index()
         index = pd.MultiIndex.from_arrays(
@@ -398,12 +406,26 @@ def _pivot(data: pd.DataFrame, *, city_rows: bool) -> tuple[np.ndarray, pd.Multi
     key = rank[region_codes] * n_years + year_codes
     if city_rows:
         city = rank[regions.index(CITY)]
-        years_of_districts = np.unique(year_codes[is_district[region_codes]])
-        row_keys = np.unique(np.concatenate([key, city * n_years + years_of_districts]))
+        district_years = np.bincount(year_codes[is_district[region_codes]], minlength=n_years)
+        years_of_districts = np.flatnonzero(district_years)
+        all_keys = np.concatenate([key, city * n_years + years_of_districts])
     else:
-        row_keys = np.unique(key)
+        all_keys = key
+    n_slots = len(regions) * n_years
+    if n_slots <= 4 * len(all_keys) + 1_000_000:  # dense: mark the keys, no sort
+        used = np.zeros(n_slots, dtype=bool)
+        used[all_keys] = True
+        row_keys = np.flatnonzero(used)
+        position = (np.cumsum(used) - 1)[key]
+    else:
+        row_keys = np.unique(all_keys)
+        position = np.searchsorted(row_keys, key)
     block = np.full((len(variable_values), len(row_keys)), np.nan)
-    block[variable_codes, np.searchsorted(row_keys, key)] = data["value"].to_numpy(dtype="float64")
+    filled = np.zeros(block.shape, dtype=bool)
+    filled[variable_codes, position] = True
+    if np.count_nonzero(filled) < len(key):  # a key given twice
+        return None
+    block[variable_codes, position] = data["value"].to_numpy(dtype="float64")
     index = pd.MultiIndex.from_arrays(
         [
             names[order][row_keys // n_years],

@@ -317,8 +317,8 @@ class Inputs:
     _arrays: dict[str, np.ndarray] = field(default_factory=dict)
     """Columns of :attr:`wide` as read-only float64 arrays."""
     _array_view: list[ArrayInputs] = field(default_factory=list)
-    _aux: dict[str, np.ndarray] = field(default_factory=dict)
-    """Arrays made once: region codes, years."""
+    _aux: dict[str, Any] = field(default_factory=dict)
+    """Made once: region codes, years, column names, columns with a value, number of rows."""
     _stack: list[str] = field(default_factory=list)
     _columns: dict[str, pd.Series] = field(default_factory=dict)
     """Columns of :attr:`wide` as Series, made once (a frame makes a new Series per access)."""
@@ -359,10 +359,11 @@ class Inputs:
 
     def has(self, code: str) -> bool:
         """Whether the statistics hold any value of ``code``."""
-        if "_present" not in self._levels:
-            block = np.isnan(self.wide.to_numpy(dtype="float64"))
-            self._levels["_present"] = self.wide.columns[~block.all(axis=0)]
-        return code in self._levels["_present"]
+        present = self._aux.get("present")
+        if present is None:
+            self._column_arrays()
+            present = self._aux["present"]
+        return code in present
 
     def in_any_year(self, series: Any) -> np.ndarray:
         """Per row, whether the row's region has a value of ``series`` in some year.
@@ -377,7 +378,7 @@ class Inputs:
     def __getitem__(self, code: str) -> pd.Series:
         column = self._columns.get(code)
         if column is None:
-            if code in self.wide.columns:
+            if code in self._column_names():
                 column = self.wide[code]
             else:
                 column = pd.Series(np.nan, index=self.index, name=code, dtype="float64")
@@ -386,14 +387,37 @@ class Inputs:
 
     def column_values(self, code: str) -> np.ndarray:
         """``inputs[code]`` as a read-only float64 array (all NaN when not given)."""
-        arrays = self._arrays
-        if not arrays:
-            block = self.wide.to_numpy(dtype="float64", na_value=np.nan)
-            arrays.update(zip(self.wide.columns, _read_only(block.T), strict=True))
-        values = arrays.get(code)
+        values = self._arrays.get(code)
         if values is None:
-            values = arrays[code] = _read_only(np.full(len(self.index), np.nan))
+            arrays = self._column_arrays()
+            values = arrays.get(code)
+            if values is None:
+                values = arrays[code] = _read_only(np.full(self._size(), np.nan))
         return values
+
+    def _column_arrays(self) -> dict[str, np.ndarray]:
+        """Every column of :attr:`wide` as a float64 array, and which hold a value (made once)."""
+        arrays = self._arrays
+        if "present" not in self._aux:
+            block = self.wide.to_numpy(dtype="float64", na_value=np.nan)
+            names = self.wide.columns.tolist()
+            arrays.update(zip(names, _read_only(block.T), strict=True))
+            have = ~np.isnan(block).all(axis=0)
+            self._aux["present"] = frozenset(n for n, h in zip(names, have, strict=True) if h)
+        return arrays
+
+    def _column_names(self) -> frozenset[str]:
+        names = self._aux.get("names")
+        if names is None:
+            names = self._aux["names"] = frozenset(self.wide.columns.tolist())
+        return names
+
+    def _size(self) -> int:
+        """Return the number of rows of :attr:`index` (``len`` of a MultiIndex costs)."""
+        size = self._aux.get("size")
+        if size is None:
+            size = self._aux["size"] = len(self.index)
+        return size
 
     def option(self, name: str) -> Any:
         """Value of a ``compute`` option."""
@@ -432,7 +456,7 @@ class Inputs:
                 filled = self.city_fill(pd.Series(raw, index=self.index, name=id))
                 raw = self._as_values(filled)
         combined = raw
-        if not rec.reported_only and id in self.wide.columns:
+        if not rec.reported_only and id in self._column_names():
             gaps = np.isnan(raw)
             if gaps.any():
                 reported = self.column_values(id)
@@ -448,7 +472,7 @@ class Inputs:
             if not self._on_index(result):
                 result = result.reindex(self.index)
             return result.to_numpy(dtype="float64", na_value=np.nan)
-        return np.broadcast_to(np.asarray(result, dtype="float64"), (len(self.index),))
+        return np.broadcast_to(np.asarray(result, dtype="float64"), (self._size(),))
 
     @property
     def arrays(self) -> ArrayInputs:
@@ -475,7 +499,7 @@ class Inputs:
     def computed_mask(self, id: str) -> np.ndarray:
         """Per row, whether the value comes from components (call after :meth:`indicator`)."""
         if recipes_table()[id].reported_only:
-            return np.zeros(len(self.index), dtype=bool)
+            return np.zeros(self._size(), dtype=bool)
         return ~np.isnan(self._raw_values[id])
 
     def computed_only(self, id: str) -> pd.Series:
@@ -628,12 +652,19 @@ class ArrayInputs:
     operation per step.
     """
 
-    __slots__ = ("_x", "regions", "years")
+    __slots__ = ("_regions", "_x", "years")
 
     def __init__(self, inputs: Inputs) -> None:
         self._x = inputs
         self.years: np.ndarray = inputs._years_values()
-        self.regions: np.ndarray = _read_only(inputs.regions.to_numpy(dtype=object))
+        self._regions: np.ndarray | None = None
+
+    @property
+    def regions(self) -> np.ndarray:
+        """The region of each row (an object array)."""
+        if self._regions is None:
+            self._regions = _read_only(self._x.regions.to_numpy(dtype=object))
+        return self._regions
 
     @property
     def inputs(self) -> Inputs:
