@@ -411,15 +411,12 @@ def _pivot(
         all_keys = np.concatenate([key, city * n_years + years_of_districts])
     else:
         all_keys = key
-    n_slots = len(regions) * n_years
-    if n_slots <= 4 * len(all_keys) + 1_000_000:  # dense: mark the keys, no sort
-        used = np.zeros(n_slots, dtype=bool)
-        used[all_keys] = True
-        row_keys = np.flatnonzero(used)
-        position = (np.cumsum(used) - 1)[key]
-    else:
-        row_keys = np.unique(all_keys)
-        position = np.searchsorted(row_keys, key)
+    # one flag per (region, year) slot, at most regions × years ≤ 9999 bytes a region: the
+    # sorted distinct keys and each row's position without a sort
+    used = np.zeros(len(regions) * n_years, dtype=bool)
+    used[all_keys] = True
+    row_keys = np.flatnonzero(used)
+    position = (np.cumsum(used) - 1)[key]
     block = np.full((len(variable_values), len(row_keys)), np.nan)
     filled = np.zeros(block.shape, dtype=bool)
     filled[variable_codes, position] = True

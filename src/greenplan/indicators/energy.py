@@ -366,7 +366,7 @@ def renewable_increase(renewable: ArrayLike, renewable_base: ArrayLike) -> Array
     diff = renewable - renewable_base
     if isinstance(diff, pd.Series):
         return diff.clip(lower=0.0)  # type: ignore[return-value]
-    out = np.where(np.isnan(diff), np.nan, np.maximum(diff, 0.0))
+    out = np.where(diff < 0.0, 0.0, diff)  # NaN stays NaN; the arithmetic of Series.clip
     return out if np.ndim(out) else float(out)  # type: ignore[return-value]
 
 

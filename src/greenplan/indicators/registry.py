@@ -6,7 +6,10 @@ A domain module (``greenplan/indicators/energy.py`` …) holds two things:
   canonical units and return the same container;
 * **recipes**: small functions registered with :func:`recipe` that take an :class:`Inputs`
   (the raw statistics pivoted to one column per variable, indexed by ``(region, year)``) and
-  return a Series on that index, by calling the formula functions.
+  return a Series on that index, by calling the formula functions. A recipe marked
+  :func:`on_arrays` gets the same inputs as float arrays (:class:`ArrayInputs`) and returns an
+  array: the shipped recipes all do, because a pandas operation on a short Series costs tens
+  of microseconds whatever its length and a compute runs about a thousand of them.
 
 ``compute()`` runs recipes; nothing here reads files, prints, or touches pint.
 """
@@ -19,7 +22,7 @@ import pkgutil
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -103,6 +106,9 @@ _RECIPES: dict[str, Recipe] = {}
 
 RecipeFunc = Callable[["Inputs"], pd.Series]
 
+SeriesOrArray = TypeVar("SeriesOrArray", pd.Series, np.ndarray)
+"""A Series on the index of :class:`Inputs` or a float array: helpers return the same kind."""
+
 
 def _caller_domain(depth: int) -> str:
     """Last part of the name of the module ``depth`` frames up (``energy`` …)."""
@@ -165,7 +171,8 @@ def recipe(
     """Register a recipe for the indicator ``id`` of the code list.
 
     Used as a decorator on a function ``(inputs: Inputs) -> pandas.Series``. The function
-    must return a float Series on ``inputs.index`` (NaN where it cannot be computed). The
+    must return a float Series on ``inputs.index`` (NaN where it cannot be computed); under
+    :func:`on_arrays` it takes an :class:`ArrayInputs` and returns a float array. The
     recipe states how the value is computed (``formula``, ``inputs``, ``options``, the plan's
     ``section``, ``references``, a method ``description``); names, unit, direction and price
     basis come from the code list (``resources/variables/*.csv``). ``domain`` defaults to the
@@ -365,7 +372,7 @@ class Inputs:
             present = self._aux["present"]
         return code in present
 
-    def in_any_year(self, series: Any) -> np.ndarray:
+    def in_any_year(self, series: pd.Series | np.ndarray) -> np.ndarray:
         """Per row, whether the row's region has a value of ``series`` in some year.
 
         ``series.notna().groupby(level="region").transform("any")`` as a boolean array, for
@@ -531,7 +538,7 @@ class Inputs:
             years = self._aux["years"] = _read_only(self.years.to_numpy(dtype="int64"))
         return years
 
-    def at_year(self, series: Any, year: int) -> Any:
+    def at_year(self, series: SeriesOrArray, year: int) -> SeriesOrArray:
         """For each row, the value of the same region in ``year`` (NaN where absent).
 
         ``series`` is a Series on :attr:`index` or a float array; the result is the same kind.
@@ -543,7 +550,7 @@ class Inputs:
         by_region[codes[rows]] = values[rows]
         return self._like(series, by_region[codes])
 
-    def at_base(self, series: Any) -> Any:
+    def at_base(self, series: SeriesOrArray) -> SeriesOrArray:
         """For each row, the value of the same region in the base year."""
         return self.at_year(series, self.base_year)
 
@@ -553,7 +560,7 @@ class Inputs:
             return values
         return pd.Series(values, index=self.index, dtype="float64", copy=False)
 
-    def previous(self, series: Any) -> Any:
+    def previous(self, series: SeriesOrArray) -> SeriesOrArray:
         """For each row, the value of the same region in the previous calendar year.
 
         ``series`` is a Series on :attr:`index` or a float array; the result is the same kind.
@@ -578,7 +585,7 @@ class Inputs:
         out = np.where(position >= 0, values[position], np.nan)
         return self._like(series, out)
 
-    def cumulative_since_base(self, series: Any) -> Any:
+    def cumulative_since_base(self, series: SeriesOrArray) -> SeriesOrArray:
         """Sum over base_year+1 … year of an annual series, per region.
 
         NaN from the first year with a missing value on (a gap makes the sum unknown).
@@ -586,7 +593,7 @@ class Inputs:
         """
         return self._like(series, _chain_values(self, _values_of(series), np.add, 0.0))
 
-    def cumulative_product_since_base(self, factors: Any) -> Any:
+    def cumulative_product_since_base(self, factors: SeriesOrArray) -> SeriesOrArray:
         """Product over base_year+1 … year of annual factors, per region; 1 in the base year.
 
         NaN from the first year with a missing factor on; years before the base are NaN.
