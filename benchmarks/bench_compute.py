@@ -20,9 +20,12 @@ is the size of the DataFrame ``read_csv`` returns (``memory_usage(deep=True)``).
 ≤ 3× the time of ``read_csv`` and peak ≤ 4× the frame on the Jinan-shaped table, and time
 linear in rows (*b* ≈ 1) beyond it.
 
+``--baseline SRC`` measures compute again with the package in ``SRC`` (say ``git archive`` of an
+earlier commit, unpacked) on the same files in the same run, and prints it on the next line.
+
 Usage::
 
-    python benchmarks/bench_compute.py [--repeat 3] [--scaling]
+    python benchmarks/bench_compute.py [--repeat 3] [--scaling] [--baseline OLD/src]
 """
 
 from __future__ import annotations
@@ -88,10 +91,9 @@ def measure(what: str, path: str, repeat: int) -> dict[str, float]:
     return out
 
 
-def _run(what: str, path: Path, repeat: int) -> dict[str, float]:
+def _run(what: str, path: Path, repeat: int, src: Path | None = None) -> dict[str, float]:
     env = dict(os.environ)
-    src = str(HERE.parent / "src")
-    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(src or HERE.parent / "src") + os.pathsep + env.get("PYTHONPATH", "")
     cmd = [sys.executable, __file__, "--measure", what, "--path", str(path)]
     proc = subprocess.run(
         [*cmd, "--repeat", str(repeat)], capture_output=True, text=True, env=env, check=True
@@ -99,24 +101,36 @@ def _run(what: str, path: Path, repeat: int) -> dict[str, float]:
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-def case(label: str, path: Path, repeat: int) -> tuple[float, float]:
-    """Measure read and compute of ``path``; print one line; return (rows, compute seconds)."""
+def case(label: str, path: Path, repeat: int, baseline: Path | None = None) -> tuple[float, float]:
+    """Measure read and compute of ``path``; print one line; return (rows, compute seconds).
+
+    With ``baseline`` (a source tree), compute is measured with it too, on a second line.
+    """
     read = _run("read", path, repeat)
-    comp = _run("compute", path, repeat)
+    runs = [(label, _run("compute", path, repeat))]
+    if baseline is not None:
+        runs.append(("  baseline", _run("compute", path, repeat, baseline)))
     frame = read["frame_mb"]
-    print(
-        f"{label:<10}{read['rows']:>10,.0f}{read['seconds']:>9.3f}{comp['seconds']:>9.3f}"
-        f"{comp['seconds'] / read['seconds']:>8.2f}×{frame:>9.1f}{comp['peak_mb']:>9.0f}"
-        f"{comp['peak_mb'] / frame:>8.2f}×{comp['rows_out']:>11,.0f}{comp['out_mb']:>9.1f}",
-        flush=True,
-    )
-    return read["rows"], comp["seconds"]
+    for name, comp in runs:
+        print(
+            f"{name:<10}{read['rows']:>10,.0f}{read['seconds']:>9.3f}{comp['seconds']:>9.3f}"
+            f"{comp['seconds'] / read['seconds']:>8.2f}×{frame:>9.1f}{comp['peak_mb']:>9.0f}"
+            f"{comp['peak_mb'] / frame:>8.2f}×{comp['rows_out']:>11,.0f}{comp['out_mb']:>9.1f}",
+            flush=True,
+        )
+    return read["rows"], runs[0][1]["seconds"]
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--scaling", action="store_true", help="add 1e5, 1e6 and 4e6 rows")
+    p.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="SRC",
+        help="also measure compute with the package in SRC (an older checkout's src/)",
+    )
     p.add_argument("--measure", choices=["read", "compute"], help=argparse.SUPPRESS)
     p.add_argument("--path", help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -137,13 +151,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         jinan = Path(tmp) / "jinan_shaped.csv"
         generate(jinan, jinan_rows, first_year=JINAN_YEARS[0])
-        case("jinan", jinan, args.repeat)
+        baseline = args.baseline.resolve() if args.baseline else None
+        case("jinan", jinan, args.repeat, baseline)
         jinan.unlink()
         if args.scaling:
             for rows in (100_000, 1_000_000, 4_000_000):
                 path = Path(tmp) / f"synthetic_{rows}.csv"
                 generate(path, rows)
-                points.append(case(f"{rows:.0e}", path, args.repeat))
+                points.append(case(f"{rows:.0e}", path, args.repeat, baseline))
                 path.unlink()
     print("goal: compute ≤ 3.00× read time, peak ≤ 4.00× frame (jinan); time linear in rows")
     if len(points) >= 2:

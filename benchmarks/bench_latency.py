@@ -5,7 +5,11 @@ Cases (each reported with its yardstick, measured in the same run):
 * ``compute+assess`` — in one warm process, :func:`greenplan.compute` and
   :func:`greenplan.assess` of the synthetic example data shipped in ``data/examples``
   (≈ 5,700 rows), median of ``--repeat`` runs; goal 100 ms. The yardstick is
-  ``pandas.read_csv`` of the same files in the same process.
+  ``pandas.read_csv`` of the same files in the same process. Measured in a fresh process with
+  ``src/`` of this checkout first on the path; the CPU time of the process
+  (``time.process_time``) is given with the wall-clock time, as it moves less when other
+  programs load the machine. ``--baseline SRC`` measures the same case with another source
+  tree (say ``git archive`` of an earlier commit) in the same run, right after.
 * ``greenplan report`` (shipped Jinan data) and ``greenplan validate small.csv`` (a 10-row file
   written here, synthetic) as whole processes, median of ``--repeat`` runs; goal ≤ 1.3× the
   yardstick ``python -c "import pandas, pint, pydantic"``.
@@ -14,12 +18,14 @@ Cases (each reported with its yardstick, measured in the same run):
 
 Usage::
 
-    python benchmarks/bench_latency.py [--repeat 7]
+    python benchmarks/bench_latency.py [--repeat 7] [--baseline OLD/src] [--in-process-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import subprocess
 import sys
@@ -41,7 +47,10 @@ def _median_process(cmd: list[str], repeat: int) -> float:
 
 
 def in_process(repeat: int) -> dict[str, float]:
-    """Median seconds of compute, assess and read_csv of the example data, warm."""
+    """Median seconds of compute, assess and read_csv of the example data, warm.
+
+    ``compute_cpu`` and ``assess_cpu`` are the medians of the process's CPU time.
+    """
     import pandas as pd
 
     import greenplan as gp
@@ -51,21 +60,48 @@ def in_process(repeat: int) -> dict[str, float]:
     stats = gp.read_statistics(EXAMPLES)
     values = gp.compute(stats)  # warm-up: imports, code lists, caches
     gp.assess(values, targets=targets)
-    out: dict[str, list[float]] = {"compute": [], "assess": [], "read_csv": []}
+    out: dict[str, list[float]] = {
+        "compute": [],
+        "assess": [],
+        "read_csv": [],
+        "compute_cpu": [],
+        "assess_cpu": [],
+    }
     files = sorted(EXAMPLES.glob("*.csv"))
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         values = gp.compute(stats)
-        t1 = time.perf_counter()
+        c1, t1 = time.process_time(), time.perf_counter()
         gp.assess(values, targets=targets)
-        t2 = time.perf_counter()
+        c2, t2 = time.process_time(), time.perf_counter()
         for f in files:
             pd.read_csv(f)
         t3 = time.perf_counter()
         out["compute"].append(t1 - t0)
         out["assess"].append(t2 - t1)
         out["read_csv"].append(t3 - t2)
+        out["compute_cpu"].append(c1 - c0)
+        out["assess_cpu"].append(c2 - c1)
     return {k: statistics.median(v) for k, v in out.items()}
+
+
+def in_process_with(src: Path, repeat: int) -> dict[str, float]:
+    """:func:`in_process` in a fresh process with the package in ``src`` first on the path."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(src) + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, __file__, "--measure-in-process", "--repeat", str(repeat)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def _in_process_line(label: str, ip: dict[str, float]) -> str:
+    total = ip["compute"] + ip["assess"]
+    return (
+        f"{label:<28}{total * 1e3:8.1f} ms  "
+        f"read_csv {ip['read_csv'] * 1e3:6.1f} ms  {total / ip['read_csv']:5.1f}×  ≤ 100 ms  "
+        f"(compute {ip['compute'] * 1e3:.1f}, assess {ip['assess'] * 1e3:.1f}; CPU: compute "
+        f"{ip['compute_cpu'] * 1e3:.1f}, assess {ip['assess_cpu'] * 1e3:.1f})"
+    )
 
 
 def registry_seconds() -> tuple[float, str]:
@@ -93,16 +129,29 @@ def registry_seconds() -> tuple[float, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args(argv)
-
-    ip = in_process(args.repeat)
-    total = ip["compute"] + ip["assess"]
-    print("case                         median      yardstick   ratio   goal")
-    print(
-        f"compute+assess (examples)   {total * 1e3:8.1f} ms  "
-        f"read_csv {ip['read_csv'] * 1e3:6.1f} ms  {total / ip['read_csv']:5.1f}×  ≤ 100 ms  "
-        f"(compute {ip['compute'] * 1e3:.1f}, assess {ip['assess'] * 1e3:.1f})"
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="SRC",
+        help="also measure compute+assess with the package in SRC (an older checkout's src/)",
     )
+    parser.add_argument(
+        "--in-process-only", action="store_true", help="skip the whole-process cases"
+    )
+    parser.add_argument("--measure-in-process", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure_in_process:
+        print(json.dumps(in_process(args.repeat)))
+        return 0
+
+    print("case                         median      yardstick   ratio   goal")
+    ip = in_process_with(ROOT / "src", args.repeat)
+    print(_in_process_line("compute+assess (examples)", ip))
+    if args.baseline is not None:
+        base = in_process_with(args.baseline.resolve(), args.repeat)
+        print(_in_process_line("  baseline (--baseline)", base))
+    if args.in_process_only:
+        return 0
 
     floor = _median_process([sys.executable, "-c", "import pandas, pint, pydantic"], args.repeat)
     gp_cmd = [sys.executable, "-m", "greenplan"]

@@ -20,7 +20,7 @@ import pandas as pd
 from greenplan.definitions import Aggregation
 from greenplan.diagnostics import Code, Collector, ValidationReport
 from greenplan.errors import GreenplanError, StatisticsError
-from greenplan.indicators.registry import Inputs, recipes, resolve_options
+from greenplan.indicators.registry import Inputs, recipes, recipes_table, resolve_options
 from greenplan.io import read_statistics
 from greenplan.messages import msg
 from greenplan.options import suggest
@@ -194,58 +194,123 @@ def city_filler(index: pd.Index, rule: str) -> Callable[[pd.Series], pd.Series]:
         the rule allows; other values unchanged. Positions are worked out once, so a call
         costs a few vectorised passes.
     """
-    fill_values = _array_filler(index, rule)
-    if fill_values is None:
-        return lambda series: series
+    return _CityFill(_CityPositions.of(index, rule))
 
-    def fill(series: pd.Series) -> pd.Series:
-        filled = fill_values(series.to_numpy(dtype="float64"))
+
+class _CityFill:
+    """The callable :func:`city_filler` returns; ``.array`` is its core on float arrays."""
+
+    def __init__(self, positions: _CityPositions | None) -> None:
+        self.positions = positions
+
+    def __call__(self, series: pd.Series) -> pd.Series:
+        if self.positions is None:
+            return series
+        filled = self.positions.fill(series.to_numpy(dtype="float64"))
         if filled is None:
             return series
         return pd.Series(filled, index=series.index, name=series.name)
 
-    return fill
+    def array(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (float64, one per row of the index) filled, or ``values`` itself."""
+        if self.positions is None:
+            return values
+        filled = self.positions.fill(values)
+        return values if filled is None else filled
 
 
-def _array_filler(index: pd.Index, rule: str) -> Callable[[np.ndarray], np.ndarray | None] | None:
-    """Return the array core of :func:`city_filler`, or None when nothing can be filled.
+class _CityPositions:
+    """Where the city and the districts are on a ``(region, year)`` index, worked out once.
 
-    ``fill(values)`` gives the filled copy, or None when no city value changes.
+    ``fill(values)`` fills one series (a float array on the index), ``fill_block(block)`` the
+    rows of a ``series × rows`` block at once; both sum the districts of a year in the same
+    order (district rows stably sorted by year) with the same Kahan arithmetic, so a value is
+    the same whichever fills it.
     """
-    regions = index.get_level_values("region")
-    component = np.asarray(regions.isin(districts()))
-    if rule == "never" or not component.any():
-        return None
-    year_codes, year_values = pd.factorize(index.get_level_values("year"))
-    region_codes, _ = pd.factorize(regions)
-    city_pos = np.flatnonzero(np.asarray(regions == CITY))
-    city_years = year_codes[city_pos]
-    n_years = len(year_values)
-    all_required = len(districts())
-    # district rows stably sorted by year once: the rows with a value keep that order, so each
-    # call sums in the same order as a stable sort of its own rows would (same arithmetic)
-    district_rows = np.flatnonzero(component)
-    by_year = district_rows[np.argsort(year_codes[district_rows], kind="stable")]
-    by_year_codes = year_codes[by_year]
 
-    def fill(values: np.ndarray) -> np.ndarray | None:
-        absent = np.isnan(values[city_pos])
+    def __init__(self, index: pd.Index, rule: str) -> None:
+        regions = index.get_level_values("region")
+        component = np.asarray(regions.isin(districts()))
+        year_codes, year_values = pd.factorize(index.get_level_values("year"))
+        self.rule = rule
+        self.region_codes, region_values = pd.factorize(regions)
+        self.n_regions = len(region_values)
+        self.city_pos = np.flatnonzero(np.asarray(regions == CITY))
+        self.city_years = year_codes[self.city_pos]
+        self.n_years = len(year_values)
+        self.all_required = len(districts())
+        # district rows stably sorted by year once: the rows with a value keep that order, so
+        # each call sums in the same order as a stable sort of its own rows would
+        district_rows = np.flatnonzero(component)
+        self.by_year = district_rows[np.argsort(year_codes[district_rows], kind="stable")]
+        self.by_year_codes = year_codes[self.by_year]
+
+    @classmethod
+    def of(cls, index: pd.Index, rule: str) -> _CityPositions | None:
+        """Return the positions on ``index``, or None when nothing can be filled."""
+        if rule == "never":
+            return None
+        if not np.asarray(index.get_level_values("region").isin(districts())).any():
+            return None
+        return cls(index, rule)
+
+    def fill(self, values: np.ndarray) -> np.ndarray | None:
+        """Return the filled copy of one series, or None when no city value changes."""
+        absent = np.isnan(values[self.city_pos])
         if not absent.any():
             return None
-        present = ~np.isnan(values[by_year])
-        rows, codes = by_year[present], by_year_codes[present]
-        counts = np.bincount(codes, minlength=n_years)
-        required = all_required if rule == "all_districts" else len(np.unique(region_codes[rows]))
+        present = ~np.isnan(values[self.by_year])
+        rows, codes = self.by_year[present], self.by_year_codes[present]
+        counts = np.bincount(codes, minlength=self.n_years)
+        if self.rule == "all_districts":
+            required = self.all_required
+        else:
+            required = len(np.unique(self.region_codes[rows]))
         complete = (counts == required) & (counts > 0)
-        target = absent & complete[city_years]
+        target = absent & complete[self.city_years]
         if not target.any():
             return None
-        sums = _kahan_sorted_sum(codes, values[rows], n_years)
+        sums = _kahan_sorted_sum(codes, values[rows], self.n_years)
         filled = values.copy()
-        filled[city_pos[target]] = sums[city_years[target]]
+        filled[self.city_pos[target]] = sums[self.city_years[target]]
         return filled
 
-    return fill
+    def fill_block(self, block: np.ndarray, which: np.ndarray) -> None:
+        """Fill the rows ``which`` of a ``series × rows`` block in place, all at once.
+
+        Row by row the same as :meth:`fill`: the series are stacked, so one grouped Kahan sum
+        over (series, year) groups replaces one per series.
+        """
+        if not which.size:
+            return
+        city = block[np.ix_(which, self.city_pos)]
+        absent = np.isnan(city)
+        keep = absent.any(axis=1)
+        if not keep.any():
+            return
+        which, absent = which[keep], absent[keep]
+        n_series, n_years = which.size, self.n_years
+        part = block[np.ix_(which, self.by_year)]
+        present = ~np.isnan(part)
+        series_of = np.broadcast_to(np.arange(n_series)[:, None], part.shape)[present]
+        group = series_of * n_years + np.broadcast_to(self.by_year_codes, part.shape)[present]
+        counts = np.bincount(group, minlength=n_series * n_years).reshape(n_series, n_years)
+        if self.rule == "all_districts":
+            required = np.full(n_series, self.all_required)
+        else:
+            regions = np.broadcast_to(self.region_codes[self.by_year], part.shape)[present]
+            seen = np.zeros((n_series, self.n_regions), dtype=bool)
+            seen[series_of, regions] = True
+            required = seen.sum(axis=1)
+        complete = (counts == required[:, None]) & (counts > 0)
+        target = absent & complete[:, self.city_years]
+        if not target.any():
+            return
+        # row-major order of ``part``: by series, then by year in the stable district order,
+        # so ``group`` is sorted and each group sums in the order :meth:`fill` uses
+        sums = _kahan_sorted_sum(group, part[present], n_series * n_years)
+        rows, cols = np.nonzero(target)
+        block[which[rows], self.city_pos[cols]] = sums[rows * n_years + self.city_years[cols]]
 
 
 def to_wide(
@@ -267,36 +332,51 @@ def to_wide(
     pandas.DataFrame
         Index ``(region, year)`` sorted, columns variable codes, float64 values.
     """
+    return _wide_and_positions(stats, fill_city=fill_city, city_rule=city_rule)[0]
+
+
+def _wide_and_positions(
+    stats: pd.DataFrame, *, fill_city: bool, city_rule: str
+) -> tuple[pd.DataFrame, _CityPositions | None]:
+    """:func:`to_wide`, and the city positions it filled with (reused for the indicators)."""
     # a view without the reader's attrs: pandas deep-copies attrs into every slice made below
     data = pd.DataFrame(stats, copy=False).loc[:, ["region", "year", "variable", "value"]]
-    keys = ["region", "year", "variable"]
-    repeated = data.duplicated(keys, keep=False).to_numpy()
-    if repeated.any():
+    city_rows = fill_city and city_rule != "never"
+    pivoted = _pivot(data, city_rows=city_rows)
+    if pivoted is None:  # a key is given more than once
+        keys = ["region", "year", "variable"]
+        repeated = data.duplicated(keys, keep=False).to_numpy()
         _refuse_conflicts(stats, repeated)
-        data = data.drop_duplicates(keys)
-    block, index, columns = _pivot(data, city_rows=fill_city and city_rule != "never")
-    fill_values = _array_filler(index, city_rule) if fill_city else None
-    if fill_values is not None:
-        for k, column in enumerate(columns):
-            var = VARIABLES.get(column)
-            if var is not None and var.aggregation is Aggregation.SUM:
-                filled = fill_values(block[k])
-                if filled is not None:
-                    block[k] = filled
-    return pd.DataFrame(block.T, index=index, columns=columns, copy=False)
+        pivoted = _pivot(data.drop_duplicates(keys), city_rows=city_rows)
+        if pivoted is None:  # pragma: no cover - drop_duplicates leaves no repeated key
+            raise RuntimeError("to_wide: repeated keys after drop_duplicates")
+    block, index, columns = pivoted
+    positions = _CityPositions.of(index, city_rule) if fill_city else None
+    if positions is not None:
+        additive = [
+            k
+            for k, column in enumerate(columns)
+            if (var := VARIABLES.get(column)) is not None and var.aggregation is Aggregation.SUM
+        ]
+        positions.fill_block(block, np.asarray(additive, dtype=np.int64))
+    return pd.DataFrame(block.T, index=index, columns=columns, copy=False), positions
 
 
-def _pivot(data: pd.DataFrame, *, city_rows: bool) -> tuple[np.ndarray, pd.MultiIndex, pd.Index]:
+def _pivot(
+    data: pd.DataFrame, *, city_rows: bool
+) -> tuple[np.ndarray, pd.MultiIndex, pd.Index] | None:
     """One float64 row per variable (a ``variables × rows`` block) on sorted ``(region, year)``.
 
     With ``city_rows``, the city gets an all-NaN row for every year with district rows and no
-    city row (for the city fill). Rows of ``data`` must be unique by ``(region, year,
-    variable)``. Returns the block, the ``(region, year)`` index and the variables (sorted).
+    city row (for the city fill). Returns the block, the ``(region, year)`` index and the
+    variables (sorted); None when a ``(region, year, variable)`` key is given more than once.
     """
     region_codes, region_values = pd.factorize(data["region"])
     year_codes, year_values = pd.factorize(data["year"], sort=True)
     variable_codes, variable_values = pd.factorize(data["variable"], sort=True)
     if min(region_codes.min(initial=0), year_codes.min(initial=0)) < 0:  # a missing key
+        if data.duplicated(["region", "year", "variable"]).any():
+            return None
         wide = data.pivot(index=["region", "year"], columns="variable", values="value")
         wide = wide.astype("float64").sort_index()
         index = pd.MultiIndex.from_arrays(
@@ -328,12 +408,23 @@ def _pivot(data: pd.DataFrame, *, city_rows: bool) -> tuple[np.ndarray, pd.Multi
     key = rank[region_codes] * n_years + year_codes
     if city_rows:
         city = rank[regions.index(CITY)]
-        years_of_districts = np.unique(year_codes[is_district[region_codes]])
-        row_keys = np.unique(np.concatenate([key, city * n_years + years_of_districts]))
+        district_years = np.bincount(year_codes[is_district[region_codes]], minlength=n_years)
+        years_of_districts = np.flatnonzero(district_years)
+        all_keys = np.concatenate([key, city * n_years + years_of_districts])
     else:
-        row_keys = np.unique(key)
+        all_keys = key
+    # one flag per (region, year) slot, at most regions × years ≤ 9999 bytes a region: the
+    # sorted distinct keys and each row's position without a sort
+    used = np.zeros(len(regions) * n_years, dtype=bool)
+    used[all_keys] = True
+    row_keys = np.flatnonzero(used)
+    position = (np.cumsum(used) - 1)[key]
     block = np.full((len(variable_values), len(row_keys)), np.nan)
-    block[variable_codes, np.searchsorted(row_keys, key)] = data["value"].to_numpy(dtype="float64")
+    filled = np.zeros(block.shape, dtype=bool)
+    filled[variable_codes, position] = True
+    if np.count_nonzero(filled) < len(key):  # a key given twice
+        return None
+    block[variable_codes, position] = data["value"].to_numpy(dtype="float64")
     index = pd.MultiIndex.from_arrays(
         [
             names[order][row_keys // n_years],
@@ -381,8 +472,8 @@ def inputs_from(stats: Any, **options: Any) -> Inputs:
     """Return the :class:`~greenplan.indicators.registry.Inputs` recipes see for ``stats``."""
     opts = resolve_options(options)
     rule = str(opts["city_from_districts"])
-    wide = to_wide(_as_canonical(stats), city_rule=rule)
-    return Inputs(wide, opts, city_fill=city_filler(wide.index, rule))
+    wide, positions = _wide_and_positions(_as_canonical(stats), fill_city=True, city_rule=rule)
+    return Inputs(wide, opts, city_fill=_CityFill(positions))
 
 
 def _select(indicators: str | Iterable[str] | None) -> list[str]:
@@ -453,7 +544,7 @@ def compute(
     values: list[np.ndarray] = []
     computed: list[np.ndarray] = []
     for id in ids:
-        series = x.indicator(id).to_numpy(dtype="float64")
+        series = x.indicator_values(id)
         keep = np.flatnonzero(~np.isnan(series))
         if keep.size:
             kept.append(id)
@@ -471,7 +562,7 @@ def compute(
 
 def _method(x: Inputs, id: str) -> str:
     """Return the method text of one indicator: its options, then its recipe's notes."""
-    rec = recipes()[id]
+    rec = recipes_table()[id]
     parts = [f"{o}={x.options[o]}" for o in rec.indicator.options]
     return "; ".join(parts + x.notes.get(id, []))
 

@@ -14,7 +14,15 @@ import pandas as pd
 
 from greenplan._numeric import PERCENT, ArrayLike, nonzero, share_percent
 
-__all__ = ["PERCENT", "ArrayLike", "nonzero", "percent_change", "share_percent", "sum_components"]
+__all__ = [
+    "PERCENT",
+    "ArrayLike",
+    "nonzero",
+    "percent_change",
+    "share_percent",
+    "sum_aligned",
+    "sum_components",
+]
 
 
 def percent_change(value: ArrayLike, base: ArrayLike, *, positive: bool = False) -> ArrayLike:
@@ -108,9 +116,34 @@ def sum_components(parts: Sequence[ArrayLike], *, missing_as_zero: bool = False)
         ).astype("float64")
         min_count = 1 if missing_as_zero else len(parts)
         return frame.sum(axis=1, min_count=min_count)  # type: ignore[return-value]
-    stacked = np.stack(np.broadcast_arrays(*[np.asarray(p, dtype="float64") for p in parts]))
-    if missing_as_zero:
-        total = np.where(np.isnan(stacked).all(axis=0), np.nan, np.nansum(stacked, axis=0))
-    else:
-        total = stacked.sum(axis=0)
+    arrays = np.broadcast_arrays(*[np.asarray(p, dtype="float64") for p in parts])
+    # the arithmetic of the Series path (added in order from +0.0), so both give the same bits
+    total = sum_aligned(arrays, min_count=1 if missing_as_zero else len(parts))
     return total if total.ndim else float(total)  # type: ignore[return-value]
+
+
+def sum_aligned(parts: Sequence[np.ndarray], *, min_count: int) -> np.ndarray:
+    """Sum float arrays of one length element-wise, NaN where fewer than ``min_count`` are present.
+
+    The arithmetic of ``pandas.concat(series, axis=1).sum(axis=1, min_count=min_count)`` (and
+    of the Series path of :func:`sum_components`): a missing part adds 0, the parts are added
+    one after another in the order given, starting from +0.0, so a recipe on arrays gives the
+    same numbers as one on Series (``numpy.sum`` of many terms adds pairwise, which can differ
+    in the last bits). For recipes; ``parts`` must not be empty.
+
+    Examples
+    --------
+    >>> sum_aligned([np.array([1.0, np.nan]), np.array([2.5, np.nan])], min_count=1).tolist()
+    [3.5, nan]
+    """
+    first = np.asarray(parts[0], dtype="float64")
+    missing = np.isnan(first)
+    count = (~missing).astype(np.intp)
+    total = 0.0 + np.where(missing, 0.0, first)  # a sum starts at +0.0: −0.0 gives 0.0
+    for part in parts[1:]:
+        present = ~np.isnan(part)
+        total = total + np.where(present, part, 0.0)
+        count += present
+    if min_count > 0:
+        total = np.where(count < min_count, np.nan, total)
+    return np.asarray(total)

@@ -32,13 +32,14 @@ References
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from greenplan.indicators._common import ArrayLike, nonzero, sum_components
 from greenplan.indicators.registry import (
-    Inputs,
+    ArrayInputs,
     change_recipe,
     declare_option,
+    on_arrays,
     recipe,
     reported,
 )
@@ -178,7 +179,8 @@ def fertilizer_per_area(fertilizer: ArrayLike, area: ArrayLike) -> ArrayLike:
     ),
     references=("国家统计局 农业统计报表制度 [M]",),
 )
-def _fertilizer_use(x: Inputs) -> pd.Series:
+@on_arrays
+def _fertilizer_use(x: ArrayInputs) -> np.ndarray:
     return fertilizer_pure_nutrient(*(x[c] for c in FERTILIZER_COMPONENTS))
 
 
@@ -195,7 +197,8 @@ def _fertilizer_use(x: Inputs) -> pd.Series:
     ),
     references=("Plan 三(三)", "农业农村部 到2025年化肥减量化行动方案 [M]"),
 )
-def _fertilizer_per_cultivated_area(x: Inputs) -> pd.Series:
+@on_arrays
+def _fertilizer_per_cultivated_area(x: ArrayInputs) -> np.ndarray:
     basis = x.option("fertilizer_area_basis")
     area = x["cultivated_land_area"] if basis == "cultivated" else x["crop_sown_area"]
     x.note("per hectare of cultivated land" if basis == "cultivated" else "per hectare sown")

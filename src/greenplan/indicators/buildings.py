@@ -19,10 +19,16 @@ References
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from greenplan.indicators._common import ArrayLike
-from greenplan.indicators.registry import Inputs, cumulative_recipe, recipe, reported
+from greenplan.indicators.registry import (
+    ArrayInputs,
+    cumulative_recipe,
+    on_arrays,
+    recipe,
+    reported,
+)
 
 __all__ = ["GREEN_BUILDING_LEVELS", "green_building_area"]
 
@@ -91,7 +97,8 @@ def green_building_area(
     ),
     references=("GB/T 50378-2019", "plan 六(三)"),
 )
-def _new_green_building_area(x: Inputs) -> pd.Series:
+@on_arrays
+def _new_green_building_area(x: ArrayInputs) -> np.ndarray:
     return green_building_area(*(x[code] for code in GREEN_BUILDING_LEVELS))
 
 

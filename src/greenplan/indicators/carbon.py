@@ -30,11 +30,10 @@ References
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from greenplan import factors
 from greenplan.errors import OptionError
-from greenplan.indicators._common import ArrayLike
+from greenplan.indicators._common import ArrayLike, sum_aligned
 from greenplan.indicators.energy import (
     _note_gaps,
     _unit_factor,
@@ -43,7 +42,13 @@ from greenplan.indicators.energy import (
     fuel_variables,
     intensity,
 )
-from greenplan.indicators.registry import Inputs, change_recipe, declare_option, recipe
+from greenplan.indicators.registry import (
+    ArrayInputs,
+    change_recipe,
+    declare_option,
+    on_arrays,
+    recipe,
+)
 from greenplan.variables import VARIABLES
 
 __all__ = [
@@ -353,18 +358,18 @@ _FEEDSTOCK = tuple(f"feedstock_{fuel}" for fuel in fuel_variables().values())
 _GRID_OPTIONS = ("grid_factor_region", "grid_factor_series", "grid_factor_year")
 
 
-def _zero_if_unreported_any(x: Inputs, series: pd.Series) -> pd.Series:
+def _zero_if_unreported_any(x: ArrayInputs, series: np.ndarray) -> np.ndarray:
     """Per-fuel feedstock: absent means none (the note is made once, by the caller)."""
     reported_any = x.in_any_year(series)
-    return series if reported_any.all() else series.where(reported_any, 0.0)
+    return series if reported_any.all() else np.where(reported_any, series, 0.0)
 
 
-def _grid_factor_series(x: Inputs) -> pd.Series:
+def _grid_factor_series(x: ArrayInputs) -> np.ndarray:
     """Grid factor of each row's year [kg CO₂/kWh], noting the vintages used."""
     region = x.option("grid_factor_region")
     series = x.option("grid_factor_series")
     vintage = x.option("grid_factor_year")
-    distinct, position = np.unique(np.asarray(x.years, dtype="int64"), return_inverse=True)
+    distinct, position = np.unique(x.years, return_inverse=True)
     years = distinct.tolist()
     try:
         table = factors.grid_factors_for_years(years, region, series, vintage)
@@ -375,7 +380,7 @@ def _grid_factor_series(x: Inputs) -> pd.Series:
     )
     x.note(f"grid factor {series}/{region} (kg CO₂/kWh): " + runs)
     values = np.array([table[y].value for y in years], dtype="float64")
-    return pd.Series(values[position.ravel()], index=x.index, dtype="float64")
+    return values[position.ravel()]
 
 
 @recipe(
@@ -397,17 +402,18 @@ def _grid_factor_series(x: Inputs) -> pd.Series:
         "IPCC 2006 Vol.2 Ch.1",
     ),
 )
-def _co2_fuel_combustion(x: Inputs) -> pd.Series:
+@on_arrays
+def _co2_fuel_combustion(x: ArrayInputs) -> np.ndarray:
 
     fuel_of = fuel_variables()
     present = [v for v in fuel_of if x.has(v)]
     if not present:
-        return pd.Series(np.nan, index=x.index, dtype="float64")
+        return x.nan()
     set_ = x.option("emission_factor_set")
     parts = []
     uncertain = []
     no_feedstock = []
-    broken = pd.Series(False, index=x.index)
+    broken = np.zeros(len(x), dtype=bool)
     for var in present:
         fuel = fuel_of[var]
         ef = factors.emission_factor(fuel, set_, x.option("emission_factor_table"))
@@ -418,7 +424,7 @@ def _co2_fuel_combustion(x: Inputs) -> pd.Series:
             feedstock = _zero_if_unreported_any(x, x[feed_code])
             # a region that reports the feedstock in other years but not in this one: the
             # fuel's CO₂ cannot be told apart, so the year has no value (never a silent 0)
-            broken |= x[var].notna() & feedstock.isna()
+            broken |= ~np.isnan(x[var]) & np.isnan(feedstock)
             burned = net_of_feedstock(x[var], feedstock)
         else:
             burned = x[var]
@@ -431,8 +437,9 @@ def _co2_fuel_combustion(x: Inputs) -> pd.Series:
     if no_feedstock and x.has("energy_feedstock"):
         x.note("no per-fuel feedstock_* given: no feedstock deducted from combustion CO₂")
     _note_gaps(x, present)
-    total = pd.concat(parts, axis=1).sum(axis=1, min_count=1)
-    return total.mask(broken)
+    total = sum_aligned(parts, min_count=1)
+    total[broken] = np.nan
+    return total
 
 
 @recipe(
@@ -449,10 +456,11 @@ def _co2_fuel_combustion(x: Inputs) -> pd.Series:
     ),
     references=("MEE/NBS 电力二氧化碳排放因子",),
 )
-def _co2_electricity_indirect(x: Inputs) -> pd.Series:
+@on_arrays
+def _co2_electricity_indirect(x: ArrayInputs) -> np.ndarray:
     imports = x["electricity_net_import"]
-    if not imports.notna().any():
-        return imports.astype("float64")
+    if np.isnan(imports).all():
+        return imports
     factor = _grid_factor_series(x) * _unit_factor("kg/kWh", "万吨/亿千瓦时")
     return indirect_co2(imports, factor)
 
@@ -467,7 +475,8 @@ def _co2_electricity_indirect(x: Inputs) -> pd.Series:
     description="Net heat inflow (万吉焦) times 0.11 t CO₂/GJ; negative for a net exporter.",
     references=("NDRC sector enterprise GHG guidelines (0.11 tCO₂/GJ)",),
 )
-def _co2_heat_indirect(x: Inputs) -> pd.Series:
+@on_arrays
+def _co2_heat_indirect(x: ArrayInputs) -> np.ndarray:
     factor = float(x.option("heat_emission_factor")) * _unit_factor("t/GJ", "万吨/万吉焦")
     return indirect_co2(x["heat_net_import"], factor)
 
@@ -490,7 +499,8 @@ def _co2_heat_indirect(x: Inputs) -> pd.Series:
     ),
     references=("省级温室气体清单编制指南(试行) (2011)",),
 )
-def _co2_energy(x: Inputs) -> pd.Series:
+@on_arrays
+def _co2_energy(x: ArrayInputs) -> np.ndarray:
     direct = x.propagate("co2_fuel_combustion")
     if x.option("carbon_scope") == "direct":
         x.note("direct combustion CO₂ only")
@@ -515,7 +525,8 @@ def _co2_energy(x: Inputs) -> pd.Series:
     ),
     references=("省级温室气体清单编制指南(试行) (2011) [M]", "IPCC 2006 Vol.3 Ch.2"),
 )
-def _co2_process(x: Inputs) -> pd.Series:
+@on_arrays
+def _co2_process(x: ArrayInputs) -> np.ndarray:
     set_ = x.option("emission_factor_set")
     parts = []
     for process, var in (("clinker", "clinker_production"), ("lime", "lime_production")):
@@ -524,8 +535,8 @@ def _co2_process(x: Inputs) -> pd.Series:
             x.note(f"{process} {pf.value} {pf.unit} ({set_}) [{pf.confidence}]")
             parts.append(process_co2(x[var], pf.value * _unit_factor(pf.unit, "万吨/万吨")))
     if not parts:
-        return pd.Series(np.nan, index=x.index, dtype="float64")
-    return pd.concat(parts, axis=1).sum(axis=1, min_count=1)
+        return x.nan()
+    return sum_aligned(parts, min_count=1)
 
 
 @recipe(
@@ -541,7 +552,8 @@ def _co2_process(x: Inputs) -> pd.Series:
     ),
     references=("Plan 十(二)",),
 )
-def _co2_total(x: Inputs) -> pd.Series:
+@on_arrays
+def _co2_total(x: ArrayInputs) -> np.ndarray:
     energy = x.propagate("co2_energy")
     process = _unreported_as_zero(x, x.propagate("co2_process"), "co2_process")
     return energy + process
@@ -569,7 +581,8 @@ _CI_OPTIONS = (
     ),
     references=("Plan 八(三)",),
 )
-def _carbon_intensity(x: Inputs) -> pd.Series:
+@on_arrays
+def _carbon_intensity(x: ArrayInputs) -> np.ndarray:
     x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
     return carbon_intensity(x.propagate("co2_energy"), x.indicator("gdp_constant_2020"))
 

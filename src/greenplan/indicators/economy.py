@@ -15,10 +15,9 @@ References
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from greenplan.indicators._common import ArrayLike
-from greenplan.indicators.registry import Inputs, recipe
+from greenplan.indicators.registry import ArrayInputs, on_arrays, recipe
 
 __all__ = ["chain_index", "constant_price_gdp", "growth_from_index"]
 
@@ -119,10 +118,10 @@ def constant_price_gdp(gdp_base: ArrayLike, index_vs_base: ArrayLike) -> ArrayLi
     return gdp_base * index_vs_base
 
 
-def _growth(x: Inputs) -> pd.Series:
+def _growth(x: ArrayInputs) -> np.ndarray:
     growth = x["gdp_real_growth"]
     if x.has("gdp_index"):
-        growth = growth.fillna(growth_from_index(x["gdp_index"]))
+        growth = np.where(np.isnan(growth), growth_from_index(x["gdp_index"]), growth)
     return growth
 
 
@@ -138,26 +137,27 @@ def _growth(x: Inputs) -> pd.Series:
     ),
     references=("国家统计局 2020年分省万元GDP能耗降低率公报",),
 )
-def _gdp_real_index(x: Inputs) -> pd.Series:
+@on_arrays
+def _gdp_real_index(x: ArrayInputs) -> np.ndarray:
     growth = _growth(x)
     base = x.base_year
     factor = 1.0 + growth / 100.0
     forward = x.cumulative_product_since_base(factor)
     # Backwards: I_t = I_{t+1} / (1 + g_{t+1}) for t < base, on a (region × year) grid.
-    years = x.years.to_numpy(dtype="int64")
+    years = x.years
     back = np.full(len(years), np.nan)
     upto = years <= base
     if upto.any():
-        codes, uniques = pd.factorize(x.regions)
+        codes, uniques = x.region_codes()
         first = int(years[upto].min())
         col = years[upto] - first
         f = np.full((len(uniques), base - first + 1), np.nan)
-        f[codes[upto], col] = factor.to_numpy(dtype="float64")[upto]
+        f[codes[upto], col] = factor[upto]
         level = np.ones((len(uniques), base - first + 1))
         for j in range(base - first - 1, -1, -1):  # base-1 … first
             level[:, j] = level[:, j + 1] / f[:, j + 1]
         back[upto] = level[codes[upto], col]
-    index = forward.where(x.years > base, pd.Series(back, index=x.index))
+    index = np.where(years > base, forward, back)
     return 100.0 * index
 
 
@@ -174,6 +174,7 @@ def _gdp_real_index(x: Inputs) -> pd.Series:
     ),
     references=("NBS 2020 provincial intensity bulletin",),
 )
-def _gdp_constant(x: Inputs) -> pd.Series:
+@on_arrays
+def _gdp_constant(x: ArrayInputs) -> np.ndarray:
     base_gdp = x.at_base(x["gdp"])
     return constant_price_gdp(base_gdp, x.indicator("gdp_real_index") / 100.0)

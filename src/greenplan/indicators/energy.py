@@ -41,8 +41,15 @@ import pandas as pd
 
 from greenplan import factors
 from greenplan import units as _units
-from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
-from greenplan.indicators.registry import Inputs, change_recipe, declare_option, recipe, reported
+from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change, sum_aligned
+from greenplan.indicators.registry import (
+    ArrayInputs,
+    change_recipe,
+    declare_option,
+    on_arrays,
+    recipe,
+    reported,
+)
 from greenplan.variables import VARIABLES
 
 __all__ = [
@@ -359,7 +366,7 @@ def renewable_increase(renewable: ArrayLike, renewable_base: ArrayLike) -> Array
     diff = renewable - renewable_base
     if isinstance(diff, pd.Series):
         return diff.clip(lower=0.0)  # type: ignore[return-value]
-    out = np.where(np.isnan(diff), np.nan, np.maximum(diff, 0.0))
+    out = np.where(diff < 0.0, 0.0, diff)  # NaN stays NaN; the arithmetic of Series.clip
     return out if np.ndim(out) else float(out)  # type: ignore[return-value]
 
 
@@ -550,13 +557,13 @@ def annual_intensity_change(
 # --- helpers for recipes -----------------------------------------------------------------------
 
 
-def _regions_text(regions: pd.Index) -> str:
+def _regions_text(regions: Iterable[Any]) -> str:
     names = list(dict.fromkeys(regions))
     head = ", ".join(map(str, names[:3]))
     return head + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
-def _unreported_as_zero(x: Inputs, series: pd.Series, label: str) -> pd.Series:
+def _unreported_as_zero(x: ArrayInputs, series: np.ndarray, label: str) -> np.ndarray:
     """Count a deduction or addition that a region never reports as 0 (noted).
 
     A region that reports it in some year but not in another gets NaN in the missing years,
@@ -567,10 +574,10 @@ def _unreported_as_zero(x: Inputs, series: pd.Series, label: str) -> pd.Series:
     if not never.any():
         return series
     x.note(f"{label} not given for {_regions_text(x.regions[never])}: taken as 0")
-    return series.where(reported_any, 0.0)
+    return np.where(reported_any, series, 0.0)
 
 
-def _note_gaps(x: Inputs, variables: list[str]) -> None:
+def _note_gaps(x: ArrayInputs, variables: list[str]) -> None:
     """Note fuels that a region reports in some years but not in a year it reports others.
 
     Such a gap counts as 0 in the sums over fuels (a fuel not consumed is often not
@@ -578,7 +585,7 @@ def _note_gaps(x: Inputs, variables: list[str]) -> None:
     """
     if not variables:
         return
-    present = np.column_stack([~np.isnan(x[v].to_numpy(dtype="float64")) for v in variables])
+    present = np.column_stack([~np.isnan(x[v]) for v in variables])
     any_fuel = np.asarray(present.any(axis=1))
     reported_ever = np.column_stack([x.in_any_year(x[v]) for v in variables])
     gaps = reported_ever & ~present & any_fuel[:, None]
@@ -599,11 +606,11 @@ def fuel_variables() -> dict[str, str]:
     }
 
 
-def _fuel_quantities(x: Inputs) -> dict[str, pd.Series]:
+def _fuel_quantities(x: ArrayInputs) -> dict[str, np.ndarray]:
     return {var: x[var] for var in fuel_variables() if x.has(var)}
 
 
-def _coefficients(x: Inputs, variables: list[str]) -> dict[str, float]:
+def _coefficients(x: ArrayInputs, variables: list[str]) -> dict[str, float]:
 
     fuel_of = fuel_variables()
     gas = x.option("natural_gas_coefficient")
@@ -614,22 +621,22 @@ def _coefficients(x: Inputs, variables: list[str]) -> dict[str, float]:
     return out
 
 
-def _electricity_coefficients(x: Inputs, used: pd.Series | None = None) -> pd.Series:
+def _electricity_coefficients(x: ArrayInputs, used: np.ndarray | None = None) -> np.ndarray:
     """Return standard coal per kWh for each row's year [kgce/kWh] (option electricity_method).
 
     The method note is recorded only when electricity actually enters (``used`` nonzero).
     """
     method = x.option("electricity_method")
     rate = x.option("electricity_coal_rate")
-    distinct, position = np.unique(np.asarray(x.years, dtype="int64"), return_inverse=True)
+    distinct, position = np.unique(x.years, return_inverse=True)
     years = distinct.tolist()
     lookup = np.array(
         [factors.electricity_coefficient(y, method, coal_rate=rate)[0] for y in years],
         dtype="float64",
     )
-    if used is None or bool((used.fillna(0) != 0).any()):
+    if used is None or bool((np.where(np.isnan(used), 0.0, used) != 0).any()):
         x.note(_electricity_note(years, method, rate))
-    return pd.Series(lookup[position.ravel()], index=x.index, dtype="float64")
+    return lookup[position.ravel()]
 
 
 def _year_runs(entries: Iterable[tuple[int, int, str]]) -> str:
@@ -673,7 +680,7 @@ def _electricity_note(years: list[int], method: str, rate: float | None) -> str:
     )
 
 
-def _gas_note(x: Inputs, quantities: Mapping[str, pd.Series]) -> None:
+def _gas_note(x: ArrayInputs, quantities: Mapping[str, np.ndarray]) -> None:
     if "fuel_natural_gas" in quantities:
         x.note(f"natural gas {x.option('natural_gas_coefficient')} kgce/m³")
 
@@ -702,14 +709,18 @@ _FUEL_INPUTS = tuple(fuel_variables())
     ),
     references=("GB/T 2589-2020 Annex A",),
 )
-def _energy_from_fuels(x: Inputs) -> pd.Series:
+@on_arrays
+def _energy_from_fuels(x: ArrayInputs) -> np.ndarray:
     quantities = _fuel_quantities(x)
     if not quantities:
-        return pd.Series(np.nan, index=x.index, dtype="float64")
+        return x.nan()
     x.note("GB/T 2589-2020 coefficients")
     _gas_note(x, quantities)
     _note_gaps(x, list(quantities))
-    return standard_coal_total(quantities, _coefficients(x, list(quantities)))
+    coefficients = _coefficients(x, list(quantities))
+    # standard_coal_total, with the arithmetic of its Series path
+    parts = [to_standard_coal(q, coefficients[name]) for name, q in quantities.items()]
+    return sum_aligned(parts, min_count=1)
 
 
 @recipe(
@@ -731,12 +742,13 @@ def _energy_from_fuels(x: Inputs) -> pd.Series:
     ),
     references=("GB/T 2589-2020",),
 )
-def _energy_consumption_gross(x: Inputs) -> pd.Series:
+@on_arrays
+def _energy_consumption_gross(x: ArrayInputs) -> np.ndarray:
     published = x["energy_consumption"]
-    if published.notna().all():
+    if not np.isnan(published).any():
         return published
     fuels_tce = x.propagate("energy_from_fuels")
-    need = published.isna() & fuels_tce.notna()
+    need = np.isnan(published) & ~np.isnan(fuels_tce)
     if not need.any():
         return published
     x.note("built from fuels + net electricity + net heat where energy_consumption is absent")
@@ -745,14 +757,14 @@ def _energy_consumption_gross(x: Inputs) -> pd.Series:
     elec_tce = electricity_to_standard_coal(elec, _electricity_coefficients(x, elec))
     heat_tce = to_standard_coal(heat, factors.standard_coal()["heat"].per("万吉焦", "万吨标准煤"))
     built = fuels_tce + elec_tce + heat_tce
-    return published.fillna(built)
+    return np.where(np.isnan(published), built, published)
 
 
-def _feedstock(x: Inputs) -> pd.Series:
+def _feedstock(x: ArrayInputs) -> np.ndarray:
     return _unreported_as_zero(x, x["energy_feedstock"], "energy_feedstock")
 
 
-def _non_fossil(x: Inputs) -> pd.Series:
+def _non_fossil(x: ArrayInputs) -> np.ndarray:
     return _unreported_as_zero(x, x["energy_non_fossil"], "energy_non_fossil")
 
 
@@ -772,7 +784,8 @@ def _non_fossil(x: Inputs) -> pd.Series:
     ),
     references=("发改环资〔2022〕803号", "Plan 五(四)"),
 )
-def _energy_excl_feedstock(x: Inputs) -> pd.Series:
+@on_arrays
+def _energy_excl_feedstock(x: ArrayInputs) -> np.ndarray:
     return energy_excl_feedstock(x.propagate("energy_consumption_gross"), _feedstock(x))
 
 
@@ -789,7 +802,8 @@ def _energy_excl_feedstock(x: Inputs) -> pd.Series:
     ),
     references=("国发〔2024〕12号",),
 )
-def _energy_excl_feedstock_nonfossil(x: Inputs) -> pd.Series:
+@on_arrays
+def _energy_excl_feedstock_nonfossil(x: ArrayInputs) -> np.ndarray:
     return energy_excl_feedstock_nonfossil(
         x.propagate("energy_consumption_gross"), _feedstock(x), _non_fossil(x)
     )
@@ -819,7 +833,8 @@ def _energy_excl_feedstock_nonfossil(x: Inputs) -> pd.Series:
     ),
     references=("发改运行〔2022〕1258号", "发改环资〔2022〕803号", "Plan 五(四)"),
 )
-def _energy_total_control(x: Inputs) -> pd.Series:
+@on_arrays
+def _energy_total_control(x: ArrayInputs) -> np.ndarray:
     renewable = _unreported_as_zero(x, x["electricity_renewable"], "electricity_renewable")
     increase = renewable_increase(renewable, x.at_base(renewable))
     increase_tce = electricity_to_standard_coal(increase, _electricity_coefficients(x, increase))
@@ -838,8 +853,8 @@ _TOTAL_OF_BASIS = {
 _ENERGY_OPTIONS = ("natural_gas_coefficient", "electricity_method", "electricity_coal_rate")
 
 
-def _intensity_of(total_id: str) -> Callable[[Inputs], pd.Series]:
-    def level(x: Inputs) -> pd.Series:
+def _intensity_of(total_id: str) -> Callable[[ArrayInputs], np.ndarray]:
+    def level(x: ArrayInputs) -> np.ndarray:
         x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
         return energy_intensity(x.propagate(total_id), x.indicator("gdp_constant_2020"))
 
@@ -860,7 +875,7 @@ for _basis, _total in _TOTAL_OF_BASIS.items():  # names and units: resources/var
             "base-year (2020) prices."
         ),
         references=(_NBS_INTENSITY, "发改环资〔2022〕803号"),
-    )(_intensity_of(_total))
+    )(on_arrays(_intensity_of(_total)))
     change_recipe(
         id=f"energy_intensity_change_{_basis}",
         level=_level_id,
@@ -885,7 +900,7 @@ for _basis, _total in _TOTAL_OF_BASIS.items():  # names and units: resources/var
     )
 
 
-def _chosen(x: Inputs, suffix: str) -> pd.Series:
+def _chosen(x: ArrayInputs, suffix: str) -> np.ndarray:
     basis = x.option("energy_basis")
     return x.propagate(f"energy_intensity{suffix}_{basis}")
 
@@ -908,7 +923,8 @@ def _chosen(x: Inputs, suffix: str) -> pd.Series:
     ),
     references=("发改环资〔2022〕803号", "Plan 五(四)"),
 )
-def _energy_intensity(x: Inputs) -> pd.Series:
+@on_arrays
+def _energy_intensity(x: ArrayInputs) -> np.ndarray:
     return _chosen(x, "")
 
 
@@ -925,7 +941,8 @@ def _energy_intensity(x: Inputs) -> pd.Series:
     ),
     references=("济南市“十四五”节能减排工作实施方案 (2023)",),
 )
-def _energy_intensity_change(x: Inputs) -> pd.Series:
+@on_arrays
+def _energy_intensity_change(x: ArrayInputs) -> np.ndarray:
     return _chosen(x, "_change")
 
 
@@ -938,7 +955,8 @@ def _energy_intensity_change(x: Inputs) -> pd.Series:
     description="Annual change of energy_intensity, on the basis of option energy_basis.",
     references=("国家统计局 2020年分省万元GDP能耗降低率公报",),
 )
-def _energy_intensity_annual_change(x: Inputs) -> pd.Series:
+@on_arrays
+def _energy_intensity_annual_change(x: ArrayInputs) -> np.ndarray:
     return _chosen(x, "_annual_change")
 
 
@@ -967,14 +985,15 @@ def _coal_variables(include_coke: bool) -> list[str]:
     ),
     references=("NBS energy statistics (煤炭消费量)", "Plan 五(四)"),
 )
-def _coal_consumption(x: Inputs) -> pd.Series:
+@on_arrays
+def _coal_consumption(x: ArrayInputs) -> np.ndarray:
     include_coke = bool(x.option("coal_includes_coke"))
     parts = {v: x[v] for v in _coal_variables(include_coke) if x.has(v)}
     if not parts:
-        return pd.Series(np.nan, index=x.index, dtype="float64")
+        return x.nan()
     x.note("sum of " + " + ".join(parts))
     _note_gaps(x, list(parts))
-    return pd.concat(list(parts.values()), axis=1).sum(axis=1, min_count=1)
+    return sum_aligned(list(parts.values()), min_count=1)
 
 
 change_recipe(

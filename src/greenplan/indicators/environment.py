@@ -31,10 +31,10 @@ References
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from greenplan.indicators._common import ArrayLike, share_percent
-from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import ArrayInputs, declare_option, on_arrays, recipe, reported
 from greenplan.records.monitoring import (
     ENV_PARAMETERS,
     EnvParameter,
@@ -191,7 +191,8 @@ declare_option(
     ),
     references=("HJ 633-2012", "HJ 663-2013"),
 )
-def _good_air_days_ratio(x: Inputs) -> pd.Series:
+@on_arrays
+def _good_air_days_ratio(x: ArrayInputs) -> np.ndarray:
     return good_days_ratio(x["good_air_days"], x["valid_monitoring_days"])
 
 
@@ -207,7 +208,8 @@ def _good_air_days_ratio(x: Inputs) -> pd.Series:
     ),
     references=("GB 3838-2002", "环办〔2011〕22号"),
 )
-def _surface_water_class_iii_share(x: Inputs) -> pd.Series:
+@on_arrays
+def _surface_water_class_iii_share(x: ArrayInputs) -> np.ndarray:
     return water_class_share(
         x["national_sections_class_iii_or_better"], x["national_sections_assessed"]
     )
@@ -245,7 +247,8 @@ reported(
     ),
     references=("GB 3838-2002", "环办〔2011〕22号"),
 )
-def _worse_than_v_sections_city(x: Inputs) -> pd.Series:
+@on_arrays
+def _worse_than_v_sections_city(x: ArrayInputs) -> np.ndarray:
     count = x["city_sections_worse_than_v"]
     if x.option("worse_than_v_scope") == "city_and_above":
         count = count + x["provincial_sections_worse_than_v"] + x["national_sections_worse_than_v"]
@@ -264,5 +267,6 @@ def _worse_than_v_sections_city(x: Inputs) -> pd.Series:
     ),
     references=("plan 一(一), 八(二)",),
 )
-def _forest_coverage(x: Inputs) -> pd.Series:
+@on_arrays
+def _forest_coverage(x: ArrayInputs) -> np.ndarray:
     return forest_coverage(x["forest_area"], x["land_area"])

@@ -32,12 +32,17 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from greenplan._resources import read_resource_csv
 from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
 from greenplan.indicators.economy import constant_price_gdp, growth_from_index
-from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import (
+    ArrayInputs,
+    declare_option,
+    on_arrays,
+    recipe,
+    reported,
+)
 from greenplan.records.projects import (
     DATA_CENTER_COUNTS,
     PUE_BELOW,
@@ -405,7 +410,8 @@ for _id, _zh, _en, _desc in _OUTPUTS:
         "is computed from summed value added, never by averaging district shares."
     ),
 )
-def _four_new_share(x: Inputs) -> pd.Series:
+@on_arrays
+def _four_new_share(x: ArrayInputs) -> np.ndarray:
     return share_percent(x["four_new_economy_value_added"], x["gdp"])
 
 
@@ -462,7 +468,8 @@ reported(
     section="五(二)",
     references=("济南市“十四五”绿色低碳循环发展规划 五(二)",),
 )
-def _eco_park_share(x: Inputs) -> pd.Series:
+@on_arrays
+def _eco_park_share(x: ArrayInputs) -> np.ndarray:
     if x.option("eco_park_share_denominator") == "provincial_plus":
         denominator = x["industrial_parks_provincial_plus"]
     else:
@@ -479,7 +486,8 @@ def _eco_park_share(x: Inputs) -> pd.Series:
         "济南市“十四五”绿色低碳循环发展规划 五(二): 具备条件的省级以上园区全部实施循环化改造",
     ),
 )
-def _retrofit_coverage(x: Inputs) -> pd.Series:
+@on_arrays
+def _retrofit_coverage(x: ArrayInputs) -> np.ndarray:
     return share_percent(x["parks_retrofit_done"], x["parks_retrofit_eligible"])
 
 
@@ -487,15 +495,16 @@ def _retrofit_coverage(x: Inputs) -> pd.Series:
 
 
 def _compliance(
-    x: Inputs, *, compliant: str, assessed: str, threshold_var: str, option: str, label: str
-) -> pd.Series:
+    x: ArrayInputs, *, compliant: str, assessed: str, threshold_var: str, option: str, label: str
+) -> np.ndarray:
     denominator = x[assessed]
     if not x.has(assessed) and x.has("data_center_projects"):
         denominator = x["data_center_projects"]
         x.note(f"{assessed} not given: every project taken as assessed")
     wanted = float(x.option(option))
     applied = x[threshold_var]
-    differs = applied.notna() & ~np.isclose(applied.fillna(wanted), wanted)
+    given = ~np.isnan(applied)
+    differs = given & ~np.isclose(np.where(given, applied, wanted), wanted)
     if differs.any():
         used = ", ".join(f"{v:g}" for v in sorted(set(applied[differs])))
         x.note(
@@ -503,9 +512,9 @@ def _compliance(
             "recount with count_data_center_projects(..., "
             f"{option.removeprefix('data_center_')}={wanted:g})"
         )
-    if (applied.isna() & x[compliant].notna()).any():
+    if (~given & ~np.isnan(x[compliant])).any():
         x.note(f"threshold of the counts not stated ({threshold_var}): assumed {label} {wanted:g}")
-    return share_percent(x[compliant], denominator).mask(differs)
+    return np.where(differs, np.nan, share_percent(x[compliant], denominator))
 
 
 @recipe(
@@ -527,7 +536,8 @@ def _compliance(
         "count_data_center_projects; counts made at another threshold than the option give NaN."
     ),
 )
-def _pue_compliance(x: Inputs) -> pd.Series:
+@on_arrays
+def _pue_compliance(x: ArrayInputs) -> np.ndarray:
     return _compliance(
         x,
         compliant="data_center_projects_pue_compliant",
@@ -556,7 +566,8 @@ def _pue_compliance(x: Inputs) -> pd.Series:
         "utilization is known, of those above the threshold."
     ),
 )
-def _rack_compliance(x: Inputs) -> pd.Series:
+@on_arrays
+def _rack_compliance(x: ArrayInputs) -> np.ndarray:
     return _compliance(
         x,
         compliant="data_center_projects_rack_compliant",
@@ -576,33 +587,25 @@ _VA_INPUTS = (
 )
 
 
-def _backward_index(x: Inputs, factor: pd.Series) -> pd.Series:
+def _backward_index(x: ArrayInputs, factor: np.ndarray) -> np.ndarray:
     """Volume index (base = 1) for years before the base: I_t = I_{t+1} / f_{t+1}."""
     base = x.base_year
-    table = (
-        factor.to_frame("f")
-        .assign(_r=x.regions, _y=x.years)
-        .pivot_table(index="_r", columns="_y", values="f", aggfunc="first", dropna=False)
-    )
-    first = min(int(min(table.columns)), base) if len(table.columns) else base
+    years = x.years
+    out = np.full(len(years), np.nan)
+    first = min(int(years.min()), base) if len(years) else base
     if first >= base:
-        return pd.Series(np.nan, index=x.index, dtype="float64")
-    years = list(range(first, base + 1))
-    arr = table.reindex(columns=years).to_numpy(dtype="float64")
+        return out
+    # one row per region, one column per year first … base (absent years stay NaN)
+    codes, uniques = x.region_codes()
+    upto = years <= base
+    col = years[upto] - first
+    arr = np.full((len(uniques), base - first + 1), np.nan)
+    arr[codes[upto], col] = factor[upto]
     # Π_{k=t+1}^{base} f_k, accumulated from the base backwards.
     rev = np.cumprod(arr[:, :0:-1], axis=1)[:, ::-1]
     level = np.concatenate([1.0 / rev, np.ones((len(arr), 1))], axis=1)
-    stacked = pd.Series(
-        level.ravel(),
-        index=pd.MultiIndex.from_arrays(
-            [np.repeat(table.index.to_numpy(), len(years)), np.tile(np.array(years), len(table))]
-        ),
-    )
-    return pd.Series(
-        stacked.reindex(pd.MultiIndex.from_arrays([x.regions, x.years])).to_numpy(),
-        index=x.index,
-        dtype="float64",
-    )
+    out[upto] = level[codes[upto], col]
+    return out
 
 
 @recipe(
@@ -621,15 +624,18 @@ def _backward_index(x: Inputs, factor: pd.Series) -> pd.Series:
         "have the same scope (all industry, or 规模以上工业 only)."
     ),
 )
-def _va_constant(x: Inputs) -> pd.Series:
+@on_arrays
+def _va_constant(x: ArrayInputs) -> np.ndarray:
     growth = x["industrial_value_added_real_growth"]
     if x.has("industrial_value_added_index"):
-        growth = growth.fillna(growth_from_index(x["industrial_value_added_index"]))
+        index_growth = growth_from_index(x["industrial_value_added_index"])
+        growth = np.where(np.isnan(growth), index_growth, growth)
     factor = 1.0 + growth / PERCENT
     forward = x.cumulative_product_since_base(factor)
-    index = forward.where(x.years >= x.base_year, _backward_index(x, factor))
+    index = np.where(x.years >= x.base_year, forward, _backward_index(x, factor))
     value = constant_price_gdp(x.at_base(x["industrial_value_added"]), index)
-    gap = value.isna() & x["industrial_value_added"].notna() & (x.years != x.base_year)
+    given = ~np.isnan(x["industrial_value_added"])
+    gap = np.isnan(value) & given & (x.years != x.base_year)
     if gap.any():
         x.note(
             "no real growth of industrial value added for some years: comparable-price value "
@@ -638,9 +644,9 @@ def _va_constant(x: Inputs) -> pd.Series:
     return value
 
 
-def _va(x: Inputs) -> pd.Series:
+def _va(x: ArrayInputs) -> np.ndarray:
     value = x.indicator("industrial_value_added_constant_2020")
-    if (value.isna() & x["industrial_value_added"].notna()).any():
+    if (np.isnan(value) & ~np.isnan(x["industrial_value_added"])).any():
         x.note(
             "industrial value added at 2020 prices missing where current-price value added is "
             "given (no real growth rate): NaN there, current prices not used"
@@ -667,7 +673,8 @@ _INTENSITY_REFS = (
         "prices. Numerator and denominator must share a scope (e.g. both 规模以上工业)."
     ),
 )
-def _energy_per_va(x: Inputs) -> pd.Series:
+@on_arrays
+def _energy_per_va(x: ArrayInputs) -> np.ndarray:
     return industrial_intensity(x["industrial_energy_consumption"], _va(x))
 
 
@@ -685,14 +692,16 @@ def _energy_per_va(x: Inputs) -> pd.Series:
         "prices."
     ),
 )
-def _water_per_va(x: Inputs) -> pd.Series:
+@on_arrays
+def _water_per_va(x: ArrayInputs) -> np.ndarray:
     return industrial_intensity(x["industrial_water_use"], _va(x))
 
 
 for _p, (_zh, _en) in POLLUTANTS.items():
 
     def _make(p: str) -> Any:
-        def _per_va(x: Inputs) -> pd.Series:
+        @on_arrays
+        def _per_va(x: ArrayInputs) -> np.ndarray:
             return industrial_intensity(x[f"industrial_{p}_emissions"], _va(x))
 
         return _per_va
@@ -723,7 +732,8 @@ for _p, (_zh, _en) in POLLUTANTS.items():
         "industrial_<p>_per_value_added are the unambiguous alternative."
     ),
 )
-def _pollutants_per_va(x: Inputs) -> pd.Series:
+@on_arrays
+def _pollutants_per_va(x: ArrayInputs) -> np.ndarray:
     selected = _parse_pollutant_set(x.option("industrial_pollutants"))
     weights: dict[str, float] | None = None
     if x.option("industrial_pollutant_weighting") == "cod_equivalent":
@@ -731,10 +741,10 @@ def _pollutants_per_va(x: Inputs) -> pd.Series:
         lacking = [p for p in selected if p not in table]
         if lacking:
             x.note(f"no pollution-equivalent value for {', '.join(lacking)}: NaN")
-            return pd.Series(np.nan, index=x.index, dtype="float64")
+            return x.nan()
         weights = {p: table[p] for p in selected}
     emissions = {p: x[f"industrial_{p}_emissions"] for p in selected}
-    absent = [p for p, s in emissions.items() if s.isna().all()]
+    absent = [p for p, s in emissions.items() if np.isnan(s).all()]
     if absent:
         x.note(f"no data for {', '.join(absent)}: the sum is NaN (never partial)")
     return industrial_intensity(pollutant_total(emissions, weights), _va(x))
@@ -749,7 +759,8 @@ for _level_id, _zh, _en in (
 ):
 
     def _make_change(level_id: str) -> Any:
-        def _change(x: Inputs) -> pd.Series:
+        @on_arrays
+        def _change(x: ArrayInputs) -> np.ndarray:
             level = x.indicator(level_id)
             return change_vs_base(level, x.at_base(level))
 

@@ -16,10 +16,10 @@ References
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from greenplan.indicators._common import PERCENT, ArrayLike, nonzero
-from greenplan.indicators.registry import Inputs, recipe
+from greenplan.indicators.registry import ArrayInputs, on_arrays, recipe
 
 __all__ = ["PERCENT", "rd_intensity"]
 
@@ -68,5 +68,6 @@ def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
     ),
     references=("Plan 九(一)", "NBS 全国科技经费投入统计公报 [M]"),
 )
-def _rd_intensity(x: Inputs) -> pd.Series:
+@on_arrays
+def _rd_intensity(x: ArrayInputs) -> np.ndarray:
     return rd_intensity(x["rd_expenditure"], x["gdp"])

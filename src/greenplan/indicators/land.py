@@ -20,10 +20,10 @@ References
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from greenplan.indicators._common import ArrayLike, nonzero
-from greenplan.indicators.registry import Inputs, change_recipe, recipe
+from greenplan.indicators.registry import ArrayInputs, change_recipe, on_arrays, recipe
 
 __all__ = ["M2_PER_10K_YUAN", "construction_land_per_gdp"]
 
@@ -78,7 +78,8 @@ def construction_land_per_gdp(construction_land: ArrayLike, gdp: ArrayLike) -> A
     ),
     references=("Plan 五(四)", "TD/T 1018 建设用地节约集约利用评价规程 [M]"),
 )
-def _construction_land_per_gdp(x: Inputs) -> pd.Series:
+@on_arrays
+def _construction_land_per_gdp(x: ArrayInputs) -> np.ndarray:
     x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
     return construction_land_per_gdp(x["construction_land_area"], x.indicator("gdp_constant_2020"))
 

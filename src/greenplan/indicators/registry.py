@@ -6,19 +6,23 @@ A domain module (``greenplan/indicators/energy.py`` …) holds two things:
   canonical units and return the same container;
 * **recipes**: small functions registered with :func:`recipe` that take an :class:`Inputs`
   (the raw statistics pivoted to one column per variable, indexed by ``(region, year)``) and
-  return a Series on that index, by calling the formula functions.
+  return a Series on that index, by calling the formula functions. A recipe marked
+  :func:`on_arrays` gets the same inputs as float arrays (:class:`ArrayInputs`) and returns an
+  array: the shipped recipes all do, because a pandas operation on a short Series costs tens
+  of microseconds whatever its length and a compute runs about a thousand of them.
 
 ``compute()`` runs recipes; nothing here reads files, prints, or touches pint.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -31,6 +35,7 @@ from greenplan.variables import VARIABLES
 
 __all__ = [
     "OPTIONS",
+    "ArrayInputs",
     "Inputs",
     "OptionSpec",
     "Recipe",
@@ -38,6 +43,7 @@ __all__ = [
     "cumulative_recipe",
     "declare_option",
     "load_all",
+    "on_arrays",
     "recipe",
     "recipes",
     "resolve_options",
@@ -99,6 +105,9 @@ class Recipe:
 _RECIPES: dict[str, Recipe] = {}
 
 RecipeFunc = Callable[["Inputs"], pd.Series]
+
+SeriesOrArray = TypeVar("SeriesOrArray", pd.Series, np.ndarray)
+"""A Series on the index of :class:`Inputs` or a float array: helpers return the same kind."""
 
 
 def _caller_domain(depth: int) -> str:
@@ -162,7 +171,8 @@ def recipe(
     """Register a recipe for the indicator ``id`` of the code list.
 
     Used as a decorator on a function ``(inputs: Inputs) -> pandas.Series``. The function
-    must return a float Series on ``inputs.index`` (NaN where it cannot be computed). The
+    must return a float Series on ``inputs.index`` (NaN where it cannot be computed); under
+    :func:`on_arrays` it takes an :class:`ArrayInputs` and returns a float array. The
     recipe states how the value is computed (``formula``, ``inputs``, ``options``, the plan's
     ``section``, ``references``, a method ``description``); names, unit, direction and price
     basis come from the code list (``resources/variables/*.csv``). ``domain`` defaults to the
@@ -201,10 +211,10 @@ def recipe(
 def reported(*, id: str, domain: str | None = None, **fields: Any) -> None:
     """Register an indicator that is only ever reported directly (no component formula)."""
 
-    def take(x: Inputs) -> pd.Series:
+    def take(x: ArrayInputs) -> np.ndarray:
         return x[id]
 
-    recipe(id=id, domain=domain or _caller_domain(1), reported_only=True, **fields)(take)
+    recipe(id=id, domain=domain or _caller_domain(1), reported_only=True, **fields)(on_arrays(take))
 
 
 def change_recipe(
@@ -226,12 +236,12 @@ def change_recipe(
     fields.setdefault("formula", f"100 × ({level} / {level}[{ref}] − 1)")
     fields.setdefault("inputs", (level,))
 
-    def change(x: Inputs) -> pd.Series:
+    def change(x: ArrayInputs) -> np.ndarray:
         values = x.propagate(level) if notes else x.indicator(level)
         other = x.at_base(values) if since == "base" else x.previous(values)
         return percent_change(values, other, positive=positive)
 
-    recipe(id=id, domain=domain or _caller_domain(1), **fields)(change)
+    recipe(id=id, domain=domain or _caller_domain(1), **fields)(on_arrays(change))
 
 
 def cumulative_recipe(*, id: str, annual: str, domain: str | None = None, **fields: Any) -> None:
@@ -240,10 +250,10 @@ def cumulative_recipe(*, id: str, annual: str, domain: str | None = None, **fiel
     fields.setdefault("inputs", (annual,))
     fields.setdefault("options", ("base_year",))
 
-    def cumulative(x: Inputs) -> pd.Series:
+    def cumulative(x: ArrayInputs) -> np.ndarray:
         return x.cumulative_since_base(x.indicator(annual))
 
-    recipe(id=id, domain=domain or _caller_domain(1), **fields)(cumulative)
+    recipe(id=id, domain=domain or _caller_domain(1), **fields)(on_arrays(cumulative))
 
 
 def _check_inputs() -> None:
@@ -284,6 +294,12 @@ def recipes() -> dict[str, Recipe]:
     return dict(_RECIPES)
 
 
+def recipes_table() -> Mapping[str, Recipe]:
+    """:func:`recipes` without the copy, for lookups in loops: do not change it."""
+    load_all()
+    return _RECIPES
+
+
 @dataclass
 class Inputs:
     """Raw statistics as recipes see them: one float column per variable on ``(region, year)``.
@@ -300,7 +316,16 @@ class Inputs:
     notes: dict[str, list[str]] = field(default_factory=dict)
     """Method notes recorded by recipes (factor vintages …), by indicator id."""
     _cache: dict[str, pd.Series] = field(default_factory=dict)
-    _raw: dict[str, pd.Series] = field(default_factory=dict)
+    """Indicators as Series, made from :attr:`_values` when asked for."""
+    _values: dict[str, np.ndarray] = field(default_factory=dict)
+    """Indicators (reported value where not computable), float64 arrays on :attr:`index`."""
+    _raw_values: dict[str, np.ndarray] = field(default_factory=dict)
+    """Indicators computed from components only (no reported fallback)."""
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    """Columns of :attr:`wide` as read-only float64 arrays."""
+    _array_view: list[ArrayInputs] = field(default_factory=list)
+    _aux: dict[str, Any] = field(default_factory=dict)
+    """Made once: region codes, years, column names, columns with a value, number of rows."""
     _stack: list[str] = field(default_factory=list)
     _columns: dict[str, pd.Series] = field(default_factory=dict)
     """Columns of :attr:`wide` as Series, made once (a frame makes a new Series per access)."""
@@ -341,30 +366,65 @@ class Inputs:
 
     def has(self, code: str) -> bool:
         """Whether the statistics hold any value of ``code``."""
-        if "_present" not in self._levels:
-            block = np.isnan(self.wide.to_numpy(dtype="float64"))
-            self._levels["_present"] = self.wide.columns[~block.all(axis=0)]
-        return code in self._levels["_present"]
+        present = self._aux.get("present")
+        if present is None:
+            self._column_arrays()
+            present = self._aux["present"]
+        return code in present
 
-    def in_any_year(self, series: pd.Series) -> np.ndarray:
+    def in_any_year(self, series: pd.Series | np.ndarray) -> np.ndarray:
         """Per row, whether the row's region has a value of ``series`` in some year.
 
         ``series.notna().groupby(level="region").transform("any")`` as a boolean array, for
-        a series on :attr:`index`.
+        a series on :attr:`index` (or a float array).
         """
         codes, uniques = self._region_codes()
-        have = ~np.isnan(series.to_numpy(dtype="float64", na_value=np.nan))
+        have = ~np.isnan(_values_of(series))
         return (np.bincount(codes[have], minlength=len(uniques)) > 0)[codes]
 
     def __getitem__(self, code: str) -> pd.Series:
         column = self._columns.get(code)
         if column is None:
-            if code in self.wide.columns:
+            if code in self._column_names():
                 column = self.wide[code]
             else:
                 column = pd.Series(np.nan, index=self.index, name=code, dtype="float64")
             self._columns[code] = column
         return column
+
+    def column_values(self, code: str) -> np.ndarray:
+        """``inputs[code]`` as a read-only float64 array (all NaN when not given)."""
+        values = self._arrays.get(code)
+        if values is None:
+            arrays = self._column_arrays()
+            values = arrays.get(code)
+            if values is None:
+                values = arrays[code] = _read_only(np.full(self._size(), np.nan))
+        return values
+
+    def _column_arrays(self) -> dict[str, np.ndarray]:
+        """Every column of :attr:`wide` as a float64 array, and which hold a value (made once)."""
+        arrays = self._arrays
+        if "present" not in self._aux:
+            block = self.wide.to_numpy(dtype="float64", na_value=np.nan)
+            names = self.wide.columns.tolist()
+            arrays.update(zip(names, _read_only(block.T), strict=True))
+            have = ~np.isnan(block).all(axis=0)
+            self._aux["present"] = frozenset(n for n, h in zip(names, have, strict=True) if h)
+        return arrays
+
+    def _column_names(self) -> frozenset[str]:
+        names = self._aux.get("names")
+        if names is None:
+            names = self._aux["names"] = frozenset(self.wide.columns.tolist())
+        return names
+
+    def _size(self) -> int:
+        """Return the number of rows of :attr:`index` (``len`` of a MultiIndex costs)."""
+        size = self._aux.get("size")
+        if size is None:
+            size = self._aux["size"] = len(self.index)
+        return size
 
     def option(self, name: str) -> Any:
         """Value of a ``compute`` option."""
@@ -372,34 +432,72 @@ class Inputs:
 
     def indicator(self, id: str) -> pd.Series:
         """Return the value of an indicator (reported value where it cannot be computed)."""
-        if id in self._cache:
-            return self._cache[id]
+        series = self._cache.get(id)
+        if series is None:
+            values = self.indicator_values(id)
+            series = self._cache[id] = pd.Series(values, index=self.index, name=id, copy=False)
+        return series
+
+    def indicator_values(self, id: str) -> np.ndarray:
+        """:meth:`indicator` as a read-only float64 array on :attr:`index`."""
+        values = self._values.get(id)
+        if values is not None:
+            return values
         if id in self._stack:
             raise RuntimeError(f"circular indicator definition: {' -> '.join([*self._stack, id])}")
-        rec = recipes()[id]
+        rec = recipes_table()[id]
         self._stack.append(id)
         try:
-            raw = rec.func(self).astype("float64")
+            if isinstance(rec.func, ArrayRecipe):
+                result: Any = rec.func.func(self.arrays)
+            else:
+                result = rec.func(self)
         finally:
             self._stack.pop()
+        raw = self._as_values(result)
         if rec.additive and self.city_fill is not None:
-            raw = self.city_fill(raw)
+            fill_array = getattr(self.city_fill, "array", None)
+            if fill_array is not None:
+                raw = fill_array(raw)
+            else:
+                filled = self.city_fill(pd.Series(raw, index=self.index, name=id))
+                raw = self._as_values(filled)
         combined = raw
-        if not rec.reported_only and id in self.wide.columns:
-            reported = self[id]
-            gaps = np.isnan(raw.to_numpy())
-            if gaps.any() and not np.isnan(reported.to_numpy()[gaps]).all():
-                combined = raw.fillna(reported)
-        self._raw[id] = raw
-        self._cache[id] = combined
+        if not rec.reported_only and id in self._column_names():
+            gaps = np.isnan(raw)
+            if gaps.any():
+                reported = self.column_values(id)
+                if not np.isnan(reported[gaps]).all():
+                    combined = np.where(gaps, reported, raw)
+        self._raw_values[id] = _read_only(raw)
+        self._values[id] = combined = _read_only(combined)
         return combined
+
+    def _as_values(self, result: Any) -> np.ndarray:
+        """Return a recipe's result as a float64 array on :attr:`index` (Series aligned)."""
+        if isinstance(result, pd.Series):
+            if not self._on_index(result):
+                result = result.reindex(self.index)
+            return result.to_numpy(dtype="float64", na_value=np.nan)
+        return np.broadcast_to(np.asarray(result, dtype="float64"), (self._size(),))
+
+    @property
+    def arrays(self) -> ArrayInputs:
+        """These inputs as an :class:`ArrayInputs`: the same values as float64 arrays."""
+        view = self._array_view
+        if not view:
+            view.append(ArrayInputs(self))
+        return view[0]
 
     def propagate(self, id: str) -> pd.Series:
         """Value of another indicator, with its method notes copied to the current one."""
         values = self.indicator(id)
+        self._copy_notes(id)
+        return values
+
+    def _copy_notes(self, id: str) -> None:
         for text in self.notes.get(id, []):
             self.note(text)
-        return values
 
     def origin(self, id: str) -> pd.Series:
         """Per row, ``"computed"`` or ``"reported"`` (call after :meth:`indicator`)."""
@@ -407,9 +505,9 @@ class Inputs:
 
     def computed_mask(self, id: str) -> np.ndarray:
         """Per row, whether the value comes from components (call after :meth:`indicator`)."""
-        if recipes()[id].reported_only:
-            return np.zeros(len(self.index), dtype=bool)
-        return ~np.isnan(self._raw[id].to_numpy(dtype="float64"))
+        if recipes_table()[id].reported_only:
+            return np.zeros(self._size(), dtype=bool)
+        return ~np.isnan(self._raw_values[id])
 
     def computed_only(self, id: str) -> pd.Series:
         """Value computed from components only (no reported fallback), for consistency checks.
@@ -417,39 +515,57 @@ class Inputs:
         The same numbers :meth:`indicator` uses before it falls back on a reported value,
         including city values filled from the districts for additive indicators.
         """
-        self.indicator(id)
-        return self._raw[id]
+        self.indicator_values(id)
+        return pd.Series(self._raw_values[id], index=self.index, name=id, copy=False)
 
     # --- helpers over time, vectorised --------------------------------------------------
 
     def _region_codes(self) -> tuple[np.ndarray, pd.Index]:
         """Region of each row as an integer code, and the regions (made once)."""
-        if "_codes" not in self._levels:
+        if "_regions" not in self._levels:
             codes, uniques = pd.factorize(self.regions)
-            self._levels["_codes"] = pd.Index(codes)
+            self._aux["codes"] = _read_only(codes)
             self._levels["_regions"] = uniques
-        return self._levels["_codes"].to_numpy(), self._levels["_regions"]
+        return self._aux["codes"], self._levels["_regions"]
 
     def _on_index(self, series: pd.Series) -> bool:
         """Whether ``series`` is positionally aligned on :attr:`index` (a view of it)."""
         return series.index.is_(self.index) or series.index.equals(self.index)
 
-    def at_year(self, series: pd.Series, year: int) -> pd.Series:
-        """For each row, the value of the same region in ``year`` (NaN where absent)."""
+    def _years_values(self) -> np.ndarray:
+        years = self._aux.get("years")
+        if years is None:
+            years = self._aux["years"] = _read_only(self.years.to_numpy(dtype="int64"))
+        return years
+
+    def at_year(self, series: SeriesOrArray, year: int) -> SeriesOrArray:
+        """For each row, the value of the same region in ``year`` (NaN where absent).
+
+        ``series`` is a Series on :attr:`index` or a float array; the result is the same kind.
+        """
         codes, uniques = self._region_codes()
-        rows = np.flatnonzero(np.asarray(self.years == year))[::-1]  # reversed: first wins
-        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        rows = np.flatnonzero(self._years_values() == year)[::-1]  # reversed: first wins
+        values = _values_of(series)
         by_region = np.full(len(uniques), np.nan)
         by_region[codes[rows]] = values[rows]
-        return pd.Series(by_region[codes], index=self.index, dtype="float64")
+        return self._like(series, by_region[codes])
 
-    def at_base(self, series: pd.Series) -> pd.Series:
+    def at_base(self, series: SeriesOrArray) -> SeriesOrArray:
         """For each row, the value of the same region in the base year."""
         return self.at_year(series, self.base_year)
 
-    def previous(self, series: pd.Series) -> pd.Series:
-        """For each row, the value of the same region in the previous calendar year."""
-        if not self._on_index(series):
+    def _like(self, given: Any, values: np.ndarray) -> Any:
+        """``values`` as an array if ``given`` is one, else as a Series on :attr:`index`."""
+        if isinstance(given, np.ndarray):
+            return values
+        return pd.Series(values, index=self.index, dtype="float64", copy=False)
+
+    def previous(self, series: SeriesOrArray) -> SeriesOrArray:
+        """For each row, the value of the same region in the previous calendar year.
+
+        ``series`` is a Series on :attr:`index` or a float array; the result is the same kind.
+        """
+        if isinstance(series, pd.Series) and not self._on_index(series):
             prev_index = pd.MultiIndex.from_arrays([self.regions, self.years - 1])
             values = series.reindex(prev_index).to_numpy()
             return pd.Series(values, index=self.index, dtype="float64")
@@ -465,45 +581,208 @@ class Inputs:
             found = key[order][at] == wanted if len(key) else np.zeros(0, dtype=bool)
             self._levels["_previous"] = pd.Index(np.where(found, order[at], -1))
         position = self._levels["_previous"].to_numpy()
-        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        values = _values_of(series)
         out = np.where(position >= 0, values[position], np.nan)
-        return pd.Series(out, index=self.index, dtype="float64")
+        return self._like(series, out)
 
-    def cumulative_since_base(self, series: pd.Series) -> pd.Series:
+    def cumulative_since_base(self, series: SeriesOrArray) -> SeriesOrArray:
         """Sum over base_year+1 … year of an annual series, per region.
 
         NaN from the first year with a missing value on (a gap makes the sum unknown).
-        Years ≤ base year are NaN.
+        Years ≤ base year are NaN. A Series gives a Series, an array an array.
         """
-        return chain_since_base(self, series, np.add, 0.0)
+        return self._like(series, _chain_values(self, _values_of(series), np.add, 0.0))
 
-    def cumulative_product_since_base(self, factors: pd.Series) -> pd.Series:
+    def cumulative_product_since_base(self, factors: SeriesOrArray) -> SeriesOrArray:
         """Product over base_year+1 … year of annual factors, per region; 1 in the base year.
 
         NaN from the first year with a missing factor on; years before the base are NaN.
+        A Series gives a Series, an array an array.
         """
-        prod = chain_since_base(self, factors, np.multiply, 1.0)
-        return prod.mask(self.years == self.base_year, 1.0)
+        prod = _chain_values(self, _values_of(factors), np.multiply, 1.0)
+        out = np.where(self._years_values() == self.base_year, 1.0, prod)
+        return self._like(factors, out)
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    """Return a read-only view of ``values`` (recipes share the arrays of :class:`Inputs`)."""
+    view = values.view()
+    view.flags.writeable = False
+    return view
+
+
+def _values_of(series: Any) -> np.ndarray:
+    """Return a Series or array-like as a float64 array."""
+    if isinstance(series, pd.Series):
+        return series.to_numpy(dtype="float64", na_value=np.nan)
+    return np.asarray(series, dtype="float64")
 
 
 def chain_since_base(
     x: Inputs, series: pd.Series, op: Callable[[Any, Any], Any], start: float
 ) -> pd.Series:
     """Accumulate ``series`` with ``op`` over base_year+1 … year per region (NaN after a gap)."""
+    out = _chain_values(x, series.to_numpy(dtype="float64"), op, start)
+    return pd.Series(out, index=x.index, dtype="float64")
+
+
+def _chain_values(
+    x: Inputs, values: np.ndarray, op: Callable[[Any, Any], Any], start: float
+) -> np.ndarray:
+    """:func:`chain_since_base` on a float array."""
     base = x.base_year
-    years = x.years.to_numpy(dtype="int64")
+    years = x._years_values()
     out = np.full(len(years), np.nan)
     after = years > base
     if not after.any():
-        return pd.Series(out, index=x.index, dtype="float64")
+        return out
     codes, uniques = x._region_codes()
     # one row per region, one column per year base+1 … last (absent years stay NaN)
     col = years[after] - (base + 1)
     grid = np.full((len(uniques), int(col.max()) + 1), np.nan)
-    grid[codes[after], col] = series.to_numpy(dtype="float64")[after]
+    grid[codes[after], col] = values[after]
     acc = np.full(len(uniques), start, dtype="float64")
     for j in range(grid.shape[1]):  # over years (≤ a few dozen), vectorised over regions
         acc = op(acc, grid[:, j])
         grid[:, j] = acc
     out[after] = grid[codes[after], col]
-    return pd.Series(out, index=x.index, dtype="float64")
+    return out
+
+
+class ArrayInputs:
+    """:class:`Inputs` as recipes marked :func:`on_arrays` see them: float64 arrays, no Series.
+
+    The same values, names and helpers as :class:`Inputs`, but ``inputs[code]``,
+    ``indicator``, ``propagate`` and the helpers over time return read-only float64 arrays,
+    one value per row of :attr:`index`, and ``years`` / ``regions`` are arrays too: a recipe
+    of a few arithmetic steps then costs microseconds, not the fixed cost of a pandas
+    operation per step.
+    """
+
+    __slots__ = ("_regions", "_x", "years")
+
+    def __init__(self, inputs: Inputs) -> None:
+        self._x = inputs
+        self.years: np.ndarray = inputs._years_values()
+        self._regions: np.ndarray | None = None
+
+    @property
+    def regions(self) -> np.ndarray:
+        """The region of each row (an object array)."""
+        if self._regions is None:
+            self._regions = _read_only(self._x.regions.to_numpy(dtype=object))
+        return self._regions
+
+    @property
+    def inputs(self) -> Inputs:
+        """The :class:`Inputs` these arrays are of."""
+        return self._x
+
+    @property
+    def index(self) -> pd.MultiIndex:
+        """The ``(region, year)`` index every array is aligned on."""
+        return self._x.index
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The resolved ``compute`` options."""
+        return self._x.options
+
+    @property
+    def base_year(self) -> int:
+        """The plan's base year (option ``base_year``)."""
+        return self._x.base_year
+
+    def __getitem__(self, code: str) -> np.ndarray:
+        return self._x.column_values(code)
+
+    def __len__(self) -> int:
+        return len(self.years)
+
+    def nan(self) -> np.ndarray:
+        """Return a new all-NaN float64 array, one value per row."""
+        return np.full(len(self.years), np.nan)
+
+    def option(self, name: str) -> Any:
+        """Value of a ``compute`` option."""
+        return self._x.options[name]
+
+    def note(self, text: str) -> None:
+        """Record a method note for the indicator being computed."""
+        self._x.note(text)
+
+    def has(self, code: str) -> bool:
+        """Whether the statistics hold any value of ``code``."""
+        return self._x.has(code)
+
+    def indicator(self, id: str) -> np.ndarray:
+        """Return the value of an indicator (reported value where it cannot be computed)."""
+        return self._x.indicator_values(id)
+
+    def propagate(self, id: str) -> np.ndarray:
+        """Value of another indicator, with its method notes copied to the current one."""
+        values = self._x.indicator_values(id)
+        self._x._copy_notes(id)
+        return values
+
+    def in_any_year(self, values: np.ndarray) -> np.ndarray:
+        """Per row, whether the row's region has a value in some year."""
+        return self._x.in_any_year(values)
+
+    def at_year(self, values: np.ndarray, year: int) -> np.ndarray:
+        """For each row, the value of the same region in ``year`` (NaN where absent)."""
+        return self._x.at_year(np.asarray(values, dtype="float64"), year)
+
+    def at_base(self, values: np.ndarray) -> np.ndarray:
+        """For each row, the value of the same region in the base year."""
+        return self.at_year(values, self._x.base_year)
+
+    def previous(self, values: np.ndarray) -> np.ndarray:
+        """For each row, the value of the same region in the previous calendar year."""
+        return self._x.previous(np.asarray(values, dtype="float64"))
+
+    def cumulative_since_base(self, values: np.ndarray) -> np.ndarray:
+        """Sum over base_year+1 … year per region (NaN after a gap)."""
+        return _chain_values(self._x, np.asarray(values, dtype="float64"), np.add, 0.0)
+
+    def cumulative_product_since_base(self, values: np.ndarray) -> np.ndarray:
+        """Product over base_year+1 … year per region; 1 in the base year."""
+        return self._x.cumulative_product_since_base(np.asarray(values, dtype="float64"))
+
+    def region_codes(self) -> tuple[np.ndarray, pd.Index]:
+        """Region of each row as an integer code, and the regions."""
+        return self._x._region_codes()
+
+
+ArrayRecipeFunc = Callable[[ArrayInputs], Any]
+
+
+class ArrayRecipe:
+    """A recipe written on arrays (:func:`on_arrays`); called with :class:`Inputs` as any other.
+
+    ``compute`` calls :attr:`func` with the :class:`ArrayInputs` directly; called with an
+    :class:`Inputs` it returns a Series on the inputs' index, as a recipe must.
+    """
+
+    def __init__(self, func: ArrayRecipeFunc) -> None:
+        self.func = func
+        functools.update_wrapper(self, func)
+
+    def __call__(self, x: Inputs) -> pd.Series:
+        values = x._as_values(self.func(x.arrays))
+        return pd.Series(values, index=x.index, dtype="float64")
+
+
+def on_arrays(func: ArrayRecipeFunc) -> RecipeFunc:
+    """Mark a recipe as written on :class:`ArrayInputs` (float arrays, not Series).
+
+    Put it under :func:`recipe`::
+
+        @recipe(id="...", ...)
+        @on_arrays
+        def _ratio(x: ArrayInputs) -> np.ndarray:
+            return share_percent(x["part"], x["whole"])
+
+    The recipe may return an array (or a Series on the index).
+    """
+    return ArrayRecipe(func)

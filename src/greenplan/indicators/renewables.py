@@ -22,10 +22,10 @@ References
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from greenplan.indicators._common import ArrayLike, sum_components
-from greenplan.indicators.registry import Inputs, declare_option, recipe, reported
+from greenplan.indicators.registry import ArrayInputs, declare_option, on_arrays, recipe, reported
 
 __all__ = [
     "RENEWABLE_SOURCES",
@@ -174,7 +174,8 @@ def capacity_added(capacity: ArrayLike, capacity_before: ArrayLike) -> ArrayLike
     ),
     references=("Plan 六(一)", "NEA renewable capacity statistics"),
 )
-def _renewable_capacity(x: Inputs) -> pd.Series:
+@on_arrays
+def _renewable_capacity(x: ArrayInputs) -> np.ndarray:
     include_ps = x.option("renewable_capacity_pumped_storage") == "include"
     missing_as_zero = x.option("renewable_capacity_missing_sources") == "zero"
     parts = [x[c] for c in RENEWABLE_SOURCES]
@@ -184,14 +185,15 @@ def _renewable_capacity(x: Inputs) -> pd.Series:
         missing_as_zero=missing_as_zero,
     )
     if missing_as_zero:
-        present = pd.concat(parts, axis=1).notna()
-        if (present.any(axis=1) & ~present.all(axis=1)).any():
+        present = ~np.isnan(np.stack(parts))
+        if (present.any(axis=0) & ~present.all(axis=0)).any():
             x.note("sources not reported taken as 0")
-    if (total.isna() & x["capacity_renewable"].notna()).any():
+    reported_total = x["capacity_renewable"]
+    if (np.isnan(total) & ~np.isnan(reported_total)).any():
         x.note("capacity_renewable (reported total) where no source is given")
         if include_ps:
             x.note("reported capacity_renewable taken as given (pumped storage not added)")
-    return total.fillna(x["capacity_renewable"])
+    return np.where(np.isnan(total), reported_total, total)
 
 
 @recipe(
@@ -207,7 +209,8 @@ def _renewable_capacity(x: Inputs) -> pd.Series:
     ),
     references=("Plan 六(一)",),
 )
-def _renewable_capacity_added(x: Inputs) -> pd.Series:
+@on_arrays
+def _renewable_capacity_added(x: ArrayInputs) -> np.ndarray:
     capacity = x.indicator("renewable_capacity")
     return capacity_added(capacity, x.previous(capacity))
 
@@ -229,7 +232,8 @@ def _renewable_capacity_added(x: Inputs) -> pd.Series:
     ),
     references=("Plan 六(一)",),
 )
-def _renewable_capacity_added_since_base(x: Inputs) -> pd.Series:
+@on_arrays
+def _renewable_capacity_added_since_base(x: ArrayInputs) -> np.ndarray:
     capacity = x.indicator("renewable_capacity")
     return capacity_added(capacity, x.at_base(capacity))
 

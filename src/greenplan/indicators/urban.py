@@ -36,13 +36,14 @@ References
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from greenplan.indicators._common import ArrayLike, share_percent
 from greenplan.indicators.registry import (
-    Inputs,
+    ArrayInputs,
     cumulative_recipe,
     declare_option,
+    on_arrays,
     recipe,
     reported,
 )
@@ -299,12 +300,13 @@ declare_option(
     ),
     references=("建城〔2019〕52号",),
 )
-def _sewage_bod_collected(x: Inputs) -> pd.Series:
+@on_arrays
+def _sewage_bod_collected(x: ArrayInputs) -> np.ndarray:
     load = bod_load(x["wwtp_influent_bod"], x["wwtp_influent_volume"])
     industrial = x["wwtp_industrial_bod"]
-    if (load.notna() & industrial.isna()).any():
+    if (~np.isnan(load) & np.isnan(industrial)).any():
         x.note("wwtp_industrial_bod not given for some rows: no industrial load deducted there")
-    return load - industrial.fillna(0.0)
+    return load - _zero_where_nan(industrial)
 
 
 @recipe(
@@ -323,7 +325,8 @@ def _sewage_bod_collected(x: Inputs) -> pd.Series:
     ),
     references=("建城〔2019〕52号", "发改环资〔2021〕827号", "GB 50014-2021"),
 )
-def _sewage_collection_rate(x: Inputs) -> pd.Series:
+@on_arrays
+def _sewage_collection_rate(x: ArrayInputs) -> np.ndarray:
     return sewage_collection_rate(
         x.indicator("sewage_bod_collected"),
         x["urban_water_population"],
@@ -339,11 +342,16 @@ def _sewage_collection_rate(x: Inputs) -> pd.Series:
     description="Sludge disposed of harmlessly over sludge produced, both on one (dry) basis.",
     references=("建城〔2019〕52号; 发改环资〔2021〕827号; GB 50014-2021",),
 )
-def _sludge_safe_disposal_rate(x: Inputs) -> pd.Series:
+@on_arrays
+def _sludge_safe_disposal_rate(x: ArrayInputs) -> np.ndarray:
     return sludge_safe_disposal_rate(x["sludge_safely_disposed"], x["sludge_produced"])
 
 
-def _children_sum(x: Inputs, codes: tuple[str, ...]) -> pd.Series:
+def _zero_where_nan(values: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(values), 0.0, values)
+
+
+def _children_sum(x: ArrayInputs, codes: tuple[str, ...]) -> np.ndarray:
     """Sum of component columns, NaN unless every component is given."""
     total = x[codes[0]]
     for code in codes[1:]:
@@ -365,10 +373,11 @@ def _children_sum(x: Inputs, codes: tuple[str, ...]) -> pd.Series:
     ),
     references=("plan 六(三)",),
 )
-def _msw_landfill_share(x: Inputs) -> pd.Series:
-    treated = x["msw_treated"].fillna(
-        _children_sum(x, ("msw_landfilled", "msw_incinerated", "msw_other_treated"))
-    )
+@on_arrays
+def _msw_landfill_share(x: ArrayInputs) -> np.ndarray:
+    treated = x["msw_treated"]
+    parts = _children_sum(x, ("msw_landfilled", "msw_incinerated", "msw_other_treated"))
+    treated = np.where(np.isnan(treated), parts, treated)
     return landfill_share(x["msw_landfilled"], treated)
 
 
@@ -407,16 +416,17 @@ reported(
     ),
     references=("plan 六(二)",),
 )
-def _nev_bus_share_central(x: Inputs) -> pd.Series:
-    base = x["buses_central"].notna() & x["buses_central_new_energy"].notna()
+@on_arrays
+def _nev_bus_share_central(x: ArrayInputs) -> np.ndarray:
+    base = ~np.isnan(x["buses_central"]) & ~np.isnan(x["buses_central_new_energy"])
     for code in ("buses_central_emergency", "buses_central_emergency_new_energy"):
-        if (base & x[code].isna()).any():
+        if (base & np.isnan(x[code])).any():
             x.note(f"{code} not given for some rows: taken as 0 there")
     return nev_bus_share(
         x["buses_central"],
         x["buses_central_new_energy"],
-        x["buses_central_emergency"].fillna(0.0),
-        x["buses_central_emergency_new_energy"].fillna(0.0),
+        _zero_where_nan(x["buses_central_emergency"]),
+        _zero_where_nan(x["buses_central_emergency_new_energy"]),
     )
 
 
@@ -433,7 +443,8 @@ def _nev_bus_share_central(x: Inputs) -> pd.Series:
     ),
     references=("plan 六(二)",),
 )
-def _new_roads_km(x: Inputs) -> pd.Series:
+@on_arrays
+def _new_roads_km(x: ArrayInputs) -> np.ndarray:
     return x["roads_opened_km"]
 
 
@@ -459,7 +470,8 @@ cumulative_recipe(
     ),
     references=("plan 六(二)",),
 )
-def _new_railway_km(x: Inputs) -> pd.Series:
+@on_arrays
+def _new_railway_km(x: ArrayInputs) -> np.ndarray:
     return x["railway_construction_started_km"] + x["railway_opened_carryover_km"]
 
 
@@ -484,5 +496,6 @@ cumulative_recipe(
     ),
     references=("plan 六(二)", "GB/T 51328-2018"),
 )
-def _bus_stop_500m_coverage(x: Inputs) -> pd.Series:
+@on_arrays
+def _bus_stop_500m_coverage(x: ArrayInputs) -> np.ndarray:
     return share_percent(x["bus_stop_covered_area"], x["bus_stop_assessed_area"])

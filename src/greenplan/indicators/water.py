@@ -22,10 +22,17 @@ References
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change, sum_components
-from greenplan.indicators.registry import Inputs, change_recipe, declare_option, recipe, reported
+from greenplan.indicators.registry import (
+    ArrayInputs,
+    change_recipe,
+    declare_option,
+    on_arrays,
+    recipe,
+    reported,
+)
 
 __all__ = [
     "M3_PER_10K_YUAN",
@@ -216,7 +223,8 @@ reported(
     ),
     references=("Plan 五(四)",),
 )
-def _water_use_per_gdp(x: Inputs) -> pd.Series:
+@on_arrays
+def _water_use_per_gdp(x: ArrayInputs) -> np.ndarray:
     x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
     return water_use_per_gdp(x.indicator("water_use"), x.indicator("gdp_constant_2020"))
 
@@ -252,19 +260,21 @@ change_recipe(
     ),
     references=("水节约〔2023〕206号", "Plan 五(四)"),
 )
-def _nonconventional_water_use(x: Inputs) -> pd.Series:
+@on_arrays
+def _nonconventional_water_use(x: ArrayInputs) -> np.ndarray:
     missing_as_zero = x.option("nonconventional_water_missing_sources") == "zero"
     parts = [x[c] for c in NONCONVENTIONAL_SOURCES]
     total = nonconventional_water_use(*parts, missing_as_zero=missing_as_zero)
     if missing_as_zero:
-        present = pd.concat(parts, axis=1).notna()
-        partial = present.any(axis=1) & ~present.all(axis=1)
+        present = ~np.isnan(np.stack(parts))
+        partial = present.any(axis=0) & ~present.all(axis=0)
         if partial.any():
             x.note("non-conventional sources not reported taken as 0")
-    from_parent = total.isna() & x["water_nonconventional"].notna()
+    reported_total = x["water_nonconventional"]
+    from_parent = np.isnan(total) & ~np.isnan(reported_total)
     if from_parent.any():
         x.note("water_nonconventional (reported total) where no source is given")
-    return total.fillna(x["water_nonconventional"])
+    return np.where(np.isnan(total), reported_total, total)
 
 
 @recipe(
@@ -280,5 +290,6 @@ def _nonconventional_water_use(x: Inputs) -> pd.Series:
     ),
     references=("发改环资〔2021〕13号 [M]", "国家节水型城市考核标准 [M]", "Plan 二(三)"),
 )
-def _reclaimed_water_utilization_rate(x: Inputs) -> pd.Series:
+@on_arrays
+def _reclaimed_water_utilization_rate(x: ArrayInputs) -> np.ndarray:
     return reclaimed_water_utilization_rate(x["water_reclaimed"], x["urban_sewage_treated"])

@@ -1,0 +1,224 @@
+"""Recipes on arrays (``on_arrays`` / ``ArrayInputs``) give the numbers the Series path gives.
+
+The shipped recipes run on float arrays for speed; these tests hold them to the arithmetic of
+the pandas operations they replace: the row sum of ``pandas.concat(...).sum(axis=1,
+min_count=...)`` (``sum_aligned``), the city fill of one series at a time (``fill_block``) and
+the Series helpers of ``Inputs`` (``at_base``, ``previous``, cumulative sums). Every frame
+here is synthetic (made-up numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from greenplan.engine import _CityPositions, compute, inputs_from, to_wide
+from greenplan.indicators import registry as _registry
+from greenplan.indicators._common import sum_aligned
+from greenplan.indicators.registry import ArrayInputs, on_arrays, recipe, recipes
+from greenplan.regions import CITY, districts
+
+Stats = Callable[[list[tuple[str, int, str, float]]], pd.DataFrame]
+
+FLOATS = st.one_of(
+    st.just(np.nan),
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False),
+    # inexact sums (sevenths at several magnitudes), where the order of the additions shows
+    st.builds(
+        lambda i, e: i / 7.0 * 10.0**e,
+        st.integers(min_value=-(10**9), max_value=10**9),
+        st.integers(min_value=-3, max_value=3),
+    ),
+)
+
+
+@pytest.fixture
+def scratch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A private copy of the recipe registry for test-only recipes."""
+    _registry.load_all()
+    monkeypatch.setattr(_registry, "_RECIPES", dict(_registry._RECIPES))
+    yield
+
+
+# --- sum_aligned: the arithmetic of pandas' row sum ---------------------------------------
+
+
+@given(
+    st.integers(min_value=1, max_value=12).flatmap(
+        lambda rows: st.lists(
+            hnp.arrays(np.float64, rows, elements=FLOATS), min_size=1, max_size=20
+        )
+    ),
+    st.integers(min_value=0, max_value=3),
+)
+def test_sum_aligned_is_the_pandas_row_sum_to_the_bit(parts: list[np.ndarray], extra: int) -> None:
+    # up to 20 parts: numpy's own sum switches to pairwise summation from 8 terms on, which
+    # pandas' row sum of separate columns does not use
+    min_count = min(extra, len(parts))
+    frame = pd.concat([pd.Series(p) for p in parts], axis=1)
+    expected = frame.sum(axis=1, min_count=min_count).to_numpy()
+    got = sum_aligned(parts, min_count=min_count)
+    np.testing.assert_array_equal(got, expected)
+    assert np.array_equal(np.signbit(got), np.signbit(expected))
+
+
+def test_sum_aligned_adds_in_order_not_pairwise() -> None:
+    # 1e16 + 1 rounds back to 1e16 (the spacing of doubles there is 2), so adding the ones
+    # one after another loses each of them: (((1e16 + 1) + 1) … + 1) − 1e16 = 0. numpy's
+    # pairwise sum of the ten numbers keeps the ones (8.0): pandas' row sum adds in order.
+    parts = [np.array([v]) for v in (1e16, 1, 1, 1, 1, 1, 1, 1, 1, -1e16)]
+    assert pd.concat([pd.Series(p) for p in parts], axis=1).sum(axis=1).tolist() == [0.0]
+    assert sum_aligned(parts, min_count=0).tolist() == [0.0]
+
+
+def test_formula_helpers_give_the_same_bits_for_series_and_arrays() -> None:
+    # the recipes call them with arrays now; their Series path is what compute used before
+    from greenplan.indicators._common import sum_components
+    from greenplan.indicators.energy import renewable_increase
+
+    ten = [1e16, 1, 1, 1, 1, 1, 1, 1, 1, -1e16]
+    assert sum_components(ten) == 0.0  # in order, as the Series path adds (see above)
+    as_series = sum_components([pd.Series([v]) for v in ten])
+    assert as_series.tolist() == [0.0]  # type: ignore[union-attr]
+    zeros = [np.array([-0.0]), np.array([-0.0])]
+    assert not np.signbit(sum_components(zeros))[0]  # a sum starts at +0.0, as pandas'
+    diff = np.array([-0.0, -2.0, np.nan, 3.0])
+    from_array = renewable_increase(diff, np.zeros(4))
+    from_series = renewable_increase(pd.Series(diff), pd.Series(np.zeros(4))).to_numpy()
+    np.testing.assert_array_equal(from_array, from_series)
+    assert np.array_equal(np.signbit(from_array), np.signbit(from_series))
+
+
+def test_sum_aligned_counts_missing_parts() -> None:
+    a = np.array([1.0, np.nan, np.nan])
+    b = np.array([2.5, 4.0, np.nan])
+    assert sum_aligned([a, b], min_count=1).tolist()[:2] == [3.5, 4.0]
+    assert np.isnan(sum_aligned([a, b], min_count=1)[2])
+    assert np.isnan(sum_aligned([a, b], min_count=2)[1])  # one of two parts missing
+    assert a.tolist()[0] == 1.0 and np.isnan(a[1])  # the inputs are not changed
+
+
+# --- the city fill of a whole block equals the fill of each series ------------------------
+
+
+def _index(years: int) -> pd.MultiIndex:
+    regions = [CITY, *districts()]
+    return pd.MultiIndex.from_product([sorted(regions), range(2020, 2020 + years)])
+
+
+@given(
+    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=1, max_value=6),
+    st.sampled_from(["all_districts", "reporting_districts"]),
+    st.data(),
+)
+def test_fill_block_equals_filling_each_series(
+    years: int, n_series: int, rule: str, data: st.DataObject
+) -> None:
+    index = _index(years).set_names(["region", "year"])
+    values = st.one_of(
+        st.just(np.nan), st.floats(min_value=0, max_value=1e6, allow_nan=False).map(float)
+    )
+    block = data.draw(hnp.arrays(np.float64, (n_series, len(index)), elements=values))
+    positions = _CityPositions.of(index, rule)
+    assert positions is not None
+    expected = np.array(
+        [positions.fill(row) if positions.fill(row) is not None else row for row in block]
+    )
+    filled = block.copy()
+    positions.fill_block(filled, np.arange(n_series))
+    np.testing.assert_array_equal(filled, expected)
+
+
+def test_to_wide_fills_the_city_as_before(make_stats: Stats) -> None:
+    # 12 districts × 2 years; 2021 lacks one district: the city is filled for 2020 only
+    rows = [(d, 2020, "gdp", 1.25 + k) for k, d in enumerate(districts())]
+    rows += [(d, 2021, "gdp", 2.0) for d in districts()[1:]]
+    wide = to_wide(make_stats(rows))
+    assert wide.loc[(CITY, 2020), "gdp"] == sum(1.25 + k for k in range(len(districts())))
+    assert np.isnan(wide.loc[(CITY, 2021), "gdp"])
+
+
+def test_to_wide_accepts_a_repeated_row_with_the_same_value(make_stats: Stats) -> None:
+    rows = [(CITY, 2020, "gdp", 1.0), (CITY, 2020, "gdp", 1.0), (CITY, 2021, "gdp", 2.0)]
+    wide = to_wide(make_stats(rows))
+    assert wide["gdp"].tolist() == [1.0, 2.0]
+
+
+# --- Inputs helpers keep the container ----------------------------------------------------
+
+
+def _inputs(make_stats: Stats) -> object:
+    rows = [
+        (r, y, "gdp", 10.0 * k + y - 2018)
+        for k, r in enumerate([CITY, "历下区"])
+        for y in (2019, 2020, 2021, 2023)
+    ]
+    rows = [row for row in rows if not (row[0] == "历下区" and row[1] == 2021)]
+    return inputs_from(make_stats(rows))
+
+
+def test_helpers_give_arrays_for_arrays_and_series_for_series(make_stats: Stats) -> None:
+    x = _inputs(make_stats)
+    series = x["gdp"]  # type: ignore[index]
+    values = series.to_numpy()
+    for name in ("at_base", "previous", "cumulative_since_base", "cumulative_product_since_base"):
+        from_series = getattr(x, name)(series)
+        from_array = getattr(x, name)(values)
+        assert isinstance(from_series, pd.Series) and isinstance(from_array, np.ndarray), name
+        assert from_series.index.equals(x.index)  # type: ignore[attr-defined]
+        np.testing.assert_array_equal(from_series.to_numpy(), from_array)
+
+
+def test_previous_and_at_base_by_hand(make_stats: Stats) -> None:
+    x = _inputs(make_stats)
+    a = x.arrays  # type: ignore[attr-defined]
+    # rows: (历下区, 2019, 2020, 2023), (济南市, 2019, 2020, 2021, 2023), sorted by region
+    assert list(zip(a.regions, a.years.tolist(), strict=True))[:3] == [
+        ("历下区", 2019),
+        ("历下区", 2020),
+        ("历下区", 2023),
+    ]
+    gdp = a["gdp"]
+    assert gdp[:3].tolist() == [11.0, 12.0, 15.0]
+    assert a.at_base(gdp)[:3].tolist() == [12.0, 12.0, 12.0]
+    prev = a.previous(gdp)
+    assert np.isnan(prev[0]) and prev[1] == 11.0 and np.isnan(prev[2])  # 2022 absent
+
+
+def test_arrays_are_read_only(make_stats: Stats) -> None:
+    a = _inputs(make_stats).arrays  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="read-only"):
+        a["gdp"][0] = 0.0
+    with pytest.raises(ValueError, match="read-only"):
+        a.indicator("gdp_constant_2020")[0] = 0.0
+
+
+# --- a plugin recipe on arrays --------------------------------------------------------------
+
+
+def test_recipe_on_arrays_gets_arrays_and_is_a_recipe(make_stats: Stats, scratch: None) -> None:
+    seen: list[type] = []
+
+    @recipe(id="test_on_arrays", name_zh="测试", name_en="Test", unit="亿元", domain="test")
+    @on_arrays
+    def _double(x: ArrayInputs) -> np.ndarray:
+        seen.append(type(x["gdp"]))
+        x.note("doubled")
+        return x["gdp"] * 2.0
+
+    stats = make_stats([(CITY, 2020, "gdp", 1.5), (CITY, 2021, "gdp", 2.0)])
+    out = compute(stats, "test_on_arrays")
+    assert out["value"].tolist() == [3.0, 4.0]
+    assert out["method"].tolist() == ["doubled", "doubled"]
+    assert seen == [np.ndarray]
+    x = inputs_from(stats)
+    called = recipes()["test_on_arrays"].func(x)  # called as any recipe: a Series on the index
+    assert isinstance(called, pd.Series) and called.index.equals(x.index)
+    assert called.tolist() == [3.0, 4.0]
