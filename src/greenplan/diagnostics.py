@@ -21,8 +21,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal, Protocol
-from xml.sax.saxutils import escape as _xml_escape
-from xml.sax.saxutils import quoteattr as _xml_attr
 
 import numpy as np
 import pandas as pd
@@ -617,6 +615,17 @@ def _clean(f: Finding) -> dict[str, Any]:
 # --- renderings (pure functions of the report) ---------------------------------------------
 
 
+def _xml_escape(text: str) -> str:
+    """Escape ``&``, ``<`` and ``>`` for XML character data."""
+    return html.escape(text, quote=False)
+
+
+def _xml_attr(text: str) -> str:
+    """Quote an XML attribute value (as ``xml.sax.saxutils.quoteattr``, without its import)."""
+    body = html.escape(text, quote=True)
+    return '"' + body.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
+
+
 def _junit(report: ValidationReport, strict: bool) -> str:
     failing = {"error", "warning"} if strict else {"error"}
     groups: dict[str, list[Finding]] = {s: [] for s in report.sources}
@@ -637,7 +646,14 @@ def _junit(report: ValidationReport, strict: bool) -> str:
             head = f"<testcase classname={classname} name={_xml_attr(str(check.code))}"
             if bad:
                 n_fail += 1
-                msg = _xml_attr(f"{len(bad)} finding(s): {bad[0].message}")
+                msg = _xml_attr(
+                    render(
+                        Message(
+                            "diagnostics.junit_failure", {"n": len(bad), "first": bad[0].message}
+                        ),
+                        report.lang,
+                    )
+                )
                 cases.append(
                     f"{head}><failure type={_xml_attr(str(check.code))} message={msg}>"
                     f"{_xml_escape(body)}</failure></testcase>"
