@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
+from greenplan._xlsx import solid_fill, write_table
 from greenplan.errors import StatisticsError
 from greenplan.messages import Message, is_lang, msg, render
 
@@ -825,28 +826,11 @@ def _excel(report: ValidationReport, target: Any, lang: str) -> None:
         raise ValueError(f"lang {lang!r}: expected 'zh' or 'en'")
     try:
         import openpyxl
-        from openpyxl.styles import Font, PatternFill
-        from openpyxl.utils import get_column_letter
     except ImportError as exc:
         raise ImportError("writing .xlsx needs openpyxl: pip install 'greenplan[excel]'") from exc
 
-    def table(ws: Any, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        ws.append(list(header))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append(list(row))
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-        for i, name in enumerate(header, start=1):
-            width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows])
-            ws.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
-
     def fill(ws: Any, row: int, col: int, severity: str) -> None:
-        colour = _SEVERITY_FILL.get(severity, "FFFFFF")
-        ws.cell(row=row, column=col).fill = PatternFill(
-            start_color=colour, end_color=colour, fill_type="solid"
-        )
+        ws.cell(row=row, column=col).fill = solid_fill(_SEVERITY_FILL.get(severity, "FFFFFF"))
 
     def t(key: str, **params: Any) -> str:
         return render(msg(f"diagnostics.{key}", **params), lang)
@@ -861,7 +845,7 @@ def _excel(report: ValidationReport, target: Any, lang: str) -> None:
         n_findings[key] = n_findings.get(key, 0) + 1
         n_rows[key] = n_rows.get(key, 0) + f.count
     rows = [[c, t(s), n, n_rows[(c, s)]] for (c, s), n in sorted(n_findings.items())]
-    table(ws, [t("xl_code"), t("xl_severity"), t("xl_findings"), t("xl_rows")], rows)
+    write_table(ws, [t("xl_code"), t("xl_severity"), t("xl_findings"), t("xl_rows")], rows)
     for i, ((_, sev), _n) in enumerate(sorted(n_findings.items()), start=2):
         fill(ws, i, 2, sev)
     ws.append([])
@@ -875,7 +859,7 @@ def _excel(report: ValidationReport, target: Any, lang: str) -> None:
         d["severity"] = t(f.severity)
         d["fix"] = CHECKS[Code(f.code)].text("fix", lang) if f.code in _CODES else ""
         frows.append([None if d.get(c) == "" else d.get(c) for c in FINDING_COLUMNS])
-    table(ws, [_field(c, lang) for c in FINDING_COLUMNS], frows)
+    write_table(ws, [_field(c, lang) for c in FINDING_COLUMNS], frows)
     col = FINDING_COLUMNS.index("severity") + 1
     for i, f in enumerate(report.findings, start=2):
         fill(ws, i, col, str(f.severity))

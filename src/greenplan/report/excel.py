@@ -12,9 +12,10 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import IO, Any
 
+from greenplan._xlsx import solid_fill, write_table
 from greenplan.errors import GreenplanError
 from greenplan.messages import is_lang, msg, text
 from greenplan.report.style import STATUS_COLOURS
@@ -55,30 +56,6 @@ def _openpyxl() -> Any:
     except ImportError as exc:  # pragma: no cover - the extra is installed in tests
         raise GreenplanError(msg("report.needs_openpyxl")) from exc
     return openpyxl
-
-
-def _fill(colour: str) -> Any:
-    from openpyxl.styles import PatternFill
-
-    hex6 = colour.lstrip("#").upper()
-    return PatternFill(start_color=hex6, end_color=hex6, fill_type="solid")
-
-
-def _table(ws: Any, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Write a header and rows, bold the header, freeze it and set an autofilter."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    ws.append(list(header))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(list(row))
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(len(rows) + 1, 1)}"
-    for i, name in enumerate(header, start=1):
-        width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows if r[i - 1] is not None])
-        ws.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
 
 
 def _pct(share: Any) -> float | None:
@@ -130,9 +107,9 @@ def write_report_excel(model: Mapping[str, Any], target: str | IO[bytes], lang: 
     for status, count in s["counts"].items():
         info.append([labels.get(status, status), count])
         status_rows.append(len(info) + 1)
-    _table(ws, [h["item"], h["value"]], info)
+    write_table(ws, [h["item"], h["value"]], info)
     for row, status in zip(status_rows, s["counts"], strict=True):
-        ws.cell(row=row, column=1).fill = _fill(STATUS_COLOURS[status])
+        ws.cell(row=row, column=1).fill = solid_fill(STATUS_COLOURS[status])
     ws.append([])
     ws.append([s["text_zh" if lang == "zh" else "text_en"]])
 
@@ -160,13 +137,13 @@ def write_report_excel(model: Mapping[str, Any], target: str | IO[bytes], lang: 
                 e.get("required_annual_change"),
                 "; ".join(e["notes_zh" if lang == "zh" else "notes"]),
             ])  # fmt: skip
-        _table(ws, header, rows)
+        write_table(ws, header, rows)
         col = header.index(h["status"]) + 1
         for i, e in enumerate(entries, start=2):
-            ws.cell(row=i, column=col).fill = _fill(STATUS_COLOURS[e["status"]])
+            ws.cell(row=i, column=col).fill = solid_fill(STATUS_COLOURS[e["status"]])
     ws = wb.create_sheet(_sheet_title(h["sources"], used))
     data = model.get("data") or {}
     sources = [[src] for src in data.get("sources", [])]
     sources.append([f"{plan['name_zh']} ({plan['issued_by']}, {plan['issued']})"])
-    _table(ws, [h["source"]], sources)
+    write_table(ws, [h["source"]], sources)
     wb.save(target)
