@@ -199,3 +199,20 @@ def test_text_report_in_chinese_names_row_and_column_the_chinese_way() -> None:
     # diagnostics.row "第 {row} 行", diagnostics.column "列 {column}", joined with "，";
     # diagnostics.place "{where}：", diagnostics.error "错误"
     assert "  第 3 行，列 月份：错误 [bad_month] 月份填写 1–12。" in zh
+
+
+_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@pytest.mark.parametrize("code", list(Code), ids=str)
+def test_the_docs_list_each_code_as_the_catalogue_says(code: Code) -> None:
+    """docs/data-format.md (English) and docs/languages.md (Chinese) copy the catalogue."""
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    c = CHECKS[code]
+    en = f"| `{code}` | {c.severity} | {c.text('title', 'en')} | {c.text('fix', 'en')} |"
+    zh = (
+        f"| `{code}` | {_SEVERITY_ZH[c.severity]} | {c.text('title', 'zh')} "
+        f"| {c.text('fix', 'zh')} |"
+    )
+    assert en in (docs / "data-format.md").read_text(encoding="utf-8")
+    assert zh in (docs / "languages.md").read_text(encoding="utf-8")
