@@ -22,16 +22,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from greenplan.diagnostics import Code, Collector, short
+from greenplan.io.excel import Merge, Workbook, excel_engine, open_workbook
 from greenplan.io.normalise import (
-    ExcelErrorCell,
-    FormulaCell,
-    PercentCell,
     canonical_header,
     header_score,
     is_blank,
@@ -486,118 +484,12 @@ def _excel_tables(
         )
 
 
-_Merge = tuple[int, int, int, int]
-"""A merged range: first row, first column, last row, last column (0-based, inclusive)."""
-
-
-class _Workbook:
-    """A workbook's sheets as grids of cells (``grid(sheet)``).
-
-    XLSX is read with openpyxl's parser directly, to keep what pandas drops: number formats
-    (a percent-formatted cell becomes :class:`PercentCell`), merged ranges, formulas without
-    a saved value (:class:`FormulaCell`) and Excel errors (:class:`ExcelErrorCell`). XLS goes
-    through pandas (xlrd).
-    """
-
-    def __init__(self, path: Path, kind: str) -> None:
-        self.kind = kind
-        engine: Literal["openpyxl"] | None = "openpyxl" if kind == "xlsx" else None
-        # pandas opens the workbook (openpyxl: read-only, cached values, no external links)
-        self._book = pd.ExcelFile(path, engine=engine)
-        self.sheet_names = [str(s) for s in self._book.sheet_names]
-        self._percent = _percent_styles(self._book.book) if kind == "xlsx" else frozenset()
-
-    def __enter__(self) -> _Workbook:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._book.close()
-
-    def grid(self, sheet: str) -> tuple[pd.DataFrame, list[_Merge]]:
-        """Return the sheet as a grid (labels: 0-based positions), and its merged ranges."""
-        if self.kind != "xlsx":
-            return self._book.parse(sheet, header=None, dtype=object), []
-        book = self._book.book
-        return _xlsx_grid(book, book[sheet], self._percent)
-
-
-def _percent_styles(book: Any) -> frozenset[int]:
-    """Style ids of a workbook whose number format shows the value × 100 with ``%``."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-
-    out = set()
-    for k, style in enumerate(book._cell_styles):
-        fid = style.numFmtId
-        fmt = (
-            BUILTIN_FORMATS.get(fid, "General")
-            if fid < BUILTIN_FORMATS_MAX_SIZE
-            else book._number_formats[fid - BUILTIN_FORMATS_MAX_SIZE]
-        )
-        # a quoted or escaped % is a literal character: it does not scale the value
-        if "%" in re.sub(r'"[^"]*"|\\.', "", str(fmt)):
-            out.add(k)
-    return frozenset(out)
-
-
-def _xlsx_grid(book: Any, ws: Any, percent: frozenset[int]) -> tuple[pd.DataFrame, list[_Merge]]:
-    from openpyxl.cell.cell import TYPE_ERROR
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
-
-    class Parser(WorkSheetParser):
-        def parse_cell(self, element: Any) -> dict[str, Any]:
-            cell: dict[str, Any] = super().parse_cell(element)
-            value = cell["value"]
-            if value is None:
-                formula = element.find(FORMULA_TAG)
-                if formula is not None:
-                    cell["value"] = FormulaCell("=" + (formula.text or "…"))
-            elif cell["data_type"] == TYPE_ERROR:
-                cell["value"] = ExcelErrorCell(str(value))
-            elif (
-                cell["style_id"] in percent
-                and isinstance(value, int | float)
-                and not isinstance(value, bool)
-            ):
-                cell["value"] = PercentCell(value)
-            return cell
-
-    rows: dict[int, dict[int, Any]] = {}
-    width = 0
-    with ws._get_source() as src:
-        parser = Parser(
-            src,
-            ws._shared_strings,
-            data_only=True,
-            epoch=book.epoch,
-            date_formats=book._date_formats,
-            timedelta_formats=book._timedelta_formats,
-        )
-        for idx, cells in parser.parse():
-            row = {c["column"] - 1: c["value"] for c in cells if c["value"] is not None}
-            if row:
-                rows[idx - 1] = row
-                width = max(width, max(row) + 1)
-        merges: list[_Merge] = []
-        if parser.merged_cells is not None:
-            from openpyxl.worksheet.cell_range import CellRange
-
-            for m in parser.merged_cells.mergeCell:
-                r = CellRange(m.ref)
-                merges.append((r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1))
-    height = max(rows) + 1 if rows else 0
-    data = np.full((height, width), None, dtype=object)
-    for i, row in rows.items():
-        for j, v in row.items():
-            data[i, j] = v
-    grid = pd.DataFrame(data, dtype=object)
-    return grid, merges
-
-
-def _open_workbook(path: Path, name: str, kind: str, collector: Collector) -> _Workbook | None:
+def _open_workbook(path: Path, name: str, kind: str, collector: Collector) -> Workbook | None:
+    excel_engine()  # a bad GREENPLAN_EXCEL_ENGINE is an OptionError, not an unreadable file
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _Workbook(path, kind)
+            return open_workbook(path, kind)
     except ImportError as exc:
         package = "openpyxl" if kind == "xlsx" else "xlrd"
         extra: Message | str = (
@@ -640,7 +532,7 @@ def _header_row(grid: pd.DataFrame, filled: np.ndarray) -> tuple[int | None, int
 
 
 def _sheet_table(
-    grid: pd.DataFrame, merges: list[_Merge], name: str, sheet: str, explicit: bool
+    grid: pd.DataFrame, merges: list[Merge], name: str, sheet: str, explicit: bool
 ) -> Raw | None:
     """Cut the table out of a sheet read as a grid: the header is the first row like one."""
     grid = grid.dropna(how="all", axis=1)
@@ -675,7 +567,7 @@ def _fill_merges(
     frame: pd.DataFrame,
     positions: pd.Index,
     columns: list[str],
-    merges: list[_Merge],
+    merges: list[Merge],
     header_at: int,
 ) -> tuple[tuple[str, int, int, str], ...]:
     """Fill the merged cells of key text columns (地区, 指标 …) down their merged range."""
