@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import greenplan as gp
+from _excel_engines import ENGINE_ENV, with_engines
 from greenplan.errors import OptionError
 from greenplan.validation import CHECKS, Code, Finding, ValidationReport
 
@@ -23,9 +24,10 @@ sys.modules["make_bad_corpus"] = corpus
 _spec.loader.exec_module(corpus)
 
 CASES = [
-    pytest.param(case, variant, id=f"{name}-{variant}")
+    p
     for name, case in corpus.CASES.items()
     for variant in case.variants
+    for p in with_engines(case, variant, id=f"{name}-{variant}", excel=variant == "xlsx")
 ]
 
 
@@ -37,8 +39,10 @@ def _path(case, variant: str, tmp_path: Path) -> Path:
     return corpus.write_variant(case, variant, tmp_path)
 
 
-@pytest.mark.parametrize(("case", "variant"), CASES)
-def test_corpus_finding_code_and_location(case, variant, tmp_path):
+@pytest.mark.parametrize(("case", "variant", "engine"), CASES)
+def test_corpus_finding_code_and_location(case, variant, engine, tmp_path, monkeypatch):
+    if engine:
+        monkeypatch.setenv(ENGINE_ENV, engine)
     path = _path(case, variant, tmp_path)
     # the coverage check runs the whole compute engine: only where it is the point
     options = {"check_coverage": case.code == "not_computable", **dict(case.options)}
@@ -66,8 +70,13 @@ def test_corpus_finding_code_and_location(case, variant, tmp_path):
         assert not report.ok
 
 
-@pytest.mark.parametrize("variant", ["csv", "xlsx"])
-def test_unreadable_file(variant, tmp_path):
+@pytest.mark.parametrize(
+    ("variant", "engine"),
+    [*with_engines("csv", id="csv", excel=False), *with_engines("xlsx", id="xlsx")],
+)
+def test_unreadable_file(variant, engine, tmp_path, monkeypatch):
+    if engine:
+        monkeypatch.setenv(ENGINE_ENV, engine)
     if variant == "csv":
         path = DATA / "bad" / "unreadable.csv"
     else:
@@ -92,8 +101,17 @@ def test_missing_path_and_empty_directory(tmp_path):
     assert codes == ["unreadable_file", "unreadable_file"]
 
 
-@pytest.mark.parametrize("variant", ["csv", "gbk", "xlsx"])
-def test_clean_file_is_ok(variant, tmp_path):
+@pytest.mark.parametrize(
+    ("variant", "engine"),
+    [
+        *with_engines("csv", id="csv", excel=False),
+        *with_engines("gbk", id="gbk", excel=False),
+        *with_engines("xlsx", id="xlsx"),
+    ],
+)
+def test_clean_file_is_ok(variant, engine, tmp_path, monkeypatch):
+    if engine:
+        monkeypatch.setenv(ENGINE_ENV, engine)
     case = corpus.Case("clean", corpus.GOOD_TEXT, "", None, None)
     path = (
         DATA / "good" / "clean.csv"
