@@ -1,7 +1,7 @@
 """The two engines that read ``.xlsx`` workbooks, as a fixture: every Excel test runs under both.
 
-Import the fixture where Excel files are read (``from _excel_engines import excel_engine``) and
-mark the test ``@pytest.mark.usefixtures("excel_engine")``: it runs once with openpyxl and once
+Import the fixture where Excel files are read (``from _excel_engines import xlsx_engine``) and
+mark the test ``@pytest.mark.usefixtures("xlsx_engine")``: it runs once with openpyxl and once
 with python-calamine (skipped where python-calamine is not installed; the ``test`` extra
 installs it), chosen through ``GREENPLAN_EXCEL_ENGINE``.
 """
@@ -14,7 +14,7 @@ import pytest
 
 from greenplan.io.excel import ENGINE_ENV
 
-__all__ = ["ENGINE_ENV", "HAS_CALAMINE", "excel_engine", "with_engines"]
+__all__ = ["ENGINE_ENV", "HAS_CALAMINE", "with_engines", "xlsx_engine"]
 
 HAS_CALAMINE = importlib.util.find_spec("python_calamine") is not None
 ENGINES = [
@@ -27,7 +27,7 @@ ENGINES = [
 
 
 @pytest.fixture(params=ENGINES)
-def excel_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+def xlsx_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Read workbooks with one engine (``openpyxl`` or ``calamine``) for this test."""
     monkeypatch.setenv(ENGINE_ENV, request.param)
     return str(request.param)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import greenplan as gp
-from _excel_engines import excel_engine  # noqa: F401 (a fixture)
+from _excel_engines import xlsx_engine  # noqa: F401 (a fixture)
 from greenplan.io import canonical_header, parse_numbers, parse_year
 from greenplan.io.excel import ENGINE_ENV
 
@@ -175,7 +175,7 @@ def test_wide_years_layout(tmp_path):
     assert table["row"].tolist() == [2, 2]
 
 
-@pytest.mark.usefixtures("excel_engine")
+@pytest.mark.usefixtures("xlsx_engine")
 def test_xlsx_every_sheet_named_sheets_and_notes(tmp_path):
     from openpyxl import Workbook
 
@@ -345,7 +345,7 @@ def test_note_column_in_wide_layouts(header):
     assert t["note"].tolist() == ["[D] 2021 from growth"] * 2
 
 
-@pytest.mark.usefixtures("excel_engine")
+@pytest.mark.usefixtures("xlsx_engine")
 def test_notes_sheet_headed_with_a_note_name_is_skipped(tmp_path):
     from openpyxl import Workbook
 
@@ -388,7 +388,7 @@ FUZZ = settings(
 )
 
 
-@pytest.mark.usefixtures("excel_engine")
+@pytest.mark.usefixtures("xlsx_engine")
 @FUZZ
 @given(content=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".parquet"]))
 def test_arbitrary_bytes_never_crash(tmp_path, content, suffix):

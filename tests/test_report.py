@@ -22,7 +22,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from _excel_engines import excel_engine  # noqa: F401 (a fixture)
+from _excel_engines import xlsx_engine  # noqa: F401 (a fixture)
 from greenplan.errors import OptionError
 from greenplan.progress import ASSESS_COLUMNS, STATUS_LABELS
 from greenplan.report import (
@@ -501,7 +501,7 @@ def test_shipped_report_states_flags(shipped: Report) -> None:
     assert "unverified" in shipped.to_text("en")
 
 
-@pytest.mark.usefixtures("excel_engine")
+@pytest.mark.usefixtures("xlsx_engine")
 def test_flags_come_from_the_note_column_of_any_file_kind(shipped: Report, tmp_path) -> None:
     """The tags are read with the data (canonical ``note`` column), not from CSV files only."""
     frames = [

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _excel_engines import excel_engine  # noqa: F401 (a fixture)
+from _excel_engines import xlsx_engine  # noqa: F401 (a fixture)
 from greenplan import plot
 from greenplan.cli import main
 from greenplan.definitions import Direction, Target, TargetKind, TargetScope
@@ -546,7 +546,7 @@ def test_without_a_cjk_font_the_report_says_so(
 
 
 # --- 5. report exits like validate and compute on an unreadable source ---------------------
-@pytest.mark.usefixtures("excel_engine")
+@pytest.mark.usefixtures("xlsx_engine")
 def test_report_exits_2_on_a_zip_renamed_xlsx(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:

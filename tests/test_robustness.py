@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import greenplan as gp
-from _excel_engines import excel_engine  # noqa: F401 (a fixture)
+from _excel_engines import xlsx_engine  # noqa: F401 (a fixture)
 from greenplan import engine
 from greenplan.cli import main
 from greenplan.errors import GreenplanError, StatisticsError
@@ -101,7 +101,7 @@ def test_decimal_values_are_numbers() -> None:
 
 
 @pytest.fixture
-def bureau(tmp_path: Path, excel_engine: str) -> gp.ValidationReport:  # noqa: F811 (fixture)
+def bureau(tmp_path: Path, xlsx_engine: str) -> gp.ValidationReport:  # noqa: F811 (fixture)
     return gp.validate(corpus.write_bureau_workbook(tmp_path), check_coverage=False)
 
 
@@ -256,7 +256,7 @@ def test_every_door_gives_the_same_errors(cell: str) -> None:
 # --- 4. doors agree: command line -----------------------------------------------------------
 
 
-@pytest.mark.usefixtures("excel_engine")
+@pytest.mark.usefixtures("xlsx_engine")
 def test_zip_renamed_xlsx_same_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     import zipfile
 

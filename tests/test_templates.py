@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import greenplan
-from _excel_engines import excel_engine  # noqa: F401 (a fixture)
+from _excel_engines import xlsx_engine  # noqa: F401 (a fixture)
 from greenplan.cli import main
 from greenplan.definitions import CodeListError
 from greenplan.errors import OptionError
@@ -127,7 +127,7 @@ def test_unfilled_template_reports_each_empty_value(tmp_path) -> None:
     assert report.table.empty
 
 
-@pytest.mark.usefixtures("excel_engine")
+@pytest.mark.usefixtures("xlsx_engine")
 def test_filled_xlsx_template_validates_without_errors(tmp_path) -> None:
     path = write_template(tmp_path / "eco.xlsx", department="生态环境局", years="2021-2025")
     wb = openpyxl.load_workbook(path)

@@ -30,6 +30,7 @@ import datetime as _dt
 import html
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -39,7 +40,6 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pandas as pd
 
-from greenplan.errors import OptionError
 from greenplan.io.normalise import ExcelErrorCell, FormulaCell, PercentCell
 
 __all__ = [
@@ -67,10 +67,9 @@ _EXACT = 2**53
 def excel_engine() -> Literal["calamine", "openpyxl"]:
     """Return the engine that reads ``.xlsx`` workbooks (see :data:`ENGINE_ENV`).
 
-    Raises
-    ------
-    OptionError
-        :data:`ENGINE_ENV` holds something else than ``auto``, ``calamine`` or ``openpyxl``.
+    A value of :data:`ENGINE_ENV` other than ``auto``, ``calamine`` or ``openpyxl`` is read as
+    ``auto``, with a :class:`RuntimeWarning`; ``calamine`` where python-calamine is not
+    installed is openpyxl.
 
     Examples
     --------
@@ -79,15 +78,18 @@ def excel_engine() -> Literal["calamine", "openpyxl"]:
     """
     wanted = (os.environ.get(ENGINE_ENV) or "auto").strip().lower()
     if wanted not in EXCEL_ENGINES:
-        raise OptionError(
-            f"{ENGINE_ENV}={wanted!r} is not an Excel engine: use {', '.join(EXCEL_ENGINES)}."
+        warnings.warn(
+            f"{ENGINE_ENV}={wanted!r} is not an Excel engine ({', '.join(EXCEL_ENGINES)}): "
+            "read as auto.",
+            RuntimeWarning,
+            stacklevel=2,
         )
     if wanted == "openpyxl":
         return "openpyxl"
     try:
         import python_calamine  # noqa: F401
     except ImportError:
-        return "openpyxl"  # calamine asked for but not installed: the fallback
+        return "openpyxl"
     return "calamine"
 
 

@@ -485,7 +485,7 @@ def _excel_tables(
 
 
 def _open_workbook(path: Path, name: str, kind: str, collector: Collector) -> Workbook | None:
-    excel_engine()  # a bad GREENPLAN_EXCEL_ENGINE is an OptionError, not an unreadable file
+    excel_engine()  # warns here of a bad GREENPLAN_EXCEL_ENGINE (not inside catch_warnings)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
