@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from greenplan.io.normalise import ExcelErrorCell, FormulaCell, PercentCell
+from greenplan.messages import default_lang, text
 
 __all__ = [
     "ENGINE_ENV",
@@ -78,12 +79,15 @@ def excel_engine() -> Literal["calamine", "openpyxl"]:
     """
     wanted = (os.environ.get(ENGINE_ENV) or "auto").strip().lower()
     if wanted not in EXCEL_ENGINES:
-        warnings.warn(
-            f"{ENGINE_ENV}={wanted!r} is not an Excel engine ({', '.join(EXCEL_ENGINES)}): "
-            "read as auto.",
-            RuntimeWarning,
-            stacklevel=2,
+        engines = ", ".join(EXCEL_ENGINES)
+        warning = text(
+            "io.bad_excel_engine",
+            default_lang(),
+            name=ENGINE_ENV,
+            value=repr(wanted),
+            engines=engines,
         )
+        warnings.warn(warning, RuntimeWarning, stacklevel=2)
     if wanted == "openpyxl":
         return "openpyxl"
     try:
