@@ -82,14 +82,28 @@ _FLOAT_COLUMNS = (
 _ROW_OPTIONS = frozenset({"bound", "aspirational", "series"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Series:
     """One (indicator, region) series: years ascending, values in one unit."""
 
-    values: pd.Series
+    years: np.ndarray
+    """The years, ascending and unique (the dtype of the input's ``year`` column)."""
+    values: np.ndarray
+    """The values of those years, float64, in ``unit``."""
     unit: str | None
     notes: tuple[str, ...] = ()
     problem: str = ""
+
+    def up_to(self, as_of: int | float | None) -> tuple[np.ndarray, np.ndarray]:
+        """Return (years, values) of the years ≤ ``as_of`` (all of them when None)."""
+        if as_of is None:
+            return self.years, self.values
+        keep = self.years <= as_of
+        return self.years[keep], self.values[keep]
+
+
+_NO_YEARS = np.empty(0, dtype="int64")
+_NO_VALUES = np.empty(0, dtype="float64")
 
 
 def assess(
@@ -200,22 +214,21 @@ def assess(
         for t in tmap.values()
         if t.unit and t.kind in (TargetKind.LEVEL, TargetKind.CUMULATIVE, TargetKind.FULL_COVERAGE)
     }
-    series = _split_series(frame[frame["indicator"].isin(wanted)], preferred)
-    regions = _ordered_regions(frame["region"])
-    rows = [
-        _assess_one(
-            target,
-            region,
-            _Data.of(series, target.indicator, region),
-            as_of,
-            method_,
-            options,
-            plan_.target_year,
-            reading,
-        )
-        for target in tmap.values()
-        for region in regions
-    ]
+    indicators, regions_ = _str_codes(frame["indicator"]), _str_codes(frame["region"])
+    series = _split_series(frame, indicators, regions_, wanted, preferred)
+    regions = _ordered_regions(regions_.labels)
+    data: dict[tuple[str, str], _Data] = {}
+    rows = []
+    for target in tmap.values():
+        for region in regions:
+            key = (target.indicator, region)
+            if key not in data:
+                data[key] = _Data.of(series, target.indicator, region)
+            rows.append(
+                _assess_one(
+                    target, region, data[key], as_of, method_, options, plan_.target_year, reading
+                )
+            )
     df = pd.DataFrame(rows, columns=list(ASSESS_COLUMNS))
     for col in ("baseline_year", "latest_year", "target_year"):
         years = pd.to_numeric(df[col], errors="coerce").astype("float64")
@@ -296,8 +309,34 @@ def _resolve_targets(targets: Any, plan: Plan) -> dict[str, Target]:
     return out
 
 
-def _ordered_regions(regions: pd.Series) -> list[str]:
-    present = list(dict.fromkeys(regions.astype(str)))
+@dataclass(frozen=True, eq=False)
+class _Codes:
+    """A column as integer codes into its distinct values, as ``astype(str)`` gives them."""
+
+    codes: np.ndarray
+    """Per row, the position of its value in ``labels``."""
+    labels: list[Any]
+    """The distinct values as ``str`` (a missing value stays missing), in order of first
+    appearance."""
+    raw_codes: np.ndarray
+    """Per row, the position of its value in ``raw``."""
+    raw: list[Any]
+    """The distinct values as given (1 and "1" are two here, one in ``labels``)."""
+
+
+def _str_codes(column: pd.Series) -> _Codes:
+    """Factorize ``column`` once; convert each distinct value (not each row) to ``str``."""
+    raw_codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    raw = list(uniques)
+    as_str = pd.Index(uniques, dtype=object).astype(str).to_numpy(dtype=object)
+    canon, distinct = pd.factorize(as_str, use_na_sentinel=False)
+    if len(distinct) == len(raw):
+        return _Codes(raw_codes, list(as_str), raw_codes, raw)
+    return _Codes(canon[raw_codes], list(distinct), raw_codes, raw)
+
+
+def _ordered_regions(labels: Iterable[Any]) -> list[str]:
+    present = list(dict.fromkeys(labels))
     if not present:
         return [CITY]
     order = {code: i for i, code in enumerate(REGIONS)}
@@ -305,34 +344,40 @@ def _ordered_regions(regions: pd.Series) -> list[str]:
 
 
 def _split_series(
-    frame: pd.DataFrame, preferred: Mapping[str, str]
+    frame: pd.DataFrame,
+    indicators: _Codes,
+    regions: _Codes,
+    wanted: Iterable[str],
+    preferred: Mapping[str, str],
 ) -> dict[tuple[str, str], _Series]:
-    """Split the table into (indicator, region) series, each in one unit.
+    """Split the rows of the ``wanted`` indicators into (indicator, region) series, one unit each.
 
     A series reported in several units is converted to the target's unit when it is one of
     them, else to its most frequent unit.
     """
     out: dict[tuple[str, str], _Series] = {}
-    if frame.empty:
+    # One sort over numpy arrays (no per-group frames or Series, whose attrs pandas would copy).
+    wanted = set(wanted)
+    is_wanted = np.array([v in wanted for v in indicators.raw], dtype=bool)
+    sel = np.flatnonzero(is_wanted[indicators.raw_codes]) if len(is_wanted) else []
+    if not len(sel):
         return out
-    # One pass over numpy arrays (no per-group frames, whose attrs pandas would copy):
-    # groups in order of first appearance, each sorted by year.
-    indicators = frame["indicator"].astype(str).to_numpy(dtype=object)
-    regions = frame["region"].astype(str).to_numpy(dtype=object)
-    codes, _ = pd.factorize(pd.MultiIndex.from_arrays([indicators, regions]))
+    codes = indicators.codes[sel] * len(regions.labels) + regions.codes[sel]
     years = frame["year"].to_numpy()
-    order = np.lexsort((years, codes))
-    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    perm = np.lexsort((years[sel], codes))
+    order = sel[perm]
+    bounds = np.flatnonzero(np.diff(codes[perm])) + 1
     all_values = frame["value"].to_numpy(dtype=float)
     all_units = frame["unit"].to_numpy(dtype=object)
     for rows in np.split(order, bounds):
-        key = (indicators[rows[0]], regions[rows[0]])
+        first = rows[0]
+        key = (indicators.labels[indicators.codes[first]], regions.labels[regions.codes[first]])
         raw = all_values[rows]
         index = years[rows]
-        row_units = all_units[rows]
+        row_units = all_units[rows].tolist()
         units = [u for u in row_units if u]
         if len(set(units)) <= 1:
-            out[key] = _Series(pd.Series(raw, index=index), units[0] if units else None)
+            out[key] = _Series(index, raw, units[0] if units else None)
             continue
         main = preferred.get(key[0], "")
         if main not in units:
@@ -340,15 +385,11 @@ def _split_series(
         try:
             factors = [_factor(u, main) if u else 1.0 for u in row_units]
         except UnitError as exc:
-            out[key] = _Series(
-                pd.Series(raw, index=index), main, problem=f"mixed units in the data: {exc}"
-            )
+            out[key] = _Series(index, raw, main, problem=f"mixed units in the data: {exc}")
             continue
         note = f"values in {', '.join(sorted(set(units) - {main}))} converted to {main}"
-        out[key] = _Series(pd.Series(raw * factors, index=index), main, notes=(note,))
-    # the order of first appearance, as the group-by gave it
-    first = {k: None for k in zip(indicators, regions, strict=True)}
-    return {k: out[k] for k in first}
+        out[key] = _Series(index, raw * factors, main, notes=(note,))
+    return out
 
 
 def _factor(from_unit: str, to_unit: str) -> float:
@@ -384,7 +425,9 @@ class _Data:
                 notes.append(f"{indicator}{suffix} in {s.unit!r}, not %: ignored")
                 s = None
             found.append(
-                {} if s is None else dict(zip(map(int, s.values.index), s.values, strict=True))
+                {}
+                if s is None
+                else dict(zip(map(int, s.years.tolist()), s.values.tolist(), strict=True))
             )
         return cls(series.get((indicator, region)), found[0], found[1], tuple(notes))
 
@@ -508,10 +551,10 @@ def _assess_one(
     assert fig.baseline is not None and fig.latest is not None
     assert fig.baseline_year is not None and fig.latest_year is not None
     if kind is TargetKind.NON_INCREASE and level is not None:
-        s = level.values if as_of is None else level.values[level.values.index <= as_of]
+        ys, vs = level.up_to(as_of)
         extra["series"] = {
             _year_int(y): float(v)
-            for y, v in zip(s.index.to_numpy(), s.to_numpy(), strict=True)
+            for y, v in zip(ys.tolist(), vs.tolist(), strict=True)
             if float(y) > fig.baseline_year
         }
         extra["series"][fig.baseline_year] = fig.baseline
@@ -586,14 +629,15 @@ def _cumulative(
 ) -> _Figures:
     """Baseline 0 in the base year; latest = the sum of the annual additions since."""
     t0 = target.base_year
-    if level is None or level.values.empty:
+    if level is None or not len(level.years):
         return _Figures(reason="no_data", text=f"no data for {target.indicator}")
-    s = level.values if as_of is None else level.values[level.values.index <= as_of]
-    adds = s[s.index > t0]
-    if adds.empty:
+    ys, vs = level.up_to(as_of)
+    after = ys > t0
+    add_years, adds = ys[after], vs[after]
+    if not len(adds):
         return _Figures(reason="no_data", text=f"no data: no annual additions after {t0}")
-    latest_year = _year_int(adds.index.max())
-    missing = sorted(set(range(int(t0) + 1, int(latest_year) + 1)) - set(adds.index))
+    latest_year = _year_int(add_years.max())
+    missing = sorted(set(range(int(t0) + 1, int(latest_year) + 1)) - set(add_years.tolist()))
     if missing:
         notes.append(f"no additions reported for {', '.join(map(str, missing))}")
     notes.append(f"cumulative additions {t0 + 1}–{latest_year}")
@@ -617,9 +661,11 @@ def _figures(
     A change target with rates and no levels is measured on an index (base year = 100).
     """
     t0 = target.base_year
-    s = data.level.values if data.level is not None else pd.Series(dtype="float64")
-    avail = s if as_of is None else s[s.index <= as_of]
-    after = avail[avail.index > t0]
+    level = data.level
+    all_years = level.years if level is not None else _NO_YEARS
+    years, values = level.up_to(as_of) if level is not None else (_NO_YEARS, _NO_VALUES)
+    is_after = years > t0
+    after_years, after_values = years[is_after], values[is_after]
     decimals = int(reading["rate_decimals"])
     gaps: list[str] = []
     change = rates.latest_change(
@@ -627,36 +673,37 @@ def _figures(
     )
     notes.extend(gaps)
     fig = _Figures()
-    if avail.empty and change is None:
+    if not len(years) and change is None:
         text = f"no data for {target.indicator} in {region}"
         b = target.baseline
         if b is not None and b.year == t0 and region == reading["city"]:  # still shown
             qualifier = f", {b.qualifier}" if b.qualifier else ""
             notes.append(f"baseline as stated in the plan ({b.section}{qualifier})")
             return _Figures(t0, b.value, unit=b.unit, reason="no_data", text=text)
-        if not s.empty:
+        if len(all_years):
             text = f"no data for {target.indicator} up to {as_of}"
         return _Figures(reason="no_data", text=text)
-    if t0 in avail.index:
-        fig.baseline_year, fig.baseline = t0, float(avail[t0])
+    at_t0 = np.flatnonzero(years == t0)
+    if len(at_t0):
+        fig.baseline_year, fig.baseline = t0, float(values[at_t0[0]])
     elif (
         region == reading["city"]
         and (plan := _plan_baseline(target, data.level, notes)) is not None
     ):
         fig.baseline_year, fig.baseline = t0, plan
     else:
-        for y in after.index[::-1]:
+        for y, v in zip(after_years[::-1].tolist(), after_values[::-1].tolist(), strict=True):
             c = rates.cumulative_change(data.annual, data.cumulative, t0, int(y), decimals=decimals)
             if c is not None:
-                ly = float(after[y])
+                ly = float(v)
                 fig.baseline_year, fig.baseline = t0, ly / (1 + c.value / 100)
                 notes.append(
                     f"no {t0} value: baseline {fig.baseline:.4g} implied by {ly:g} in {y} and "
                     f"the {c.describe(t0)}"
                 )
                 break
-    if not after.empty:
-        fig.latest_year, fig.latest = _year_int(after.index.max()), float(after.iloc[-1])
+    if len(after_years):
+        fig.latest_year, fig.latest = _year_int(after_years.max()), float(after_values[-1])
         _compare(fig, change, t0, notes)
     if change is not None and fig.baseline is not None:
         if fig.latest_year is None or change.year > fig.latest_year:
@@ -672,17 +719,17 @@ def _figures(
         )
         return _Figures(t0, 100.0, change.year, 100.0 + change.value, f"index ({t0} = 100)")
     if fig.latest is None:
-        if fig.baseline is None and not avail.empty:  # a value before the base year only
-            fig.latest_year, fig.latest = _year_int(avail.index.max()), float(avail.iloc[-1])
+        if fig.baseline is None and len(years):  # a value before the base year only
+            fig.latest_year, fig.latest = _year_int(years.max()), float(values[-1])
         fig.reason, fig.text = "no_data", f"no data after the base year {t0}"
         return fig
     if fig.baseline is None:
         if reading["baseline_from_later_year"] and target.kind is TargetKind.LEVEL:
-            earlier = after[after.index < fig.latest_year]
-            if not earlier.empty:
+            is_earlier = after_years < fig.latest_year
+            if is_earlier.any():
                 fig.baseline_year, fig.baseline = (
-                    _year_int(earlier.index[0]),
-                    float(earlier.iloc[0]),
+                    _year_int(after_years[is_earlier][0]),
+                    float(after_values[is_earlier][0]),
                 )
                 notes.append(
                     f"no {t0} value: measured from {fig.baseline_year} (option "
