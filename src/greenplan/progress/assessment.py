@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Unpack
 
@@ -20,8 +20,14 @@ from greenplan.errors import OptionError, UnitError
 from greenplan.options import did_you_mean
 from greenplan.plans import Plan, resolve_plan
 from greenplan.progress import rates
-from greenplan.progress.evaluation import evaluate
-from greenplan.progress.options import AssessOptions, parse_options, split_assess_only, year_of
+from greenplan.progress.evaluation import _evaluation_fields, _status_labels
+from greenplan.progress.options import (
+    AssessOptions,
+    Options,
+    parse_options,
+    split_assess_only,
+    year_of,
+)
 from greenplan.progress.status import STATUS_LABELS, Method, Status, parse_choice
 from greenplan.regions import CITY, REGIONS
 from greenplan.targets import SUPPLEMENTARY_TARGETS
@@ -218,6 +224,7 @@ def assess(
     series = _split_series(frame, indicators, regions_, wanted, preferred)
     regions = _ordered_regions(regions_.labels)
     data: dict[tuple[str, str], _Data] = {}
+    opts_cache: dict[tuple[Any, ...], Options] = {}
     rows = []
     for target in tmap.values():
         for region in regions:
@@ -226,7 +233,15 @@ def assess(
                 data[key] = _Data.of(series, target.indicator, region)
             rows.append(
                 _assess_one(
-                    target, region, data[key], as_of, method_, options, plan_.target_year, reading
+                    target,
+                    region,
+                    data[key],
+                    as_of,
+                    method_,
+                    options,
+                    plan_.target_year,
+                    reading,
+                    opts_cache,
                 )
             )
     df = pd.DataFrame(rows, columns=list(ASSESS_COLUMNS))
@@ -466,6 +481,7 @@ def _assess_one(
     options: Mapping[str, Any],
     plan_target_year: int,
     reading: Mapping[str, Any],
+    opts_cache: dict[tuple[Any, ...], Options],
 ) -> dict[str, Any]:
     """One output row: pick baseline and latest from the data, then :func:`evaluate`."""
     kind = target.kind
@@ -559,43 +575,67 @@ def _assess_one(
         }
         extra["series"][fig.baseline_year] = fig.baseline
 
-    ev = evaluate(
-        baseline=fig.baseline,
-        current=fig.latest,
-        target=target_value,
-        baseline_year=fig.baseline_year,
-        year=fig.latest_year,
-        target_year=T,
-        direction=target.direction,
-        kind=kind,
-        method=method,
-        bound=target.bound,
-        aspirational=target.aspirational,
-        **{**options, **extra},
+    # What evaluate(**row arguments) gives, without re-checking the options and building
+    # the pydantic Evaluation per row: the options are checked once per (kind, bound, ...).
+    ev = _evaluation_fields(
+        target.direction,
+        kind,
+        method,
+        _row_options(opts_cache, options, method, target, extra),
+        fig.baseline,
+        fig.latest,
+        target_value,
+        fig.baseline_year,
+        fig.latest_year,
+        T,
     )
-    reason = [ev.status_reason] if ev.status_reason else []
-    if as_of is not None and as_of >= T > ev.year:  # a final evaluation without final data
-        notes.insert(0, f"final evaluation: no {T} value yet, status as of {ev.year}")
+    status: Status = ev["status"]
+    if status is Status.NOT_ASSESSABLE and not ev["status_reason"]:  # as Evaluation checks
+        raise ValueError("status_reason is required when the status is not_assessable")
+    status_zh, status_en = _status_labels(ev)
+    reason = [ev["status_reason"]] if ev["status_reason"] else []
+    if as_of is not None and as_of >= T > ev["year"]:  # a final evaluation without final data
+        notes.insert(0, f"final evaluation: no {T} value yet, status as of {ev['year']}")
     row.update(
-        baseline_year=ev.baseline_year,
-        baseline=ev.baseline,
-        latest_year=ev.year,
-        latest=ev.current,
-        target_level=ev.target_level,
-        gap=ev.gap,
-        gap_relative=ev.gap_relative,
-        completion=ev.completion,
-        time_elapsed=ev.time_elapsed,
-        status=ev.status.value,
-        status_zh=ev.status_zh,
-        status_en=ev.status_en,
-        reason="other" if ev.status is Status.NOT_ASSESSABLE else None,
-        required_annual_change=ev.required_annual_change,
-        projected=ev.projected,
-        projected_gap=ev.projected_gap,
-        notes="; ".join([*reason, *notes, *ev.notes]),
+        baseline_year=ev["baseline_year"],
+        baseline=ev["baseline"],
+        latest_year=ev["year"],
+        latest=ev["current"],
+        target_level=ev["target_level"],
+        gap=ev.get("gap"),
+        gap_relative=ev.get("gap_relative"),
+        completion=ev.get("completion"),
+        time_elapsed=ev["time_elapsed"],
+        status=status.value,
+        status_zh=status_zh,
+        status_en=status_en,
+        reason="other" if status is Status.NOT_ASSESSABLE else None,
+        required_annual_change=ev.get("required_annual_change"),
+        projected=ev.get("projected"),
+        projected_gap=ev.get("projected_gap"),
+        notes="; ".join([*reason, *notes, *ev["notes"]]),
     )
     return row
+
+
+def _row_options(
+    cache: dict[tuple[Any, ...], Options],
+    options: Mapping[str, Any],
+    method: Method,
+    target: Target,
+    extra: Mapping[str, Any],
+) -> Options:
+    """Return the options :func:`evaluate` would parse for one row, parsed once per set."""
+    key = (target.kind, target.bound, target.aspirational, "full_level" in extra)
+    key += (extra.get("full_level"),)
+    opts = cache.get(key)
+    if opts is None:
+        given = {k: v for k, v in extra.items() if k != "series"}
+        given = {"bound": target.bound, "aspirational": target.aspirational, **options, **given}
+        opts = cache[key] = parse_options(given, method, target.kind)
+    if "series" in extra:  # a dict {year: value}, built above: what parse_options accepts
+        opts = replace(opts, series=extra["series"])
+    return opts
 
 
 def _target_in_data_unit(target: Target, unit: str | None, notes: list[str]) -> float | None:
