@@ -212,7 +212,7 @@ def assess(
     as_of = None if year is None else year_of(year, "year")
     plan_ = resolve_plan(plan)
     reading["city"] = plan_.city  # the plan's figures are the city's
-    frame = _check_values(values)
+    table = _check_values(values)
     tmap = _resolve_targets(targets, plan_)
     wanted = {f"{t.indicator}{s}" for t in tmap.values() for s in ("", *_RATE_SUFFIXES)}
     preferred = {
@@ -220,9 +220,8 @@ def assess(
         for t in tmap.values()
         if t.unit and t.kind in (TargetKind.LEVEL, TargetKind.CUMULATIVE, TargetKind.FULL_COVERAGE)
     }
-    indicators, regions_ = _str_codes(frame["indicator"]), _str_codes(frame["region"])
-    series = _split_series(frame, indicators, regions_, wanted, preferred)
-    regions = _ordered_regions(regions_.labels)
+    series = _split_series(table, wanted, preferred)
+    regions = _ordered_regions(table.region.labels)
     data: dict[tuple[str, str], _Data] = {}
     opts_cache: dict[tuple[Any, ...], Options] = {}
     rows = []
@@ -244,14 +243,7 @@ def assess(
                     opts_cache,
                 )
             )
-    df = pd.DataFrame(rows, columns=list(ASSESS_COLUMNS))
-    for col in ("baseline_year", "latest_year", "target_year"):
-        years = pd.to_numeric(df[col], errors="coerce").astype("float64")
-        whole = bool((years.dropna() % 1 == 0).all())
-        df[col] = years.astype("Int64") if whole else years  # fractions: within-year reporting
-    for col in _FLOAT_COLUMNS:
-        df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    df["aspirational"] = df["aspirational"].astype(bool)
+    df = _frame(rows)
     df.attrs["greenplan"] = {
         "method": method_.value,
         "year": as_of,
@@ -270,7 +262,49 @@ def assess(
     return df
 
 
-def _check_values(values: Any) -> pd.DataFrame:
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Build the output frame once, from column lists: numbers float64, whole years Int64."""
+    columns: dict[str, Any] = {c: [row[c] for row in rows] for c in ASSESS_COLUMNS}
+    if not rows:  # no rows: no type to infer, object columns
+        columns = {c: np.empty(0, dtype=object) for c in ASSESS_COLUMNS}
+    for col in _FLOAT_COLUMNS:
+        columns[col] = _floats(columns[col])
+    whole_years = []
+    for col in ("baseline_year", "latest_year", "target_year"):
+        years = columns[col] = _floats(columns[col])
+        if bool((years[~np.isnan(years)] % 1 == 0).all()):
+            whole_years.append(col)
+    columns["aspirational"] = np.array(columns["aspirational"], dtype=bool)
+    df = pd.DataFrame(columns, columns=list(ASSESS_COLUMNS))
+    for col in whole_years:  # fractions stay float: within-year reporting
+        df[col] = df[col].astype("Int64")
+    return df
+
+
+def _floats(items: list[Any]) -> np.ndarray:
+    """``pd.to_numeric(items, errors="coerce")`` as float64, for a list of numbers and Nones."""
+    try:
+        return np.array([np.nan if v is None else v for v in items], dtype="float64")
+    except (TypeError, ValueError):
+        as_series = pd.Series(items, dtype=object)
+        return pd.to_numeric(as_series, errors="coerce").astype("float64").to_numpy()
+
+
+@dataclass(frozen=True, eq=False)
+class _Table:
+    """The checked input of :func:`assess` as arrays: rows with a value and a year."""
+
+    indicator: _Codes
+    region: _Codes
+    year: np.ndarray
+    """Numeric years (the dtype :func:`pandas.to_numeric` gave the column)."""
+    value: np.ndarray
+    """float64."""
+    unit: np.ndarray
+    """str, stripped; "" for none."""
+
+
+def _check_values(values: Any) -> _Table:
     if not isinstance(values, pd.DataFrame):
         raise OptionError(
             f"values must be a pandas DataFrame (the output of greenplan.compute), "
@@ -281,11 +315,37 @@ def _check_values(values: Any) -> pd.DataFrame:
         raise OptionError(
             f"values lacks column(s) {', '.join(missing)}; expected {', '.join(_VALUE_COLUMNS)}."
         )
-    frame = values.loc[:, list(_VALUE_COLUMNS)].copy()
-    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
-    frame["year"] = pd.to_numeric(frame["year"], errors="coerce")
-    frame = frame[frame["value"].notna() & frame["year"].notna()]
-    frame["unit"] = frame["unit"].where(frame["unit"].notna(), "").astype(str).str.strip()
+    # Column by column, without copying the frame (and its attrs) for every step.
+    cols = {c: values[c] for c in _VALUE_COLUMNS}
+    cols["value"] = pd.to_numeric(cols["value"], errors="coerce")
+    cols["year"] = pd.to_numeric(cols["year"], errors="coerce")
+    keep = (cols["value"].notna() & cols["year"].notna()).to_numpy()
+    if not keep.all():
+        cols = {c: col[keep] for c, col in cols.items()}
+    indicator, region = _str_codes(cols["indicator"]), _str_codes(cols["region"])
+    year = cols["year"].to_numpy()
+    if _has_duplicates(indicator.raw_codes, region.raw_codes, year):
+        return _deduplicated(pd.DataFrame(cols))
+    return _Table(
+        indicator, region, year, cols["value"].to_numpy(dtype=float), _units(cols["unit"])
+    )
+
+
+def _has_duplicates(*keys: np.ndarray) -> bool:
+    """Return whether two rows have the same value in each of ``keys``."""
+    if len(keys[0]) < 2:
+        return False
+    codes = [pd.factorize(k, use_na_sentinel=False)[0] for k in keys]
+    order = np.lexsort(codes[::-1])
+    same = np.ones(len(order) - 1, dtype=bool)
+    for c in codes:
+        sorted_c = c[order]
+        same &= sorted_c[1:] == sorted_c[:-1]
+    return bool(same.any())
+
+
+def _deduplicated(frame: pd.DataFrame) -> _Table:
+    """Drop repeated (indicator, region, year) rows; refuse those with different values."""
     keys = ["indicator", "region", "year"]
     dup = frame.duplicated(keys, keep=False)
     if dup.any():
@@ -298,7 +358,21 @@ def _check_values(values: Any) -> pd.DataFrame:
                 f"e.g. {first}; filter the table (scenario, option columns) first."
             )
         frame = frame.drop_duplicates(keys)
-    return frame
+    return _Table(
+        _str_codes(frame["indicator"]),
+        _str_codes(frame["region"]),
+        frame["year"].to_numpy(),
+        frame["value"].to_numpy(dtype=float),
+        _units(frame["unit"]),
+    )
+
+
+def _units(unit: pd.Series) -> np.ndarray:
+    """Return the units as stripped str, "" for a missing one (converted per distinct value)."""
+    codes, uniques = pd.factorize(unit, use_na_sentinel=False)
+    distinct = pd.Series(uniques, dtype=object)
+    distinct = distinct.where(distinct.notna(), "").astype(str).str.strip()
+    return distinct.to_numpy(dtype=object)[codes]
 
 
 def _resolve_targets(targets: Any, plan: Plan) -> dict[str, Target]:
@@ -359,11 +433,7 @@ def _ordered_regions(labels: Iterable[Any]) -> list[str]:
 
 
 def _split_series(
-    frame: pd.DataFrame,
-    indicators: _Codes,
-    regions: _Codes,
-    wanted: Iterable[str],
-    preferred: Mapping[str, str],
+    table: _Table, wanted: Iterable[str], preferred: Mapping[str, str]
 ) -> dict[tuple[str, str], _Series]:
     """Split the rows of the ``wanted`` indicators into (indicator, region) series, one unit each.
 
@@ -371,6 +441,7 @@ def _split_series(
     them, else to its most frequent unit.
     """
     out: dict[tuple[str, str], _Series] = {}
+    indicators, regions = table.indicator, table.region
     # One sort over numpy arrays (no per-group frames or Series, whose attrs pandas would copy).
     wanted = set(wanted)
     is_wanted = np.array([v in wanted for v in indicators.raw], dtype=bool)
@@ -378,12 +449,12 @@ def _split_series(
     if not len(sel):
         return out
     codes = indicators.codes[sel] * len(regions.labels) + regions.codes[sel]
-    years = frame["year"].to_numpy()
+    years = table.year
     perm = np.lexsort((years[sel], codes))
     order = sel[perm]
     bounds = np.flatnonzero(np.diff(codes[perm])) + 1
-    all_values = frame["value"].to_numpy(dtype=float)
-    all_units = frame["unit"].to_numpy(dtype=object)
+    all_values = table.value
+    all_units = table.unit
     for rows in np.split(order, bounds):
         first = rows[0]
         key = (indicators.labels[indicators.codes[first]], regions.labels[regions.codes[first]])
