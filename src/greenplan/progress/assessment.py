@@ -226,21 +226,14 @@ def assess(
     opts_cache: dict[tuple[Any, ...], Options] = {}
     rows = []
     for target in tmap.values():
+        fixed = _Fixed.of(target, method_, plan_.target_year)
         for region in regions:
             key = (target.indicator, region)
             if key not in data:
                 data[key] = _Data.of(series, target.indicator, region)
             rows.append(
                 _assess_one(
-                    target,
-                    region,
-                    data[key],
-                    as_of,
-                    method_,
-                    options,
-                    plan_.target_year,
-                    reading,
-                    opts_cache,
+                    target, fixed, region, data[key], as_of, method_, options, reading, opts_cache
                 )
             )
     df = _frame(rows)
@@ -543,61 +536,89 @@ class _Figures:
         return (self.latest / self.baseline - 1.0) * 100.0
 
 
+@dataclass(frozen=True, eq=False)
+class _Fixed:
+    """What a target gives each of its rows, worked out once per target."""
+
+    row: dict[str, Any]
+    """The row's fields that do not depend on the region or the data."""
+    T: int
+    """The target year (the plan's when the target has none)."""
+    notes: tuple[str, ...]
+    """Notes every row of the target starts with."""
+    unit: str | None
+    """The unit shown when the data has none."""
+    unset: bool
+    """An assigned target the province has not set yet."""
+    scope: TargetScope
+
+    @classmethod
+    def of(cls, target: Target, method: Method, plan_target_year: int) -> _Fixed:
+        kind = target.kind
+        notes = []
+        T = target.year
+        if T is None:
+            T = plan_target_year
+            notes.append(f"no target year in the plan: assessed against {T}, the end of the plan")
+        row: dict[str, Any] = dict.fromkeys(ASSESS_COLUMNS)
+        row.update(
+            key=target.key,
+            indicator=target.indicator,
+            section=target.section,
+            name_zh=target.name_zh,
+            name_en=target.name_en,
+            kind=kind.value,
+            bound=target.bound.value,
+            aspirational=target.aspirational,
+            target_year=T,
+            target=target.value,
+            method=method.value,
+        )
+        unset = kind is TargetKind.ASSIGNED and target.value is None
+        if unset and target.presets:
+            notes.append(f"presets: {', '.join(target.presets)} (greenplan.targets.with_presets)")
+        unit = target.unit if kind in (TargetKind.LEVEL, TargetKind.CUMULATIVE) else None
+        return cls(row, T, tuple(notes), unit, unset, target.applies_in)
+
+
+_NA_STATUS = {
+    "status": Status.NOT_ASSESSABLE.value,
+    "status_zh": STATUS_LABELS[Status.NOT_ASSESSABLE]["zh"],
+    "status_en": STATUS_LABELS[Status.NOT_ASSESSABLE]["en"],
+}
+
+
 def _assess_one(
     target: Target,
+    fixed: _Fixed,
     region: str,
     data: _Data,
     as_of: int | float | None,
     method: Method,
     options: Mapping[str, Any],
-    plan_target_year: int,
     reading: Mapping[str, Any],
     opts_cache: dict[tuple[Any, ...], Options],
 ) -> dict[str, Any]:
     """One output row: pick baseline and latest from the data, then :func:`evaluate`."""
     kind = target.kind
-    notes: list[str] = []
-    T = target.year
-    if T is None:
-        T = plan_target_year
-        notes.append(f"no target year in the plan: assessed against {T}, the end of the plan")
+    notes = list(fixed.notes)
+    T = fixed.T
     level = data.level
-    row: dict[str, Any] = dict.fromkeys(ASSESS_COLUMNS)
-    row.update(
-        key=target.key,
-        indicator=target.indicator,
-        region=region,
-        section=target.section,
-        name_zh=target.name_zh,
-        name_en=target.name_en,
-        kind=kind.value,
-        bound=target.bound.value,
-        aspirational=target.aspirational,
-        target_year=T,
-        target=target.value,
-        method=method.value,
-        unit=(level.unit if level is not None else None)
-        or (target.unit if kind in (TargetKind.LEVEL, TargetKind.CUMULATIVE) else None)
-        or None,
-    )
-    unset = kind is TargetKind.ASSIGNED and target.value is None
-    if unset and target.presets:
-        notes.append(f"presets: {', '.join(target.presets)} (greenplan.targets.with_presets)")
+    row = fixed.row.copy()
+    row["region"] = region
+    row["unit"] = (level.unit if level is not None else None) or fixed.unit or None
+    unset = fixed.unset
     if level is not None:
         notes.extend(level.notes)
     notes.extend(data.notes)
 
     def na(reason: str, text: str) -> dict[str, Any]:
-        row.update(
-            status=Status.NOT_ASSESSABLE.value,
-            status_zh=STATUS_LABELS[Status.NOT_ASSESSABLE]["zh"],
-            status_en=STATUS_LABELS[Status.NOT_ASSESSABLE]["en"],
-            reason=reason,
-            notes="; ".join([text, *notes]),
-        )
+        row.update(_NA_STATUS)
+        row["reason"] = reason
+        row["notes"] = "; ".join([text, *notes])
         return row
 
-    scope = target.applies_in
+    scope = fixed.scope
     if region != reading["city"] and scope is TargetScope.CITY_TOTAL:
         return na(
             "city_wide_target",
