@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Unpack
 
@@ -257,27 +258,40 @@ def assess(
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Build the output frame once, from column lists: numbers float64, whole years Int64."""
-    columns: dict[str, Any] = {c: [row[c] for row in rows] for c in ASSESS_COLUMNS}
     if not rows:  # no rows: no type to infer, object columns
-        columns = {c: np.empty(0, dtype=object) for c in ASSESS_COLUMNS}
+        empty = pd.DataFrame({c: np.empty(0, dtype=object) for c in ASSESS_COLUMNS})
+        return empty.astype({c: "float64" for c in _FLOAT_COLUMNS} | _EMPTY_TYPES)
+    columns: dict[str, Any] = dict(
+        zip(ASSESS_COLUMNS, map(list, zip(*map(_ROW_GETTER, rows), strict=True)), strict=True)
+    )
     for col in _FLOAT_COLUMNS:
         columns[col] = _floats(columns[col])
-    whole_years = []
-    for col in ("baseline_year", "latest_year", "target_year"):
-        years = columns[col] = _floats(columns[col])
-        if bool((years[~np.isnan(years)] % 1 == 0).all()):
-            whole_years.append(col)
+    for col in _YEAR_COLUMNS:
+        years = _floats(columns[col])
+        missing = np.isnan(years)
+        if bool((years[~missing] % 1 == 0).all()):
+            years = pd.arrays.IntegerArray(np.where(missing, 0, years).astype("int64"), missing)
+        columns[col] = years  # fractions stay float: within-year reporting
     columns["aspirational"] = np.array(columns["aspirational"], dtype=bool)
-    df = pd.DataFrame(columns, columns=list(ASSESS_COLUMNS))
-    for col in whole_years:  # fractions stay float: within-year reporting
-        df[col] = df[col].astype("Int64")
-    return df
+    for col in _STR_COLUMNS:
+        items = columns[col]
+        if all(type(v) is str or v is None for v in items) and any(v is not None for v in items):
+            columns[col] = pd.array(items, dtype="str")  # what inference would give, direct
+    return pd.DataFrame(columns)
+
+
+_ROW_GETTER = itemgetter(*ASSESS_COLUMNS)
+_YEAR_COLUMNS = ("baseline_year", "latest_year", "target_year")
+_STR_COLUMNS = tuple(
+    c for c in ASSESS_COLUMNS if c not in (*_FLOAT_COLUMNS, *_YEAR_COLUMNS, "aspirational")
+)
+_EMPTY_TYPES = {c: "Int64" for c in _YEAR_COLUMNS} | {"aspirational": "bool"}
 
 
 def _floats(items: list[Any]) -> np.ndarray:
     """``pd.to_numeric(items, errors="coerce")`` as float64, for a list of numbers and Nones."""
     try:
-        return np.array([np.nan if v is None else v for v in items], dtype="float64")
+        return np.array(items, dtype="float64")  # None becomes NaN
     except (TypeError, ValueError):
         as_series = pd.Series(items, dtype=object)
         return pd.to_numeric(as_series, errors="coerce").astype("float64").to_numpy()
