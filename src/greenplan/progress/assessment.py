@@ -275,8 +275,9 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     columns["aspirational"] = np.array(columns["aspirational"], dtype=bool)
     for col in _STR_COLUMNS:
         items = columns[col]
-        if all(type(v) is str or v is None for v in items) and any(v is not None for v in items):
-            columns[col] = pd.array(items, dtype="str")  # what inference would give, direct
+        types = set(map(type, items))
+        if str in types and types <= _STR_OR_NONE:  # what inference would give, directly
+            columns[col] = pd.array(items, dtype="str")
     return pd.DataFrame(columns)
 
 
@@ -285,6 +286,7 @@ _YEAR_COLUMNS = ("baseline_year", "latest_year", "target_year")
 _STR_COLUMNS = tuple(
     c for c in ASSESS_COLUMNS if c not in (*_FLOAT_COLUMNS, *_YEAR_COLUMNS, "aspirational")
 )
+_STR_OR_NONE = frozenset({str, type(None)})
 _EMPTY_TYPES = {c: "Int64" for c in _YEAR_COLUMNS} | {"aspirational": "bool"}
 
 
