@@ -227,14 +227,22 @@ def assess(
     opts_cache: dict[tuple[Any, ...], Options] = {}
     rows = []
     for target in tmap.values():
-        fixed = _Fixed.of(target, method_, plan_.target_year)
+        per_target = _Fixed.of(target, method_, plan_.target_year)
         for region in regions:
             key = (target.indicator, region)
             if key not in data:
                 data[key] = _Data.of(series, target.indicator, region)
             rows.append(
                 _assess_one(
-                    target, fixed, region, data[key], as_of, method_, options, reading, opts_cache
+                    target,
+                    per_target,
+                    region,
+                    data[key],
+                    as_of,
+                    method_,
+                    options,
+                    reading,
+                    opts_cache,
                 )
             )
     df = _frame(rows)
@@ -270,8 +278,11 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         years = _floats(columns[col])
         missing = np.isnan(years)
         if bool((years[~missing] % 1 == 0).all()):
-            years = pd.arrays.IntegerArray(np.where(missing, 0, years).astype("int64"), missing)
-        columns[col] = years  # fractions stay float: within-year reporting
+            columns[col] = pd.arrays.IntegerArray(
+                np.where(missing, 0, years).astype("int64"), missing
+            )
+        else:
+            columns[col] = years  # fractions stay float: within-year reporting
     columns["aspirational"] = np.array(columns["aspirational"], dtype=bool)
     for col in _STR_COLUMNS:
         items = columns[col]
@@ -454,7 +465,9 @@ def _split_series(
     # One sort over numpy arrays (no per-group frames or Series, whose attrs pandas would copy).
     wanted = set(wanted)
     is_wanted = np.array([v in wanted for v in indicators.raw], dtype=bool)
-    sel = np.flatnonzero(is_wanted[indicators.raw_codes]) if len(is_wanted) else []
+    if not len(is_wanted):
+        return out
+    sel = np.flatnonzero(is_wanted[indicators.raw_codes])
     if not len(sel):
         return out
     codes = indicators.codes[sel] * len(regions.labels) + regions.codes[sel]
@@ -734,8 +747,13 @@ def _row_options(
     extra: Mapping[str, Any],
 ) -> Options:
     """Return the options :func:`evaluate` would parse for one row, parsed once per set."""
-    key = (target.kind, target.bound, target.aspirational, "full_level" in extra)
-    key += (extra.get("full_level"),)
+    key = (
+        target.kind,
+        target.bound,
+        target.aspirational,
+        "full_level" in extra,
+        extra.get("full_level"),
+    )
     opts = cache.get(key)
     if opts is None:
         given = {k: v for k, v in extra.items() if k != "series"}
