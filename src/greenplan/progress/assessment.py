@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Unpack
 
@@ -20,8 +21,14 @@ from greenplan.errors import OptionError, UnitError
 from greenplan.options import did_you_mean
 from greenplan.plans import Plan, resolve_plan
 from greenplan.progress import rates
-from greenplan.progress.evaluation import evaluate
-from greenplan.progress.options import AssessOptions, parse_options, split_assess_only, year_of
+from greenplan.progress.evaluation import _evaluation_fields, _status_labels
+from greenplan.progress.options import (
+    AssessOptions,
+    Options,
+    parse_options,
+    split_assess_only,
+    year_of,
+)
 from greenplan.progress.status import STATUS_LABELS, Method, Status, parse_choice
 from greenplan.regions import CITY, REGIONS
 from greenplan.targets import SUPPLEMENTARY_TARGETS
@@ -82,14 +89,28 @@ _FLOAT_COLUMNS = (
 _ROW_OPTIONS = frozenset({"bound", "aspirational", "series"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Series:
     """One (indicator, region) series: years ascending, values in one unit."""
 
-    values: pd.Series
+    years: np.ndarray
+    """The years, ascending and unique (the dtype of the input's ``year`` column)."""
+    values: np.ndarray
+    """The values of those years, float64, in ``unit``."""
     unit: str | None
     notes: tuple[str, ...] = ()
     problem: str = ""
+
+    def up_to(self, as_of: int | float | None) -> tuple[np.ndarray, np.ndarray]:
+        """Return (years, values) of the years ≤ ``as_of`` (all of them when None)."""
+        if as_of is None:
+            return self.years, self.values
+        keep = self.years <= as_of
+        return self.years[keep], self.values[keep]
+
+
+_NO_YEARS = np.empty(0, dtype="int64")
+_NO_VALUES = np.empty(0, dtype="float64")
 
 
 def assess(
@@ -192,7 +213,7 @@ def assess(
     as_of = None if year is None else year_of(year, "year")
     plan_ = resolve_plan(plan)
     reading["city"] = plan_.city  # the plan's figures are the city's
-    frame = _check_values(values)
+    table = _check_values(values)
     tmap = _resolve_targets(targets, plan_)
     wanted = {f"{t.indicator}{s}" for t in tmap.values() for s in ("", *_RATE_SUFFIXES)}
     preferred = {
@@ -200,30 +221,31 @@ def assess(
         for t in tmap.values()
         if t.unit and t.kind in (TargetKind.LEVEL, TargetKind.CUMULATIVE, TargetKind.FULL_COVERAGE)
     }
-    series = _split_series(frame[frame["indicator"].isin(wanted)], preferred)
-    regions = _ordered_regions(frame["region"])
-    rows = [
-        _assess_one(
-            target,
-            region,
-            _Data.of(series, target.indicator, region),
-            as_of,
-            method_,
-            options,
-            plan_.target_year,
-            reading,
-        )
-        for target in tmap.values()
-        for region in regions
-    ]
-    df = pd.DataFrame(rows, columns=list(ASSESS_COLUMNS))
-    for col in ("baseline_year", "latest_year", "target_year"):
-        years = pd.to_numeric(df[col], errors="coerce").astype("float64")
-        whole = bool((years.dropna() % 1 == 0).all())
-        df[col] = years.astype("Int64") if whole else years  # fractions: within-year reporting
-    for col in _FLOAT_COLUMNS:
-        df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    df["aspirational"] = df["aspirational"].astype(bool)
+    series = _split_series(table, wanted, preferred)
+    regions = _ordered_regions(table.region.labels)
+    data: dict[tuple[str, str], _Data] = {}
+    opts_cache: dict[tuple[Any, ...], Options] = {}
+    rows = []
+    for target in tmap.values():
+        per_target = _Fixed.of(target, method_, plan_.target_year)
+        for region in regions:
+            key = (target.indicator, region)
+            if key not in data:
+                data[key] = _Data.of(series, target.indicator, region)
+            rows.append(
+                _assess_one(
+                    target,
+                    per_target,
+                    region,
+                    data[key],
+                    as_of,
+                    method_,
+                    options,
+                    reading,
+                    opts_cache,
+                )
+            )
+    df = _frame(rows)
     df.attrs["greenplan"] = {
         "method": method_.value,
         "year": as_of,
@@ -242,7 +264,67 @@ def assess(
     return df
 
 
-def _check_values(values: Any) -> pd.DataFrame:
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Build the output frame once, from column lists: numbers float64, whole years Int64."""
+    if not rows:  # no rows: no type to infer, object columns
+        empty = pd.DataFrame({c: np.empty(0, dtype=object) for c in ASSESS_COLUMNS})
+        return empty.astype({c: "float64" for c in _FLOAT_COLUMNS} | _EMPTY_TYPES)
+    columns: dict[str, Any] = dict(
+        zip(ASSESS_COLUMNS, map(list, zip(*map(_ROW_GETTER, rows), strict=True)), strict=True)
+    )
+    for col in _FLOAT_COLUMNS:
+        columns[col] = _floats(columns[col])
+    for col in _YEAR_COLUMNS:
+        years = _floats(columns[col])
+        missing = np.isnan(years)
+        if bool((years[~missing] % 1 == 0).all()):
+            columns[col] = pd.arrays.IntegerArray(
+                np.where(missing, 0, years).astype("int64"), missing
+            )
+        else:
+            columns[col] = years  # fractions stay float: within-year reporting
+    columns["aspirational"] = np.array(columns["aspirational"], dtype=bool)
+    for col in _STR_COLUMNS:
+        items = columns[col]
+        types = set(map(type, items))
+        if str in types and types <= _STR_OR_NONE:  # what inference would give, directly
+            columns[col] = pd.array(items, dtype="str")
+    return pd.DataFrame(columns)
+
+
+_ROW_GETTER = itemgetter(*ASSESS_COLUMNS)
+_YEAR_COLUMNS = ("baseline_year", "latest_year", "target_year")
+_STR_COLUMNS = tuple(
+    c for c in ASSESS_COLUMNS if c not in (*_FLOAT_COLUMNS, *_YEAR_COLUMNS, "aspirational")
+)
+_STR_OR_NONE = frozenset({str, type(None)})
+_EMPTY_TYPES = {c: "Int64" for c in _YEAR_COLUMNS} | {"aspirational": "bool"}
+
+
+def _floats(items: list[Any]) -> np.ndarray:
+    """``pd.to_numeric(items, errors="coerce")`` as float64, for a list of numbers and Nones."""
+    try:
+        return np.array(items, dtype="float64")  # None becomes NaN
+    except (TypeError, ValueError):
+        as_series = pd.Series(items, dtype=object)
+        return pd.to_numeric(as_series, errors="coerce").astype("float64").to_numpy()
+
+
+@dataclass(frozen=True, eq=False)
+class _Table:
+    """The checked input of :func:`assess` as arrays: rows with a value and a year."""
+
+    indicator: _Codes
+    region: _Codes
+    year: np.ndarray
+    """Numeric years (the dtype :func:`pandas.to_numeric` gave the column)."""
+    value: np.ndarray
+    """float64."""
+    unit: np.ndarray
+    """str, stripped; "" for none."""
+
+
+def _check_values(values: Any) -> _Table:
     if not isinstance(values, pd.DataFrame):
         raise OptionError(
             f"values must be a pandas DataFrame (the output of greenplan.compute), "
@@ -253,11 +335,37 @@ def _check_values(values: Any) -> pd.DataFrame:
         raise OptionError(
             f"values lacks column(s) {', '.join(missing)}; expected {', '.join(_VALUE_COLUMNS)}."
         )
-    frame = values.loc[:, list(_VALUE_COLUMNS)].copy()
-    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
-    frame["year"] = pd.to_numeric(frame["year"], errors="coerce")
-    frame = frame[frame["value"].notna() & frame["year"].notna()]
-    frame["unit"] = frame["unit"].where(frame["unit"].notna(), "").astype(str).str.strip()
+    # Column by column, without copying the frame (and its attrs) for every step.
+    cols = {c: values[c] for c in _VALUE_COLUMNS}
+    cols["value"] = pd.to_numeric(cols["value"], errors="coerce")
+    cols["year"] = pd.to_numeric(cols["year"], errors="coerce")
+    keep = (cols["value"].notna() & cols["year"].notna()).to_numpy()
+    if not keep.all():
+        cols = {c: col[keep] for c, col in cols.items()}
+    indicator, region = _str_codes(cols["indicator"]), _str_codes(cols["region"])
+    year = cols["year"].to_numpy()
+    if _has_duplicates(indicator.raw_codes, region.raw_codes, year):
+        return _deduplicated(pd.DataFrame(cols))
+    return _Table(
+        indicator, region, year, cols["value"].to_numpy(dtype=float), _units(cols["unit"])
+    )
+
+
+def _has_duplicates(*keys: np.ndarray) -> bool:
+    """Return whether two rows have the same value in each of ``keys``."""
+    if len(keys[0]) < 2:
+        return False
+    codes = [pd.factorize(k, use_na_sentinel=False)[0] for k in keys]
+    order = np.lexsort(codes[::-1])
+    same = np.ones(len(order) - 1, dtype=bool)
+    for c in codes:
+        sorted_c = c[order]
+        same &= sorted_c[1:] == sorted_c[:-1]
+    return bool(same.any())
+
+
+def _deduplicated(frame: pd.DataFrame) -> _Table:
+    """Drop repeated (indicator, region, year) rows; refuse those with different values."""
     keys = ["indicator", "region", "year"]
     dup = frame.duplicated(keys, keep=False)
     if dup.any():
@@ -270,7 +378,21 @@ def _check_values(values: Any) -> pd.DataFrame:
                 f"e.g. {first}; filter the table (scenario, option columns) first."
             )
         frame = frame.drop_duplicates(keys)
-    return frame
+    return _Table(
+        _str_codes(frame["indicator"]),
+        _str_codes(frame["region"]),
+        frame["year"].to_numpy(),
+        frame["value"].to_numpy(dtype=float),
+        _units(frame["unit"]),
+    )
+
+
+def _units(unit: pd.Series) -> np.ndarray:
+    """Return the units as stripped str, "" for a missing one (converted per distinct value)."""
+    codes, uniques = pd.factorize(unit, use_na_sentinel=False)
+    distinct = pd.Series(uniques, dtype=object)
+    distinct = distinct.where(distinct.notna(), "").astype(str).str.strip()
+    return distinct.to_numpy(dtype=object)[codes]
 
 
 def _resolve_targets(targets: Any, plan: Plan) -> dict[str, Target]:
@@ -296,8 +418,34 @@ def _resolve_targets(targets: Any, plan: Plan) -> dict[str, Target]:
     return out
 
 
-def _ordered_regions(regions: pd.Series) -> list[str]:
-    present = list(dict.fromkeys(regions.astype(str)))
+@dataclass(frozen=True, eq=False)
+class _Codes:
+    """A column as integer codes into its distinct values, as ``astype(str)`` gives them."""
+
+    codes: np.ndarray
+    """Per row, the position of its value in ``labels``."""
+    labels: list[Any]
+    """The distinct values as ``str`` (a missing value stays missing), in order of first
+    appearance."""
+    raw_codes: np.ndarray
+    """Per row, the position of its value in ``raw``."""
+    raw: list[Any]
+    """The distinct values as given (1 and "1" are two here, one in ``labels``)."""
+
+
+def _str_codes(column: pd.Series) -> _Codes:
+    """Factorize ``column`` once; convert each distinct value (not each row) to ``str``."""
+    raw_codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    raw = list(uniques)
+    as_str = pd.Index(uniques, dtype=object).astype(str).to_numpy(dtype=object)
+    canon, distinct = pd.factorize(as_str, use_na_sentinel=False)
+    if len(distinct) == len(raw):
+        return _Codes(raw_codes, list(as_str), raw_codes, raw)
+    return _Codes(canon[raw_codes], list(distinct), raw_codes, raw)
+
+
+def _ordered_regions(labels: Iterable[Any]) -> list[str]:
+    present = list(dict.fromkeys(labels))
     if not present:
         return [CITY]
     order = {code: i for i, code in enumerate(REGIONS)}
@@ -305,34 +453,39 @@ def _ordered_regions(regions: pd.Series) -> list[str]:
 
 
 def _split_series(
-    frame: pd.DataFrame, preferred: Mapping[str, str]
+    table: _Table, wanted: Iterable[str], preferred: Mapping[str, str]
 ) -> dict[tuple[str, str], _Series]:
-    """Split the table into (indicator, region) series, each in one unit.
+    """Split the rows of the ``wanted`` indicators into (indicator, region) series, one unit each.
 
     A series reported in several units is converted to the target's unit when it is one of
     them, else to its most frequent unit.
     """
     out: dict[tuple[str, str], _Series] = {}
-    if frame.empty:
+    indicators, regions = table.indicator, table.region
+    # One sort over numpy arrays (no per-group frames or Series, whose attrs pandas would copy).
+    wanted = set(wanted)
+    is_wanted = np.array([v in wanted for v in indicators.raw], dtype=bool)
+    if not len(is_wanted):
         return out
-    # One pass over numpy arrays (no per-group frames, whose attrs pandas would copy):
-    # groups in order of first appearance, each sorted by year.
-    indicators = frame["indicator"].astype(str).to_numpy(dtype=object)
-    regions = frame["region"].astype(str).to_numpy(dtype=object)
-    codes, _ = pd.factorize(pd.MultiIndex.from_arrays([indicators, regions]))
-    years = frame["year"].to_numpy()
-    order = np.lexsort((years, codes))
-    bounds = np.flatnonzero(np.diff(codes[order])) + 1
-    all_values = frame["value"].to_numpy(dtype=float)
-    all_units = frame["unit"].to_numpy(dtype=object)
+    sel = np.flatnonzero(is_wanted[indicators.raw_codes])
+    if not len(sel):
+        return out
+    codes = indicators.codes[sel] * len(regions.labels) + regions.codes[sel]
+    years = table.year
+    perm = np.lexsort((years[sel], codes))
+    order = sel[perm]
+    bounds = np.flatnonzero(np.diff(codes[perm])) + 1
+    all_values = table.value
+    all_units = table.unit
     for rows in np.split(order, bounds):
-        key = (indicators[rows[0]], regions[rows[0]])
+        first = rows[0]
+        key = (indicators.labels[indicators.codes[first]], regions.labels[regions.codes[first]])
         raw = all_values[rows]
         index = years[rows]
-        row_units = all_units[rows]
+        row_units = all_units[rows].tolist()
         units = [u for u in row_units if u]
         if len(set(units)) <= 1:
-            out[key] = _Series(pd.Series(raw, index=index), units[0] if units else None)
+            out[key] = _Series(index, raw, units[0] if units else None)
             continue
         main = preferred.get(key[0], "")
         if main not in units:
@@ -340,15 +493,11 @@ def _split_series(
         try:
             factors = [_factor(u, main) if u else 1.0 for u in row_units]
         except UnitError as exc:
-            out[key] = _Series(
-                pd.Series(raw, index=index), main, problem=f"mixed units in the data: {exc}"
-            )
+            out[key] = _Series(index, raw, main, problem=f"mixed units in the data: {exc}")
             continue
         note = f"values in {', '.join(sorted(set(units) - {main}))} converted to {main}"
-        out[key] = _Series(pd.Series(raw * factors, index=index), main, notes=(note,))
-    # the order of first appearance, as the group-by gave it
-    first = {k: None for k in zip(indicators, regions, strict=True)}
-    return {k: out[k] for k in first}
+        out[key] = _Series(index, raw * factors, main, notes=(note,))
+    return out
 
 
 def _factor(from_unit: str, to_unit: str) -> float:
@@ -384,7 +533,9 @@ class _Data:
                 notes.append(f"{indicator}{suffix} in {s.unit!r}, not %: ignored")
                 s = None
             found.append(
-                {} if s is None else dict(zip(map(int, s.values.index), s.values, strict=True))
+                {}
+                if s is None
+                else dict(zip(map(int, s.years.tolist()), s.values.tolist(), strict=True))
             )
         return cls(series.get((indicator, region)), found[0], found[1], tuple(notes))
 
@@ -414,60 +565,89 @@ class _Figures:
         return (self.latest / self.baseline - 1.0) * 100.0
 
 
+@dataclass(frozen=True, eq=False)
+class _Fixed:
+    """What a target gives each of its rows, worked out once per target."""
+
+    row: dict[str, Any]
+    """The row's fields that do not depend on the region or the data."""
+    T: int
+    """The target year (the plan's when the target has none)."""
+    notes: tuple[str, ...]
+    """Notes every row of the target starts with."""
+    unit: str | None
+    """The unit shown when the data has none."""
+    unset: bool
+    """An assigned target the province has not set yet."""
+    scope: TargetScope
+
+    @classmethod
+    def of(cls, target: Target, method: Method, plan_target_year: int) -> _Fixed:
+        kind = target.kind
+        notes = []
+        T = target.year
+        if T is None:
+            T = plan_target_year
+            notes.append(f"no target year in the plan: assessed against {T}, the end of the plan")
+        row: dict[str, Any] = dict.fromkeys(ASSESS_COLUMNS)
+        row.update(
+            key=target.key,
+            indicator=target.indicator,
+            section=target.section,
+            name_zh=target.name_zh,
+            name_en=target.name_en,
+            kind=kind.value,
+            bound=target.bound.value,
+            aspirational=target.aspirational,
+            target_year=T,
+            target=target.value,
+            method=method.value,
+        )
+        unset = kind is TargetKind.ASSIGNED and target.value is None
+        if unset and target.presets:
+            notes.append(f"presets: {', '.join(target.presets)} (greenplan.targets.with_presets)")
+        unit = target.unit if kind in (TargetKind.LEVEL, TargetKind.CUMULATIVE) else None
+        return cls(row, T, tuple(notes), unit, unset, target.applies_in)
+
+
+_NA_STATUS = {
+    "status": Status.NOT_ASSESSABLE.value,
+    "status_zh": STATUS_LABELS[Status.NOT_ASSESSABLE]["zh"],
+    "status_en": STATUS_LABELS[Status.NOT_ASSESSABLE]["en"],
+}
+
+
 def _assess_one(
     target: Target,
+    fixed: _Fixed,
     region: str,
     data: _Data,
     as_of: int | float | None,
     method: Method,
     options: Mapping[str, Any],
-    plan_target_year: int,
     reading: Mapping[str, Any],
+    opts_cache: dict[tuple[Any, ...], Options],
 ) -> dict[str, Any]:
     """One output row: pick baseline and latest from the data, then :func:`evaluate`."""
     kind = target.kind
-    notes: list[str] = []
-    T = target.year
-    if T is None:
-        T = plan_target_year
-        notes.append(f"no target year in the plan: assessed against {T}, the end of the plan")
+    notes = list(fixed.notes)
+    T = fixed.T
     level = data.level
-    row: dict[str, Any] = dict.fromkeys(ASSESS_COLUMNS)
-    row.update(
-        key=target.key,
-        indicator=target.indicator,
-        region=region,
-        section=target.section,
-        name_zh=target.name_zh,
-        name_en=target.name_en,
-        kind=kind.value,
-        bound=target.bound.value,
-        aspirational=target.aspirational,
-        target_year=T,
-        target=target.value,
-        method=method.value,
-        unit=(level.unit if level is not None else None)
-        or (target.unit if kind in (TargetKind.LEVEL, TargetKind.CUMULATIVE) else None)
-        or None,
-    )
-    unset = kind is TargetKind.ASSIGNED and target.value is None
-    if unset and target.presets:
-        notes.append(f"presets: {', '.join(target.presets)} (greenplan.targets.with_presets)")
+    row = fixed.row.copy()
+    row["region"] = region
+    row["unit"] = (level.unit if level is not None else None) or fixed.unit or None
+    unset = fixed.unset
     if level is not None:
         notes.extend(level.notes)
     notes.extend(data.notes)
 
     def na(reason: str, text: str) -> dict[str, Any]:
-        row.update(
-            status=Status.NOT_ASSESSABLE.value,
-            status_zh=STATUS_LABELS[Status.NOT_ASSESSABLE]["zh"],
-            status_en=STATUS_LABELS[Status.NOT_ASSESSABLE]["en"],
-            reason=reason,
-            notes="; ".join([text, *notes]),
-        )
+        row.update(_NA_STATUS)
+        row["reason"] = reason
+        row["notes"] = "; ".join([text, *notes])
         return row
 
-    scope = target.applies_in
+    scope = fixed.scope
     if region != reading["city"] and scope is TargetScope.CITY_TOTAL:
         return na(
             "city_wide_target",
@@ -508,51 +688,80 @@ def _assess_one(
     assert fig.baseline is not None and fig.latest is not None
     assert fig.baseline_year is not None and fig.latest_year is not None
     if kind is TargetKind.NON_INCREASE and level is not None:
-        s = level.values if as_of is None else level.values[level.values.index <= as_of]
+        ys, vs = level.up_to(as_of)
         extra["series"] = {
             _year_int(y): float(v)
-            for y, v in zip(s.index.to_numpy(), s.to_numpy(), strict=True)
+            for y, v in zip(ys.tolist(), vs.tolist(), strict=True)
             if float(y) > fig.baseline_year
         }
         extra["series"][fig.baseline_year] = fig.baseline
 
-    ev = evaluate(
-        baseline=fig.baseline,
-        current=fig.latest,
-        target=target_value,
-        baseline_year=fig.baseline_year,
-        year=fig.latest_year,
-        target_year=T,
-        direction=target.direction,
-        kind=kind,
-        method=method,
-        bound=target.bound,
-        aspirational=target.aspirational,
-        **{**options, **extra},
+    # What evaluate(**row arguments) gives, without re-checking the options and building
+    # the pydantic Evaluation per row: the options are checked once per (kind, bound, ...).
+    ev = _evaluation_fields(
+        target.direction,
+        kind,
+        method,
+        _row_options(opts_cache, options, method, target, extra),
+        fig.baseline,
+        fig.latest,
+        target_value,
+        fig.baseline_year,
+        fig.latest_year,
+        T,
     )
-    reason = [ev.status_reason] if ev.status_reason else []
-    if as_of is not None and as_of >= T > ev.year:  # a final evaluation without final data
-        notes.insert(0, f"final evaluation: no {T} value yet, status as of {ev.year}")
+    status: Status = ev["status"]
+    if status is Status.NOT_ASSESSABLE and not ev["status_reason"]:  # as Evaluation checks
+        raise ValueError("status_reason is required when the status is not_assessable")
+    status_zh, status_en = _status_labels(ev)
+    reason = [ev["status_reason"]] if ev["status_reason"] else []
+    if as_of is not None and as_of >= T > ev["year"]:  # a final evaluation without final data
+        notes.insert(0, f"final evaluation: no {T} value yet, status as of {ev['year']}")
     row.update(
-        baseline_year=ev.baseline_year,
-        baseline=ev.baseline,
-        latest_year=ev.year,
-        latest=ev.current,
-        target_level=ev.target_level,
-        gap=ev.gap,
-        gap_relative=ev.gap_relative,
-        completion=ev.completion,
-        time_elapsed=ev.time_elapsed,
-        status=ev.status.value,
-        status_zh=ev.status_zh,
-        status_en=ev.status_en,
-        reason="other" if ev.status is Status.NOT_ASSESSABLE else None,
-        required_annual_change=ev.required_annual_change,
-        projected=ev.projected,
-        projected_gap=ev.projected_gap,
-        notes="; ".join([*reason, *notes, *ev.notes]),
+        baseline_year=ev["baseline_year"],
+        baseline=ev["baseline"],
+        latest_year=ev["year"],
+        latest=ev["current"],
+        target_level=ev["target_level"],
+        gap=ev.get("gap"),
+        gap_relative=ev.get("gap_relative"),
+        completion=ev.get("completion"),
+        time_elapsed=ev["time_elapsed"],
+        status=status.value,
+        status_zh=status_zh,
+        status_en=status_en,
+        reason="other" if status is Status.NOT_ASSESSABLE else None,
+        required_annual_change=ev.get("required_annual_change"),
+        projected=ev.get("projected"),
+        projected_gap=ev.get("projected_gap"),
+        notes="; ".join([*reason, *notes, *ev["notes"]]),
     )
     return row
+
+
+def _row_options(
+    cache: dict[tuple[Any, ...], Options],
+    options: Mapping[str, Any],
+    method: Method,
+    target: Target,
+    extra: Mapping[str, Any],
+) -> Options:
+    """Return the options :func:`evaluate` would parse for one row, parsed once per set."""
+    key = (
+        target.kind,
+        target.bound,
+        target.aspirational,
+        "full_level" in extra,
+        extra.get("full_level"),
+    )
+    opts = cache.get(key)
+    if opts is None:
+        given = {k: v for k, v in extra.items() if k != "series"}
+        given = {"bound": target.bound, "aspirational": target.aspirational, **options, **given}
+        opts = cache[key] = parse_options(given, method, target.kind)
+    if "series" in extra:  # a dict {year: value}, built above: what parse_options accepts
+        opts = replace(opts, series=extra["series"])
+    return opts
 
 
 def _target_in_data_unit(target: Target, unit: str | None, notes: list[str]) -> float | None:
@@ -586,14 +795,15 @@ def _cumulative(
 ) -> _Figures:
     """Baseline 0 in the base year; latest = the sum of the annual additions since."""
     t0 = target.base_year
-    if level is None or level.values.empty:
+    if level is None or not len(level.years):
         return _Figures(reason="no_data", text=f"no data for {target.indicator}")
-    s = level.values if as_of is None else level.values[level.values.index <= as_of]
-    adds = s[s.index > t0]
-    if adds.empty:
+    ys, vs = level.up_to(as_of)
+    after = ys > t0
+    add_years, adds = ys[after], vs[after]
+    if not len(adds):
         return _Figures(reason="no_data", text=f"no data: no annual additions after {t0}")
-    latest_year = _year_int(adds.index.max())
-    missing = sorted(set(range(int(t0) + 1, int(latest_year) + 1)) - set(adds.index))
+    latest_year = _year_int(add_years.max())
+    missing = sorted(set(range(int(t0) + 1, int(latest_year) + 1)) - set(add_years.tolist()))
     if missing:
         notes.append(f"no additions reported for {', '.join(map(str, missing))}")
     notes.append(f"cumulative additions {t0 + 1}–{latest_year}")
@@ -617,9 +827,11 @@ def _figures(
     A change target with rates and no levels is measured on an index (base year = 100).
     """
     t0 = target.base_year
-    s = data.level.values if data.level is not None else pd.Series(dtype="float64")
-    avail = s if as_of is None else s[s.index <= as_of]
-    after = avail[avail.index > t0]
+    level = data.level
+    all_years = level.years if level is not None else _NO_YEARS
+    years, values = level.up_to(as_of) if level is not None else (_NO_YEARS, _NO_VALUES)
+    is_after = years > t0
+    after_years, after_values = years[is_after], values[is_after]
     decimals = int(reading["rate_decimals"])
     gaps: list[str] = []
     change = rates.latest_change(
@@ -627,36 +839,37 @@ def _figures(
     )
     notes.extend(gaps)
     fig = _Figures()
-    if avail.empty and change is None:
+    if not len(years) and change is None:
         text = f"no data for {target.indicator} in {region}"
         b = target.baseline
         if b is not None and b.year == t0 and region == reading["city"]:  # still shown
             qualifier = f", {b.qualifier}" if b.qualifier else ""
             notes.append(f"baseline as stated in the plan ({b.section}{qualifier})")
             return _Figures(t0, b.value, unit=b.unit, reason="no_data", text=text)
-        if not s.empty:
+        if len(all_years):
             text = f"no data for {target.indicator} up to {as_of}"
         return _Figures(reason="no_data", text=text)
-    if t0 in avail.index:
-        fig.baseline_year, fig.baseline = t0, float(avail[t0])
+    at_t0 = np.flatnonzero(years == t0)
+    if len(at_t0):
+        fig.baseline_year, fig.baseline = t0, float(values[at_t0[0]])
     elif (
         region == reading["city"]
         and (plan := _plan_baseline(target, data.level, notes)) is not None
     ):
         fig.baseline_year, fig.baseline = t0, plan
     else:
-        for y in after.index[::-1]:
+        for y, v in zip(after_years[::-1].tolist(), after_values[::-1].tolist(), strict=True):
             c = rates.cumulative_change(data.annual, data.cumulative, t0, int(y), decimals=decimals)
             if c is not None:
-                ly = float(after[y])
+                ly = float(v)
                 fig.baseline_year, fig.baseline = t0, ly / (1 + c.value / 100)
                 notes.append(
                     f"no {t0} value: baseline {fig.baseline:.4g} implied by {ly:g} in {y} and "
                     f"the {c.describe(t0)}"
                 )
                 break
-    if not after.empty:
-        fig.latest_year, fig.latest = _year_int(after.index.max()), float(after.iloc[-1])
+    if len(after_years):
+        fig.latest_year, fig.latest = _year_int(after_years.max()), float(after_values[-1])
         _compare(fig, change, t0, notes)
     if change is not None and fig.baseline is not None:
         if fig.latest_year is None or change.year > fig.latest_year:
@@ -672,17 +885,17 @@ def _figures(
         )
         return _Figures(t0, 100.0, change.year, 100.0 + change.value, f"index ({t0} = 100)")
     if fig.latest is None:
-        if fig.baseline is None and not avail.empty:  # a value before the base year only
-            fig.latest_year, fig.latest = _year_int(avail.index.max()), float(avail.iloc[-1])
+        if fig.baseline is None and len(years):  # a value before the base year only
+            fig.latest_year, fig.latest = _year_int(years.max()), float(values[-1])
         fig.reason, fig.text = "no_data", f"no data after the base year {t0}"
         return fig
     if fig.baseline is None:
         if reading["baseline_from_later_year"] and target.kind is TargetKind.LEVEL:
-            earlier = after[after.index < fig.latest_year]
-            if not earlier.empty:
+            is_earlier = after_years < fig.latest_year
+            if is_earlier.any():
                 fig.baseline_year, fig.baseline = (
-                    _year_int(earlier.index[0]),
-                    float(earlier.iloc[0]),
+                    _year_int(after_years[is_earlier][0]),
+                    float(after_values[is_earlier][0]),
                 )
                 notes.append(
                     f"no {t0} value: measured from {fig.baseline_year} (option "

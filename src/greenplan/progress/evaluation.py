@@ -261,24 +261,51 @@ def evaluate(
     kind_: TargetKind = parse_choice(TargetKind, kind, "kind")
     method_: Method = parse_choice(Method, method, "method")
     opts = parse_options(options, method_, kind_)
+    fields = _evaluation_fields(
+        direction_, kind_, method_, opts, baseline, current, target, baseline_year, year,
+        target_year,
+    )  # fmt: skip
+    return Evaluation(**fields)
+
+
+def _evaluation_fields(
+    direction: Direction,
+    kind: TargetKind,
+    method: Method,
+    opts: Options,
+    baseline: float | None,
+    current: float | None,
+    target: float | None,
+    baseline_year: int | float,
+    year: int | float,
+    target_year: int | float,
+) -> dict[str, Any]:
+    """Return the fields of the :class:`Evaluation` of :func:`evaluate`, without the model.
+
+    For callers that evaluate many rows (:func:`~greenplan.progress.assess`) with a
+    direction, kind and method already parsed and the options already checked
+    (:func:`~greenplan.progress.options.parse_options`); the numbers are checked here as in
+    :func:`evaluate`. ``Evaluation(**_evaluation_fields(...))`` is what :func:`evaluate`
+    returns; :func:`_status_labels` gives ``status_zh``/``status_en`` of the fields.
+    """
     v0, vt = number(baseline, "baseline"), number(current, "current")
     target_ = number(target, "target")
     t0, t = year_of(baseline_year, "baseline_year"), year_of(year, "year")
     T = year_of(target_year, "target_year")
     if t0 >= T:
         raise OptionError(f"target_year ({T}) must be after baseline_year ({t0}).")
-    if kind_ is TargetKind.CUMULATIVE:
+    if kind is TargetKind.CUMULATIVE:
         if v0 not in (None, 0.0):
             raise OptionError(
                 "A cumulative target counts additions from 0: pass baseline=0 (or None) and "
                 "the sum of the annual additions since the baseline year as current."
             )
         v0 = 0.0
-    if kind_ is TargetKind.ELIMINATION and target_ not in (None, 0.0):
+    if kind is TargetKind.ELIMINATION and target_ not in (None, 0.0):
         raise OptionError(f"An elimination target is zero; got target={target!r}.")
-    if kind_ in (TargetKind.DIRECTION, TargetKind.NON_INCREASE) and target_ is not None:
-        raise OptionError(f"kind={kind_.value!r} takes no target value; got target={target!r}.")
-    if kind_ is TargetKind.ASSIGNED and target_ is not None:
+    if kind in (TargetKind.DIRECTION, TargetKind.NON_INCREASE) and target_ is not None:
+        raise OptionError(f"kind={kind.value!r} takes no target value; got target={target!r}.")
+    if kind is TargetKind.ASSIGNED and target_ is not None:
         raise OptionError(
             "An assigned target with a value needs its kind: pass kind='change_vs_base' (a % "
             "change vs the baseline) or kind='level'."
@@ -286,21 +313,32 @@ def evaluate(
     notes: list[str] = []
     if t > T:
         notes.append(f"year {t} is after the target year {T}: time elapsed is capped at 1")
-    if kind_ is TargetKind.NON_INCREASE:
+    if kind is TargetKind.NON_INCREASE:
         v0, vt, series_notes = m.non_increase_inputs(v0, vt, t0, t, opts.series)
         notes.extend(series_notes)
-    q = _Question(direction_, kind_, method_, opts, v0, vt, target_, t0, t, T)
+    q = _Question(direction, kind, method, opts, v0, vt, target_, t0, t, T)
     base = _describe(q)
     verdict = _judge(q, base, notes)
     if t >= T:  # 总结评估: achieved or not, whatever the method
         verdict = m.final(verdict)
-    return Evaluation(
-        **base,
+    base.update(
         status=verdict.status,
         status_reason=verdict.reason,
         category=verdict.category,
         notes=tuple(notes),
     )
+    return base
+
+
+def _status_labels(fields: Mapping[str, Any]) -> tuple[str, str]:
+    """Return (``status_zh``, ``status_en``) of the fields of an evaluation.
+
+    As the :class:`Evaluation` computes them: 提前实现 / "Achieved early" when an achieved
+    target was met before the target year.
+    """
+    status = fields["status"]
+    early = None if status is not Status.ACHIEVED else fields["year"] < fields["target_year"]
+    return status_label(status, "zh", early=early), status_label(status, "en", early=early)
 
 
 def _describe(q: _Question) -> dict[str, Any]:
