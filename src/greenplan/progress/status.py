@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from greenplan.errors import OptionError
+from greenplan.messages import msg, text
 
 LANGS = ("zh", "en")
 """Languages of the labels."""
@@ -46,19 +47,16 @@ class Method(StrEnum):
 
 
 STATUS_LABELS: Mapping[Status, Mapping[str, str]] = {
-    Status.ACHIEVED: {"zh": "已完成/提前实现", "en": "Achieved"},
-    Status.NOT_ACHIEVED: {"zh": "未完成", "en": "Not achieved"},
-    Status.AHEAD_OF_SCHEDULE: {"zh": "快于序时进度", "en": "Ahead of schedule"},
-    Status.ON_SCHEDULE: {"zh": "符合序时进度", "en": "On schedule"},
-    Status.BEHIND_SCHEDULE: {"zh": "滞后于序时进度", "en": "Behind schedule"},
-    Status.MOVING_AWAY: {"zh": "逆向变化", "en": "Moving away"},
-    Status.NOT_ASSESSABLE: {"zh": "无法评估", "en": "Not assessable"},
+    st: {lang: text(f"progress.status.{st.value}", lang) for lang in LANGS} for st in Status
 }
-"""Bilingual display labels of each :class:`Status` (``{"zh": …, "en": …}``)."""
+"""Bilingual display labels of each :class:`Status` (``{"zh": …, "en": …}``), from the
+message catalogue (``progress.status.<status>``)."""
 
 _ACHIEVED_LABELS = {
-    True: {"zh": "提前实现", "en": "Achieved early"},
-    False: {"zh": "已完成", "en": "Achieved"},
+    early: {
+        lang: text(f"progress.achieved.{'early' if early else 'on_time'}", lang) for lang in LANGS
+    }
+    for early in (True, False)
 }
 DEFAULT_APPROX_TOLERANCE = 0.05
 """Tolerance of a 左右 (approximately) target: 5 % of the number the plan states [-]."""
@@ -112,7 +110,9 @@ def status_label(status: Status | str, lang: str = "zh", *, early: bool | None =
     """
     st = parse_choice(Status, status, "status")
     if lang not in LANGS:
-        raise OptionError(f"Unknown language {lang!r}; allowed: {', '.join(LANGS)}.")
+        raise OptionError(
+            msg("progress.unknown_language", lang=repr(lang), allowed=", ".join(LANGS))
+        )
     if st is Status.ACHIEVED and early is not None:
         return _ACHIEVED_LABELS[bool(early)][lang]
     return STATUS_LABELS[st][lang]
