@@ -49,7 +49,7 @@ def test_unknown_region_with_a_near_name(tmp_path: Path) -> None:
         "district/county name (历下区 … 商河县); see greenplan.REGIONS."
     )
     assert f.text("zh") == (
-        "未知地区 '历夏区'。是否指：历城区, 历下区, 长清区？请使用 济南市 或区县名称"
+        "未知地区 '历夏区'。是否指：历城区、历下区、长清区？请使用 济南市 或区县名称"
         "（历下区 … 商河县）；见 greenplan.REGIONS。"
     )
 
@@ -269,7 +269,7 @@ def test_validate_lang_zh_prints_reader_findings_in_chinese(
     path.write_text(HEADER + "历夏区,2020,能源消费总量,100,万吨标准煤\n", encoding="utf-8")
     assert main(["validate", "--lang", "zh", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "未知地区 '历夏区'。是否指：历城区, 历下区, 长清区？" in out
+    assert "未知地区 '历夏区'。是否指：历城区、历下区、长清区？" in out
     assert "Unknown region" not in out
 
 

@@ -78,7 +78,7 @@ def hint(
     ''
     """
     close = suggest(name, candidates, n=n, cutoff=cutoff)
-    return msg("common.did_you_mean", names=", ".join(close)) if close else ""
+    return msg("common.did_you_mean", names=close) if close else ""
 
 
 @dataclass(frozen=True)
