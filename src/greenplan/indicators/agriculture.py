@@ -39,6 +39,7 @@ from greenplan.indicators.registry import (
     ArrayInputs,
     change_recipe,
     declare_option,
+    formula_recipe,
     on_arrays,
     recipe,
     reported,
@@ -163,8 +164,9 @@ def fertilizer_per_area(fertilizer: ArrayLike, area: ArrayLike) -> ArrayLike:
 # --- recipes ----------------------------------------------------------------------------
 
 
-@recipe(
+formula_recipe(
     id="fertilizer_use",
+    func=fertilizer_pure_nutrient,
     formula=(
         "fertilizer_nitrogen + fertilizer_phosphate + fertilizer_potash + fertilizer_compound "
         "(reported fertilizer_use where a component is missing)"
@@ -179,9 +181,6 @@ def fertilizer_per_area(fertilizer: ArrayLike, area: ArrayLike) -> ArrayLike:
     ),
     references=("国家统计局 农业统计报表制度 [M]",),
 )
-@on_arrays
-def _fertilizer_use(x: ArrayInputs) -> np.ndarray:
-    return fertilizer_pure_nutrient(*(x[c] for c in FERTILIZER_COMPONENTS))
 
 
 @recipe(

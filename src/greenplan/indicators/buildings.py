@@ -19,14 +19,10 @@ References
 
 from __future__ import annotations
 
-import numpy as np
-
 from greenplan.indicators._common import ArrayLike
 from greenplan.indicators.registry import (
-    ArrayInputs,
     cumulative_recipe,
-    on_arrays,
-    recipe,
+    formula_recipe,
     reported,
 )
 
@@ -81,8 +77,9 @@ def green_building_area(
     return basic + one_star + two_star + three_star
 
 
-@recipe(
+formula_recipe(
     id="new_green_building_area",
+    func=green_building_area,
     formula=(
         "green_building_area_basic + green_building_area_one_star + "
         "green_building_area_two_star + green_building_area_three_star (annual additions)"
@@ -97,9 +94,6 @@ def green_building_area(
     ),
     references=("GB/T 50378-2019", "plan 六(三)"),
 )
-@on_arrays
-def _new_green_building_area(x: ArrayInputs) -> np.ndarray:
-    return green_building_area(*(x[code] for code in GREEN_BUILDING_LEVELS))
 
 
 cumulative_recipe(

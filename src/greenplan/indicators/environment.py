@@ -34,7 +34,14 @@ from __future__ import annotations
 import numpy as np
 
 from greenplan.indicators._common import ArrayLike, share_percent
-from greenplan.indicators.registry import ArrayInputs, declare_option, on_arrays, recipe, reported
+from greenplan.indicators.registry import (
+    ArrayInputs,
+    declare_option,
+    formula_recipe,
+    on_arrays,
+    recipe,
+    reported,
+)
 from greenplan.records.monitoring import (
     ENV_PARAMETERS,
     EnvParameter,
@@ -180,8 +187,9 @@ declare_option(
 # --- recipes --------------------------------------------------------------------------
 
 
-@recipe(
+formula_recipe(
     id="good_air_days_ratio",
+    func=good_days_ratio,
     formula="100 × good_air_days / valid_monitoring_days",
     inputs=("good_air_days", "valid_monitoring_days"),
     section="八(一)",
@@ -191,9 +199,6 @@ declare_option(
     ),
     references=("HJ 633-2012", "HJ 663-2013"),
 )
-@on_arrays
-def _good_air_days_ratio(x: ArrayInputs) -> np.ndarray:
-    return good_days_ratio(x["good_air_days"], x["valid_monitoring_days"])
 
 
 @recipe(
@@ -255,8 +260,9 @@ def _worse_than_v_sections_city(x: ArrayInputs) -> np.ndarray:
     return count
 
 
-@recipe(
+formula_recipe(
     id="forest_coverage",
+    func=forest_coverage,
     formula="100 × forest_area / land_area",
     inputs=("forest_area", "land_area"),
     section="八(二)",
@@ -267,6 +273,3 @@ def _worse_than_v_sections_city(x: ArrayInputs) -> np.ndarray:
     ),
     references=("plan 一(一), 八(二)",),
 )
-@on_arrays
-def _forest_coverage(x: ArrayInputs) -> np.ndarray:
-    return forest_coverage(x["forest_area"], x["land_area"])

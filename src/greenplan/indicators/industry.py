@@ -39,6 +39,7 @@ from greenplan.indicators.economy import constant_price_gdp, growth_from_index
 from greenplan.indicators.registry import (
     ArrayInputs,
     declare_option,
+    formula_recipe,
     on_arrays,
     recipe,
     reported,
@@ -395,8 +396,9 @@ for _id, _zh, _en, _desc in _OUTPUTS:
 # --- recipes: "四新" economy -------------------------------------------------------------
 
 
-@recipe(
+formula_recipe(
     id="four_new_economy_share",
+    func=share_percent,
     formula="100 × four_new_economy_value_added / gdp (both current prices)",
     inputs=("four_new_economy_value_added", "gdp"),
     section="三(一)",
@@ -410,9 +412,6 @@ for _id, _zh, _en, _desc in _OUTPUTS:
         "is computed from summed value added, never by averaging district shares."
     ),
 )
-@on_arrays
-def _four_new_share(x: ArrayInputs) -> np.ndarray:
-    return share_percent(x["four_new_economy_value_added"], x["gdp"])
 
 
 # --- recipes: certified entities (reported counts, from registers) -------------------------
@@ -477,8 +476,9 @@ def _eco_park_share(x: ArrayInputs) -> np.ndarray:
     return share_percent(x["eco_industrial_parks_provincial"], denominator)
 
 
-@recipe(
+formula_recipe(
     id="park_circular_retrofit_coverage",
+    func=share_percent,
     formula="100 × parks_retrofit_done / parks_retrofit_eligible",
     inputs=("parks_retrofit_done", "parks_retrofit_eligible"),
     section="五(二)",
@@ -486,9 +486,6 @@ def _eco_park_share(x: ArrayInputs) -> np.ndarray:
         "济南市“十四五”绿色低碳循环发展规划 五(二): 具备条件的省级以上园区全部实施循环化改造",
     ),
 )
-@on_arrays
-def _retrofit_coverage(x: ArrayInputs) -> np.ndarray:
-    return share_percent(x["parks_retrofit_done"], x["parks_retrofit_eligible"])
 
 
 # --- recipes: data centres -----------------------------------------------------------------

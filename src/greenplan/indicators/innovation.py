@@ -16,10 +16,8 @@ References
 
 from __future__ import annotations
 
-import numpy as np
-
 from greenplan.indicators._common import PERCENT, ArrayLike, nonzero
-from greenplan.indicators.registry import ArrayInputs, on_arrays, recipe
+from greenplan.indicators.registry import formula_recipe
 
 __all__ = ["PERCENT", "rd_intensity"]
 
@@ -57,8 +55,9 @@ def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
     return rd_expenditure / nonzero(gdp) * PERCENT
 
 
-@recipe(
+formula_recipe(
     id="rd_intensity",
+    func=rd_intensity,
     formula="100 × rd_expenditure / gdp (both at current prices)",
     inputs=("rd_expenditure", "gdp"),
     section="九(一)",
@@ -68,6 +67,3 @@ def rd_intensity(rd_expenditure: ArrayLike, gdp: ArrayLike) -> ArrayLike:
     ),
     references=("Plan 九(一)", "NBS 全国科技经费投入统计公报 [M]"),
 )
-@on_arrays
-def _rd_intensity(x: ArrayInputs) -> np.ndarray:
-    return rd_intensity(x["rd_expenditure"], x["gdp"])

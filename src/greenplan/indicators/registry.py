@@ -20,7 +20,7 @@ import functools
 import importlib
 import pkgutil
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -42,6 +42,7 @@ __all__ = [
     "change_recipe",
     "cumulative_recipe",
     "declare_option",
+    "formula_recipe",
     "load_all",
     "on_arrays",
     "recipe",
@@ -242,6 +243,27 @@ def change_recipe(
         return percent_change(values, other, positive=positive)
 
     recipe(id=id, domain=domain or _caller_domain(1), **fields)(on_arrays(change))
+
+
+def formula_recipe(
+    *,
+    id: str,
+    func: Callable[..., Any],
+    inputs: Sequence[str],
+    domain: str | None = None,
+    **fields: Any,
+) -> None:
+    """Register ``id`` = ``func(*inputs)``: a public formula applied to code-list variables.
+
+    The variables ``inputs`` are read with ``x[code]`` and passed to ``func`` positionally, in
+    the order given; ``func`` is the module's documented formula (units, Notes, References).
+    """
+    codes = tuple(inputs)
+
+    def apply(x: ArrayInputs) -> np.ndarray:
+        return np.asarray(func(*(x[code] for code in codes)), dtype="float64")
+
+    recipe(id=id, inputs=codes, domain=domain or _caller_domain(1), **fields)(on_arrays(apply))
 
 
 def cumulative_recipe(*, id: str, annual: str, domain: str | None = None, **fields: Any) -> None:

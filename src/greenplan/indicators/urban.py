@@ -43,6 +43,7 @@ from greenplan.indicators.registry import (
     ArrayInputs,
     cumulative_recipe,
     declare_option,
+    formula_recipe,
     on_arrays,
     recipe,
     reported,
@@ -334,17 +335,15 @@ def _sewage_collection_rate(x: ArrayInputs) -> np.ndarray:
     )
 
 
-@recipe(
+formula_recipe(
     id="sludge_safe_disposal_rate",
+    func=sludge_safe_disposal_rate,
     formula="100 × sludge_safely_disposed / sludge_produced",
     inputs=("sludge_safely_disposed", "sludge_produced"),
     section="六(三)",
     description="Sludge disposed of harmlessly over sludge produced, both on one (dry) basis.",
     references=("建城〔2019〕52号; 发改环资〔2021〕827号; GB 50014-2021",),
 )
-@on_arrays
-def _sludge_safe_disposal_rate(x: ArrayInputs) -> np.ndarray:
-    return sludge_safe_disposal_rate(x["sludge_safely_disposed"], x["sludge_produced"])
 
 
 def _zero_where_nan(values: np.ndarray) -> np.ndarray:
@@ -484,8 +483,9 @@ cumulative_recipe(
 )
 
 
-@recipe(
+formula_recipe(
     id="bus_stop_500m_coverage",
+    func=share_percent,
     formula="100 × bus_stop_covered_area / bus_stop_assessed_area",
     inputs=("bus_stop_covered_area", "bus_stop_assessed_area"),
     section="六(二)",
@@ -496,6 +496,3 @@ cumulative_recipe(
     ),
     references=("plan 六(二)", "GB/T 51328-2018"),
 )
-@on_arrays
-def _bus_stop_500m_coverage(x: ArrayInputs) -> np.ndarray:
-    return share_percent(x["bus_stop_covered_area"], x["bus_stop_assessed_area"])

@@ -29,6 +29,7 @@ from greenplan.indicators.registry import (
     ArrayInputs,
     change_recipe,
     declare_option,
+    formula_recipe,
     on_arrays,
     recipe,
     reported,
@@ -277,8 +278,9 @@ def _nonconventional_water_use(x: ArrayInputs) -> np.ndarray:
     return np.where(np.isnan(total), reported_total, total)
 
 
-@recipe(
+formula_recipe(
     id="reclaimed_water_utilization_rate",
+    func=reclaimed_water_utilization_rate,
     formula="100 × water_reclaimed / urban_sewage_treated",
     inputs=("water_reclaimed", "urban_sewage_treated"),
     section="二(三)",
@@ -290,6 +292,3 @@ def _nonconventional_water_use(x: ArrayInputs) -> np.ndarray:
     ),
     references=("发改环资〔2021〕13号 [M]", "国家节水型城市考核标准 [M]", "Plan 二(三)"),
 )
-@on_arrays
-def _reclaimed_water_utilization_rate(x: ArrayInputs) -> np.ndarray:
-    return reclaimed_water_utilization_rate(x["water_reclaimed"], x["urban_sewage_treated"])

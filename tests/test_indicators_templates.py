@@ -1,0 +1,56 @@
+"""Recipe templates of the registry: formula_recipe (a public formula on code-list variables)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from greenplan.engine import compute
+from greenplan.indicators import registry as _registry
+from greenplan.indicators.registry import formula_recipe, recipes
+from greenplan.regions import CITY
+
+Stats = Callable[[list[tuple[str, int, str, float]]], pd.DataFrame]
+
+
+@pytest.fixture
+def scratch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A private copy of the recipe registry for test-only recipes."""
+    _registry.load_all()
+    monkeypatch.setattr(_registry, "_RECIPES", dict(_registry._RECIPES))
+    yield
+
+
+def _minus(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return a - b
+
+
+def test_formula_recipe_passes_inputs_in_order(make_stats: Stats, scratch: None) -> None:
+    formula_recipe(
+        id="test_formula_recipe",
+        func=_minus,
+        inputs=("gdp", "rd_expenditure"),
+        formula="gdp − rd_expenditure",
+        name_zh="测试",
+        name_en="Test",
+        unit="亿元",
+        domain="test",
+    )
+    assert recipes()["test_formula_recipe"].indicator.inputs == ("gdp", "rd_expenditure")
+    rows = [(CITY, 2020, "gdp", 10.0), (CITY, 2020, "rd_expenditure", 2.5)]
+    rows += [(CITY, 2021, "gdp", 12.0)]  # 2021 without R&D: no value, not 12
+    out = compute(make_stats(rows), "test_formula_recipe")
+    # 2020: 10.0 − 2.5 = 7.5 (the order given, not 2.5 − 10.0 = −7.5)
+    assert out["year"].tolist() == [2020]
+    assert out["value"].tolist() == [7.5]
+
+
+def test_shipped_formula_recipe_is_the_public_formula(make_stats: Stats) -> None:
+    # forest_coverage = 100 × forest_area / land_area: 100 × 3 000 / 10 244 = 29.285435...
+    rows = [(CITY, 2020, "forest_area", 3000.0), (CITY, 2020, "land_area", 10244.0)]
+    out = compute(make_stats(rows), "forest_coverage")
+    assert out["value"].item() == pytest.approx(29.2854353768, rel=1e-10)
+    assert recipes()["forest_coverage"].indicator.inputs == ("forest_area", "land_area")
