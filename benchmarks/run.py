@@ -2,11 +2,14 @@
 
 Each benchmark generates its own synthetic data and reports ratios against a baseline measured
 in the same run (``pandas.read_csv`` for validation, a minimal numpy floor for fuel records),
-so figures are comparable across machines. See docs/performance.md.
+so figures are comparable across machines. See docs/performance.md. ``bench_scale.py``
+(10⁷–10⁹ records on DuckDB and Dask) and ``bench_service.py`` (a running server) are run on
+their own.
 
 Usage::
 
-    python benchmarks/run.py            # full size: 1,000,000 rows and 10,000,000 records
+    python benchmarks/run.py            # full size: 1,000,000 rows, 10,000,000 records,
+                                        # a 200,000-row workbook, the everyday calls
     python benchmarks/run.py --quick    # a tenth of that, for a smoke run
 """
 
@@ -21,8 +24,12 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
     "bench_validate.py": 1_000_000,
     "bench_fuel_records.py": 10_000_000,
+    "bench_excel.py": 200_000,
 }
-EXTRA = {"bench_compute.py": (["--scaling"], [])}
+EXTRA = {
+    "bench_compute.py": (["--scaling"], []),
+    "bench_latency.py": (["--repeat", "7"], ["--repeat", "3"]),
+}
 """Benchmarks with their own sizes: arguments for a full run and for ``--quick``."""
 
 
