@@ -74,11 +74,11 @@ class UnknownUnitError(UnitError):
         self.unit = unit
         self.suggestions = list(suggestions or [])
         hint = (
-            f" Did you mean: {', '.join(repr(s) for s in self.suggestions)}?"
+            msg("errors.unit_did_you_mean", names=[repr(s) for s in self.suggestions])
             if self.suggestions
-            else " See docs/units.md for the units greenplan understands."
+            else msg("errors.unit_see_docs")
         )
-        super().__init__(f"Unknown unit {unit!r}.{hint}")
+        super().__init__(msg("errors.unknown_unit", unit=repr(unit), hint=hint))
 
 
 class DimensionalityMismatchError(UnitError):
@@ -88,8 +88,13 @@ class DimensionalityMismatchError(UnitError):
         self.from_unit, self.from_dim = from_unit, from_dim
         self.to_unit, self.to_dim = to_unit, to_dim
         super().__init__(
-            f"Cannot convert {from_unit!r} ({from_dim}) to {to_unit!r} ({to_dim}): "
-            "they measure different quantities."
+            msg(
+                "errors.dimensionality",
+                from_unit=repr(from_unit),
+                from_dim=from_dim,
+                to_unit=repr(to_unit),
+                to_dim=to_dim,
+            )
         )
 
 

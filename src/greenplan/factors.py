@@ -71,7 +71,8 @@ from pydantic import BaseModel, ConfigDict
 from greenplan import units
 from greenplan._resources import read_resource_csv
 from greenplan.errors import GreenplanError
-from greenplan.options import did_you_mean, suggest
+from greenplan.messages import msg
+from greenplan.options import did_you_mean, hint, suggest
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -463,7 +464,7 @@ def standard_coal_coefficient(
     code = _require_fuel(fuel)
     table = standard_coal()
     if code not in table:
-        raise FactorError(f"No standard-coal coefficient for fuel {code!r} in GB/T 2589 table.")
+        raise FactorError(msg("factors.no_coal_coefficient", fuel=repr(code)))
     coef = table[code]
     if code == "natural_gas" and natural_gas_coefficient is not None:
         if not is_natural_gas_coefficient(natural_gas_coefficient):
@@ -502,9 +503,7 @@ def emission_factors(set: str = "china_guideline") -> Mapping[str, EmissionFacto
         Unknown set.
     """
     if set not in FACTOR_SETS:
-        raise FactorError(
-            f"Unknown emission-factor set {set!r}; choose one of {', '.join(FACTOR_SETS)}."
-        )
+        raise FactorError(msg("factors.unknown_set", set=repr(set), choices=", ".join(FACTOR_SETS)))
     out = {ef.fuel: ef for ef in _load(EmissionFactor, "emission_factors.csv") if ef.set == set}
     return _Frozen(out)
 
@@ -533,7 +532,7 @@ def emission_factor(fuel: str, set: str = "china_guideline", table: Any = None) 
             return user.resolve(code, set)
     shipped = emission_factors(set)
     if code not in shipped:
-        raise FactorError(f"The {set!r} emission-factor set has no factor for fuel {code!r}.")
+        raise FactorError(msg("factors.set_lacks_fuel", set=repr(set), fuel=repr(code)))
     return shipped[code]
 
 
@@ -582,7 +581,9 @@ def grid_factor(
         Unknown series or region, or (``exact=True``) no factor for the year.
     """
     if series not in GRID_SERIES:
-        raise FactorError(f"Unknown grid-factor series {series!r}; choose one of {GRID_SERIES}.")
+        raise FactorError(
+            msg("factors.unknown_grid_series", series=repr(series), choices=str(GRID_SERIES))
+        )
     rows = [g for g in grid_factors() if g.series == series and g.region == region]
     if not rows:
         raise FactorError(
@@ -661,7 +662,11 @@ def electricity_coefficient(
             f"[{rate.confidence}]",
         )
     raise FactorError(
-        f"Unknown electricity method {method!r}; choose one of {ELECTRICITY_METHODS}."
+        msg(
+            "factors.unknown_electricity_method",
+            method=repr(method),
+            choices=str(ELECTRICITY_METHODS),
+        )
     )
 
 
@@ -739,7 +744,7 @@ def table(name: str) -> pd.DataFrame:
     import pandas as pd
 
     if name not in _TABLES:
-        raise FactorError(f"Unknown factor table {name!r}; tables: {', '.join(_TABLES)}.")
+        raise FactorError(msg("factors.unknown_table", name=repr(name), known=", ".join(_TABLES)))
     frame = pd.DataFrame(_read(_TABLES[name]))
     for col in ("value", "low", "high", "ncv", "carbon_content", "emission_factor", "oxidation"):
         if col in frame.columns:
@@ -1022,7 +1027,7 @@ def factor_table(source: Any, *, mode: str = "extend") -> FactorTable:
     if isinstance(source, FactorTable):
         return source
     if mode not in ("extend", "replace"):
-        raise FactorError(f"Factor-table mode {mode!r}: choose 'extend' or 'replace'.")
+        raise FactorError(msg("factors.bad_mode", mode=repr(mode)))
     import pandas as pd
 
     if isinstance(source, str | os.PathLike):
@@ -1148,8 +1153,10 @@ def _require_fuel(name: str) -> str:
     code = resolve_fuel(name)
     if code is None:
         close = suggest_fuels(name)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise FactorError(f"Unknown fuel {name!r}.{hint} Known fuels: {', '.join(fuels())}.")
+        hint = msg("common.did_you_mean", names=close) if close else ""
+        raise FactorError(
+            msg("factors.unknown_fuel", name=repr(name), hint=hint, known=", ".join(fuels()))
+        )
     return code
 
 
@@ -1193,8 +1200,9 @@ class _Frozen(Mapping[Any, Any]):
         try:
             return self._data[key]
         except KeyError:
-            hint = did_you_mean(key, self._data)
-            raise FactorError(f"{key!r} is not in the table.{hint}") from None
+            raise FactorError(
+                msg("factors.not_in_table", key=repr(key), hint=hint(key, self._data))
+            ) from None
 
     def __contains__(self, key: object) -> bool:  # no "did you mean" search for a lookup
         return key in self._data

@@ -159,7 +159,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         with path.open(encoding="utf-8", newline="") as fh:
             return [{k: (v or "") for k, v in row.items()} for row in csv.DictReader(fh)]
     except OSError as exc:
-        raise PlanError(f"Cannot read {path}: {exc}") from None
+        raise PlanError(msg("plans.cannot_read", path=str(path), error=str(exc))) from None
 
 
 def _baselines(rows: list[dict[str, str]], base_year: int, source: str) -> dict[str, Baseline]:
@@ -198,13 +198,13 @@ def _attach_baselines(
 def _chapters(table: Any, path: Path) -> dict[str, tuple[str, str]]:
     """``[chapters]`` of plan.toml: id = [Chinese heading, English heading]."""
     if not isinstance(table, dict):
-        raise PlanError(f"{path}: [chapters] must be a table of id = [zh, en].")
+        raise PlanError(msg("plans.chapters_not_a_table", path=str(path)))
     out = {}
     for key, value in table.items():
         if not (
             isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
         ):
-            raise PlanError(f"{path}: chapter {key!r} must be [Chinese heading, English heading].")
+            raise PlanError(msg("plans.bad_chapter", path=str(path), key=repr(key)))
         out[str(key)] = (value[0], value[1])
     return out
 
@@ -212,7 +212,7 @@ def _chapters(table: Any, path: Path) -> dict[str, tuple[str, str]]:
 def _int(meta: Mapping[str, Any], name: str, path: Path) -> int:
     value = meta[name]
     if isinstance(value, bool) or not isinstance(value, int):
-        raise PlanError(f"{path}: {name} must be a year (an integer), got {value!r}.")
+        raise PlanError(msg("plans.not_a_year", path=str(path), name=name, value=repr(value)))
     return value
 
 
@@ -243,23 +243,29 @@ def load_plan(path: str | Path) -> Plan:
     except OSError as exc:
         raise PlanError(msg("errors.not_a_plan_folder", path=str(toml), error=str(exc))) from None
     except tomllib.TOMLDecodeError as exc:
-        raise PlanError(f"{toml}: not valid TOML: {exc}") from None
+        raise PlanError(msg("plans.bad_toml", path=str(toml), error=str(exc))) from None
     missing = [k for k in _REQUIRED if k not in meta]
     if missing:
-        raise PlanError(f"{toml}: missing field(s) {', '.join(missing)}.")
+        raise PlanError(msg("plans.missing_fields", path=str(toml), fields=", ".join(missing)))
     base_year, target_year = _int(meta, "base_year", toml), _int(meta, "target_year", toml)
     period = meta["period"]
     if not (isinstance(period, list) and len(period) == 2 and all(type(y) is int for y in period)):
-        raise PlanError(f"{toml}: period must be [first year, last year], got {period!r}.")
+        raise PlanError(msg("plans.bad_period", path=str(toml), period=repr(period)))
     first, last = period
     if not base_year < first <= target_year <= last:
         raise PlanError(
-            f"{toml}: expected base_year < period start ≤ target_year ≤ period end; got "
-            f"base_year {base_year}, period {first}–{last}, target_year {target_year}."
+            msg(
+                "plans.years_out_of_order",
+                path=str(toml),
+                base_year=base_year,
+                first=first,
+                last=last,
+                target_year=target_year,
+            )
         )
     region_set = str(meta.get("region_set", "jinan"))
     if region_set not in _REGION_SETS or _REGION_SETS[region_set] not in REGIONS:
-        raise PlanError(f"{toml}: unknown region_set {region_set!r}; known: jinan.")
+        raise PlanError(msg("plans.unknown_region_set", path=str(toml), name=repr(region_set)))
     plan = Plan(
         name_zh=str(meta["name_zh"]),
         name_en=str(meta["name_en"]),
@@ -288,7 +294,7 @@ def load_plan(path: str | Path) -> Plan:
         }
         stated = _baselines(baseline_rows, base_year, plan.source)
     except (KeyError, ValueError) as exc:
-        raise PlanError(f"{folder}: a targets or baselines row is not valid: {exc}") from None
+        raise PlanError(msg("plans.bad_row", path=str(folder), error=str(exc))) from None
     targets = _attach_baselines(targets, stated)
     return Plan(**{**plan.__dict__, "targets": targets, "baselines": stated})
 

@@ -148,8 +148,7 @@ def with_values(
             unknown = set(spec) - {"value", "unit", "kind", "source"}
             if unknown:
                 raise TargetConfigError(
-                    f"Target {key!r}: unknown field(s) {sorted(unknown)}; "
-                    "allowed: value, unit, kind, source."
+                    msg("targets.unknown_fields", key=repr(key), fields=str(sorted(unknown)))
                 )
             value, unit, kind = spec.get("value"), spec.get("unit"), spec.get("kind")
         else:
@@ -159,9 +158,11 @@ def with_values(
                 raise TypeError
             value = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise TargetConfigError(f"Target {key!r}: value {value!r} is not a number.") from None
+            raise TargetConfigError(
+                msg("targets.not_a_number", key=repr(key), value=repr(value))
+            ) from None
         if not math.isfinite(value):
-            raise TargetConfigError(f"Target {key!r}: value {value!r} is not a finite number.")
+            raise TargetConfigError(msg("targets.not_finite", key=repr(key), value=repr(value)))
         update: dict[str, Any] = {"value": value}
         if is_fixed(t) and not t.overridden:
             update["overridden"] = _plan_statement(t)
@@ -173,7 +174,7 @@ def with_values(
             except ValueError:
                 choices = ", ".join(k.value for k in TargetKind)
                 raise TargetConfigError(
-                    f"Target {key!r}: unknown kind {kind!r}; choose one of {choices}."
+                    msg("targets.unknown_kind", key=repr(key), kind=repr(kind), choices=choices)
                 ) from None
         elif t.kind is TargetKind.ASSIGNED:
             u = str(unit if unit is not None else t.unit)
@@ -247,18 +248,27 @@ def load_target_config(
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise TargetConfigError(f"Cannot read target config {str(path)!r}: {exc}") from None
+        raise TargetConfigError(
+            msg("targets.cannot_read", path=repr(str(path)), error=str(exc))
+        ) from None
     try:
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except Exception as exc:
-        raise TargetConfigError(f"{path}: not valid {path.suffix[1:] or 'JSON'}: {exc}") from None
+        raise TargetConfigError(
+            msg(
+                "targets.not_valid",
+                path=str(path),
+                format=path.suffix[1:] or "JSON",
+                error=str(exc),
+            )
+        ) from None
     if not isinstance(data, dict):
-        raise TargetConfigError(f"{path}: expected a table of target keys.")
+        raise TargetConfigError(msg("targets.not_a_table", path=str(path)))
     presets = data.pop("presets", [])
     if isinstance(presets, str):
         presets = [presets]
     if not isinstance(presets, list):
-        raise TargetConfigError(f"{path}: 'presets' must be a list of preset names.")
+        raise TargetConfigError(msg("targets.presets_not_a_list", path=str(path)))
     result = with_presets(presets, targets, allow_override=allow_override) if presets else targets
     return with_values(data, result, allow_override=allow_override)
 

@@ -24,7 +24,8 @@ import pandas as pd
 
 from greenplan._resources import read_resource_csv
 from greenplan.errors import GreenplanError
-from greenplan.options import did_you_mean
+from greenplan.messages import msg
+from greenplan.options import hint
 
 __all__ = [
     "CLASS_RATIO",
@@ -61,9 +62,7 @@ def _direction(direction: str) -> int:
         return 1
     if d in _DECREASE:
         return -1
-    raise EvaluationError(
-        f"direction {direction!r}: use 'increase' (positive indicator) or 'decrease' (negative)."
-    )
+    raise EvaluationError(msg("evaluation.bad_direction", direction=repr(direction)))
 
 
 def score(
@@ -116,7 +115,7 @@ def score(
     lo = float(low) if low is not None else (float(finite.min()) if finite.size else math.nan)
     hi = float(high) if high is not None else (float(finite.max()) if finite.size else math.nan)
     if fixed and not lo <= hi:
-        raise EvaluationError(f"score: low {lo} must not exceed high {hi}.")
+        raise EvaluationError(msg("evaluation.low_above_high", low=str(lo), high=str(hi)))
     if math.isnan(lo) or math.isnan(hi):
         out = np.full(arr.shape, np.nan)
     elif hi == lo:
@@ -176,7 +175,9 @@ def anchored_score(value: Any, *, base: float, target: float, direction: str) ->
     """
     sign = _direction(direction)
     if not (math.isfinite(float(base)) and math.isfinite(float(target))):
-        raise EvaluationError(f"anchored_score: base {base} and target {target} must be finite.")
+        raise EvaluationError(
+            msg("evaluation.anchor_not_finite", base=str(base), target=str(target))
+        )
     span = float(target) - float(base)
     arr = np.asarray(value, dtype="float64")
     if span == 0:
@@ -189,10 +190,10 @@ def anchored_score(value: Any, *, base: float, target: float, direction: str) ->
         out = np.where(np.isnan(arr), np.nan, np.where(ok, 100.0, 60.0))
     else:
         if span * sign < 0:
-            raise EvaluationError(
-                f"anchored_score: direction {direction!r} but target {target} is "
-                f"{'below' if span < 0 else 'above'} base {base}."
-            )
+            where = {"direction": repr(direction), "target": str(target), "base": str(base)}
+            if span < 0:
+                raise EvaluationError(msg("evaluation.anchor_below", **where))
+            raise EvaluationError(msg("evaluation.anchor_above", **where))
         out = 60.0 + 40.0 * np.clip((arr - float(base)) / span, 0.0, 1.0)
     if np.ndim(value) == 0:
         return float(out)
@@ -231,9 +232,9 @@ def area_index(scores: Any, weights: Any) -> float:
     w = pd.Series(weights, dtype="float64")
     extra = [k for k in s.index if k not in w.index]
     if extra:
-        raise EvaluationError(f"area_index: no weight for {extra}.")
+        raise EvaluationError(msg("evaluation.no_weight", names=str(extra)))
     if (w < 0).any():
-        raise EvaluationError("area_index: weights must be ≥ 0.")
+        raise EvaluationError(msg("evaluation.negative_weight"))
     s = s.reindex(w.index)
     ok = s.notna() & (w > 0)
     if not ok.any():
@@ -330,11 +331,11 @@ def class_weights(classes: Any, ratio: Mapping[str, float] | None = None) -> pd.
     c = pd.Series(classes, dtype="object").fillna("").astype(str).str.strip()
     bad = sorted(set(c) - set(r) - {""})
     if bad:
-        raise EvaluationError(f"Unknown indicator class(es) {bad}; classes: {', '.join(r)}.")
+        raise EvaluationError(msg("evaluation.unknown_class", names=str(bad), known=", ".join(r)))
     raw = c.map(lambda k: r.get(k, 0.0)).astype("float64")
     total = raw.sum()
     if total <= 0:
-        raise EvaluationError("class_weights: no classed indicator.")
+        raise EvaluationError(msg("evaluation.no_classed_indicator"))
     return raw * 100.0 / total
 
 
@@ -382,11 +383,13 @@ def green_development_index(
     key.update({str(n): int(i) for i, n in zip(sysf["id"], sysf["name_zh"], strict=True)})
     for col in ("region", "indicator", "value"):
         if col not in values.columns:
-            raise EvaluationError(f"green_development_index: values need column {col!r}.")
+            raise EvaluationError(msg("evaluation.missing_column", column=repr(col)))
     ind = values["indicator"].astype(str).map(key)
     if ind.isna().any():
         bad = values["indicator"][ind.isna()].iloc[0]
-        raise EvaluationError(f"Unknown indicator {bad!r}.{did_you_mean(str(bad), list(key))}")
+        raise EvaluationError(
+            msg("evaluation.unknown_indicator", name=repr(bad), hint=hint(str(bad), list(key)))
+        )
     v = values.assign(id=ind.astype("int64"), value=pd.to_numeric(values["value"], errors="coerce"))
     regions = list(dict.fromkeys(v["region"]))
     info: Any = sysf.set_index("id")
@@ -482,7 +485,7 @@ def anchored_evaluation(assessment: pd.DataFrame, *, region: str | None = None) 
     need = ["key", "region", "bound", "baseline", "latest", "target_level"]
     missing = [c for c in need if c not in assessment.columns]
     if missing:
-        raise EvaluationError(f"anchored_evaluation needs assess() columns; missing {missing}.")
+        raise EvaluationError(msg("evaluation.missing_assess_columns", names=str(missing)))
     a = assessment if region is None else assessment[assessment["region"] == region]
     rows = []
     for rec in a.to_dict(orient="records"):
