@@ -47,6 +47,7 @@ from greenplan.indicators.registry import (
     change_recipe,
     declare_option,
     on_arrays,
+    per_gdp_recipe,
     recipe,
 )
 from greenplan.variables import VARIABLES
@@ -568,10 +569,12 @@ _CI_OPTIONS = (
 )
 
 
-@recipe(
+per_gdp_recipe(
     id="carbon_intensity",
+    func=carbon_intensity,
+    numerator="co2_energy",
+    read="propagate",
     formula="co2_energy / gdp_constant_2020",
-    inputs=("co2_energy", "gdp_constant_2020"),
     options=_CI_OPTIONS,
     section=_SECTION,
     description=(
@@ -581,10 +584,6 @@ _CI_OPTIONS = (
     ),
     references=("Plan 八(三)",),
 )
-@on_arrays
-def _carbon_intensity(x: ArrayInputs) -> np.ndarray:
-    x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
-    return carbon_intensity(x.propagate("co2_energy"), x.indicator("gdp_constant_2020"))
 
 
 change_recipe(

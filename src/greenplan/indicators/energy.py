@@ -32,7 +32,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -47,6 +47,7 @@ from greenplan.indicators.registry import (
     change_recipe,
     declare_option,
     on_arrays,
+    per_gdp_recipe,
     recipe,
     reported,
 )
@@ -853,21 +854,15 @@ _TOTAL_OF_BASIS = {
 _ENERGY_OPTIONS = ("natural_gas_coefficient", "electricity_method", "electricity_coal_rate")
 
 
-def _intensity_of(total_id: str) -> Callable[[ArrayInputs], np.ndarray]:
-    def level(x: ArrayInputs) -> np.ndarray:
-        x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
-        return energy_intensity(x.propagate(total_id), x.indicator("gdp_constant_2020"))
-
-    return level
-
-
 for _basis, _total in _TOTAL_OF_BASIS.items():  # names and units: resources/variables/core.csv
     _level_id = f"energy_intensity_{_basis}"
     _options = ("base_year", *_ENERGY_OPTIONS)
-    recipe(
+    per_gdp_recipe(
         id=_level_id,
+        func=energy_intensity,
+        numerator=_total,
+        read="propagate",
         formula=f"{_total} / gdp_constant_2020",
-        inputs=(_total, "gdp_constant_2020"),
         options=_options,
         section=_SECTION,
         description=(
@@ -875,7 +870,7 @@ for _basis, _total in _TOTAL_OF_BASIS.items():  # names and units: resources/var
             "base-year (2020) prices."
         ),
         references=(_NBS_INTENSITY, "发改环资〔2022〕803号"),
-    )(on_arrays(_intensity_of(_total)))
+    )
     change_recipe(
         id=f"energy_intensity_change_{_basis}",
         level=_level_id,

@@ -20,10 +20,11 @@ References
 
 from __future__ import annotations
 
-import numpy as np
-
 from greenplan.indicators._common import ArrayLike, nonzero
-from greenplan.indicators.registry import ArrayInputs, change_recipe, on_arrays, recipe
+from greenplan.indicators.registry import (
+    change_recipe,
+    per_gdp_recipe,
+)
 
 __all__ = ["M2_PER_10K_YUAN", "construction_land_per_gdp"]
 
@@ -65,11 +66,12 @@ def construction_land_per_gdp(construction_land: ArrayLike, gdp: ArrayLike) -> A
     return construction_land / nonzero(gdp) * M2_PER_10K_YUAN
 
 
-@recipe(
+per_gdp_recipe(
     id="construction_land_per_gdp",
+    func=construction_land_per_gdp,
+    numerator="construction_land_area",
+    read="variable",
     formula="construction_land_area [公顷] / gdp_constant_2020 [亿元] (= 平方米/万元)",
-    inputs=("construction_land_area", "gdp_constant_2020"),
-    options=("base_year",),
     section="五(四)",
     description=(
         "Construction land area at year end per 10⁴ yuan of GDP at comparable base-year "
@@ -78,10 +80,6 @@ def construction_land_per_gdp(construction_land: ArrayLike, gdp: ArrayLike) -> A
     ),
     references=("Plan 五(四)", "TD/T 1018 建设用地节约集约利用评价规程 [M]"),
 )
-@on_arrays
-def _construction_land_per_gdp(x: ArrayInputs) -> np.ndarray:
-    x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
-    return construction_land_per_gdp(x["construction_land_area"], x.indicator("gdp_constant_2020"))
 
 
 change_recipe(

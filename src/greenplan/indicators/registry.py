@@ -45,6 +45,7 @@ __all__ = [
     "formula_recipe",
     "load_all",
     "on_arrays",
+    "per_gdp_recipe",
     "recipe",
     "recipes",
     "resolve_options",
@@ -264,6 +265,37 @@ def formula_recipe(
         return np.asarray(func(*(x[code] for code in codes)), dtype="float64")
 
     recipe(id=id, inputs=codes, domain=domain or _caller_domain(1), **fields)(on_arrays(apply))
+
+
+def per_gdp_recipe(
+    *,
+    id: str,
+    func: Callable[..., Any],
+    numerator: str,
+    read: str = "indicator",
+    domain: str | None = None,
+    **fields: Any,
+) -> None:
+    """Register ``id`` = ``func(numerator, gdp_constant_2020)``: a level per comparable-price GDP.
+
+    ``numerator`` is read as an indicator (``read="indicator"``), as an indicator whose method
+    notes are copied (``"propagate"``) or as a variable of the code list (``"variable"``); the
+    result notes the price year of the GDP.
+    """
+    fields.setdefault("inputs", (numerator, "gdp_constant_2020"))
+    fields.setdefault("options", ("base_year",))
+    if read not in ("indicator", "propagate", "variable"):
+        raise ValueError(f"read must be 'indicator', 'propagate' or 'variable', not {read!r}")
+
+    def level(x: ArrayInputs) -> np.ndarray:
+        x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
+        if read == "variable":
+            value = x[numerator]
+        else:
+            value = x.propagate(numerator) if read == "propagate" else x.indicator(numerator)
+        return np.asarray(func(value, x.indicator("gdp_constant_2020")), dtype="float64")
+
+    recipe(id=id, domain=domain or _caller_domain(1), **fields)(on_arrays(level))
 
 
 def cumulative_recipe(*, id: str, annual: str, domain: str | None = None, **fields: Any) -> None:

@@ -31,6 +31,7 @@ from greenplan.indicators.registry import (
     declare_option,
     formula_recipe,
     on_arrays,
+    per_gdp_recipe,
     recipe,
     reported,
 )
@@ -212,11 +213,11 @@ reported(
 )
 
 
-@recipe(
+per_gdp_recipe(
     id="water_use_per_gdp",
+    func=water_use_per_gdp,
+    numerator="water_use",
     formula="10⁴ × water_use / gdp_constant_2020",
-    inputs=("water_use", "gdp_constant_2020"),
-    options=("base_year",),
     section="五(四)",
     description=(
         "Total water use per 10⁴ yuan of GDP at comparable base-year (2020) prices. The "
@@ -224,10 +225,6 @@ reported(
     ),
     references=("Plan 五(四)",),
 )
-@on_arrays
-def _water_use_per_gdp(x: ArrayInputs) -> np.ndarray:
-    x.note(f"GDP at {x.base_year} prices (gdp_constant_2020)")
-    return water_use_per_gdp(x.indicator("water_use"), x.indicator("gdp_constant_2020"))
 
 
 change_recipe(
