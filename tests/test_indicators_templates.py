@@ -108,3 +108,11 @@ def test_per_gdp_recipe_reads_an_indicator(make_stats: Stats, scratch: None) -> 
 def test_per_gdp_recipe_rejects_an_unknown_read() -> None:
     with pytest.raises(ValueError, match="read must be"):
         per_gdp_recipe(id="test_bad_read", func=_ratio, numerator="gdp", read="column")
+
+
+def test_cumulative_recipe_default_description() -> None:
+    rec = recipes()["new_roads_km_cumulative"].indicator
+    assert (
+        rec.description == "Sum of new_roads_km from the year after the base year; NaN after a gap."
+    )
+    assert rec.formula == "Σ_{base+1..t} new_roads_km"

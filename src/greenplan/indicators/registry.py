@@ -301,6 +301,9 @@ def per_gdp_recipe(
 def cumulative_recipe(*, id: str, annual: str, domain: str | None = None, **fields: Any) -> None:
     """Register ``id`` = Σ over base_year+1 … t of the annual indicator ``annual``."""
     fields.setdefault("formula", f"Σ_{{base+1..t}} {annual}")
+    fields.setdefault(
+        "description", f"Sum of {annual} from the year after the base year; NaN after a gap."
+    )
     fields.setdefault("inputs", (annual,))
     fields.setdefault("options", ("base_year",))
 

@@ -451,7 +451,6 @@ cumulative_recipe(
     id="new_roads_km_cumulative",
     annual="new_roads_km",
     section="六(二)",
-    description="Sum of new_roads_km from the year after the base year; NaN after a gap.",
     references=("plan 六(二)",),
 )
 
@@ -478,7 +477,6 @@ cumulative_recipe(
     id="new_railway_km_cumulative",
     annual="new_railway_km",
     section="六(二)",
-    description="Sum of new_railway_km from the year after the base year; NaN after a gap.",
     references=("plan 六(二)",),
 )
 
