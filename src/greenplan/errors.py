@@ -23,6 +23,7 @@ __all__ = [
     "StatisticsError",
     "UnitError",
     "UnknownUnitError",
+    "message_of",
 ]
 
 
@@ -61,6 +62,25 @@ class GreenplanError(Exception):
         if self.message is not None:
             return self.message.text(lang)
         return str(self)
+
+
+def message_of(exc: BaseException) -> Message | str:
+    """Return the catalogue message of ``exc`` if it has one, else its text.
+
+    For re-raising one error as another without losing its Chinese text:
+    ``raise InventoryError(message_of(exc)) from None``. An exception from outside greenplan
+    (an ``OSError``, a parser's error) keeps its own text in both languages.
+
+    Examples
+    --------
+    >>> from greenplan.messages import msg
+    >>> message_of(GreenplanError(msg("common.did_you_mean", names="x"))).key
+    'common.did_you_mean'
+    >>> message_of(ValueError("bad"))
+    'bad'
+    """
+    message = getattr(exc, "message", None)
+    return message if isinstance(message, Message) else str(exc)
 
 
 class UnitError(GreenplanError, ValueError):

@@ -70,9 +70,9 @@ from pydantic import BaseModel, ConfigDict
 
 from greenplan import units
 from greenplan._resources import read_resource_csv
-from greenplan.errors import GreenplanError
+from greenplan.errors import GreenplanError, message_of
 from greenplan.messages import msg
-from greenplan.options import did_you_mean, hint, suggest
+from greenplan.options import hint, suggest
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -469,8 +469,12 @@ def standard_coal_coefficient(
     if code == "natural_gas" and natural_gas_coefficient is not None:
         if not is_natural_gas_coefficient(natural_gas_coefficient):
             raise FactorError(
-                f"Natural-gas coefficient {natural_gas_coefficient!r} kgce/m³ is outside the "
-                f"GB/T 2589-2020 range {coef.low}–{coef.high}."
+                msg(
+                    "factors.gas_coefficient_range",
+                    value=repr(natural_gas_coefficient),
+                    low=coef.low,
+                    high=coef.high,
+                )
             )
         if float(natural_gas_coefficient) != coef.value:
             coef = coef.model_copy(
@@ -587,8 +591,12 @@ def grid_factor(
     rows = [g for g in grid_factors() if g.series == series and g.region == region]
     if not rows:
         raise FactorError(
-            f"No grid factor for region {region!r} in series {series!r}; regions: "
-            f"{', '.join(grid_regions(series))}."
+            msg(
+                "factors.no_grid_region",
+                region=repr(region),
+                series=repr(series),
+                known=", ".join(grid_regions(series)),
+            )
         )
     year = int(year)
     for g in rows:
@@ -596,8 +604,13 @@ def grid_factor(
             return g
     if exact:
         raise FactorError(
-            f"No {series}/{region} grid factor for {year}; published years: "
-            f"{', '.join(str(g.year) for g in rows)}."
+            msg(
+                "factors.no_grid_year",
+                series=series,
+                region=region,
+                year=year,
+                years=", ".join(str(g.year) for g in rows),
+            )
         )
     return min(rows, key=lambda g: (abs(g.year - year), g.year))
 
@@ -621,7 +634,7 @@ def electricity_coal_rate(year: int, *, exact: bool = False) -> CoalRate:
     if year in table:
         return table[year]
     if exact:
-        raise FactorError(f"No coal-consumption rate for {year}; years: {sorted(table)}.")
+        raise FactorError(msg("factors.no_coal_rate", year=year, years=str(sorted(table))))
     nearest = min(table, key=lambda y: (abs(y - year), y))
     return table[nearest]
 
@@ -707,7 +720,12 @@ def process_factor(process: str, set: str = "china_guideline") -> ProcessFactor:
     if key not in table:
         known = sorted({p for _, p in table})
         raise FactorError(
-            f"No process factor {process!r} in set {set!r}; processes: {', '.join(known)}."
+            msg(
+                "factors.no_process_factor",
+                process=repr(process),
+                set=repr(set),
+                known=", ".join(known),
+            )
         )
     return table[key]
 
@@ -771,7 +789,7 @@ def heat_gj_per_unit(fuel: str) -> float:
     code = _require_fuel(fuel)
     f = fuels()[code]
     if f.family != "heat":
-        raise FactorError(f"Fuel {code!r} is not a heat carrier (family {f.family!r}).")
+        raise FactorError(msg("factors.not_heat", fuel=repr(code), family=repr(f.family)))
     if code == "steam":
         c = _constants()["steam_heat_content"]
         return c.value * units.factor(c.unit, f"GJ/({f.base_unit})")
@@ -804,7 +822,9 @@ def gwp(gas: str, set: str = "ar5") -> float:
     key = (set, gas.upper().replace("₄", "4").replace("₂", "2"))
     table = _gwp_table()
     if key not in table:
-        raise FactorError(f"No GWP for {gas!r} in set {set!r}; sets: {', '.join(GWP_SETS)}.")
+        raise FactorError(
+            msg("factors.no_gwp", gas=repr(gas), set=repr(set), known=", ".join(GWP_SETS))
+        )
     return table[key].value
 
 
@@ -863,7 +883,7 @@ def tce_carbon_factor(family: str) -> ScalarFactor:
     key = _TCE_FAMILY.get(family, family)
     table = _tce_table()
     if key not in table:
-        raise FactorError(f"No carbon-per-tce factor for family {family!r}.")
+        raise FactorError(msg("factors.no_carbon_per_tce", family=repr(family)))
     return table[key]
 
 
@@ -955,12 +975,17 @@ class FactorTable(Mapping[str, dict[str, Any]]):
         if fields.get("emission_factor") is None and (cc is None or math.isnan(float(cc))):
             missing.append("carbon_content or emission_factor")
         if missing:
+            if self.mode == "extend":
+                reason = msg("factors.no_fill_row", set=repr(set))
+            else:
+                reason = msg("factors.replace_takes_nothing")
             raise FactorError(
-                f"Factor table {self.label}: fuel {fuel!r} lacks {', '.join(missing)} and "
-                + (
-                    f"the {set!r} set has no row to fill it from."
-                    if self.mode == "extend"
-                    else "mode='replace' takes nothing from the shipped set."
+                msg(
+                    "factors.row_lacks",
+                    label=self.label,
+                    fuel=repr(fuel),
+                    missing=", ".join(missing),
+                    reason=reason,
                 )
             )
         fields.setdefault("source", f"user factor table ({self.label})")
@@ -969,7 +994,9 @@ class FactorTable(Mapping[str, dict[str, Any]]):
             units.factor(ef.ncv_unit, f"GJ/({fuels()[fuel].base_unit})")
             ef.co2_per_gj  # noqa: B018 - checks the carbon-content or EF unit
         except Exception as exc:
-            raise FactorError(f"Factor table {self.label}: fuel {fuel!r}: {exc}") from None
+            raise FactorError(
+                msg("factors.bad_row", label=self.label, fuel=repr(fuel), error=message_of(exc))
+            ) from None
         return ef
 
 
@@ -1035,14 +1062,11 @@ def factor_table(source: Any, *, mode: str = "extend") -> FactorTable:
         try:
             stamp = os.stat(label).st_mtime_ns
         except OSError as exc:
-            raise FactorError(f"Cannot read factor table {label}: {exc}") from None
+            raise FactorError(msg("factors.cannot_read", label=label, error=str(exc))) from None
         return _factor_table_file(label, stamp, mode)
     if isinstance(source, pd.DataFrame):
         return _factor_table_frame(source, "DataFrame", mode)
-    raise FactorError(
-        f"A factor table must be a CSV path, a DataFrame or a FactorTable, got "
-        f"{type(source).__name__}."
-    )
+    raise FactorError(msg("factors.bad_table_type", type=type(source).__name__))
 
 
 @cache
@@ -1053,30 +1077,37 @@ def _factor_table_file(label: str, stamp: int, mode: str) -> FactorTable:
     try:
         frame = pd.read_csv(label, comment="#", dtype=str, encoding="utf-8-sig")
     except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise FactorError(f"Cannot read factor table {label}: {exc}") from None
+        raise FactorError(msg("factors.cannot_read", label=label, error=str(exc))) from None
     return _factor_table_frame(frame, label, mode)
 
 
 def _factor_table_frame(frame: pd.DataFrame, label: str, mode: str) -> FactorTable:
     frame = frame.rename(columns=lambda c: str(c).strip())
     if "fuel" not in frame.columns:
-        raise FactorError(f"Factor table {label} has no 'fuel' column; columns: {list(frame)}.")
+        raise FactorError(msg("factors.no_fuel_column", label=label, columns=str(list(frame))))
     unknown = [c for c in frame.columns if c not in _USER_COLUMNS]
     if unknown:
         raise FactorError(
-            f"Factor table {label}: unknown column(s) {unknown}."
-            f"{did_you_mean(unknown[0], _USER_COLUMNS)} Columns: {', '.join(_USER_COLUMNS)}."
+            msg(
+                "factors.unknown_columns",
+                label=label,
+                columns=str(unknown),
+                hint=hint(unknown[0], _USER_COLUMNS),
+                known=", ".join(_USER_COLUMNS),
+            )
         )
     rows: dict[str, dict[str, Any]] = {}
     rec: dict[Any, Any]
     for i, rec in enumerate(frame.to_dict(orient="records")):
-        where = f"factor table {label}, row {i + 1}"
+        where = msg("factors.where_row", label=label, row=i + 1)
         code = resolve_fuel(rec.get("fuel"))
         if code is None:
-            hint = did_you_mean(str(rec.get("fuel")), list(_fuel_lookup()))
-            raise FactorError(f"{where}: unknown fuel {rec.get('fuel')!r}.{hint}")
+            close = hint(str(rec.get("fuel")), list(_fuel_lookup()))
+            raise FactorError(
+                msg("factors.row_unknown_fuel", where=where, fuel=repr(rec.get("fuel")), hint=close)
+            )
         if code in rows:
-            raise FactorError(f"{where}: fuel {code!r} appears twice.")
+            raise FactorError(msg("factors.row_twice", where=where, fuel=repr(code)))
         row: dict[str, Any] = {}
         col: Any
         for col, raw in rec.items():
@@ -1089,16 +1120,20 @@ def _factor_table_frame(frame: pd.DataFrame, label: str, mode: str) -> FactorTab
                 try:
                     value = float(text)
                 except ValueError:
-                    raise FactorError(f"{where}: {col} {text!r} is not a number.") from None
+                    raise FactorError(
+                        msg("factors.row_not_a_number", where=where, column=col, value=repr(text))
+                    ) from None
                 if not math.isfinite(value) or value < 0:
-                    raise FactorError(f"{where}: {col} must be a finite number ≥ 0, got {text}.")
+                    raise FactorError(
+                        msg("factors.row_negative", where=where, column=col, value=text)
+                    )
                 row[col] = value
             else:
                 row[col] = text
         if "carbon_content" in row and "emission_factor" in row:
-            raise FactorError(f"{where}: give carbon_content or emission_factor, not both.")
+            raise FactorError(msg("factors.row_both", where=where))
         if "oxidation" in row and not 0 < row["oxidation"] <= 1:
-            raise FactorError(f"{where}: oxidation must be in (0, 1], got {row['oxidation']}.")
+            raise FactorError(msg("factors.row_oxidation", where=where, value=row["oxidation"]))
         if "ncv" in row and "ncv_unit" not in row:
             row["ncv_unit"] = (
                 emission_factors("china_guideline")[code].ncv_unit
@@ -1106,7 +1141,7 @@ def _factor_table_frame(frame: pd.DataFrame, label: str, mode: str) -> FactorTab
                 else "GJ/t"
             )
         if fuels()[code].family in ("electricity", "heat"):
-            raise FactorError(f"{where}: {code!r} is not a fuel with combustion factors.")
+            raise FactorError(msg("factors.row_not_combustible", where=where, fuel=repr(code)))
         rows[code] = row
     table_ = FactorTable(rows, mode, label)
     for code in rows:  # validate every row now (units, completeness for new fuels)
@@ -1153,9 +1188,9 @@ def _require_fuel(name: str) -> str:
     code = resolve_fuel(name)
     if code is None:
         close = suggest_fuels(name)
-        hint = msg("common.did_you_mean", names=close) if close else ""
+        names = msg("common.did_you_mean", names=close) if close else ""
         raise FactorError(
-            msg("factors.unknown_fuel", name=repr(name), hint=hint, known=", ".join(fuels()))
+            msg("factors.unknown_fuel", name=repr(name), hint=names, known=", ".join(fuels()))
         )
     return code
 

@@ -39,7 +39,7 @@ import pandas as pd
 
 from greenplan import factors, units
 from greenplan._resources import read_resource_csv
-from greenplan.errors import OptionError, UnitError
+from greenplan.errors import OptionError, UnitError, message_of
 from greenplan.indicators.energy import fuel_variables
 from greenplan.inventory.formulas import (
     PROCESSES,
@@ -49,7 +49,8 @@ from greenplan.inventory.formulas import (
     process_co2,
 )
 from greenplan.io import read_statistics
-from greenplan.options import OptionSet, did_you_mean
+from greenplan.messages import msg
+from greenplan.options import OptionSet, hint
 from greenplan.regions import CITY
 
 __all__ = [
@@ -278,20 +279,17 @@ def _read_any(source: Any) -> list[tuple[str, pd.DataFrame]]:
         if stats:
             out.append(("statistics", _read_statistics(stats)))
         if not out:
-            raise InventoryError(f"{path}: no energy balance, fuel records or statistics found.")
+            raise InventoryError(msg("inventory.folder_empty", path=str(path)))
         return out
     if not path.exists():
-        raise InventoryError(f"{path}: no such file or directory.")
+        raise InventoryError(msg("inventory.no_such_path", path=str(path)))
     if path.suffix.lower() in (".csv", ".txt"):
         head = pd.read_csv(path, nrows=0, comment="#", encoding="utf-8-sig")
         kind = _kind(head)
         if kind == "statistics":
             return [(kind, _read_statistics([path]))]
         if kind == "other":
-            raise InventoryError(
-                f"{path}: not an inventory input (need columns item/fuel/quantity/unit, "
-                "fuel records, or region/year/variable/value)."
-            )
+            raise InventoryError(msg("inventory.not_an_input", path=str(path)))
         return [(kind, _read_csv(path))]
     return [("statistics", _read_statistics([path]))]
 
@@ -300,7 +298,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, comment="#", encoding="utf-8-sig")
     except (OSError, ValueError) as exc:
-        raise InventoryError(f"{path}: cannot read: {exc}") from None
+        raise InventoryError(msg("inventory.cannot_read", path=str(path), error=str(exc))) from None
 
 
 def _read_statistics(paths: list[Path]) -> pd.DataFrame:
@@ -333,15 +331,24 @@ def _to_base(quantity: pd.Series, unit: pd.Series, fuel: pd.Series) -> pd.Series
         try:
             out.loc[idx] = quantity.loc[idx].to_numpy(dtype="float64") * units.factor(str(u), base)
         except UnitError as exc:
-            raise InventoryError(f"{f}: unit {u!r} does not convert to {base}: {exc}") from None
+            raise InventoryError(
+                msg(
+                    "inventory.unit_not_convertible",
+                    fuel=f,
+                    unit=repr(u),
+                    base=base,
+                    error=message_of(exc),
+                )
+            ) from None
     return out
 
 
 def _resolve_fuel(name: Any) -> str:
     code = factors.resolve_fuel(name)
     if code is None:
-        hint = did_you_mean(str(name), factors.fuels())
-        raise InventoryError(f"Unknown fuel {name!r}.{hint}")
+        raise InventoryError(
+            msg("inventory.unknown_fuel", name=repr(name), hint=hint(str(name), factors.fuels()))
+        )
     return code
 
 
@@ -353,15 +360,25 @@ def _balance_activities(frame: pd.DataFrame) -> pd.DataFrame:
         item = lookup.get(str(rec["item"]).strip().casefold())
         if item is None:
             raise InventoryError(
-                f"Balance row {i + 1}: unknown item {rec['item']!r}."
-                f"{did_you_mean(str(rec['item']), items)} Items: {', '.join(items)}."
+                msg(
+                    "inventory.unknown_item",
+                    row=i + 1,
+                    item=repr(rec["item"]),
+                    hint=hint(str(rec["item"]), items),
+                    known=", ".join(items),
+                )
             )
         kind = items[item]["kind"]
         fuel = str(rec["fuel"]).strip()
         if kind == "process":
             if fuel not in PROCESSES:
                 raise InventoryError(
-                    f"Balance row {i + 1}: unknown process {fuel!r}.{did_you_mean(fuel, PROCESSES)}"
+                    msg(
+                        "inventory.row_unknown_process",
+                        row=i + 1,
+                        process=repr(fuel),
+                        hint=hint(fuel, PROCESSES),
+                    )
                 )
         else:
             fuel = _resolve_fuel(fuel)
@@ -369,7 +386,9 @@ def _balance_activities(frame: pd.DataFrame) -> pd.DataFrame:
         if sector:
             s = _sector_lookup().get(sector.casefold())
             if s is None:
-                raise InventoryError(f"Balance row {i + 1}: unknown sector {sector!r}.")
+                raise InventoryError(
+                    msg("inventory.row_unknown_sector", row=i + 1, sector=repr(sector))
+                )
             sector = s
         rows.append(
             {
@@ -398,7 +417,9 @@ def _records_activities(frame: pd.DataFrame, default_sector: str) -> pd.DataFram
         )
         bad = sector.str.startswith("?")
         if bad.any():
-            raise InventoryError(f"Fuel records: unknown sector {sector[bad].iloc[0][1:]!r}.")
+            raise InventoryError(
+                msg("inventory.records_unknown_sector", sector=repr(sector[bad].iloc[0][1:]))
+            )
     else:
         sector = pd.Series(default_sector, index=frame.index)
     return pd.DataFrame(
@@ -537,7 +558,7 @@ def build_inventory(*sources: Any, **options: Any) -> Inventory:
     5599.61
     """
     if not sources:
-        raise InventoryError("build_inventory needs at least one source.")
+        raise InventoryError(msg("inventory.no_source"))
     opts = OPTIONS.resolve(options)
     method = opts["method"]
     set_ = opts["emission_factor_set"] or ("ipcc2006" if method == "ipcc" else "china_guideline")
@@ -558,20 +579,20 @@ def build_inventory(*sources: Any, **options: Any) -> Inventory:
             elif kind == "records":
                 missing = [c for c in ("year", "fuel", "quantity", "unit") if c not in frame]
                 if missing:
-                    raise InventoryError(f"Fuel records lack column(s) {missing}.")
+                    raise InventoryError(msg("inventory.records_missing", names=str(missing)))
                 acts.append(_records_activities(frame, opts["records_sector"]))
             else:
                 acts.append(_statistics_activities(frame))
     act = pd.concat(acts, ignore_index=True) if acts else pd.DataFrame(columns=list(_ACT))
     if act.empty:
-        raise InventoryError("The sources hold no inventory activity data.")
+        raise InventoryError(msg("inventory.no_activity"))
     if act["year"].isna().any():
-        raise InventoryError("Every row needs a year (a 'year' column).")
+        raise InventoryError(msg("inventory.no_year"))
     act["year"] = pd.to_numeric(act["year"], errors="raise").astype("int64")
     act["region"] = act["region"].astype(str)
     act["quantity"] = pd.to_numeric(act["quantity"], errors="coerce")
     if act["quantity"].isna().any():
-        raise InventoryError("A quantity is missing or not a number.")
+        raise InventoryError(msg("inventory.bad_quantity"))
 
     is_process = act["kind"] == "process"
     proc = act[is_process].copy()
@@ -594,8 +615,13 @@ def build_inventory(*sources: Any, **options: Any) -> Inventory:
     if negative.any():
         r = comb[negative].iloc[0]
         raise InventoryError(
-            f"Non-energy use exceeds consumption of {r['fuel']} in {r['sector']} "
-            f"({r['region']} {r['year']})."
+            msg(
+                "inventory.non_energy_exceeds",
+                fuel=r["fuel"],
+                sector=r["sector"],
+                region=r["region"],
+                year=r["year"],
+            )
         )
     if method == "ceads":
         comb = _ceads_scale(comb, energy[~carrier], notes)
@@ -637,10 +663,7 @@ def _ceads_scale(comb: pd.DataFrame, energy: pd.DataFrame, notes: list[str]) -> 
     }
     supply = energy[energy["kind"].isin(["production", "imports", "exports", "stock_change"])]
     if supply.empty:
-        raise InventoryError(
-            "method 'ceads' needs supply rows (production, imports, exports, stock_change) in "
-            "an energy balance table."
-        )
+        raise InventoryError(msg("inventory.ceads_needs_supply"))
     sub = energy[energy["kind"].isin(list(sign))].copy()
     sub["qb"] = sub["qb"] * sub["kind"].map(sign)
     apparent = sub.groupby(["region", "year", "fuel"])["qb"].sum()
@@ -652,7 +675,7 @@ def _ceads_scale(comb: pd.DataFrame, energy: pd.DataFrame, notes: list[str]) -> 
         s = float(sectoral.get(key, 0.0))
         if total < 0:
             raise InventoryError(
-                f"Apparent consumption of {key[2]} is negative in {key[0]} {key[1]}."
+                msg("inventory.negative_apparent", fuel=key[2], region=key[0], year=key[1])
             )
         if s > 0:
             mask = (out["region"] == key[0]) & (out["year"] == key[1]) & (out["fuel"] == key[2])
@@ -718,7 +741,7 @@ def _combustion_rows(
             try:
                 ef = factors.emission_factor(fuel, set_, table)
             except factors.FactorError as exc:
-                raise InventoryError(str(exc)) from None
+                raise InventoryError(message_of(exc)) from None
             ncv = ef.ncv_per(unit)
             use_ef = ef.emission_factor is not None and not (
                 method == "ipcc" and opts["ipcc_basis"] == "carbon_content"
@@ -790,7 +813,7 @@ def _scope2_rows(
                 opts["grid_factor_year"],
             )
         except factors.FactorError as exc:
-            raise OptionError(str(exc)) from None
+            raise OptionError(message_of(exc)) from None
         grid = {y: (g.value, g.label()) for y, g in table.items()}
         notes.append("grid factor " + "; ".join(f"{y}: {g.label()}" for y, g in table.items()))
     out = []
@@ -886,7 +909,9 @@ def inventory_view(inventory: Inventory, view: str = "territorial") -> pd.DataFr
         Long table with ``region, year``, the row labels, ``value`` and ``unit``.
     """
     if view not in VIEWS:
-        raise InventoryError(f"Unknown view {view!r}.{did_you_mean(view, VIEWS)} Views: {VIEWS}.")
+        raise InventoryError(
+            msg("inventory.unknown_view", view=repr(view), hint=hint(view, VIEWS), known=str(VIEWS))
+        )
     rows = inventory.rows
     sec = sectors()
     unit = "万吨CO2e"

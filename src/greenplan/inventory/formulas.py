@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from greenplan import factors, units
-from greenplan.errors import GreenplanError
-from greenplan.options import did_you_mean
+from greenplan.errors import GreenplanError, message_of
+from greenplan.messages import msg
+from greenplan.options import hint
 
 __all__ = [
     "PROCESSES",
@@ -111,13 +112,10 @@ def combustion_co2(
     3186.3
     """
     if (emission_factor is None) == (carbon_content is None):
-        raise InventoryError(
-            "combustion_co2 needs exactly one of emission_factor [kg CO₂/TJ] and "
-            "carbon_content [t C/TJ]."
-        )
+        raise InventoryError(msg("inventory.one_factor"))
     ox = np.asarray(oxidation, dtype="float64")
     if np.any((ox <= 0) | (ox > 1)):
-        raise InventoryError(f"Oxidation rate must be in (0, 1], got {oxidation!r}.")
+        raise InventoryError(msg("inventory.bad_oxidation", value=repr(oxidation)))
     energy = quantity * ncv  # GJ
     if emission_factor is not None:
         per_gj = emission_factor * _kg_per_tj_to_t_per_gj()
@@ -165,7 +163,7 @@ def _default(name: str, set_: str) -> float:
     try:
         return factors.process_factor(name, set_).value
     except factors.FactorError as exc:
-        raise InventoryError(str(exc)) from None
+        raise InventoryError(message_of(exc)) from None
 
 
 def process_co2(process: str, output: Any, **parameters: Any) -> Any:
@@ -229,8 +227,12 @@ def process_co2(process: str, output: Any, **parameters: Any) -> Any:
     """
     if process not in PROCESSES:
         raise InventoryError(
-            f"Unknown process {process!r}.{did_you_mean(process, PROCESSES)} Processes: "
-            f"{', '.join(PROCESSES)}."
+            msg(
+                "inventory.unknown_process",
+                process=repr(process),
+                hint=hint(process, PROCESSES),
+                known=", ".join(PROCESSES),
+            )
         )
     params = dict(parameters)
     set_ = params.pop("set", "china_guideline")
@@ -238,12 +240,17 @@ def process_co2(process: str, output: Any, **parameters: Any) -> Any:
     for name in params:
         if name not in allowed:
             raise InventoryError(
-                f"Process {process!r} has no parameter {name!r}.{did_you_mean(name, allowed)} "
-                f"Parameters: {', '.join(allowed)}."
+                msg(
+                    "inventory.unknown_parameter",
+                    process=repr(process),
+                    name=repr(name),
+                    hint=hint(name, allowed),
+                    known=", ".join(allowed),
+                )
             )
     out = np.asarray(output, dtype="float64")
     if np.any(out < 0):
-        raise InventoryError(f"Process output must be ≥ 0, got {output!r}.")
+        raise InventoryError(msg("inventory.negative_output", value=repr(output)))
 
     def p(name: str, default_key: str | None = None) -> Any:
         if name in params:
@@ -264,16 +271,14 @@ def process_co2(process: str, output: Any, **parameters: Any) -> Any:
     if process == "carbonate":
         mineral = params.get("mineral", "limestone")
         if mineral not in ("limestone", "dolomite"):
-            raise InventoryError(f"mineral must be 'limestone' or 'dolomite', got {mineral!r}.")
+            raise InventoryError(msg("inventory.bad_mineral", value=repr(mineral)))
         ef = params["emission_factor"] if "emission_factor" in params else _default(mineral, set_)
         return output * ef * params.get("calcination_fraction", 1.0)
     if process in ("steel_bof", "steel_eaf", "iron"):
         return output * p("emission_factor", process)
     # steel_decarbonisation
     if "pig_iron" not in params:
-        raise InventoryError(
-            "process 'steel_decarbonisation' needs pig_iron [t of pig iron into steelmaking]."
-        )
+        raise InventoryError(msg("inventory.needs_pig_iron"))
     carbon = params["pig_iron"] * p("pig_iron_carbon") - output * p("steel_carbon")
     flux = params.get("limestone", 0.0) * p("limestone_factor", "limestone") + params.get(
         "dolomite", 0.0
@@ -313,10 +318,7 @@ def _gpc_sector(value: Any) -> str:
     head = text.split(".")[0] if "." in text and text.split(".")[0].isalpha() else text
     key = _GPC_SECTORS.get(head.casefold())
     if key is None:
-        raise InventoryError(
-            f"Unknown GPC sector {value!r}: use I–VI or stationary_energy, transportation, "
-            "waste, ippu, afolu, other_scope3."
-        )
+        raise InventoryError(msg("inventory.unknown_gpc_sector", value=repr(value)))
     return key
 
 
@@ -367,7 +369,7 @@ def gpc_summary(table: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
     frame = pd.DataFrame(table) if not isinstance(table, pd.DataFrame) else table
     missing = [c for c in ("sector", "scope", "value") if c not in frame.columns]
     if missing:
-        raise InventoryError(f"gpc_summary needs columns sector, scope, value; missing {missing}.")
+        raise InventoryError(msg("inventory.gpc_missing_columns", names=str(missing)))
     sector = frame["sector"].map(_gpc_sector)
     ref = (
         frame["gpc_ref"].astype(str).str.strip()
@@ -378,16 +380,16 @@ def gpc_summary(table: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
     try:
         scope = pd.to_numeric(frame["scope"], errors="raise").astype("int64")
     except (ValueError, TypeError):
-        raise InventoryError("gpc_summary: scope must be 1, 2 or 3.") from None
+        raise InventoryError(msg("inventory.gpc_scope")) from None
     if not scope.isin([1, 2, 3]).all():
         raise InventoryError(
-            f"gpc_summary: scope must be 1, 2 or 3, got {sorted(set(scope) - {1, 2, 3})}."
+            msg("inventory.gpc_scope_got", values=str(sorted(set(scope) - {1, 2, 3})))
         )
     value = pd.to_numeric(frame["value"], errors="coerce")
     if value.isna().any() and frame["value"].notna().any():
         bad = frame["value"][value.isna() & frame["value"].notna()]
         if len(bad):
-            raise InventoryError(f"gpc_summary: value {bad.iloc[0]!r} is not a number.")
+            raise InventoryError(msg("inventory.gpc_not_a_number", value=repr(bad.iloc[0])))
     value = value.fillna(0.0)
     grid = ref.str.startswith("I.4.4")
     energy = sector.isin(["I", "II"])
