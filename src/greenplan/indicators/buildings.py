@@ -20,11 +20,7 @@ References
 from __future__ import annotations
 
 from greenplan.indicators._common import ArrayLike
-from greenplan.indicators.registry import (
-    cumulative_recipe,
-    formula_recipe,
-    reported,
-)
+from greenplan.indicators.registry import cumulative_recipe, formula_recipe, reported
 
 __all__ = ["GREEN_BUILDING_LEVELS", "green_building_area"]
 

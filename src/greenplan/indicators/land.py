@@ -21,10 +21,7 @@ References
 from __future__ import annotations
 
 from greenplan.indicators._common import ArrayLike, nonzero
-from greenplan.indicators.registry import (
-    change_recipe,
-    per_gdp_recipe,
-)
+from greenplan.indicators.registry import change_recipe, per_gdp_recipe
 
 __all__ = ["M2_PER_10K_YUAN", "construction_land_per_gdp"]
 
