@@ -22,7 +22,7 @@ from greenplan.diagnostics import Code, Collector, ValidationReport
 from greenplan.errors import GreenplanError, StatisticsError
 from greenplan.indicators.registry import Inputs, recipes, recipes_table, resolve_options
 from greenplan.io import read_statistics
-from greenplan.messages import msg
+from greenplan.messages import Message, msg
 from greenplan.options import suggest
 from greenplan.regions import CITY, districts, resolve_region
 from greenplan.schema import empty_table, is_canonical, mark_canonical
@@ -489,17 +489,19 @@ def _select(indicators: str | Iterable[str] | None) -> list[str]:
         except TypeError:
             ids = None
     if ids is None or not all(isinstance(i, str) for i in ids):
-        raise GreenplanError(
-            f"indicators={indicators!r}: expected an indicator id (str) or a list of ids, "
-            "e.g. compute(stats, 'gdp_constant_2020'); see greenplan.INDICATORS."
-        )
+        raise GreenplanError(msg("engine.bad_indicators", value=repr(indicators)))
     unknown = [i for i in ids if i not in table]
     if unknown:
-        hints = []
-        for u in unknown:
+        hints: Message | None = None
+        for u in reversed(unknown):
             close = suggest(u, table)
-            hints.append(f"{u!r}" + (f" (did you mean {', '.join(close)}?)" if close else ""))
-        raise GreenplanError(f"Unknown indicator(s): {'; '.join(hints)}.")
+            one = (
+                msg("engine.unknown_indicator_close", name=repr(u), names=close)
+                if close
+                else msg("engine.unknown_indicator_name", name=repr(u))
+            )
+            hints = one if hints is None else msg("engine.semicolon", first=one, rest=hints)
+        raise GreenplanError(msg("engine.unknown_indicators", names=hints))
     return ids
 
 
@@ -642,9 +644,7 @@ def _inputs(stats: Any, options: dict[str, Any]) -> Inputs:
     """``stats`` itself when it is an :class:`Inputs` already computed on, else its inputs."""
     if isinstance(stats, Inputs):
         if options:
-            raise GreenplanError(
-                f"options {sorted(options)} given with an Inputs: pass them to inputs_from()."
-            )
+            raise GreenplanError(msg("engine.options_with_inputs", names=str(sorted(options))))
         return stats
     return inputs_from(stats, **options)
 

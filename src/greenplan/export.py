@@ -16,6 +16,7 @@ import pandas as pd
 
 from greenplan._resources import data_version
 from greenplan.errors import GreenplanError
+from greenplan.messages import msg
 
 __all__ = ["IAMC_COLUMNS", "from_iamc", "to_iamc"]
 
@@ -81,10 +82,7 @@ def to_iamc(
     """
     missing = [c for c in ("region", "year", "indicator", "value", "unit") if c not in values]
     if missing:
-        raise GreenplanError(
-            f"to_iamc: the values have no column {', '.join(missing)}; expected the output of "
-            "greenplan.compute (region, year, indicator, value, unit)."
-        )
+        raise GreenplanError(msg("export.missing_columns", names=", ".join(missing)))
     scenario = data_version() if scenario is None else scenario
     keep = values["value"].notna()
     long = pd.DataFrame(
@@ -102,10 +100,7 @@ def to_iamc(
     twice = long.duplicated(key, keep=False)
     if twice.any():
         first = long.loc[twice, key].iloc[0].tolist()
-        raise GreenplanError(
-            f"to_iamc: {int(twice.sum())} rows share a region, indicator and year "
-            f"(first: {first}); give one value per region, indicator and year."
-        )
+        raise GreenplanError(msg("export.duplicates", n=int(twice.sum()), first=str(first)))
     long = long.sort_values(["region", "variable", "year"], kind="stable", ignore_index=True)
     if not wide:
         return long
@@ -140,7 +135,7 @@ def from_iamc(table: pd.DataFrame) -> pd.DataFrame:
     frame = table.rename(columns={c: str(c).lower() for c in table.columns})
     missing = [c for c in IAMC_COLUMNS if c not in frame]
     if missing:
-        raise GreenplanError(f"from_iamc: not an IAMC table, no column {', '.join(missing)}.")
+        raise GreenplanError(msg("export.not_iamc", names=", ".join(missing)))
     if "value" in frame and "year" in frame:
         long = frame.loc[:, [*IAMC_COLUMNS, "year", "value"]]
     else:
@@ -151,9 +146,7 @@ def from_iamc(table: pd.DataFrame) -> pd.DataFrame:
             try:
                 years[c] = int(str(c))
             except ValueError:
-                raise GreenplanError(
-                    f"from_iamc: column {c!r} is neither an IAMC column nor a year."
-                ) from None
+                raise GreenplanError(msg("export.bad_column", column=repr(c))) from None
         long = frame.melt(
             id_vars=IAMC_COLUMNS, value_vars=list(years), var_name="year", value_name="value"
         )

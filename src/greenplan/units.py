@@ -230,7 +230,7 @@ def _describe(magnitude: Any) -> Message | str:
 
 def _check_type(unit: object) -> None:
     if not isinstance(unit, str):
-        raise UnitError(f"A unit must be a string, got {type(unit).__name__} {unit!r}.")
+        raise UnitError(msg("units.not_a_string", type=type(unit).__name__, value=repr(unit)))
 
 
 @lru_cache(maxsize=1)
@@ -448,8 +448,7 @@ def convert(value: Any, from_unit: str, to_unit: str) -> Any:
     f = factor(from_unit, to_unit)
     if isinstance(value, str | bytes) or value is None:
         raise GreenplanError(
-            f"convert: the value must be a number or an array of numbers, got "
-            f"{type(value).__name__} {value!r}."
+            msg("units.convert_not_a_number", type=type(value).__name__, value=repr(value))
         )
     if isinstance(value, list | tuple):
         value = np.asarray(value, dtype=float)

@@ -28,9 +28,9 @@ from greenplan.definitions import (
     Variable,
     VariableKind,
 )
-from greenplan.errors import OptionError, UnitError
-from greenplan.messages import msg
-from greenplan.options import did_you_mean, hint, suggest
+from greenplan.errors import OptionError, UnitError, message_of
+from greenplan.messages import Message, msg
+from greenplan.options import hint, suggest
 
 __all__ = [
     "DEPARTMENTS",
@@ -77,7 +77,7 @@ def _load_departments() -> dict[str, Department]:
     for lineno, row in enumerate(read_resource_csv("departments.csv"), start=2):
         code = _cell(row, "code")
         if not code or code in out:
-            raise CodeListError(f"departments.csv, line {lineno}: empty or duplicate code {code!r}")
+            raise CodeListError(msg("variables.bad_department", line=lineno, code=repr(code)))
         out[code] = Department(
             code=code,
             name_en=_cell(row, "name_en"),
@@ -115,28 +115,36 @@ def resolve_department(name: str) -> str:
 
 def _load() -> dict[str, Variable]:
     out: dict[str, Variable] = {}
-    where: dict[str, str] = {}
+    where: dict[str, Message] = {}
     for path in sorted(Path(resource_path("variables")).glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as fh:
             for lineno, row in enumerate(csv.DictReader(fh), start=2):
-                place = f"{path.name}, line {lineno}"
+                place = msg("variables.place", file=path.name, line=lineno)
                 try:
                     var = _variable(row, path.stem)
                 except Exception as exc:  # a broken package file: fail loudly, with its place
-                    raise CodeListError(f"{place}: {exc}") from exc
-                if var.code in out:
-                    raise CodeListError(f"{place}: duplicate code {var.code!r}")
-                if var.owner not in DEPARTMENTS:
-                    hint = did_you_mean(var.owner, DEPARTMENTS)
                     raise CodeListError(
-                        f"{place}: {var.code}: owner {var.owner!r} is not a department of "
-                        f"departments.csv.{hint}"
+                        msg("variables.bad_row", place=place, error=message_of(exc))
+                    ) from exc
+                if var.code in out:
+                    raise CodeListError(
+                        msg("variables.duplicate_code", place=place, code=repr(var.code))
+                    )
+                if var.owner not in DEPARTMENTS:
+                    raise CodeListError(
+                        msg(
+                            "variables.unknown_owner",
+                            place=place,
+                            code=var.code,
+                            owner=repr(var.owner),
+                            hint=hint(var.owner, DEPARTMENTS),
+                        )
                     )
                 out[var.code] = var
                 where[var.code] = place
     generated = _annual_rate_variables(out)
     out.update(generated)
-    where.update(dict.fromkeys(generated, "generated annual-rate code"))
+    where.update(dict.fromkeys(generated, msg("variables.generated")))
     _check_references(out, where)
     return out
 
@@ -171,7 +179,7 @@ def _annual_rate_variables(table: Mapping[str, Variable]) -> dict[str, Variable]
     return out
 
 
-def _check_references(table: dict[str, Variable], where: dict[str, str]) -> None:
+def _check_references(table: dict[str, Variable], where: dict[str, Message]) -> None:
     """Raise :class:`CodeListError` on a dangling parent, an unknown unit or a shared name."""
     owner: dict[str, str] = {}
     for code, var in table.items():
@@ -180,29 +188,56 @@ def _check_references(table: dict[str, Variable], where: dict[str, str]) -> None
             units.dimension(var.unit)
         except UnitError as exc:
             raise CodeListError(
-                f"{place}: {code}: unit {var.unit!r} does not parse: {exc}"
+                msg(
+                    "variables.bad_unit",
+                    place=place,
+                    code=code,
+                    unit=repr(var.unit),
+                    error=message_of(exc),
+                )
             ) from exc
         if var.parent is not None:
             parent = table.get(var.parent)
             if parent is None or var.parent == code:
-                hint = "" if parent else did_you_mean_code(var.parent, table)
-                raise CodeListError(f"{place}: {code}: parent {var.parent!r} is not a code.{hint}")
+                close = "" if parent else hint(var.parent, table)
+                raise CodeListError(
+                    msg(
+                        "variables.bad_parent",
+                        place=place,
+                        code=code,
+                        parent=repr(var.parent),
+                        hint=close,
+                    )
+                )
             if not units.is_compatible(var.unit, parent.unit):
                 raise CodeListError(
-                    f"{place}: {code}: unit {var.unit!r} cannot add up to the parent's "
-                    f"{parent.unit!r}"
+                    msg(
+                        "variables.parent_unit",
+                        place=place,
+                        code=code,
+                        unit=repr(var.unit),
+                        parent_unit=repr(parent.unit),
+                    )
                 )
         for name in (var.name_zh, var.name_en, *var.aliases):
             key = name.casefold()
             other = owner.setdefault(key, code)
             if other != code:
                 raise CodeListError(
-                    f"{place}: {code}: name or alias {name!r} already belongs to {other!r}"
+                    msg(
+                        "variables.name_taken",
+                        place=place,
+                        code=code,
+                        name=repr(name),
+                        other=repr(other),
+                    )
                 )
     for code in table:
         other = owner.get(code.casefold(), code)
         if other != code:
-            raise CodeListError(f"{where[other]}: {other}: a name or alias is the code {code!r}")
+            raise CodeListError(
+                msg("variables.alias_is_code", place=where[other], other=other, code=repr(code))
+            )
 
 
 def did_you_mean_code(name: str, table: Mapping[str, Variable]) -> str:

@@ -20,9 +20,10 @@ from typing import Any
 import pandas as pd
 
 from greenplan import factors, units
-from greenplan.errors import UnitError
+from greenplan.errors import UnitError, message_of
 from greenplan.evaluation.gdi import EvaluationError
-from greenplan.options import did_you_mean
+from greenplan.messages import msg
+from greenplan.options import hint
 
 __all__ = ["CATEGORIES", "gep_ledger"]
 
@@ -100,16 +101,16 @@ def gep_ledger(
     6.113667
     """
     if not isinstance(table, pd.DataFrame):
-        raise EvaluationError("gep_ledger needs a DataFrame.")
+        raise EvaluationError(msg("evaluation.gep_needs_frame"))
     missing = [c for c in _REQUIRED if c not in table.columns]
     if missing:
         raise EvaluationError(
-            f"GEP ledger lacks column(s) {missing}; each item needs {', '.join(_REQUIRED)}."
+            msg("evaluation.gep_missing", names=str(missing), required=", ".join(_REQUIRED))
         )
     rows = []
     to_yi = units.factor("元", "亿元")
     for i, rec in enumerate(table.to_dict(orient="records"), start=1):
-        where = f"GEP row {i} ({rec.get('item')!r})"
+        where = msg("evaluation.gep_row", row=i, item=repr(rec.get("item")))
         cat_raw = str(rec["category"]).strip()
         cat = (
             cat_raw.casefold()
@@ -118,19 +119,23 @@ def gep_ledger(
         )
         if not cat:
             raise EvaluationError(
-                f"{where}: unknown category {cat_raw!r}.{did_you_mean(cat_raw, CATEGORIES)} "
-                "Use material, regulating or cultural."
+                msg(
+                    "evaluation.gep_category",
+                    where=where,
+                    category=repr(cat_raw),
+                    hint=hint(cat_raw, CATEGORIES),
+                )
             )
         for col in ("price_source", "price_year"):
             if pd.isna(rec[col]) or not str(rec[col]).strip():
-                raise EvaluationError(f"{where}: {col} is required (the price's provenance).")
+                raise EvaluationError(msg("evaluation.gep_price_source", where=where, column=col))
         try:
             q = float(rec["quantity"])
             p = float(rec["price"])
         except (TypeError, ValueError):
-            raise EvaluationError(f"{where}: quantity and price must be numbers.") from None
+            raise EvaluationError(msg("evaluation.gep_not_numbers", where=where)) from None
         if not (math.isfinite(q) and math.isfinite(p)) or q < 0 or p < 0:
-            raise EvaluationError(f"{where}: quantity and price must be finite and ≥ 0.")
+            raise EvaluationError(msg("evaluation.gep_negative", where=where))
         unit = str(rec.get("unit") or "").strip() if pd.notna(rec.get("unit", None)) else ""
         price_unit = (
             str(rec.get("price_unit") or "").strip()
@@ -144,7 +149,9 @@ def gep_ledger(
             conv = units.factor(unit, per) if unit and per and unit != per else 1.0
             money = units.factor(currency or "元", "元")
         except UnitError as exc:
-            raise EvaluationError(f"{where}: {exc}") from None
+            raise EvaluationError(
+                msg("evaluation.gep_unit", where=where, error=message_of(exc))
+            ) from None
         value_yuan = q * conv * p * money * (factors.co2_per_carbon() if carbon else 1.0)
         rows.append(
             {
@@ -180,6 +187,6 @@ def gep_ledger(
     if gdp is not None:
         g = float(gdp) * units.factor(gdp_unit, "亿元")
         if not g > 0:
-            raise EvaluationError(f"GDP must be > 0, got {gdp}.")
+            raise EvaluationError(msg("evaluation.gdp_not_positive", value=gdp))
         ratio = total / g
     return {"ledger": ledger, "totals": totals, "gep": total, "gep_gdp_ratio": ratio}
