@@ -34,8 +34,9 @@ import pandas as pd
 
 from greenplan import factors
 from greenplan import units as _units
-from greenplan.errors import GreenplanError, OptionError, UnitError
-from greenplan.options import OptionSpec, did_you_mean
+from greenplan.errors import GreenplanError, OptionError, UnitError, message_of
+from greenplan.messages import msg
+from greenplan.options import OptionSpec, hint
 from greenplan.records import engines
 from greenplan.records.reduce import (
     _code,
@@ -180,10 +181,13 @@ def _resolve_options(options: Mapping[str, Any]) -> dict[str, Any]:
     out = {name: spec.default for name, spec in OPTIONS.items()}
     for name, value in options.items():
         if name not in OPTIONS:
-            hint = did_you_mean(name, OPTIONS)
             raise OptionError(
-                f"Unknown option {name!r} of aggregate_fuel_records.{hint} Options: "
-                f"{', '.join(OPTIONS)}."
+                msg(
+                    "records.unknown_option",
+                    name=repr(name),
+                    hint=hint(name, OPTIONS),
+                    known=", ".join(OPTIONS),
+                )
             )
         out[name] = OPTIONS[name].validate(value)
     return out
@@ -225,10 +229,14 @@ def _factor_table(
         code = factors.resolve_fuel(label)
         if code is None:
             close = factors.suggest_fuels(str(label))
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
             raise FuelRecordError(
-                f"Unknown fuel {label!r} in the fuel records ({where({'fuel': label})})."
-                f"{hint} Known fuels: {', '.join(fuel_defs)} (or their Chinese names)."
+                msg(
+                    "records.aggregate_unknown_fuel",
+                    fuel=repr(label),
+                    where=where({"fuel": label}),
+                    hint=msg("common.did_you_mean", names=close) if close else "",
+                    known=", ".join(fuel_defs),
+                )
             )
         codes[i] = code
 
@@ -239,8 +247,12 @@ def _factor_table(
         if f.family in ("electricity", "heat") and use_feedstock_present[i]:
             at = where({"fuel": fuel.labels[i], "use": feedstock_labels})
             raise FuelRecordError(
-                f"Fuel {fuel.labels[i]!r} ({f.family}) cannot be used as feedstock "
-                f"({at}); mark it use='fuel'."
+                msg(
+                    "records.not_feedstock",
+                    fuel=repr(fuel.labels[i]),
+                    family=f.family,
+                    where=at,
+                )
             )
         # per base unit of the fuel
         if f.family == "electricity":
@@ -288,7 +300,13 @@ def _factor_table(
             try:
                 ef = factors.emission_factor(code, set_, opts["emission_factor_table"])
             except factors.FactorError as exc:
-                raise FuelRecordError(f"{exc} ({where({'fuel': fuel.labels[i]})})") from None
+                raise FuelRecordError(
+                    msg(
+                        "records.factor_error",
+                        error=message_of(exc),
+                        where=where({"fuel": fuel.labels[i]}),
+                    )
+                ) from None
             energy = np.full(n_y, coef.per(f.base_unit, "tce"))
             co2 = np.full(n_y, ef.co2_per(f.base_unit, "t"))
             slot = _CO2_DIRECT
@@ -301,8 +319,14 @@ def _factor_table(
             except UnitError as exc:
                 at = where({"fuel": fuel.labels[i], "unit": unit_label})
                 raise FuelRecordError(
-                    f"Fuel {fuel.labels[i]!r} is given in unit {unit_label!r}, which does not "
-                    f"convert to {f.base_unit} ({at}): {exc}"
+                    msg(
+                        "records.unit_not_convertible",
+                        fuel=repr(fuel.labels[i]),
+                        unit=repr(unit_label),
+                        base=f.base_unit,
+                        where=at,
+                        error=message_of(exc),
+                    )
                 ) from None
             # use = fuel
             table[i, u, :, 0, _ENERGY] = energy * conv
@@ -434,28 +458,29 @@ def aggregate_fuel_records(
     try:
         source = engines.open_records(records, engine=engine, memory_limit=memory_limit)
     except engines.EngineError as exc:
-        raise FuelRecordError(str(exc)) from None
+        raise FuelRecordError(message_of(exc)) from None
     try:
         columns = source.columns
         missing = [c for c in (*REQUIRED_COLUMNS, *by_cols) if c not in columns]
         if missing:
             raise FuelRecordError(
-                f"Fuel records lack column(s) {', '.join(map(repr, dict.fromkeys(missing)))}; "
-                f"they need {', '.join(REQUIRED_COLUMNS)} and the grouping columns {by_cols}."
+                msg(
+                    "records.missing_columns",
+                    names=", ".join(map(repr, dict.fromkeys(missing))),
+                    required=", ".join(REQUIRED_COLUMNS),
+                    by=str(by_cols),
+                )
             )
         dtype = source.quantity_type()
         if dtype is not None:
-            raise FuelRecordError(
-                f"Column 'quantity' must be numeric, got dtype {dtype}; convert it "
-                "(e.g. pd.to_numeric) and fix the values that are not numbers."
-            )
+            raise FuelRecordError(msg("records.quantity_not_numeric", dtype=str(dtype)))
         keys = list(dict.fromkeys((*by_cols, "fuel", "unit", "year")))
         if "use" in columns and "use" not in keys:
             keys.append("use")
         try:
             reduced = source.reduce(keys)
         except engines.EngineError as exc:
-            raise FuelRecordError(str(exc)) from None
+            raise FuelRecordError(message_of(exc)) from None
         result = account_reduced(reduced, by_cols, opts, source.locate)
     finally:
         source.close()
@@ -514,15 +539,18 @@ def account_reduced(
     missing_q = int(reduced["__missing"].sum())
     if missing_q:
         raise FuelRecordError(
-            f"Missing quantity in the fuel records ({locate({'quantity': None}, missing_q)})."
+            msg("records.missing_quantity", where=locate({"quantity": None}, missing_q))
         )
     coded: dict[str, _Coded] = {}
     for name in dict.fromkeys(("fuel", "unit", "year", *by_cols)):
         na = reduced[name].isna().to_numpy()
         if na.any():
             raise FuelRecordError(
-                f"Missing {name!r} in the fuel records "
-                f"({locate({name: None}, int(recs[na].sum()))})."
+                msg(
+                    "records.missing_value",
+                    name=repr(name),
+                    where=locate({name: None}, int(recs[na].sum())),
+                )
             )
         coded[name] = _code(reduced, name)
     fuel, unit, year = coded["fuel"], coded["unit"], coded["year"]
@@ -530,7 +558,7 @@ def account_reduced(
         years = np.array([int(y) for y in np.asarray(year.labels)], dtype="int64")
     except (TypeError, ValueError, OverflowError):
         raise FuelRecordError(
-            f"Column 'year' must hold whole years; found e.g. {year.labels[0]!r}."
+            msg("records.aggregate_bad_year", value=repr(year.labels[0]))
         ) from None
 
     feedstock_labels: list[Any] = []
@@ -545,8 +573,7 @@ def account_reduced(
                 feedstock_labels.append(label)
             elif word not in _USE_FUEL:
                 raise FuelRecordError(
-                    f"Unknown use {label!r} in the fuel records ({where({'use': label})}); "
-                    "use 'fuel' or 'feedstock'."
+                    msg("records.unknown_use", use=repr(label), where=where({"use": label}))
                 )
         use_codes = use_map.take(use_c.codes, mode="wrap")
     else:
@@ -655,28 +682,32 @@ def fuel_totals_to_statistics(
     mapping = dict(DEFAULT_VARIABLES if variables is None else variables)
     for col in ("region", "year"):
         if col not in totals.columns:
-            raise FuelRecordError(
-                f"The totals lack column {col!r}: aggregate the records with by=('region', "
-                "'year') before turning them into statistics."
-            )
+            raise FuelRecordError(msg("records.totals_lack_column", column=repr(col)))
     if totals.duplicated(["region", "year"]).any():
-        raise FuelRecordError(
-            "The totals hold several rows per (region, year): aggregate with "
-            "by=('region', 'year') (other grouping columns would be summed silently)."
-        )
+        raise FuelRecordError(msg("records.totals_duplicated"))
     frames = []
     for col, code in mapping.items():
         if col not in totals.columns:
-            raise FuelRecordError(f"The totals have no column {col!r}; columns: {list(totals)}.")
+            raise FuelRecordError(
+                msg("records.totals_no_column", column=repr(col), columns=str(list(totals)))
+            )
         if code not in VARIABLES:
-            raise FuelRecordError(f"Unknown variable {code!r} for column {col!r}.")
+            raise FuelRecordError(
+                msg("records.unknown_variable", code=repr(code), column=repr(col))
+            )
         target = VARIABLES[code].unit
         try:
             f = _units.factor(OUTPUT_UNITS.get(col, "1"), target)
         except UnitError as exc:
             raise FuelRecordError(
-                f"Column {col!r} ({OUTPUT_UNITS.get(col)}) cannot become variable {code!r} "
-                f"({target}): {exc}"
+                msg(
+                    "records.column_unit",
+                    column=repr(col),
+                    unit=str(OUTPUT_UNITS.get(col)),
+                    code=repr(code),
+                    target=target,
+                    error=message_of(exc),
+                )
             ) from None
         frames.append(
             pd.DataFrame(

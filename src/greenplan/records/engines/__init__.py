@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 
 from greenplan.errors import GreenplanError
-from greenplan.options import did_you_mean
+from greenplan.messages import msg
+from greenplan.options import hint
 from greenplan.records.engines import _frame
 from greenplan.records.engines._frame import FILE, ROW, Kind, Pred
 from greenplan.records.reduce import (
@@ -124,15 +125,12 @@ def expand_paths(obj: Any) -> list[str]:
         else:
             found = [text] if os.path.exists(text) else []
         if not found:
-            raise EngineError(f"No Parquet or CSV file matches {text!r}.")
+            raise EngineError(msg("records.no_file_matches", pattern=repr(text)))
         files.extend(found)
     files = sorted(dict.fromkeys(files))
     kinds = {_file_kind(f) for f in files}
     if len(kinds) > 1:
-        raise EngineError(
-            "The records mix Parquet and CSV files; pass one kind at a time "
-            f"({', '.join(files[:4])} …)."
-        )
+        raise EngineError(msg("records.mixed_files", files=", ".join(files[:4])))
     return files
 
 
@@ -142,7 +140,7 @@ def _file_kind(path: str) -> str:
         return "parquet"
     if low.endswith(_CSV):
         return "csv"
-    raise EngineError(f"{path!r} is neither a Parquet (.parquet) nor a CSV (.csv) file.")
+    raise EngineError(msg("records.bad_file_kind", path=repr(path)))
 
 
 def file_kind(files: Sequence[str]) -> str:
@@ -156,9 +154,7 @@ def _need(module: str, extra: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise EngineError(
-            f"This engine needs the optional package {module!r}: pip install greenplan[{extra}]."
-        ) from None
+        raise EngineError(msg("records.needs_package", module=repr(module), extra=extra)) from None
 
 
 def _has(module: str) -> bool:
@@ -176,7 +172,7 @@ def arrow_stream(obj: Any) -> Any:
         return pa.Table.from_batches([obj])
     if hasattr(obj, "__arrow_c_stream__"):
         return pa.RecordBatchReader.from_stream(obj)
-    raise EngineError(f"{type(obj).__name__} does not export Arrow data.")
+    raise EngineError(msg("records.not_arrow", type=type(obj).__name__))
 
 
 # --- sources -------------------------------------------------------------------------------
@@ -334,7 +330,7 @@ def to_pandas(obj: Any) -> pd.DataFrame:
         return table.to_pandas()
     if _is_pathlike(obj):
         return read_files_pandas(expand_paths(obj)).drop(columns=[FILE, ROW])
-    raise EngineError(f"Cannot read {type(obj).__name__} as a table.")
+    raise EngineError(msg("records.not_a_table", type=type(obj).__name__))
 
 
 def open_records(
@@ -365,8 +361,12 @@ def open_records(
     """
     if engine not in ENGINES:
         raise EngineError(
-            f"Unknown engine {engine!r}.{did_you_mean(engine, ENGINES)} Engines: "
-            f"{', '.join(ENGINES)}."
+            msg(
+                "records.unknown_engine",
+                engine=repr(engine),
+                hint=hint(engine, ENGINES),
+                known=", ".join(ENGINES),
+            )
         )
     if isinstance(obj, pd.DataFrame):
         kind = "pandas"
@@ -377,11 +377,7 @@ def open_records(
     elif _is_pathlike(obj):
         kind = "files"
     else:
-        raise EngineError(
-            "Fuel records must be a pandas DataFrame, a Dask DataFrame, an Arrow table or "
-            "stream (pyarrow, Polars, DuckDB relation) or a path/glob of Parquet or CSV "
-            f"files, got {type(obj).__name__}."
-        )
+        raise EngineError(msg("records.bad_records_type", type=type(obj).__name__))
     if engine == "auto":
         engine = {"pandas": "pandas", "dask": "dask"}.get(kind) or (
             "duckdb" if _has("duckdb") else "arrow"
@@ -399,7 +395,7 @@ def open_records(
         from greenplan.records.engines._duckdb import DuckDBSource
 
         if kind == "dask":
-            raise EngineError("A Dask DataFrame runs on engine='dask' (or compute() it first).")
+            raise EngineError(msg("records.dask_engine"))
         return DuckDBSource(
             files if files is not None else obj,
             memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT,
@@ -415,7 +411,7 @@ def open_records(
     from greenplan.records.engines._arrow import ArrowSource
 
     if kind == "dask":
-        raise EngineError("A Dask DataFrame runs on engine='dask' (or compute() it first).")
+        raise EngineError(msg("records.dask_engine"))
     return ArrowSource(files if files is not None else obj, label=label)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from greenplan.messages import msg
 from greenplan.records.engines import EngineError, Source, arrow_stream, file_kind
 from greenplan.records.engines._frame import FILE, NUMBER_PATTERN, ROW, Kind, Pred, concat_flags
 
@@ -110,7 +111,7 @@ class DuckDBSource(Source):
         try:
             described = self.con.execute(f"DESCRIBE SELECT * FROM {self.src}").fetchall()
         except duckdb.Error as exc:
-            raise EngineError(f"DuckDB cannot read the records: {exc}") from None
+            raise EngineError(msg("records.duckdb_cannot_read", error=str(exc))) from None
         self._types = {str(r[0]): str(r[1]) for r in described}
         self.columns = list(self._types)
 
@@ -147,7 +148,7 @@ class DuckDBSource(Source):
         try:
             return self.con.execute(sql).df()
         except duckdb.Error as exc:
-            raise EngineError(f"DuckDB failed on the records: {exc}") from None
+            raise EngineError(msg("records.duckdb_failed", error=str(exc))) from None
 
     def kinds(self) -> dict[str, Kind]:
         return {c: _kind(t) for c, t in self._types.items()}
