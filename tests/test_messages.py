@@ -216,3 +216,83 @@ def test_the_docs_list_each_code_as_the_catalogue_says(code: Code) -> None:
     )
     assert en in (docs / "data-format.md").read_text(encoding="utf-8")
     assert zh in (docs / "languages.md").read_text(encoding="utf-8")
+
+
+# Files whose errors other helpers convert at the same time (issue 16.1): their raises are
+# checked once those conversions land. messages.py is the catalogue itself (its two raises
+# report a broken catalogue or an unknown language, to the developer).
+_RAISE_ALLOWLIST = (
+    "messages.py",
+    "checks.py",
+    "cli.py",
+    "commands/",
+    "indicators/",
+    "io/",
+    "progress/",
+    "report/",
+    "service/",
+    "validation/",
+)
+
+
+def _greenplan_error_names() -> set[str]:
+    """Names of GreenplanError and every subclass defined in greenplan (all modules imported)."""
+    import importlib
+    import pkgutil
+
+    import greenplan
+    from greenplan.errors import GreenplanError
+
+    for info in pkgutil.walk_packages(greenplan.__path__, "greenplan."):
+        if info.name == "greenplan.__main__":  # runs the command line on import
+            continue
+        try:
+            importlib.import_module(info.name)
+        except ImportError:  # a module of an optional extra that is not installed
+            continue
+    names: set[str] = set()
+    todo: list[type] = [GreenplanError]
+    while todo:
+        cls = todo.pop()
+        if cls.__module__.startswith("greenplan"):
+            names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
+
+
+def _is_plain_text(node: ast.expr) -> bool:
+    """A str literal, an f-string, a concatenation/%-format, str(...), "...".format/join."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return True
+    if isinstance(node, ast.JoinedStr | ast.BinOp):
+        return True
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id == "str":
+            return True
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join"):
+            return True
+    if isinstance(node, ast.IfExp):
+        return _is_plain_text(node.body) or _is_plain_text(node.orelse)
+    return False
+
+
+def test_greenplan_errors_are_raised_with_catalogue_messages() -> None:
+    """Every ``raise <GreenplanError subclass>(...)`` passes a Message, not literal text."""
+    names = _greenplan_error_names()
+    assert {"GreenplanError", "FactorError", "PlanError", "UnknownUnitError"} <= names
+    offenders = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC).as_posix()
+        if rel.startswith(_RAISE_ALLOWLIST):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            func = node.exc.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name not in names:
+                continue
+            args = node.exc.args
+            if not args or _is_plain_text(args[0]):
+                offenders.append(f"{rel}:{node.lineno} raise {name}")
+    assert not offenders, "errors raised with literal text, not msg(...):\n" + "\n".join(offenders)

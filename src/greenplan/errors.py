@@ -11,10 +11,11 @@ prints ``exc.text(lang)`` in the language of ``--lang``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from greenplan.messages import Message, msg
+from greenplan.messages import Message, catalogue, msg
 
 __all__ = [
     "DimensionalityMismatchError",
@@ -111,11 +112,17 @@ class DimensionalityMismatchError(UnitError):
             msg(
                 "errors.dimensionality",
                 from_unit=repr(from_unit),
-                from_dim=from_dim,
+                from_dim=_dimension(from_dim),
                 to_unit=repr(to_unit),
-                to_dim=to_dim,
+                to_dim=_dimension(to_dim),
             )
         )
+
+
+def _dimension(name: str) -> Message | str:
+    """Return a dimension's name (``energy``) as its catalogue text (``units.dimension.*``)."""
+    key = "units.dimension." + re.sub(r"\W+", "_", name).strip("_")
+    return msg(key) if key in catalogue() else name
 
 
 class OptionError(GreenplanError, ValueError):

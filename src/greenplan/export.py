@@ -82,7 +82,7 @@ def to_iamc(
     """
     missing = [c for c in ("region", "year", "indicator", "value", "unit") if c not in values]
     if missing:
-        raise GreenplanError(msg("export.missing_columns", names=", ".join(missing)))
+        raise GreenplanError(msg("export.missing_columns", names=list(missing)))
     scenario = data_version() if scenario is None else scenario
     keep = values["value"].notna()
     long = pd.DataFrame(
@@ -135,7 +135,7 @@ def from_iamc(table: pd.DataFrame) -> pd.DataFrame:
     frame = table.rename(columns={c: str(c).lower() for c in table.columns})
     missing = [c for c in IAMC_COLUMNS if c not in frame]
     if missing:
-        raise GreenplanError(msg("export.not_iamc", names=", ".join(missing)))
+        raise GreenplanError(msg("export.not_iamc", names=list(missing)))
     if "value" in frame and "year" in frame:
         long = frame.loc[:, [*IAMC_COLUMNS, "year", "value"]]
     else:

@@ -507,7 +507,7 @@ def emission_factors(set: str = "china_guideline") -> Mapping[str, EmissionFacto
         Unknown set.
     """
     if set not in FACTOR_SETS:
-        raise FactorError(msg("factors.unknown_set", set=repr(set), choices=", ".join(FACTOR_SETS)))
+        raise FactorError(msg("factors.unknown_set", set=repr(set), choices=list(FACTOR_SETS)))
     out = {ef.fuel: ef for ef in _load(EmissionFactor, "emission_factors.csv") if ef.set == set}
     return _Frozen(out)
 
@@ -595,7 +595,7 @@ def grid_factor(
                 "factors.no_grid_region",
                 region=repr(region),
                 series=repr(series),
-                known=", ".join(grid_regions(series)),
+                known=list(grid_regions(series)),
             )
         )
     year = int(year)
@@ -609,7 +609,7 @@ def grid_factor(
                 series=series,
                 region=region,
                 year=year,
-                years=", ".join(str(g.year) for g in rows),
+                years=list(str(g.year) for g in rows),
             )
         )
     return min(rows, key=lambda g: (abs(g.year - year), g.year))
@@ -724,7 +724,7 @@ def process_factor(process: str, set: str = "china_guideline") -> ProcessFactor:
                 "factors.no_process_factor",
                 process=repr(process),
                 set=repr(set),
-                known=", ".join(known),
+                known=list(known),
             )
         )
     return table[key]
@@ -762,7 +762,7 @@ def table(name: str) -> pd.DataFrame:
     import pandas as pd
 
     if name not in _TABLES:
-        raise FactorError(msg("factors.unknown_table", name=repr(name), known=", ".join(_TABLES)))
+        raise FactorError(msg("factors.unknown_table", name=repr(name), known=list(_TABLES)))
     frame = pd.DataFrame(_read(_TABLES[name]))
     for col in ("value", "low", "high", "ncv", "carbon_content", "emission_factor", "oxidation"):
         if col in frame.columns:
@@ -822,9 +822,7 @@ def gwp(gas: str, set: str = "ar5") -> float:
     key = (set, gas.upper().replace("₄", "4").replace("₂", "2"))
     table = _gwp_table()
     if key not in table:
-        raise FactorError(
-            msg("factors.no_gwp", gas=repr(gas), set=repr(set), known=", ".join(GWP_SETS))
-        )
+        raise FactorError(msg("factors.no_gwp", gas=repr(gas), set=repr(set), known=list(GWP_SETS)))
     return table[key].value
 
 
@@ -984,7 +982,7 @@ class FactorTable(Mapping[str, dict[str, Any]]):
                     "factors.row_lacks",
                     label=self.label,
                     fuel=repr(fuel),
-                    missing=", ".join(missing),
+                    missing=missing,
                     reason=reason,
                 )
             )
@@ -1093,7 +1091,7 @@ def _factor_table_frame(frame: pd.DataFrame, label: str, mode: str) -> FactorTab
                 label=label,
                 columns=str(unknown),
                 hint=hint(unknown[0], _USER_COLUMNS),
-                known=", ".join(_USER_COLUMNS),
+                known=list(_USER_COLUMNS),
             )
         )
     rows: dict[str, dict[str, Any]] = {}
@@ -1190,7 +1188,7 @@ def _require_fuel(name: str) -> str:
         close = suggest_fuels(name)
         names = msg("common.did_you_mean", names=close) if close else ""
         raise FactorError(
-            msg("factors.unknown_fuel", name=repr(name), hint=names, known=", ".join(fuels()))
+            msg("factors.unknown_fuel", name=repr(name), hint=names, known=list(fuels()))
         )
     return code
 

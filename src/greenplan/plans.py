@@ -159,7 +159,12 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         with path.open(encoding="utf-8", newline="") as fh:
             return [{k: (v or "") for k, v in row.items()} for row in csv.DictReader(fh)]
     except OSError as exc:
-        raise PlanError(msg("plans.cannot_read", path=str(path), error=str(exc))) from None
+        error = (
+            msg("plans.no_such_file", error=str(exc))
+            if isinstance(exc, FileNotFoundError)
+            else str(exc)
+        )
+        raise PlanError(msg("plans.cannot_read", path=str(path), error=error)) from None
 
 
 def _baselines(rows: list[dict[str, str]], base_year: int, source: str) -> dict[str, Baseline]:
@@ -246,7 +251,7 @@ def load_plan(path: str | Path) -> Plan:
         raise PlanError(msg("plans.bad_toml", path=str(toml), error=str(exc))) from None
     missing = [k for k in _REQUIRED if k not in meta]
     if missing:
-        raise PlanError(msg("plans.missing_fields", path=str(toml), fields=", ".join(missing)))
+        raise PlanError(msg("plans.missing_fields", path=str(toml), fields=list(missing)))
     base_year, target_year = _int(meta, "base_year", toml), _int(meta, "target_year", toml)
     period = meta["period"]
     if not (isinstance(period, list) and len(period) == 2 and all(type(y) is int for y in period)):

@@ -172,7 +172,7 @@ def with_values(
             try:
                 update["kind"] = TargetKind(kind)
             except ValueError:
-                choices = ", ".join(k.value for k in TargetKind)
+                choices = [k.value for k in TargetKind]
                 raise TargetConfigError(
                     msg("targets.unknown_kind", key=repr(key), kind=repr(kind), choices=choices)
                 ) from None

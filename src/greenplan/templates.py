@@ -236,9 +236,7 @@ def _write_xlsx(path: Path, frame: pd.DataFrame, department: str | None) -> None
         from openpyxl.styles import Font, PatternFill
         from openpyxl.worksheet.datavalidation import DataValidation
     except ModuleNotFoundError as exc:  # pragma: no cover - the excel extra is missing
-        raise OptionError(
-            "an xlsx template needs openpyxl: pip install 'greenplan[excel]' (or use --format csv)"
-        ) from exc
+        raise OptionError(msg("templates.needs_openpyxl")) from exc
 
     wb = Workbook()
     ws = wb.active

@@ -331,7 +331,7 @@ def class_weights(classes: Any, ratio: Mapping[str, float] | None = None) -> pd.
     c = pd.Series(classes, dtype="object").fillna("").astype(str).str.strip()
     bad = sorted(set(c) - set(r) - {""})
     if bad:
-        raise EvaluationError(msg("evaluation.unknown_class", names=str(bad), known=", ".join(r)))
+        raise EvaluationError(msg("evaluation.unknown_class", names=str(bad), known=list(r)))
     raw = c.map(lambda k: r.get(k, 0.0)).astype("float64")
     total = raw.sum()
     if total <= 0:

@@ -105,7 +105,7 @@ def gep_ledger(
     missing = [c for c in _REQUIRED if c not in table.columns]
     if missing:
         raise EvaluationError(
-            msg("evaluation.gep_missing", names=str(missing), required=", ".join(_REQUIRED))
+            msg("evaluation.gep_missing", names=str(missing), required=list(_REQUIRED))
         )
     rows = []
     to_yi = units.factor("元", "亿元")

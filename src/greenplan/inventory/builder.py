@@ -365,7 +365,7 @@ def _balance_activities(frame: pd.DataFrame) -> pd.DataFrame:
                     row=i + 1,
                     item=repr(rec["item"]),
                     hint=hint(str(rec["item"]), items),
-                    known=", ".join(items),
+                    known=list(items),
                 )
             )
         kind = items[item]["kind"]

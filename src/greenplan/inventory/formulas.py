@@ -231,7 +231,7 @@ def process_co2(process: str, output: Any, **parameters: Any) -> Any:
                 "inventory.unknown_process",
                 process=repr(process),
                 hint=hint(process, PROCESSES),
-                known=", ".join(PROCESSES),
+                known=list(PROCESSES),
             )
         )
     params = dict(parameters)
@@ -245,7 +245,7 @@ def process_co2(process: str, output: Any, **parameters: Any) -> Any:
                     process=repr(process),
                     name=repr(name),
                     hint=hint(name, allowed),
-                    known=", ".join(allowed),
+                    known=list(allowed),
                 )
             )
     out = np.asarray(output, dtype="float64")

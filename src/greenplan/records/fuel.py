@@ -186,7 +186,7 @@ def _resolve_options(options: Mapping[str, Any]) -> dict[str, Any]:
                     "records.unknown_option",
                     name=repr(name),
                     hint=hint(name, OPTIONS),
-                    known=", ".join(OPTIONS),
+                    known=list(OPTIONS),
                 )
             )
         out[name] = OPTIONS[name].validate(value)
@@ -235,7 +235,7 @@ def _factor_table(
                     fuel=repr(label),
                     where=where({"fuel": label}),
                     hint=msg("common.did_you_mean", names=close) if close else "",
-                    known=", ".join(fuel_defs),
+                    known=list(fuel_defs),
                 )
             )
         codes[i] = code
@@ -466,8 +466,8 @@ def aggregate_fuel_records(
             raise FuelRecordError(
                 msg(
                     "records.missing_columns",
-                    names=", ".join(map(repr, dict.fromkeys(missing))),
-                    required=", ".join(REQUIRED_COLUMNS),
+                    names=list(map(repr, dict.fromkeys(missing))),
+                    required=list(REQUIRED_COLUMNS),
                     by=str(by_cols),
                 )
             )

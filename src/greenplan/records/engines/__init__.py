@@ -130,7 +130,7 @@ def expand_paths(obj: Any) -> list[str]:
     files = sorted(dict.fromkeys(files))
     kinds = {_file_kind(f) for f in files}
     if len(kinds) > 1:
-        raise EngineError(msg("records.mixed_files", files=", ".join(files[:4])))
+        raise EngineError(msg("records.mixed_files", files=list(files[:4])))
     return files
 
 
@@ -365,7 +365,7 @@ def open_records(
                 "records.unknown_engine",
                 engine=repr(engine),
                 hint=hint(engine, ENGINES),
-                known=", ".join(ENGINES),
+                known=list(ENGINES),
             )
         )
     if isinstance(obj, pd.DataFrame):
