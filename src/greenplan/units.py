@@ -400,8 +400,11 @@ def base_magnitude(unit: str) -> tuple[str, float]:
 
     Examples
     --------
-    >>> base_magnitude("万千瓦")
-    ('[length] ** 2 * [mass] / [time] ** 3', 10000000.0)
+    >>> dimensionality, magnitude = base_magnitude("万千瓦")  # 10⁴ kW = 10⁷ W = 10⁷ kg·m²/s³
+    >>> magnitude
+    10000000.0
+    >>> sorted(dimensionality.replace("*", " ").replace("/", " ").split())
+    ['2', '3', '[length]', '[mass]', '[time]']
     """
     q = parse(unit).to_base_units()
     return str(q.dimensionality), float(q.magnitude)
