@@ -302,15 +302,19 @@ def _years_text(years: np.ndarray) -> str:
 
 def _year_spans(years: np.ndarray) -> list[str]:
     """``["2015–2018", "2020"]`` from sorted distinct years (at most 8 spans, with "…")."""
-    ys = np.asarray(years, dtype=np.int64)
-    if ys.size == 0:
+    # plain Python: called once per (indicator, region) on a few years, where numpy's
+    # per-call overhead was most of the coverage check's own time
+    ys: list[int] = np.asarray(years, dtype=np.int64).tolist()
+    if not ys:
         return []
-    breaks = np.flatnonzero(np.diff(ys) != 1)
-    starts = np.concatenate([[0], breaks + 1])
-    ends = np.concatenate([breaks, [ys.size - 1]])
-    spans = [
-        str(ys[a]) if a == b else f"{ys[a]}–{ys[b]}" for a, b in zip(starts, ends, strict=True)
-    ]
+    spans: list[str] = []
+    first = last = ys[0]
+    for y in ys[1:]:
+        if y != last + 1:
+            spans.append(str(first) if first == last else f"{first}–{last}")
+            first = y
+        last = y
+    spans.append(str(first) if first == last else f"{first}–{last}")
     if len(spans) > 8:
         spans = [*spans[:4], "…", *spans[-3:]]
     return spans
