@@ -655,24 +655,31 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
     threshold = opts["yoy_threshold"]
     if t.n < 2 or not math.isfinite(threshold):
         return None
-    series = t.rc.astype(np.int64) * t.nv + t.vc
     ymin = int(t.year.min())
     span = int(t.year.max()) - ymin + 1
-    order = np.argsort(series * span + (t.year - ymin), kind="stable")
-    s = series[order]
-    y = t.year[order]
-    v = t.value[order]
-    same = (s[1:] == s[:-1]) & (y[1:] - y[:-1] == 1)
+    offset = t.year - ymin  # year within [0, span)
+    key = (t.rc.astype(np.int64) * t.nv + t.vc) * span + offset
+    step = np.diff(key)
+    order: np.ndarray | None = None  # None: rows already by series, then year
+    if not bool((step > 0).all()):
+        order = np.argsort(key, kind="stable")
+        step = np.diff(key[order])
+        offset = offset[order]
+    # consecutive sorted rows are the same series one year apart exactly when their keys
+    # differ by one and the later is not its series' first possible year (offset 0)
+    same = (step == 1) & (offset[1:] != 0)
+    v = t.value if order is None else t.value[order]
+    vc = t.vc if order is None else t.vc[order]
     prev = v[:-1]
     cur = v[1:]
-    skip = np.isin(t.kind, ["rate", "index"])[t.vc[order][1:]]
+    skip = np.isin(t.kind, ["rate", "index"])[vc[1:]]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         change = (cur - prev) / np.abs(prev)
     flag = same & ~skip & (prev != 0) & (np.abs(change) > threshold)
     idx = np.flatnonzero(flag)
     if idx.size == 0:
         return None
-    rows_cur = order[idx + 1]
+    rows_cur = idx + 1 if order is None else order[idx + 1]
     prev_of = dict(zip(rows_cur.tolist(), prev[idx].tolist(), strict=True))
     change_of = dict(zip(rows_cur.tolist(), change[idx].tolist(), strict=True))
     variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
