@@ -302,19 +302,21 @@ def _years_text(years: np.ndarray) -> str:
 
 def _year_spans(years: np.ndarray) -> list[str]:
     """``["2015–2018", "2020"]`` from sorted distinct years (at most 8 spans, with "…")."""
-    # plain Python: called once per (indicator, region) on a few years, where numpy's
-    # per-call overhead was most of the coverage check's own time
-    ys: list[int] = np.asarray(years, dtype=np.int64).tolist()
-    if not ys:
+    # called once per (indicator, region): the breaks from numpy only for long series, the
+    # spans in plain Python (numpy's per-call overhead was most of the check's own time)
+    arr = np.asarray(years, dtype=np.int64)
+    if arr.size == 0:
         return []
-    spans: list[str] = []
-    first = last = ys[0]
-    for y in ys[1:]:
-        if y != last + 1:
-            spans.append(str(first) if first == last else f"{first}–{last}")
-            first = y
-        last = y
-    spans.append(str(first) if first == last else f"{first}–{last}")
+    ys: list[int] = arr.tolist()
+    if len(ys) > 64:
+        breaks: list[int] = np.flatnonzero(np.diff(arr) != 1).tolist()
+    else:
+        breaks = [k for k in range(len(ys) - 1) if ys[k + 1] != ys[k] + 1]
+    starts = [0, *(b + 1 for b in breaks)]
+    ends = [*breaks, len(ys) - 1]
+    spans = [
+        str(ys[a]) if a == b else f"{ys[a]}–{ys[b]}" for a, b in zip(starts, ends, strict=True)
+    ]
     if len(spans) > 8:
         spans = [*spans[:4], "…", *spans[-3:]]
     return spans
