@@ -335,17 +335,58 @@ def guarded(
         return None
 
 
+class _ByVariable:
+    """Per-row view ``a[i] = per_variable[vc[i]]`` without a full-length array."""
+
+    def __init__(self, per_variable: np.ndarray, vc: np.ndarray) -> None:
+        self._a, self._vc = per_variable, vc
+
+    def __getitem__(self, i: int) -> Any:
+        return self._a[self._vc[i]]
+
+
+def _bounds_flags(
+    t: Table,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any, Any, Any, Any]:
+    """Rows below/above their variable's bounds: negative, share out of range, out of bounds.
+
+    One pass over the rows against each variable's effective interval finds the candidates;
+    the three kinds are told apart on those rows only. Also returns per-row views of the
+    bounds (``lo``, ``hi``: NaN when open; ``s_lo``, ``s_hi``: a share's 0–100 default).
+    """
+    lo_v, hi_v, share_v = t.lower, t.upper, t.is_share
+    s_lo_v = np.where(np.isnan(lo_v), 0.0, lo_v)
+    s_hi_v = np.where(np.isnan(hi_v), 100.0, hi_v)
+    # the interval a row must lie in: a share's 0–100 default, or open (±inf) where no bound
+    eff_lo = np.where(share_v, s_lo_v, np.where(np.isnan(lo_v), -np.inf, lo_v))
+    eff_hi = np.where(share_v, s_hi_v, np.where(np.isnan(hi_v), np.inf, hi_v))
+    v = t.value
+    with np.errstate(invalid="ignore"):
+        cand = np.flatnonzero((v < eff_lo[t.vc]) | (v > eff_hi[t.vc]))
+    negative = np.zeros(t.n, dtype=bool)
+    share_bad = np.zeros(t.n, dtype=bool)
+    oob = np.zeros(t.n, dtype=bool)
+    if cand.size:
+        vc = t.vc[cand]
+        cv, lo, share = v[cand], lo_v[vc], share_v[vc]
+        neg = ~share & (lo == 0) & (cv < 0)
+        share_bad[cand] = share
+        negative[cand] = neg
+        oob[cand] = ~share & ~neg
+    return (
+        negative,
+        share_bad,
+        oob,
+        _ByVariable(lo_v, t.vc),
+        _ByVariable(hi_v, t.vc),
+        _ByVariable(s_lo_v, t.vc),
+        _ByVariable(s_hi_v, t.vc),
+    )
+
+
 def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray:
     v = t.value
-    lo = t.lower[t.vc]
-    hi = t.upper[t.vc]
-    share = t.is_share[t.vc]
-    with np.errstate(invalid="ignore"):
-        s_lo = np.where(np.isnan(lo), 0.0, lo)
-        s_hi = np.where(np.isnan(hi), 100.0, hi)
-        share_bad = share & ((v < s_lo) | (v > s_hi))
-        negative = ~share & (lo == 0) & (v < 0)
-        oob = ~share & ~negative & ((v < lo) | (v > hi))
+    negative, share_bad, oob, lo, hi, s_lo, s_hi = _bounds_flags(t)
     variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
 
     emit(
@@ -614,24 +655,31 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
     threshold = opts["yoy_threshold"]
     if t.n < 2 or not math.isfinite(threshold):
         return None
-    series = t.rc.astype(np.int64) * t.nv + t.vc
     ymin = int(t.year.min())
     span = int(t.year.max()) - ymin + 1
-    order = np.argsort(series * span + (t.year - ymin), kind="stable")
-    s = series[order]
-    y = t.year[order]
-    v = t.value[order]
-    same = (s[1:] == s[:-1]) & (y[1:] - y[:-1] == 1)
+    offset = t.year - ymin  # year within [0, span)
+    key = (t.rc.astype(np.int64) * t.nv + t.vc) * span + offset
+    step = np.diff(key)
+    order: np.ndarray | None = None  # None: rows already by series, then year
+    if not bool((step > 0).all()):
+        order = np.argsort(key, kind="stable")
+        step = np.diff(key[order])
+        offset = offset[order]
+    # consecutive sorted rows are the same series one year apart exactly when their keys
+    # differ by one and the later is not its series' first possible year (offset 0)
+    same = (step == 1) & (offset[1:] != 0)
+    v = t.value if order is None else t.value[order]
+    vc = t.vc if order is None else t.vc[order]
     prev = v[:-1]
     cur = v[1:]
-    skip = np.isin(t.kind, ["rate", "index"])[t.vc[order][1:]]
+    skip = np.isin(t.kind, ["rate", "index"])[vc[1:]]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         change = (cur - prev) / np.abs(prev)
     flag = same & ~skip & (prev != 0) & (np.abs(change) > threshold)
     idx = np.flatnonzero(flag)
     if idx.size == 0:
         return None
-    rows_cur = order[idx + 1]
+    rows_cur = idx + 1 if order is None else order[idx + 1]
     prev_of = dict(zip(rows_cur.tolist(), prev[idx].tolist(), strict=True))
     change_of = dict(zip(rows_cur.tolist(), change[idx].tolist(), strict=True))
     variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")

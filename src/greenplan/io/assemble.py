@@ -81,7 +81,11 @@ def _text_series(uniques: list[str], all_codes: np.ndarray) -> pd.Series:
             # the same text in every row: build the Arrow buffers directly (no ``take``)
             data = uniques[0].encode("utf-8")
             n = len(all_codes)
-            offsets = np.arange(n + 1, dtype=np.int64) * len(data)
+            # one allocation (zeros, which the system gives without touching, for "")
+            if data:
+                offsets = np.arange(0, (n + 1) * len(data), len(data), dtype=np.int64)
+            else:
+                offsets = np.zeros(n + 1, dtype=np.int64)
             arr = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
         else:
             arr = pa.array(uniques, type=pa.large_string()).take(pa.array(all_codes))

@@ -302,12 +302,18 @@ def _years_text(years: np.ndarray) -> str:
 
 def _year_spans(years: np.ndarray) -> list[str]:
     """``["2015–2018", "2020"]`` from sorted distinct years (at most 8 spans, with "…")."""
-    ys = np.asarray(years, dtype=np.int64)
-    if ys.size == 0:
+    # called once per (indicator, region): the breaks from numpy only for long series, the
+    # spans in plain Python (numpy's per-call overhead was most of the check's own time)
+    arr = np.asarray(years, dtype=np.int64)
+    if arr.size == 0:
         return []
-    breaks = np.flatnonzero(np.diff(ys) != 1)
-    starts = np.concatenate([[0], breaks + 1])
-    ends = np.concatenate([breaks, [ys.size - 1]])
+    ys: list[int] = arr.tolist()
+    if len(ys) > 64:
+        breaks: list[int] = np.flatnonzero(np.diff(arr) != 1).tolist()
+    else:
+        breaks = [k for k in range(len(ys) - 1) if ys[k + 1] != ys[k] + 1]
+    starts = [0, *(b + 1 for b in breaks)]
+    ends = [*breaks, len(ys) - 1]
     spans = [
         str(ys[a]) if a == b else f"{ys[a]}–{ys[b]}" for a, b in zip(starts, ends, strict=True)
     ]
