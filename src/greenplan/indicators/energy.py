@@ -895,21 +895,29 @@ for _basis, _total in _TOTAL_OF_BASIS.items():  # names and units: resources/var
     )
 
 
-def _chosen(x: ArrayInputs, suffix: str) -> np.ndarray:
-    basis = x.option("energy_basis")
-    return x.propagate(f"energy_intensity{suffix}_{basis}")
+def _chosen_recipe(suffix: str, **fields: Any) -> None:
+    """Register ``energy_intensity<suffix>`` = ``energy_intensity<suffix>_<energy_basis>``."""
+
+    def chosen(x: ArrayInputs) -> np.ndarray:
+        return x.propagate(f"energy_intensity{suffix}_{x.option('energy_basis')}")
+
+    fields.setdefault("formula", f"energy_intensity{suffix}_<energy_basis>")
+    recipe(
+        id=f"energy_intensity{suffix}",
+        options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
+        section=_SECTION,
+        **fields,
+    )(on_arrays(chosen))
 
 
-@recipe(
-    id="energy_intensity",
+_chosen_recipe(
+    "",
     formula="energy_intensity_<energy_basis> (default: excl_feedstock)",
     inputs=(
         "energy_intensity_gross",
         "energy_intensity_excl_feedstock",
         "energy_intensity_excl_feedstock_nonfossil",
     ),
-    options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
-    section=_SECTION,
     description=(
         "Energy consumption per 10⁴ yuan of GDP at comparable 2020 prices, on the basis chosen "
         "by option energy_basis (default excl_feedstock: feedstock deducted in every year, as "
@@ -918,17 +926,9 @@ def _chosen(x: ArrayInputs, suffix: str) -> np.ndarray:
     ),
     references=("发改环资〔2022〕803号", "Plan 五(四)"),
 )
-@on_arrays
-def _energy_intensity(x: ArrayInputs) -> np.ndarray:
-    return _chosen(x, "")
-
-
-@recipe(
-    id="energy_intensity_change",
-    formula="energy_intensity_change_<energy_basis>",
+_chosen_recipe(
+    "_change",
     inputs=("energy_intensity",),
-    options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
-    section=_SECTION,
     description=(
         "Cumulative change of energy_intensity against the base year (2020), on the basis of "
         "option energy_basis; Jinan's 2025 target is −14.8 %. For display: the target is "
@@ -936,23 +936,12 @@ def _energy_intensity(x: ArrayInputs) -> np.ndarray:
     ),
     references=("济南市“十四五”节能减排工作实施方案 (2023)",),
 )
-@on_arrays
-def _energy_intensity_change(x: ArrayInputs) -> np.ndarray:
-    return _chosen(x, "_change")
-
-
-@recipe(
-    id="energy_intensity_annual_change",
-    formula="energy_intensity_annual_change_<energy_basis>",
+_chosen_recipe(
+    "_annual_change",
     inputs=("energy_intensity",),
-    options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
-    section=_SECTION,
     description="Annual change of energy_intensity, on the basis of option energy_basis.",
     references=("国家统计局 2020年分省万元GDP能耗降低率公报",),
 )
-@on_arrays
-def _energy_intensity_annual_change(x: ArrayInputs) -> np.ndarray:
-    return _chosen(x, "_annual_change")
 
 
 # --- recipes: coal --------------------------------------------------------------------------------
