@@ -514,18 +514,40 @@ def _compliance(
     return np.where(differs, np.nan, share_percent(x[compliant], denominator))
 
 
-@recipe(
-    id="data_center_pue_compliance",
+def _compliance_recipe(
+    id: str, *, counts: str, measure: str, option: str, label: str, **fields: Any
+) -> None:
+    """Register ``id``: the share of data-centre projects whose ``measure`` passes ``option``.
+
+    The counts are ``data_center_projects_<counts>_compliant`` / ``…_assessed``, made at the
+    threshold ``data_center_<measure>_threshold`` (see :func:`_compliance`).
+    """
+    compliant = f"data_center_projects_{counts}_compliant"
+    assessed = f"data_center_projects_{counts}_assessed"
+    threshold_var = f"data_center_{measure}_threshold"
+
+    def share(x: ArrayInputs) -> np.ndarray:
+        return _compliance(
+            x,
+            compliant=compliant,
+            assessed=assessed,
+            threshold_var=threshold_var,
+            option=option,
+            label=label,
+        )
+
+    inputs = (compliant, assessed, "data_center_projects", threshold_var)
+    recipe(id=id, inputs=inputs, options=(option,), section="三(一)", **fields)(on_arrays(share))
+
+
+_compliance_recipe(
+    "data_center_pue_compliance",
+    counts="pue",
+    measure="pue",
+    option="data_center_pue_below",
+    label="PUE <",
     formula="100 × data_center_projects_pue_compliant / data_center_projects_pue_assessed, "
     "compliant: PUE = total facility energy / IT energy < data_center_pue_below",
-    inputs=(
-        "data_center_projects_pue_compliant",
-        "data_center_projects_pue_assessed",
-        "data_center_projects",
-        "data_center_pue_threshold",
-    ),
-    options=("data_center_pue_below",),
-    section="三(一)",
     references=("济南市“十四五”绿色低碳循环发展规划 三(一)", "GB 40879-2021 (PUE definition) [M]"),
     description=(
         "Share, among the year's new/expanded/renovated data-centre projects whose PUE is known, "
@@ -533,46 +555,20 @@ def _compliance(
         "count_data_center_projects; counts made at another threshold than the option give NaN."
     ),
 )
-@on_arrays
-def _pue_compliance(x: ArrayInputs) -> np.ndarray:
-    return _compliance(
-        x,
-        compliant="data_center_projects_pue_compliant",
-        assessed="data_center_projects_pue_assessed",
-        threshold_var="data_center_pue_threshold",
-        option="data_center_pue_below",
-        label="PUE <",
-    )
-
-
-@recipe(
-    id="data_center_rack_utilization_compliance",
+_compliance_recipe(
+    "data_center_rack_utilization_compliance",
+    counts="rack",
+    measure="rack_utilization",
+    option="data_center_rack_utilization_above",
+    label="rack utilization >",
     formula="100 × data_center_projects_rack_compliant / data_center_projects_rack_assessed, "
     "compliant: racks used / racks installed > data_center_rack_utilization_above",
-    inputs=(
-        "data_center_projects_rack_compliant",
-        "data_center_projects_rack_assessed",
-        "data_center_projects",
-        "data_center_rack_utilization_threshold",
-    ),
-    options=("data_center_rack_utilization_above",),
-    section="三(一)",
     references=("济南市“十四五”绿色低碳循环发展规划 三(一)",),
     description=(
         "Share, among the year's new/expanded/renovated data-centre projects whose rack "
         "utilization is known, of those above the threshold."
     ),
 )
-@on_arrays
-def _rack_compliance(x: ArrayInputs) -> np.ndarray:
-    return _compliance(
-        x,
-        compliant="data_center_projects_rack_compliant",
-        assessed="data_center_projects_rack_assessed",
-        threshold_var="data_center_rack_utilization_threshold",
-        option="data_center_rack_utilization_above",
-        label="rack utilization >",
-    )
 
 
 # --- recipes: industrial value added and intensities ---------------------------------------
