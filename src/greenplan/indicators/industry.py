@@ -653,31 +653,34 @@ _INTENSITY_REFS = (
 )
 
 
-@recipe(
-    id="industrial_energy_per_value_added",
+def _per_va_recipe(id: str, numerator: str, **fields: Any) -> None:
+    """Register ``id`` = industrial_intensity(numerator, industrial value added at 2020 prices)."""
+    fields.setdefault("references", _INTENSITY_REFS)
+
+    def per_va(x: ArrayInputs) -> np.ndarray:
+        return industrial_intensity(x[numerator], _va(x))
+
+    inputs = (numerator, *_VA_INPUTS)
+    recipe(id=id, inputs=inputs, options=("base_year",), section="三(一)", **fields)(
+        on_arrays(per_va)
+    )
+
+
+_per_va_recipe(
+    "industrial_energy_per_value_added",
+    "industrial_energy_consumption",
     formula="industrial_energy_consumption [万吨标准煤] / industrial_value_added_constant_2020 "
     "[亿元] = 吨标准煤/万元",
-    inputs=("industrial_energy_consumption", *_VA_INPUTS),
-    options=("base_year",),
-    section="三(一)",
-    references=_INTENSITY_REFS,
     description=(
         "Industrial energy consumption divided by industrial value added at comparable 2020 "
         "prices. Numerator and denominator must share a scope (e.g. both 规模以上工业)."
     ),
 )
-@on_arrays
-def _energy_per_va(x: ArrayInputs) -> np.ndarray:
-    return industrial_intensity(x["industrial_energy_consumption"], _va(x))
-
-
-@recipe(
-    id="industrial_water_per_value_added",
+_per_va_recipe(
+    "industrial_water_per_value_added",
+    "industrial_water_use",
     formula="industrial_water_use [万立方米] / industrial_value_added_constant_2020 [亿元] "
     "= 立方米/万元",
-    inputs=("industrial_water_use", *_VA_INPUTS),
-    options=("base_year",),
-    section="三(一)",
     references=(*_INTENSITY_REFS, "MWR 万元工业增加值用水量 (water resources bulletin)"),
     description=(
         "Industrial water use (as in the water resources bulletin, including thermal-power "
@@ -685,28 +688,12 @@ def _energy_per_va(x: ArrayInputs) -> np.ndarray:
         "prices."
     ),
 )
-@on_arrays
-def _water_per_va(x: ArrayInputs) -> np.ndarray:
-    return industrial_intensity(x["industrial_water_use"], _va(x))
-
-
-for _p, (_zh, _en) in POLLUTANTS.items():
-
-    def _make(p: str) -> Any:
-        @on_arrays
-        def _per_va(x: ArrayInputs) -> np.ndarray:
-            return industrial_intensity(x[f"industrial_{p}_emissions"], _va(x))
-
-        return _per_va
-
-    recipe(
-        id=f"industrial_{_p}_per_value_added",
+for _p in POLLUTANTS:
+    _per_va_recipe(
+        f"industrial_{_p}_per_value_added",
+        f"industrial_{_p}_emissions",
         formula=f"industrial_{_p}_emissions [吨] / industrial_value_added_constant_2020 [亿元]",
-        inputs=(f"industrial_{_p}_emissions", *_VA_INPUTS),
-        options=("base_year",),
-        section="三(一)",
-        references=_INTENSITY_REFS,
-    )(_make(_p))
+    )
 
 
 @recipe(
