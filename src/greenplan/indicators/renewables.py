@@ -196,46 +196,47 @@ def _renewable_capacity(x: ArrayInputs) -> np.ndarray:
     return np.where(np.isnan(total), reported_total, total)
 
 
-@recipe(
-    id="renewable_capacity_added",
-    formula="renewable_capacity[t] − renewable_capacity[t−1]",
-    inputs=("renewable_capacity",),
-    options=("renewable_capacity_pumped_storage", "renewable_capacity_missing_sources"),
-    section="六(一)",
-    additive=True,
+_CAPACITY_OPTIONS = ("renewable_capacity_pumped_storage", "renewable_capacity_missing_sources")
+
+
+def _added_recipe(id: str, *, since: str, description: str, options: tuple[str, ...] = ()) -> None:
+    """Register ``id`` = renewable_capacity − renewable_capacity[``since``: previous/base]."""
+    ref = "t−1" if since == "previous" else "base year"
+
+    def added(x: ArrayInputs) -> np.ndarray:
+        capacity = x.indicator("renewable_capacity")
+        before = x.previous(capacity) if since == "previous" else x.at_base(capacity)
+        return capacity_added(capacity, before)
+
+    recipe(
+        id=id,
+        formula=f"renewable_capacity[t] − renewable_capacity[{ref}]",
+        inputs=("renewable_capacity",),
+        options=(*options, *_CAPACITY_OPTIONS),
+        section="六(一)",
+        additive=True,
+        references=("Plan 六(一)",),
+        description=description,
+    )(on_arrays(added))
+
+
+_added_recipe(
+    "renewable_capacity_added",
+    since="previous",
     description=(
         "Net capacity added in the year (installations minus retirements), from the year-end "
         "stocks of this and the previous year."
     ),
-    references=("Plan 六(一)",),
 )
-@on_arrays
-def _renewable_capacity_added(x: ArrayInputs) -> np.ndarray:
-    capacity = x.indicator("renewable_capacity")
-    return capacity_added(capacity, x.previous(capacity))
-
-
-@recipe(
-    id="renewable_capacity_added_since_base",
-    formula="renewable_capacity[t] − renewable_capacity[base year]",
-    inputs=("renewable_capacity",),
-    options=(
-        "base_year",
-        "renewable_capacity_pumped_storage",
-        "renewable_capacity_missing_sources",
-    ),
-    section="六(一)",
-    additive=True,
+_added_recipe(
+    "renewable_capacity_added_since_base",
+    since="base",
+    options=("base_year",),
     description=(
         "Net capacity added since the end of the base year (2020): the sum of the annual "
         "additions 2021…t. For display; the target is assessed on the level."
     ),
-    references=("Plan 六(一)",),
 )
-@on_arrays
-def _renewable_capacity_added_since_base(x: ArrayInputs) -> np.ndarray:
-    capacity = x.indicator("renewable_capacity")
-    return capacity_added(capacity, x.at_base(capacity))
 
 
 _SOURCE_NAMES: dict[str, tuple[str, str, str]] = {
