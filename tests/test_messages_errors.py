@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import greenplan as gp
 from greenplan import factors, targets, units
+from greenplan._resources import data_dir
 from greenplan.errors import (
     DimensionalityMismatchError,
     GreenplanError,
@@ -166,3 +168,12 @@ def test_unknown_indicator_in_compute_joins_its_hints_with_a_chinese_semicolon()
     zh = exc.text("zh")
     assert zh.startswith("未知指标：'gdp_constant_202'（是否指 ")
     assert zh.endswith("？）；'zzz_nothing_like_it'。")
+
+
+def test_assess_option_errors_in_both_languages() -> None:
+    # ESCAP cut-points must fall: (1, 2) rises (progress.not_decreasing)
+    values = gp.compute(gp.read_statistics(data_dir() / "examples"))
+    with pytest.raises(OptionError) as info:
+        gp.assess(values, year=2025, method="escap", thresholds=(1, 2))
+    assert str(info.value) == "thresholds must be strictly decreasing, got (1, 2)."
+    assert info.value.text("zh") == "thresholds 必须严格递减，实际为 (1, 2)。"

@@ -17,6 +17,7 @@ import pandas as pd
 
 from greenplan.definitions import Bound, Direction, TargetKind
 from greenplan.errors import OptionError
+from greenplan.messages import msg
 from greenplan.options import OptionSet
 from greenplan.progress.status import (
     DEFAULT_APPROX_TOLERANCE,
@@ -136,7 +137,7 @@ def parse_direction(value: Any) -> Direction:
     """Return the direction, refusing ``none`` (a target without a direction)."""
     d = parse_choice(Direction, value, "direction")
     if d is Direction.NONE:
-        raise OptionError("direction must be 'increase' or 'decrease' to assess a target.")
+        raise OptionError(msg("progress.direction_required"))
     return d
 
 
@@ -145,17 +146,19 @@ def number(value: Any, name: str) -> float | None:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, bool | str | bytes):
-        raise OptionError(f"{name} must be a number, got {type(value).__name__} {value!r}.")
+        raise OptionError(
+            msg("progress.not_a_number", name=name, type=type(value).__name__, value=repr(value))
+        )
     try:
         x = float(value)
     except (TypeError, ValueError):
         raise OptionError(
-            f"{name} must be a number, got {type(value).__name__} {value!r}."
+            msg("progress.not_a_number", name=name, type=type(value).__name__, value=repr(value))
         ) from None
     if math.isnan(x):
         return None
     if math.isinf(x):
-        raise OptionError(f"{name} must be finite, got {value!r}.")
+        raise OptionError(msg("progress.not_finite", name=name, value=repr(value)))
     return x
 
 
@@ -163,26 +166,26 @@ def year_of(value: Any, name: str) -> int | float:
     """Return a year (an int when whole); a missing one raises."""
     x = number(value, name)
     if x is None:
-        raise OptionError(f"{name} is required (a year such as 2023).")
+        raise OptionError(msg("progress.year_required", name=name))
     return int(x) if x.is_integer() else x
 
 
 def _nonneg(value: Any, name: str) -> float:
     x = number(value, name)
     if x is None or x < 0:
-        raise OptionError(f"{name} must be a number ≥ 0, got {value!r}.")
+        raise OptionError(msg("progress.not_nonnegative", name=name, value=repr(value)))
     return x
 
 
 def _cutpoints(value: Any, name: str, length: int) -> tuple[float, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise OptionError(f"{name} must be a sequence of {length} numbers, got {value!r}.")
+        raise OptionError(msg("progress.not_sequence", name=name, n=length, value=repr(value)))
     points = tuple(number(v, name) for v in value)
     if len(points) != length or any(p is None for p in points):
-        raise OptionError(f"{name} must be a sequence of {length} numbers, got {value!r}.")
+        raise OptionError(msg("progress.not_sequence", name=name, n=length, value=repr(value)))
     out = tuple(float(p) for p in points if p is not None)
     if any(a <= b for a, b in itertools.pairwise(out)):
-        raise OptionError(f"{name} must be strictly decreasing, got {value!r}.")
+        raise OptionError(msg("progress.not_decreasing", name=name, value=repr(value)))
     return out
 
 
@@ -226,8 +229,12 @@ def _check_names(options: Mapping[str, Any], method: Method, kind: TargetKind | 
     if unknown:
         allowed = sorted(_COMMON_OPTIONS | _METHOD_OPTIONS[method] | set(_KIND_OPTIONS))
         raise OptionError(
-            f"Unknown option(s) {', '.join(map(repr, unknown))} for method {method.value!r}; "
-            f"allowed: {', '.join(allowed)}."
+            msg(
+                "progress.unknown_options",
+                names=", ".join(map(repr, unknown)),
+                method=repr(method.value),
+                allowed=", ".join(allowed),
+            )
         )
     for name in options:
         if name in _COMMON_OPTIONS or name in _METHOD_OPTIONS[method]:
@@ -235,13 +242,22 @@ def _check_names(options: Mapping[str, Any], method: Method, kind: TargetKind | 
         if name in _KIND_OPTIONS:
             if kind is not None and kind is not _KIND_OPTIONS[name]:
                 raise OptionError(
-                    f"Option {name!r} applies to kind {_KIND_OPTIONS[name].value!r} only, "
-                    f"not {kind.value!r}."
+                    msg(
+                        "progress.option_kind",
+                        name=repr(name),
+                        only=repr(_KIND_OPTIONS[name].value),
+                        kind=repr(kind.value),
+                    )
                 )
             continue
         methods = [m.value for m, names in _METHOD_OPTIONS.items() if name in names]
         raise OptionError(
-            f"Option {name!r} applies to method(s) {', '.join(methods)} only, not {method.value!r}."
+            msg(
+                "progress.option_method",
+                name=repr(name),
+                methods=", ".join(methods),
+                method=repr(method.value),
+            )
         )
 
 
@@ -252,23 +268,30 @@ def _parse_value(name: str, value: Any) -> Any:
         return parse_choice(Bound, value, "bound")
     if name == "aspirational":
         if not isinstance(value, bool):
-            raise OptionError(f"aspirational must be True or False, got {value!r}.")
+            raise OptionError(msg("progress.not_bool", value=repr(value)))
         return value
     if name in ("approx_tolerance", "schedule_tolerance"):
         return _nonneg(value, name)
     if spec.choices is not None:
         if value not in spec.choices:
-            raise OptionError(f"Unknown {name} {value!r}; allowed: {', '.join(spec.choices)}.")
+            raise OptionError(
+                msg(
+                    "progress.unknown_choice",
+                    name=name,
+                    value=repr(value),
+                    allowed=", ".join(spec.choices),
+                )
+            )
         return value
     if name == "trend_thresholds":
         return _cutpoints(value, name, 3)
     if name == "full_level":
         full = number(value, name)
         if full is None or full <= 0:
-            raise OptionError(f"full_level must be a number > 0, got {value!r}.")
+            raise OptionError(msg("progress.not_positive", value=repr(value)))
         return full
     if name == "series" and not isinstance(value, Mapping):
-        raise OptionError("series must be a mapping {year: value}.")
+        raise OptionError(msg("progress.series_mapping"))
     return value
 
 
