@@ -32,6 +32,7 @@ import os
 import re
 import warnings
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -123,8 +124,11 @@ def canonical_cell(v: Any) -> Any:
 _canonical = np.frompyfunc(canonical_cell, 1, 1)
 
 
-class Workbook:
-    """A workbook's sheets as grids of cells (``grid(sheet)``); a context manager."""
+class Workbook(ABC):
+    """A workbook's sheets as grids of cells (``grid(sheet)``); a context manager.
+
+    Each engine (:class:`OpenpyxlBook`, :class:`CalamineBook`) implements :meth:`grid`.
+    """
 
     sheet_names: list[str]
 
@@ -134,12 +138,13 @@ class Workbook:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @abstractmethod
     def close(self) -> None:
         """Release the file."""
 
+    @abstractmethod
     def grid(self, sheet: str) -> tuple[pd.DataFrame, list[Merge]]:
         """Return the sheet as a grid (labels: 0-based positions), and its merged ranges."""
-        raise NotImplementedError
 
 
 def open_workbook(path: Path, kind: str) -> Workbook:
