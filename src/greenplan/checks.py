@@ -185,6 +185,16 @@ class Table:
         """One integer per (region, year, variable)."""
         return (self.rc.astype(np.int64) * self.ny + self.yc) * self.nv + self.vc
 
+    def observation(self, i: int) -> dict[str, Any]:
+        """Template fields of row ``i``: ``variable``, ``region``, ``year``, ``value``, ``unit``."""
+        return {
+            "variable": self.text("variable", i),
+            "region": self.text("region", i),
+            "year": int(self.year[i]),
+            "value": fmt(self.value[i]),
+            "unit": self.text("unit", i),
+        }
+
     def where(self, i: int) -> Message:
         """``file[sheet] row N`` of a row (``file[sheet] 第 N 行`` in Chinese)."""
         sheet = self.text("sheet", i)
@@ -385,9 +395,7 @@ def _bounds_flags(
 
 
 def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray:
-    v = t.value
     negative, share_bad, oob, lo, hi, s_lo, s_hi = _bounds_flags(t)
-    variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
 
     emit(
         collector,
@@ -396,11 +404,7 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
         np.flatnonzero(negative),
         lambda i: msg(
             "checks.negative_value",
-            variable=variable[i],
-            region=region[i],
-            year=int(t.year[i]),
-            value=fmt(v[i]),
-            unit=unit[i],
+            **t.observation(i),
         ),
         expected="≥ 0",
     )
@@ -411,11 +415,7 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
         np.flatnonzero(share_bad),
         lambda i: msg(
             "checks.share_out_of_range",
-            variable=variable[i],
-            region=region[i],
-            year=int(t.year[i]),
-            value=fmt(v[i]),
-            unit=unit[i],
+            **t.observation(i),
             lo=fmt(s_lo[i]),
             hi=fmt(s_hi[i]),
         ),
@@ -436,11 +436,7 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
         np.flatnonzero(oob),
         lambda i: msg(
             "checks.out_of_bounds",
-            variable=variable[i],
-            region=region[i],
-            year=int(t.year[i]),
-            value=fmt(v[i]),
-            unit=unit[i],
+            **t.observation(i),
             bounds=bounds(i),
         ),
         expected=Lazy(bounds),
@@ -495,10 +491,7 @@ def _check_duplicates(
         identical,
         lambda i: msg(
             "checks.duplicate_identical",
-            variable=variable[i],
-            region=region[i],
-            year=int(t.year[i]),
-            value=fmt(t.value[i]),
+            **t.observation(i),
             first=t.where(head_of[i]),
         ),
     )
@@ -586,7 +579,7 @@ def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.
     n_kids = np.array([len(kids[p]) for p in parents], dtype=np.int64)[prow[ppos]]
     flagged, info = _sum_mismatch(t, cpos, ckey, ppos, pkey, n_kids, opts)
     bad[flagged] = True
-    variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
+    variable = t.label("variable")
 
     def message(i: int) -> Message:
         (s, c), listed = info[i], list(kids[variable[i]])
@@ -597,11 +590,7 @@ def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.
             what = msg("checks.children_some", c=c, k=k, listed=listed, sum=fmt(s))
         return msg(
             "checks.children_sum_mismatch",
-            variable=variable[i],
-            region=region[i],
-            year=int(t.year[i]),
-            value=fmt(t.value[i]),
-            unit=unit[i],
+            **t.observation(i),
             what=what,
             tolerance=f"{opts['sum_rtol']:.1%}",
         )
@@ -682,7 +671,6 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
     rows_cur = idx + 1 if order is None else order[idx + 1]
     prev_of = dict(zip(rows_cur.tolist(), prev[idx].tolist(), strict=True))
     change_of = dict(zip(rows_cur.tolist(), change[idx].tolist(), strict=True))
-    variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
     emit(
         collector,
         Code.YOY_JUMP,
@@ -690,13 +678,9 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
         np.sort(rows_cur),
         lambda i: msg(
             "checks.yoy_jump",
-            variable=variable[i],
-            region=region[i],
+            **t.observation(i),
             previous=fmt(prev_of[i]),
             previous_year=int(t.year[i]) - 1,
-            value=fmt(t.value[i]),
-            unit=unit[i],
-            year=int(t.year[i]),
             change=f"{change_of[i]:+.0%}",
             threshold=f"{threshold:.0%}",
         ),
@@ -730,7 +714,6 @@ def _check_percent_scale(t: Table, collector: Collector, opts: dict[str, Any]) -
     flag = small & np.isin(series, big_series)
     if not flag.any():
         return None
-    variable, region = t.label("variable"), t.label("region")
     emit(
         collector,
         Code.PERCENT_SCALE,
@@ -738,10 +721,7 @@ def _check_percent_scale(t: Table, collector: Collector, opts: dict[str, Any]) -
         np.flatnonzero(flag),
         lambda i: msg(
             "checks.percent_scale",
-            variable=variable[i],
-            region=region[i],
-            year=int(t.year[i]),
-            value=fmt(t.value[i]),
+            **t.observation(i),
             percent=fmt(t.value[i] * 100),
         ),
         expected=msg("checks.percent_scale_expected"),

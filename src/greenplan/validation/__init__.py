@@ -182,18 +182,13 @@ def _check_reported(
     computed = dict(
         zip(rows.tolist(), diff["computed"].to_numpy(dtype=float)[found].tolist(), strict=True)
     )
-    variable, region, unit = t.label("variable"), t.label("region"), t.label("unit")
 
     def message(i: int) -> Message:
         c = computed[i]
         rel = (t.value[i] - c) / abs(c) if c else math.inf
         return msg(
             "validation.reported_mismatch",
-            variable=variable[i],
-            region=region[i],
-            year=int(t.year[i]),
-            value=fmt(t.value[i]),
-            unit=unit[i],
+            **t.observation(i),
             computed=fmt(c),
             change=f"{rel:+.1%}",
         )
