@@ -211,6 +211,19 @@ class _Check:
     expected: Message | str | None = None
 
 
+def _one_of(
+    column: str,
+    values: Sequence[Any],
+    code: str,
+    message: Callable[[Any], Message],
+    expected: Message | str | None = None,
+) -> list[_Check]:
+    """The check flagging the records whose ``column`` is one of ``values`` (none if empty)."""
+    if not values:
+        return []
+    return [_Check(Pred("in", column, tuple(values)), code, message, expected)]
+
+
 def _plan(
     distinct: pd.DataFrame, kinds: Mapping[str, str], opts: Mapping[str, Any]
 ) -> list[_Check]:
@@ -247,27 +260,19 @@ def _plan(
     bad_years = [
         v for v in _values(distinct, "year") if (y := _whole(v)) is None or not lo <= y <= hi
     ]
-    if bad_years:
-        checks.append(
-            _Check(
-                Pred("in", "year", tuple(bad_years)),
-                "bad_year",
-                lambda v: msg("records.bad_year", value=repr(v), lo=lo, hi=hi),
-                f"{lo}–{hi}",
-            )
-        )
+    checks += _one_of(
+        "year",
+        bad_years,
+        "bad_year",
+        lambda v: msg("records.bad_year", value=repr(v), lo=lo, hi=hi),
+        f"{lo}–{hi}",
+    )
     bad_months = [
         v for v in _values(distinct, "month") if (m := _whole(v)) is None or not 1 <= m <= 12
     ]
-    if bad_months:
-        checks.append(
-            _Check(
-                Pred("in", "month", tuple(bad_months)),
-                "bad_month",
-                lambda v: msg("records.bad_month", value=repr(v)),
-                "1–12",
-            )
-        )
+    checks += _one_of(
+        "month", bad_months, "bad_month", lambda v: msg("records.bad_month", value=repr(v)), "1–12"
+    )
     fuel_defs = factors.fuels()
     known: dict[Any, str] = {}
     unknown = []
@@ -277,22 +282,20 @@ def _plan(
             unknown.append(v)
         else:
             known[v] = code
-    if unknown:
-        checks.append(
-            _Check(
-                Pred("in", "fuel", tuple(unknown)),
-                "unknown_fuel",
-                lambda v: msg(
-                    "records.unknown_fuel",
-                    value=repr(v),
-                    hint=(
-                        msg("common.did_you_mean", names=", ".join(s))
-                        if (s := factors.suggest_fuels(str(v)))
-                        else ""
-                    ),
-                ),
-            )
-        )
+    checks += _one_of(
+        "fuel",
+        unknown,
+        "unknown_fuel",
+        lambda v: msg(
+            "records.unknown_fuel",
+            value=repr(v),
+            hint=(
+                msg("common.did_you_mean", names=", ".join(s))
+                if (s := factors.suggest_fuels(str(v)))
+                else ""
+            ),
+        ),
+    )
     # units: unknown anywhere, or not fitting a known fuel
     unknown_units: list[Any] = []
     parsed: dict[Any, bool] = {}
@@ -316,14 +319,9 @@ def _plan(
                 _units.factor(str(unit), base)
             except (DimensionalityMismatchError, UnknownUnitError, UnitError):
                 wrong[(fuel, unit)] = base
-    if unknown_units:
-        checks.append(
-            _Check(
-                Pred("in", "unit", tuple(unknown_units)),
-                "unknown_unit",
-                lambda v: msg("records.unknown_unit", value=repr(v)),
-            )
-        )
+    checks += _one_of(
+        "unit", unknown_units, "unknown_unit", lambda v: msg("records.unknown_unit", value=repr(v))
+    )
     for (fuel, unit), base in wrong.items():
         checks.append(
             _Check(
@@ -344,15 +342,13 @@ def _plan(
                 feed.append(v)
             elif word not in _USE_FUEL:
                 bad_use.append(v)
-        if bad_use:
-            checks.append(
-                _Check(
-                    Pred("in", "use", tuple(bad_use)),
-                    "bad_use",
-                    lambda v: msg("records.bad_use", value=repr(v)),
-                    msg("records.expected_use"),
-                )
-            )
+        checks += _one_of(
+            "use",
+            bad_use,
+            "bad_use",
+            lambda v: msg("records.bad_use", value=repr(v)),
+            msg("records.expected_use"),
+        )
         energy_carriers = [
             f for f, code in known.items() if fuel_defs[code].family in ("electricity", "heat")
         ]
