@@ -207,6 +207,11 @@ def count_data_center_projects(
     def num(col: str) -> np.ndarray:
         return pd.to_numeric(projects[col], errors="coerce").to_numpy(dtype="float64")
 
+    def stated_or(col: str, derived: np.ndarray | None) -> np.ndarray:
+        """Column ``col`` where given, ``derived`` (from the components) in its blanks."""
+        stated = num(col) if col in projects.columns else np.full(len(projects), np.nan)
+        return stated if derived is None else np.where(np.isnan(stated), derived, stated)
+
     project = nonblank(projects["project"], "project", what).to_numpy(dtype=object)
     region = region_codes(projects["region"], what)
     year = whole_years(projects["year"], "year", what).astype("int64")
@@ -214,25 +219,20 @@ def count_data_center_projects(
     if dup.any():
         raise ValueError(f"{what}: a project appears twice in the same year in {rows(dup)}.")
 
-    pue = np.full(len(projects), np.nan)
-    if has_pue:
-        pue = num("pue")
-    if has_energy:
-        pue = np.where(
-            np.isnan(pue),
-            power_usage_effectiveness(num("total_facility_energy"), num("it_energy")),
-            pue,
-        )
+    energy = (
+        power_usage_effectiveness(num("total_facility_energy"), num("it_energy"))
+        if has_energy
+        else None
+    )
+    pue = stated_or("pue", energy)
+    racks = None
     if has_racks:
         installed, used = num("racks_installed"), num("racks_used")
         over = used > installed
         if over.any():
             raise ValueError(f"{what}: racks_used exceeds racks_installed in {rows(over)}.")
-    util = np.full(len(projects), np.nan)
-    if has_util:
-        util = num("rack_utilization")
-    if has_racks:
-        util = np.where(np.isnan(util), rack_utilization(used, installed), util)
+        racks = rack_utilization(used, installed)
+    util = stated_or("rack_utilization", racks)
     low = pue < 1.0
     if low.any():
         raise ValueError(
