@@ -216,24 +216,24 @@ def balance_items() -> dict[str, dict[str, str]]:
     return {r["item"]: r for r in read_resource_csv("inventory", "balance_items.csv")}
 
 
-@cache
-def _item_lookup() -> dict[str, str]:
+def _names_to_codes(table: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """Code of each casefolded code, Chinese and English name and alias of a code list."""
     out: dict[str, str] = {}
-    for code, row in balance_items().items():
+    for code, row in table.items():
         for name in (code, row["name_zh"], row["name_en"], *row["aliases"].split(";")):
             if name.strip():
                 out.setdefault(name.strip().casefold(), code)
     return out
+
+
+@cache
+def _item_lookup() -> dict[str, str]:
+    return _names_to_codes(balance_items())
 
 
 @cache
 def _sector_lookup() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for code, row in sectors().items():
-        for name in (code, row["name_zh"], row["name_en"], *row["aliases"].split(";")):
-            if name.strip():
-                out.setdefault(name.strip().casefold(), code)
-    return out
+    return _names_to_codes(sectors())
 
 
 # --- the result -----------------------------------------------------------------------------------
