@@ -373,7 +373,7 @@ def _judge(q: _Question, base: dict[str, Any], notes: list[str]) -> m.Verdict:
     """Project, then judge by kind; fills ``base`` with the numbers found on the way."""
     reason = m.unassessable(q.kind, q.target, q.v0, q.vt, q.t0, q.t)
     if reason:
-        return m.Verdict(Status.NOT_ASSESSABLE, reason, "not_available")
+        return m.not_available(reason)
     assert q.v0 is not None and q.vt is not None  # checked by unassessable
     v0, vt, opts = q.v0, q.vt, q.opts
     k = q.t - q.t0
@@ -450,10 +450,8 @@ def _judge_level(
 def _judge_zero_distance(kind: TargetKind, met: bool, base: dict[str, Any]) -> m.Verdict:
     """Judge a target level equal to the baseline: undefined, unless the kind fixes it."""
     if kind not in m.INHERENT_LEVEL:
-        return m.Verdict(
-            Status.NOT_ASSESSABLE,
-            "target equals baseline: the required change is zero, so completion is undefined",
-            "not_available",
+        return m.not_available(
+            "target equals baseline: the required change is zero, so completion is undefined"
         )
     # Already at 0 (or 100 %) at the baseline: only staying there counts.
     if met:

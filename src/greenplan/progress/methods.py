@@ -50,6 +50,11 @@ class Verdict(NamedTuple):
     category: str
 
 
+def not_available(reason: str) -> Verdict:
+    """The verdict on a target that cannot be assessed, and why."""
+    return Verdict(Status.NOT_ASSESSABLE, reason, "not_available")
+
+
 def power(base: float, exponent: float) -> float | None:
     """Return ``base ** exponent``, or None when it overflows or is not finite."""
     try:
@@ -221,10 +226,8 @@ def _judge_escap(api: float | None, thresholds: tuple[float, ...]) -> Verdict:
     """ESCAP categories on the Anticipated Progress Index, for a target not met."""
     on_track, regress = thresholds
     if api is None:
-        return Verdict(
-            Status.NOT_ASSESSABLE,
-            "no projection: the growth rate is undefined (zero or negative values)",
-            "not_available",
+        return not_available(
+            "no projection: the growth rate is undefined (zero or negative values)"
         )
     if api >= on_track - EPS:
         return Verdict(
@@ -253,11 +256,7 @@ def _judge_eurostat(ratio: float | None, worse: bool, thresholds: tuple[float, .
             "movement_away",
         )
     if ratio is None:
-        return Verdict(
-            Status.NOT_ASSESSABLE,
-            "growth rates undefined (zero or negative values)",
-            "not_available",
-        )
+        return not_available("growth rates undefined (zero or negative values)")
     if ratio >= significant - EPS:
         return Verdict(
             Status.ON_SCHEDULE, f"ratio {ratio:.3f} ≥ {significant:g}", "significant_progress"
