@@ -228,7 +228,6 @@ _RAISE_ALLOWLIST = (
     "commands/",
     "indicators/",
     "io/",
-    "progress/",
     "report/",
     "service/",
     "validation/",

@@ -217,7 +217,7 @@ def balance_items() -> dict[str, dict[str, str]]:
 
 
 def _names_to_codes(table: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
-    """Code of each casefolded code, Chinese and English name and alias of a code list."""
+    """Map the casefolded codes, Chinese and English names and aliases of a code list to codes."""
     out: dict[str, str] = {}
     for code, row in table.items():
         for name in (code, row["name_zh"], row["name_en"], *row["aliases"].split(";")):

@@ -18,7 +18,8 @@ import pandas as pd
 
 from greenplan.definitions import Direction, Target, TargetKind, TargetScope
 from greenplan.errors import OptionError, UnitError
-from greenplan.options import did_you_mean
+from greenplan.messages import msg
+from greenplan.options import hint
 from greenplan.plans import Plan, resolve_plan
 from greenplan.progress import rates
 from greenplan.progress.evaluation import _evaluation_fields, _status_labels
@@ -204,10 +205,7 @@ def assess(
     method_: Method = parse_choice(Method, method, "method")
     fixed = sorted(_ROW_OPTIONS & set(options))
     if fixed:
-        raise OptionError(
-            f"Option(s) {', '.join(map(repr, fixed))} cannot be passed to assess: bound and "
-            "aspirational come from each Target, series from the data."
-        )
+        raise OptionError(msg("progress.assess_fixed_options", names=", ".join(map(repr, fixed))))
     options, reading = split_assess_only(options)  # type: ignore[assignment]
     parse_options(options, method_, None)  # unknown names and bad values raise here
     as_of = None if year is None else year_of(year, "year")
@@ -326,14 +324,15 @@ class _Table:
 
 def _check_values(values: Any) -> _Table:
     if not isinstance(values, pd.DataFrame):
-        raise OptionError(
-            f"values must be a pandas DataFrame (the output of greenplan.compute), "
-            f"got {type(values).__name__}."
-        )
+        raise OptionError(msg("progress.values_not_frame", type=type(values).__name__))
     missing = [c for c in _VALUE_COLUMNS if c not in values.columns]
     if missing:
         raise OptionError(
-            f"values lacks column(s) {', '.join(missing)}; expected {', '.join(_VALUE_COLUMNS)}."
+            msg(
+                "progress.values_missing_columns",
+                missing=", ".join(missing),
+                expected=", ".join(_VALUE_COLUMNS),
+            )
         )
     # Column by column, without copying the frame (and its attrs) for every step.
     cols = {c: values[c] for c in _VALUE_COLUMNS}
@@ -373,10 +372,7 @@ def _deduplicated(frame: pd.DataFrame) -> _Table:
         conflicts = conflicts[conflicts > 1]
         if len(conflicts):
             first = conflicts.index[0]
-            raise OptionError(
-                f"values has {len(conflicts)} (indicator, region, year) with different values, "
-                f"e.g. {first}; filter the table (scenario, option columns) first."
-            )
+            raise OptionError(msg("progress.values_conflict", n=len(conflicts), first=str(first)))
         frame = frame.drop_duplicates(keys)
     return _Table(
         _str_codes(frame["indicator"]),
@@ -402,7 +398,7 @@ def _resolve_targets(targets: Any, plan: Plan) -> dict[str, Target]:
         out = dict(targets)
         bad = [k for k, v in out.items() if not isinstance(v, Target)]
         if bad:
-            raise OptionError(f"targets[{bad[0]!r}] is not a greenplan Target.")
+            raise OptionError(msg("progress.not_a_target", key=repr(bad[0])))
         return out
     if isinstance(targets, str | Target):
         targets = [targets]
@@ -414,7 +410,7 @@ def _resolve_targets(targets: Any, plan: Plan) -> dict[str, Target]:
         elif item in known:
             out[item] = known[item]
         else:
-            raise OptionError(f"Unknown target {item!r}.{did_you_mean(item, known)}")
+            raise OptionError(msg("errors.unknown_target", key=repr(item), hint=hint(item, known)))
     return out
 
 

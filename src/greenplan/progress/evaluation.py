@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 
 from greenplan.definitions import Bound, Direction, TargetKind
 from greenplan.errors import OptionError
+from greenplan.messages import msg
 from greenplan.progress import methods as m
 from greenplan.progress.options import (
     EvaluateOptions,
@@ -293,23 +294,19 @@ def _evaluation_fields(
     t0, t = year_of(baseline_year, "baseline_year"), year_of(year, "year")
     T = year_of(target_year, "target_year")
     if t0 >= T:
-        raise OptionError(f"target_year ({T}) must be after baseline_year ({t0}).")
+        raise OptionError(msg("progress.target_year_order", T=T, t0=t0))
     if kind is TargetKind.CUMULATIVE:
         if v0 not in (None, 0.0):
-            raise OptionError(
-                "A cumulative target counts additions from 0: pass baseline=0 (or None) and "
-                "the sum of the annual additions since the baseline year as current."
-            )
+            raise OptionError(msg("progress.cumulative_baseline"))
         v0 = 0.0
     if kind is TargetKind.ELIMINATION and target_ not in (None, 0.0):
-        raise OptionError(f"An elimination target is zero; got target={target!r}.")
+        raise OptionError(msg("progress.elimination_target", target=repr(target)))
     if kind in (TargetKind.DIRECTION, TargetKind.NON_INCREASE) and target_ is not None:
-        raise OptionError(f"kind={kind.value!r} takes no target value; got target={target!r}.")
-    if kind is TargetKind.ASSIGNED and target_ is not None:
         raise OptionError(
-            "An assigned target with a value needs its kind: pass kind='change_vs_base' (a % "
-            "change vs the baseline) or kind='level'."
+            msg("progress.no_target_value", kind=repr(kind.value), target=repr(target))
         )
+    if kind is TargetKind.ASSIGNED and target_ is not None:
+        raise OptionError(msg("progress.assigned_needs_kind"))
     notes: list[str] = []
     if t > T:
         notes.append(f"year {t} is after the target year {T}: time elapsed is capped at 1")

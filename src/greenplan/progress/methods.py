@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 
 from greenplan.definitions import Bound, TargetKind
 from greenplan.errors import OptionError
+from greenplan.messages import msg
 from greenplan.progress.options import Options, number, year_of
 from greenplan.progress.status import Method, Status
 
@@ -51,7 +52,7 @@ class Verdict(NamedTuple):
 
 
 def not_available(reason: str) -> Verdict:
-    """The verdict on a target that cannot be assessed, and why."""
+    """Return the verdict on a target that cannot be assessed, with the reason."""
     return Verdict(Status.NOT_ASSESSABLE, reason, "not_available")
 
 
@@ -412,7 +413,9 @@ def non_increase_inputs(
     for name, given, y in (("baseline", v0, t0), ("current", vt, t)):
         other = values.get(y)
         if given is not None and other is not None and not math.isclose(given, other, rel_tol=EPS):
-            raise OptionError(f"{name} {given:g} disagrees with series[{y}] = {other:g}.")
+            raise OptionError(
+                msg("progress.series_disagrees", name=name, given=given, y=y, other=other)
+            )
     missing = sorted(y for y, v in values.items() if v is None and t0 < y <= t)
     notes = [f"no value for {', '.join(map(str, missing))}: skipped"] if missing else []
     return (values.get(t0) if v0 is None else v0), (values.get(t) if vt is None else vt), notes

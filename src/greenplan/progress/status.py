@@ -77,7 +77,9 @@ def parse_choice(enum: type[Any], value: Any, name: str) -> Any:
         return enum(value)
     except ValueError:
         allowed = ", ".join(repr(m.value) for m in enum)
-        raise OptionError(f"Unknown {name} {value!r}; allowed: {allowed}.") from None
+        raise OptionError(
+            msg("progress.unknown_choice", name=name, value=repr(value), allowed=allowed)
+        ) from None
 
 
 def status_label(status: Status | str, lang: str = "zh", *, early: bool | None = None) -> str:

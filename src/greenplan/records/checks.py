@@ -218,7 +218,7 @@ def _one_of(
     message: Callable[[Any], Message],
     expected: Message | str | None = None,
 ) -> list[_Check]:
-    """The check flagging the records whose ``column`` is one of ``values`` (none if empty)."""
+    """Return the check of the records whose ``column`` is one of ``values`` (none if empty)."""
     if not values:
         return []
     return [_Check(Pred("in", column, tuple(values)), code, message, expected)]
