@@ -284,6 +284,22 @@ def build_parser(
             help=help,
         )
 
+    def targets(parser: argparse.ArgumentParser) -> None:
+        """Add the targets an assessment uses (``report`` and ``assess``), then ``--option``."""
+        parser.add_argument("--targets", metavar="FILE", help=text("cli.targets"))
+        parser.add_argument(
+            "--override-fixed", action="store_true", help=text("cli.override_fixed")
+        )
+        parser.add_argument(
+            "--preset",
+            action="append",
+            dest="presets",
+            default=[],
+            metavar="NAME",
+            help=text("cli.preset"),
+        )
+        options(parser, text("cli.option"))
+
     c = command("catalogue", text("cli.catalogue.help"))
     c.add_argument(
         "--format", choices=["table", "json", "markdown"], default="table", help=text("cli.format")
@@ -328,17 +344,7 @@ def build_parser(
     )
     r.add_argument("--method", choices=METHODS, default="sequential", help=text("cli.method"))
     r.add_argument("--charts", metavar="DIR", help=text("cli.report.charts"))
-    r.add_argument("--targets", metavar="FILE", help=text("cli.targets"))
-    r.add_argument("--override-fixed", action="store_true", help=text("cli.override_fixed"))
-    r.add_argument(
-        "--preset",
-        action="append",
-        dest="presets",
-        default=[],
-        metavar="NAME",
-        help=text("cli.preset"),
-    )
-    options(r, text("cli.option"))
+    targets(r)
     r.add_argument("--plan", metavar="PATH", help=text("cli.plan"))
     r.add_argument("--plot", metavar="FILE.png", help=text("cli.report.plot"))
     output(r)
@@ -348,17 +354,7 @@ def build_parser(
     a.add_argument("--year", type=int, help=text("cli.year"))
     a.add_argument("--plan", metavar="PATH", help=text("cli.plan"))
     a.add_argument("--method", choices=METHODS, default="sequential", help=text("cli.method"))
-    a.add_argument("--targets", metavar="FILE", help=text("cli.targets"))
-    a.add_argument("--override-fixed", action="store_true", help=text("cli.override_fixed"))
-    a.add_argument(
-        "--preset",
-        action="append",
-        dest="presets",
-        default=[],
-        metavar="NAME",
-        help=text("cli.preset"),
-    )
-    options(a, text("cli.option"))
+    targets(a)
     a.add_argument("--format", choices=["csv", "json"], default="csv", help=text("cli.format"))
     output(a)
 
@@ -431,22 +427,15 @@ def build_parser(
         choices=["submitter", "reader", "admin"],
         help=text("cli.token.add.role"),
     )
-    add.add_argument(
-        "--regions",
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="REGION",
-        help=text("cli.token.add.regions"),
-    )
-    add.add_argument(
-        "--variables",
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="VARIABLE",
-        help=text("cli.token.add.variables"),
-    )
+    for scope, metavar in (("regions", "REGION"), ("variables", "VARIABLE")):
+        add.add_argument(
+            f"--{scope}",
+            nargs="+",
+            action="extend",
+            default=[],
+            metavar=metavar,
+            help=text(f"cli.token.add.{scope}"),
+        )
     add.add_argument(
         "--expires-days", type=float, metavar="DAYS", help=text("cli.token.add.expires_days")
     )

@@ -640,6 +640,12 @@ def trend(
         gid="series",
         zorder=4,
     )
+
+    def line(gid: str, start: tuple[Any, Any], end: tuple[Any, Any], **style: Any) -> None:
+        """Draw a line from ``start`` to ``end`` (year, value), labelled ``plot.trend.<gid>``."""
+        label = text(f"plot.trend.{gid}", used)
+        ax.plot([start[0], end[0]], [start[1], end[1]], label=label, gid=gid, zorder=3, **style)
+
     b_year, b_val = baseline.get("year"), baseline.get("value")
     l_year, l_val = latest.get("year"), latest.get("value")
     if entry.get("kind") == "cumulative":
@@ -658,41 +664,22 @@ def trend(
             zorder=5,
         )
         if b_year is not None and b_val is not None:
-            ax.plot(
-                [b_year, t_year],
-                [b_val, level],
-                color="#90a4ae",
-                lw=1.2,
-                ls="-.",
-                label=text("plot.trend.straight", used),
-                gid="straight",
-                zorder=3,
-            )
+            line("straight", (b_year, b_val), (t_year, level), color="#90a4ae", lw=1.2, ls="-.")
         if l_year is not None and l_val is not None and l_year < t_year:
-            ax.plot(
-                [l_year, t_year],
-                [l_val, level],
-                color="#1e88e5",
-                lw=1.5,
-                ls="--",
-                label=text("plot.trend.required", used),
-                gid="required",
-                zorder=3,
-            )
+            line("required", (l_year, l_val), (t_year, level), color="#1e88e5", lw=1.5, ls="--")
     projected = entry.get("projected")
     if projected is not None and t_year is not None and l_year is not None and l_year < t_year:
-        ax.plot(
-            [l_year, t_year],
-            [l_val, projected],
-            color=BAR_COLOURS.get(entry["status"], "#9e9e9e"),
+        colour = BAR_COLOURS.get(entry["status"], "#9e9e9e")
+        line(
+            "projection",
+            (l_year, l_val),
+            (t_year, projected),
+            color=colour,
             lw=1.5,
             ls=":",
             marker="o",
             markevery=[1],
             mfc="white",
-            label=text("plot.trend.projection", used),
-            gid="projection",
-            zorder=3,
         )
     last_x = max([*xs, *([t_year] if t_year is not None else [])])
     ax.set_xlim(min(xs) - 0.4, last_x + 0.4)

@@ -94,29 +94,21 @@ def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int 
     if repeated is not None:
         return repeated
     if len(frame) == 0:
-        collector.add(
-            Code.EMPTY_FILE,
-            msg("io.header_no_rows", name=repr(raw.file), in_sheet=raw.in_sheet()),
-            file=raw.file,
-            sheet=raw.sheet,
-        )
+        raw.report(collector, Code.EMPTY_FILE, raw.message("io.header_no_rows"))
         return None
     for i, c in enumerate(missing):
-        collector.add(
+        raw.report(
+            collector,
             Code.MISSING_COLUMN,
-            msg(
+            raw.message(
                 "io.missing_column",
                 column=repr(c),
                 column_zh=NAME_ZH[c],
-                name=repr(raw.file),
-                in_sheet=raw.in_sheet(),
                 headers=_list(frame.columns),
                 layout=msg(f"io.layout.{layout}"),
                 accepted=msg(f"io.needs.{layout}"),
                 n=len(frame),
             ),
-            file=raw.file,
-            sheet=raw.sheet,
             row=raw.header_row,
             column=c,
             expected=", ".join(HEADER_NAMES[c][:4]),
@@ -145,17 +137,14 @@ def _header_too_low(raw: Raw, collector: Collector) -> int:
     """Report a header found below the rows searched for it (an error: no row is read)."""
     below = raw.header_below or 0
     n = int((raw.rows > below).sum())
-    collector.add(
+    raw.report(
+        collector,
         Code.MISSING_COLUMN,
-        msg(
+        raw.message(
             "io.header_too_low",
-            name=repr(raw.file),
-            in_sheet=raw.in_sheet(),
             row=below,
             scan=HEADER_SCAN,
         ),
-        file=raw.file,
-        sheet=raw.sheet,
         row=below,
         expected=msg("io.expected_header", n=HEADER_SCAN),
         count=max(n, 1),
@@ -203,11 +192,10 @@ def _footnotes(raw: Raw, collector: Collector, n_filled: np.ndarray) -> np.ndarr
         where = np.flatnonzero(out)
         first_text = next(str(v) for v in frame.iloc[int(where[0])] if not is_blank(v))
         shown = first_text if len(first_text) <= 40 else first_text[:40] + "…"
-        collector.add(
+        raw.report(
+            collector,
             Code.FOOTNOTE,
             msg("io.footnote", n=where.size, row=int(raw.rows[where[0]]), text=repr(shown)),
-            file=raw.file,
-            sheet=raw.sheet,
             row=int(raw.rows[where[0]]),
             value=shown,
             count=int(where.size),
@@ -221,7 +209,8 @@ def _report_merged(raw: Raw, collector: Collector) -> None:
         return
     col, first, last, value = raw.filled[0]
     more = msg("io.more_merged", n=len(raw.filled) - 1) if len(raw.filled) > 1 else ""
-    collector.add(
+    raw.report(
+        collector,
         Code.MERGED_CELLS,
         msg(
             "io.merged_cells",
@@ -231,8 +220,6 @@ def _report_merged(raw: Raw, collector: Collector) -> None:
             value=repr(value),
             more=more,
         ),
-        file=raw.file,
-        sheet=raw.sheet,
         row=first,
         column=col,
         value=value,
@@ -272,19 +259,16 @@ def _repeated_headers(raw: Raw, layout: str, collector: Collector, n_rows: int) 
         names = msg("io.pair", first=repr(cols[0]), second=repr(cols[1]))
         extra = msg("io.and_more", n=len(cols) - 2) if len(cols) > 2 else ""
         same = msg("io.same_header") if len(set(cols)) == 1 else msg("io.same_meaning")
-        collector.add(
+        raw.report(
+            collector,
             Code.REPEATED_HEADER,
-            msg(
+            raw.message(
                 "io.repeated_header",
                 names=names,
                 extra=extra,
-                name=repr(raw.file),
-                in_sheet=raw.in_sheet(),
                 same=same,
                 n=n_rows,
             ),
-            file=raw.file,
-            sheet=raw.sheet,
             row=raw.header_row,
             column=cols[1],
             value=" | ".join(cols),
@@ -305,7 +289,8 @@ def _is_table(raw: Raw, cols: Columns, missing: list[str], collector: Collector)
         and not table_cols
         and not any(variable_header(c)[0] or year_header(c) for c in frame.columns)
     ):
-        collector.add(
+        raw.report(
+            collector,
             Code.SHEET_SKIPPED,
             msg(
                 "io.sheet_skipped",
@@ -313,18 +298,11 @@ def _is_table(raw: Raw, cols: Columns, missing: list[str], collector: Collector)
                 name=repr(raw.file),
                 headers=_list(frame.columns),
             ),
-            file=raw.file,
-            sheet=raw.sheet,
             row=raw.header_row,
         )
         return False
     if len(frame.columns) == 0 or (len(frame) == 0 and not table_cols):
-        collector.add(
-            Code.EMPTY_FILE,
-            msg("io.no_data_rows", name=repr(raw.file), in_sheet=raw.in_sheet()),
-            file=raw.file,
-            sheet=raw.sheet,
-        )
+        raw.report(collector, Code.EMPTY_FILE, raw.message("io.no_data_rows"))
         return False
     return True
 
@@ -342,21 +320,19 @@ def _report_ignored(
     cap = collector.max_findings
     if len(shown) > cap:
         rest = shown[cap:]
-        collector.add(
+        raw.report(
+            collector,
             Code.COLUMN_IGNORED,
             msg("io.more_columns_ignored", n=len(rest), columns=_list(rest)),
-            file=raw.file,
-            sheet=raw.sheet,
             row=raw.header_row,
             column=rest[0],
             count=len(rest),
         )
     for col in shown[:cap]:
-        collector.add(
+        raw.report(
+            collector,
             Code.COLUMN_IGNORED,
             msg("io.column_ignored", column=repr(col)),
-            file=raw.file,
-            sheet=raw.sheet,
             row=raw.header_row,
             column=col,
         )
@@ -378,18 +354,15 @@ def _melt(
         if rejected:
             return rejected
         what = "variable" if layout == "wide" else "year"
-        collector.add(
+        raw.report(
+            collector,
             Code.MISSING_COLUMN,
-            msg(
+            raw.message(
                 "io.no_data_column",
-                name=repr(raw.file),
-                in_sheet=raw.in_sheet(),
                 what=msg(f"io.what.{what}"),
                 layout=msg(f"io.layout.{layout}"),
                 headers=_list(frame.columns),
             ),
-            file=raw.file,
-            sheet=raw.sheet,
             row=raw.header_row,
             column=what,
         )
@@ -400,11 +373,10 @@ def _melt(
     present = set(long["_vcol"].unique())
     assumed = [col for col, _, unit in data_cols if unit is None and col in present]
     if layout == "wide" and assumed:
-        collector.add(
+        raw.report(
+            collector,
             Code.UNIT_ASSUMED,
             msg("io.unit_assumed_wide", columns=_list(assumed)),
-            file=raw.file,
-            sheet=raw.sheet,
             row=raw.header_row,
             column=str(assumed[0]),
         )
@@ -480,11 +452,10 @@ def _data_columns(
     if len(unknown) > cap:
         rest = unknown[cap:]
         n_rest = int(per_column[cap:].sum())
-        collector.add(
+        raw.report(
+            collector,
             Code.UNKNOWN_VARIABLE,
             msg("io.more_unknown_columns", n=len(rest), values=n_rest, columns=_list(rest)),
-            file=raw.file,
-            sheet=raw.sheet,
             row=raw.header_row,
             column=rest[0],
             count=max(n_rest, 1),
@@ -495,11 +466,10 @@ def _data_columns(
 def _unknown_column(col: str, n_cells: int, raw: Raw, collector: Collector) -> None:
     """One finding for a column of a wide table whose header is not a variable."""
     close = suggest_variables(UNIT_IN_HEADER.sub(r"\g<name>", nfkc(str(col))))
-    collector.add(
+    raw.report(
+        collector,
         Code.UNKNOWN_VARIABLE,
         msg("io.unknown_column", column=repr(col), n=n_cells, hint=hint(close)),
-        file=raw.file,
-        sheet=raw.sheet,
         row=raw.header_row,
         column=col,
         value=str(col),

@@ -92,6 +92,16 @@ class Raw:
         """Return ``" (sheet 'name')"`` (a message) for a sheet of a workbook, else ``""``."""
         return msg("io.in_sheet", sheet=repr(self.sheet)) if self.sheet else ""
 
+    def message(self, key: str, **args: Any) -> Message:
+        """Return the catalogue message ``key`` naming this table (``name``, ``in_sheet``)."""
+        return msg(key, name=repr(self.file), in_sheet=self.in_sheet(), **args)
+
+    def report(
+        self, collector: Collector, code: Code, message: Message | str, **where: Any
+    ) -> None:
+        """Add a finding on this table: its file and sheet, and ``where`` (row, column, …)."""
+        collector.add(code, message, file=self.file, sheet=self.sheet, **where)
+
 
 def iter_tables(
     source: Any, index: int, collector: Collector, opts: dict[str, Any], sources: list[str]

@@ -20,6 +20,7 @@ import os
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
+from dataclasses import fields
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -854,27 +855,16 @@ def _pydantic_detail(exc: ValidationError, lang: str = DEFAULT_LANG) -> str:
 def _submission_out(
     record: SubmissionRecord, with_report: bool = False, lang: str = DEFAULT_LANG
 ) -> SubmissionOut:
-    return SubmissionOut(
-        id=record.id,
-        received_at=record.received_at,
-        department=record.department,
-        submitted_by=record.submitted_by,
+    facts = {f.name: getattr(record, f.name) for f in fields(record)}
+    facts.update(
         regions=list(record.regions),
-        file_name=record.file_name,
-        file_sha256=record.file_sha256,
-        file_size=record.file_size,
-        kind=record.kind,  # type: ignore[arg-type]
-        accepted=record.accepted,
-        rows_read=record.rows_read,
-        rows_accepted=record.rows_accepted,
-        errors=record.errors,
-        warnings=record.warnings,
         report=(
-            intake.localized(record.report, lang)  # type: ignore[arg-type]
+            intake.localized(record.report, lang)
             if with_report and record.report is not None
             else None
         ),
     )
+    return SubmissionOut(**facts)
 
 
 def _token_out(info: TokenInfo) -> TokenOut:

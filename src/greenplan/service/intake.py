@@ -209,21 +209,17 @@ def scope_findings(table: pd.DataFrame, token: TokenInfo) -> list[dict[str, Any]
     variable_ok = table["variable"].isin(token.variables) if token.variables else True
     bad = table[~(region_ok & variable_ok)]
     fix = msg("service.out_of_scope_fix")
+
+    def finding(message: Message, row: Any, **more: Any) -> dict[str, Any]:
+        """Return an ``out_of_scope`` error at ``row``'s file, sheet and row, with ``more``."""
+        where = {"file": str(row.file), "sheet": str(row.sheet), "row": int(row.row)}
+        return {"code": OUT_OF_SCOPE, "severity": "error", **_texts(message, fix), **where, **more}
+
     out: list[dict[str, Any]] = []
     for i, row in enumerate(bad.itertuples(index=False)):
         if i == _MAX_SCOPE_FINDINGS:
             more = msg("service.out_of_scope_more", n=len(bad) - i, token=repr(token.name))
-            out.append(
-                {
-                    "code": OUT_OF_SCOPE,
-                    "severity": "error",
-                    **_texts(more, fix),
-                    "file": str(row.file),
-                    "sheet": str(row.sheet),
-                    "row": int(row.row),
-                    "count": len(bad) - i,
-                }
-            )
+            out.append(finding(more, row, count=len(bad) - i))
             break
         why: list[Message] = []
         if token.regions and row.region not in token.regions:
@@ -235,18 +231,14 @@ def scope_findings(table: pd.DataFrame, token: TokenInfo) -> list[dict[str, Any]
         reason = why[0] if len(why) == 1 else msg("service.scope_both", first=why[0], second=why[1])
         message = msg("service.out_of_scope", token=repr(token.name), why=reason)
         out.append(
-            {
-                "code": OUT_OF_SCOPE,
-                "severity": "error",
-                **_texts(message, fix),
-                "file": str(row.file),
-                "sheet": str(row.sheet),
-                "row": int(row.row),
-                "region": str(row.region),
-                "year": int(row.year),
-                "variable": str(row.variable),
-                "value": float(row.value),
-            }
+            finding(
+                message,
+                row,
+                region=str(row.region),
+                year=int(row.year),
+                variable=str(row.variable),
+                value=float(row.value),
+            )
         )
     return out
 

@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -561,23 +561,9 @@ class Store:
         if sub.accepted and self._local_version is not None:
             with self._version_lock:
                 self._local_version += 1
-        return SubmissionRecord(
-            id=sid,
-            received_at=received,
-            department=sub.department,
-            submitted_by=sub.submitted_by,
-            regions=tuple(sub.regions),
-            file_name=sub.file_name,
-            file_sha256=sub.file_sha256,
-            file_size=int(sub.file_size),
-            kind=sub.kind,
-            accepted=sub.accepted,
-            rows_read=sub.rows_read,
-            rows_accepted=sub.rows_accepted,
-            errors=sub.errors,
-            warnings=sub.warnings,
-            report=sub.report,
-        )
+        facts = {f.name: getattr(sub, f.name) for f in fields(sub)}
+        facts.update(regions=tuple(sub.regions), file_size=int(sub.file_size))
+        return SubmissionRecord(id=sid, received_at=received, **facts)
 
     def submissions(
         self,
