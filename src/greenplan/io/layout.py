@@ -94,13 +94,13 @@ def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int 
     if repeated is not None:
         return repeated
     if len(frame) == 0:
-        raw.report(collector, Code.EMPTY_FILE, raw.message("io.header_no_rows"))
+        raw.add(collector, Code.EMPTY_FILE, raw.msg("io.header_no_rows"))
         return None
     for i, c in enumerate(missing):
-        raw.report(
+        raw.add(
             collector,
             Code.MISSING_COLUMN,
-            raw.message(
+            raw.msg(
                 "io.missing_column",
                 column=repr(c),
                 column_zh=NAME_ZH[c],
@@ -137,10 +137,10 @@ def _header_too_low(raw: Raw, collector: Collector) -> int:
     """Report a header found below the rows searched for it (an error: no row is read)."""
     below = raw.header_below or 0
     n = int((raw.rows > below).sum())
-    raw.report(
+    raw.add(
         collector,
         Code.MISSING_COLUMN,
-        raw.message(
+        raw.msg(
             "io.header_too_low",
             row=below,
             scan=HEADER_SCAN,
@@ -192,7 +192,7 @@ def _footnotes(raw: Raw, collector: Collector, n_filled: np.ndarray) -> np.ndarr
         where = np.flatnonzero(out)
         first_text = next(str(v) for v in frame.iloc[int(where[0])] if not is_blank(v))
         shown = first_text if len(first_text) <= 40 else first_text[:40] + "…"
-        raw.report(
+        raw.add(
             collector,
             Code.FOOTNOTE,
             msg("io.footnote", n=where.size, row=int(raw.rows[where[0]]), text=repr(shown)),
@@ -209,7 +209,7 @@ def _report_merged(raw: Raw, collector: Collector) -> None:
         return
     col, first, last, value = raw.filled[0]
     more = msg("io.more_merged", n=len(raw.filled) - 1) if len(raw.filled) > 1 else ""
-    raw.report(
+    raw.add(
         collector,
         Code.MERGED_CELLS,
         msg(
@@ -259,10 +259,10 @@ def _repeated_headers(raw: Raw, layout: str, collector: Collector, n_rows: int) 
         names = msg("io.pair", first=repr(cols[0]), second=repr(cols[1]))
         extra = msg("io.and_more", n=len(cols) - 2) if len(cols) > 2 else ""
         same = msg("io.same_header") if len(set(cols)) == 1 else msg("io.same_meaning")
-        raw.report(
+        raw.add(
             collector,
             Code.REPEATED_HEADER,
-            raw.message(
+            raw.msg(
                 "io.repeated_header",
                 names=names,
                 extra=extra,
@@ -289,7 +289,7 @@ def _is_table(raw: Raw, cols: Columns, missing: list[str], collector: Collector)
         and not table_cols
         and not any(variable_header(c)[0] or year_header(c) for c in frame.columns)
     ):
-        raw.report(
+        raw.add(
             collector,
             Code.SHEET_SKIPPED,
             msg(
@@ -302,7 +302,7 @@ def _is_table(raw: Raw, cols: Columns, missing: list[str], collector: Collector)
         )
         return False
     if len(frame.columns) == 0 or (len(frame) == 0 and not table_cols):
-        raw.report(collector, Code.EMPTY_FILE, raw.message("io.no_data_rows"))
+        raw.add(collector, Code.EMPTY_FILE, raw.msg("io.no_data_rows"))
         return False
     return True
 
@@ -320,7 +320,7 @@ def _report_ignored(
     cap = collector.max_findings
     if len(shown) > cap:
         rest = shown[cap:]
-        raw.report(
+        raw.add(
             collector,
             Code.COLUMN_IGNORED,
             msg("io.more_columns_ignored", n=len(rest), columns=_list(rest)),
@@ -329,7 +329,7 @@ def _report_ignored(
             count=len(rest),
         )
     for col in shown[:cap]:
-        raw.report(
+        raw.add(
             collector,
             Code.COLUMN_IGNORED,
             msg("io.column_ignored", column=repr(col)),
@@ -354,10 +354,10 @@ def _melt(
         if rejected:
             return rejected
         what = "variable" if layout == "wide" else "year"
-        raw.report(
+        raw.add(
             collector,
             Code.MISSING_COLUMN,
-            raw.message(
+            raw.msg(
                 "io.no_data_column",
                 what=msg(f"io.what.{what}"),
                 layout=msg(f"io.layout.{layout}"),
@@ -373,7 +373,7 @@ def _melt(
     present = set(long["_vcol"].unique())
     assumed = [col for col, _, unit in data_cols if unit is None and col in present]
     if layout == "wide" and assumed:
-        raw.report(
+        raw.add(
             collector,
             Code.UNIT_ASSUMED,
             msg("io.unit_assumed_wide", columns=_list(assumed)),
@@ -452,7 +452,7 @@ def _data_columns(
     if len(unknown) > cap:
         rest = unknown[cap:]
         n_rest = int(per_column[cap:].sum())
-        raw.report(
+        raw.add(
             collector,
             Code.UNKNOWN_VARIABLE,
             msg("io.more_unknown_columns", n=len(rest), values=n_rest, columns=_list(rest)),
@@ -466,7 +466,7 @@ def _data_columns(
 def _unknown_column(col: str, n_cells: int, raw: Raw, collector: Collector) -> None:
     """One finding for a column of a wide table whose header is not a variable."""
     close = suggest_variables(UNIT_IN_HEADER.sub(r"\g<name>", nfkc(str(col))))
-    raw.report(
+    raw.add(
         collector,
         Code.UNKNOWN_VARIABLE,
         msg("io.unknown_column", column=repr(col), n=n_cells, hint=hint(close)),

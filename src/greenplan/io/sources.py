@@ -92,14 +92,12 @@ class Raw:
         """Return ``" (sheet 'name')"`` (a message) for a sheet of a workbook, else ``""``."""
         return msg("io.in_sheet", sheet=repr(self.sheet)) if self.sheet else ""
 
-    def message(self, key: str, **args: Any) -> Message:
+    def msg(self, key: str, **params: Any) -> Message:
         """Return the catalogue message ``key`` naming this table (``name``, ``in_sheet``)."""
-        return msg(key, name=repr(self.file), in_sheet=self.in_sheet(), **args)
+        return msg(key, name=repr(self.file), in_sheet=self.in_sheet(), **params)
 
-    def report(
-        self, collector: Collector, code: Code, message: Message | str, **where: Any
-    ) -> None:
-        """Add a finding on this table: its file and sheet, and ``where`` (row, column, …)."""
+    def add(self, collector: Collector, code: Code, message: Message, **where: Any) -> None:
+        """Add a finding on this table to ``collector``: its file and sheet, and ``where``."""
         collector.add(code, message, file=self.file, sheet=self.sheet, **where)
 
 
