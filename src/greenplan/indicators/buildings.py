@@ -96,9 +96,6 @@ cumulative_recipe(
     id="new_green_building_area_cumulative",
     annual="new_green_building_area",
     section="六(三)",
-    description=(
-        "Sum of new_green_building_area from the year after the base year; NaN after a gap."
-    ),
     references=("plan 六(三)",),
 )
 
@@ -120,9 +117,5 @@ cumulative_recipe(
     id="residential_energy_retrofit_area_cumulative",
     annual="residential_energy_retrofit_area",
     section="六(三)",
-    description=(
-        "Sum of residential_energy_retrofit_area from the year after the base year; NaN after "
-        "a gap."
-    ),
     references=("plan 六(三)",),
 )

@@ -357,12 +357,8 @@ _SECTION = "八(三)"
 _FUELS = tuple(fuel_variables())
 _FEEDSTOCK = tuple(f"feedstock_{fuel}" for fuel in fuel_variables().values())
 _GRID_OPTIONS = ("grid_factor_region", "grid_factor_series", "grid_factor_year")
-
-
-def _zero_if_unreported_any(x: ArrayInputs, series: np.ndarray) -> np.ndarray:
-    """Per-fuel feedstock: absent means none (the note is made once, by the caller)."""
-    reported_any = x.in_any_year(series)
-    return series if reported_any.all() else np.where(reported_any, series, 0.0)
+_CO2_OPTIONS = ("carbon_scope", "emission_factor_set", *_GRID_OPTIONS, "heat_emission_factor")
+"""Options of co2_energy and of what is built on it."""
 
 
 def _grid_factor_series(x: ArrayInputs) -> np.ndarray:
@@ -422,7 +418,7 @@ def _co2_fuel_combustion(x: ArrayInputs) -> np.ndarray:
             uncertain.append(fuel)
         feed_code = f"feedstock_{fuel}"
         if x.has(feed_code):
-            feedstock = _zero_if_unreported_any(x, x[feed_code])
+            feedstock = _unreported_as_zero(x, x[feed_code], None)  # absent means none
             # a region that reports the feedstock in other years but not in this one: the
             # fuel's CO₂ cannot be told apart, so the year has no value (never a silent 0)
             broken |= ~np.isnan(x[var]) & np.isnan(feedstock)
@@ -489,7 +485,7 @@ def _co2_heat_indirect(x: ArrayInputs) -> np.ndarray:
         "(direct only with carbon_scope='direct')"
     ),
     inputs=("co2_fuel_combustion", "co2_electricity_indirect", "co2_heat_indirect"),
-    options=("carbon_scope", "emission_factor_set", *_GRID_OPTIONS, "heat_emission_factor"),
+    options=_CO2_OPTIONS,
     section=_SECTION,
     additive=True,
     description=(
@@ -544,7 +540,7 @@ def _co2_process(x: ArrayInputs) -> np.ndarray:
     id="co2_total",
     formula="co2_energy + co2_process",
     inputs=("co2_energy", "co2_process"),
-    options=("carbon_scope", "emission_factor_set", *_GRID_OPTIONS, "heat_emission_factor"),
+    options=_CO2_OPTIONS,
     section="十(二)",
     additive=True,
     description=(
@@ -560,13 +556,7 @@ def _co2_total(x: ArrayInputs) -> np.ndarray:
     return energy + process
 
 
-_CI_OPTIONS = (
-    "base_year",
-    "carbon_scope",
-    "emission_factor_set",
-    *_GRID_OPTIONS,
-    "heat_emission_factor",
-)
+_CI_OPTIONS = ("base_year", *_CO2_OPTIONS)
 
 
 per_gdp_recipe(

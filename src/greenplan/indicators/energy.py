@@ -564,17 +564,19 @@ def _regions_text(regions: Iterable[Any]) -> str:
     return head + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
-def _unreported_as_zero(x: ArrayInputs, series: np.ndarray, label: str) -> np.ndarray:
+def _unreported_as_zero(x: ArrayInputs, series: np.ndarray, label: str | None) -> np.ndarray:
     """Count a deduction or addition that a region never reports as 0 (noted).
 
     A region that reports it in some year but not in another gets NaN in the missing years,
-    so the base year and the current year are never treated inconsistently.
+    so the base year and the current year are never treated inconsistently. ``label=None``
+    makes no note (the caller notes once for several series).
     """
     reported_any = x.in_any_year(series)
     never = ~reported_any
     if not never.any():
         return series
-    x.note(f"{label} not given for {_regions_text(x.regions[never])}: taken as 0")
+    if label is not None:
+        x.note(f"{label} not given for {_regions_text(x.regions[never])}: taken as 0")
     return np.where(reported_any, series, 0.0)
 
 
@@ -691,6 +693,8 @@ def _gas_note(x: ArrayInputs, quantities: Mapping[str, np.ndarray]) -> None:
 _SECTION = "五(四)"
 _DOMAIN = "energy"
 _FUEL_INPUTS = tuple(fuel_variables())
+_ENERGY_OPTIONS = ("natural_gas_coefficient", "electricity_method", "electricity_coal_rate")
+"""Options of the energy totals built from components, and of all built on them."""
 
 
 @recipe(
@@ -731,7 +735,7 @@ def _energy_from_fuels(x: ArrayInputs) -> np.ndarray:
         "electricity_net_import × c_el + heat_net_import × c_heat"
     ),
     inputs=("energy_consumption", "energy_from_fuels", "electricity_net_import", "heat_net_import"),
-    options=("natural_gas_coefficient", "electricity_method", "electricity_coal_rate"),
+    options=_ENERGY_OPTIONS,
     section=_SECTION,
     additive=True,
     description=(
@@ -773,7 +777,7 @@ def _non_fossil(x: ArrayInputs) -> np.ndarray:
     id="energy_consumption_excl_feedstock",
     formula="energy_consumption_gross − energy_feedstock",
     inputs=("energy_consumption_gross", "energy_feedstock"),
-    options=("natural_gas_coefficient", "electricity_method", "electricity_coal_rate"),
+    options=_ENERGY_OPTIONS,
     section=_SECTION,
     additive=True,
     description=(
@@ -794,7 +798,7 @@ def _energy_excl_feedstock(x: ArrayInputs) -> np.ndarray:
     id="energy_consumption_excl_feedstock_nonfossil",
     formula="energy_consumption_gross − energy_feedstock − energy_non_fossil",
     inputs=("energy_consumption_gross", "energy_feedstock", "energy_non_fossil"),
-    options=("natural_gas_coefficient", "electricity_method", "electricity_coal_rate"),
+    options=_ENERGY_OPTIONS,
     section=_SECTION,
     additive=True,
     description=(
@@ -817,12 +821,7 @@ def _energy_excl_feedstock_nonfossil(x: ArrayInputs) -> np.ndarray:
         "electricity_renewable[base year])"
     ),
     inputs=("energy_consumption_gross", "energy_feedstock", "electricity_renewable"),
-    options=(
-        "base_year",
-        "natural_gas_coefficient",
-        "electricity_method",
-        "electricity_coal_rate",
-    ),
+    options=("base_year", *_ENERGY_OPTIONS),
     section=_SECTION,
     additive=True,
     description=(
@@ -846,24 +845,40 @@ def _energy_total_control(x: ArrayInputs) -> np.ndarray:
 
 # --- recipes: intensity on each basis ---------------------------------------------------------
 
-_TOTAL_OF_BASIS = {
-    "gross": "energy_consumption_gross",
-    "excl_feedstock": "energy_consumption_excl_feedstock",
-    "excl_feedstock_nonfossil": "energy_consumption_excl_feedstock_nonfossil",
-}
-_ENERGY_OPTIONS = ("natural_gas_coefficient", "electricity_method", "electricity_coal_rate")
+_BASIS_RECIPES = (  # basis, its total, then the ids of the level, its change and annual change
+    (
+        "gross",
+        "energy_consumption_gross",
+        "energy_intensity_gross",
+        "energy_intensity_change_gross",
+        "energy_intensity_annual_change_gross",
+    ),
+    (
+        "excl_feedstock",
+        "energy_consumption_excl_feedstock",
+        "energy_intensity_excl_feedstock",
+        "energy_intensity_change_excl_feedstock",
+        "energy_intensity_annual_change_excl_feedstock",
+    ),
+    (
+        "excl_feedstock_nonfossil",
+        "energy_consumption_excl_feedstock_nonfossil",
+        "energy_intensity_excl_feedstock_nonfossil",
+        "energy_intensity_change_excl_feedstock_nonfossil",
+        "energy_intensity_annual_change_excl_feedstock_nonfossil",
+    ),
+)
 
+_INTENSITY_OPTIONS = ("base_year", *_ENERGY_OPTIONS)
 
-for _basis, _total in _TOTAL_OF_BASIS.items():  # names and units: resources/variables/core.csv
-    _level_id = f"energy_intensity_{_basis}"
-    _options = ("base_year", *_ENERGY_OPTIONS)
+for _basis, _total, _level_id, _change_id, _annual_id in _BASIS_RECIPES:
     per_gdp_recipe(
         id=_level_id,
         func=energy_intensity,
         numerator=_total,
         read="propagate",
         formula=f"{_total} / gdp_constant_2020",
-        options=_options,
+        options=_INTENSITY_OPTIONS,
         section=_SECTION,
         description=(
             f"Energy consumption ({_BASIS_NAMES[_basis]}) per 10⁴ yuan of GDP at comparable "
@@ -872,10 +887,10 @@ for _basis, _total in _TOTAL_OF_BASIS.items():  # names and units: resources/var
         references=(_NBS_INTENSITY, "发改环资〔2022〕803号"),
     )
     change_recipe(
-        id=f"energy_intensity_change_{_basis}",
+        id=_change_id,
         level=_level_id,
         notes=True,
-        options=_options,
+        options=_INTENSITY_OPTIONS,
         section=_SECTION,
         description=(
             "Cumulative change of the energy intensity against the base year (2020), "
@@ -884,34 +899,34 @@ for _basis, _total in _TOTAL_OF_BASIS.items():  # names and units: resources/var
         references=(_NBS_INTENSITY, "发改环资〔2022〕803号"),
     )
     change_recipe(
-        id=f"energy_intensity_annual_change_{_basis}",
+        id=_annual_id,
         level=_level_id,
         since="previous",
         notes=True,
-        options=_options,
+        options=_INTENSITY_OPTIONS,
         section=_SECTION,
         description="Annual change of the energy intensity, = 100 × [(E_t/E_{t−1})/(1+g_t) − 1].",
         references=(_NBS_INTENSITY,),
     )
 
 
-def _chosen_recipe(suffix: str, **fields: Any) -> None:
-    """Register ``energy_intensity<suffix>`` = ``energy_intensity<suffix>_<energy_basis>``."""
+def _chosen_recipe(id: str, **fields: Any) -> None:
+    """Register ``id`` = ``<id>_<energy_basis>``: the level or change on the chosen basis."""
 
     def chosen(x: ArrayInputs) -> np.ndarray:
-        return x.propagate(f"energy_intensity{suffix}_{x.option('energy_basis')}")
+        return x.propagate(f"{id}_{x.option('energy_basis')}")
 
-    fields.setdefault("formula", f"energy_intensity{suffix}_<energy_basis>")
+    fields.setdefault("formula", f"{id}_<energy_basis>")
     recipe(
-        id=f"energy_intensity{suffix}",
-        options=("energy_basis", "base_year", *_ENERGY_OPTIONS),
+        id=id,
+        options=("energy_basis", *_INTENSITY_OPTIONS),
         section=_SECTION,
         **fields,
     )(on_arrays(chosen))
 
 
 _chosen_recipe(
-    "",
+    "energy_intensity",
     formula="energy_intensity_<energy_basis> (default: excl_feedstock)",
     inputs=(
         "energy_intensity_gross",
@@ -927,7 +942,7 @@ _chosen_recipe(
     references=("发改环资〔2022〕803号", "Plan 五(四)"),
 )
 _chosen_recipe(
-    "_change",
+    "energy_intensity_change",
     inputs=("energy_intensity",),
     description=(
         "Cumulative change of energy_intensity against the base year (2020), on the basis of "
@@ -937,7 +952,7 @@ _chosen_recipe(
     references=("济南市“十四五”节能减排工作实施方案 (2023)",),
 )
 _chosen_recipe(
-    "_annual_change",
+    "energy_intensity_annual_change",
     inputs=("energy_intensity",),
     description="Annual change of energy_intensity, on the basis of option energy_basis.",
     references=("国家统计局 2020年分省万元GDP能耗降低率公报",),

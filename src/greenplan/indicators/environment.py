@@ -201,8 +201,9 @@ formula_recipe(
 )
 
 
-@recipe(
+formula_recipe(
     id="surface_water_class_iii_share",
+    func=water_class_share,
     formula="100 × national_sections_class_iii_or_better / national_sections_assessed",
     inputs=("national_sections_class_iii_or_better", "national_sections_assessed"),
     section="八(一)",
@@ -213,11 +214,6 @@ formula_recipe(
     ),
     references=("GB 3838-2002", "环办〔2011〕22号"),
 )
-@on_arrays
-def _surface_water_class_iii_share(x: ArrayInputs) -> np.ndarray:
-    return water_class_share(
-        x["national_sections_class_iii_or_better"], x["national_sections_assessed"]
-    )
 
 
 reported(

@@ -38,6 +38,7 @@ from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_ch
 from greenplan.indicators.economy import constant_price_gdp, growth_from_index
 from greenplan.indicators.registry import (
     ArrayInputs,
+    change_recipe,
     declare_option,
     formula_recipe,
     on_arrays,
@@ -342,45 +343,24 @@ def _equivalent_weights() -> dict[str, float]:
 _OUTPUTS = (
     (
         "smart_mfg_cluster_output",
-        "智能制造与高端装备产业集群规模",
-        "Smart manufacturing and high-end equipment cluster output",
         "Target 7000亿元 in 2025; the plan gives the 2020 scale as '4000亿级' (一(一)), a round "
         "order of magnitude, not a statistic.",
     ),
     (
         "green_building_industry_output",
-        "绿色建筑产业链产值",
-        "Green building industry chain output",
         "Target 力争千亿元 in 2025. Output of the whole chain (materials, design, construction, "
         "prefabricated building …) as compiled by the housing department.",
     ),
-    (
-        "nev_industry_output",
-        "节能与新能源汽车产业产值",
-        "Energy-saving and new-energy vehicle industry output",
-        "Target 力争千亿元 in 2025.",
-    ),
+    ("nev_industry_output", "Target 力争千亿元 in 2025."),
     (
         "clean_energy_industry_output",
-        "清洁能源产业产值",
-        "Clean energy industry output",
         "Target 力争千亿元 in 2025 (solar, wind, geothermal, nuclear equipment … 四(一)).",
     ),
-    (
-        "energy_saving_env_services_output",
-        "节能环保服务业产值",
-        "Energy-saving and environmental services output",
-        "Target 力争百亿元 in 2025.",
-    ),
-    (
-        "circular_economy_industry_output",
-        "循环经济产业产值",
-        "Circular economy industry output",
-        "Target 力争百亿元 in 2025.",
-    ),
+    ("energy_saving_env_services_output", "Target 力争百亿元 in 2025."),
+    ("circular_economy_industry_output", "Target 力争百亿元 in 2025."),
 )
 
-for _id, _zh, _en, _desc in _OUTPUTS:
+for _id, _desc in _OUTPUTS:
     reported(
         id=_id,
         description=(
@@ -688,11 +668,18 @@ _per_va_recipe(
         "prices."
     ),
 )
-for _p in POLLUTANTS:
+for _id, _emissions in (  # one per key of POLLUTANTS
+    ("industrial_cod_per_value_added", "industrial_cod_emissions"),
+    ("industrial_ammonia_nitrogen_per_value_added", "industrial_ammonia_nitrogen_emissions"),
+    ("industrial_so2_per_value_added", "industrial_so2_emissions"),
+    ("industrial_nox_per_value_added", "industrial_nox_emissions"),
+    ("industrial_particulates_per_value_added", "industrial_particulates_emissions"),
+    ("industrial_vocs_per_value_added", "industrial_vocs_emissions"),
+):
     _per_va_recipe(
-        f"industrial_{_p}_per_value_added",
-        f"industrial_{_p}_emissions",
-        formula=f"industrial_{_p}_emissions [吨] / industrial_value_added_constant_2020 [亿元]",
+        _id,
+        _emissions,
+        formula=f"{_emissions} [吨] / industrial_value_added_constant_2020 [亿元]",
     )
 
 
@@ -732,32 +719,24 @@ def _pollutants_per_va(x: ArrayInputs) -> np.ndarray:
 
 # --- recipes: change vs base of the direction indicators ----------------------------------
 
-for _level_id, _zh, _en in (
-    ("industrial_energy_per_value_added", "单位工业增加值能耗", "energy use"),
-    ("industrial_water_per_value_added", "单位工业增加值用水量", "water use"),
-    ("industrial_pollutants_per_value_added", "单位工业增加值污染物排放量", "pollutant emissions"),
+for _id, _level_id, _options in (
+    ("industrial_energy_per_value_added_change", "industrial_energy_per_value_added", ()),
+    ("industrial_water_per_value_added_change", "industrial_water_per_value_added", ()),
+    (
+        "industrial_pollutants_per_value_added_change",
+        "industrial_pollutants_per_value_added",
+        ("industrial_pollutants", "industrial_pollutant_weighting"),
+    ),
 ):
-
-    def _make_change(level_id: str) -> Any:
-        @on_arrays
-        def _change(x: ArrayInputs) -> np.ndarray:
-            level = x.indicator(level_id)
-            return change_vs_base(level, x.at_base(level))
-
-        return _change
-
-    recipe(
-        id=f"{_level_id}_change",
-        formula=f"100 × ({_level_id} / {_level_id}[base year] − 1)",
-        inputs=(_level_id,),
-        options=(
-            ("base_year", "industrial_pollutants", "industrial_pollutant_weighting")
-            if _level_id == "industrial_pollutants_per_value_added"
-            else ("base_year",)
-        ),
+    # change_vs_base: NaN where the base level is zero or negative
+    change_recipe(
+        id=_id,
+        level=_level_id,
+        positive=True,
+        options=("base_year", *_options),
         section="三(一)",
         references=_INTENSITY_REFS,
         description="For display: the target (明显下降) is assessed on the level.",
-    )(_make_change(_level_id))
+    )
 
-del _p, _zh, _en, _level_id, _id, _desc
+del _id, _level_id, _options, _desc

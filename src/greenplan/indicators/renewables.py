@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from greenplan.indicators._common import ArrayLike, sum_components
+from greenplan.indicators._templates import sum_or_reported_total
 from greenplan.indicators.registry import ArrayInputs, declare_option, on_arrays, recipe, reported
 
 __all__ = [
@@ -184,16 +185,19 @@ def _renewable_capacity(x: ArrayInputs) -> np.ndarray:
         pumped_storage=x["capacity_pumped_storage"] if include_ps else None,
         missing_as_zero=missing_as_zero,
     )
-    if missing_as_zero:
-        present = ~np.isnan(np.stack(parts))
-        if (present.any(axis=0) & ~present.all(axis=0)).any():
-            x.note("sources not reported taken as 0")
-    reported_total = x["capacity_renewable"]
-    if (np.isnan(total) & ~np.isnan(reported_total)).any():
-        x.note("capacity_renewable (reported total) where no source is given")
-        if include_ps:
-            x.note("reported capacity_renewable taken as given (pumped storage not added)")
-    return np.where(np.isnan(total), reported_total, total)
+    return sum_or_reported_total(
+        x,
+        parts,
+        total,
+        parent="capacity_renewable",
+        missing_as_zero=missing_as_zero,
+        unreported="sources",
+        parent_notes=(
+            ("reported capacity_renewable taken as given (pumped storage not added)",)
+            if include_ps
+            else ()
+        ),
+    )
 
 
 _CAPACITY_OPTIONS = ("renewable_capacity_pumped_storage", "renewable_capacity_missing_sources")
@@ -239,21 +243,17 @@ _added_recipe(
 )
 
 
-_SOURCE_NAMES: dict[str, tuple[str, str, str]] = {
-    "capacity_solar": ("光伏发电装机容量", "Solar PV installed capacity", "increase"),
-    "capacity_wind": ("风电装机容量", "Wind installed capacity", "increase"),
-    "capacity_biomass": ("生物质发电装机容量", "Biomass power installed capacity", "increase"),
-    "capacity_waste": ("垃圾发电装机容量", "Waste-to-energy installed capacity", "increase"),
-    "capacity_hydro": (
-        "水电装机容量(不含抽水蓄能)",
-        "Conventional hydropower installed capacity",
-        "none",
-    ),
-    "capacity_geothermal": ("地热发电装机容量", "Geothermal power installed capacity", "none"),
-    "capacity_pumped_storage": ("抽水蓄能装机容量", "Pumped-storage installed capacity", "none"),
+_SOURCE_NAMES: dict[str, str] = {  # English names for the descriptions (names: the code list)
+    "capacity_solar": "Solar PV installed capacity",
+    "capacity_wind": "Wind installed capacity",
+    "capacity_biomass": "Biomass power installed capacity",
+    "capacity_waste": "Waste-to-energy installed capacity",
+    "capacity_hydro": "Conventional hydropower installed capacity",
+    "capacity_geothermal": "Geothermal power installed capacity",
+    "capacity_pumped_storage": "Pumped-storage installed capacity",
 }
 
-for _code, (_zh, _en, _direction) in _SOURCE_NAMES.items():
+for _code, _en in _SOURCE_NAMES.items():
     reported(
         id=_code,
         formula=f"{_code} as reported (city = sum of districts where the city is not reported)",

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change, sum_components
+from greenplan.indicators._templates import sum_or_reported_total
 from greenplan.indicators.registry import (
     ArrayInputs,
     change_recipe,
@@ -263,16 +264,14 @@ def _nonconventional_water_use(x: ArrayInputs) -> np.ndarray:
     missing_as_zero = x.option("nonconventional_water_missing_sources") == "zero"
     parts = [x[c] for c in NONCONVENTIONAL_SOURCES]
     total = nonconventional_water_use(*parts, missing_as_zero=missing_as_zero)
-    if missing_as_zero:
-        present = ~np.isnan(np.stack(parts))
-        partial = present.any(axis=0) & ~present.all(axis=0)
-        if partial.any():
-            x.note("non-conventional sources not reported taken as 0")
-    reported_total = x["water_nonconventional"]
-    from_parent = np.isnan(total) & ~np.isnan(reported_total)
-    if from_parent.any():
-        x.note("water_nonconventional (reported total) where no source is given")
-    return np.where(np.isnan(total), reported_total, total)
+    return sum_or_reported_total(
+        x,
+        parts,
+        total,
+        parent="water_nonconventional",
+        missing_as_zero=missing_as_zero,
+        unreported="non-conventional sources",
+    )
 
 
 formula_recipe(
