@@ -118,11 +118,12 @@ def constant_price_gdp(gdp_base: ArrayLike, index_vs_base: ArrayLike) -> ArrayLi
     return gdp_base * index_vs_base
 
 
-def _growth(x: ArrayInputs) -> np.ndarray:
-    growth = x["gdp_real_growth"]
-    if x.has("gdp_index"):
-        growth = np.where(np.isnan(growth), growth_from_index(x["gdp_index"]), growth)
-    return growth
+def _real_growth(x: ArrayInputs, growth: str, index: str) -> np.ndarray:
+    """Real growth [%]: the variable ``growth``, else the one implied by ``index`` (prev. = 100)."""
+    values = x[growth]
+    if x.has(index):
+        values = np.where(np.isnan(values), growth_from_index(x[index]), values)
+    return values
 
 
 @recipe(
@@ -139,7 +140,7 @@ def _growth(x: ArrayInputs) -> np.ndarray:
 )
 @on_arrays
 def _gdp_real_index(x: ArrayInputs) -> np.ndarray:
-    growth = _growth(x)
+    growth = _real_growth(x, "gdp_real_growth", "gdp_index")
     base = x.base_year
     factor = 1.0 + growth / 100.0
     forward = x.cumulative_product_since_base(factor)

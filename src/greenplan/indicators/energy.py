@@ -1006,29 +1006,26 @@ change_recipe(
 )
 
 
-reported(
-    id="two_high_energy_consumption",
-    formula="as reported (city = sum of districts where the city is not reported)",
-    section=_SECTION,
-    additive=True,
-    description=(
+for _id, _description in (  # the two-high (高耗能高排放) industries' totals, as compiled
+    (
+        "two_high_energy_consumption",
         "Energy consumption of the energy-intensive, high-emission (高耗能高排放) industries, "
         "as compiled by the statistics bureau from enterprise energy reports. The plan requires "
         "it never to increase (“两高”行业能耗煤耗总量只减不增). From fuel records, aggregate the "
         "records of the two-high enterprises with aggregate_fuel_records and map 'energy' to "
-        "this code with fuel_totals_to_statistics."
+        "this code with fuel_totals_to_statistics.",
     ),
-    references=("Plan 五(四)",),
-)
-
-reported(
-    id="two_high_coal_consumption",
-    formula="as reported (city = sum of districts where the city is not reported)",
-    section=_SECTION,
-    additive=True,
-    description=(
+    (
+        "two_high_coal_consumption",
         "Coal consumption (physical) of the two-high industries; must never increase "
-        "(五(四)). From fuel records: the 'coal' column of aggregate_fuel_records."
+        "(五(四)). From fuel records: the 'coal' column of aggregate_fuel_records.",
     ),
-    references=("Plan 五(四)",),
-)
+):
+    reported(
+        id=_id,
+        formula="as reported (city = sum of districts where the city is not reported)",
+        section=_SECTION,
+        additive=True,
+        description=_description,
+        references=("Plan 五(四)",),
+    )

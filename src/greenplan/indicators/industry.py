@@ -35,7 +35,7 @@ import numpy as np
 
 from greenplan._resources import read_resource_csv
 from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
-from greenplan.indicators.economy import constant_price_gdp, growth_from_index
+from greenplan.indicators.economy import _real_growth, constant_price_gdp
 from greenplan.indicators.registry import (
     ArrayInputs,
     change_recipe,
@@ -599,10 +599,7 @@ def _backward_index(x: ArrayInputs, factor: np.ndarray) -> np.ndarray:
 )
 @on_arrays
 def _va_constant(x: ArrayInputs) -> np.ndarray:
-    growth = x["industrial_value_added_real_growth"]
-    if x.has("industrial_value_added_index"):
-        index_growth = growth_from_index(x["industrial_value_added_index"])
-        growth = np.where(np.isnan(growth), index_growth, growth)
+    growth = _real_growth(x, "industrial_value_added_real_growth", "industrial_value_added_index")
     factor = 1.0 + growth / PERCENT
     forward = x.cumulative_product_since_base(factor)
     index = np.where(x.years >= x.base_year, forward, _backward_index(x, factor))
@@ -739,4 +736,4 @@ for _id, _level_id, _options in (
         description="For display: the target (明显下降) is assessed on the level.",
     )
 
-del _id, _level_id, _options, _desc
+del _id, _emissions, _level_id, _options, _desc
