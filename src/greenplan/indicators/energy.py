@@ -558,10 +558,10 @@ def annual_intensity_change(
 # --- helpers for recipes -----------------------------------------------------------------------
 
 
-def _regions_text(regions: Iterable[Any]) -> str:
-    names = list(dict.fromkeys(regions))
-    head = ", ".join(map(str, names[:3]))
-    return head + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+def _first_three(items: Iterable[Any]) -> str:
+    """List the first three items, then how many others: ``a, b, c and N more`` (notes)."""
+    texts = [str(item) for item in items]
+    return ", ".join(texts[:3]) + (f" and {len(texts) - 3} more" if len(texts) > 3 else "")
 
 
 def _unreported_as_zero(x: ArrayInputs, series: np.ndarray, label: str | None) -> np.ndarray:
@@ -576,7 +576,7 @@ def _unreported_as_zero(x: ArrayInputs, series: np.ndarray, label: str | None) -
     if not never.any():
         return series
     if label is not None:
-        x.note(f"{label} not given for {_regions_text(x.regions[never])}: taken as 0")
+        x.note(f"{label} not given for {_first_three(dict.fromkeys(x.regions[never]))}: taken as 0")
     return np.where(reported_any, series, 0.0)
 
 
@@ -595,9 +595,8 @@ def _note_gaps(x: ArrayInputs, variables: list[str]) -> None:
     for k in np.flatnonzero(gaps.any(axis=0)):
         var = variables[k]
         rows = x.index[gaps[:, k]]
-        where = ", ".join(f"{r} {y}" for r, y in rows[:3])
-        more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
-        x.note(f"{var} missing for {where}{more} while reported in other years: taken as 0")
+        where = _first_three(f"{r} {y}" for r, y in rows)
+        x.note(f"{var} missing for {where} while reported in other years: taken as 0")
 
 
 def fuel_variables() -> dict[str, str]:
