@@ -725,7 +725,7 @@ for _id, _level_id, _options in (
         ("industrial_pollutants", "industrial_pollutant_weighting"),
     ),
 ):
-    # change_vs_base: NaN where the base level is zero or negative
+    # positive=True: NaN where the base level is zero or negative, as change_vs_base
     change_recipe(
         id=_id,
         level=_level_id,
