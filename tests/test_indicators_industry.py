@@ -7,6 +7,7 @@ a figure of the plan or a statistical bulletin is named. Expected values are lit
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,22 @@ def test_every_industry_recipe_has_codelist_row_and_known_inputs():
         assert VARIABLES[id].unit == rec.indicator.unit
         for code in rec.indicator.inputs:
             assert code in VARIABLES or code in recipes(), (id, code)
+
+
+def test_every_pollutant_has_its_per_value_added_recipe():
+    # the per-pollutant intensity recipes are written out one by one (greppable ids):
+    # a pollutant added to POLLUTANTS without its recipe fails here
+    table = recipes()
+    for p in ind.POLLUTANTS:
+        rec = table[f"industrial_{p}_per_value_added"]
+        assert f"industrial_{p}_emissions" in rec.indicator.inputs
+    per_va = {i for i in table if re.fullmatch(r"industrial_(.+)_per_value_added", i)}
+    # the others are not per pollutant: the weighted total, energy and water
+    assert per_va - {f"industrial_{p}_per_value_added" for p in ind.POLLUTANTS} == {
+        "industrial_pollutants_per_value_added",
+        "industrial_energy_per_value_added",
+        "industrial_water_per_value_added",
+    }
 
 
 # --- pure functions: scalar, array, Series, failure modes ----------------------------------
