@@ -142,6 +142,7 @@ class Table:
         self.value = table["value"].to_numpy(dtype="float64")
         self.rows = table["row"].to_numpy(dtype=np.int64)
         self.nr, self.ny, self.nv = len(self.regions), len(self.years), len(self.variables)
+        self._region_year: np.ndarray | None = None
         self.defs = [VARIABLES.get(str(v)) for v in self.variables]
         self.lower = np.array(
             [np.nan if d is None or d.lower is None else d.lower for d in self.defs], dtype=float
@@ -181,9 +182,16 @@ class Table:
             self.text("file", i), self.text("sheet", i), self.text("variable", i), int(self.year[i])
         )
 
+    @property
+    def region_year(self) -> np.ndarray:
+        """One integer per (region, year), ``rc × ny + yc`` (made once)."""
+        if self._region_year is None:
+            self._region_year = self.rc.astype(np.int64) * self.ny + self.yc
+        return self._region_year
+
     def key(self) -> np.ndarray:
         """One integer per (region, year, variable)."""
-        return (self.rc.astype(np.int64) * self.ny + self.yc) * self.nv + self.vc
+        return self.region_year * self.nv + self.vc
 
     def observation(self, i: int) -> dict[str, Any]:
         """Template fields of row ``i``: ``variable``, ``region``, ``year``, ``value``, ``unit``."""

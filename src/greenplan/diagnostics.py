@@ -247,10 +247,6 @@ def short(exc: BaseException | None) -> str:
     return (text or type(exc).__name__)[:200]
 
 
-def _severity(code: Code | str) -> Severity:
-    return CHECKS[Code(code)].severity
-
-
 def _text(v: Any) -> str:
     """Readable text of a cell value for messages."""
     if v is None:
@@ -260,6 +256,62 @@ def _text(v: Any) -> str:
             return ""
         return f"{v:g}"
     return str(v)
+
+
+_TEXT_FIELDS = frozenset({"region", "variable", "column", "file", "sheet"})
+_INT_FIELDS = frozenset({"year", "row"})
+_VALUE_FIELDS = frozenset({"value", "expected"})
+_CODE_OF: dict[Any, Code] = {**{c: c for c in Code}, **{str(c): c for c in Code}}
+"""A finding code by itself or by its text (``Code(…)`` costs more than this lookup)."""
+_FIELD_DEFAULTS = {name: f.default for name, f in Finding.model_fields.items()}
+"""The fields of a finding in order, with their defaults (the first three are required)."""
+_TRUSTED_TYPES = frozenset({str, float, type(None)})
+
+
+def _value(v: Any) -> Any:
+    """Return a ``value``/``expected`` as a finding holds it: a number, a text or None."""
+    if isinstance(v, np.generic):
+        return v.item()
+    if v is not None and not isinstance(v, str | float | int):
+        return str(v)
+    return v
+
+
+def _finding(
+    code: str, severity: Severity, message: str, where: dict[str, Any], private: dict[str, Any]
+) -> Finding:
+    """Build a finding from fields :meth:`Collector.add` has already normalised.
+
+    Equal to ``Finding(code=…, severity=…, message=…, **where)``, without pydantic's
+    validation (a few microseconds a finding, thousands of findings): the texts are ``str``,
+    ``row``, ``year`` and ``count`` ``int``, ``value`` and ``expected`` a text, a float or
+    None (an int becomes a float, as validation makes it). Anything else — a field of another
+    type, a name that is not a field — goes through validation, which rejects what it must.
+    ``private``: the catalogue messages of ``message`` and ``expected`` (or None).
+    """
+    count = where.get("count", 1)
+    trusted = type(count) is int and where.keys() <= _FIELD_DEFAULTS.keys()
+    for key in ("value", "expected"):
+        v = where.get(key)
+        if type(v) is int and abs(v) < 2**53:  # exactly a float, as validation converts it
+            where[key] = float(v)
+        elif type(v) not in _TRUSTED_TYPES:
+            trusted = False
+    if not trusted:
+        finding = Finding(code=code, severity=severity, message=message, **where)
+        for name, value in private.items():
+            setattr(finding, name, value)
+        return finding
+    values = dict(_FIELD_DEFAULTS)
+    values["code"], values["severity"], values["message"] = code, severity, message
+    values.update(where)
+    finding = Finding.__new__(Finding)
+    # what BaseModel.model_construct sets, with the private attributes' defaults
+    object.__setattr__(finding, "__dict__", values)
+    object.__setattr__(finding, "__pydantic_fields_set__", {"code", "severity", "message", *where})
+    object.__setattr__(finding, "__pydantic_extra__", None)
+    object.__setattr__(finding, "__pydantic_private__", private)
+    return finding
 
 
 class Collector:
@@ -280,30 +332,24 @@ class Collector:
         ``message`` is a catalogue :class:`~greenplan.messages.Message` (its English text is
         the finding's ``message``; :meth:`ValidationReport.translated` renders it in Chinese).
         """
-        where = {k: v for k, v in where.items() if v is not None}
-        for key in ("region", "variable", "column", "file", "sheet"):
-            if key in where:
-                where[key] = _text(where[key])
-        if "year" in where:
-            where["year"] = int(where["year"])
-        if "row" in where:
-            where["row"] = int(where["row"])
+        fields: dict[str, Any] = {}
+        for key, v in where.items():
+            if v is None:
+                continue
+            if key in _TEXT_FIELDS:
+                v = v if type(v) is str else _text(v)
+            elif key in _INT_FIELDS:
+                v = int(v)
+            elif key in _VALUE_FIELDS:
+                v = render(v) if isinstance(v, Message) else _value(v)
+            fields[key] = v
         expected = where.get("expected")
-        if isinstance(expected, Message):
-            where["expected"] = render(expected)
-        for key in ("value", "expected"):
-            v = where.get(key)
-            if isinstance(v, np.generic):
-                where[key] = v.item()
-            elif v is not None and not isinstance(v, str | float | int):
-                where[key] = str(v)
-        finding = Finding(
-            code=str(Code(code)), severity=_severity(code), message=render(message), **where
-        )
-        if isinstance(message, Message):
-            finding._source = message
-        if isinstance(expected, Message):
-            finding._expected = expected
+        known = _CODE_OF.get(code) or Code(code)
+        private = {
+            "_source": message if isinstance(message, Message) else None,
+            "_expected": expected if isinstance(expected, Message) else None,
+        }
+        finding = _finding(str(known), _SEVERITY_OF[known], render(message), fields, private)
         self.findings.append(finding)
 
     def add_rows(

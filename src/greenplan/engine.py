@@ -768,45 +768,45 @@ def coverage_codes(
 
 
 def _coverage_codes(x: Inputs, ids: list[str]) -> CoverageCodes:
-    table = recipes()
+    table = recipes_table()
+    columns = frozenset(x.wide.columns.tolist())
     kept: list[str] = []
     rows: list[np.ndarray] = []
     missing: list[np.ndarray] = []
     patterns: dict[str, int] = {}
+
+    def values(code: str) -> np.ndarray:
+        """Return an input's values: its column, or the indicator it is when not given."""
+        if code in table and code not in columns:
+            return x.indicator_values(code)
+        return x.column_values(code)
+
     for id in ids:
         rec = table[id]
-        absent = np.isnan(x.indicator(id).to_numpy(dtype="float64"))
-        if not absent.any():
+        absent = np.flatnonzero(np.isnan(x.indicator_values(id)))
+        if absent.size == 0:
             continue
         codes = list(rec.indicator.inputs or (id,))
-        flags = np.column_stack(
-            [
-                np.isnan(
-                    (
-                        x.indicator(code)
-                        if code in table and code not in x.wide.columns
-                        else x[code]
-                    ).to_numpy(dtype="float64")
-                )[absent]
-                for code in codes
-            ]
-        )
         # One string per distinct pattern of missing inputs, not per row: rows share few
         # patterns, so this is a handful of joins whatever the size of the table.
         # Pack each row's flags into one integer key (inputs are few), so np.unique is 1-d.
         if len(codes) < 63:
-            weights = np.left_shift(np.int64(1), np.arange(len(codes), dtype=np.int64))
-            keys = flags.astype(np.int64) @ weights
-            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            keys = np.zeros(absent.size, dtype=np.int64)
+            for j, code in enumerate(codes):
+                keys |= np.isnan(values(code)[absent]).astype(np.int64) << j
+            uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            flags_of = [[bool(key >> j & 1) for j in range(len(codes))] for key in uniq.tolist()]
         else:  # too many inputs to pack: unique rows (slower, exact)
+            flags = np.column_stack([np.isnan(values(code)[absent]) for code in codes])
             _, first, inverse = np.unique(flags, axis=0, return_index=True, return_inverse=True)
+            flags_of = [flags[f].tolist() for f in first.tolist()]
         # global pattern codes in order of first appearance over the rows
         local = np.empty(first.size, dtype=np.int64)
         for k in np.argsort(first, kind="stable").tolist():
-            label = ";".join(c for c, f in zip(codes, flags[first[k]], strict=True) if f)
+            label = ";".join(c for c, f in zip(codes, flags_of[k], strict=True) if f)
             local[k] = patterns.setdefault(label, len(patterns))
         kept.append(id)
-        rows.append(np.flatnonzero(absent))
+        rows.append(absent)
         missing.append(local[inverse.ravel()])
     counts = [r.size for r in rows]
     return CoverageCodes(

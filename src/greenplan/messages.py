@@ -103,11 +103,18 @@ def is_lang(lang: object) -> bool:
     return lang in LANGS
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+"""Types of parameters that are used as they are (no message or list to render)."""
+
+
 def _param(value: Any, lang: str) -> Any:
+    if type(value) in _PLAIN:  # most parameters: no isinstance checks
+        return value
     if isinstance(value, Message):
         return render(value, lang)
     if isinstance(value, list | tuple):
-        return _JOIN.get(lang, ", ").join(str(_param(v, lang)) for v in value)
+        sep = _JOIN.get(lang, ", ")
+        return sep.join(v if type(v) is str else str(_param(v, lang)) for v in value)
     return value
 
 

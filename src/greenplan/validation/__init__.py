@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -317,6 +318,33 @@ def _year_spans(years: np.ndarray) -> list[str]:
     return spans
 
 
+def _group_year_spans(years: np.ndarray, cut: np.ndarray) -> list[list[str]]:
+    """:func:`_year_spans` of every group at once: group ``g`` is ``years[cut[g]:cut[g + 1]]``.
+
+    ``years`` holds each group's distinct years, sorted; every group has at least one. The
+    spans are found for all groups in a few array operations; only their texts are built per
+    span.
+    """
+    n = years.size
+    start = np.ones(n, dtype=bool)
+    start[1:] = np.diff(years) != 1
+    start[cut[:-1]] = True  # a group starts a span
+    first = np.flatnonzero(start)
+    last = np.append(first[1:] - 1, n - 1)
+    texts = [
+        str(years[a]) if a == b else f"{years[a]}–{years[b]}"
+        for a, b in zip(first.tolist(), last.tolist(), strict=True)
+    ]
+    span_cut = np.searchsorted(first, cut).tolist()
+    out = []
+    for a, b in pairwise(span_cut):
+        spans = texts[a:b]
+        if len(spans) > 8:
+            spans = [*spans[:4], "…", *spans[-3:]]
+        out.append(spans)
+    return out
+
+
 def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> None:
     """Report the indicators that cannot be computed, by region, with their missing inputs."""
     x = shared()
@@ -324,7 +352,7 @@ def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> No
     if cov.row.size == 0:
         return None
     present = {str(v) for v in t.variables}
-    bins, n_bins = group_codes(t.rc.astype(np.int64) * t.ny + t.yc)
+    bins, n_bins = group_codes(t.region_year)
     n_region_years = int(np.count_nonzero(np.bincount(bins, minlength=n_bins)))
     # integer codes of engine.coverage's columns (numbered by first appearance)
     ic, inds = cov.indicator, cov.indicators
@@ -335,16 +363,19 @@ def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> No
     years = x.years.to_numpy(dtype=np.int64)[cov.row]
     per_indicator = np.bincount(ic, minlength=len(inds))
     nothing = np.zeros(len(inds), dtype=bool)
-    for k, indicator in enumerate(inds):
-        ind = INDICATORS.get(str(indicator))
+    ind_names = [str(i) for i in inds]
+    defs = [INDICATORS.get(i) for i in ind_names]
+    titles = [
+        f"{i} ({d.name_zh})" if d is not None else i for i, d in zip(ind_names, defs, strict=True)
+    ]
+    for k, (indicator, ind) in enumerate(zip(ind_names, defs, strict=True)):
         inputs = list(ind.inputs) if ind is not None else []
         if per_indicator[k] >= n_region_years and inputs and not (set(inputs) & present):
             nothing[k] = True
-            name = f"{indicator} ({ind.name_zh})" if ind is not None else str(indicator)
             collector.add(
                 Code.NOT_COMPUTABLE,
-                msg("validation.not_computable_anywhere", indicator=name, inputs=inputs),
-                variable=str(indicator),
+                msg("validation.not_computable_anywhere", indicator=titles[k], inputs=inputs),
+                variable=indicator,
                 expected=", ".join(inputs),
                 count=int(per_indicator[k]),
             )
@@ -358,7 +389,7 @@ def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> No
     span = int(years.max()) - ymin + 1
     order = np.argsort(group * span + (years - ymin), kind="stable")
     group, years, mc = group[order], years[order], mc[order]
-    ind_names, reg_names = [str(i) for i in inds], [str(r) for r in regs]
+    reg_names = [str(r) for r in regs]
     bounds = np.flatnonzero(np.diff(group)) + 1
     starts = np.concatenate([[0], bounds])
     ends = np.concatenate([bounds, [group.size]])
@@ -369,34 +400,37 @@ def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> No
     new_year[1:] = (gi[1:] != gi[:-1]) | (years[1:] != years[:-1])
     distinct_years = years[new_year]
     year_cut = np.searchsorted(gi[new_year], np.arange(starts.size + 1))
+    spans = _group_year_spans(distinct_years, year_cut)
+    n_years = np.diff(year_cut).tolist()
+    first_year = distinct_years[year_cut[:-1]].tolist()
     pairs = np.unique(gi * len(miss) + mc)
-    pattern_of = pairs % len(miss)
-    pattern_cut = np.searchsorted(pairs // len(miss), np.arange(starts.size + 1))
-    for g, a in enumerate(starts.tolist()):
-        k, r = divmod(int(group[a]), len(regs))
+    pattern_of = (pairs % len(miss)).tolist()
+    pattern_cut = np.searchsorted(pairs // len(miss), np.arange(starts.size + 1)).tolist()
+    codes_of = [[c for c in str(m).split(";") if c] for m in miss]
+    missing_of: dict[tuple[int, ...], list[str]] = {}  # by the patterns of a group
+    its_inputs = msg("validation.its_inputs")
+    for g, key in enumerate(group[starts].tolist()):
+        k, r = divmod(key, len(regs))
         indicator, region = ind_names[k], reg_names[r]
-        ind = INDICATORS.get(indicator)
-        name = f"{indicator} ({ind.name_zh})" if ind is not None else indicator
-        missing: list[str] = []
-        for m in pattern_of[pattern_cut[g] : pattern_cut[g + 1]].tolist():
-            for code in str(miss[m]).split(";"):
-                if code and code not in missing:
-                    missing.append(code)
-        ys = distinct_years[year_cut[g] : year_cut[g + 1]]
-        need = missing if missing else msg("validation.its_inputs")
+        patterns = tuple(pattern_of[pattern_cut[g] : pattern_cut[g + 1]])
+        missing = missing_of.get(patterns)
+        if missing is None:
+            missing = missing_of[patterns] = list(
+                dict.fromkeys(code for m in patterns for code in codes_of[m])
+            )
         collector.add(
             Code.NOT_COMPUTABLE,
             msg(
                 "validation.not_computable",
-                indicator=name,
+                indicator=titles[k],
                 region=region,
-                years=_year_spans(ys),
-                missing=need,
+                years=spans[g],
+                missing=missing if missing else its_inputs,
             ),
             region=region,
             variable=indicator,
-            year=int(ys[0]) if ys.size == 1 else None,
+            year=first_year[g] if n_years[g] == 1 else None,
             expected=", ".join(missing) or None,
-            count=int(ys.size),
+            count=n_years[g],
         )
     return None
