@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
@@ -27,12 +26,22 @@ from greenplan.diagnostics import Code, Coded, Collector, Lazy
 from greenplan.messages import Message, catalogue, msg
 from greenplan.options import OptionSet
 from greenplan.regions import CITY, districts
+from greenplan.schema import CANONICAL_COLUMNS, TEXT_DTYPE
 from greenplan.variables import VARIABLES, children
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
-__all__ = ["DEFAULT_OPTIONS", "OPTIONS", "CheckedTable", "Table", "resolve_options", "run_checks"]
+__all__ = [
+    "DEFAULT_OPTIONS",
+    "OPTIONS",
+    "Canonical",
+    "CheckedTable",
+    "Table",
+    "resolve_options",
+    "run_checks",
+    "text_column",
+]
 
 # --- options -------------------------------------------------------------------------------
 
@@ -107,25 +116,108 @@ def resolve_options(options: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# --- the canonical table as codes ----------------------------------------------------------
+
+
+def text_column(uniques: list[str], codes: np.ndarray) -> pd.Series:
+    """Return the text column ``uniques[codes]`` in pandas' text dtype (``schema.TEXT_DTYPE``).
+
+    Built with pyarrow ``take`` when pandas stores text in Arrow; a column with one text is
+    built from its Arrow buffers directly.
+    """
+    dtype = TEXT_DTYPE
+    if getattr(dtype, "storage", None) == "pyarrow":
+        import pyarrow as pa  # optional: only when pandas already stores text in Arrow
+
+        if len(uniques) == 1:
+            # the same text in every row: build the Arrow buffers directly (no ``take``)
+            data = uniques[0].encode("utf-8")
+            n = len(codes)
+            # one allocation (zeros, which the system gives without touching, for "")
+            if data:
+                offsets = np.arange(0, (n + 1) * len(data), len(data), dtype=np.int64)
+            else:
+                offsets = np.zeros(n + 1, dtype=np.int64)
+            arr = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
+        else:
+            arr = pa.array(uniques, type=pa.large_string()).take(pa.array(codes))
+        return pd.Series(pd.array(arr, dtype=dtype), copy=False)
+    return pd.Series(np.asarray(uniques, dtype=object)[codes], dtype=dtype)
+
+
+class Canonical:
+    """The canonical long table as arrays: numbers as they are, texts as integer codes.
+
+    ``numbers`` holds ``year``, ``value`` and ``row``; ``texts`` maps every text column of
+    :data:`~greenplan.schema.CANONICAL_COLUMNS` to ``(codes, distinct texts)``. The checks need
+    only the codes; :meth:`frame` makes the DataFrame users see (texts in pandas' text dtype),
+    once, when it is first asked for.
+    """
+
+    def __init__(
+        self, numbers: Mapping[str, np.ndarray], texts: Mapping[str, tuple[np.ndarray, list[str]]]
+    ) -> None:
+        self.numbers = dict(numbers)
+        self.texts = dict(texts)
+        self._frame: pd.DataFrame | None = None
+
+    def __len__(self) -> int:
+        return len(self.numbers["value"])
+
+    def frame(self) -> pd.DataFrame:
+        """Return the canonical table as a DataFrame (made on the first call)."""
+        if self._frame is None:
+            data: dict[str, pd.Series] = {}
+            for name in CANONICAL_COLUMNS:
+                if name in self.texts:
+                    codes, uniques = self.texts[name]
+                    data[name] = text_column(uniques, codes)
+                else:
+                    dtype = "float64" if name == "value" else "int64"
+                    arr = self.numbers[name].astype(dtype, copy=False)
+                    data[name] = pd.Series(arr, dtype=dtype, copy=False)
+            self._frame = pd.DataFrame(data, copy=False)
+        return self._frame
+
+    def take(self, keep: np.ndarray) -> Canonical:
+        """Return the rows where the boolean mask ``keep`` is True (same distinct texts)."""
+        return Canonical(
+            {k: a[keep] for k, a in self.numbers.items()},
+            {k: (c[keep], u) for k, (c, u) in self.texts.items()},
+        )
+
+
 # --- checks on the table of accepted rows --------------------------------------------------
 
 
 class Table:
     """The accepted rows with integer codes for every text column (no per-row text objects).
 
-    ``codes`` (from the readers) maps a column to ``(codes, distinct texts)``; columns not
-    given are factorized here.
+    ``table`` is the canonical DataFrame, or a :class:`Canonical` (the DataFrame is then made
+    only if :attr:`table` is asked for). ``codes`` (from the readers) maps a column to
+    ``(codes, distinct texts)``; columns not given are factorized here.
     """
 
     TEXT = ("region", "variable", "unit", "file", "sheet")
 
     def __init__(
         self,
-        table: pd.DataFrame,
+        table: pd.DataFrame | Canonical,
         codes: Mapping[str, tuple[np.ndarray, list[str]]] | None = None,
         value_column: Callable[[str, str, str, int], str] | None = None,
     ) -> None:
-        self.table = table
+        if isinstance(table, Canonical):
+            self._canonical: Canonical | None = table
+            self._table: pd.DataFrame | None = None
+            codes = {**table.texts, **(codes or {})}
+            numbers = table.numbers
+        else:
+            self._canonical, self._table = None, table
+            numbers = {
+                "year": table["year"].to_numpy(dtype=np.int64),
+                "value": table["value"].to_numpy(dtype="float64"),
+                "row": table["row"].to_numpy(dtype=np.int64),
+            }
         self._value_column = value_column
         self.n = len(table)
         self.codes: dict[str, tuple[np.ndarray, list[str]]] = {}
@@ -133,14 +225,14 @@ class Table:
             if codes is not None and name in codes:
                 self.codes[name] = codes[name]
             else:
-                c, u = pd.factorize(table[name])
+                c, u = pd.factorize(self.table[name])
                 self.codes[name] = (np.asarray(c, dtype=np.int64), [str(x) for x in u])
         self.rc, self.regions = self.codes["region"]
         self.vc, self.variables = self.codes["variable"]
-        self.year = table["year"].to_numpy(dtype=np.int64)
+        self.year = np.asarray(numbers["year"], dtype=np.int64)
         self.yc, self.years = pd.factorize(self.year)
-        self.value = table["value"].to_numpy(dtype="float64")
-        self.rows = table["row"].to_numpy(dtype=np.int64)
+        self.value = np.asarray(numbers["value"], dtype="float64")
+        self.rows = np.asarray(numbers["row"], dtype=np.int64)
         self.nr, self.ny, self.nv = len(self.regions), len(self.years), len(self.variables)
         self._region_year: np.ndarray | None = None
         self.defs = [VARIABLES.get(str(v)) for v in self.variables]
@@ -167,12 +259,21 @@ class Table:
         c, u = self.codes[name]
         return u[int(c[i])]
 
+    @property
+    def table(self) -> pd.DataFrame:
+        """The rows as the canonical DataFrame (made when first asked for)."""
+        if self._table is None:
+            assert self._canonical is not None
+            self._table = self._canonical.frame()
+        return self._table
+
     def subset(self, keep: np.ndarray) -> Table:
         """Return the rows where ``keep`` is True (codes carried over)."""
+        codes = {k: (c[keep], u) for k, (c, u) in self.codes.items()}
+        if self._canonical is not None:
+            return Table(self._canonical.take(keep), codes, self._value_column)
         table = self.table.loc[keep].reset_index(drop=True)
-        return Table(
-            table, {k: (c[keep], u) for k, (c, u) in self.codes.items()}, self._value_column
-        )
+        return Table(table, codes, self._value_column)
 
     def column(self, i: int) -> str:
         """Header, as written in the file, of the cell row ``i``'s value came from."""
@@ -273,20 +374,36 @@ def fmt(x: float) -> str:
     return f"{x:,.6g}" if abs(x) >= 1e6 else f"{x:.6g}"
 
 
-@dataclass
 class CheckedTable:
     """What :func:`run_checks` leaves: the accepted rows, and their distinct rows.
 
     ``unique`` (None for an empty table) leaves out the later copies of identical duplicates:
-    it is what the consistency checks of :func:`greenplan.validate` run on.
+    it is what the consistency checks of :func:`greenplan.validate` run on. ``accepted`` is
+    the :class:`Table` of the accepted rows (None for an empty table).
     """
 
-    table: pd.DataFrame
-    unique: Table | None
+    def __init__(
+        self, table: pd.DataFrame | Canonical, unique: Table | None, accepted: Table | None = None
+    ) -> None:
+        self._table = table
+        self.unique = unique
+        self.accepted = accepted
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The accepted rows as the canonical DataFrame (made when first asked for)."""
+        if self.accepted is not None:
+            return self.accepted.table
+        return self._table.frame() if isinstance(self._table, Canonical) else self._table
+
+    @property
+    def rows(self) -> int:
+        """Number of accepted rows."""
+        return self.accepted.n if self.accepted is not None else len(self._table)
 
 
 def run_checks(
-    table: pd.DataFrame,
+    table: pd.DataFrame | Canonical,
     collector: Collector,
     opts: dict[str, Any],
     codes: Mapping[str, tuple[np.ndarray, list[str]]] | None = None,
@@ -294,11 +411,12 @@ def run_checks(
 ) -> CheckedTable:
     """Run every table check; return the table without the rows named in errors.
 
-    ``codes`` are the integer codes of the text columns the readers made (factorized here
-    otherwise); ``value_column(file, sheet, variable, year)`` names the header a value came
-    from, for the findings.
+    ``table`` is the canonical DataFrame or its :class:`Canonical` codes (then the checked
+    table's DataFrame is made only when asked for); ``codes`` are the integer codes of the
+    text columns the readers made (factorized here otherwise); ``value_column(file, sheet,
+    variable, year)`` names the header a value came from, for the findings.
     """
-    if table.empty:
+    if len(table) == 0:
         return CheckedTable(table, None)
     t = Table(table, codes, value_column)
     reject = np.zeros(t.n, dtype=bool)
@@ -331,7 +449,7 @@ def run_checks(
         drop[orig[reject2]] = True
         t = t.subset(~drop)
         unique = unique.subset(~reject2)
-    return CheckedTable(t.table, unique)
+    return CheckedTable(table, unique, t)
 
 
 def guarded(

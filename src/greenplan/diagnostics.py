@@ -449,7 +449,8 @@ class ValidationReport:
     sources : list of str
         The files (and DataFrames, as ``<DataFrame #n>``) read.
     table : pandas.DataFrame or None
-        The canonical long table of the accepted rows.
+        The canonical long table of the accepted rows (:func:`greenplan.validate` makes it
+        when it is first asked for: checking needs only integer codes of its texts).
     options : dict
         The options the checks ran with.
     lang : {"en", "zh"}
@@ -464,7 +465,7 @@ class ValidationReport:
         rows_read: int = 0,
         rows_accepted: int = 0,
         sources: Sequence[str] = (),
-        table: pd.DataFrame | None = None,
+        table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
         options: Mapping[str, Any] | None = None,
         lang: str = "en",
     ) -> None:
@@ -475,8 +476,18 @@ class ValidationReport:
         self.rows_read = int(rows_read)
         self.rows_accepted = int(rows_accepted)
         self.sources = list(sources)
-        self.table = table
+        self._table = table if table is None or not callable(table) else _Once(table)
         self.options = dict(options or {})
+
+    @property
+    def table(self) -> pd.DataFrame | None:
+        """The canonical long table of the accepted rows (made when first asked for)."""
+        table = self._table
+        return table() if isinstance(table, _Once) else table
+
+    @table.setter
+    def table(self, value: pd.DataFrame | None) -> None:
+        self._table = value
 
     def translated(self, lang: str | None) -> ValidationReport:
         """Return the same report with every message in ``lang`` (``zh``/``en``; None: as is)."""
@@ -489,7 +500,7 @@ class ValidationReport:
             rows_read=self.rows_read,
             rows_accepted=self.rows_accepted,
             sources=self.sources,
-            table=self.table,
+            table=self._table,
             options=self.options,
             lang=lang,
         )
@@ -633,6 +644,23 @@ class ValidationReport:
         """Raise :class:`~greenplan.errors.StatisticsError` carrying this report if not ok."""
         if not self.ok:
             raise StatisticsError(self)
+
+
+class _Once:
+    """A value made by ``make()`` on the first call, the same object on every later call.
+
+    Shared by a report and its :meth:`~ValidationReport.translated` copies, so they hold one
+    table, made at most once.
+    """
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make: Callable[[], Any] | None = make
+        self._value: Any = None
+
+    def __call__(self) -> Any:
+        if self._make is not None:
+            self._value, self._make = self._make(), None
+        return self._value
 
 
 def _sort_key(f: Finding) -> tuple[Any, ...]:
