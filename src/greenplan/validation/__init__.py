@@ -278,8 +278,15 @@ def _check_rates(t: Table, collector: Collector, shared: _SharedInputs) -> None:
         return None
     # only the rate rows, and the levels of only the indicators they are rates of: the rest
     # of the table cannot disagree (rate_disagreements looks at nothing else)
-    keep = rates[t.vc]
-    stats = t.table.loc[keep, ["region", "year", "variable", "value"]]
+    keep = np.flatnonzero(rates[t.vc])
+    stats = pd.DataFrame(
+        {
+            "region": np.asarray(t.regions, dtype=object)[t.rc[keep]],
+            "year": t.year[keep],
+            "variable": np.asarray(t.variables, dtype=object)[t.vc[keep]],
+            "value": t.value[keep],
+        }
+    )
     level_values = levels_of(
         shared(), [str(v) for v, r in zip(t.variables, rates, strict=True) if r]
     )
