@@ -82,9 +82,68 @@ def hint(suggestions: list[str]) -> Message | str:
 
 
 def factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (-1 for empty) and distinct values of a column."""
+    """Integer codes (-1 for empty) and distinct values of a column.
+
+    The distinct values come in order of first appearance (as ``pandas.factorize`` gives
+    them). A text column in Arrow that comes in runs of equal cells (a table sorted by region
+    or variable) is coded by its runs: one comparison of each cell with the one before, then
+    only the first cell of each run is hashed.
+    """
+    runs = _run_starts(series)
+    if runs is not None:
+        head_codes, uniques = pd.factorize(series.iloc[runs], use_na_sentinel=True)
+        lengths = np.diff(np.append(runs, len(series)))
+        codes = np.repeat(np.asarray(head_codes, dtype=np.int64), lengths)
+        return codes, np.asarray(uniques, dtype=object)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def _factorize_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize`` of integer keys, by runs of equal keys when they come in runs."""
+    n = keys.size
+    if n > 2 * _RUN_SAMPLE:
+        start = np.empty(n, dtype=bool)
+        start[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=start[1:])
+        runs = np.flatnonzero(start)
+        if runs.size <= n // _RUN_SHARE:
+            head_codes, uniques = pd.factorize(keys[runs])
+            return np.repeat(head_codes, np.diff(np.append(runs, n))), uniques
+    return pd.factorize(keys)
+
+
+_RUN_SAMPLE = 4096
+"""Cells looked at first to decide whether a column comes in runs (a few Arrow kernel calls)."""
+_RUN_SHARE = 8
+"""A column is coded by runs when it has fewer than one run per this many cells."""
+
+
+def _run_starts(series: pd.Series) -> np.ndarray | None:
+    """Positions where a run of equal cells starts, for a long Arrow text column in runs.
+
+    None for anything else (a short column, cells not stored in Arrow, too many runs): then
+    the column is hashed cell by cell. An empty cell always starts a run of its own.
+    """
+    n = len(series)
+    dtype = series.dtype
+    if n < 2 * _RUN_SAMPLE or getattr(dtype, "storage", None) != "pyarrow":
+        return None
+    if not hasattr(series.array, "__arrow_array__"):
+        return None
+    import pyarrow.compute as pc  # optional: only for a column pandas stores in Arrow
+
+    cells = series.array.__arrow_array__()
+    sample = cells.slice(0, _RUN_SAMPLE + 1)
+    changes = pc.not_equal(sample.slice(1), sample.slice(0, _RUN_SAMPLE)).fill_null(True)
+    if pc.sum(changes).as_py() > _RUN_SAMPLE // _RUN_SHARE:
+        return None
+    changes = pc.not_equal(cells.slice(1), cells.slice(0, n - 1)).fill_null(True)
+    start = np.empty(n, dtype=bool)
+    start[0] = True
+    start[1:] = changes.to_numpy(zero_copy_only=False)
+    runs = np.flatnonzero(start)
+    return runs if runs.size <= n // _RUN_SHARE else None
 
 
 @dataclass
@@ -326,7 +385,7 @@ def _units(
         u_text = [nfkc(str(u)) for u in uuniq]
     nu = len(u_text)
     pair = np.where(vcodes >= 0, vcodes, len(v_res)).astype(np.int64) * (nu + 1) + (ucodes + 1)
-    pcodes, upairs = pd.factorize(pair)
+    pcodes, upairs = _factorize_keys(pair)
     pairs: list[tuple[str | None, str | None]] = []  # (variable, unit text) of each pair
     for p in upairs.tolist():
         vi, ui = divmod(int(p), nu + 1)
