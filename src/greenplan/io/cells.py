@@ -89,12 +89,9 @@ def factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     or variable) is coded by its runs: one comparison of each cell with the one before, then
     only the first cell of each run is hashed.
     """
-    runs = _run_starts(series)
+    runs = _runs(series)
     if runs is not None:
-        head_codes, uniques = pd.factorize(series.iloc[runs], use_na_sentinel=True)
-        lengths = np.diff(np.append(runs, len(series)))
-        codes = np.repeat(np.asarray(head_codes, dtype=np.int64), lengths)
-        return codes, np.asarray(uniques, dtype=object)
+        return runs
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
@@ -119,19 +116,22 @@ _RUN_SHARE = 8
 """A column is coded by runs when it has fewer than one run per this many cells."""
 
 
-def _run_starts(series: pd.Series) -> np.ndarray | None:
-    """Positions where a run of equal cells starts, for a long Arrow text column in runs.
+def _runs(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`factorize` of a long Arrow text column that comes in runs of equal cells.
 
     None for anything else (a short column, cells not stored in Arrow, too many runs): then
-    the column is hashed cell by cell. An empty cell always starts a run of its own.
+    the column is hashed cell by cell. An empty cell starts a run of its own. The first cell
+    of each run is picked chunk by chunk (Arrow ``filter``; ``take`` would join the chunks),
+    and coded as ``pandas.factorize`` codes Arrow text (``dictionary_encode``: distinct texts
+    in order of first appearance, -1 for an empty cell).
     """
     n = len(series)
-    dtype = series.dtype
-    if n < 2 * _RUN_SAMPLE or getattr(dtype, "storage", None) != "pyarrow":
+    if n < 2 * _RUN_SAMPLE or getattr(series.dtype, "storage", None) != "pyarrow":
         return None
     if not hasattr(series.array, "__arrow_array__"):
         return None
-    import pyarrow.compute as pc  # optional: only for a column pandas stores in Arrow
+    import pyarrow as pa  # optional: only for a column pandas stores in Arrow
+    import pyarrow.compute as pc
 
     cells = series.array.__arrow_array__()
     sample = cells.slice(0, _RUN_SAMPLE + 1)
@@ -139,11 +139,15 @@ def _run_starts(series: pd.Series) -> np.ndarray | None:
     if pc.sum(changes).as_py() > _RUN_SAMPLE // _RUN_SHARE:
         return None
     changes = pc.not_equal(cells.slice(1), cells.slice(0, n - 1)).fill_null(True)
-    start = np.empty(n, dtype=bool)
-    start[0] = True
-    start[1:] = changes.to_numpy(zero_copy_only=False)
-    runs = np.flatnonzero(start)
-    return runs if runs.size <= n // _RUN_SHARE else None
+    after = pc.indices_nonzero(changes).to_numpy(zero_copy_only=False)
+    if after.size >= n // _RUN_SHARE:
+        return None
+    runs = np.concatenate([np.zeros(1, dtype=np.int64), after.astype(np.int64) + 1])
+    start = pa.chunked_array([pa.array([True]), *changes.chunks], type=pa.bool_())
+    heads = pc.filter(cells, start).combine_chunks().dictionary_encode()
+    head_codes = heads.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    codes = np.repeat(head_codes.astype(np.int64), np.diff(np.append(runs, n)))
+    return codes, np.asarray(heads.dictionary.to_pylist(), dtype=object)
 
 
 @dataclass
