@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import math
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -349,33 +348,6 @@ def _year_spans(years: np.ndarray) -> list[str]:
     return spans
 
 
-def _group_year_spans(years: np.ndarray, cut: np.ndarray) -> list[list[str]]:
-    """:func:`_year_spans` of every group at once: group ``g`` is ``years[cut[g]:cut[g + 1]]``.
-
-    ``years`` holds each group's distinct years, sorted; every group has at least one. The
-    spans are found for all groups in a few array operations; only their texts are built per
-    span.
-    """
-    n = years.size
-    start = np.ones(n, dtype=bool)
-    start[1:] = np.diff(years) != 1
-    start[cut[:-1]] = True  # a group starts a span
-    first = np.flatnonzero(start)
-    last = np.append(first[1:] - 1, n - 1)
-    texts = [
-        str(years[a]) if a == b else f"{years[a]}–{years[b]}"
-        for a, b in zip(first.tolist(), last.tolist(), strict=True)
-    ]
-    span_cut = np.searchsorted(first, cut).tolist()
-    out = []
-    for a, b in pairwise(span_cut):
-        spans = texts[a:b]
-        if len(spans) > 8:
-            spans = [*spans[:4], "…", *spans[-3:]]
-        out.append(spans)
-    return out
-
-
 def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> None:
     """Report the indicators that cannot be computed, by region, with their missing inputs."""
     x = shared()
@@ -385,24 +357,17 @@ def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> No
     present = {str(v) for v in t.variables}
     bins, n_bins = group_codes(t.region_year)
     n_region_years = int(np.count_nonzero(np.bincount(bins, minlength=n_bins)))
-    # integer codes of engine.coverage's columns (numbered by first appearance)
-    ic, inds = cov.indicator, cov.indicators
-    region_of_row, region_names = pd.factorize(np.asarray(x.regions, dtype=object))
-    rc, first_regions = pd.factorize(region_of_row[cov.row])
-    regs = [region_names[r] for r in first_regions.tolist()]
-    mc, miss = cov.missing, cov.patterns
-    years = x.years.to_numpy(dtype=np.int64)[cov.row]
-    per_indicator = np.bincount(ic, minlength=len(inds))
-    nothing = np.zeros(len(inds), dtype=bool)
+    inds = cov.indicators
+    per_indicator = np.bincount(cov.indicator, minlength=len(inds))
     ind_names = [str(i) for i in inds]
     defs = [INDICATORS.get(i) for i in ind_names]
     titles = [
         f"{i} ({d.name_zh})" if d is not None else i for i, d in zip(ind_names, defs, strict=True)
     ]
+    kept: list[int] = []
     for k, (indicator, ind) in enumerate(zip(ind_names, defs, strict=True)):
         inputs = list(ind.inputs) if ind is not None else []
         if per_indicator[k] >= n_region_years and inputs and not (set(inputs) & present):
-            nothing[k] = True
             collector.add(
                 Code.NOT_COMPUTABLE,
                 msg("validation.not_computable_anywhere", indicator=titles[k], inputs=inputs),
@@ -410,58 +375,114 @@ def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> No
                 expected=", ".join(inputs),
                 count=int(per_indicator[k]),
             )
-    keep = ~nothing[ic]
-    if not keep.any():
+        elif per_indicator[k]:
+            kept.append(k)
+    if not kept:
         return None
-    ic, rc, mc, years = ic[keep], rc[keep], mc[keep], years[keep]
-    group = ic.astype(np.int64) * len(regs) + rc
-    # by group, then year: one stable sort of one integer key (rows come nearly in order)
-    ymin = int(years.min())
-    span = int(years.max()) - ymin + 1
-    order = np.argsort(group * span + (years - ymin), kind="stable")
-    group, years, mc = group[order], years[order], mc[order]
-    reg_names = [str(r) for r in regs]
-    bounds = np.flatnonzero(np.diff(group)) + 1
-    starts = np.concatenate([[0], bounds])
-    ends = np.concatenate([bounds, [group.size]])
-    # per group (indicator × region), vectorised: its distinct years (sorted within the group)
-    # and its distinct patterns of missing inputs, in pattern-code order
-    gi = np.repeat(np.arange(starts.size, dtype=np.int64), ends - starts)
-    new_year = np.ones(group.size, dtype=bool)
-    new_year[1:] = (gi[1:] != gi[:-1]) | (years[1:] != years[:-1])
-    distinct_years = years[new_year]
-    year_cut = np.searchsorted(gi[new_year], np.arange(starts.size + 1))
-    spans = _group_year_spans(distinct_years, year_cut)
-    n_years = np.diff(year_cut).tolist()
-    first_year = distinct_years[year_cut[:-1]].tolist()
-    pairs = np.unique(gi * len(miss) + mc)
-    pattern_of = (pairs % len(miss)).tolist()
-    pattern_cut = np.searchsorted(pairs // len(miss), np.arange(starts.size + 1)).tolist()
-    codes_of = [[c for c in str(m).split(";") if c] for m in miss]
-    missing_of: dict[tuple[int, ...], list[str]] = {}  # by the patterns of a group
+    _not_computable(x, cov, kept, titles, collector)
+    return None
+
+
+def _not_computable(
+    x: Inputs,
+    cov: engine.CoverageCodes,
+    kept: list[int],
+    titles: list[str],
+    collector: Collector,
+) -> None:
+    """One ``not_computable`` finding per (indicator, region): its years and missing inputs.
+
+    The entries of ``cov`` come by indicator, then by row. Ordered by region, then year (as
+    the wide table of :func:`~greenplan.validation.shared.wide_of_table` is), each
+    (indicator, region) is one stretch of entries whose years ascend, so the work on the
+    entries is a few array operations; the rest is per finding.
+    """
+    regions, region_names = pd.factorize(np.asarray(x.regions, dtype=object))
+    years = x.years.to_numpy(dtype=np.int64)
+    n = len(years)
+    # the rows of the inputs by (region, year): their rank, when they are not in that order
+    if n > 1 and not bool(
+        np.all((np.diff(regions) > 0) | ((np.diff(regions) == 0) & (np.diff(years) > 0)))
+    ):
+        by_region = np.lexsort((years, regions))
+        rank = np.empty(n, dtype=np.int64)
+        rank[by_region] = np.arange(n)
+        regions, years = regions[by_region], years[by_region]
+    else:
+        rank = None
+    rows = cov.row if rank is None else rank[cov.row]
+    key = cov.indicator.astype(np.int64) * n + rows  # ascends within each indicator
+    mc = cov.missing
+    if rank is not None:
+        order = np.argsort(key, kind="stable")
+        key, rows, mc = key[order], rows[order], mc[order]
+    # (indicator, region) stretches: each kept indicator's entries cut at the regions' first rows
+    region_first = np.searchsorted(regions, np.arange(len(region_names) + 1))
+    cuts = np.searchsorted(
+        key, (np.asarray(kept, dtype=np.int64)[:, None] * n + region_first[None, :]).ravel()
+    ).reshape(len(kept), -1)
+    lo, hi = cuts[:, :-1].ravel(), cuts[:, 1:].ravel()
+    groups = np.flatnonzero(hi > lo)
+    g_lo, g_hi = lo[groups], hi[groups]
+    g_ind = np.asarray(kept, dtype=np.int64)[groups // len(region_names)]
+    g_region = groups % len(region_names)
+    # spans of consecutive years: a next entry continues a span when it is the next row of
+    # the same indicator (key + 1), in the same region, one year later
+    linked_row = np.zeros(n, dtype=bool)
+    linked_row[:-1] = (regions[1:] == regions[:-1]) & (years[1:] == years[:-1] + 1)
+    start = np.ones(key.size, dtype=bool)
+    start[1:] = ~((np.diff(key) == 1) & linked_row[rows[:-1]])
+    span_first = np.flatnonzero(start)
+    span_last = np.append(span_first[1:] - 1, key.size - 1)
+    span_cut_lo = np.searchsorted(span_first, g_lo).tolist()
+    span_cut_hi = np.searchsorted(span_first, g_hi).tolist()
+    first_years = years[rows[span_first]].tolist()
+    last_years = years[rows[span_last]].tolist()
+    span_text = [
+        str(a) if a == b else f"{a}–{b}" for a, b in zip(first_years, last_years, strict=True)
+    ]
+    patterns = _patterns_of(mc, g_lo, g_hi, len(cov.patterns))
+    codes_of = [[c for c in str(m).split(";") if c] for m in cov.patterns]
+    missing_of: dict[tuple[int, ...], list[str]] = {}  # by the patterns of a stretch
     its_inputs = msg("validation.its_inputs")
-    for g, key in enumerate(group[starts].tolist()):
-        k, r = divmod(key, len(regs))
-        indicator, region = ind_names[k], reg_names[r]
-        patterns = tuple(pattern_of[pattern_cut[g] : pattern_cut[g + 1]])
-        missing = missing_of.get(patterns)
+    names = [str(r) for r in region_names]
+    g_first_year = years[rows[g_lo]].tolist()
+    g_count = (g_hi - g_lo).tolist()
+    for g, (k, r) in enumerate(zip(g_ind.tolist(), g_region.tolist(), strict=True)):
+        spans = span_text[span_cut_lo[g] : span_cut_hi[g]]
+        if len(spans) > 8:
+            spans = [*spans[:4], "…", *spans[-3:]]
+        missing = missing_of.get(patterns[g])
         if missing is None:
-            missing = missing_of[patterns] = list(
-                dict.fromkeys(code for m in patterns for code in codes_of[m])
+            missing = missing_of[patterns[g]] = list(
+                dict.fromkeys(code for m in patterns[g] for code in codes_of[m])
             )
+        indicator, region = str(cov.indicators[k]), names[r]
         collector.add(
             Code.NOT_COMPUTABLE,
             msg(
                 "validation.not_computable",
                 indicator=titles[k],
                 region=region,
-                years=spans[g],
+                years=spans,
                 missing=missing if missing else its_inputs,
             ),
             region=region,
             variable=indicator,
-            year=first_year[g] if n_years[g] == 1 else None,
+            year=g_first_year[g] if g_count[g] == 1 else None,
             expected=", ".join(missing) or None,
-            count=n_years[g],
+            count=g_count[g],
         )
-    return None
+
+
+def _patterns_of(
+    mc: np.ndarray, lo: np.ndarray, hi: np.ndarray, n_patterns: int
+) -> list[tuple[int, ...]]:
+    """Return the distinct pattern codes of ``mc[lo[g]:hi[g]]`` of each stretch, ascending."""
+    if n_patterns <= 62:  # one bit per pattern: an OR over each stretch
+        bits = np.append(np.left_shift(np.int64(1), mc.astype(np.int64)), np.int64(0))
+        masks = np.bitwise_or.reduceat(bits, np.column_stack([lo, hi]).ravel())[::2]
+        return [tuple(p for p in range(n_patterns) if m >> p & 1) for m in masks.tolist()]
+    return [
+        tuple(np.unique(mc[a:b]).tolist()) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
+    ]

@@ -47,10 +47,21 @@ def wide_of_table(t: Table, city_rule: str = "all_districts") -> pd.DataFrame:
         has it), columns the variable codes sorted, float64 values: what
         :func:`greenplan.engine.to_wide` returns for the same rows.
     """
+    # the distinct (region, year) pairs with rows: the per-row work is one count, two
+    # lookups and the scatter of the values; the rest is on these few pairs
+    if t.nr * t.ny <= 4 * t.n + 1024:  # the pair codes themselves are the bins
+        pair_bins, pair_keys = t.region_year, np.arange(t.nr * t.ny, dtype=np.int64)
+    else:
+        codes, uniques = pd.factorize(t.region_year)
+        pair_bins, pair_keys = np.asarray(codes, dtype=np.int64), np.asarray(uniques)
+    has_rows = np.bincount(pair_bins, minlength=pair_keys.size) > 0
+    pairs = pair_keys[has_rows]
+    pair_region, pair_year = pairs // t.ny, pairs % t.ny
     # the code lists of a table carry the texts of rows rejected since: only what has rows counts
     regions = list(t.regions)
     names = np.asarray(regions, dtype=object)
-    with_rows = np.bincount(t.rc, minlength=len(regions)) > 0
+    with_rows = np.zeros(len(regions), dtype=bool)
+    with_rows[pair_region] = True
     is_district = np.isin(names, np.asarray(districts(), dtype=object)) & with_rows
     city_rows = city_rule != "never" and bool(is_district.any())
     if city_rows and CITY not in regions:
@@ -71,23 +82,21 @@ def wide_of_table(t: Table, city_rule: str = "all_districts") -> pd.DataFrame:
     var_rank = np.full(len(t.variables), -1, dtype=np.int64)
     var_rank[used[var_order]] = np.arange(len(variables))
     n_years = len(year_values)
-    yr = year_rank[t.yc]
-    key = region_rank[t.rc] * n_years + yr
+    yr = year_rank[pair_year]
+    key = region_rank[pair_region] * n_years + yr  # row of each pair in the wide table
+    present = np.zeros(len(regions) * n_years, dtype=bool)
+    present[key] = True
     if city_rows:
         city = region_rank[regions.index(CITY)]
-        district_years = np.flatnonzero(np.bincount(yr[is_district[t.rc]], minlength=n_years))
-        present = np.zeros(len(regions) * n_years, dtype=bool)
-        present[key] = True
+        district_years = np.unique(yr[is_district[pair_region]])
         present[city * n_years + district_years] = True
-        row_keys = np.flatnonzero(present)
-    else:
-        present = np.zeros(len(regions) * n_years, dtype=bool)
-        present[key] = True
-        row_keys = np.flatnonzero(present)
+    row_keys = np.flatnonzero(present)
     position = np.full(len(regions) * n_years, -1, dtype=np.int64)
     position[row_keys] = np.arange(row_keys.size)
+    row_of_bin = np.full(pair_keys.size, -1, dtype=np.int64)
+    row_of_bin[has_rows] = position[key]
     block = np.full((len(variables), row_keys.size), np.nan)
-    block[var_rank[t.vc], position[key]] = t.value
+    block[var_rank[t.vc], row_of_bin[pair_bins]] = t.value
     index = pd.MultiIndex.from_arrays(
         [names[region_order][row_keys // n_years], year_values[year_order][row_keys % n_years]],
         names=["region", "year"],
