@@ -777,11 +777,11 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
     # one integer per row, by series (region, variable) then year: (rc × nv + vc) × span +
     # year, built in place, in 32 bits when it fits (half the memory traffic)
     small = (t.nr * t.nv + 1) * span + abs(ymin) < 2**31
-    key = t.rc.astype(np.int32 if small else np.int64)
-    key *= t.nv
-    key += t.vc
-    key *= span
-    key += t.year.astype(key.dtype, copy=False)
+    key: np.ndarray = t.rc.astype(np.int32 if small else np.int64)
+    np.multiply(key, t.nv, out=key)
+    np.add(key, t.vc, out=key, casting="same_kind")
+    np.multiply(key, span, out=key)
+    np.add(key, t.year.astype(key.dtype, copy=False), out=key)
     step = np.diff(key)
     order: np.ndarray | None = None  # None: rows already by series, then year
     v, vc, year = t.value, t.vc, t.year
