@@ -40,6 +40,7 @@ from greenplan.checks import (
     guarded,
     resolve_options,
     run_checks,
+    text_column,
 )
 from greenplan.consistency import (
     ANNUAL_SUFFIX,
@@ -278,11 +279,12 @@ def _check_rates(t: Table, collector: Collector, shared: _SharedInputs) -> None:
     # only the rate rows, and the levels of only the indicators they are rates of: the rest
     # of the table cannot disagree (rate_disagreements looks at nothing else)
     keep = np.flatnonzero(rates[t.vc])
+    # texts from the codes (an Arrow take), not from a Python string per row
     stats = pd.DataFrame(
         {
-            "region": np.asarray(t.regions, dtype=object)[t.rc[keep]],
+            "region": text_column(list(t.regions), t.rc[keep]),
             "year": t.year[keep],
-            "variable": np.asarray(t.variables, dtype=object)[t.vc[keep]],
+            "variable": text_column(list(t.variables), t.vc[keep]),
             "value": t.value[keep],
         }
     )

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from greenplan import engine
-from greenplan.checks import Table
+from greenplan.checks import Table, text_column
 from greenplan.consistency import ANNUAL_SUFFIX, CUMULATIVE_SUFFIX
 from greenplan.definitions import Aggregation
 from greenplan.indicators.registry import Inputs, recipes, resolve_options
@@ -138,23 +138,21 @@ def levels_of(x: Inputs, rates: Iterable[str]) -> pd.DataFrame:
                 if level in table and level not in wanted:
                     wanted.append(level)
                 break
-    regions = np.asarray(x.regions, dtype=object)
+    region_codes, region_names = pd.factorize(np.asarray(x.regions, dtype=object))
     years = x.years.to_numpy(dtype=np.int64)
     parts = []
     for id in wanted:
-        values = x.indicator(id).to_numpy(dtype="float64")
+        values = x.indicator_values(id)
         keep = np.flatnonzero(~np.isnan(values))
         parts.append((id, keep, values[keep]))
     keep = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    # texts from codes (an Arrow take), not from a Python string per row
+    ids = np.repeat(np.arange(len(parts)), [p[1].size for p in parts])
     return pd.DataFrame(
         {
-            "region": regions[keep],
+            "region": text_column([str(r) for r in region_names], region_codes[keep]),
             "year": years[keep],
-            "indicator": np.repeat(
-                np.array([p[0] for p in parts], dtype=object), [p[1].size for p in parts]
-            )
-            if parts
-            else np.zeros(0, dtype=object),
+            "indicator": text_column([p[0] for p in parts], ids),
             "value": np.concatenate([p[2] for p in parts]) if parts else np.zeros(0),
         }
     )
