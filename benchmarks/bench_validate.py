@@ -6,7 +6,9 @@ in a fresh process so that peak memory is not shared:
 
 * ``read``: ``pandas.read_csv(path)`` alone;
 * ``validate``: ``greenplan.validate(path)`` with every check;
-* ``validate-core``: ``greenplan.validate(path, check_coverage=False, check_reported=False)``.
+* ``validate-core``: ``greenplan.validate(path, check_coverage=False, check_reported=False)``;
+* ``validate+table``: ``greenplan.validate(path)`` and its ``report.table`` (the canonical
+  DataFrame is made when first asked for: the checks need only integer codes of its texts).
 
 Time is wall-clock (best of ``--repeat``). Peak memory is measured on the first run: the growth
 of the process's peak resident set over what it held after the imports and a warm-up, so
@@ -18,7 +20,10 @@ of the DataFrame ``read_csv`` returns (``memory_usage(deep=True)``).
 
 Usage::
 
-    python benchmarks/bench_validate.py [--rows 1000000] [--repeat 3] [--keep FILE]
+    python benchmarks/bench_validate.py [--rows 1000000] [--repeat 3] [--keep FILE [--reuse]]
+
+``--reuse`` measures the CSV already at ``--keep`` (written by an earlier run) instead of
+generating it again.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 YEAR_RANGE = (1000, 4000)  # synthetic years: 1M rows need more region-years than history has
+STEPS = ("read", "validate-core", "validate", "validate+table")
+"""What is measured, each in a fresh process."""
 
 
 def generate(path: Path, rows: int, seed: int = 0, first_year: int = YEAR_RANGE[0] + 1) -> None:
@@ -211,6 +218,8 @@ def measure(what: str, path: str, repeat: int) -> dict[str, float]:
             if what == "validate-core":
                 opts.update(check_coverage=False, check_reported=False)
             report = greenplan.validate(path, **opts)
+            if what == "validate+table":
+                out["table_rows"] = len(report.table)
             times.append(time.perf_counter() - t0)
             out["rows"] = report.rows_read
             out["accepted"] = report.rows_accepted
@@ -227,9 +236,8 @@ def main() -> None:
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--keep", help="write the synthetic CSV here (and keep it)")
-    p.add_argument(
-        "--measure", choices=["read", "validate", "validate-core"], help=argparse.SUPPRESS
-    )
+    p.add_argument("--measure", choices=[*STEPS], help=argparse.SUPPRESS)
+    p.add_argument("--reuse", action="store_true", help="measure the CSV at --keep as it is")
     p.add_argument("--path", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.measure:
@@ -238,17 +246,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.keep) if args.keep else Path(tmp) / "synthetic.csv"
         t0 = time.perf_counter()
-        generate(path, args.rows)
+        if not (args.reuse and args.keep and path.is_file()):
+            generate(path, args.rows)
+            made = f"generated in {time.perf_counter() - t0:.1f} s"
+        else:
+            made = "reused"
         size = path.stat().st_size / 1e6
-        print(
-            f"synthetic long table: {args.rows:,} rows, {size:.1f} MB CSV "
-            f"(generated in {time.perf_counter() - t0:.1f} s)"
-        )
+        print(f"synthetic long table: {args.rows:,} rows, {size:.1f} MB CSV ({made})")
+        load = os.getloadavg() if hasattr(os, "getloadavg") else None
+        if load is not None:
+            print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         results = {}
         env = dict(os.environ)
         src = str(Path(__file__).resolve().parents[1] / "src")
         env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
-        for what in ("read", "validate-core", "validate"):
+        for what in STEPS:
             proc = subprocess.run(
                 [
                     sys.executable,
@@ -270,7 +282,7 @@ def main() -> None:
     frame_mb = read["frame_mb"]
     print(f"DataFrame from read_csv: {frame_mb:.1f} MB (memory_usage(deep=True))\n")
     print(f"{'step':<16}{'time s':>9}{'× read':>9}{'peak MB':>10}{'× frame':>9}")
-    for what in ("read", "validate-core", "validate"):
+    for what in STEPS:
         r = results[what]
         print(
             f"{what:<16}{r['seconds']:>9.2f}{r['seconds'] / read['seconds']:>9.2f}"

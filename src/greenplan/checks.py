@@ -432,7 +432,6 @@ def run_checks(
         t = t.subset(~reject)
         first = first[~reject]
     # identical duplicates: later copies stay in the table but not in the sum/trend checks
-    orig = np.flatnonzero(first)
     unique = t if first.all() else t.subset(first)
     reject2 = np.zeros(unique.n, dtype=bool)
     for name, check in (
@@ -446,7 +445,7 @@ def run_checks(
             reject2 |= flagged
     if reject2.any():
         drop = np.zeros(t.n, dtype=bool)
-        drop[orig[reject2]] = True
+        drop[np.flatnonzero(first)[reject2]] = True
         t = t.subset(~drop)
         unique = unique.subset(~reject2)
     return CheckedTable(table, unique, t)
@@ -591,11 +590,12 @@ def _check_duplicates(
 ) -> tuple[np.ndarray, np.ndarray]:
     key = t.key()
     bins, n_bins = group_codes(key)
-    dup = np.bincount(bins, minlength=n_bins)[bins] > 1
+    counts = np.bincount(bins, minlength=n_bins)
     bad = np.zeros(t.n, dtype=bool)
     first = np.ones(t.n, dtype=bool)
-    if not dup.any():
+    if counts.max(initial=0) <= 1:  # no key twice: nothing more to look at
         return bad, first
+    dup = counts[bins] > 1
     pos = np.flatnonzero(dup)
     sub = pd.DataFrame({"key": key[pos], "pos": pos, "value": t.value[pos]})
     g = sub.groupby("key", sort=False)
@@ -659,23 +659,22 @@ def _check_duplicates(
 
 def _sum_mismatch(
     t: Table,
-    parts: np.ndarray,
-    part_key: np.ndarray,
+    sums: np.ndarray,
+    counts: np.ndarray,
     totals: np.ndarray,
-    total_key: np.ndarray,
     required: np.ndarray | int,
     opts: dict[str, Any],
-) -> tuple[np.ndarray, dict[int, tuple[float, int]]]:
-    """Totals that differ from the sum of their parts, beyond the tolerance.
+    collector: Collector,
+    code: Code,
+    message: Callable[[int, float, int], Message],
+) -> np.ndarray:
+    """Report the totals that differ from the sum of their parts, beyond the tolerance.
 
-    ``parts`` and ``totals`` are row positions, matched by their keys; ``required`` is the
-    number of parts of a complete sum. A complete sum must match the total; an incomplete one
-    must not exceed it. Returns the flagged totals and, for each, (sum, number of parts).
+    ``totals`` are row positions; ``sums`` and ``counts`` the sum and the number of the parts
+    of each; ``required`` is the number of parts of a complete sum. A complete sum must match
+    the total; an incomplete one must not exceed it. ``message(i, sum, parts)`` builds the
+    finding of total row ``i`` (its ``expected`` is the sum). Returns the flagged totals.
     """
-    codes, n_bins = group_codes(np.concatenate([part_key, total_key]))
-    pc, tc = codes[: parts.size], codes[parts.size :]
-    sums = np.bincount(pc, weights=t.value[parts], minlength=n_bins)[tc]
-    counts = np.bincount(pc, minlength=n_bins)[tc]
     total = t.value[totals]
     with np.errstate(invalid="ignore", over="ignore"):  # sum_rtol may be inf: no check
         tol = opts["sum_rtol"] * np.abs(total) + opts["sum_atol"] + 1e-9 * np.abs(total)
@@ -684,7 +683,16 @@ def _sum_mismatch(
     flag = (counts > 0) & ((excess > tol) | ((counts >= required) & (np.abs(excess) > tol)))
     flagged = totals[flag]
     info = zip(sums[flag].tolist(), counts[flag].tolist(), strict=True)
-    return flagged, dict(zip(flagged.tolist(), info, strict=True))
+    found = dict(zip(flagged.tolist(), info, strict=True))
+    emit(
+        collector,
+        code,
+        t,
+        flagged,
+        lambda i: message(i, *found[i]),
+        expected=Lazy(lambda i: fmt(found[i][0])),
+    )
+    return flagged
 
 
 def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray:
@@ -704,13 +712,15 @@ def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.
     crow, prow = child_of[t.vc[cpos]], parent_is[t.vc[ppos]]
     ckey = t.region_year[cpos] * len(parents) + crow
     pkey = t.region_year[ppos] * len(parents) + prow
+    codes, n_bins = group_codes(np.concatenate([ckey, pkey]))
+    pc, tc = codes[: cpos.size], codes[cpos.size :]
+    sums = np.bincount(pc, weights=t.value[cpos], minlength=n_bins)[tc]
+    counts = np.bincount(pc, minlength=n_bins)[tc]
     n_kids = np.array([len(kids[p]) for p in parents], dtype=np.int64)[prow]
-    flagged, info = _sum_mismatch(t, cpos, ckey, ppos, pkey, n_kids, opts)
-    bad[flagged] = True
     variable = t.label("variable")
 
-    def message(i: int) -> Message:
-        (s, c), listed = info[i], list(kids[variable[i]])
+    def message(i: int, s: float, c: int) -> Message:
+        listed = list(kids[variable[i]])
         k = len(listed)
         if c >= k:
             what = msg("checks.children_all", k=k, listed=listed, sum=fmt(s))
@@ -723,8 +733,8 @@ def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.
             tolerance=f"{opts['sum_rtol']:.1%}",
         )
 
-    expected = Lazy(lambda i: fmt(info[i][0]))
-    emit(collector, Code.CHILDREN_SUM_MISMATCH, t, flagged, message, expected=expected)
+    code = Code.CHILDREN_SUM_MISMATCH
+    bad[_sum_mismatch(t, sums, counts, ppos, n_kids, opts, collector, code, message)] = True
     return bad
 
 
@@ -737,17 +747,19 @@ def _check_districts(t: Table, collector: Collector, opts: dict[str, Any]) -> np
     if not city_code or not is_comp.any() or not additive.any():
         return None
     add_row = additive[t.vc]
-    drow = np.flatnonzero(is_comp[t.rc] & add_row)
+    parts = is_comp[t.rc] & add_row
     crow = np.flatnonzero((t.rc == city_code[0]) & add_row)
-    if drow.size == 0 or crow.size == 0:
+    if crow.size == 0 or not parts.any():
         return None
-    dkey = t.yc[drow].astype(np.int64) * t.nv + t.vc[drow]
-    ckey = t.yc[crow].astype(np.int64) * t.nv + t.vc[crow]
-    flagged, info = _sum_mismatch(t, drow, dkey, crow, ckey, n_comp, opts)
+    # the districts' sums by (year, variable), over every row (0 for the rows that are not
+    # parts: the same float sums as over the parts alone, without their positions)
+    key, n_bins = group_codes(t.yc.astype(np.int64) * t.nv + t.vc)
+    at = key[crow]
+    sums = np.bincount(key, weights=np.where(parts, t.value, 0.0), minlength=n_bins)[at]
+    counts = np.bincount(key, weights=parts, minlength=n_bins)[at].astype(np.int64)
     variable, unit = t.label("variable"), t.label("unit")
 
-    def message(i: int) -> Message:
-        s, c = info[i]
+    def message(i: int, s: float, c: int) -> Message:
         if c >= n_comp:
             what = msg("checks.districts_all", n=n_comp, sum=fmt(s))
         else:
@@ -763,8 +775,8 @@ def _check_districts(t: Table, collector: Collector, opts: dict[str, Any]) -> np
             tolerance=f"{opts['sum_rtol']:.1%}",
         )
 
-    expected = Lazy(lambda i: fmt(info[i][0]))
-    emit(collector, Code.DISTRICTS_SUM_MISMATCH, t, flagged, message, expected=expected)
+    code = Code.DISTRICTS_SUM_MISMATCH
+    _sum_mismatch(t, sums, counts, crow, n_comp, opts, collector, code, message)
     return None
 
 
@@ -839,10 +851,10 @@ def _check_percent_scale(t: Table, collector: Collector, opts: dict[str, Any]) -
     )[t.vc]
     if not percent.any():
         return None
-    series = t.rc.astype(np.int64) * t.nv + t.vc
     small = percent & (np.abs(t.value) < 1) & (t.value != 0)
     if not small.any():
         return None
+    series = t.rc.astype(np.int64) * t.nv + t.vc
     big = percent & (np.abs(t.value) >= 10)
     big_series = np.unique(series[big])
     flag = small & np.isin(series, big_series)
