@@ -794,7 +794,7 @@ def _coverage_codes(x: Inputs, ids: list[str]) -> CoverageCodes:
             keys = np.zeros(absent.size, dtype=np.int64)
             for j, code in enumerate(codes):
                 keys |= np.isnan(values(code)[absent]).astype(np.int64) << j
-            uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            uniq, first, inverse = _unique_small(keys, len(codes))
             flags_of = [[bool(key >> j & 1) for j in range(len(codes))] for key in uniq.tolist()]
         else:  # too many inputs to pack: unique rows (slower, exact)
             flags = np.column_stack([np.isnan(values(code)[absent]) for code in codes])
@@ -816,6 +816,23 @@ def _coverage_codes(x: Inputs, ids: list[str]) -> CoverageCodes:
         np.concatenate(missing) if missing else np.zeros(0, dtype=np.int64),
         list(patterns),
     )
+
+
+def _unique_small(keys: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_index=True, return_inverse=True)`` of ``bits``-bit keys.
+
+    Patterns of missing inputs are few: for keys of at most 16 bits they are counted, not
+    sorted, and each one's first row found by a scan.
+    """
+    if bits <= 16:
+        uniq = np.flatnonzero(np.bincount(keys, minlength=1 << bits))
+        if uniq.size <= 8:
+            first = np.array([int(np.argmax(keys == u)) for u in uniq.tolist()], dtype=np.int64)
+            lookup = np.zeros(1 << bits, dtype=np.int64)
+            lookup[uniq] = np.arange(uniq.size)
+            return uniq, first, lookup[keys]
+    uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return uniq, first, inverse.ravel()
 
 
 def _coverage(x: Inputs, ids: list[str]) -> pd.DataFrame:

@@ -1,0 +1,285 @@
+"""The fast paths of validate give what the plain paths give.
+
+Findings built without pydantic's validation, the canonical table made from codes when first
+asked for, text columns coded by runs, the coverage summary on stretches of entries and the
+year-on-year key in 32 bits: each is compared with the slower path it replaces, or with
+values worked out by hand (in comments). Every table here is SYNTHETIC.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pydantic
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import greenplan as gp
+from greenplan import engine
+from greenplan.checks import Canonical, Table
+from greenplan.diagnostics import Code, Collector, Finding
+from greenplan.io.cells import _factorize_keys, factorize
+from greenplan.messages import msg
+from greenplan.regions import CITY, districts
+from greenplan.schema import CANONICAL_COLUMNS, is_canonical
+from greenplan.validation import _check_coverage, _not_computable, _SharedInputs, _years_text
+from greenplan.variables import VARIABLES
+
+EXAMPLES = "data/examples"
+
+
+# --- findings -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"file": "a.csv", "row": 3, "column": "数值", "value": 5, "expected": 2.5},
+        {"region": CITY, "year": np.int64(2020), "variable": "gdp", "value": np.float64(1.5)},
+        {"value": "1,2", "expected": msg("io.expected_number"), "count": 7},
+        {"value": 2**60, "sheet": "表1"},  # beyond a float's exact integers: validated
+        {"value": True},  # a bool: validated (pydantic makes it 1.0)
+        {"value": np.str_("x"), "region": np.str_(CITY)},
+        {"value": float("nan"), "column": float("nan")},
+        {"count": np.int64(4)},  # a NumPy count: validated
+    ],
+)
+def test_collected_finding_equals_a_validated_one(where):
+    message = msg("io.unknown_region", region="'x'", hint="")
+    c = Collector()
+    c.add(Code.UNKNOWN_REGION, message, **where)
+    [got] = c.findings
+    # what Collector.add did before: normalise, then let pydantic validate every field
+    fields = {k: v for k, v in where.items() if v is not None}
+    for key in ("region", "variable", "column", "file", "sheet"):
+        if key in fields:
+            v = fields[key]
+            fields[key] = "" if isinstance(v, float) and np.isnan(v) else str(v)
+    for key in ("year", "row"):
+        if key in fields:
+            fields[key] = int(fields[key])
+    expected = fields.get("expected")
+    for key in ("value", "expected"):
+        v = fields.get(key)
+        if isinstance(v, np.generic):
+            fields[key] = v.item()
+        elif hasattr(v, "key"):  # a catalogue message: its English text
+            fields[key] = v.text("en")
+    want = Finding(code="unknown_region", severity="error", message=message.text("en"), **fields)
+    want._source = message
+    want._expected = expected if hasattr(expected, "key") else None
+    assert repr(got.model_dump()) == repr(want.model_dump())  # (NaN ≠ NaN: compare texts)
+    assert repr(got) == repr(want)
+    assert got.model_fields_set == want.model_fields_set
+    assert got.model_dump_json() == want.model_dump_json()
+    for lang in ("zh", "en"):
+        assert got.text(lang) == message.text(lang)
+        assert got.translated(lang).message == message.text(lang)
+    assert repr(pickle.loads(pickle.dumps(got)).model_dump()) == repr(got.model_dump())
+
+
+def test_collector_still_rejects_what_is_not_a_field():
+    with pytest.raises(pydantic.ValidationError):
+        Collector().add(Code.UNKNOWN_REGION, msg("io.expected_number"), colour="red")
+
+
+def test_findings_render_the_same_in_both_languages_as_a_fresh_report():
+    report = gp.validate("tests/data/bad/yoy_jump.csv")
+    zh = report.translated("zh")
+    for f, g in zip(report.findings, zh.findings, strict=True):
+        assert g.message == f.text("zh") and f.message == g.text("en")
+    assert [f.message for f in zh.translated("en").findings] == [f.message for f in report.findings]
+
+
+# --- the canonical table, made when asked for ----------------------------------------------
+
+
+def _canonical_of(frame: pd.DataFrame) -> Canonical:
+    texts = {}
+    for name in CANONICAL_COLUMNS:
+        if name not in ("year", "value", "row"):
+            codes, uniques = pd.factorize(frame[name])
+            texts[name] = (np.asarray(codes, dtype=np.int32), [str(u) for u in uniques])
+    numbers = {c: frame[c].to_numpy() for c in ("year", "value", "row")}
+    return Canonical(numbers, texts)
+
+
+def test_table_of_codes_is_the_dataframe_table():
+    full = gp.validate(EXAMPLES, check_coverage=False).table
+    coded = _canonical_of(full)
+    pd.testing.assert_frame_equal(coded.frame(), full, check_exact=True)
+    keep = np.arange(len(full)) % 3 != 1
+    by_codes = Table(coded).subset(keep)
+    by_frame = Table(full).subset(keep)  # the DataFrame path: .loc, as before
+    assert by_codes._table is None  # nothing made yet
+    pd.testing.assert_frame_equal(by_codes.table, by_frame.table, check_exact=True)
+    for name in Table.TEXT:
+        c1, u1 = by_codes.codes[name]
+        c2, u2 = by_frame.codes[name]
+        assert [u1[i] for i in c1] == [u2[i] for i in c2]
+
+
+def test_report_table_is_made_once_marked_and_shared_with_translations():
+    report = gp.validate(EXAMPLES, check_coverage=False, lang="zh")
+    first = report.table
+    assert report.table is first and report.translated("en").table is first
+    assert is_canonical(first)
+    assert report.rows_accepted == len(first)
+    assert list(first.columns) == CANONICAL_COLUMNS
+    assert [str(d) for d in first.dtypes] == [
+        "str", "int64", "str", "float64", "str", "str", "str", "str", "str", "int64"
+    ]  # fmt: skip
+    other = gp.validate(EXAMPLES, check_coverage=False)
+    other.table = None
+    assert other.table is None
+
+
+def test_rejected_rows_leave_the_table_made_from_codes():
+    # SYNTHETIC: one negative value (rejected) among three rows
+    data = pd.DataFrame(
+        {
+            "region": [CITY, CITY, CITY],
+            "year": [2019, 2020, 2021],
+            "variable": "gdp",
+            "value": [10.0, -1.0, 11.0],
+            "unit": VARIABLES["gdp"].unit,
+        }
+    )
+    report = gp.validate(data, check_coverage=False)
+    assert report.table["year"].tolist() == [2019, 2021]
+    assert report.table["row"].tolist() == [1, 3]
+    assert report.table.index.tolist() == [0, 1]
+
+
+# --- text columns coded by runs -------------------------------------------------------------
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["济南市", "历下区", "", None, "gdp"]), st.integers(1, 3000)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_runs_code_a_column_as_factorize_does(runs):
+    cells = [text for text, n in runs for _ in range(n)]
+    column = pd.Series(cells, dtype="str")
+    codes, uniques = factorize(column)
+    want_codes, want_uniques = pd.factorize(column, use_na_sentinel=True)
+    assert codes.tolist() == want_codes.tolist()
+    assert list(uniques) == list(want_uniques)
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 5000)), min_size=1, max_size=10))
+def test_runs_code_integer_keys_as_factorize_does(runs):
+    keys = np.array([k for k, n in runs for _ in range(n)], dtype=np.int64)
+    codes, uniques = _factorize_keys(keys)
+    want_codes, want_uniques = pd.factorize(keys)
+    assert np.asarray(codes).tolist() == want_codes.tolist()
+    assert np.asarray(uniques).tolist() == want_uniques.tolist()
+
+
+# --- coverage summary -----------------------------------------------------------------------
+
+
+class _Rows:
+    """The (region, year) of each row of the engine's inputs: all the summary reads of them."""
+
+    def __init__(self, regions: list[str], years: list[int]) -> None:
+        self.regions = pd.Index(regions)
+        self.years = pd.Index(years)
+
+
+def test_coverage_summary_does_not_depend_on_the_order_of_the_rows():
+    # SYNTHETIC coverage entries: 2 indicators × rows of 2 regions; rows by region and year
+    rows = _Rows(["A"] * 4 + ["B"] * 3, [2015, 2016, 2018, 2019, 2016, 2017, 2020])
+    cov = engine.CoverageCodes(
+        ["x", "y"],
+        np.array([0, 0, 0, 0, 0, 1, 1, 1]),
+        np.array([0, 1, 3, 4, 6, 2, 5, 6]),
+        np.array([0, 1, 0, 0, 1, 2, 2, 2]),
+        ["a", "b;a", ""],
+    )
+    # the same rows in another order, and the entries on them (by indicator, then row)
+    perm = np.array([6, 2, 0, 5, 3, 1, 4])  # new row k is old row perm[k]
+    new_of = np.argsort(perm)
+    shuffled = _Rows([rows.regions[i] for i in perm], [int(rows.years[i]) for i in perm])
+    columns = (cov.indicator.tolist(), new_of[cov.row].tolist(), cov.missing.tolist())
+    entries = sorted(zip(*columns, strict=True))
+    cov2 = engine.CoverageCodes(
+        cov.indicators, *(np.array(c) for c in zip(*entries, strict=True)), cov.patterns
+    )
+    found = []
+    for x, c in ((rows, cov), (shuffled, cov2)):
+        collector = Collector(10**6)
+        _not_computable(x, c, [0, 1], ["x", "y"], collector)  # type: ignore[arg-type]
+        found.append(
+            sorted((f.variable, f.region, f.message, f.count, f.year) for f in collector.findings)
+        )
+    assert found[0] == found[1]
+    # by hand: x has rows 0, 1, 3 (A 2015, 2016, 2019) and 4, 6 (B 2016, 2020), patterns
+    # "a" and "b;a" → missing a, b; y has row 2 (A 2018) and rows 5, 6 (B 2017, 2020), "":
+    # its inputs. One year: the finding's year; more: none
+    assert [(v, r, n, y) for v, r, _, n, y in found[0]] == [
+        ("x", "A", 3, None),
+        ("x", "B", 2, None),
+        ("y", "A", 1, 2018),
+        ("y", "B", 2, None),
+    ]
+    messages = {(v, r): m for v, r, m, _, _ in found[0]}
+    assert "for A in 2015–2016, 2019: missing a, b." in messages[("x", "A")]
+    assert "for B in 2016, 2020: missing a, b." in messages[("x", "B")]
+    assert "for B in 2017, 2020: missing its inputs." in messages[("y", "B")]
+
+
+def test_coverage_years_as_spans():
+    # SYNTHETIC: gdp of a district in 2015–2017, 2019 and 2021–2022 only, nothing else: what
+    # cannot be computed there lacks a value in those six years, in three spans
+    years = [2015, 2016, 2017, 2019, 2021, 2022]
+    region = districts()[0]
+    data = pd.DataFrame(
+        {
+            "region": region,
+            "year": years,
+            "variable": "gdp",
+            "value": np.arange(1.0, 7.0),
+            "unit": VARIABLES["gdp"].unit,
+        }
+    )
+    c = Collector(10**6)
+    t = Table(gp.validate(data, check_coverage=False).table)
+    _check_coverage(t, c, _SharedInputs(t))
+    spans = [f for f in c.findings if f.region == region and f.count == 6]
+    assert spans
+    for f in spans:
+        assert f.year is None
+        assert f"for {region} in {_years_text(np.array(years))}:" in f.message
+        assert " in 2015–2017, 2019, 2021–2022: " in f.message
+
+
+# --- year-on-year ---------------------------------------------------------------------------
+
+
+def test_year_on_year_with_a_key_beyond_32_bits():
+    # SYNTHETIC: years 5, 6 and 999,999,999 (year_range 0 … 10⁹): the series key does not fit
+    # 32 bits. Only 5 → 6 are consecutive: 10 → 100 is +900 % (> 50 %); 100 → 1 is not a
+    # year-on-year change (993 years apart)
+    data = pd.DataFrame(
+        {
+            "region": [CITY] * 3 + [districts()[0]] * 3,
+            "year": [5, 6, 999_999_999] * 2,
+            "variable": "gdp",
+            "value": [10.0, 100.0, 1.0, 10.0, 10.5, 1.0],
+            "unit": VARIABLES["gdp"].unit,
+        }
+    )
+    report = gp.validate(data, year_range=(0, 10**9), check_coverage=False)
+    jumps = [(f.region, f.year) for f in report.findings if f.code == "yoy_jump"]
+    assert jumps == [(CITY, 6)]
+    shuffled = gp.validate(
+        data.iloc[[4, 2, 0, 5, 1, 3]], year_range=(0, 10**9), check_coverage=False
+    )
+    assert [(f.region, f.year) for f in shuffled.findings if f.code == "yoy_jump"] == jumps
