@@ -283,3 +283,16 @@ def test_year_on_year_with_a_key_beyond_32_bits():
         data.iloc[[4, 2, 0, 5, 1, 3]], year_range=(0, 10**9), check_coverage=False
     )
     assert [(f.region, f.year) for f in shuffled.findings if f.code == "yoy_jump"] == jumps
+
+
+@given(st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=50), st.booleans())
+def test_year_codes_index_the_distinct_years(years, near):
+    from greenplan.checks import _year_codes
+
+    year = np.array(years, dtype=np.int64)
+    if near:  # a short range: coded by marking, not hashing
+        year = 2000 + year % 30
+    codes, distinct = _year_codes(year)
+    assert distinct[codes].tolist() == year.tolist()
+    assert sorted(set(distinct.tolist())) == sorted(set(year.tolist()))
+    assert len(distinct) == len(set(year.tolist()))

@@ -190,6 +190,26 @@ class Canonical:
 # --- checks on the table of accepted rows --------------------------------------------------
 
 
+def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the years into their distinct values.
+
+    Years span a short range: the distinct ones are marked in an array over that range (in
+    ascending order; the checks only compare codes), with no hashing. Far-apart years are
+    factorized.
+    """
+    if year.size:
+        lo = int(year.min())
+        span = int(year.max()) - lo + 1
+        if span <= 4 * year.size + 1024:
+            offset = year - lo
+            present = np.zeros(span, dtype=bool)
+            present[offset] = True
+            rank = np.cumsum(present) - 1
+            return rank[offset], np.flatnonzero(present) + lo
+    codes, uniques = pd.factorize(year)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=np.int64)
+
+
 class Table:
     """The accepted rows with integer codes for every text column (no per-row text objects).
 
@@ -230,7 +250,7 @@ class Table:
         self.rc, self.regions = self.codes["region"]
         self.vc, self.variables = self.codes["variable"]
         self.year = np.asarray(numbers["year"], dtype=np.int64)
-        self.yc, self.years = pd.factorize(self.year)
+        self.yc, self.years = _year_codes(self.year)
         self.value = np.asarray(numbers["value"], dtype="float64")
         self.rows = np.asarray(numbers["row"], dtype=np.int64)
         self.nr, self.ny, self.nv = len(self.regions), len(self.years), len(self.variables)
