@@ -66,7 +66,7 @@ class ReadResult:
 
 
 def _string_column(parts: Sequence[Strings]) -> tuple[np.ndarray, list[str]]:
-    """One text column from coded parts: its codes (int32) into its distinct texts."""
+    """One text column from coded parts: its codes (int32 or int64) into its distinct texts."""
     index: dict[str, int] = {}
     remaps = [
         np.array([index.setdefault(u, len(index)) for u in p.uniques], dtype=np.int32)
@@ -75,6 +75,8 @@ def _string_column(parts: Sequence[Strings]) -> tuple[np.ndarray, list[str]]:
     uniques = list(index)
     if len(uniques) == 1:  # file, sheet, an absent source or note: one text for every row
         return np.zeros(sum(len(p.codes) for p in parts), dtype=np.int32), uniques
+    if len(parts) == 1 and np.array_equal(remaps[0], np.arange(len(uniques))):
+        return parts[0].codes, uniques  # one table, texts already distinct: codes as they are
     codes = [
         remap[p.codes] if len(remap) else p.codes.astype(np.int32)
         for p, remap in zip(parts, remaps, strict=True)

@@ -150,6 +150,20 @@ def _runs(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
     return codes, np.asarray(heads.dictionary.to_pylist(), dtype=object)
 
 
+_NONE = np.zeros(0, dtype=np.int64)
+"""No row positions."""
+
+
+class _ByPair:
+    """Per-row view ``a[rows] = per_pair[pair[rows]]`` of a (variable, unit) pair property."""
+
+    def __init__(self, per_pair: np.ndarray, pair: np.ndarray) -> None:
+        self._per_pair, self._pair = per_pair, pair
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        return self._per_pair[self._pair[rows]]
+
+
 @dataclass
 class _Rows:
     """One long table being normalised: its cells, where they are, and what is rejected."""
@@ -228,7 +242,7 @@ def normalise(
     if opts.get("nan_values") == "absent" and raw.header_row is None and value_column is None:
         # a DataFrame's NaN value is no observation (compute): kept as NaN, not reported
         t.absent = t.frame[cols["value"][0]].isna().to_numpy(dtype=bool)
-    values = _values(t, value_column, opts.get("decimal", "."), pair_percent[pcodes])
+    values = _values(t, value_column, opts.get("decimal", "."), _ByPair(pair_percent, pcodes))
     # accepted rows, as codes into small lists of texts
     idx = None if not t.rejected.any() else np.flatnonzero(~t.rejected)
 
@@ -406,7 +420,7 @@ def _units(
     for st, code in ((1, Code.UNKNOWN_UNIT), (2, Code.WRONG_DIMENSION)):
         t.reject(
             code,
-            np.flatnonzero(state[pcodes] == st),
+            np.flatnonzero(state[pcodes] == st) if (state == st).any() else _NONE,
             lambda i: messages[int(pcodes[i])],
             column=column,
             value=unit_label,
@@ -483,7 +497,7 @@ def _pair_factors(
 
 
 def _values(
-    t: _Rows, value_column: np.ndarray | None, decimal: str, percent_unit: np.ndarray
+    t: _Rows, value_column: np.ndarray | None, decimal: str, percent_unit: _ByPair
 ) -> np.ndarray:
     """Parse the values; reject the empty ones and those that are not numbers.
 
@@ -540,7 +554,7 @@ def _values(
 
 
 def _percent_cells(
-    t: _Rows, cells: pd.Series, percent_unit: np.ndarray, value_column: np.ndarray | None
+    t: _Rows, cells: pd.Series, percent_unit: _ByPair, value_column: np.ndarray | None
 ) -> pd.Series:
     """Replace percent-formatted cells by their number (× 100 where the unit is %)."""
     if cells.dtype != object:
