@@ -296,3 +296,17 @@ def test_year_codes_index_the_distinct_years(years, near):
     assert distinct[codes].tolist() == year.tolist()
     assert sorted(set(distinct.tolist())) == sorted(set(year.tolist()))
     assert len(distinct) == len(set(year.tolist()))
+
+
+@given(st.lists(st.integers(0, 61), min_size=1, max_size=40), st.data())
+def test_patterns_of_stretches_are_their_distinct_codes(codes, data):
+    from greenplan.validation import _patterns_of
+
+    mc = np.array(codes, dtype=np.int64)
+    cuts = sorted({0, len(codes), *data.draw(st.lists(st.integers(0, len(codes)), max_size=5))})
+    lo, hi = np.array(cuts[:-1]), np.array(cuts[1:])
+    drop_first = data.draw(st.booleans()) and lo.size > 1  # stretches need not start at 0
+    lo, hi = (lo[1:], hi[1:]) if drop_first else (lo, hi)
+    want = [tuple(sorted(set(codes[a:b]))) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+    assert _patterns_of(mc, lo, hi, 62) == want
+    assert _patterns_of(mc, lo, hi, 100) == want  # more patterns than bits: np.unique

@@ -482,8 +482,13 @@ def _patterns_of(
 ) -> list[tuple[int, ...]]:
     """Return the distinct pattern codes of ``mc[lo[g]:hi[g]]`` of each stretch, ascending."""
     if n_patterns <= 62:  # one bit per pattern: an OR over each stretch
-        bits = np.append(np.left_shift(np.int64(1), mc.astype(np.int64)), np.int64(0))
-        masks = np.bitwise_or.reduceat(bits, np.column_stack([lo, hi]).ravel())[::2]
+        bits = np.left_shift(np.int64(1), mc, dtype=np.int64)
+        # reduceat over [lo, hi) pairs; a stretch ending at the last entry needs no end
+        ends = np.minimum(hi, bits.size - 1)
+        masks = np.bitwise_or.reduceat(bits, np.column_stack([lo, ends]).ravel())[::2]
+        last = hi == bits.size
+        if last.any():  # reduceat stopped one entry short: OR it in
+            masks[last] |= bits[-1]
         return [tuple(p for p in range(n_patterns) if m >> p & 1) for m in masks.tolist()]
     return [
         tuple(np.unique(mc[a:b]).tolist()) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
