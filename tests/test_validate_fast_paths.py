@@ -310,3 +310,24 @@ def test_patterns_of_stretches_are_their_distinct_codes(codes, data):
     want = [tuple(sorted(set(codes[a:b]))) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
     assert _patterns_of(mc, lo, hi, 62) == want
     assert _patterns_of(mc, lo, hi, 100) == want  # more patterns than bits: np.unique
+
+
+def test_duplicates_in_rows_that_come_by_series():
+    # SYNTHETIC: gdp of the city 2019–2021 in series order, 2020 given twice (same value) and
+    # resident population 2020 twice (10 and 11): one identical copy, one conflict (both rows named)
+    data = pd.DataFrame(
+        {
+            "region": CITY,
+            "year": [2019, 2020, 2020, 2021, 2020, 2020],
+            "variable": ["gdp"] * 4 + ["population_resident"] * 2,
+            "value": [10.0, 10.5, 10.5, 11.0, 10.0, 11.0],
+        }
+    )
+    data["unit"] = [VARIABLES[v].unit for v in data["variable"]]
+    report = gp.validate(data, check_coverage=False)
+    found = sorted((f.code, f.row) for f in report.findings if f.code.startswith("duplicate"))
+    assert found == [
+        ("duplicate_conflict", 5),
+        ("duplicate_conflict", 6),
+        ("duplicate_identical", 3),
+    ]

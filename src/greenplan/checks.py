@@ -255,6 +255,7 @@ class Table:
         self.rows = np.asarray(numbers["row"], dtype=np.int64)
         self.nr, self.ny, self.nv = len(self.regions), len(self.years), len(self.variables)
         self._region_year: np.ndarray | None = None
+        self._series: tuple[np.ndarray, np.ndarray, bool] | None = None
         self.defs = [VARIABLES.get(str(v)) for v in self.variables]
         self.lower = np.array(
             [np.nan if d is None or d.lower is None else d.lower for d in self.defs], dtype=float
@@ -313,6 +314,27 @@ class Table:
     def key(self) -> np.ndarray:
         """One integer per (region, year, variable)."""
         return self.region_year * self.nv + self.vc
+
+    def series_key(self) -> tuple[np.ndarray, np.ndarray, bool]:
+        """One integer per row by series (region, variable), then year; made once.
+
+        ``(rc × nv + vc) × span + year`` (span: the years' range), built in place, in 32 bits
+        when it fits (half the memory traffic). Also returns its steps from row to row and
+        whether they are all positive: the rows come by series, then year, with no
+        (region, year, variable) twice.
+        """
+        if self._series is None:
+            ymin = int(self.year.min())
+            span = int(self.year.max()) - ymin + 1
+            small = (self.nr * self.nv + 1) * span + abs(ymin) < 2**31
+            key: np.ndarray = self.rc.astype(np.int32 if small else np.int64)
+            np.multiply(key, self.nv, out=key)
+            np.add(key, self.vc, out=key, casting="same_kind")
+            np.multiply(key, span, out=key)
+            np.add(key, self.year.astype(key.dtype, copy=False), out=key)
+            step = np.diff(key)
+            self._series = (key, step, bool((step > 0).all()))
+        return self._series
 
     def observation(self, i: int) -> dict[str, Any]:
         """Template fields of row ``i``: ``variable``, ``region``, ``year``, ``value``, ``unit``."""
@@ -608,11 +630,13 @@ def group_codes(keys: np.ndarray) -> tuple[np.ndarray, int]:
 def _check_duplicates(
     t: Table, collector: Collector, opts: dict[str, Any]
 ) -> tuple[np.ndarray, np.ndarray]:
+    bad = np.zeros(t.n, dtype=bool)
+    first = np.ones(t.n, dtype=bool)
+    if t.n > 1 and t.series_key()[2]:  # rows by series then year, strictly: no key twice
+        return bad, first
     key = t.key()
     bins, n_bins = group_codes(key)
     counts = np.bincount(bins, minlength=n_bins)
-    bad = np.zeros(t.n, dtype=bool)
-    first = np.ones(t.n, dtype=bool)
     if counts.max(initial=0) <= 1:  # no key twice: nothing more to look at
         return bad, first
     dup = counts[bins] > 1
@@ -805,19 +829,10 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
     if t.n < 2 or not math.isfinite(threshold):
         return None
     ymin = int(t.year.min())
-    span = int(t.year.max()) - ymin + 1
-    # one integer per row, by series (region, variable) then year: (rc × nv + vc) × span +
-    # year, built in place, in 32 bits when it fits (half the memory traffic)
-    small = (t.nr * t.nv + 1) * span + abs(ymin) < 2**31
-    key: np.ndarray = t.rc.astype(np.int32 if small else np.int64)
-    np.multiply(key, t.nv, out=key)
-    np.add(key, t.vc, out=key, casting="same_kind")
-    np.multiply(key, span, out=key)
-    np.add(key, t.year.astype(key.dtype, copy=False), out=key)
-    step = np.diff(key)
+    key, step, in_order = t.series_key()
     order: np.ndarray | None = None  # None: rows already by series, then year
     v, vc, year = t.value, t.vc, t.year
-    if not bool((step > 0).all()):
+    if not in_order:
         order = np.argsort(key, kind="stable")
         step = np.diff(key[order])
         v, vc, year = v[order], vc[order], year[order]
