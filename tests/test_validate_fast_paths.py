@@ -331,3 +331,13 @@ def test_duplicates_in_rows_that_come_by_series():
         ("duplicate_conflict", 6),
         ("duplicate_identical", 3),
     ]
+
+
+def test_a_report_pickles_with_its_table():
+    report = gp.validate(EXAMPLES, check_coverage=False)
+    copy = pickle.loads(pickle.dumps(report))
+    pd.testing.assert_frame_equal(copy.table, report.table, check_exact=True)
+    assert [f.model_dump_json() for f in copy.findings] == [
+        f.model_dump_json() for f in report.findings
+    ]
+    assert copy.translated("zh").to_json() == report.to_json(lang="zh")

@@ -489,6 +489,12 @@ class ValidationReport:
     def table(self, value: pd.DataFrame | None) -> None:
         self._table = value
 
+    def __getstate__(self) -> dict[str, Any]:
+        # a pickled report carries its table (the function that makes it cannot be pickled)
+        state = dict(self.__dict__)
+        state["_table"] = self.table
+        return state
+
     def translated(self, lang: str | None) -> ValidationReport:
         """Return the same report with every message in ``lang`` (``zh``/``en``; None: as is)."""
         if lang is None or lang == self.lang:
