@@ -303,7 +303,7 @@ def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str |
     r_ok = np.array([r is not None for r in r_res] + [False], dtype=bool)
     t.reject(
         Code.UNKNOWN_REGION,
-        np.flatnonzero(~r_ok[rcodes] & (rcodes >= 0)),
+        _unknown(r_ok, rcodes),
         lambda i: msg(
             "io.unknown_region",
             region=repr(t.region[i]),
@@ -325,6 +325,16 @@ def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str |
     )
     _unknown_variables(t, vcodes)
     return rcodes, r_res
+
+
+def _unknown(known: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Rows whose text (code ≥ 0) is not known; none to look for when every text is known.
+
+    ``known`` has one entry per distinct text, and a last one for the code -1 (empty).
+    """
+    if known[:-1].all():
+        return _NONE
+    return np.flatnonzero(~known[codes] & (codes >= 0))
 
 
 def _empty_cell(label: Message) -> Callable[[int], Message]:
@@ -368,7 +378,7 @@ def _unknown_variables(t: _Rows, vcodes: np.ndarray) -> None:
 
     t.reject(
         Code.UNKNOWN_VARIABLE,
-        np.flatnonzero(~v_ok[vcodes] & (vcodes >= 0)),
+        _unknown(v_ok, vcodes),
         message,
         column=t.header("variable"),
         value=t.variable,
