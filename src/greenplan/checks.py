@@ -443,6 +443,18 @@ class CheckedTable:
         """Number of accepted rows."""
         return self.accepted.n if self.accepted is not None else len(self._table)
 
+    def table_maker(self) -> Callable[[], pd.DataFrame]:
+        """Return a function that makes :attr:`table`, holding only what that needs.
+
+        The codes of the accepted rows, not the checks' other arrays: a report that keeps it
+        until its table is asked for keeps no more.
+        """
+        accepted = self.accepted
+        if accepted is not None and accepted._table is None and accepted._canonical is not None:
+            return accepted._canonical.frame
+        table = self.table
+        return lambda: table
+
 
 def run_checks(
     table: pd.DataFrame | Canonical,

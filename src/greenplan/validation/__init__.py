@@ -169,12 +169,13 @@ def validate(*sources: Any, lang: str | None = None, **options: Any) -> Validati
             guarded(collector, "coverage", _check_coverage, t, collector, shared)
         if opts["check_reported"]:
             guarded(collector, "published rates vs levels", _check_rates, t, collector, shared)
+    make_table = checked.table_maker()
     report = ValidationReport(
         collector.findings,
         rows_read=result.rows_read,
         rows_accepted=checked.rows,
         sources=result.sources,
-        table=lambda: mark_canonical(checked.table),
+        table=lambda: mark_canonical(make_table()),
         options=opts,
     )
     return report.translated(lang)
