@@ -12,7 +12,13 @@ Cases (each reported with its yardstick, measured in the same run):
   tree (say ``git archive`` of an earlier commit) in the same run, right after.
 * ``greenplan report`` (shipped Jinan data) and ``greenplan validate small.csv`` (a 10-row file
   written here, synthetic) as whole processes, median of ``--repeat`` runs; goal ≤ 1.3× the
-  yardstick ``python -c "import pandas, pint, pydantic"``.
+  yardstick ``python -c "import pandas, pint, pydantic"``. Measured twice: as run from source
+  with ``PYTHONDONTWRITEBYTECODE=1`` (every run compiles greenplan's modules again; the
+  dependencies have their bytecode from their installation) and as installed (greenplan's
+  bytecode cached, as ``pip install`` leaves it: ``PYTHONPYCACHEPREFIX`` in a temporary
+  folder, filled by one run first, so the checkout gets no ``__pycache__``). The commands and the
+  yardstick alternate within each repeat, so a change of load hits them alike; with
+  ``--baseline SRC`` the other tree's commands join the same rounds.
 * ``registry`` — how long building the pint registry takes in a fresh process, and whether the
   everyday report builds it (it should not: ``resources/unit_table.csv`` answers).
 
@@ -37,13 +43,61 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data" / "examples"
 
 
-def _median_process(cmd: list[str], repeat: int) -> float:
-    times = []
+def _median_processes(
+    cases: dict[str, tuple[list[str], dict[str, str]]], repeat: int
+) -> dict[str, float]:
+    """Median wall-clock seconds of each command (with its environment), run in rounds.
+
+    Each round runs every case once, in turn, so load that comes and goes hits all alike.
+    """
+    times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, (cmd, env) in cases.items():
+            start = time.perf_counter()
+            subprocess.run(
+                cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def _environments(src: Path, cache: Path) -> dict[str, dict[str, str]]:
+    """The environments of the two ways of running: from source, and as installed."""
+    base = dict(os.environ)
+    base["PYTHONPATH"] = str(src) + os.pathsep + base.get("PYTHONPATH", "")
+    source = {**base, "PYTHONDONTWRITEBYTECODE": "1"}
+    installed = {k: v for k, v in base.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    installed["PYTHONPYCACHEPREFIX"] = str(cache)
+    return {"source": source, "installed": installed}
+
+
+def whole_processes(
+    trees: dict[str, Path], repeat: int, small: Path, cache: Path
+) -> dict[tuple[str, str, str], float]:
+    """Median seconds of ``greenplan report`` and ``validate`` per tree and way of running.
+
+    Keys are ``(tree, way, case)``; the yardstick is ``("", way, "imports")``.
+    """
+    py = sys.executable
+    commands = {
+        "report": [py, "-m", "greenplan", "report", "-o", os.devnull],
+        "validate": [py, "-m", "greenplan", "validate", str(small)],
+    }
+    cases: dict[str, tuple[list[str], dict[str, str]]] = {}
+    keys: dict[str, tuple[str, str, str]] = {}
+    for way in ("source", "installed"):
+        env = _environments(ROOT / "src", cache / "yardstick")[way]
+        cases[f"imports {way}"] = ([py, "-c", "import pandas, pint, pydantic"], env)
+        keys[f"imports {way}"] = ("", way, "imports")
+        for tree, src in trees.items():
+            env = _environments(src, cache / tree)[way]
+            for case, cmd in commands.items():
+                cases[f"{tree} {way} {case}"] = (cmd, env)
+                keys[f"{tree} {way} {case}"] = (tree, way, case)
+    for cmd, env in cases.values():  # warm-up: file caches, and the bytecode of "installed"
+        subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+    medians = _median_processes(cases, repeat)
+    return {keys[name]: seconds for name, seconds in medians.items()}
 
 
 def in_process(repeat: int) -> dict[str, float]:
@@ -133,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         "--baseline",
         type=Path,
         metavar="SRC",
-        help="also measure compute+assess with the package in SRC (an older checkout's src/)",
+        help="also measure every case with the package in SRC (an older checkout's src/)",
     )
     parser.add_argument(
         "--in-process-only", action="store_true", help="skip the whole-process cases"
@@ -153,21 +207,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.in_process_only:
         return 0
 
-    floor = _median_process([sys.executable, "-c", "import pandas, pint, pydantic"], args.repeat)
-    gp_cmd = [sys.executable, "-m", "greenplan"]
-    report = _median_process([*gp_cmd, "report", "-o", "/dev/null"], args.repeat)
+    trees = {"now": ROOT / "src"}
+    if args.baseline is not None:
+        trees["baseline"] = args.baseline.resolve()
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp) / "small.csv"
         lines = ["region,year,variable,value,unit,source"]
         lines += [f"济南市,{2016 + k},gdp,{10000 + 100 * k},亿元,synthetic" for k in range(10)]
         small.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        validate = _median_process([*gp_cmd, "validate", str(small)], args.repeat)
-    print(f"import pandas,pint,pydantic {floor * 1e3:8.1f} ms  (yardstick)")
-    for label, seconds in (
-        ("greenplan report (shipped) ", report),
-        ("greenplan validate 10 rows ", validate),
+        medians = whole_processes(trees, args.repeat, small, Path(tmp) / "pycache")
+    for way, label in (
+        ("source", "from source (PYTHONDONTWRITEBYTECODE=1)"),
+        ("installed", "as installed (bytecode cached)"),
     ):
-        print(f"{label} {seconds * 1e3:8.1f} ms  {seconds / floor:5.2f}× imports  goal ≤ 1.3×")
+        floor = medians[("", way, "imports")]
+        print(f"-- {label}")
+        print(f"import pandas,pint,pydantic {floor * 1e3:8.1f} ms  (yardstick)")
+        for tree in trees:
+            for case, name in (("report", "report (shipped)"), ("validate", "validate 10 rows")):
+                seconds = medians[(tree, way, case)]
+                tag = "" if tree == "now" else "  (baseline)"
+                print(
+                    f"greenplan {name:<17} {seconds * 1e3:8.1f} ms  {seconds / floor:5.2f}× "
+                    f"imports  goal ≤ 1.3×{tag}"
+                )
     seconds, flag = registry_seconds()
     print(f"pint registry build         {seconds * 1e3:8.1f} ms  (the everyday report: {flag})")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -24,12 +25,15 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+@cache
+def _package_dir() -> Path:
+    """Return the folder of the installed ``greenplan`` package (looked up once per process)."""
+    return Path(str(resources.files("greenplan")))
+
+
 def resource_path(*parts: str) -> Path:
     """Path of a file under ``greenplan/resources`` (always inside the package)."""
-    node = resources.files("greenplan") / "resources"
-    for part in parts:
-        node = node / part
-    return Path(str(node))
+    return _package_dir().joinpath("resources", *parts)
 
 
 def data_dir() -> Path:
@@ -38,7 +42,7 @@ def data_dir() -> Path:
     In a wheel they are installed as ``greenplan/data``; in an editable install or a source
     checkout they are read from the repository's top-level ``data/``.
     """
-    inside = Path(str(resources.files("greenplan"))) / "data"
+    inside = _package_dir() / "data"
     if inside.is_dir():
         return inside
     root = Path(__file__).resolve().parents[2]  # src/greenplan/_resources.py → the checkout

@@ -35,7 +35,8 @@ class CodeListError(GreenplanError, ValueError):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+    # defer_build: each model's validator is built on its first use, not at import
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, defer_build=True)
 
 
 class Direction(StrEnum):

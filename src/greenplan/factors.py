@@ -151,7 +151,9 @@ class FactorError(GreenplanError, KeyError):
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a table's validator is built when its first row is read (the everyday
+    # report reads fuels only), not for all seven at import
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     @property
     def confidence_label(self) -> str:

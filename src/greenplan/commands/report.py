@@ -16,7 +16,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from greenplan import plot
+import greenplan  # greenplan.plot is imported on first use: only html, --plot and --charts draw
 from greenplan.commands import command_options, emit, fail, lang_of, statistics_failure
 from greenplan.errors import GreenplanError, StatisticsError
 from greenplan.messages import msg, text
@@ -84,15 +84,15 @@ def run(args: argparse.Namespace) -> int:
         plan,
         allow_override=bool(getattr(args, "override_fixed", False)),
     )
-    plot_file = plot.plot_path(args.plot) if args.plot else None  # a bad path: exit 2 now
+    plot_file = greenplan.plot.plot_path(args.plot) if args.plot else None  # a bad path: exit 2 now
     plot_lang = None
     charts = getattr(args, "charts", None)
     if charts and Path(charts).exists() and not Path(charts).is_dir():
-        raise plot.PlotPathError(msg("commands.report.charts_is_file", path=charts))
+        raise greenplan.plot.PlotPathError(msg("commands.report.charts_is_file", path=charts))
     if args.plot or args.format == "html" or charts:
         try:
-            plot_lang = plot.plot_language(lang)
-        except plot.MissingPlotDependencyError:
+            plot_lang = greenplan.plot.plot_language(lang)
+        except greenplan.plot.MissingPlotDependencyError:
             if args.plot or charts:
                 raise
     try:
@@ -102,21 +102,21 @@ def run(args: argparse.Namespace) -> int:
     except StatisticsError as exc:  # the same codes as validate and compute
         return statistics_failure("report", exc, lang=lang)
     if plot_lang is not None and plot_lang != lang:
-        note = msg("commands.report.no_cjk_font", package=plot.CJK_FONT_PACKAGE)
+        note = msg("commands.report.no_cjk_font", package=greenplan.plot.CJK_FONT_PACKAGE)
         print(text("commands.note", lang, command="report", message=note), file=sys.stderr)
     if charts:
         with warnings.catch_warnings():  # the fallback to English is said above
             warnings.simplefilter("ignore", UserWarning)
-            plot.save_trend_charts(report, charts, lang=plot_lang or "en")
+            greenplan.plot.save_trend_charts(report, charts, lang=plot_lang or "en")
     png = None
     if plot_lang is not None:
         with warnings.catch_warnings():  # the fallback to English is said above
             warnings.simplefilter("ignore", UserWarning)
-            figure = plot.progress_figure(report, lang=plot_lang)
+            figure = greenplan.plot.progress_figure(report, lang=plot_lang)
             if plot_file is not None:
-                plot.save_progress_plot(figure, plot_file)
+                greenplan.plot.save_progress_plot(figure, plot_file)
             if args.format == "html":
-                png = plot.progress_png(figure)
+                png = greenplan.plot.progress_png(figure)
     if args.format == "xlsx":
         try:
             report.to_excel(args.output, lang=lang)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from greenplan.messages import catalogue, text
+from greenplan.messages import text
 from greenplan.progress.notes import note_zh
 from greenplan.report.style import (
     STATUS_COLOURS,
@@ -127,8 +127,11 @@ def report_title(model: Mapping[str, Any], lang: str) -> str:
 
 def _method_label(model: Mapping[str, Any], lang: str) -> str:
     m = model["method"]
-    known = f"report.method.{m}" in catalogue()
-    return f"{m} ({text(f'report.method.{m}', lang) if known else m})"
+    try:  # only report.csv is read (the whole catalogue is 25 files)
+        label = text(f"report.method.{m}", lang)
+    except KeyError:  # a method the catalogue has no name for
+        label = m
+    return f"{m} ({label})"
 
 
 def _header_lines(model: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
