@@ -179,6 +179,11 @@ def _annual_rate_variables(table: Mapping[str, Variable]) -> dict[str, Variable]
     return out
 
 
+def _refused(key: str, place: Message, code: str, **params: object) -> CodeListError:
+    """Return the :class:`CodeListError` of check ``variables.<key>`` on ``code`` at ``place``."""
+    return CodeListError(msg(f"variables.{key}", place=place, code=code, **params))
+
+
 def _check_references(table: dict[str, Variable], where: dict[str, Message]) -> None:
     """Raise :class:`CodeListError` on a dangling parent, an unknown unit or a shared name."""
     owner: dict[str, str] = {}
@@ -187,57 +192,24 @@ def _check_references(table: dict[str, Variable], where: dict[str, Message]) -> 
         try:
             units.dimension(var.unit)
         except UnitError as exc:
-            raise CodeListError(
-                msg(
-                    "variables.bad_unit",
-                    place=place,
-                    code=code,
-                    unit=repr(var.unit),
-                    error=message_of(exc),
-                )
-            ) from exc
+            error = message_of(exc)
+            raise _refused("bad_unit", place, code, unit=repr(var.unit), error=error) from exc
         if var.parent is not None:
             parent = table.get(var.parent)
             if parent is None or var.parent == code:
                 close = "" if parent else hint(var.parent, table)
-                raise CodeListError(
-                    msg(
-                        "variables.bad_parent",
-                        place=place,
-                        code=code,
-                        parent=repr(var.parent),
-                        hint=close,
-                    )
-                )
+                raise _refused("bad_parent", place, code, parent=repr(var.parent), hint=close)
             if not units.is_compatible(var.unit, parent.unit):
-                raise CodeListError(
-                    msg(
-                        "variables.parent_unit",
-                        place=place,
-                        code=code,
-                        unit=repr(var.unit),
-                        parent_unit=repr(parent.unit),
-                    )
-                )
+                unit, parent_unit = repr(var.unit), repr(parent.unit)
+                raise _refused("parent_unit", place, code, unit=unit, parent_unit=parent_unit)
         for name in (var.name_zh, var.name_en, *var.aliases):
-            key = name.casefold()
-            other = owner.setdefault(key, code)
+            other = owner.setdefault(name.casefold(), code)
             if other != code:
-                raise CodeListError(
-                    msg(
-                        "variables.name_taken",
-                        place=place,
-                        code=code,
-                        name=repr(name),
-                        other=repr(other),
-                    )
-                )
+                raise _refused("name_taken", place, code, name=repr(name), other=repr(other))
     for code in table:
         other = owner.get(code.casefold(), code)
         if other != code:
-            raise CodeListError(
-                msg("variables.alias_is_code", place=where[other], other=other, code=repr(code))
-            )
+            raise _refused("alias_is_code", where[other], repr(code), other=other)
 
 
 def did_you_mean_code(name: str, table: Mapping[str, Variable]) -> str:
