@@ -21,6 +21,11 @@ of the DataFrame ``read_csv`` returns (``memory_usage(deep=True)``).
 Usage::
 
     python benchmarks/bench_validate.py [--rows 1000000] [--repeat 3] [--keep FILE [--reuse]]
+    python benchmarks/bench_validate.py --scaling [--repeat 3]
+
+``--scaling`` measures ``read_csv``, ``greenplan.read_statistics`` and ``greenplan.validate``
+(every check) on tables of 10⁵, 10⁶ and 4·10⁶ rows and prints the exponent *b* of
+time ∝ rowsᵇ between consecutive sizes (1 is linear).
 
 ``--reuse`` measures the CSV already at ``--keep`` (written by an earlier run) instead of
 generating it again.
@@ -31,6 +36,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
 import resource
 import subprocess
@@ -46,6 +52,9 @@ if TYPE_CHECKING:
 YEAR_RANGE = (1000, 4000)  # synthetic years: 1M rows need more region-years than history has
 STEPS = ("read", "validate-core", "validate", "validate+table")
 """What is measured, each in a fresh process."""
+SCALING_ROWS = (100_000, 1_000_000, 4_000_000)
+SCALING_STEPS = ("read", "read_statistics", "validate")
+"""``--scaling``: the table sizes and the steps whose time is fitted against rows."""
 
 
 def generate(path: Path, rows: int, seed: int = 0, first_year: int = YEAR_RANGE[0] + 1) -> None:
@@ -213,6 +222,11 @@ def measure(what: str, path: str, repeat: int) -> dict[str, float]:
             out["frame_mb"] = df.memory_usage(deep=True).sum() / 1e6
             out["rows"] = len(df)
             del df  # free the result before the next run
+        elif what == "read_statistics":
+            table = greenplan.read_statistics(path, year_range=YEAR_RANGE)
+            times.append(time.perf_counter() - t0)
+            out["rows"] = len(table)
+            del table
         else:
             opts: dict[str, object] = {"year_range": YEAR_RANGE}
             if what == "validate-core":
@@ -231,17 +245,66 @@ def measure(what: str, path: str, repeat: int) -> dict[str, float]:
     return out
 
 
+def _run(what: str, path: Path, repeat: int) -> dict[str, float]:
+    """Measure one step in a fresh process with ``src/`` of this checkout first on the path."""
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, __file__, "--measure", what, "--path", str(path)]
+    proc = subprocess.run(
+        [*cmd, "--repeat", str(repeat)], capture_output=True, text=True, env=env, check=True
+    )
+    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def scaling(repeat: int) -> None:
+    """Time of each scaling step at each size, and the exponent b of time ∝ rowsᵇ."""
+    times: dict[str, list[float]] = {what: [] for what in SCALING_STEPS}
+    rows: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in SCALING_ROWS:
+            path = Path(tmp) / f"synthetic_{n}.csv"
+            generate(path, n)
+            for what in SCALING_STEPS:
+                r = _run(what, path, repeat)
+                times[what].append(r["seconds"])
+                if what == "read":
+                    rows.append(r["rows"])
+            path.unlink()
+    print(f"{'step':<16}" + "".join(f"{f'{r:,.0f} rows':>16}" for r in rows))
+    for what in SCALING_STEPS:
+        print(f"{what:<16}" + "".join(f"{f'{t:.3f} s':>16}" for t in times[what]))
+    print()
+    for what in SCALING_STEPS:
+        t = times[what]
+        fits = [
+            f"{rows[i]:,.0f} → {rows[i + 1]:,.0f}: "
+            f"{math.log(t[i + 1] / t[i]) / math.log(rows[i + 1] / rows[i]):.2f}"
+            for i in range(len(rows) - 1)
+        ]
+        print(f"exponent b of {what} (time ∝ rowsᵇ): " + "; ".join(fits))
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--keep", help="write the synthetic CSV here (and keep it)")
-    p.add_argument("--measure", choices=[*STEPS], help=argparse.SUPPRESS)
+    p.add_argument(
+        "--scaling",
+        action="store_true",
+        help="fit time ∝ rowsᵇ of read_csv, read_statistics and validate at 1e5, 1e6, 4e6 rows",
+    )
+    p.add_argument("--measure", choices=[*STEPS, *SCALING_STEPS], help=argparse.SUPPRESS)
     p.add_argument("--reuse", action="store_true", help="measure the CSV at --keep as it is")
     p.add_argument("--path", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.path, args.repeat)))
+        return
+    if args.scaling:
+        scaling(args.repeat)
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.keep) if args.keep else Path(tmp) / "synthetic.csv"
@@ -256,28 +319,7 @@ def main() -> None:
         load = os.getloadavg() if hasattr(os, "getloadavg") else None
         if load is not None:
             print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-        results = {}
-        env = dict(os.environ)
-        src = str(Path(__file__).resolve().parents[1] / "src")
-        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
-        for what in STEPS:
-            proc = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--measure",
-                    what,
-                    "--path",
-                    str(path),
-                    "--repeat",
-                    str(args.repeat),
-                ],
-                capture_output=True,
-                text=True,
-                env=env,
-                check=True,
-            )
-            results[what] = json.loads(proc.stdout.strip().splitlines()[-1])
+        results = {what: _run(what, path, args.repeat) for what in STEPS}
     read = results["read"]
     frame_mb = read["frame_mb"]
     print(f"DataFrame from read_csv: {frame_mb:.1f} MB (memory_usage(deep=True))\n")

@@ -62,27 +62,33 @@ def read_and_check(
     result = read_all(sources, collector, opts)
     for source in result.sources:
         _log.debug("read %s", source)
-    checked = run_checks(result.table, collector, opts, result.codes, result.value_column)
+    # the checks run on integer codes: the table's DataFrame is made when it is asked for
+    canonical = result.canonical if result.canonical is not None else result.table
+    checked = run_checks(canonical, collector, opts, value_column=result.value_column)
     _log.info(
         "read %d rows from %d source(s): %d accepted, %d finding(s)",
         result.rows_read,
         len(result.sources),
-        len(checked.table),
+        checked.rows,
         len(collector.findings),
     )
     return result, collector, checked
 
 
 def make_report(
-    result: ReadResult, collector: Collector, table: pd.DataFrame, opts: dict[str, Any]
+    result: ReadResult, collector: Collector, checked: CheckedTable, opts: dict[str, Any]
 ) -> ValidationReport:
-    """Return the report of a reading: findings, row counts, sources, the accepted table."""
+    """Return the report of a reading: findings, row counts, sources, the accepted table.
+
+    The report's table (a DataFrame) is made from the checked codes when first asked for.
+    """
+    make_table = checked.table_maker()
     return ValidationReport(
         collector.findings,
         rows_read=result.rows_read,
-        rows_accepted=len(table),
+        rows_accepted=checked.rows,
         sources=result.sources,
-        table=mark_canonical(table),
+        table=lambda: mark_canonical(make_table()),
         options=opts,
     )
 
@@ -148,7 +154,7 @@ def read_statistics(
                 "greenplan.validate(), not by read_statistics()."
             )
     result, collector, checked = read_and_check(sources, opts)
-    report = make_report(result, collector, checked.table, opts)
+    report = make_report(result, collector, checked, opts)
     report.raise_for_errors()
     table = checked.table
     table.attrs["greenplan"] = {

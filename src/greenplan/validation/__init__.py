@@ -22,7 +22,6 @@ True
 
 from __future__ import annotations
 
-import logging
 import math
 from typing import Any
 
@@ -39,7 +38,6 @@ from greenplan.checks import (
     group_codes,
     guarded,
     resolve_options,
-    run_checks,
     text_column,
 )
 from greenplan.consistency import (
@@ -60,15 +58,12 @@ from greenplan.diagnostics import (
 )
 from greenplan.indicators import INDICATORS
 from greenplan.indicators.registry import Inputs
-from greenplan.io.assemble import read_all
+from greenplan.io import make_report, read_and_check
 from greenplan.messages import LANGS, Message, msg
 from greenplan.options import OptionSpec
 from greenplan.plans import default_plan
 from greenplan.records.checks import check_fuel_records, is_fuel_records
-from greenplan.schema import mark_canonical
 from greenplan.validation.shared import inputs_of_table, levels_of
-
-_log = logging.getLogger(__name__)
 
 __all__ = [
     "CHECKS",
@@ -149,18 +144,7 @@ def validate(*sources: Any, lang: str | None = None, **options: Any) -> Validati
         ).translated(lang)
     options = {k: v for k, v in options.items() if k != "kind"}
     opts = resolve_options(options)
-    collector = Collector(opts["max_findings"])
-    result = read_all(sources, collector, opts)
-    # the checks run on integer codes: the table's DataFrame is made when a user asks for it
-    canonical = result.canonical if result.canonical is not None else result.table
-    checked = run_checks(canonical, collector, opts, value_column=result.value_column)
-    _log.info(
-        "read %d rows from %d source(s): %d accepted, %d finding(s)",
-        result.rows_read,
-        len(result.sources),
-        checked.rows,
-        len(collector.findings),
-    )
+    result, collector, checked = read_and_check(sources, opts)
     if checked.unique is not None:
         t, shared = checked.unique, _SharedInputs(checked.unique)
         if opts["check_reported"]:
@@ -169,15 +153,7 @@ def validate(*sources: Any, lang: str | None = None, **options: Any) -> Validati
             guarded(collector, "coverage", _check_coverage, t, collector, shared)
         if opts["check_reported"]:
             guarded(collector, "published rates vs levels", _check_rates, t, collector, shared)
-    make_table = checked.table_maker()
-    report = ValidationReport(
-        collector.findings,
-        rows_read=result.rows_read,
-        rows_accepted=checked.rows,
-        sources=result.sources,
-        table=lambda: mark_canonical(make_table()),
-        options=opts,
-    )
+    report = make_report(result, collector, checked, opts)
     return report.translated(lang)
 
 
