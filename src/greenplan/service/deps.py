@@ -1,8 +1,9 @@
 """What the endpoints of the service share: FastAPI dependencies and request helpers.
 
-* the application's state: :data:`StoreDep` (``app.state.store``) and :data:`ResultsDep`
-  (``app.state.results``, the :class:`~greenplan.service.cache.Results` cache), both set by
-  :func:`greenplan.service.create_app`;
+* the application's state, set by :func:`greenplan.service.create_app`: :func:`store_of`
+  (``app.state.store``) and :func:`results_of` (``app.state.results``, the
+  :class:`~greenplan.service.cache.Results` cache) — plain functions of the request, not
+  ``Depends``, as each FastAPI dependency costs every request some microseconds;
 * the caller's token and role: :func:`authenticate`, :func:`require`, :data:`Reader`,
   :data:`Submitter`, :data:`Admin`;
 * the language of the answer: :data:`Lang` (the ``lang`` query parameter), :func:`request_lang`;
@@ -42,14 +43,14 @@ __all__ = [
     "Admin",
     "Lang",
     "Reader",
-    "ResultsDep",
-    "StoreDep",
     "Submitter",
     "authenticate",
     "http_error",
     "lang_param",
     "request_lang",
     "require",
+    "results_of",
+    "store_of",
     "too_large",
 ]
 
@@ -65,20 +66,16 @@ process (PostgreSQL deployments) within this many seconds."""
 # --- the application's state -------------------------------------------------------------
 
 
-async def get_store(request: Request) -> Store:
+def store_of(request: Request) -> Store:
     """Return the application's store (``app.state.store``)."""
     store: Store = request.app.state.store
     return store
 
 
-async def get_results(request: Request) -> Results:
+def results_of(request: Request) -> Results:
     """Return the application's cache of computed results (``app.state.results``)."""
     results: Results = request.app.state.results
     return results
-
-
-StoreDep = Annotated[Store, Depends(get_store)]
-ResultsDep = Annotated[Results, Depends(get_results)]
 
 
 # --- language and errors -----------------------------------------------------------------
@@ -140,7 +137,7 @@ def authenticate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> TokenInfo:
     """Return the caller's token; 401 when it is missing, unknown, revoked or expired."""
-    store: Store = request.app.state.store
+    store = store_of(request)
     challenge = {"WWW-Authenticate": "Bearer"}
     lang = request_lang(request)
     if credentials is None or not credentials.credentials.strip():

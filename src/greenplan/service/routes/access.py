@@ -14,7 +14,7 @@ from greenplan.service.access import (
     resolve_scope_regions,
     resolve_scope_variables,
 )
-from greenplan.service.deps import Admin, Lang, StoreDep, forget_tokens, http_error
+from greenplan.service.deps import Admin, Lang, forget_tokens, http_error, store_of
 from greenplan.service.models import TokenCreated, TokenIn, TokenOut
 
 __all__ = ["router"]
@@ -23,14 +23,15 @@ router = APIRouter(tags=["access"])
 
 
 @router.get("/tokens", response_model=list[TokenOut])
-def list_tokens(token: Admin, store: StoreDep) -> list[TokenOut]:
+def list_tokens(request: Request, token: Admin) -> list[TokenOut]:
     """Every token (names, roles, scopes; never the tokens themselves)."""
-    return [token_out(t) for t in store.tokens()]
+    return [token_out(t) for t in store_of(request).tokens()]
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
-def add_token(body: TokenIn, token: Admin, lang: Lang, store: StoreDep) -> TokenCreated:
+def add_token(request: Request, body: TokenIn, token: Admin, lang: Lang) -> TokenCreated:
     """Create a token; the answer shows it this once."""
+    store = store_of(request)
     try:
         regions = resolve_scope_regions(body.regions)
         variables = resolve_scope_variables(body.variables)
@@ -46,11 +47,9 @@ def add_token(body: TokenIn, token: Admin, lang: Lang, store: StoreDep) -> Token
 
 
 @router.delete("/tokens/{name}", status_code=204)
-def revoke_token(
-    request: Request, name: str, token: Admin, lang: Lang, store: StoreDep
-) -> Response:
+def revoke_token(request: Request, name: str, token: Admin, lang: Lang) -> Response:
     """Revoke a token: it is refused from now on."""
-    if not store.revoke_token(name):
+    if not store_of(request).revoke_token(name):
         raise http_error(404, msg("service.no_token", name=repr(name)), lang)
     forget_tokens(request)
     return Response(status_code=204)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import TypeAdapter
 
@@ -18,12 +18,12 @@ from greenplan.report import build_report
 from greenplan.service.deps import (
     Lang,
     Reader,
-    ResultsDep,
-    StoreDep,
     http_error,
     indicator_code,
     records,
     region_code,
+    results_of,
+    store_of,
 )
 from greenplan.service.models import IndicatorValue, ProgressRow
 from greenplan.service.store import OBSERVATION_COLUMNS
@@ -51,14 +51,15 @@ _REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.get("/indicators", response_model=list[IndicatorValue])
 def indicators(
+    request: Request,
     token: Reader,
     lang: Lang,
-    results: ResultsDep,
     region: str | None = None,
     year: int | None = None,
     indicator: str | None = None,
 ) -> Response:
     """Return the indicators computed from the current statistics (`greenplan.compute`)."""
+    results = results_of(request)
     key = ("indicators", region_code(region, lang), year, indicator_code(indicator, lang))
 
     def make() -> bytes:
@@ -78,14 +79,15 @@ def indicators(
 
 @router.get("/progress", response_model=list[ProgressRow])
 def progress(
+    request: Request,
     token: Reader,
     lang: Lang,
-    results: ResultsDep,
     year: Annotated[int | None, Query(ge=2021, le=2100, description="As of this year")] = None,
     region: str | None = None,
     method: Annotated[str, Query(pattern="^(sequential|escap|eurostat)$")] = "sequential",
 ) -> Response:
     """Assess every target (`greenplan.assess`) on the current figures (notes in ``lang``)."""
+    results = results_of(request)
     key = ("progress", year, region_code(region, lang), method, lang)
 
     def make() -> bytes:
@@ -103,16 +105,16 @@ def progress(
 
 @router.get("/report", responses=_REPORT_RESPONSES)
 def report(
+    request: Request,
     token: Reader,
     lang: Lang,
-    store: StoreDep,
-    results: ResultsDep,
     format: Annotated[str, Query(pattern="^(json|html|markdown)$")] = "json",
     year: Annotated[int | None, Query(ge=2021, le=2100)] = None,
     region: str | None = None,
     method: Annotated[str, Query(pattern="^(sequential|escap|eurostat)$")] = "sequential",
 ) -> Response:
     """Return the progress report on the current figures, as JSON, HTML or Markdown."""
+    store, results = store_of(request), results_of(request)
     key = ("report", format, lang, year, region_code(region, lang), method)
 
     def make() -> str:

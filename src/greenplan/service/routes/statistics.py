@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import TypeAdapter
 
@@ -12,13 +12,13 @@ from greenplan.messages import msg
 from greenplan.service.deps import (
     Lang,
     Reader,
-    ResultsDep,
-    StoreDep,
     as_of_time,
     http_error,
     json_response,
     records,
     region_code,
+    results_of,
+    store_of,
     variable_code,
 )
 from greenplan.service.models import StatisticsOut
@@ -32,10 +32,9 @@ _adapter = TypeAdapter(StatisticsOut)
 
 @router.get("/statistics", response_model=StatisticsOut)
 def statistics(
+    request: Request,
     token: Reader,
     lang: Lang,
-    store: StoreDep,
-    results: ResultsDep,
     region: Annotated[str | None, Query(description="Code or alias: 历下区, Lixia")] = None,
     year: int | None = None,
     variable: Annotated[str | None, Query(description="Code or name")] = None,
@@ -55,6 +54,7 @@ def statistics(
     Current: the latest accepted value per region, year and variable. History: every
     accepted value, with who sent it and when.
     """
+    store = store_of(request)
     moment = as_of_time(as_of, lang)
     if history and moment is not None:
         raise http_error(422, msg("service.history_and_as_of"), lang)
@@ -67,7 +67,7 @@ def statistics(
     if history:
         frame = store.history(**filters)
     elif moment is None and not any(v is not None for v in filters.values()):
-        frame = results.stats()
+        frame = results_of(request).stats()
     else:
         frame = store.statistics(as_of=moment, **filters)
     out = {

@@ -25,10 +25,10 @@ from greenplan.service.deps import (
     DEFAULT_LANG,
     Lang,
     Reader,
-    StoreDep,
     Submitter,
     http_error,
     region_code,
+    store_of,
     too_large,
 )
 from greenplan.service.models import RowsSubmission, SubmissionList, SubmissionOut
@@ -78,13 +78,14 @@ as the endpoint reads either body itself (the ``RowsSubmission`` schema is added
         415: {"description": "Neither multipart/form-data nor application/json."},
     },
 )
-async def submit(request: Request, token: Submitter, lang: Lang, store: StoreDep) -> Response:
+async def submit(request: Request, token: Submitter, lang: Lang) -> Response:
     """Submit statistics: a file (multipart field ``file``) or JSON rows.
 
     The submission is validated and checked against the token's scope; accepted (201)
     when no finding is an error, its rows becoming the current figures, else rejected
     (422) with every finding (messages and fixes in ``lang``). Either way it is recorded.
     """
+    store = store_of(request)
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
         body = await request.body()
@@ -124,9 +125,9 @@ async def submit(request: Request, token: Submitter, lang: Lang, store: StoreDep
 
 @router.get("/submissions", response_model=SubmissionList)
 def list_submissions(
+    request: Request,
     token: Reader,
     lang: Lang,
-    store: StoreDep,
     region: Annotated[str | None, Query(description="Only submissions with rows for it")] = None,
     accepted: bool | None = None,
     submitted_by: Annotated[str | None, Query(description="Token name")] = None,
@@ -134,7 +135,7 @@ def list_submissions(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> SubmissionList:
     """Submissions, newest first, without their reports."""
-    items = store.submissions(
+    items = store_of(request).submissions(
         region=region_code(region, lang),
         accepted=accepted,
         submitted_by=submitted_by,
@@ -149,9 +150,11 @@ def list_submissions(
     response_model=SubmissionOut,
     responses={404: {"description": "No such submission."}},
 )
-def get_submission(submission_id: int, token: Reader, lang: Lang, store: StoreDep) -> SubmissionOut:
+def get_submission(
+    request: Request, submission_id: int, token: Reader, lang: Lang
+) -> SubmissionOut:
     """One submission with its validation report (messages and fixes in ``lang``)."""
-    record = store.submission(submission_id)
+    record = store_of(request).submission(submission_id)
     if record is None:
         raise http_error(404, msg("service.no_submission", id=submission_id), lang)
     return submission_out(record, with_report=True, lang=lang)
