@@ -483,7 +483,7 @@ def _compliance(
     given = ~np.isnan(applied)
     differs = given & ~np.isclose(np.where(given, applied, wanted), wanted)
     if differs.any():
-        used = ", ".join(f"{v:g}" for v in sorted(set(applied[differs])))
+        used = ", ".join(f"{v:g}" for v in np.unique(applied[differs]).tolist())
         x.note(
             f"counts were made with {label} {used} but {option}={wanted:g}: NaN there; "
             "recount with count_data_center_projects(..., "
