@@ -371,6 +371,28 @@ def test_data_centre_threshold_option_must_match_the_counts():
     assert "data_center_pue_below=1.35" in method(out, "data_center_pue_compliance")
 
 
+def test_data_centre_counts_at_other_thresholds_are_named_once_each_in_the_note():
+    stats = long(
+        *(
+            (CITY, year, var, v)
+            for year, threshold in ((2021, 1.35), (2022, 1.3), (2023, 1.35), (2024, 1.25))
+            for var, v in (
+                ("data_center_projects_pue_assessed", 2.0),
+                ("data_center_projects_pue_compliant", 1.0),
+                ("data_center_pue_threshold", threshold),
+            )
+        )
+    )
+    out = compute(stats, ["data_center_pue_compliance"], data_center_pue_below=1.25)
+    # only 2024 was counted at the option's threshold: 1 / 2 = 50 %; the others are NaN
+    assert value(out, "data_center_pue_compliance", 2024) == 50.0
+    assert (out["year"] == 2024).all()
+    # the other thresholds, sorted, each once
+    assert "counts were made with PUE < 1.3, 1.35 but data_center_pue_below=1.25" in method(
+        out, "data_center_pue_compliance"
+    )
+
+
 def test_data_centre_counts_submitted_without_threshold_or_assessed():
     stats = long(
         (CITY, 2022, "data_center_projects", 4.0),
