@@ -263,9 +263,6 @@ _INT_FIELDS = frozenset({"year", "row"})
 _VALUE_FIELDS = frozenset({"value", "expected"})
 _CODE_OF: dict[Any, Code] = {**{c: c for c in Code}, **{str(c): c for c in Code}}
 """A finding code by itself or by its text (``Code(…)`` costs more than this lookup)."""
-_FIELD_DEFAULTS = {name: f.default for name, f in Finding.model_fields.items()}
-"""The fields of a finding in order, with their defaults (the first three are required)."""
-_TRUSTED_TYPES = frozenset({str, float, type(None)})
 
 
 def _value(v: Any) -> Any:
@@ -275,43 +272,6 @@ def _value(v: Any) -> Any:
     if v is not None and not isinstance(v, str | float | int):
         return str(v)
     return v
-
-
-def _finding(
-    code: str, severity: Severity, message: str, where: dict[str, Any], private: dict[str, Any]
-) -> Finding:
-    """Build a finding from fields :meth:`Collector.add` has already normalised.
-
-    Equal to ``Finding(code=…, severity=…, message=…, **where)``, without pydantic's
-    validation (a few microseconds a finding, thousands of findings): the texts are ``str``,
-    ``row``, ``year`` and ``count`` ``int``, ``value`` and ``expected`` a text, a float or
-    None (an int becomes a float, as validation makes it). Anything else — a field of another
-    type, a name that is not a field — goes through validation, which rejects what it must.
-    ``private``: the catalogue messages of ``message`` and ``expected`` (or None).
-    """
-    count = where.get("count", 1)
-    trusted = type(count) is int and where.keys() <= _FIELD_DEFAULTS.keys()
-    for key in ("value", "expected"):
-        v = where.get(key)
-        if type(v) is int and abs(v) < 2**53:  # exactly a float, as validation converts it
-            where[key] = float(v)
-        elif type(v) not in _TRUSTED_TYPES:
-            trusted = False
-    if not trusted:
-        finding = Finding(code=code, severity=severity, message=message, **where)
-        for name, value in private.items():
-            setattr(finding, name, value)
-        return finding
-    values = dict(_FIELD_DEFAULTS)
-    values["code"], values["severity"], values["message"] = code, severity, message
-    values.update(where)
-    finding = Finding.__new__(Finding)
-    # what BaseModel.model_construct sets, with the private attributes' defaults
-    object.__setattr__(finding, "__dict__", values)
-    object.__setattr__(finding, "__pydantic_fields_set__", {"code", "severity", "message", *where})
-    object.__setattr__(finding, "__pydantic_extra__", None)
-    object.__setattr__(finding, "__pydantic_private__", private)
-    return finding
 
 
 class Collector:
@@ -345,11 +305,13 @@ class Collector:
             fields[key] = v
         expected = where.get("expected")
         known = _CODE_OF.get(code) or Code(code)
-        private = {
-            "_source": message if isinstance(message, Message) else None,
-            "_expected": expected if isinstance(expected, Message) else None,
-        }
-        finding = _finding(str(known), _SEVERITY_OF[known], render(message), fields, private)
+        finding = Finding(
+            code=str(known), severity=_SEVERITY_OF[known], message=render(message), **fields
+        )
+        if isinstance(message, Message):
+            finding._source = message
+        if isinstance(expected, Message):
+            finding._expected = expected
         self.findings.append(finding)
 
     def add_rows(
