@@ -6,7 +6,7 @@ Private module: the domain modules re-export these under their own names
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,7 @@ from greenplan._numeric import PERCENT, ArrayLike, nonzero, share_percent
 __all__ = [
     "PERCENT",
     "ArrayLike",
+    "first_three",
     "nonzero",
     "percent_change",
     "share_percent",
@@ -147,3 +148,23 @@ def sum_aligned(parts: Sequence[np.ndarray], *, min_count: int) -> np.ndarray:
     if min_count > 0:
         total = np.where(count < min_count, np.nan, total)
     return np.asarray(total)
+
+
+def first_three(items: Iterable[Any], fmt: Callable[[Any], str] = str) -> str:
+    """List the first three items, then how many others: ``a, b, c and N more``.
+
+    For method notes: a note stays short however many regions, years or values it names.
+    Only the items shown are formatted (with ``fmt``).
+
+    Examples
+    --------
+    >>> first_three(["历下区", "市中区"])
+    '历下区, 市中区'
+    >>> first_three(range(2021, 2026))
+    '2021, 2022, 2023 and 2 more'
+    >>> first_three([1.25, 1.3, 1.35, 1.4], fmt=lambda v: f"{v:g}")
+    '1.25, 1.3, 1.35 and 1 more'
+    """
+    seq = items if isinstance(items, Sequence) else list(items)
+    head = ", ".join(fmt(item) for item in seq[:3])
+    return head + (f" and {len(seq) - 3} more" if len(seq) > 3 else "")

@@ -41,7 +41,14 @@ import pandas as pd
 
 from greenplan import factors
 from greenplan import units as _units
-from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change, sum_aligned
+from greenplan.indicators._common import (
+    PERCENT,
+    ArrayLike,
+    first_three,
+    nonzero,
+    percent_change,
+    sum_aligned,
+)
 from greenplan.indicators.registry import (
     ArrayInputs,
     change_recipe,
@@ -558,12 +565,6 @@ def annual_intensity_change(
 # --- helpers for recipes -----------------------------------------------------------------------
 
 
-def _first_three(items: Iterable[Any]) -> str:
-    """List the first three items, then how many others: ``a, b, c and N more`` (notes)."""
-    texts = [str(item) for item in items]
-    return ", ".join(texts[:3]) + (f" and {len(texts) - 3} more" if len(texts) > 3 else "")
-
-
 def _unreported_as_zero(x: ArrayInputs, series: np.ndarray, label: str | None) -> np.ndarray:
     """Count a deduction or addition that a region never reports as 0 (noted).
 
@@ -576,7 +577,7 @@ def _unreported_as_zero(x: ArrayInputs, series: np.ndarray, label: str | None) -
     if not never.any():
         return series
     if label is not None:
-        x.note(f"{label} not given for {_first_three(dict.fromkeys(x.regions[never]))}: taken as 0")
+        x.note(f"{label} not given for {first_three(dict.fromkeys(x.regions[never]))}: taken as 0")
     return np.where(reported_any, series, 0.0)
 
 
@@ -595,7 +596,7 @@ def _note_gaps(x: ArrayInputs, variables: list[str]) -> None:
     for k in np.flatnonzero(gaps.any(axis=0)):
         var = variables[k]
         rows = x.index[gaps[:, k]]
-        where = _first_three(f"{r} {y}" for r, y in rows)
+        where = first_three(f"{r} {y}" for r, y in rows)
         x.note(f"{var} missing for {where} while reported in other years: taken as 0")
 
 

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from greenplan._resources import read_resource_csv
-from greenplan.indicators._common import PERCENT, ArrayLike, nonzero, percent_change
+from greenplan.indicators._common import PERCENT, ArrayLike, first_three, nonzero, percent_change
 from greenplan.indicators.economy import _real_growth, constant_price_gdp
 from greenplan.indicators.registry import (
     ArrayInputs,
@@ -483,7 +483,7 @@ def _compliance(
     given = ~np.isnan(applied)
     differs = given & ~np.isclose(np.where(given, applied, wanted), wanted)
     if differs.any():
-        used = ", ".join(f"{v:g}" for v in np.unique(applied[differs]).tolist())
+        used = first_three(np.unique(applied[differs]).tolist(), fmt=lambda v: f"{v:g}")
         x.note(
             f"counts were made with {label} {used} but {option}={wanted:g}: NaN there; "
             "recount with count_data_center_projects(..., "
