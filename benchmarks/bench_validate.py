@@ -94,6 +94,9 @@ def generate(path: Path, rows: int, seed: int = 0, first_year: int = YEAR_RANGE[
             values[:, k, :] = 100.0 + rng.uniform(0.0, 10.0, size=(len(comps), n_years))
         elif var.kind is VariableKind.SHARE:
             values[:, k, :] = rng.uniform(5.0, 95.0, size=(len(comps), n_years))
+        if code.endswith("_threshold"):  # a rule's threshold: constant, inside its bounds
+            lo, hi = var.lower or 0.0, var.upper if var.upper is not None else 100.0
+            values[:, k, :] = lo + (hi - lo) * rng.uniform(0.2, 0.4, size=(len(comps), 1))
     for code in codes:  # parents are the sums of their components
         kids = [idx[c] for c in children(code) if c in idx]
         if kids:
