@@ -4,7 +4,8 @@ Each benchmark generates its own synthetic data and reports ratios against a bas
 in the same run (``pandas.read_csv`` for validation, a minimal numpy floor for fuel records),
 so figures are comparable across machines. See docs/performance.md. ``bench_scale.py``
 (10⁷–10⁹ records on DuckDB and Dask) and ``bench_service.py`` (a running server) are run on
-their own.
+their own, as are ``bench_pandera.py`` and ``bench_read_pyam.py``, which need pandera or pyam
+(not dependencies of greenplan; pyam needs pandas < 3) in an environment of their own.
 
 Usage::
 
