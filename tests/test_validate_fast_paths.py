@@ -1,9 +1,10 @@
 """The fast paths of validate give what the plain paths give.
 
 Findings built without pydantic's validation, the canonical table made from codes when first
-asked for, text columns coded by runs, the coverage summary on stretches of entries and the
-year-on-year key in 32 bits: each is compared with the slower path it replaces, or with
-values worked out by hand (in comments). Every table here is SYNTHETIC.
+asked for, text columns coded by runs, the coverage summary on stretches of entries, the
+year-on-year key in 32 bits and the published rates' levels found by codes: each is compared
+with the slower path it replaces, or with values worked out by hand (in comments). Every table
+here is SYNTHETIC.
 """
 
 from __future__ import annotations
@@ -20,12 +21,21 @@ from hypothesis import strategies as st
 import greenplan as gp
 from greenplan import engine
 from greenplan.checks import Canonical, Table
+from greenplan.consistency import disagreeing_rates, rate_disagreements
 from greenplan.diagnostics import Code, Collector, Finding
+from greenplan.io import read_and_check
 from greenplan.io.cells import _factorize_keys, factorize
 from greenplan.messages import msg
 from greenplan.regions import CITY, districts
 from greenplan.schema import CANONICAL_COLUMNS, is_canonical
-from greenplan.validation import _check_coverage, _not_computable, _SharedInputs, _years_text
+from greenplan.validation import (
+    _check_coverage,
+    _not_computable,
+    _SharedInputs,
+    _years_text,
+    resolve_options,
+)
+from greenplan.validation.shared import inputs_of_table, levels_of, rate_levels
 from greenplan.variables import VARIABLES
 
 EXAMPLES = "data/examples"
@@ -341,3 +351,103 @@ def test_a_report_pickles_with_its_table():
         f.model_dump_json() for f in report.findings
     ]
     assert copy.translated("zh").to_json() == report.to_json(lang="zh")
+
+
+# --- published rates vs levels ----------------------------------------------------------------
+
+
+def _rates_table(seed: int) -> pd.DataFrame:
+    """SYNTHETIC levels (water use, GDP at 2020 prices) and rates of the city and two districts."""
+    rng = np.random.default_rng(seed)
+    regions = [CITY, *districts()[:2]]
+    years = list(range(2017, 2024))
+    rows = []
+    for r in regions:
+        for y in years:
+            rows.append((r, y, "gdp_constant_2020", float(rng.uniform(100, 200))))
+            # a zero level in one year (its rates cannot be compared) and a gap in another
+            if not (r == regions[1] and y == 2019):
+                water = 0.0 if (r == regions[2] and y == 2020) else float(rng.uniform(5, 10))
+                rows.append((r, y, "water_use", water))
+            for rate in ("water_use_per_gdp_annual_change", "water_use_per_gdp_change"):
+                rows.append((r, y, rate, float(np.round(rng.uniform(-20, 20), 1))))
+            # a rate whose level cannot be computed here (no energy data)
+            rows.append((r, y, "energy_intensity_change", -3.0))
+    data = pd.DataFrame(rows, columns=["region", "year", "variable", "value"])
+    data["unit"] = [VARIABLES[v].unit for v in data["variable"]]
+    return data.sample(frac=1.0, random_state=seed)  # rows in no particular order
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("base_year", [2020, 2017, 2010])
+def test_rate_levels_by_codes_are_the_text_comparison(seed, base_year):
+    _, _, checked = read_and_check([_rates_table(seed)], resolve_options({}))
+    t = checked.unique
+    x = inputs_of_table(t)
+    is_rate = np.array([str(v).endswith("_change") for v in t.variables], dtype=bool)
+    keep = np.flatnonzero(is_rate[t.vc])
+    now, ref, ref_year = rate_levels(x, t, keep, base_year)
+    # the plain path: the rate rows as texts, and the levels as compute gives them
+    stats = pd.DataFrame(
+        {
+            "region": [t.regions[k] for k in t.rc[keep]],
+            "year": t.year[keep],
+            "variable": [t.variables[k] for k in t.vc[keep]],
+            "value": t.value[keep],
+        }
+    )
+    levels = levels_of(x, [v for v, r in zip(t.variables, is_rate, strict=True) if r])
+    level = {(r, int(y), i): v for r, y, i, v in levels.itertuples(index=False)}
+
+    def of(name):
+        return name.removesuffix("_annual_change").removesuffix("_change")
+
+    want_ref = [
+        y - 1 if v.endswith("_annual_change") else base_year
+        for v, y in zip(stats["variable"], stats["year"], strict=True)
+    ]
+    assert ref_year.tolist() == want_ref
+    for got, years in ((now, stats["year"]), (ref, want_ref)):
+        want = [
+            level.get((r, int(y), of(v)), np.nan)
+            for r, y, v in zip(stats["region"], years, stats["variable"], strict=True)
+        ]
+        np.testing.assert_array_equal(got, np.array(want, dtype=float))
+    assert np.isfinite(now).any() and np.isnan(now).any()
+    # the disagreeing rates: the same rows and values as rate_disagreements
+    bad, derived = disagreeing_rates(t.value[keep], now, ref, t.year[keep], ref_year)
+    expected = rate_disagreements(stats, levels, base_year=base_year)
+    got = pd.DataFrame(
+        {
+            "region": stats["region"].to_numpy(dtype=object)[bad],
+            "year": t.year[keep][bad],
+            "variable": stats["variable"].to_numpy(dtype=object)[bad],
+            "reported": t.value[keep][bad],
+            "from_levels": derived[bad],
+        }
+    )
+    if base_year == 2010:  # no level in the base year: only the annual rates compare
+        assert set(expected["variable"]) == {"water_use_per_gdp_annual_change"}
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(
+        got,
+        expected[list(got.columns)],
+        check_dtype=False,
+        check_exact=True,
+    )
+
+
+def test_disagreeing_rates_by_hand():
+    # SYNTHETIC: levels 50 → 46 (−8 %), 50 → 48 (−4 %), 0 → 5 (no rate from a zero level),
+    # NaN → 5 (no level), 50 → 46 reported in a year not after its reference (not compared)
+    reported = np.array([-10.0, -4.04, 3.0, 3.0, 1.0, np.nan])
+    now = np.array([46.0, 48.0, 5.0, 5.0, 46.0, 46.0])
+    ref = np.array([50.0, 50.0, 0.0, np.nan, 50.0, 50.0])
+    year = np.array([2023, 2023, 2023, 2023, 2020, 2023])
+    ref_year = np.array([2020, 2022, 2020, 2020, 2020, 2020])
+    at, derived = disagreeing_rates(reported, now, ref, year, ref_year)
+    # |−8 + 10| = 2 > 0.05: flagged; |−4 + 4.04| = 0.04 ≤ 0.05: rounding; the rest not compared
+    assert at.tolist() == [0]
+    assert derived[:2].round(9).tolist() == [-8.0, -4.0]
+    # two decimals: the tolerance is 0.005, and 0.04 is beyond it
+    assert disagreeing_rates(reported, now, ref, year, ref_year, decimals=2)[0].tolist() == [0, 1]

@@ -6,7 +6,9 @@ numbers, low in the layers so that validation imports them without the assessmen
 (:mod:`greenplan.progress` re-exports them where they belong in its API):
 
 * :func:`rate_disagreements`: published rates (``<indicator>_change``,
-  ``<indicator>_annual_change``) that disagree with the levels beyond their rounding.
+  ``<indicator>_annual_change``) that disagree with the levels beyond their rounding;
+* :func:`disagreeing_rates`: its arithmetic on arrays (each rate beside its two levels), for
+  callers that hold the rates and levels as arrays already.
 
 Examples
 --------
@@ -19,7 +21,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["ANNUAL_SUFFIX", "CUMULATIVE_SUFFIX", "half_step", "rate_disagreements"]
+__all__ = [
+    "ANNUAL_SUFFIX",
+    "CUMULATIVE_SUFFIX",
+    "disagreeing_rates",
+    "half_step",
+    "rate_disagreements",
+]
 
 CUMULATIVE_SUFFIX = "_change"
 """``<indicator>_change``: change vs the base year [%]."""
@@ -30,6 +38,68 @@ ANNUAL_SUFFIX = "_annual_change"
 def half_step(decimals: int) -> float:
     """Half the last published digit: the rounding of a rate given with ``decimals`` [%]."""
     return 0.5 * 10.0 ** (-decimals)
+
+
+def _tolerance(decimals: int) -> float:
+    """Largest gap [%] between a published rate and its levels' that rounding explains."""
+    return half_step(decimals) + 1e-9
+
+
+def disagreeing_rates(
+    reported: np.ndarray,
+    now: np.ndarray,
+    ref: np.ndarray,
+    year: np.ndarray,
+    ref_year: np.ndarray,
+    *,
+    decimals: int = 1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return which published rates disagree with their levels, and the rates the levels give.
+
+    The arithmetic of :func:`rate_disagreements` on aligned arrays, one entry per rate.
+
+    Parameters
+    ----------
+    reported : numpy.ndarray
+        The published rates [%] (NaN: none).
+    now, ref : numpy.ndarray
+        The level of the rate's indicator in its year and in its reference year (the year
+        before for ``<indicator>_annual_change``, the base year for ``<indicator>_change``);
+        NaN where there is none [unit of the indicator].
+    year, ref_year : numpy.ndarray
+        The rate's year and its reference year.
+    decimals : int
+        Decimals of the published rates; the tolerance is half the last digit (0.05 for 1).
+
+    Returns
+    -------
+    positions : numpy.ndarray
+        Positions (ascending) of the rates whose level-derived value differs from the
+        published one by more than the tolerance; rates without both levels, with a zero
+        reference level or a reference year not before their year are not compared.
+    from_levels : numpy.ndarray
+        The rate the levels give at every position [%] (meaningful where compared).
+
+    Notes
+    -----
+    ``from_levels = (now / ref - 1) × 100``; a rate disagrees when
+    ``|from_levels − reported| > 0.5 × 10^−decimals`` (plus 1e-9 for the float error).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> at, derived = disagreeing_rates(  # synthetic: 46/50 − 1 = −8 %, 48/50 − 1 = −4 %
+    ...     np.array([-10.0, -4.0]), np.array([46.0, 48.0]), np.array([50.0, 50.0]),
+    ...     np.array([2023, 2023]), np.array([2020, 2020]))
+    >>> at.tolist(), derived.round(6).tolist()
+    ([0], [-8.0, -4.0])
+    """
+    usable = ~np.isnan(now) & ~np.isnan(ref) & (ref != 0) & ~np.isnan(reported)
+    usable &= year > ref_year
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived = (now / ref - 1.0) * 100.0
+        bad = usable & (np.abs(derived - reported) > _tolerance(decimals))
+    return np.flatnonzero(bad), derived
 
 
 def rate_disagreements(
@@ -67,7 +137,7 @@ def rate_disagreements(
     [-8.0]
     """
     cols = ["region", "year", "variable", "reported", "from_levels", "tolerance", "message"]
-    tol = half_step(decimals) + 1e-9
+    tol = _tolerance(decimals)
     # vectorised over rows: the rate codes are found among the distinct variables, and each
     # rate's two levels are looked up by one integer key (region, indicator, year)
     codes, distinct = pd.factorize(stats["variable"].astype(str))
@@ -116,12 +186,8 @@ def rate_disagreements(
     ref = lookup.reindex(key(rc, lc, ref_year)).to_numpy()
     region = np.asarray(region_names, dtype=object)[rc]
     level = np.asarray(level_names, dtype=object)[lc]
-    usable = ~np.isnan(now) & ~np.isnan(ref) & (ref != 0) & ~np.isnan(reported)
-    usable &= year > ref_year
-    with np.errstate(divide="ignore", invalid="ignore"):
-        derived = (now / ref - 1.0) * 100.0
-        bad = usable & (np.abs(derived - reported) > tol)
-    at = np.flatnonzero(bad).tolist()
+    bad, derived = disagreeing_rates(reported, now, ref, year, ref_year, decimals=decimals)
+    at = bad.tolist()
     variable = np.array(names, dtype=object)[vc]
     step = half_step(decimals)
     records = [

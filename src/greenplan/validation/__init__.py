@@ -38,13 +38,12 @@ from greenplan.checks import (
     group_codes,
     guarded,
     resolve_options,
-    text_column,
 )
 from greenplan.consistency import (
     ANNUAL_SUFFIX,
     CUMULATIVE_SUFFIX,
+    disagreeing_rates,
     half_step,
-    rate_disagreements,
 )
 from greenplan.diagnostics import (
     CHECKS,
@@ -63,7 +62,7 @@ from greenplan.messages import LANGS, Message, msg
 from greenplan.options import OptionSpec
 from greenplan.plans import default_plan
 from greenplan.records.checks import check_fuel_records, is_fuel_records
-from greenplan.validation.shared import inputs_of_table, levels_of
+from greenplan.validation.shared import inputs_of_table, rate_levels
 
 __all__ = [
     "CHECKS",
@@ -250,52 +249,33 @@ def _rate_message(variable: str, year: int, reported: float, derived: float, bas
 
 def _check_rates(t: Table, collector: Collector, shared: _SharedInputs) -> None:
     """Report published rates that disagree with the levels beyond their rounding."""
-    rates = np.array([str(v).endswith("_change") for v in t.variables], dtype=bool)
+    rates = np.array([str(v).endswith(CUMULATIVE_SUFFIX) for v in t.variables], dtype=bool)
     if not rates.any():
         return None
     # only the rate rows, and the levels of only the indicators they are rates of: the rest
-    # of the table cannot disagree (rate_disagreements looks at nothing else)
+    # of the table cannot disagree; each rate's two levels found by codes, not texts
     keep = np.flatnonzero(rates[t.vc])
-    # texts from the codes (an Arrow take), not from a Python string per row
-    stats = pd.DataFrame(
-        {
-            "region": text_column(list(t.regions), t.rc[keep]),
-            "year": t.year[keep],
-            "variable": text_column(list(t.variables), t.vc[keep]),
-            "value": t.value[keep],
-        }
-    )
-    level_values = levels_of(
-        shared(), [str(v) for v, r in zip(t.variables, rates, strict=True) if r]
-    )
     base = default_plan().base_year
-    diff = rate_disagreements(stats, level_values, base_year=base, decimals=_RATE_DECIMALS)
-    if len(diff) == 0:
+    now, ref, ref_year = rate_levels(shared(), t, keep, base)
+    year, reported = t.year[keep], t.value[keep]
+    bad, derived = disagreeing_rates(reported, now, ref, year, ref_year, decimals=_RATE_DECIMALS)
+    if bad.size == 0:
         return None
-    rows, found = _rows_of(t, diff["region"], diff["year"], diff["variable"])
-    hits = diff.loc[found]
-    text = {
-        int(row): _rate_message(str(v), int(y), float(r), float(d), base)
-        for row, v, y, r, d in zip(
-            rows.tolist(),
-            hits["variable"].tolist(),
-            hits["year"].tolist(),
-            hits["reported"].tolist(),
-            hits["from_levels"].tolist(),
-            strict=True,
+    at = {int(row): int(k) for row, k in zip(keep[bad].tolist(), bad.tolist(), strict=True)}
+
+    def message(i: int) -> Message:
+        k = at[i]
+        return _rate_message(
+            t.text("variable", i), int(year[k]), float(reported[k]), float(derived[k]), base
         )
-    }
-    levels = dict(
-        zip(rows.tolist(), diff["from_levels"].to_numpy(dtype=float)[found].tolist(), strict=True)
-    )
-    order = np.argsort(rows, kind="stable")
+
     emit(
         collector,
         Code.RATE_MISMATCH,
         t,
-        rows[order],
-        lambda i: text[i],
-        expected=Lazy(lambda i: levels[i]),
+        keep[bad],
+        message,
+        expected=Lazy(lambda i: float(derived[at[i]])),
     )
     return None
 

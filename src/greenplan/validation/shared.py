@@ -26,7 +26,7 @@ from greenplan.indicators.registry import Inputs, recipes, resolve_options
 from greenplan.regions import CITY, districts
 from greenplan.variables import VARIABLES
 
-__all__ = ["inputs_of_table", "levels_of", "wide_of_table"]
+__all__ = ["inputs_of_table", "levels_of", "rate_levels", "wide_of_table"]
 
 
 def wide_of_table(t: Table, city_rule: str = "all_districts") -> pd.DataFrame:
@@ -159,3 +159,57 @@ def levels_of(x: Inputs, rates: Iterable[str]) -> pd.DataFrame:
             "value": np.concatenate([p[2] for p in parts]) if parts else np.zeros(0),
         }
     )
+
+
+def rate_levels(
+    x: Inputs, t: Table, rows: np.ndarray, base_year: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the levels the rate rows ``rows`` of ``t`` are rates of, as arrays.
+
+    What :func:`~greenplan.consistency.rate_disagreements` looks up in :func:`levels_of`,
+    found by integer codes instead of texts: for each row (an ``<indicator>_change`` or
+    ``<indicator>_annual_change``), the value of ``<indicator>`` computed on ``x`` for its
+    region in its year (``now``) and in its reference year (``ref``: the year before, or
+    ``base_year``), NaN where there is none, and that reference year. The levels computed
+    are those :func:`levels_of` computes (every rate code of ``t``, in the same order).
+    """
+    names = [str(v) for v in t.variables]
+    annual = np.array([v.endswith(ANNUAL_SUFFIX) for v in names], dtype=bool)
+    table = recipes()
+    wanted: dict[str, int] = {}  # level code -> row of the level matrix, in levels_of's order
+    level_row = np.full(len(names) + 1, -1, dtype=np.int64)
+    for k, code in enumerate(names):
+        for suffix in (ANNUAL_SUFFIX, CUMULATIVE_SUFFIX):
+            if code.endswith(suffix):
+                level = code.removesuffix(suffix)
+                if level in table:
+                    level_row[k] = wanted.setdefault(level, len(wanted))
+                break
+    values = [x.indicator_values(level) for level in wanted]
+    # the wide rows of (region, year): regions matched by their texts, as levels_of's are
+    region_codes, region_names = pd.factorize(np.asarray(x.regions, dtype=object))
+    wide_years = x.years.to_numpy(dtype=np.int64)
+    n_wide = wide_years.size
+    region_of = {str(r): k for k, r in enumerate(region_names)}
+    to_wide = np.array([region_of.get(str(r), -1) for r in t.regions], dtype=np.int64)
+    vc, year = t.vc[rows], t.year[rows]
+    ref_year = np.where(annual[vc], year - 1, base_year).astype(np.int64)
+    region = to_wide[t.rc[rows]]
+    lo = int(wide_years.min()) if n_wide else 0
+    span = int(wide_years.max()) - lo + 1 if n_wide else 1
+    lookup = pd.Index(region_codes.astype(np.int64) * span + (wide_years - lo))
+
+    def wide_row(y: np.ndarray) -> np.ndarray:
+        inside = (region >= 0) & (y >= lo) & (y < lo + span)
+        out = np.full(y.size, n_wide, dtype=np.int64)  # n_wide: the NaN column below
+        found = lookup.get_indexer(region[inside] * span + (y[inside] - lo))
+        out[inside] = np.where(found >= 0, found, n_wide)
+        return out
+
+    # one matrix of the levels (a NaN row for rates of no level, a NaN column for no row)
+    matrix = np.full((len(values) + 1, n_wide + 1), np.nan)
+    for k, v in enumerate(values):
+        matrix[k, :n_wide] = v
+    lv = level_row[vc]
+    lv[lv < 0] = len(values)
+    return matrix[lv, wide_row(year)], matrix[lv, wide_row(ref_year)], ref_year
