@@ -25,6 +25,7 @@ from greenplan.consistency import disagreeing_rates, rate_disagreements
 from greenplan.diagnostics import Code, Collector, Finding
 from greenplan.io import read_and_check
 from greenplan.io.cells import _factorize_keys, factorize
+from greenplan.io.layout import _missing_per_row
 from greenplan.messages import msg
 from greenplan.regions import CITY, districts
 from greenplan.schema import CANONICAL_COLUMNS, is_canonical
@@ -451,3 +452,32 @@ def test_disagreeing_rates_by_hand():
     assert derived[:2].round(9).tolist() == [-8.0, -4.0]
     # two decimals: the tolerance is 0.005, and 0.04 is beyond it
     assert disagreeing_rates(reported, now, ref, year, ref_year, decimals=2)[0].tolist() == [0, 1]
+
+
+# --- blank rows, counted column by column ------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_cols", [0, 3, 300])  # 300: beyond a one-byte count
+def test_missing_per_row_is_the_frames_isna_sum(n_cols):
+    # SYNTHETIC cells of several kinds: text (Arrow and object), numbers, nullable integers,
+    # dates; empty cells as NaN, None, pd.NA and NaT
+    rng = np.random.default_rng(n_cols)
+    n = 50
+    kinds = [
+        lambda: pd.Series(rng.choice(["a", None, "b"], n), dtype="str"),
+        lambda: pd.Series(rng.choice(np.array(["x", None, 1.5], dtype=object), n), dtype=object),
+        lambda: pd.Series(np.where(rng.random(n) < 0.3, np.nan, rng.random(n))),
+        lambda: pd.Series(pd.array(np.where(rng.random(n) < 0.3, None, 7), dtype="Int64")),
+        lambda: pd.Series(pd.to_datetime(np.where(rng.random(n) < 0.3, None, "2020-01-01"))),
+        lambda: pd.Series(rng.integers(0, 5, n)),
+    ]
+    frame = pd.DataFrame({f"c{j}": kinds[j % len(kinds)]() for j in range(n_cols)}, index=range(n))
+    frame.columns = ["dup"] * min(2, n_cols) + list(frame.columns[2:])  # repeated headers too
+    got = _missing_per_row(frame)
+    expected = frame.isna().to_numpy().sum(axis=1)
+    assert got.tolist() == expected.tolist()
+    assert (got == n_cols).tolist() == frame.isna().to_numpy().all(axis=1).tolist()
+    if n_cols == 3:  # by hand: row k's cells of the first three kinds
+        for k in range(n):
+            cells = frame.iloc[k].tolist()
+            assert got[k] == sum(v is None or v is pd.NA or v != v for v in cells)

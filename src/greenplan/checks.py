@@ -308,7 +308,8 @@ class Table:
     def region_year(self) -> np.ndarray:
         """One integer per (region, year), ``rc × ny + yc`` (made once)."""
         if self._region_year is None:
-            self._region_year = self.rc.astype(np.int64) * self.ny + self.yc
+            # (no copy of codes that are int64 already: the product is a new array anyway)
+            self._region_year = np.asarray(self.rc, dtype=np.int64) * self.ny + self.yc
         return self._region_year
 
     def key(self) -> np.ndarray:
@@ -809,10 +810,10 @@ def _check_districts(t: Table, collector: Collector, opts: dict[str, Any]) -> np
         return None
     # the districts' sums by (year, variable), over every row (0 for the rows that are not
     # parts: the same float sums as over the parts alone, without their positions)
-    key, n_bins = group_codes(t.yc.astype(np.int64) * t.nv + t.vc)
+    key, n_bins = group_codes(np.asarray(t.yc, dtype=np.int64) * t.nv + t.vc)
     at = key[crow]
     sums = np.bincount(key, weights=np.where(parts, t.value, 0.0), minlength=n_bins)[at]
-    counts = np.bincount(key, weights=parts, minlength=n_bins)[at].astype(np.int64)
+    counts = np.bincount(key[parts], minlength=n_bins)[at]
     variable, unit = t.label("variable"), t.label("unit")
 
     def message(i: int, s: float, c: int) -> Message:

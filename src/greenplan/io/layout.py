@@ -85,8 +85,8 @@ def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int 
         return None
     # blank rows are layout, not data: they are neither read nor reported; nor are notes
     frame, rows = raw.frame, raw.rows
-    na = frame.isna().to_numpy()
-    blank = na.all(axis=1) | _footnotes(raw, collector, (~na).sum(axis=1))
+    n_cols, n_missing = frame.shape[1], _missing_per_row(frame)
+    blank = (n_missing == n_cols) | _footnotes(raw, collector, n_cols - n_missing)
     if blank.any():
         frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
     _report_merged(raw, collector)
@@ -131,6 +131,19 @@ def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int 
         opts=opts,
         provenance=provenance,
     )
+
+
+def _missing_per_row(frame: pd.DataFrame) -> np.ndarray:
+    """Return the number of empty cells in each row of ``frame`` (``isna().sum(axis=1)``).
+
+    Counted column by column: no 2-D copy of the table's flags, and no sum along its rows
+    (both cost more than the flags themselves on a long table).
+    """
+    n_cols = frame.shape[1]
+    count = np.zeros(len(frame), dtype=np.uint8 if n_cols < 255 else np.int64)
+    for j in range(n_cols):
+        count += frame.iloc[:, j].isna().to_numpy(dtype=bool)
+    return count
 
 
 def _header_too_low(raw: Raw, collector: Collector) -> int:
