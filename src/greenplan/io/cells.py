@@ -348,7 +348,10 @@ def _years(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarra
     if pd.api.types.is_integer_dtype(ycol.dtype) and not pd.api.types.is_bool_dtype(ycol.dtype):
         year = ycol.to_numpy(dtype=np.int64, na_value=0)
         null = np.asarray(ycol.isna().to_numpy(), dtype=bool)
-        bad = ~null & ((year < lo) | (year > hi))
+        if year.size and lo <= int(year.min()) and int(year.max()) <= hi:
+            bad = np.zeros(year.size, dtype=bool)  # every year in range (the usual case)
+        else:
+            bad = ~null & ((year < lo) | (year > hi))
         t.year = Lazy(lambda i: None if null[i] else int(year[i]))
     else:
         ycodes, yuniq = factorize(ycol)
@@ -412,7 +415,11 @@ def _units(
         ucodes, uuniq = factorize(t.frame[unit_col[0]])
         u_text = [nfkc(str(u)) for u in uuniq]
     nu = len(u_text)
-    pair = np.where(vcodes >= 0, vcodes, len(v_res)).astype(np.int64) * (nu + 1) + (ucodes + 1)
+    # in place: one array for the pair keys, not one per operation (1M rows: ≈ 1.5 ms)
+    pair = np.where(vcodes >= 0, vcodes, len(v_res)).astype(np.int64, copy=False)
+    pair *= nu + 1
+    pair += ucodes
+    pair += 1
     pcodes, upairs = _factorize_keys(pair)
     pairs: list[tuple[str | None, str | None]] = []  # (variable, unit text) of each pair
     for p in upairs.tolist():
