@@ -142,7 +142,7 @@ def _missing_per_row(frame: pd.DataFrame) -> np.ndarray:
     n_cols = frame.shape[1]
     count = np.zeros(len(frame), dtype=np.uint8 if n_cols < 255 else np.int64)
     for j in range(n_cols):
-        count += frame.iloc[:, j].isna().to_numpy(dtype=bool)
+        np.add(count, frame.iloc[:, j].isna().to_numpy(dtype=bool), out=count)
     return count
 
 

@@ -47,6 +47,11 @@ def wide_of_table(t: Table, city_rule: str = "all_districts") -> pd.DataFrame:
         has it), columns the variable codes sorted, float64 values: what
         :func:`greenplan.engine.to_wide` returns for the same rows.
     """
+    return _wide_and_filler(t, city_rule)[0]
+
+
+def _wide_and_filler(t: Table, city_rule: str) -> tuple[pd.DataFrame, Any]:
+    """:func:`wide_of_table`, and the city filler of its index when it made one (else None)."""
     # the distinct (region, year) pairs with rows: the per-row work is one count, two
     # lookups and the scatter of the values; the rest is on these few pairs
     if t.nr * t.ny <= 4 * t.n + 1024:  # the pair codes themselves are the bins
@@ -105,6 +110,7 @@ def wide_of_table(t: Table, city_rule: str = "all_districts") -> pd.DataFrame:
         names=["region", "year"],
     )
     columns = pd.Index(list(variables[var_order]))
+    fill = None
     if city_rows:
         fill = engine.city_filler(index, city_rule)
         city_at = np.flatnonzero(np.asarray(index.get_level_values("region") == CITY))
@@ -113,15 +119,17 @@ def wide_of_table(t: Table, city_rule: str = "all_districts") -> pd.DataFrame:
             var = VARIABLES.get(columns[k])
             if var is not None and var.aggregation is Aggregation.SUM:
                 block[k] = fill(pd.Series(block[k], index=index)).to_numpy(dtype="float64")
-    return pd.DataFrame(block.T, index=index, columns=columns, copy=False)
+    return pd.DataFrame(block.T, index=index, columns=columns, copy=False), fill
 
 
 def inputs_of_table(t: Table, **options: Any) -> Inputs:
     """Return the :class:`Inputs` recipes see for the rows of ``t`` (``engine.inputs_from``)."""
     opts = resolve_options(options)
     rule = str(opts["city_from_districts"])
-    wide = wide_of_table(t, rule)
-    return Inputs(wide, opts, city_fill=engine.city_filler(wide.index, rule))
+    wide, fill = _wide_and_filler(t, rule)
+    # the filler of the same index, when the wide table made one (it is not changed by use)
+    fill = fill if fill is not None else engine.city_filler(wide.index, rule)
+    return Inputs(wide, opts, city_fill=fill)
 
 
 def levels_of(x: Inputs, rates: Iterable[str]) -> pd.DataFrame:
