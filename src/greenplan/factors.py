@@ -553,6 +553,16 @@ def grid_regions(series: str = "mee_nbs") -> tuple[str, ...]:
     return tuple(dict.fromkeys(g.region for g in grid_factors() if g.series == series))
 
 
+@cache
+def _grid_rows(series: str, region: str) -> tuple[tuple[GridFactor, ...], dict[int, GridFactor]]:
+    """Return the factors of one series and region (table order) and the first of each year."""
+    rows = tuple(g for g in grid_factors() if g.series == series and g.region == region)
+    by_year: dict[int, GridFactor] = {}
+    for g in rows:
+        by_year.setdefault(g.year, g)
+    return rows, by_year
+
+
 def grid_factor(
     year: int,
     region: str = "north_china",
@@ -590,7 +600,7 @@ def grid_factor(
         raise FactorError(
             msg("factors.unknown_grid_series", series=repr(series), choices=str(GRID_SERIES))
         )
-    rows = [g for g in grid_factors() if g.series == series and g.region == region]
+    rows, by_year = _grid_rows(series, region)
     if not rows:
         raise FactorError(
             msg(
@@ -601,9 +611,8 @@ def grid_factor(
             )
         )
     year = int(year)
-    for g in rows:
-        if g.year == year:
-            return g
+    if year in by_year:
+        return by_year[year]
     if exact:
         raise FactorError(
             msg(
