@@ -63,7 +63,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -623,6 +623,13 @@ def grid_factor(
                 years=list(str(g.year) for g in rows),
             )
         )
+    return _nearest_grid_factor(series, region, year)
+
+
+@lru_cache(maxsize=65536)
+def _nearest_grid_factor(series: str, region: str, year: int) -> GridFactor:
+    """Return the factor of the published year nearest to ``year`` (ties: the earlier)."""
+    rows, _ = _grid_rows(series, region)
     return min(rows, key=lambda g: (abs(g.year - year), g.year))
 
 
@@ -646,8 +653,13 @@ def electricity_coal_rate(year: int, *, exact: bool = False) -> CoalRate:
         return table[year]
     if exact:
         raise FactorError(msg("factors.no_coal_rate", year=year, years=str(sorted(table))))
-    nearest = min(table, key=lambda y: (abs(y - year), y))
-    return table[nearest]
+    return table[_nearest_coal_year(year)]
+
+
+@lru_cache(maxsize=65536)
+def _nearest_coal_year(year: int) -> int:
+    """Return the year of the coal-rate table nearest to ``year`` (ties: the earlier)."""
+    return min(electricity_coal_rates(), key=lambda y: (abs(y - year), y))
 
 
 def electricity_coefficient(
