@@ -19,7 +19,7 @@ from greenplan.io import read_and_check
 from greenplan.regions import CITY, districts
 from greenplan.schema import OBSERVATION_COLUMNS, mark_canonical
 from greenplan.validation import resolve_options
-from greenplan.validation.shared import inputs_of_table, levels_of, rate_levels, wide_of_table
+from greenplan.validation.shared import inputs_of_table, rate_levels, wide_of_table
 from greenplan.variables import VARIABLES
 
 EXAMPLES = "data/examples"
@@ -122,28 +122,6 @@ def test_coverage_codes_are_coverage():
     # numbered by first appearance, as pandas.factorize numbers the frame's columns
     assert pd.factorize(frame["missing"])[1].tolist() == codes.patterns
     assert pd.factorize(frame["indicator"])[1].tolist() == codes.indicators
-
-
-def test_levels_of_are_the_computed_levels():
-    t = _checked(EXAMPLES)
-    x = inputs_of_table(t)
-    rates = [
-        "water_use_per_gdp_annual_change",
-        "energy_intensity_change",
-        "not_an_indicator_change",
-    ]
-    got = levels_of(x, rates)
-    computed = gp.compute(mark_canonical(t.table.loc[:, list(OBSERVATION_COLUMNS)]))
-    wanted = computed[computed["indicator"].isin(["water_use_per_gdp", "energy_intensity"])]
-    assert len(got) == len(wanted) > 0
-    # compute lists indicators in registration order (which depends on import order)
-    keys = ["indicator", "region", "year"]
-    pd.testing.assert_frame_equal(
-        got.sort_values(keys).reset_index(drop=True),
-        wanted[["region", "year", "indicator", "value"]].sort_values(keys).reset_index(drop=True),
-        check_dtype=False,
-        check_exact=True,
-    )
 
 
 def _refuse(*args, **kwargs):

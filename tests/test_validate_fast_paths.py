@@ -28,7 +28,7 @@ from greenplan.io.cells import _factorize_keys, factorize
 from greenplan.io.layout import _missing_per_row
 from greenplan.messages import msg
 from greenplan.regions import CITY, districts
-from greenplan.schema import CANONICAL_COLUMNS, is_canonical
+from greenplan.schema import CANONICAL_COLUMNS, OBSERVATION_COLUMNS, is_canonical, mark_canonical
 from greenplan.validation import (
     _check_coverage,
     _not_computable,
@@ -36,7 +36,7 @@ from greenplan.validation import (
     _years_text,
     resolve_options,
 )
-from greenplan.validation.shared import inputs_of_table, levels_of, rate_levels
+from greenplan.validation.shared import inputs_of_table, rate_levels
 from greenplan.variables import VARIABLES
 
 EXAMPLES = "data/examples"
@@ -397,7 +397,9 @@ def test_rate_levels_by_codes_are_the_text_comparison(seed, base_year):
             "value": t.value[keep],
         }
     )
-    levels = levels_of(x, [v for v, r in zip(t.variables, is_rate, strict=True) if r])
+    # the levels as greenplan.compute gives them for the same accepted rows
+    computed = gp.compute(mark_canonical(t.table.loc[:, list(OBSERVATION_COLUMNS)]))
+    levels = computed.loc[:, ["region", "year", "indicator", "value"]]
     level = {(r, int(y), i): v for r, y, i, v in levels.itertuples(index=False)}
 
     def of(name):

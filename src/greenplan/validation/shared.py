@@ -12,21 +12,20 @@ columns, values and city fill).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from greenplan import engine
-from greenplan.checks import Table, text_column
+from greenplan.checks import Table
 from greenplan.consistency import ANNUAL_SUFFIX, CUMULATIVE_SUFFIX
 from greenplan.definitions import Aggregation
 from greenplan.indicators.registry import Inputs, recipes, resolve_options
 from greenplan.regions import CITY, districts
 from greenplan.variables import VARIABLES
 
-__all__ = ["inputs_of_table", "levels_of", "rate_levels", "wide_of_table"]
+__all__ = ["inputs_of_table", "rate_levels", "wide_of_table"]
 
 
 def wide_of_table(t: Table, city_rule: str = "all_districts") -> pd.DataFrame:
@@ -132,59 +131,23 @@ def inputs_of_table(t: Table, **options: Any) -> Inputs:
     return Inputs(wide, opts, city_fill=fill)
 
 
-def levels_of(x: Inputs, rates: Iterable[str]) -> pd.DataFrame:
-    """Return what :func:`greenplan.compute` gives for the levels of the rates ``rates``.
-
-    ``<indicator>_change`` and ``<indicator>_annual_change`` name their level
-    ``<indicator>``; only those levels are computed (on ``x``, so an indicator another check
-    computed is not computed again). Columns ``region, year, indicator, value``, one row per
-    value that could be computed.
-    """
-    table = recipes()
-    wanted = []
-    for code in dict.fromkeys(str(r) for r in rates):
-        for suffix in (ANNUAL_SUFFIX, CUMULATIVE_SUFFIX):
-            if code.endswith(suffix):
-                level = code.removesuffix(suffix)
-                if level in table and level not in wanted:
-                    wanted.append(level)
-                break
-    region_codes, region_names = pd.factorize(np.asarray(x.regions, dtype=object))
-    years = x.years.to_numpy(dtype=np.int64)
-    parts = []
-    for id in wanted:
-        values = x.indicator_values(id)
-        keep = np.flatnonzero(~np.isnan(values))
-        parts.append((id, keep, values[keep]))
-    keep = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    # texts from codes (an Arrow take), not from a Python string per row
-    ids = np.repeat(np.arange(len(parts)), [p[1].size for p in parts])
-    return pd.DataFrame(
-        {
-            "region": text_column([str(r) for r in region_names], region_codes[keep]),
-            "year": years[keep],
-            "indicator": text_column([p[0] for p in parts], ids),
-            "value": np.concatenate([p[2] for p in parts]) if parts else np.zeros(0),
-        }
-    )
-
-
 def rate_levels(
     x: Inputs, t: Table, rows: np.ndarray, base_year: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the levels the rate rows ``rows`` of ``t`` are rates of, as arrays.
 
-    What :func:`~greenplan.consistency.rate_disagreements` looks up in :func:`levels_of`,
-    found by integer codes instead of texts: for each row (an ``<indicator>_change`` or
-    ``<indicator>_annual_change``), the value of ``<indicator>`` computed on ``x`` for its
-    region in its year (``now``) and in its reference year (``ref``: the year before, or
-    ``base_year``), NaN where there is none, and that reference year. The levels computed
-    are those :func:`levels_of` computes (every rate code of ``t``, in the same order).
+    What :func:`~greenplan.consistency.rate_disagreements` looks up in the output of
+    :func:`greenplan.compute`, found by integer codes instead of texts: for each row (an
+    ``<indicator>_change`` or ``<indicator>_annual_change``), the value of ``<indicator>``
+    computed on ``x`` for its region in its year (``now``) and in its reference year
+    (``ref``: the year before, or ``base_year``), NaN where there is none, and that
+    reference year. Only the levels of the rate codes of ``t`` are computed (on ``x``, so an
+    indicator another check computed is not computed again).
     """
     names = [str(v) for v in t.variables]
     annual = np.array([v.endswith(ANNUAL_SUFFIX) for v in names], dtype=bool)
     table = recipes()
-    wanted: dict[str, int] = {}  # level code -> row of the level matrix, in levels_of's order
+    wanted: dict[str, int] = {}  # level code -> row of the level matrix
     level_row = np.full(len(names) + 1, -1, dtype=np.int64)
     for k, code in enumerate(names):
         for suffix in (ANNUAL_SUFFIX, CUMULATIVE_SUFFIX):
@@ -194,7 +157,7 @@ def rate_levels(
                     level_row[k] = wanted.setdefault(level, len(wanted))
                 break
     values = [x.indicator_values(level) for level in wanted]
-    # the wide rows of (region, year): regions matched by their texts, as levels_of's are
+    # the wide rows of (region, year): the table's regions matched to the inputs' by text
     region_codes, region_names = pd.factorize(np.asarray(x.regions, dtype=object))
     wide_years = x.years.to_numpy(dtype=np.int64)
     n_wide = wide_years.size
