@@ -59,7 +59,6 @@ import argparse
 import gc
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -67,7 +66,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_validate import YEAR_RANGE, _peak_kb, _start_peak, generate
+from bench_validate import YEAR_RANGE, _peak_kb, _start_peak, generate, run_fresh
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -248,16 +247,8 @@ def measure(what: str, path: str, repeat: int) -> dict[str, float]:
 
 
 def _run(what: str, path: Path, repeat: int) -> dict[str, float]:
-    """Measure one step in a fresh process with ``src/`` of this checkout first on the path."""
-    env = dict(os.environ)
-    src = str(Path(__file__).resolve().parents[1] / "src")
-    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
-    cmd = [sys.executable, __file__, "--measure", what, "--path", str(path)]
-    proc = subprocess.run(
-        [*cmd, "--repeat", str(repeat)], capture_output=True, text=True, env=env, check=True
-    )
-    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+    """Measure one step in a fresh process."""
+    return run_fresh(__file__, ["--measure", what, "--path", str(path), "--repeat", str(repeat)])
 
 
 def main() -> None:

@@ -55,7 +55,6 @@ import gc
 import importlib.util
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -65,7 +64,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_validate import YEAR_RANGE, _peak_kb, _start_peak, generate  # noqa: E402
+from bench_validate import YEAR_RANGE, _peak_kb, _start_peak, generate, run_fresh  # noqa: E402
 
 MODEL = SCENARIO = "synthetic"
 ENERGY_UNIT, ENERGY_TO = "万吨标准煤", "tce"  # factor from greenplan.units: 10⁴
@@ -162,17 +161,12 @@ def measure(what: str, long_path: str, wide_path: str, repeat: int) -> dict[str,
 
 
 def _run(what: str, long_path: Path, wide_path: Path, repeat: int, python: str) -> dict[str, Any]:
-    """Measure one step in a fresh process with ``src/`` of this checkout first on the path."""
-    env = dict(os.environ)
-    src = str(HERE.parent / "src")
-    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
-    env["PYTHONWARNINGS"] = "ignore"  # pyam's dependencies warn on import
-    cmd = [python, __file__, "--measure", what, "--path", str(long_path), "--wide", str(wide_path)]
-    proc = subprocess.run(
-        [*cmd, "--repeat", str(repeat)], capture_output=True, text=True, env=env, check=True
+    """Measure one step in a fresh process of ``python``."""
+    args = ["--measure", what, "--path", str(long_path), "--wide", str(wide_path)]
+    # pyam's dependencies warn on import
+    return run_fresh(
+        __file__, [*args, "--repeat", str(repeat)], python=python, env={"PYTHONWARNINGS": "ignore"}
     )
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
 
 
 def main() -> None:

@@ -47,7 +47,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -257,17 +257,26 @@ def measure(what: str, path: str, repeat: int) -> dict[str, float]:
     return out
 
 
-def _run(what: str, path: Path, repeat: int) -> dict[str, float]:
-    """Measure one step in a fresh process with ``src/`` of this checkout first on the path."""
-    env = dict(os.environ)
+def run_fresh(
+    script: str, args: list[str], *, python: str = sys.executable, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Run ``script args`` in a fresh process, ``src/`` of this checkout first on the path.
+
+    Returns the JSON object the script prints on its last line (its measurement).
+    """
+    environ = {**os.environ, **(env or {})}
     src = str(Path(__file__).resolve().parents[1] / "src")
-    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
-    cmd = [sys.executable, __file__, "--measure", what, "--path", str(path)]
+    environ["PYTHONPATH"] = src + os.pathsep + environ.get("PYTHONPATH", "")
     proc = subprocess.run(
-        [*cmd, "--repeat", str(repeat)], capture_output=True, text=True, env=env, check=True
+        [python, script, *args], capture_output=True, text=True, env=environ, check=True
     )
-    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
+
+
+def _run(what: str, path: Path, repeat: int) -> dict[str, float]:
+    """Measure one step in a fresh process."""
+    return run_fresh(__file__, ["--measure", what, "--path", str(path), "--repeat", str(repeat)])
 
 
 def scaling(repeat: int) -> None:
