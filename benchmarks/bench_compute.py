@@ -45,9 +45,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_validate import YEAR_RANGE, _peak_kb, _start_peak, generate  # noqa: E402
-
-JINAN_YEARS = (1949, 2027)
+from bench_validate import (  # noqa: E402
+    JINAN_YEARS,
+    YEAR_RANGE,
+    _peak_kb,
+    _start_peak,
+    generate,
+    jinan_rows,
+)
 
 
 def measure(what: str, path: str, repeat: int) -> dict[str, float]:
@@ -137,12 +142,6 @@ def main() -> None:
     if args.measure:
         print(json.dumps(measure(args.measure, args.path, args.repeat)))
         return
-    from greenplan.indicators import INDICATORS
-    from greenplan.regions import districts
-    from greenplan.variables import VARIABLES
-
-    n_codes = len([c for c in VARIABLES if c not in INDICATORS])
-    jinan_rows = (len(districts()) + 1) * n_codes * (JINAN_YEARS[1] - JINAN_YEARS[0] + 1)
     print(
         f"{'table':<10}{'rows':>10}{'read s':>9}{'compute':>9}{'× read':>9}{'frame MB':>9}"
         f"{'peak MB':>9}{'× frame':>9}{'rows out':>11}{'out MB':>9}"
@@ -150,7 +149,7 @@ def main() -> None:
     points = []
     with tempfile.TemporaryDirectory() as tmp:
         jinan = Path(tmp) / "jinan_shaped.csv"
-        generate(jinan, jinan_rows, first_year=JINAN_YEARS[0])
+        generate(jinan, jinan_rows(), first_year=JINAN_YEARS[0])
         baseline = args.baseline.resolve() if args.baseline else None
         case("jinan", jinan, args.repeat, baseline)
         jinan.unlink()
