@@ -23,11 +23,11 @@ from greenplan.io.normalise import (
     canonical_header,
     is_blank,
     nfkc,
-    parse_numbers,
     variable_header,
     year_header,
 )
 from greenplan.io.sources import HEADER_SCAN, Raw, is_blank_header
+from greenplan.io.wide import DataColumn, stack
 from greenplan.messages import Message, msg
 from greenplan.schema import (
     HEADER_NAMES,
@@ -133,13 +133,21 @@ def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int 
     )
 
 
+_MANY_COLUMNS = 32
+"""Above this many columns, a table's empty cells are flagged in one call (_missing_per_row)."""
+
+
 def _missing_per_row(frame: pd.DataFrame) -> np.ndarray:
     """Return the number of empty cells in each row of ``frame`` (``isna().sum(axis=1)``).
 
-    Counted column by column: no 2-D copy of the table's flags, and no sum along its rows
-    (both cost more than the flags themselves on a long table).
+    A table of few columns (a long one) is counted column by column: no 2-D copy of its
+    flags, and no sum along its rows (both cost more than the flags themselves on a long
+    table). A table of many columns (one column per year) is flagged block by block in one
+    call: a call per column would cost more than its cells.
     """
     n_cols = frame.shape[1]
+    if n_cols > _MANY_COLUMNS:
+        return np.count_nonzero(frame.isna().to_numpy(dtype=bool), axis=1)
     count = np.zeros(len(frame), dtype=np.uint8 if n_cols < 255 else np.int64)
     for j in range(n_cols):
         np.add(count, frame.iloc[:, j].isna().to_numpy(dtype=bool), out=count)
@@ -380,10 +388,10 @@ def _melt(
             column=what,
         )
         return len(frame)
-    long, long_rows = _stack(frame, rows, cols, layout, data_cols)
-    if long is None:
+    stacked = stack(frame, rows, cols, layout, data_cols)
+    if stacked is None:
         return rejected
-    present = set(long["_vcol"].unique())
+    present = set(stacked.present)
     assumed = [col for col, _, unit in data_cols if unit is None and col in present]
     if layout == "wide" and assumed:
         raw.add(
@@ -399,15 +407,16 @@ def _melt(
         "variable": cols["variable"][0] if "variable" in cols else "variable",
         "unit": cols["unit"][0] if "unit" in cols else "unit",
     }
+    long = stacked.frame
     part = normalise(
-        frame=long.drop(columns="_vcol"),
-        rows=long_rows,
+        frame=long,
+        rows=stacked.rows,
         raw=raw,
-        cols={c: (c, None) for c in long.columns if c != "_vcol"},
+        cols={c: (c, None) for c in long.columns},
         collector=collector,
         opts=opts,
         provenance=False,
-        value_column=long["_vcol"].to_numpy(dtype=object),
+        value_column=stacked.value_column,
         headers={c: h for c, h in headers.items() if c in long.columns},
         unit_assumed_reported=layout == "wide",
     )
@@ -417,15 +426,11 @@ def _melt(
     return part
 
 
-_DataColumn = tuple[str, Any, str | None]
-"""A data column of a wide table: header, variable code or year, unit in the header."""
-
-
 def _data_columns(
     frame: pd.DataFrame, raw: Raw, layout: str, used: set[str], collector: Collector
-) -> tuple[list[_DataColumn], int]:
+) -> tuple[list[DataColumn], int]:
     """Find the data columns of a wide table; count the cells of unknown variables' columns."""
-    data_cols: list[_DataColumn] = []
+    data_cols: list[DataColumn] = []
     ignored: list[str] = []
     unknown: list[str] = []
     for col in frame.columns:
@@ -489,45 +494,3 @@ def _unknown_column(col: str, n_cells: int, raw: Raw, collector: Collector) -> N
         expected=", ".join(close) if close else None,
         count=max(n_cells, 1),
     )
-
-
-def _stack(
-    frame: pd.DataFrame, rows: np.ndarray, cols: Columns, layout: str, data: list[_DataColumn]
-) -> tuple[pd.DataFrame | None, np.ndarray]:
-    """Stack the non-empty cells of the data columns as long rows, in file row order.
-
-    Column ``_vcol`` holds the header each value came from; None when every cell is empty.
-    """
-    pieces: dict[str, list[Any]] = {
-        k: [] for k in (*OBSERVATION_COLUMNS, *TEXT_PROVENANCE, "_row", "_vcol")
-    }
-    for col, key, unit in data:
-        _, miss, _ = parse_numbers(frame[col])
-        keep = np.flatnonzero(~miss)
-        if keep.size == 0:
-            continue
-
-        def cells(name: str, keep: np.ndarray = keep) -> np.ndarray:
-            return frame[cols[name][0]].to_numpy(dtype=object)[keep]
-
-        pieces["value"].append(frame[col].to_numpy(dtype=object)[keep])
-        pieces["_row"].append(rows[keep])
-        pieces["_vcol"].append(np.full(keep.size, col, dtype=object))
-        for name in ("region", *TEXT_PROVENANCE):
-            if name in cols:
-                pieces[name].append(cells(name))
-        if layout == "wide":
-            pieces["year"].append(cells("year"))
-            pieces["variable"].append(np.full(keep.size, key, dtype=object))
-            pieces["unit"].append(np.full(keep.size, np.nan if unit is None else unit, object))
-        else:
-            pieces["year"].append(np.full(keep.size, key, dtype=object))
-            pieces["variable"].append(cells("variable"))
-            if "unit" in cols:
-                pieces["unit"].append(cells("unit"))
-    if not pieces["value"]:
-        return None, rows[:0]
-    long_rows = np.concatenate(pieces.pop("_row"))
-    long = pd.DataFrame({k: np.concatenate(v) for k, v in pieces.items() if v}, dtype=object)
-    order = np.lexsort((np.arange(len(long_rows)), long_rows))
-    return long.iloc[order].reset_index(drop=True), long_rows[order]

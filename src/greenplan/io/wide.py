@@ -1,0 +1,156 @@
+"""Wide tables → the cells of a long table, by array arithmetic on the block of data columns.
+
+A wide table has one column per year (``wide_years``, the IAMC layout ``model, scenario,
+region, variable, unit, 2020, 2021, …``) or per variable (``wide``). Its non-empty data cells
+become the rows of a long table, in file order (row by row, and in a row column by column),
+for :func:`greenplan.io.cells.normalise`. The block of data columns is read once into a 2-D
+array (float64 when every data column holds numbers, else objects) and raveled; the key
+columns (region, variable, unit, year, source, note) are coded once per row of the wide table
+(or once per data column) and repeated to the long rows by index arithmetic, as categoricals,
+so that ``normalise`` codes each of them from small integer codes instead of hashing a million
+texts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greenplan.io.normalise import parse_numbers
+from greenplan.schema import TEXT_PROVENANCE
+
+__all__ = ["Stacked", "stack"]
+
+DataColumn = tuple[str, Any, str | None]
+"""A data column of a wide table: header, variable code or year, unit in the header."""
+
+
+@dataclass
+class Stacked:
+    """The non-empty data cells of a wide table as the rows of a long table."""
+
+    frame: pd.DataFrame
+    """Columns region, year, variable, value, [unit], [source], [note]: one row per cell."""
+    rows: np.ndarray
+    """Row of the file (as the user sees it) of each long row."""
+    value_column: np.ndarray
+    """Header (object) of the data column each long row's value came from."""
+    present: list[str]
+    """Headers of the data columns with at least one non-empty cell, in table order."""
+
+
+def _is_number_dtype(dtype: Any) -> bool:
+    return bool(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype))
+
+
+def _block(frame: pd.DataFrame, data: list[DataColumn]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the data cells as a 2-D array (rows × data columns) and which are empty.
+
+    Empty is what :func:`~greenplan.io.normalise.parse_numbers` calls missing: NaN in a
+    column of numbers; empty cells and missing markers (``—``, ``…``) in other columns.
+    """
+    where = [frame.columns.get_loc(col) for col, _, _ in data]
+    n, m = len(frame), len(where)
+    if all(_is_number_dtype(d) for d in frame.dtypes.iloc[where]):
+        block = frame.iloc[:, where].to_numpy(dtype="float64", na_value=np.nan)
+        return block, np.isnan(block)
+    cells = np.empty((n, m), dtype=object)
+    missing = np.empty((n, m), dtype=bool)
+    for j, k in enumerate(where):
+        s = frame.iloc[:, k]
+        cells[:, j] = s.to_numpy(dtype=object)
+        if _is_number_dtype(s.dtype):
+            missing[:, j] = np.isnan(s.to_numpy(dtype="float64", na_value=np.nan))
+        else:
+            missing[:, j] = parse_numbers(s)[1]
+    return cells, missing
+
+
+def _coded(values: np.ndarray, take: np.ndarray) -> pd.Categorical:
+    """``values[take]`` as a categorical: texts coded once, in order of first appearance.
+
+    ``values`` are the cells of one key column (one per row of the wide table, or one per
+    data column); ``take`` the entry of each long row. Only the entries some long row takes
+    are coded, in the order the long rows take them first, so the codes ``normalise`` makes of
+    the categorical are those it would make of the long column itself.
+    """
+    used = np.zeros(len(values), dtype=bool)
+    used[take] = True
+    where = np.flatnonzero(used)
+    codes, uniques = pd.factorize(values[where], use_na_sentinel=True)
+    per_entry = np.full(len(values), -1, dtype=np.int64)
+    per_entry[where] = codes
+    categories = pd.Index(np.asarray(uniques, dtype=object), dtype=object)
+    return pd.Categorical.from_codes(per_entry[take], categories=categories, validate=False)
+
+
+def stack(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    cols: dict[str, tuple[str, str | None]],
+    layout: str,
+    data: list[DataColumn],
+) -> Stacked | None:
+    """Stack the non-empty cells of the data columns as long rows, in file row order.
+
+    Returns None when every data cell is empty.
+    """
+    block, missing = _block(frame, data)
+    keep = ~missing
+    if not keep.any():
+        return None
+    n_data = len(data)
+    if rows.size < 2 or bool((rows[1:] > rows[:-1]).all()):
+        # row by row, the file's order: positions in the raveled block
+        flat = None if keep.all() else np.flatnonzero(keep)
+        if flat is None:
+            values = block.ravel()
+            at = np.repeat(np.arange(len(frame)), n_data)
+            of = np.tile(np.arange(n_data), len(frame))
+        else:
+            values = block.ravel()[flat]
+            at, of = np.divmod(flat, n_data)
+    else:  # rows out of order: column by column, then by row (stable), as rows sort them
+        of, at = np.nonzero(keep.T)
+        order = np.lexsort((np.arange(at.size), rows[at]))
+        at, of = at[order], of[order]
+        values = block[at, of]
+    headers = np.empty(n_data, dtype=object)
+    headers[:] = [col for col, _, _ in data]
+    keys = np.empty(n_data, dtype=object)
+    keys[:] = [key for _, key, _ in data]
+
+    def by_row(name: str) -> pd.Categorical:
+        return _coded(frame[cols[name][0]].to_numpy(dtype=object), at)
+
+    def by_column(entries: np.ndarray) -> pd.Categorical:
+        return _coded(entries, of)
+
+    long: dict[str, Any] = {"region": by_row("region")}
+    if layout == "wide":
+        units = np.empty(n_data, dtype=object)
+        units[:] = [np.nan if unit is None else unit for _, _, unit in data]
+        long["year"] = by_row("year")
+        long["variable"] = by_column(keys)
+        long["value"] = pd.Series(values, dtype=values.dtype, copy=False)
+        long["unit"] = by_column(units)
+    else:
+        long["year"] = by_column(keys)
+        long["variable"] = by_row("variable")
+        long["value"] = pd.Series(values, dtype=values.dtype, copy=False)
+        if "unit" in cols:
+            long["unit"] = by_row("unit")
+    for name in TEXT_PROVENANCE:
+        if name in cols:
+            long[name] = by_row(name)
+    present = np.zeros(n_data, dtype=bool)
+    present[of] = True
+    return Stacked(
+        frame=pd.DataFrame(long),
+        rows=rows[at],
+        value_column=headers[of],
+        present=[str(h) for h in headers[present]],
+    )
