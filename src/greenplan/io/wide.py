@@ -52,7 +52,8 @@ def _block(frame: pd.DataFrame, data: list[DataColumn]) -> tuple[np.ndarray, np.
     Empty is what :func:`~greenplan.io.normalise.parse_numbers` calls missing: NaN in a
     column of numbers; empty cells and missing markers (``—``, ``…``) in other columns.
     """
-    where = [frame.columns.get_loc(col) for col, _, _ in data]
+    position = {col: j for j, col in enumerate(frame.columns)}
+    where = [position[col] for col, _, _ in data]
     n, m = len(frame), len(where)
     if all(_is_number_dtype(d) for d in frame.dtypes.iloc[where]):
         block = frame.iloc[:, where].to_numpy(dtype="float64", na_value=np.nan)
