@@ -2,9 +2,10 @@
 
 Issue 14 recorded that ``greenplan.read_statistics`` took 0.31× the time of pyam's
 ``IamDataFrame`` read plus ``convert_unit`` of the same 1,000,000 rows. This benchmark measures
-that lead again, on the synthetic, clean long table of ``bench_validate.py`` (city and its 12
-districts and counties × every codelist variable that is not also an indicator, smooth random
-series, consistent sums; synthetic years from 1001 on; synthetic, not statistics). The table is
+that lead again, on greenplan's long CSV and on pyam's own wide layout, with the synthetic,
+clean long table of ``bench_validate.py`` (city and its 12 districts and counties × every
+codelist variable that is not also an indicator, smooth random series, consistent sums;
+synthetic years from 1001 on; synthetic, not statistics). The table is
 written twice: as greenplan's long CSV (``region, year, variable, value, unit``) and as an IAMC
 CSV the way pyam stores it (``model, scenario, region, variable, unit`` and one column per year,
 ``model`` and ``scenario`` both "synthetic"). Each step runs in a fresh process:
@@ -14,6 +15,9 @@ CSV the way pyam stores it (``model, scenario, region, variable, unit`` and one 
   header mapping, region/variable/unit resolution, every value converted to its variable's
   canonical unit, number and year parsing, bounds, duplicates, component and district sums,
   year-on-year jumps;
+* ``greenplan-wide``: ``greenplan.read_statistics(wide_path, year_range=YEAR_RANGE)`` of the
+  IAMC CSV (one column per year; ``model`` and ``scenario`` are reported as unused columns):
+  the same work as ``greenplan`` on pyam's own layout, compared with ``pyam`` on the same file;
 * ``pyam-read``: ``pyam.IamDataFrame(path)`` of the IAMC CSV alone;
 * ``pyam``: that read and ``convert_unit("万吨标准煤", to="tce", factor=1e4)`` of the four
   energy variables, the conversion a pyam user makes of this table (pint and iam-units do not
@@ -35,9 +39,9 @@ and a warm-up (the helpers of ``bench_validate.py``). Goal: ``greenplan`` ≤ 0.
 
 pyam pins pandas below 3, so it lives in its own virtual environment; run the benchmark with
 that environment's Python, where greenplan is installed too (``pip install -e .``). Without
-pyam the script says so and measures ``read`` and ``greenplan`` only (exit status 0).
-``--also PYTHON`` measures ``read`` and ``greenplan`` once more with another interpreter (say
-the project's own environment, with pandas 3 and pyarrow) on the same file.
+pyam the script says so and measures ``read``, ``greenplan`` and ``greenplan-wide`` only (exit
+status 0). ``--also PYTHON`` measures these three once more with another interpreter (say the
+project's own environment, with pandas 3 and pyarrow) on the same files.
 
 Usage::
 
@@ -68,7 +72,7 @@ from bench_validate import YEAR_RANGE, _peak_kb, _start_peak, generate, run_fres
 
 MODEL = SCENARIO = "synthetic"
 ENERGY_UNIT, ENERGY_TO = "万吨标准煤", "tce"  # factor from greenplan.units: 10⁴
-GREENPLAN_STEPS = ("read", "greenplan")
+GREENPLAN_STEPS = ("read", "greenplan", "greenplan-wide")
 PYAM_STEPS = ("pyam-read", "pyam", "pyam-each-unit", "pyam-long")
 YARDSTICK = "pyam"
 GOAL = 0.31
@@ -138,8 +142,9 @@ def measure(what: str, long_path: str, wide_path: str, repeat: int) -> dict[str,
         if what == "read":
             result = pd.read_csv(long_path)
             rows = len(result)
-        elif what == "greenplan":
-            result = greenplan.read_statistics(long_path, year_range=YEAR_RANGE)
+        elif what in ("greenplan", "greenplan-wide"):
+            path = long_path if what == "greenplan" else wide_path
+            result = greenplan.read_statistics(path, year_range=YEAR_RANGE)
             rows = len(result)
         else:
             if what == "pyam-long":
@@ -173,7 +178,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--repeat", type=int, default=3)
-    p.add_argument("--also", metavar="PYTHON", help="measure read and greenplan with it too")
+    p.add_argument("--also", metavar="PYTHON", help="measure the greenplan steps with it too")
     p.add_argument("--keep", metavar="DIR", help="write (and keep) the two CSV files here")
     p.add_argument("--measure", choices=[*GREENPLAN_STEPS, *PYAM_STEPS], help=argparse.SUPPRESS)
     p.add_argument("--path", help=argparse.SUPPRESS)
@@ -186,7 +191,7 @@ def main() -> None:
     if not has_pyam:
         print(
             "pyam is not importable here (pip install pyam-iamc, in its own environment: it "
-            "pins pandas < 3): measuring read and greenplan only"
+            "pins pandas < 3): measuring read, greenplan and greenplan-wide only"
         )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep) if args.keep else Path(tmp)
@@ -194,11 +199,10 @@ def main() -> None:
         long_path, wide_path = folder / "synthetic_long.csv", folder / "synthetic_iamc.csv"
         t0 = time.perf_counter()
         generate(long_path, args.rows)
-        if has_pyam:
-            write_iamc(long_path, wide_path)
+        write_iamc(long_path, wide_path)  # pandas only: greenplan-wide reads it without pyam
         print(
             f"synthetic long table: {args.rows:,} rows, {long_path.stat().st_size / 1e6:.1f} MB"
-            + (f"; IAMC wide: {wide_path.stat().st_size / 1e6:.1f} MB" if has_pyam else "")
+            + f"; IAMC wide: {wide_path.stat().st_size / 1e6:.1f} MB"
             + f" (generated in {time.perf_counter() - t0:.1f} s)"
         )
         load = os.getloadavg() if hasattr(os, "getloadavg") else None
@@ -248,14 +252,24 @@ def main() -> None:
         return
     if args.also:
         print(f"(rows measured with {args.also}: × pyam compares with pyam in this environment)")
-    g = ref["greenplan"]
-    for name, step in (("IAMC wide CSV", YARDSTICK), ("the same long CSV", "pyam-long")):
+    comparisons = (
+        ("greenplan", "IAMC wide CSV", YARDSTICK),
+        ("greenplan", "the same long CSV", "pyam-long"),
+        ("greenplan-wide", "the same IAMC wide CSV", YARDSTICK),
+    )
+    for mine, name, step in comparisons:
+        g = ref[mine]
         ratio, cpu = g["seconds"] / ref[step]["seconds"], g["cpu"] / ref[step]["cpu"]
         verdict = "held" if ratio <= GOAL else ("< 1×, lead kept" if ratio < 1 else "lead LOST")
         print(
-            f"greenplan ÷ pyam read + convert_unit of {name} ({step}): {ratio:.2f}× wall, "
+            f"{mine} ÷ pyam read + convert_unit of {name} ({step}): {ratio:.2f}× wall, "
             f"{cpu:.2f}× CPU; goal ≤ {GOAL:.2f}× ({verdict})"
         )
+    wide, long = ref["greenplan-wide"], ref["greenplan"]
+    print(
+        f"greenplan-wide ÷ greenplan (the IAMC wide CSV ÷ the long CSV of the same values): "
+        f"{wide['seconds'] / long['seconds']:.2f}× wall, {wide['cpu'] / long['cpu']:.2f}× CPU"
+    )
 
 
 if __name__ == "__main__":
