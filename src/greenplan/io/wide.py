@@ -70,22 +70,67 @@ def _block(frame: pd.DataFrame, data: list[DataColumn]) -> tuple[np.ndarray, np.
     return cells, missing
 
 
-def _coded(values: np.ndarray, take: np.ndarray) -> pd.Categorical:
-    """``values[take]`` as a categorical: texts coded once, in order of first appearance.
+class _Cells:
+    """Where the long rows come from: the row and the data column of each kept cell.
+
+    ``row_of`` and ``column_of`` are None when every cell is kept in file order (then an entry
+    per row is repeated along the row, an entry per column tiled down the rows: no gather).
+    """
+
+    def __init__(self, keep: np.ndarray, rows: np.ndarray) -> None:
+        n, m = keep.shape
+        self.shape = (n, m)
+        self.row_used: np.ndarray = np.asarray(keep.any(axis=1))
+        self.column_used: np.ndarray = np.asarray(keep.any(axis=0))
+        self.flat: np.ndarray | None = None
+        self.row_of: np.ndarray | None = None
+        self.column_of: np.ndarray | None = None
+        if rows.size < 2 or bool((rows[1:] > rows[:-1]).all()):
+            # row by row, the file's order: positions in the raveled block
+            if not keep.all():
+                self.flat = np.flatnonzero(keep)
+                self.row_of, self.column_of = np.divmod(self.flat, m)
+        else:  # rows out of order: column by column, then by row (stable), as rows sort them
+            column_of, row_of = np.nonzero(keep.T)
+            order = np.lexsort((np.arange(row_of.size), rows[row_of]))
+            self.row_of, self.column_of = row_of[order], column_of[order]
+
+    def values(self, block: np.ndarray) -> np.ndarray:
+        """Return the kept cells of ``block`` (rows × data columns), one per long row."""
+        if self.row_of is None:
+            return block.ravel()
+        if self.flat is not None:
+            return block.ravel()[self.flat]
+        return block[self.row_of, self.column_of]
+
+    def by_row(self, entries: np.ndarray) -> np.ndarray:
+        """Return the entries of the rows of the wide table, spread to the long rows."""
+        return np.repeat(entries, self.shape[1]) if self.row_of is None else entries[self.row_of]
+
+    def by_column(self, entries: np.ndarray) -> np.ndarray:
+        """Return the entries of the data columns, spread to the long rows."""
+        return (
+            np.tile(entries, self.shape[0]) if self.column_of is None else entries[self.column_of]
+        )
+
+
+def _coded(values: np.ndarray, used: np.ndarray, spread: Any) -> pd.Categorical:
+    """``values`` spread to the long rows as a categorical: texts coded once, in order.
 
     ``values`` are the cells of one key column (one per row of the wide table, or one per
-    data column); ``take`` the entry of each long row. Only the entries some long row takes
-    are coded, in the order the long rows take them first, so the codes ``normalise`` makes of
-    the categorical are those it would make of the long column itself.
+    data column), ``used`` those some long row takes, ``spread`` spreads them to the long rows
+    (:meth:`_Cells.by_row` or :meth:`_Cells.by_column`). Only the used entries are coded, in
+    the order the long rows take them first, so the codes ``normalise`` makes of the
+    categorical are those it would make of the long column itself.
     """
-    used = np.zeros(len(values), dtype=bool)
-    used[take] = True
     where = np.flatnonzero(used)
     codes, uniques = pd.factorize(values[where], use_na_sentinel=True)
-    per_entry = np.full(len(values), -1, dtype=np.int64)
+    n = len(uniques)
+    small = np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int32
+    per_entry = np.full(len(values), -1, dtype=small)
     per_entry[where] = codes
     categories = pd.Index(np.asarray(uniques, dtype=object), dtype=object)
-    return pd.Categorical.from_codes(per_entry[take], categories=categories, validate=False)
+    return pd.Categorical.from_codes(spread(per_entry), categories=categories, validate=False)
 
 
 def stack(
@@ -103,32 +148,20 @@ def stack(
     keep = ~missing
     if not keep.any():
         return None
+    cells = _Cells(keep, rows)
+    values = cells.values(block)
     n_data = len(data)
-    if rows.size < 2 or bool((rows[1:] > rows[:-1]).all()):
-        # row by row, the file's order: positions in the raveled block
-        flat = None if keep.all() else np.flatnonzero(keep)
-        if flat is None:
-            values = block.ravel()
-            at = np.repeat(np.arange(len(frame)), n_data)
-            of = np.tile(np.arange(n_data), len(frame))
-        else:
-            values = block.ravel()[flat]
-            at, of = np.divmod(flat, n_data)
-    else:  # rows out of order: column by column, then by row (stable), as rows sort them
-        of, at = np.nonzero(keep.T)
-        order = np.lexsort((np.arange(at.size), rows[at]))
-        at, of = at[order], of[order]
-        values = block[at, of]
     headers = np.empty(n_data, dtype=object)
     headers[:] = [col for col, _, _ in data]
     keys = np.empty(n_data, dtype=object)
     keys[:] = [key for _, key, _ in data]
 
     def by_row(name: str) -> pd.Categorical:
-        return _coded(frame[cols[name][0]].to_numpy(dtype=object), at)
+        cells_of = frame[cols[name][0]].to_numpy(dtype=object)
+        return _coded(cells_of, cells.row_used, cells.by_row)
 
     def by_column(entries: np.ndarray) -> pd.Categorical:
-        return _coded(entries, of)
+        return _coded(entries, cells.column_used, cells.by_column)
 
     long: dict[str, Any] = {"region": by_row("region")}
     if layout == "wide":
@@ -147,11 +180,9 @@ def stack(
     for name in TEXT_PROVENANCE:
         if name in cols:
             long[name] = by_row(name)
-    present = np.zeros(n_data, dtype=bool)
-    present[of] = True
     return Stacked(
         frame=pd.DataFrame(long),
-        rows=rows[at],
-        value_column=headers[of],
-        present=[str(h) for h in headers[present]],
+        rows=cells.by_row(rows),
+        value_column=cells.by_column(headers),
+        present=[str(h) for h in headers[cells.column_used]],
     )
