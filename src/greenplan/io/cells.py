@@ -225,7 +225,7 @@ def normalise(
     collector: Collector,
     opts: dict[str, Any],
     provenance: bool,
-    value_column: np.ndarray | None = None,
+    value_column: np.ndarray | Coded | None = None,
     headers: dict[str, str] | None = None,
     unit_assumed_reported: bool = False,
 ) -> Part:
@@ -514,7 +514,7 @@ def _pair_factors(
 
 
 def _values(
-    t: _Rows, value_column: np.ndarray | None, decimal: str, percent_unit: _ByPair
+    t: _Rows, value_column: np.ndarray | Coded | None, decimal: str, percent_unit: _ByPair
 ) -> np.ndarray:
     """Parse the values; reject the empty ones and those that are not numbers.
 
@@ -571,7 +571,7 @@ def _values(
 
 
 def _percent_cells(
-    t: _Rows, cells: pd.Series, percent_unit: _ByPair, value_column: np.ndarray | None
+    t: _Rows, cells: pd.Series, percent_unit: _ByPair, value_column: np.ndarray | Coded | None
 ) -> pd.Series:
     """Replace percent-formatted cells by their number (× 100 where the unit is %)."""
     if cells.dtype != object:

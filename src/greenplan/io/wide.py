@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from greenplan.diagnostics import Coded
 from greenplan.io.normalise import parse_numbers
 from greenplan.schema import TEXT_PROVENANCE
 
@@ -36,8 +37,8 @@ class Stacked:
     """Columns region, year, variable, value, [unit], [source], [note]: one row per cell."""
     rows: np.ndarray
     """Row of the file (as the user sees it) of each long row."""
-    value_column: np.ndarray
-    """Header (object) of the data column each long row's value came from."""
+    value_column: Coded
+    """Header of the data column each long row's value came from (codes into the headers)."""
     present: list[str]
     """Headers of the data columns with at least one non-empty cell, in table order."""
 
@@ -56,7 +57,10 @@ def _block(frame: pd.DataFrame, data: list[DataColumn]) -> tuple[np.ndarray, np.
     where = [position[col] for col, _, _ in data]
     n, m = len(frame), len(where)
     if all(_is_number_dtype(d) for d in frame.dtypes.iloc[where]):
-        block = frame.iloc[:, where].to_numpy(dtype="float64", na_value=np.nan)
+        # a run of columns is sliced: cheaper than a list when pandas keeps a block per column
+        run = where == list(range(where[0], where[0] + m))
+        sub = frame.iloc[:, where[0] : where[0] + m] if run else frame.iloc[:, where]
+        block = sub.to_numpy(dtype="float64", na_value=np.nan)
         return block, np.isnan(block)
     cells = np.empty((n, m), dtype=object)
     missing = np.empty((n, m), dtype=bool)
@@ -80,14 +84,15 @@ class _Cells:
     def __init__(self, keep: np.ndarray, rows: np.ndarray) -> None:
         n, m = keep.shape
         self.shape = (n, m)
-        self.row_used: np.ndarray = np.asarray(keep.any(axis=1))
-        self.column_used: np.ndarray = np.asarray(keep.any(axis=0))
+        every = bool(keep.all())
+        self.row_used: np.ndarray = np.ones(n, bool) if every else np.asarray(keep.any(axis=1))
+        self.column_used: np.ndarray = np.ones(m, bool) if every else np.asarray(keep.any(axis=0))
         self.flat: np.ndarray | None = None
         self.row_of: np.ndarray | None = None
         self.column_of: np.ndarray | None = None
         if rows.size < 2 or bool((rows[1:] > rows[:-1]).all()):
             # row by row, the file's order: positions in the raveled block
-            if not keep.all():
+            if not every:
                 self.flat = np.flatnonzero(keep)
                 self.row_of, self.column_of = np.divmod(self.flat, m)
         else:  # rows out of order: column by column, then by row (stable), as rows sort them
@@ -114,6 +119,11 @@ class _Cells:
         )
 
 
+def _small_int(n: int) -> type[np.signedinteger[Any]]:
+    """Return the smallest signed integer type that holds codes 0 … n - 1 and -1."""
+    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int32 if n < 2**31 else np.int64
+
+
 def _coded(values: np.ndarray, used: np.ndarray, spread: Any) -> pd.Categorical:
     """``values`` spread to the long rows as a categorical: texts coded once, in order.
 
@@ -125,9 +135,7 @@ def _coded(values: np.ndarray, used: np.ndarray, spread: Any) -> pd.Categorical:
     """
     where = np.flatnonzero(used)
     codes, uniques = pd.factorize(values[where], use_na_sentinel=True)
-    n = len(uniques)
-    small = np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int32
-    per_entry = np.full(len(values), -1, dtype=small)
+    per_entry = np.full(len(values), -1, dtype=_small_int(len(uniques)))
     per_entry[where] = codes
     categories = pd.Index(np.asarray(uniques, dtype=object), dtype=object)
     return pd.Categorical.from_codes(spread(per_entry), categories=categories, validate=False)
@@ -180,9 +188,10 @@ def stack(
     for name in TEXT_PROVENANCE:
         if name in cols:
             long[name] = by_row(name)
+    column_codes = np.arange(n_data, dtype=_small_int(n_data))
     return Stacked(
-        frame=pd.DataFrame(long),
+        frame=pd.DataFrame(long, copy=False),
         rows=cells.by_row(rows),
-        value_column=cells.by_column(headers),
+        value_column=Coded(cells.by_column(column_codes), headers.tolist()),
         present=[str(h) for h in headers[cells.column_used]],
     )
