@@ -77,8 +77,10 @@ def _block(frame: pd.DataFrame, data: list[DataColumn]) -> tuple[np.ndarray, np.
 class _Cells:
     """Where the long rows come from: the row and the data column of each kept cell.
 
-    ``row_of`` and ``column_of`` are None when every cell is kept in file order (then an entry
-    per row is repeated along the row, an entry per column tiled down the rows: no gather).
+    In file order (rows increasing) no cell index is made: an entry per row is repeated along
+    its row (as many times as the row keeps cells), an entry per data column tiled down the
+    rows and masked by the kept cells, and the values are the block masked by them. Rows out of
+    order (no reader makes them) take the cells by index: ``row_of`` and ``column_of``.
     """
 
     def __init__(self, keep: np.ndarray, rows: np.ndarray) -> None:
@@ -87,36 +89,36 @@ class _Cells:
         every = bool(keep.all())
         self.row_used: np.ndarray = np.ones(n, bool) if every else np.asarray(keep.any(axis=1))
         self.column_used: np.ndarray = np.ones(m, bool) if every else np.asarray(keep.any(axis=0))
-        self.flat: np.ndarray | None = None
+        self.keep: np.ndarray | None = None if every else keep
+        self.per_row: np.ndarray | None = None if every else np.count_nonzero(keep, axis=1)
         self.row_of: np.ndarray | None = None
         self.column_of: np.ndarray | None = None
-        if rows.size < 2 or bool((rows[1:] > rows[:-1]).all()):
-            # row by row, the file's order: positions in the raveled block
-            if not every:
-                self.flat = np.flatnonzero(keep)
-                self.row_of, self.column_of = np.divmod(self.flat, m)
-        else:  # rows out of order: column by column, then by row (stable), as rows sort them
+        if not (rows.size < 2 or bool((rows[1:] > rows[:-1]).all())):
+            # rows out of order: column by column, then by row (stable), as rows sort them
             column_of, row_of = np.nonzero(keep.T)
             order = np.lexsort((np.arange(row_of.size), rows[row_of]))
             self.row_of, self.column_of = row_of[order], column_of[order]
 
     def values(self, block: np.ndarray) -> np.ndarray:
         """Return the kept cells of ``block`` (rows × data columns), one per long row."""
-        if self.row_of is None:
-            return block.ravel()
-        if self.flat is not None:
-            return block.ravel()[self.flat]
-        return block[self.row_of, self.column_of]
+        if self.row_of is not None:
+            return block[self.row_of, self.column_of]
+        block = np.ascontiguousarray(block)  # row by row: the file's order
+        return block.ravel() if self.keep is None else block[self.keep]
 
     def by_row(self, entries: np.ndarray) -> np.ndarray:
         """Return the entries of the rows of the wide table, spread to the long rows."""
-        return np.repeat(entries, self.shape[1]) if self.row_of is None else entries[self.row_of]
+        if self.row_of is not None:
+            return entries[self.row_of]
+        return np.repeat(entries, self.shape[1] if self.per_row is None else self.per_row)
 
     def by_column(self, entries: np.ndarray) -> np.ndarray:
         """Return the entries of the data columns, spread to the long rows."""
-        return (
-            np.tile(entries, self.shape[0]) if self.column_of is None else entries[self.column_of]
-        )
+        if self.column_of is not None:
+            return entries[self.column_of]
+        if self.keep is None:
+            return np.tile(entries, self.shape[0])
+        return np.broadcast_to(entries, self.shape)[self.keep]
 
 
 def _small_int(n: int) -> type[np.signedinteger[Any]]:
