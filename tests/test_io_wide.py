@@ -274,7 +274,7 @@ def test_stack_orders_cells_by_row_when_rows_come_out_of_order():
     )
     cols = {"region": ("地区", None), "variable": ("指标", None)}
     data = [("2020", 2020, None), ("2021", 2021, None)]
-    got = stack(frame, np.array([7, 3, 5]), cols, "wide_years", data)
+    got = stack(frame, np.array([7, 3, 5]), cols, "wide_years", data, (2000, 2100))
     assert got is not None
     assert got.rows.tolist() == [3, 5, 5, 7, 7]
     assert got.frame["value"].tolist() == [5.0, 3.0, 6.0, 1.0, 4.0]

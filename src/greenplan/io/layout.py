@@ -388,7 +388,7 @@ def _melt(
             column=what,
         )
         return len(frame)
-    stacked = stack(frame, rows, cols, layout, data_cols)
+    stacked = stack(frame, rows, cols, layout, data_cols, opts["year_range"])
     if stacked is None:
         return rejected
     present = set(stacked.present)

@@ -149,10 +149,14 @@ def stack(
     cols: dict[str, tuple[str, str | None]],
     layout: str,
     data: list[DataColumn],
+    year_range: tuple[int, int],
 ) -> Stacked | None:
     """Stack the non-empty cells of the data columns as long rows, in file row order.
 
-    Returns None when every data cell is empty.
+    Returns None when every data cell is empty. The years of a years-as-columns table are
+    integers when every column with a cell has a year in ``year_range`` (``normalise`` then
+    takes them as numbers, as a long table's year column of integers, whose cells' texts are
+    the same); else the headers' years, coded.
     """
     block, missing = _block(frame, data)
     keep = ~missing
@@ -182,7 +186,11 @@ def stack(
         long["value"] = pd.Series(values, dtype=values.dtype, copy=False)
         long["unit"] = by_column(units)
     else:
-        long["year"] = by_column(keys)
+        lo, hi = year_range
+        if all(lo <= key <= hi for key in keys[cells.column_used]):
+            long["year"] = cells.by_column(keys.astype(np.int64))
+        else:  # a year out of range is reported with its header's text
+            long["year"] = by_column(keys)
         long["variable"] = by_row("variable")
         long["value"] = pd.Series(values, dtype=values.dtype, copy=False)
         if "unit" in cols:
