@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import greenplan as gp
 from greenplan.io.wide import stack
@@ -280,3 +282,43 @@ def test_stack_orders_cells_by_row_when_rows_come_out_of_order():
     assert got.frame["value"].tolist() == [5.0, 3.0, 6.0, 1.0, 4.0]
     assert [got.value_column[i] for i in range(5)] == ["2021", "2020", "2021", "2020", "2021"]
     assert got.present == ["2020", "2021"]
+
+
+_CELLS = st.sampled_from(["", "—", "abc", "1,234.5", "12.5", "0", "３.５", "-7"])
+_REGIONS = st.sampled_from(["济南市", "历下区", "市中区", "济南新区", ""])
+_KEYS = st.sampled_from(
+    [
+        ("gdp", "亿元"),
+        ("gdp", "万元"),
+        ("energy_consumption", "万吨标准煤"),
+        ("gdpp", "亿元"),  # unknown variable
+        ("gdp", "kg"),  # unit of the wrong dimension
+        ("energy_consumption", ""),  # empty unit: the canonical one assumed
+    ]
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    years=st.lists(st.integers(2014, 2024), min_size=1, max_size=6, unique=True),
+    rows=st.lists(st.tuples(_REGIONS, _KEYS, st.lists(_CELLS, min_size=6, max_size=6)), max_size=8),
+    max_findings=st.sampled_from([1, 3, 50]),
+)
+def test_any_wide_frame_reads_as_its_long_form(years, rows, max_findings):
+    # SYNTHETIC cells: numbers, texts, markers and blanks; known, unknown and empty regions;
+    # unknown variables and units; years out of year_range (2014, 2015)
+    header = [*KEYS, *map(str, years)]
+    wide = [[r, v, u, *cells[: len(years)]] for r, (v, u), cells in rows]
+    long, where = [], {}
+    for i, row in enumerate(wide):
+        for year, cell in zip(header[3:], row[3:], strict=True):
+            if not _is_empty(cell):
+                long.append([*row[:3], year, cell])
+                where[len(long)] = (i + 1, year)  # DataFrame rows: position + 1
+    w = pd.DataFrame(wide, columns=header, dtype=object)
+    g = pd.DataFrame(long, columns=[*KEYS, "年份", "数值"], dtype=object)
+    opts = {"year_range": (2016, 2100), "max_findings": max_findings}
+    if not long:  # no observation: nothing read either way
+        assert _read(w, **opts).rows_read == 0
+        return
+    _same_reading(_read(w, **opts), _read(g, **opts), where)
