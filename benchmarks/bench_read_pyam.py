@@ -37,17 +37,19 @@ memory is the growth of ``VmHWM`` on the first run over what the process held af
 and a warm-up (the helpers of ``bench_validate.py``). Goal: ``greenplan`` ≤ 0.31× the time of
 ``pyam`` (the lead of issue 14), at least < 1×.
 
-pyam pins pandas below 3, so it lives in its own virtual environment; run the benchmark with
-that environment's Python, where greenplan is installed too (``pip install -e .``). Without
-pyam the script says so and measures ``read``, ``greenplan`` and ``greenplan-wide`` only (exit
-status 0). ``--also PYTHON`` measures these three once more with another interpreter (say the
-project's own environment, with pandas 3 and pyarrow) on the same files.
+pyam pins pandas below 3 and greenplan requires pandas 3, so they cannot share an environment
+as installed. The benchmark runs with the pyam environment's Python and puts this checkout's
+``src/`` first on the path of each measuring process, so greenplan runs there on pandas 2 (pint
+and pydantic come with pyam): the same-interpreter comparison, with greenplan on a pandas it
+does not support. ``--also PYTHON`` measures ``read``, ``greenplan`` and ``greenplan-wide`` once
+more with another interpreter on the same files: with the project's own environment (pandas 3,
+pyarrow) that is the comparison of each library in the environment it supports. Without pyam
+the script says so and measures those three steps only (exit status 0).
 
 Usage::
 
     python -m venv /tmp/pyamvenv
     /tmp/pyamvenv/bin/pip install pyam-iamc "SQLAlchemy<2.1"  # ixmp4 0.14 fails under 2.1
-    /tmp/pyamvenv/bin/pip install -e .
     /tmp/pyamvenv/bin/python benchmarks/bench_read_pyam.py [--rows 1000000] [--repeat 3]
         [--also .venv/bin/python] [--keep DIR]
 """

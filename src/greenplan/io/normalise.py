@@ -248,7 +248,7 @@ def parse_numbers(
     todo = np.flatnonzero(~null & np.isnan(arr) & ~booly & ~other)
     if todo.size:
         text = s.iloc[todo].astype(str)
-        if not text.str.isascii().all():
+        if not text.map(str.isascii).all():  # Series.str.isascii is pandas ≥ 3 only
             text = text.str.normalize("NFKC")
         text = text.str.strip()
         marker = text.str.casefold().isin(MISSING_MARKERS).to_numpy()
