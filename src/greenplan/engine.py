@@ -769,70 +769,120 @@ def coverage_codes(
 
 def _coverage_codes(x: Inputs, ids: list[str]) -> CoverageCodes:
     table = recipes_table()
+    empty = np.zeros(0, dtype=np.int64)
+    if not ids:
+        return CoverageCodes([], empty, empty, empty, [])
+    # every indicator's rows without a value at once: one matrix, not a pass per indicator
+    absent = np.isnan(np.stack([x.indicator_values(id) for id in ids]))
+    kept = np.flatnonzero(absent.any(axis=1)).tolist()
+    if not kept:
+        return CoverageCodes([], empty, empty, empty, [])
     columns = frozenset(x.wide.columns.tolist())
-    kept: list[str] = []
-    rows: list[np.ndarray] = []
-    missing: list[np.ndarray] = []
-    patterns: dict[str, int] = {}
-
-    def values(code: str) -> np.ndarray:
-        """Return an input's values: its column, or the indicator it is when not given."""
-        if code in table and code not in columns:
-            return x.indicator_values(code)
-        return x.column_values(code)
-
-    for id in ids:
-        rec = table[id]
-        absent = np.flatnonzero(np.isnan(x.indicator_values(id)))
-        if absent.size == 0:
-            continue
-        codes = list(rec.indicator.inputs or (id,))
-        # One string per distinct pattern of missing inputs, not per row: rows share few
-        # patterns, so this is a handful of joins whatever the size of the table.
-        # Pack each row's flags into one integer key (inputs are few), so np.unique is 1-d.
-        if len(codes) < 63:
-            keys = np.zeros(absent.size, dtype=np.int64)
-            for j, code in enumerate(codes):
-                keys |= np.isnan(values(code)[absent]).astype(np.int64) << j
-            uniq, first, inverse = _unique_small(keys, len(codes))
-            flags_of = [[bool(key >> j & 1) for j in range(len(codes))] for key in uniq.tolist()]
-        else:  # too many inputs to pack: unique rows (slower, exact)
-            flags = np.column_stack([np.isnan(values(code)[absent]) for code in codes])
-            _, first, inverse = np.unique(flags, axis=0, return_index=True, return_inverse=True)
-            flags_of = [flags[f].tolist() for f in first.tolist()]
-        # global pattern codes in order of first appearance over the rows
-        local = np.empty(first.size, dtype=np.int64)
-        for k in np.argsort(first, kind="stable").tolist():
-            label = ";".join(c for c, f in zip(codes, flags_of[k], strict=True) if f)
-            local[k] = patterns.setdefault(label, len(patterns))
-        kept.append(id)
-        rows.append(absent)
-        missing.append(local[inverse.ravel()])
-    counts = [r.size for r in rows]
-    return CoverageCodes(
-        kept,
-        np.repeat(np.arange(len(kept), dtype=np.int64), counts),
-        np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
-        np.concatenate(missing) if missing else np.zeros(0, dtype=np.int64),
-        list(patterns),
+    names: list[str] = []  # the distinct inputs of the kept indicators, in order of first use
+    position: dict[str, int] = {}
+    arrays: list[np.ndarray] = []
+    inputs: list[list[int]] = []
+    for k in kept:
+        id = ids[k]
+        codes = table[id].indicator.inputs or (id,)
+        for code in codes:
+            if code not in position:
+                position[code] = len(names)
+                names.append(code)
+                # an input's values: its column, or the indicator it is when not given
+                if code in table and code not in columns:
+                    arrays.append(x.indicator_values(code))
+                else:
+                    arrays.append(x.column_values(code))
+        inputs.append([position[code] for code in codes])
+    indicator, row, missing, patterns = _missing_patterns(
+        absent[kept], np.isnan(np.stack(arrays)), inputs, names
     )
+    return CoverageCodes([ids[k] for k in kept], indicator, row, missing, patterns)
 
 
-def _unique_small(keys: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``np.unique(keys, return_index=True, return_inverse=True)`` of ``bits``-bit keys.
+_KEY_BITS = 62
+"""Flags of inputs packed in one int64 key (the rest of an indicator's inputs: more keys)."""
 
-    Patterns of missing inputs are few: for keys of at most 16 bits they are counted, not
-    sorted, and each one's first row found by a scan.
+
+def _missing_patterns(
+    absent: np.ndarray, nan: np.ndarray, inputs: list[list[int]], names: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Entries of :class:`CoverageCodes` from boolean matrices: who lacks a value, and what.
+
+    Parameters
+    ----------
+    absent : numpy.ndarray of bool, shape (indicators, rows)
+        Which rows of each indicator have no value.
+    nan : numpy.ndarray of bool, shape (inputs, rows)
+        Which rows of each input have no value.
+    inputs : list of list of int
+        Each indicator's inputs, in their order, as rows of ``nan`` (at least one each).
+    names : list of str
+        The code of each input (row of ``nan``).
+
+    Returns
+    -------
+    (indicator, row, missing, patterns)
+        One entry per ``True`` of ``absent``, by indicator then row; ``missing`` codes the
+        ``;``-joined names of the indicator's inputs without a value in that row, numbered
+        in order of first appearance over the entries (``patterns``, the texts).
+
+    Notes
+    -----
+    An indicator's flags of its inputs in a row pack into an integer key, its ``j``-th
+    input as bit ``j``: every indicator and row at once, from one gather of ``nan`` and a
+    sum per indicator (indicators of more than :data:`_KEY_BITS` inputs take more keys).
+    Integer arithmetic only: a matrix product would be shorter, but BLAS threads stall on a
+    busy machine.
     """
-    if bits <= 16:
-        uniq = np.flatnonzero(np.bincount(keys, minlength=1 << bits))
-        if uniq.size <= 8:
-            first = np.array([int(np.argmax(keys == u)) for u in uniq.tolist()], dtype=np.int64)
-            lookup = np.zeros(1 << bits, dtype=np.int64)
-            lookup[uniq] = np.arange(uniq.size)
-            return uniq, first, lookup[keys]
-    uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return uniq, first, inverse.ravel()
+    n_indicators, n_rows = absent.shape
+    width = max((len(codes) for codes in inputs), default=0)
+    entries = np.flatnonzero(absent)  # by indicator, then row
+    indicator, row = np.divmod(entries, n_rows) if n_rows else (entries, entries)
+    keys: list[np.ndarray] = []
+    for chunk in range(0, max(width, 1), _KEY_BITS):
+        parts = [codes[chunk : chunk + _KEY_BITS] for codes in inputs]
+        sizes = np.array([len(p) for p in parts], dtype=np.int64)
+        gathered = nan[[code for p in parts for code in p]]
+        shifts = np.array([j for p in parts for j in range(len(p))], dtype=np.int64)
+        # each input's bit (and a zero row, so that every start is a row), summed per indicator
+        bits = np.zeros((shifts.size + 1, n_rows), dtype=np.int64)
+        np.left_shift(gathered, shifts[:, None], out=bits[:-1], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        summed = np.add.reduceat(bits, starts, axis=0)
+        summed[sizes == 0] = 0  # no input in this chunk: reduceat gave the next one's bit
+        keys.append(summed.ravel()[entries])
+    # the distinct (indicator, key) in order of first appearance: that of the entries
+    bits_used = min(width, _KEY_BITS)
+    distinct: list[tuple[int, ...]]
+    if len(keys) == 1 and n_indicators <= 1 << (_KEY_BITS - bits_used):  # in one int64
+        first_seen, uniques = pd.factorize(keys[0] | indicator << bits_used)
+        local = np.asarray(first_seen, dtype=np.int64)
+        combined = np.asarray(uniques, dtype=np.int64)
+        low = (1 << bits_used) - 1
+        distinct = list(
+            zip((combined >> bits_used).tolist(), (combined & low).tolist(), strict=True)
+        )
+    else:
+        stacked = np.column_stack([indicator, *keys])
+        _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")
+        rank = np.empty(order.size, dtype=np.int64)
+        rank[order] = np.arange(order.size)
+        local = rank[inverse.ravel()]
+        distinct = [tuple(r) for r in stacked[first[order]].tolist()]
+    patterns: dict[str, int] = {}
+    code_of = np.empty(len(distinct), dtype=np.int64)
+    for u, (i, *packed) in enumerate(distinct):
+        codes = inputs[int(i)]
+        label = ";".join(
+            names[code]
+            for j, code in enumerate(codes)
+            if int(packed[j // _KEY_BITS]) >> (j % _KEY_BITS) & 1
+        )
+        code_of[u] = patterns.setdefault(label, len(patterns))
+    return indicator, row, code_of[local], list(patterns)
 
 
 def _coverage(x: Inputs, ids: list[str]) -> pd.DataFrame:
