@@ -20,15 +20,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter
 
 from greenplan._xlsx import solid_fill, write_table
 from greenplan.errors import StatisticsError
-from greenplan.messages import Message, is_lang, msg, render
+from greenplan.messages import Message, is_lang, msg, render, render_all
 
 __all__ = ["CHECKS", "Check", "Code", "Collector", "Finding", "Severity", "ValidationReport"]
 
@@ -274,6 +275,12 @@ def _value(v: Any) -> Any:
     return v
 
 
+@cache
+def _finding_list() -> TypeAdapter[list[Finding]]:
+    """Return the validator of a list of findings (made when first needed: it costs a schema)."""
+    return TypeAdapter(list[Finding])
+
+
 class Collector:
     """Gathers findings; lists at most ``max_findings`` per (code, file, sheet) one by one.
 
@@ -313,6 +320,32 @@ class Collector:
         if isinstance(expected, Message):
             finding._expected = expected
         self.findings.append(finding)
+
+    def add_many(
+        self, code: Code | str, found: Sequence[tuple[Message, Mapping[str, Any]]]
+    ) -> None:
+        """Add findings of one ``code``: each a catalogue message and where it is.
+
+        :meth:`add` for a check that reports many findings at once, with less work per
+        finding: each place holds only what a :class:`Finding` holds, as it holds it (texts,
+        ints; a field without a value is left out rather than None; an ``expected`` message
+        needs :meth:`add`), and the findings are validated in one call. The findings equal
+        those :meth:`add` makes of the same arguments.
+        """
+        if not found:
+            return
+        known = _CODE_OF.get(code) or Code(code)
+        code_text, severity = str(known), _SEVERITY_OF[known]
+        texts = render_all(message for message, _ in found)
+        findings = _finding_list().validate_python(
+            [
+                {"code": code_text, "severity": severity, "message": text, **where}
+                for text, (_, where) in zip(texts, found, strict=True)
+            ]
+        )
+        for finding, (message, _) in zip(findings, found, strict=True):
+            finding._source = message
+        self.findings.extend(findings)
 
     def add_rows(
         self,

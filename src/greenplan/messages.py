@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import os
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -42,6 +42,7 @@ __all__ = [
     "join",
     "msg",
     "render",
+    "render_all",
     "text",
 ]
 
@@ -126,14 +127,65 @@ def render(message: Message | str, lang: str = "en") -> str:
     """
     if isinstance(message, str):
         return message
+    entry = _ENTRIES.get(message.key) or _entry(message.key)
+    if lang == "en":
+        template = entry.en
+    elif lang == "zh":
+        template = entry.zh
+    else:
+        raise ValueError(f"language {lang!r}: expected 'zh' or 'en'")
+    params = message.params
+    return _format(template, params, lang) if params else template
+
+
+def render_all(messages: Iterable[Message | str], lang: str = "en") -> list[str]:
+    """Return the text of each message in ``lang``: :func:`render` of each, made faster.
+
+    For many messages at once (the findings of a check): the language is checked once, and
+    each key looked up once.
+    """
     if lang not in LANGS:
         raise ValueError(f"language {lang!r}: expected 'zh' or 'en'")
-    entry = _area(message.key.partition(".")[0])[message.key]
-    template = entry.zh if lang == "zh" else entry.en
-    if not message.params:
-        return template
-    params = {k: _param(v, lang) for k, v in message.params.items()}
-    return template.format_map(params)
+    zh = lang == "zh"
+    templates: dict[str, str] = {}
+    out: list[str] = []
+    for message in messages:
+        if isinstance(message, str):
+            out.append(message)
+            continue
+        key = message.key
+        template = templates.get(key)
+        if template is None:
+            entry = _ENTRIES.get(key) or _entry(key)
+            template = templates[key] = entry.zh if zh else entry.en
+        params = message.params
+        out.append(_format(template, params, lang) if params else template)
+    return out
+
+
+def _format(template: str, params: Mapping[str, Any], lang: str) -> str:
+    """Fill ``template`` with ``params`` rendered in ``lang`` (a language of :data:`LANGS`)."""
+    values: dict[str, Any] = {}
+    for name, value in params.items():
+        kind = type(value)
+        if kind in _PLAIN:  # most parameters are used as they are
+            values[name] = value
+        elif kind is list and all(type(v) is str for v in value):  # a list of texts
+            values[name] = _JOIN[lang].join(value)
+        else:
+            values[name] = _param(value, lang)
+    return template.format_map(values)
+
+
+_ENTRIES: dict[str, Entry] = {}
+"""Entries of the catalogue by key, as :func:`render` has looked them up (one lookup each)."""
+
+
+def _entry(key: str) -> Entry:
+    """Look up ``key`` in its file of the catalogue (``KeyError`` when it is not there)."""
+    entry = _area(key.partition(".")[0])[key]
+    _ENTRIES[key] = entry
+    return entry
 
 
 def fields(template: str) -> set[str]:

@@ -1,0 +1,116 @@
+"""Many findings at once: Collector.add_many and messages.render_all give what add and render give.
+
+Each bulk path is compared with the one-at-a-time path it stands for, on the same arguments.
+The places and messages here are SYNTHETIC.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import pydantic
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from greenplan.diagnostics import Code, Collector
+from greenplan.messages import Message, msg, render, render_all
+
+_NOT_COMPUTABLE = [
+    (
+        msg(
+            "validation.not_computable",
+            indicator="energy_per_gdp (单位GDP能耗)",
+            region="历下区",
+            years=["2015–2018", "2020"],
+            missing=["energy_consumption", "gdp"],
+        ),
+        {"region": "历下区", "variable": "energy_per_gdp", "expected": "energy_consumption, gdp"},
+    ),
+    (
+        msg(
+            "validation.not_computable",
+            indicator="x",
+            region="",
+            years=["2021"],
+            missing=msg("validation.its_inputs"),
+        ),
+        {"region": "", "variable": "x", "year": 2021, "count": 1},
+    ),
+    (
+        msg("io.unknown_region", region="'x'", hint=""),
+        {"file": "a.csv", "sheet": "s", "row": 7, "column": "地区", "value": "x", "count": 3},
+    ),
+    (msg("validation.its_inputs"), {"value": 1.5, "expected": 2.0}),
+]
+
+
+def test_add_many_adds_what_add_adds():
+    one, many = Collector(), Collector()
+    for message, where in _NOT_COMPUTABLE:
+        one.add(Code.NOT_COMPUTABLE, message, **where)
+    many.add_many(Code.NOT_COMPUTABLE, _NOT_COMPUTABLE)
+    many.add_many("not_computable", [])  # nothing to add: nothing added
+    assert len(many.findings) == len(one.findings) == len(_NOT_COMPUTABLE)
+    for got, want in zip(many.findings, one.findings, strict=True):
+        assert got == want
+        assert repr(got) == repr(want)
+        assert got.model_fields_set == want.model_fields_set
+        assert got.model_dump_json() == want.model_dump_json()
+        for lang in ("zh", "en"):
+            assert got.text(lang) == want.text(lang)
+            assert got.translated(lang) == want.translated(lang)
+        assert pickle.loads(pickle.dumps(got)) == got
+
+
+def test_add_many_validates_every_finding():
+    with pytest.raises(pydantic.ValidationError):
+        Collector().add_many(Code.NOT_COMPUTABLE, [(msg("validation.its_inputs"), {"colour": 1})])
+    with pytest.raises(pydantic.ValidationError):  # year: not an integer
+        Collector().add_many(Code.NOT_COMPUTABLE, [(msg("validation.its_inputs"), {"year": "x"})])
+    with pytest.raises(ValueError):
+        Collector().add_many("no_such_code", [(msg("validation.its_inputs"), {})])
+
+
+_TEXTS = st.text(st.characters(blacklist_categories=["Cs"]), max_size=8)
+_PARAMS = st.one_of(
+    _TEXTS,
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False),
+    st.none(),
+    st.booleans(),
+    st.lists(_TEXTS, max_size=4),
+    st.lists(st.one_of(_TEXTS, st.integers(0, 9)), max_size=4).map(tuple),
+    st.lists(st.one_of(_TEXTS, st.just(Code.YOY_JUMP)), max_size=4),
+    st.just(msg("validation.its_inputs")),
+    st.lists(st.just(msg("validation.its_inputs")), max_size=2),
+)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            _TEXTS,
+            st.builds(
+                lambda p: Message("validation.not_computable", p),
+                st.fixed_dictionaries(
+                    {k: _PARAMS for k in ("indicator", "region", "years", "missing")}
+                ),
+            ),
+            st.just(msg("validation.its_inputs")),
+            st.builds(lambda n: msg("diagnostics.n_errors", n=n), st.integers(0, 10**6)),
+        ),
+        max_size=6,
+    ),
+    st.sampled_from(["zh", "en"]),
+)
+def test_render_all_is_render_of_each(messages, lang):
+    assert render_all(messages, lang) == [render(m, lang) for m in messages]
+    assert render_all(iter(messages)) == [render(m) for m in messages]
+
+
+def test_render_all_refuses_what_render_refuses():
+    with pytest.raises(ValueError):
+        render_all([msg("validation.its_inputs")], "fr")
+    with pytest.raises(KeyError):
+        render_all([msg("validation.no_such_key")])
