@@ -400,44 +400,63 @@ def _not_computable(
     span_text = [
         str(a) if a == b else f"{a}–{b}" for a, b in zip(first_years, last_years, strict=True)
     ]
-    patterns = _patterns_of(mc, g_lo, g_hi, len(cov.patterns))
+    n_patterns = len(cov.patterns)
+    patterns = _pattern_keys(mc, g_lo, g_hi, n_patterns)
     codes_of = [[c for c in str(m).split(";") if c] for m in cov.patterns]
-    missing_of: dict[tuple[int, ...], list[str]] = {}  # by the patterns of a stretch
+    missing_of: dict[Any, tuple[list[str], str]] = {}  # by the key of a stretch's patterns
     its_inputs = msg("validation.its_inputs")
     names = [str(r) for r in region_names]
+    indicators = [str(i) for i in cov.indicators]
     g_first_year = years[rows[g_lo]].tolist()
     g_count = (g_hi - g_lo).tolist()
+    found: list[tuple[Message, dict[str, Any]]] = []
     for g, (k, r) in enumerate(zip(g_ind.tolist(), g_region.tolist(), strict=True)):
         spans = span_text[span_cut_lo[g] : span_cut_hi[g]]
         if len(spans) > 8:
             spans = [*spans[:4], "…", *spans[-3:]]
-        missing = missing_of.get(patterns[g])
-        if missing is None:
-            missing = missing_of[patterns[g]] = list(
-                dict.fromkeys(code for m in patterns[g] for code in codes_of[m])
-            )
-        indicator, region = str(cov.indicators[k]), names[r]
-        collector.add(
-            Code.NOT_COMPUTABLE,
-            msg(
-                "validation.not_computable",
-                indicator=titles[k],
-                region=region,
-                years=spans,
-                missing=missing if missing else its_inputs,
-            ),
-            region=region,
-            variable=indicator,
-            year=g_first_year[g] if g_count[g] == 1 else None,
-            expected=", ".join(missing) or None,
-            count=g_count[g],
+        pattern = patterns[g]
+        known = missing_of.get(pattern)
+        if known is None:
+            ms = _pattern_codes(pattern, n_patterns)
+            codes = list(dict.fromkeys(code for m in ms for code in codes_of[m]))
+            known = missing_of[pattern] = (codes, ", ".join(codes))
+        missing, expected = known
+        region, count = names[r], g_count[g]
+        # the fields Collector.add keeps of (region, variable, year, expected, count)
+        where: dict[str, Any] = {"region": region, "variable": indicators[k]}
+        if count == 1:
+            where["year"] = g_first_year[g]
+        if expected:
+            where["expected"] = expected
+        where["count"] = count
+        message = Message(
+            "validation.not_computable",
+            {
+                "indicator": titles[k],
+                "region": region,
+                "years": spans,
+                "missing": missing if missing else its_inputs,
+            },
         )
+        found.append((message, where))
+    collector.add_many(Code.NOT_COMPUTABLE, found)
 
 
 def _patterns_of(
     mc: np.ndarray, lo: np.ndarray, hi: np.ndarray, n_patterns: int
 ) -> list[tuple[int, ...]]:
     """Return the distinct pattern codes of ``mc[lo[g]:hi[g]]`` of each stretch, ascending."""
+    return [_pattern_codes(k, n_patterns) for k in _pattern_keys(mc, lo, hi, n_patterns)]
+
+
+def _pattern_keys(
+    mc: np.ndarray, lo: np.ndarray, hi: np.ndarray, n_patterns: int
+) -> list[int] | list[tuple[int, ...]]:
+    """Return a key of the distinct pattern codes of ``mc[lo[g]:hi[g]]`` of each stretch.
+
+    Equal sets, equal keys: a bit mask (bit ``p`` for code ``p``) when there are at most 62
+    codes, else the ascending codes; :func:`_pattern_codes` gives a key's codes.
+    """
     if n_patterns <= 62:  # one bit per pattern: an OR over each stretch
         bits = np.left_shift(np.int64(1), mc, dtype=np.int64)
         # reduceat over [lo, hi) pairs; a stretch ending at the last entry needs no end
@@ -446,7 +465,15 @@ def _patterns_of(
         last = hi == bits.size
         if last.any():  # reduceat stopped one entry short: OR it in
             masks[last] |= bits[-1]
-        return [tuple(p for p in range(n_patterns) if m >> p & 1) for m in masks.tolist()]
+        out: list[int] = masks.tolist()
+        return out
     return [
         tuple(np.unique(mc[a:b]).tolist()) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
     ]
+
+
+def _pattern_codes(key: int | tuple[int, ...], n_patterns: int) -> tuple[int, ...]:
+    """Return the pattern codes of a key of :func:`_pattern_keys`, ascending."""
+    if isinstance(key, tuple):
+        return key
+    return tuple(p for p in range(n_patterns) if key >> p & 1)
