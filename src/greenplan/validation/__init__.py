@@ -324,18 +324,18 @@ def _check_coverage(t: Table, collector: Collector, shared: _SharedInputs) -> No
         f"{i} ({d.name_zh})" if d is not None else i for i, d in zip(ind_names, defs, strict=True)
     ]
     kept: list[int] = []
-    for k, (indicator, ind) in enumerate(zip(ind_names, defs, strict=True)):
+    anywhere: list[tuple[Message, dict[str, Any]]] = []
+    for k, (indicator, ind, count) in enumerate(
+        zip(ind_names, defs, per_indicator.tolist(), strict=True)
+    ):
         inputs = list(ind.inputs) if ind is not None else []
-        if per_indicator[k] >= n_region_years and inputs and not (set(inputs) & present):
-            collector.add(
-                Code.NOT_COMPUTABLE,
-                msg("validation.not_computable_anywhere", indicator=titles[k], inputs=inputs),
-                variable=indicator,
-                expected=", ".join(inputs),
-                count=int(per_indicator[k]),
-            )
-        elif per_indicator[k]:
+        if count >= n_region_years and inputs and not (set(inputs) & present):
+            message = msg("validation.not_computable_anywhere", indicator=titles[k], inputs=inputs)
+            where = {"variable": indicator, "expected": ", ".join(inputs), "count": count}
+            anywhere.append((message, where))
+        elif count:
             kept.append(k)
+    collector.add_many(Code.NOT_COMPUTABLE, anywhere)
     if not kept:
         return None
     _not_computable(x, cov, kept, titles, collector)
