@@ -403,42 +403,42 @@ def _not_computable(
     n_patterns = len(cov.patterns)
     patterns = _pattern_keys(mc, g_lo, g_hi, n_patterns)
     codes_of = [[c for c in str(m).split(";") if c] for m in cov.patterns]
-    missing_of: dict[Any, tuple[list[str], str]] = {}  # by the key of a stretch's patterns
     its_inputs = msg("validation.its_inputs")
     names = [str(r) for r in region_names]
     indicators = [str(i) for i in cov.indicators]
     g_first_year = years[rows[g_lo]].tolist()
     g_count = (g_hi - g_lo).tolist()
+    missing_of: dict[Any, tuple[Any, str]] = {}  # by the key of a stretch's patterns
     found: list[tuple[Message, dict[str, Any]]] = []
-    for g, (k, r) in enumerate(zip(g_ind.tolist(), g_region.tolist(), strict=True)):
-        spans = span_text[span_cut_lo[g] : span_cut_hi[g]]
+    for k, r, a, b, pattern, count, first_year in zip(
+        g_ind.tolist(),
+        g_region.tolist(),
+        span_cut_lo,
+        span_cut_hi,
+        patterns,
+        g_count,
+        g_first_year,
+        strict=True,
+    ):
+        spans = span_text[a:b]
         if len(spans) > 8:
             spans = [*spans[:4], "…", *spans[-3:]]
-        pattern = patterns[g]
         known = missing_of.get(pattern)
         if known is None:
-            ms = _pattern_codes(pattern, n_patterns)
+            ms = _pattern_codes(pattern)
             codes = list(dict.fromkeys(code for m in ms for code in codes_of[m]))
-            known = missing_of[pattern] = (codes, ", ".join(codes))
+            known = missing_of[pattern] = (codes or its_inputs, ", ".join(codes))
         missing, expected = known
-        region, count = names[r], g_count[g]
+        region = names[r]
         # the fields Collector.add keeps of (region, variable, year, expected, count)
         where: dict[str, Any] = {"region": region, "variable": indicators[k]}
         if count == 1:
-            where["year"] = g_first_year[g]
+            where["year"] = first_year
         if expected:
             where["expected"] = expected
         where["count"] = count
-        message = Message(
-            "validation.not_computable",
-            {
-                "indicator": titles[k],
-                "region": region,
-                "years": spans,
-                "missing": missing if missing else its_inputs,
-            },
-        )
-        found.append((message, where))
+        params = {"indicator": titles[k], "region": region, "years": spans, "missing": missing}
+        found.append((Message("validation.not_computable", params), where))
     collector.add_many(Code.NOT_COMPUTABLE, found)
 
 
@@ -446,7 +446,7 @@ def _patterns_of(
     mc: np.ndarray, lo: np.ndarray, hi: np.ndarray, n_patterns: int
 ) -> list[tuple[int, ...]]:
     """Return the distinct pattern codes of ``mc[lo[g]:hi[g]]`` of each stretch, ascending."""
-    return [_pattern_codes(k, n_patterns) for k in _pattern_keys(mc, lo, hi, n_patterns)]
+    return [_pattern_codes(k) for k in _pattern_keys(mc, lo, hi, n_patterns)]
 
 
 def _pattern_keys(
@@ -472,8 +472,13 @@ def _pattern_keys(
     ]
 
 
-def _pattern_codes(key: int | tuple[int, ...], n_patterns: int) -> tuple[int, ...]:
+def _pattern_codes(key: int | tuple[int, ...]) -> tuple[int, ...]:
     """Return the pattern codes of a key of :func:`_pattern_keys`, ascending."""
     if isinstance(key, tuple):
         return key
-    return tuple(p for p in range(n_patterns) if key >> p & 1)
+    codes = []
+    while key:  # the set bits, lowest first (a stretch has few patterns)
+        low = key & -key
+        codes.append(low.bit_length() - 1)
+        key ^= low
+    return tuple(codes)
