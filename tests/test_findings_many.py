@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from greenplan.diagnostics import Code, Collector
+from greenplan.diagnostics import Code, Collector, Finding
 from greenplan.messages import Message, msg, render, render_all
 
 _NOT_COMPUTABLE = [
@@ -114,3 +114,23 @@ def test_render_all_refuses_what_render_refuses():
         render_all([msg("validation.its_inputs")], "fr")
     with pytest.raises(KeyError):
         render_all([msg("validation.no_such_key")])
+
+
+def test_text_and_translated_read_the_attached_messages():
+    plain = Finding(code="not_computable", severity="info", message="as written", expected="e")
+    assert plain.text("zh") == "as written"
+    assert plain.translated("zh") is plain
+    c = Collector()
+    message = msg("validation.not_computable_anywhere", indicator="x", inputs=["a", "b"])
+    c.add(Code.NOT_COMPUTABLE, message, expected=msg("validation.its_inputs"))
+    [f] = c.findings
+    for g in (f, pickle.loads(pickle.dumps(f)), f.model_copy()):
+        zh = g.translated("zh")
+        assert (
+            zh.message
+            == g.text("zh")
+            == message.text("zh")
+            == "x 在所有地区和年份均无法计算：数据中没有它的任何输入项（a、b）。"
+        )
+        assert zh.expected == "其输入项"
+        assert zh.translated("en") == f

@@ -188,16 +188,27 @@ class Finding(BaseModel):
 
     def text(self, lang: str = "en") -> str:
         """Return the message in ``lang`` (``zh`` or ``en``), rendered from the catalogue."""
-        return self.message if self._source is None else render(self._source, lang)
+        source = self._messages()[0]
+        return self.message if source is None else render(source, lang)
 
     def translated(self, lang: str) -> Finding:
         """Return a copy of the finding with its message in ``lang``."""
+        source, expected = self._messages()
         update: dict[str, Any] = {}
-        if self._source is not None:
-            update["message"] = render(self._source, lang)
-        if self._expected is not None:
-            update["expected"] = render(self._expected, lang)
+        if source is not None:
+            update["message"] = render(source, lang)
+        if expected is not None:
+            update["expected"] = render(expected, lang)
         return self.model_copy(update=update) if update else self
+
+    def _messages(self) -> tuple[Message | None, Message | None]:
+        """Return the catalogue messages of ``message`` and ``expected`` (None: plain texts).
+
+        Read from the model's private values in one lookup: ``self._source`` goes through
+        ``__getattr__`` after a failed attribute lookup, ≈ 0.8 µs each, twice per finding.
+        """
+        private = self.__pydantic_private__ or {}
+        return private.get("_source"), private.get("_expected")
 
     @property
     def location(self) -> str:
