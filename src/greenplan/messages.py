@@ -127,13 +127,14 @@ def render(message: Message | str, lang: str = "en") -> str:
     """
     if isinstance(message, str):
         return message
-    entry = _ENTRIES.get(message.key) or _entry(message.key)
     if lang == "en":
-        template = entry.en
+        zh = False
     elif lang == "zh":
-        template = entry.zh
+        zh = True
     else:
         raise ValueError(f"language {lang!r}: expected 'zh' or 'en'")
+    entry = _ENTRIES.get(message.key) or _entry(message.key)
+    template = entry.zh if zh else entry.en
     params = message.params
     return _format(template, params, lang) if params else template
 
