@@ -338,10 +338,19 @@ class Collector:
         """Add findings of one ``code``: each a catalogue message and where it is.
 
         :meth:`add` for a check that reports many findings at once, with less work per
-        finding: each place holds only what a :class:`Finding` holds, as it holds it (texts,
-        ints; a field without a value is left out rather than None; an ``expected`` message
-        needs :meth:`add`), and the findings are validated in one call. The findings equal
-        those :meth:`add` makes of the same arguments.
+        finding: the messages are rendered together and the findings validated in one
+        pydantic call. Each place must hold what a :class:`Finding` holds, as it holds it
+        (Python texts and ints; a field without a value left out rather than None; an
+        ``expected`` that is a message needs :meth:`add`); given such places, the findings
+        equal those :meth:`add` makes of the same arguments.
+
+        Examples
+        --------
+        >>> from greenplan.messages import msg
+        >>> c = Collector()
+        >>> c.add_many(Code.NOT_COMPUTABLE, [(msg("validation.its_inputs"), {"count": 2})])
+        >>> c.findings[0].count, c.findings[0].text("zh")
+        (2, '其输入项')
         """
         if not found:
             return

@@ -144,6 +144,11 @@ def render_all(messages: Iterable[Message | str], lang: str = "en") -> list[str]
 
     For many messages at once (the findings of a check): the language is checked once, and
     each key looked up once.
+
+    Examples
+    --------
+    >>> render_all([msg("common.did_you_mean", names="base_year"), "as is"], "zh")
+    ['是否指：base_year？', 'as is']
     """
     if lang not in LANGS:
         raise ValueError(f"language {lang!r}: expected 'zh' or 'en'")
