@@ -1,5 +1,7 @@
 """engine.coverage_codes works on all indicators at once; a plain loop per indicator agrees.
 
+So does validate's summary of it, one not_computable finding per (indicator, region).
+
 The oracle here is the definition of :class:`~greenplan.engine.CoverageCodes` written as the
 simplest loops (indicator by indicator, row by row, one ``;``-joined text per row), not the
 code under test. Every table and matrix here is SYNTHETIC (random).
@@ -9,13 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from greenplan import engine
+from greenplan.diagnostics import Collector
 from greenplan.engine import _coverage_codes, _missing_patterns
 from greenplan.indicators.registry import recipes_table
 from greenplan.regions import CITY, districts
+from greenplan.validation import _not_computable, _years_text
 from greenplan.variables import VARIABLES
 
 
@@ -147,3 +152,52 @@ def test_coverage_codes_of_nothing_asked():
     ).assign(unit=VARIABLES["gdp"].unit)
     got = _coverage_codes(engine.inputs_from(data), [])
     assert got.indicators == [] and got.patterns == [] and got.row.size == 0
+
+
+class _Rows:
+    """The (region, year) of each row of the engine's inputs: all the summary reads of them."""
+
+    def __init__(self, regions: list[str], years: list[int]) -> None:
+        self.regions = pd.Index(regions)
+        self.years = pd.Index(years)
+
+
+@pytest.mark.parametrize("n_regions", [3, 40])  # 3 × 12 rows; 40 × 12: factorized as Arrow
+@pytest.mark.parametrize("seed", [0, 1])
+def test_not_computable_findings_by_region_are_those_of_a_loop(n_regions, seed):
+    # SYNTHETIC: rows of n_regions regions × 12 years in a shuffled order; two indicators,
+    # each without a value in a random half of the rows, missing input "a" or "b" at random
+    rng = np.random.default_rng(seed)
+    cells = [(f"R{r}", 2010 + y) for r in range(n_regions) for y in range(12)]
+    order = rng.permutation(len(cells))
+    rows = _Rows([cells[k][0] for k in order], [cells[k][1] for k in order])
+    entries = [(i, r) for i in range(2) for r in range(len(cells)) if rng.random() < 0.5]
+    patterns = rng.integers(0, 2, len(entries))
+    cov = engine.CoverageCodes(
+        ["x", "y"],
+        np.array([i for i, _ in entries]),
+        np.array([r for _, r in entries]),
+        patterns,
+        ["a", "b"],
+    )
+    collector = Collector(10**6)
+    _not_computable(rows, cov, [0, 1], ["x", "y"], collector)  # type: ignore[arg-type]
+    # by loops: each (indicator, region)'s years and missing inputs
+    want: dict[tuple[str, str], tuple[list[int], set[str]]] = {}
+    for (i, r), p in zip(entries, patterns.tolist(), strict=True):
+        years, missing = want.setdefault((cov.indicators[i], rows.regions[r]), ([], set()))
+        years.append(int(rows.years[r]))
+        missing.add(cov.patterns[p])
+    got = {(f.variable, f.region): f for f in collector.findings}
+    assert got.keys() == want.keys()
+    for key, (years, missing) in want.items():
+        f = got[key]
+        assert f.count == len(years)
+        assert f.year == (years[0] if len(years) == 1 else None)
+        assert f" in {_years_text(np.array(sorted(years)))}: " in f.message
+        assert set(f.expected.split(", ")) == missing
+    # by indicator, then region in order of first appearance over the rows
+    regions_first = list(dict.fromkeys(rows.regions))
+    assert [(f.variable, f.region) for f in collector.findings] == sorted(
+        got, key=lambda k: (k[0], regions_first.index(k[1]))
+    )

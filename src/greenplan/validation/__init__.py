@@ -356,7 +356,12 @@ def _not_computable(
     (indicator, region) is one stretch of entries whose years ascend, so the work on the
     entries is a few array operations; the rest is per finding.
     """
-    regions, region_names = pd.factorize(np.asarray(x.regions, dtype=object))
+    # factorized as they are (Arrow strings) on many rows, as Python objects on few (less
+    # overhead): the same codes either way
+    region_of = x.regions
+    regions, region_names = pd.factorize(
+        region_of if len(region_of) > 256 else np.asarray(region_of, dtype=object)
+    )
     years = x.years.to_numpy(dtype=np.int64)
     n = len(years)
     # the rows of the inputs by (region, year): their rank, when they are not in that order
