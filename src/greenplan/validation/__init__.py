@@ -409,7 +409,7 @@ def _not_computable(
     patterns = _pattern_keys(mc, g_lo, g_hi, n_patterns)
     codes_of = [[c for c in str(m).split(";") if c] for m in cov.patterns]
     its_inputs = msg("validation.its_inputs")
-    names = [str(r) for r in region_names]
+    names = [str(r) for r in region_names.tolist()]
     indicators = [str(i) for i in cov.indicators]
     g_first_year = years[rows[g_lo]].tolist()
     g_count = (g_hi - g_lo).tolist()
