@@ -76,6 +76,15 @@ def test_missing_patterns_of_indicators_with_many_inputs(case):
     _check(*case)
 
 
+@settings(max_examples=40)
+@given(_matrices(max_width=70), st.integers(1, 5))
+def test_missing_patterns_a_block_of_rows_at_a_time(case, block):
+    # the input bits are summed a block of rows at a time (bounded memory): small blocks here
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine, "_BLOCK_ROWS", block)
+        _check(*case)
+
+
 def test_missing_patterns_of_wide_indicators_by_hand():
     # SYNTHETIC: 3 rows; indicator 0 has 70 inputs (input k is nan[k % 3]: each row lacks a
     # third of them), indicator 1 has input 2 only. Rows 0 and 1 lack indicator 0, rows 1

@@ -804,6 +804,9 @@ def _coverage_codes(x: Inputs, ids: list[str]) -> CoverageCodes:
 _KEY_BITS = 62
 """Flags of inputs packed in one int64 key (the rest of an indicator's inputs: more keys)."""
 
+_BLOCK_ROWS = 4096
+"""Rows whose input bits are summed at once (the bits take 8 bytes per input and row)."""
+
 
 def _missing_patterns(
     absent: np.ndarray, nan: np.ndarray, inputs: list[list[int]], names: list[str]
@@ -845,12 +848,15 @@ def _missing_patterns(
         parts = [codes[chunk : chunk + _KEY_BITS] for codes in inputs]
         sizes = np.array([len(p) for p in parts], dtype=np.int64)
         gathered = nan[[code for p in parts for code in p]]
-        shifts = np.array([j for p in parts for j in range(len(p))], dtype=np.int64)
-        # each input's bit (and a zero row, so that every start is a row), summed per indicator
-        bits = np.zeros((shifts.size + 1, n_rows), dtype=np.int64)
-        np.left_shift(gathered, shifts[:, None], out=bits[:-1], dtype=np.int64)
+        shifts = np.array([j for p in parts for j in range(len(p))], dtype=np.int64)[:, None]
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        summed = np.add.reduceat(bits, starts, axis=0)
+        summed = np.empty((n_indicators, n_rows), dtype=np.int64)
+        for lo in range(0, n_rows, _BLOCK_ROWS):  # a block of rows at a time: bounded memory
+            hi = min(lo + _BLOCK_ROWS, n_rows)
+            # each input's bit (and a zero row, so that every start is a row), per indicator
+            bits = np.zeros((shifts.size + 1, hi - lo), dtype=np.int64)
+            np.left_shift(gathered[:, lo:hi], shifts, out=bits[:-1], dtype=np.int64)
+            summed[:, lo:hi] = np.add.reduceat(bits, starts, axis=0)
         summed[sizes == 0] = 0  # no input in this chunk: reduceat gave the next one's bit
         keys.append(summed.ravel()[entries])
     # the distinct (indicator, key) in order of first appearance: that of the entries
