@@ -773,7 +773,7 @@ def _coverage_codes(x: Inputs, ids: list[str]) -> CoverageCodes:
     if not ids:
         return CoverageCodes([], empty, empty, empty, [])
     # every indicator's rows without a value at once: one matrix, not a pass per indicator
-    absent = np.isnan(np.stack([x.indicator_values(id) for id in ids]))
+    absent = _isnan_rows([x.indicator_values(id) for id in ids])
     kept = np.flatnonzero(absent.any(axis=1)).tolist()
     if not kept:
         return CoverageCodes([], empty, empty, empty, [])
@@ -796,9 +796,17 @@ def _coverage_codes(x: Inputs, ids: list[str]) -> CoverageCodes:
                     arrays.append(x.column_values(code))
         inputs.append([position[code] for code in codes])
     indicator, row, missing, patterns = _missing_patterns(
-        absent[kept], np.isnan(np.stack(arrays)), inputs, names
+        absent[kept], _isnan_rows(arrays), inputs, names
     )
     return CoverageCodes([ids[k] for k in kept], indicator, row, missing, patterns)
+
+
+def _isnan_rows(arrays: list[np.ndarray]) -> np.ndarray:
+    """``np.isnan(np.stack(arrays))`` without the stacked copy of the values."""
+    out = np.empty((len(arrays), arrays[0].size), dtype=bool)
+    for k, values in enumerate(arrays):
+        np.isnan(values, out=out[k])
+    return out
 
 
 _KEY_BITS = 62
@@ -806,6 +814,23 @@ _KEY_BITS = 62
 
 _BLOCK_ROWS = 4096
 """Rows whose input bits are summed at once (the bits take 8 bytes per input and row)."""
+
+
+def _summed_bits(flags: np.ndarray, shifts: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Sum ``flags << shifts`` (int64) over the groups of rows that begin at ``starts``.
+
+    A group is the inputs of one indicator, a column one row of the table: the result is
+    each indicator's key per row. Computed :data:`_BLOCK_ROWS` columns at a time, with a
+    zero row after the flags so that a start past the last input is a row.
+    """
+    n_rows = flags.shape[1]
+    summed = np.empty((starts.size, n_rows), dtype=np.int64)
+    for lo in range(0, n_rows, _BLOCK_ROWS):
+        hi = min(lo + _BLOCK_ROWS, n_rows)
+        bits = np.zeros((flags.shape[0] + 1, hi - lo), dtype=np.int64)
+        np.left_shift(flags[:, lo:hi], shifts, out=bits[:-1], dtype=np.int64)
+        summed[:, lo:hi] = np.add.reduceat(bits, starts, axis=0)
+    return summed
 
 
 def _missing_patterns(
@@ -842,7 +867,6 @@ def _missing_patterns(
     n_indicators, n_rows = absent.shape
     width = max((len(codes) for codes in inputs), default=0)
     entries = np.flatnonzero(absent)  # by indicator, then row
-    indicator, row = np.divmod(entries, n_rows) if n_rows else (entries, entries)
     keys: list[np.ndarray] = []
     for chunk in range(0, max(width, 1), _KEY_BITS):
         parts = [codes[chunk : chunk + _KEY_BITS] for codes in inputs]
@@ -850,20 +874,20 @@ def _missing_patterns(
         gathered = nan[[code for p in parts for code in p]]
         shifts = np.array([j for p in parts for j in range(len(p))], dtype=np.int64)[:, None]
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        summed = np.empty((n_indicators, n_rows), dtype=np.int64)
-        for lo in range(0, n_rows, _BLOCK_ROWS):  # a block of rows at a time: bounded memory
-            hi = min(lo + _BLOCK_ROWS, n_rows)
-            # each input's bit (and a zero row, so that every start is a row), per indicator
-            bits = np.zeros((shifts.size + 1, hi - lo), dtype=np.int64)
-            np.left_shift(gathered[:, lo:hi], shifts, out=bits[:-1], dtype=np.int64)
-            summed[:, lo:hi] = np.add.reduceat(bits, starts, axis=0)
+        summed = _summed_bits(gathered, shifts, starts)
         summed[sizes == 0] = 0  # no input in this chunk: reduceat gave the next one's bit
         keys.append(summed.ravel()[entries])
+        del summed  # arrays of every entry come next: a lower peak of memory
+    indicator, row = np.divmod(entries, n_rows) if n_rows else (entries, entries)
+    del entries
     # the distinct (indicator, key) in order of first appearance: that of the entries
     bits_used = min(width, _KEY_BITS)
     distinct: list[tuple[int, ...]]
     if len(keys) == 1 and n_indicators <= 1 << (_KEY_BITS - bits_used):  # in one int64
-        first_seen, uniques = pd.factorize(keys[0] | indicator << bits_used)
+        both = indicator << bits_used
+        both |= keys.pop()
+        first_seen, uniques = pd.factorize(both)
+        del both
         local = np.asarray(first_seen, dtype=np.int64)
         combined = np.asarray(uniques, dtype=np.int64)
         low = (1 << bits_used) - 1
