@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from greenplan import engine
 from greenplan.diagnostics import Collector
-from greenplan.engine import _coverage_codes, _missing_patterns
+from greenplan.engine import _coverage_codes, _missing_patterns, _missing_patterns_by_indicator
 from greenplan.indicators.registry import recipes_table
 from greenplan.regions import CITY, districts
 from greenplan.validation import _not_computable, _years_text
@@ -58,10 +58,12 @@ def _matrices(draw: st.DrawFn, max_width: int) -> tuple:
 
 
 def _check(absent: np.ndarray, nan: np.ndarray, inputs: list[list[int]], names: list[str]) -> None:
-    indicator, row, missing, patterns = _missing_patterns(absent, nan, inputs, names)
     want = _entries_by_loops(absent, nan, inputs, names)
-    assert (indicator.tolist(), row.tolist(), missing.tolist(), patterns) == want
-    assert indicator.dtype == row.dtype == missing.dtype == np.int64
+    # all indicators at once, and one at a time (coverage_codes' way on many entries)
+    for find in (_missing_patterns, _missing_patterns_by_indicator):
+        indicator, row, missing, patterns = find(absent, nan, inputs, names)
+        assert (indicator.tolist(), row.tolist(), missing.tolist(), patterns) == want
+        assert indicator.dtype == row.dtype == missing.dtype == np.int64
 
 
 @given(_matrices(max_width=8))
@@ -130,8 +132,13 @@ def _codes_by_loops(x: engine.Inputs, ids: list[str]) -> engine.CoverageCodes:
 
 
 @settings(max_examples=25)
-@given(st.integers(0, 2**32 - 1), st.sampled_from([0.05, 0.3, 0.8]), st.booleans())
-def test_coverage_codes_are_those_of_a_loop_per_indicator(seed, density, shuffle):
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([0.05, 0.3, 0.8]),
+    st.booleans(),
+    st.sampled_from([100_000, 0]),  # all indicators at once / one at a time (many entries)
+)
+def test_coverage_codes_are_those_of_a_loop_per_indicator(seed, density, shuffle, many):
     # SYNTHETIC statistics: each (region, year, variable) given with probability `density`
     rng = np.random.default_rng(seed)
     regions = [CITY, *districts()[:3]]
@@ -147,7 +154,9 @@ def test_coverage_codes_are_those_of_a_loop_per_indicator(seed, density, shuffle
     ids = list(engine._select(None))
     if shuffle:  # entries come in the order asked
         ids = [ids[k] for k in rng.permutation(len(ids))][: len(ids) // 2]
-    got = _coverage_codes(x, ids)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine, "_MANY_ENTRIES", many)
+        got = _coverage_codes(x, ids)
     want = _codes_by_loops(x, ids)
     assert got.indicators == want.indicators
     assert got.patterns == want.patterns
