@@ -89,11 +89,79 @@ def factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     or variable) is coded by its runs: one comparison of each cell with the one before, then
     only the first cell of each run is hashed.
     """
-    runs = _runs(series)
+    column = code_column(series)
+    return column.codes, column.uniques
+
+
+class Column:
+    """A column coded as ``pandas.factorize`` codes it: per row, or per run of equal cells.
+
+    ``uniques`` are the distinct values in order of first appearance; the code of a row is
+    -1 for an empty cell. A column coded by runs (``starts`` not None) holds the first row
+    of each run and the code of each run (``heads``); the codes of every row
+    (:attr:`codes`) are made from them only when asked for.
+    """
+
+    def __init__(
+        self,
+        uniques: np.ndarray,
+        codes: np.ndarray | None = None,
+        starts: np.ndarray | None = None,
+        heads: np.ndarray | None = None,
+        n: int = 0,
+    ) -> None:
+        self.uniques = uniques
+        self._codes = codes
+        self.starts, self.heads = starts, heads
+        self.n = len(codes) if codes is not None else n
+
+    @staticmethod
+    def empty_cells(n: int) -> Column:
+        """Return a column of ``n`` empty cells (no distinct value), as one run."""
+        return Column(
+            np.zeros(0, dtype=object),
+            starts=np.zeros(min(n, 1), dtype=np.int64),
+            heads=np.full(min(n, 1), -1, dtype=np.int64),
+            n=n,
+        )
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Code of each row (int64), made once."""
+        if self._codes is None:
+            assert self.starts is not None and self.heads is not None
+            self._codes = np.repeat(self.heads, run_lengths(self.starts, self.n))
+        return self._codes
+
+    def code(self, i: int) -> int:
+        """Code of row ``i``."""
+        if self._codes is not None or self.starts is None or self.heads is None:
+            return int(self.codes[i])
+        return int(self.heads[int(np.searchsorted(self.starts, i, side="right")) - 1])
+
+    def empty(self) -> np.ndarray:
+        """Positions of the empty cells (code -1), in order."""
+        if self._codes is None and self.heads is not None:
+            if not (self.heads < 0).any():
+                return _NONE
+        elif not self.n or int(self.codes.min()) >= 0:
+            return _NONE
+        return np.flatnonzero(self.codes < 0)
+
+
+def run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
+    """Lengths of the runs that begin at ``starts`` (ascending, the first 0) in ``n`` rows."""
+    return np.diff(np.append(starts, n))
+
+
+def code_column(series: pd.Series) -> Column:
+    """:class:`Column` of a column: by runs when it is a long Arrow text column in runs."""
+    runs = _run_heads(series)
     if runs is not None:
-        return runs
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+        starts, heads, uniques = runs
+        return Column(uniques, starts=starts, heads=heads, n=len(series))
+    codes, distinct = pd.factorize(series, use_na_sentinel=True)
+    return Column(np.asarray(distinct, dtype=object), np.asarray(codes, dtype=np.int64))
 
 
 def _factorize_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -118,6 +186,18 @@ _RUN_SHARE = 8
 
 def _runs(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
     """:func:`factorize` of a long Arrow text column that comes in runs of equal cells.
+
+    None for anything else (see :func:`_run_heads`).
+    """
+    runs = _run_heads(series)
+    if runs is None:
+        return None
+    starts, heads, uniques = runs
+    return np.repeat(heads, run_lengths(starts, len(series))), uniques
+
+
+def _run_heads(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Find the runs of equal cells of a long Arrow text column: (first rows, codes, uniques).
 
     None for anything else (a short column, cells not stored in Arrow, too many runs): then
     the column is hashed cell by cell. An empty cell starts a run of its own. The first cell
@@ -146,8 +226,7 @@ def _runs(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
     start = pa.chunked_array([pa.array([True]), *changes.chunks], type=pa.bool_())
     heads = pc.filter(cells, start).combine_chunks().dictionary_encode()
     head_codes = heads.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    codes = np.repeat(head_codes.astype(np.int64), np.diff(np.append(runs, n)))
-    return codes, np.asarray(heads.dictionary.to_pylist(), dtype=object)
+    return runs, head_codes.astype(np.int64), np.asarray(heads.dictionary.to_pylist(), dtype=object)
 
 
 _NONE = np.zeros(0, dtype=np.int64)
@@ -186,6 +265,8 @@ class _Rows:
     year_values: np.ndarray = field(init=False)
     v_res: list[str | None] = field(init=False)
     """Variable code of each distinct variable text (None where unknown)."""
+    vcol: Column = field(init=False)
+    """The variable column, coded."""
 
     def __post_init__(self) -> None:
         self.rejected = np.zeros(len(self.frame), dtype=bool)
@@ -238,7 +319,7 @@ def normalise(
     t = _Rows(frame, rows, raw, cols, collector, headers or {})
     rcodes, r_res = _keys(t, opts["year_range"])
     vcodes, v_res = t.variable.codes, t.v_res
-    pair_factor, pcodes, pair_percent = _units(t, vcodes, v_res, unit_assumed_reported)
+    pair_factor, pcodes, pair_percent = _units(t, v_res, unit_assumed_reported)
     if opts.get("nan_values") == "absent" and raw.header_row is None and value_column is None:
         # a DataFrame's NaN value is no observation (compute): kept as NaN, not reported
         t.absent = t.frame[cols["value"][0]].isna().to_numpy(dtype=bool)
@@ -281,21 +362,28 @@ def normalise(
 def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str | None]]:
     """Resolve regions, variables and years; reject rows with an empty or unknown key."""
     frame, cols = t.frame, t.cols
-    rcodes, runiq = factorize(frame[cols["region"][0]])
-    r_text = [nfkc(str(u)) for u in runiq]
+    rcol = code_column(frame[cols["region"][0]])
+    rcodes = rcol.codes
+    r_text = [nfkc(str(u)) for u in rcol.uniques]
     r_res = [resolve_region(x) for x in r_text]
     t.region = Coded(rcodes, [r or x for r, x in zip(r_res, r_text, strict=True)] + [""])
-    vcodes, vuniq = factorize(frame[cols["variable"][0]])
-    v_text = [nfkc(str(u)) for u in vuniq]
+    t.vcol = vcol = code_column(frame[cols["variable"][0]])
+    vcodes = vcol.codes
+    v_text = [nfkc(str(u)) for u in vcol.uniques]
     t.v_res = [resolve_variable(x) for x in v_text]
     t.variable = Coded(vcodes, [c or x for c, x in zip(t.v_res, v_text, strict=True)] + [""])
     year_null, year_bad = _years(t, year_range)
     # an empty key cell is a missing value of that column
-    for key, null in (("region", rcodes < 0), ("year", year_null), ("variable", vcodes < 0)):
+    empty = (
+        ("region", rcol.empty()),
+        ("year", np.flatnonzero(year_null) if year_null is not None else _NONE),
+        ("variable", vcol.empty()),
+    )
+    for key, positions in empty:
         label = msg(f"io.label.{key}")
         t.reject(
             Code.MISSING_VALUE,
-            np.flatnonzero(null),
+            positions,
             _empty_cell(label),
             column=t.header(key),
             expected=msg("io.expected_label", label=label),
@@ -316,7 +404,7 @@ def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str |
     lo, hi = year_range
     t.reject(
         Code.BAD_YEAR,
-        np.flatnonzero(year_bad),
+        np.flatnonzero(year_bad) if year_bad is not None else _NONE,
         lambda i: msg("io.bad_year", year=repr(t.year[i]), lo=lo, hi=hi),
         column=t.header("year"),
         year=None,
@@ -341,18 +429,29 @@ def _empty_cell(label: Message) -> Callable[[int], Message]:
     return lambda i: msg("io.empty_cell", label=label)
 
 
-def _years(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Parse the years; set ``t.year``, ``t.year_known``, ``t.year_values``; (empty, bad)."""
+def _years(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Parse the years; set ``t.year``, ``t.year_known``, ``t.year_values``; (empty, bad).
+
+    None for no empty (or no bad) year: a column of NumPy integers has no empty cell, and
+    its years are usually all in range.
+    """
     ycol = t.frame[t.cols["year"][0]]
     lo, hi = year_range
     if pd.api.types.is_integer_dtype(ycol.dtype) and not pd.api.types.is_bool_dtype(ycol.dtype):
-        year = ycol.to_numpy(dtype=np.int64, na_value=0)
-        null = np.asarray(ycol.isna().to_numpy(), dtype=bool)
-        if year.size and lo <= int(year.min()) and int(year.max()) <= hi:
-            bad = np.zeros(year.size, dtype=bool)  # every year in range (the usual case)
-        else:
-            bad = ~null & ((year < lo) | (year > hi))
-        t.year = Lazy(lambda i: None if null[i] else int(year[i]))
+        null: np.ndarray | None = None
+        if isinstance(ycol.dtype, np.dtype):  # NumPy integers: no empty cell
+            # a copy: the years go on into the table users may change, not the frame read
+            year = np.array(ycol.to_numpy(), dtype=np.int64)
+            t.year = Lazy(lambda i: int(year[i]))
+        else:  # pandas' nullable integers
+            year = ycol.to_numpy(dtype=np.int64, na_value=0)
+            null = empty = np.asarray(ycol.isna().to_numpy(), dtype=bool)
+            t.year = Lazy(lambda i: None if empty[i] else int(year[i]))
+        bad: np.ndarray | None = None  # every year in range (the usual case)
+        if year.size and not (lo <= int(year.min()) and int(year.max()) <= hi):
+            bad = (year < lo) | (year > hi)
+            if null is not None:
+                bad &= ~null
     else:
         ycodes, yuniq = factorize(ycol)
         parsed = [parse_year(u) for u in yuniq]
@@ -363,8 +462,14 @@ def _years(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarra
         null = ycodes < 0
         bad = ~np.array([*ok, True], dtype=bool)[ycodes] & ~null
         t.year = Coded(ycodes, [cell_text(u) for u in yuniq] + [""])
-    unknown = null | bad
-    t.year_known = Lazy(lambda i: None if unknown[i] else int(year[i]))
+    null_, bad_ = null, bad
+    t.year_known = Lazy(
+        lambda i: (
+            None
+            if (null_ is not None and null_[i]) or (bad_ is not None and bad_[i])
+            else int(year[i])
+        )
+    )
     t.year_values = year
     return null, bad
 
@@ -390,7 +495,7 @@ def _unknown_variables(t: _Rows, vcodes: np.ndarray) -> None:
 
 
 def _units(
-    t: _Rows, vcodes: np.ndarray, v_res: list[str | None], unit_assumed_reported: bool
+    t: _Rows, v_res: list[str | None], unit_assumed_reported: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Reject unknown units and units of the wrong dimension.
 
@@ -400,7 +505,7 @@ def _units(
     raw, unit_col = t.raw, t.cols.get("unit")
     header_unit = t.cols["value"][1] if "value" in t.cols else None
     if unit_col is None:
-        ucodes = np.full(len(t.frame), -1, dtype=np.int64)
+        ucol = Column.empty_cells(len(t.frame))
         u_text: list[str] = []
         if header_unit is None and not unit_assumed_reported and any(v_res):
             t.collector.add(
@@ -412,15 +517,10 @@ def _units(
                 column="unit",
             )
     else:
-        ucodes, uuniq = factorize(t.frame[unit_col[0]])
-        u_text = [nfkc(str(u)) for u in uuniq]
+        ucol = code_column(t.frame[unit_col[0]])
+        u_text = [nfkc(str(u)) for u in ucol.uniques]
     nu = len(u_text)
-    # in place: one array for the pair keys, not one per operation (1M rows: ≈ 1.5 ms)
-    pair = np.where(vcodes >= 0, vcodes, len(v_res)).astype(np.int64, copy=False)
-    pair *= nu + 1
-    pair += ucodes
-    pair += 1
-    pcodes, upairs = _factorize_keys(pair)
+    pcodes, upairs = _pair_codes(t.vcol, ucol, len(v_res), nu)
     pairs: list[tuple[str | None, str | None]] = []  # (variable, unit text) of each pair
     for p in upairs.tolist():
         vi, ui = divmod(int(p), nu + 1)
@@ -432,7 +532,8 @@ def _units(
         column = t.cols["value"][0]
     else:
         column = "unit"
-    unit_label = Coded(ucodes, [*u_text, header_unit or ""])
+    unit_texts = [*u_text, header_unit or ""]
+    unit_label = Lazy(lambda i: unit_texts[ucol.code(i)])
     expected = [VARIABLES[v].unit if v else None for v, _ in pairs]
     for st, code in ((1, Code.UNKNOWN_UNIT), (2, Code.WRONG_DIMENSION)):
         t.reject(
@@ -467,6 +568,40 @@ def _units(
         dtype=np.bool_,
     )
     return factor, pcodes, percent
+
+
+def _pair_codes(vcol: Column, ucol: Column, nv: int, nu: int) -> tuple[np.ndarray, np.ndarray]:
+    """Code each row's (variable, unit) pair: ``pandas.factorize`` of ``v × (nu + 1) + u + 1``.
+
+    ``v`` is the variable's code (``nv`` for an empty cell), ``u`` the unit's (-1 for an
+    empty cell). When both columns are coded by runs, the pairs are coded run by run: a run
+    of pairs begins where a run of either column does.
+    """
+    runs = _both_runs(vcol, ucol)
+    if runs is not None:
+        v_starts, v_heads, u_starts, u_heads = runs
+        starts = np.union1d(v_starts, u_starts)
+        v = v_heads[np.searchsorted(v_starts, starts, side="right") - 1]
+        u = u_heads[np.searchsorted(u_starts, starts, side="right") - 1]
+        keys = np.where(v >= 0, v, nv) * (nu + 1) + u + 1
+        head_codes, upairs = pd.factorize(keys)
+        return np.repeat(head_codes, run_lengths(starts, vcol.n)), upairs
+    vcodes = vcol.codes
+    # in place: one array for the pair keys, not one per operation (1M rows: ≈ 1.5 ms)
+    pair = np.where(vcodes >= 0, vcodes, nv).astype(np.int64, copy=False)
+    pair *= nu + 1
+    pair += ucol.codes
+    pair += 1
+    return _factorize_keys(pair)
+
+
+def _both_runs(
+    a: Column, b: Column
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Return the runs of two columns (starts and heads of each), or None if one has none."""
+    if a.starts is None or a.heads is None or b.starts is None or b.heads is None:
+        return None
+    return a.starts, a.heads, b.starts, b.heads
 
 
 def _pair_factors(
@@ -524,7 +659,8 @@ def _values(
     cells = t.frame[t.cols["value"][0]]
     parsed = _percent_cells(t, cells, percent_unit, value_column)
     values, missing, bad = parse_numbers(parsed, decimal)
-    missing &= ~t.absent
+    if t.absent.any():
+        missing &= ~t.absent
     shown = Lazy(lambda i: cell_text(cells.iloc[i]))
 
     def empty(i: int) -> Message:
