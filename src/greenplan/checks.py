@@ -204,6 +204,8 @@ def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             offset = year - lo
             present = np.zeros(span, dtype=bool)
             present[offset] = True
+            if present.all():  # no year missing in the range: the offsets are the ranks
+                return offset, np.arange(lo, lo + span, dtype=np.int64)
             rank = np.cumsum(present) - 1
             return rank[offset], np.flatnonzero(present) + lo
     codes, uniques = pd.factorize(year)
@@ -256,6 +258,8 @@ class Table:
         self.nr, self.ny, self.nv = len(self.regions), len(self.years), len(self.variables)
         self._region_year: np.ndarray | None = None
         self._series: tuple[np.ndarray, np.ndarray, bool] | None = None
+        self._runs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._runs_made = False
         self.defs = [VARIABLES.get(str(v)) for v in self.variables]
         self.lower = np.array(
             [np.nan if d is None or d.lower is None else d.lower for d in self.defs], dtype=float
@@ -308,9 +312,33 @@ class Table:
     def region_year(self) -> np.ndarray:
         """One integer per (region, year), ``rc × ny + yc`` (made once)."""
         if self._region_year is None:
-            # (no copy of codes that are int64 already: the product is a new array anyway)
-            self._region_year = np.asarray(self.rc, dtype=np.int64) * self.ny + self.yc
+            # one new array, the sum added in place
+            region_year = np.multiply(self.rc, self.ny, dtype=np.int64)
+            region_year += self.yc
+            self._region_year = region_year
         return self._region_year
+
+    @property
+    def runs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """Stretches of consecutive rows of one series (region, variable), when they are few.
+
+        ``(first rows, lengths, region codes, variable codes)`` of the stretches, or None
+        when there is more than one stretch per :data:`RUN_SHARE` rows (rows not grouped by
+        series). Made once. A check then looks at a variable's properties once per stretch,
+        not once per row.
+        """
+        if not self._runs_made:
+            self._runs_made = True
+            n = self.n
+            if n >= 2 * RUN_SHARE:
+                change = self.vc[1:] != self.vc[:-1]
+                change |= self.rc[1:] != self.rc[:-1]
+                after = np.flatnonzero(change)
+                if after.size < n // RUN_SHARE:
+                    starts = np.concatenate([np.zeros(1, dtype=np.int64), after + 1])
+                    lengths = np.diff(np.append(starts, n))
+                    self._runs = (starts, lengths, self.rc[starts], self.vc[starts])
+        return self._runs
 
     def key(self) -> np.ndarray:
         """One integer per (region, year, variable)."""
@@ -352,6 +380,30 @@ class Table:
         sheet = self.text("sheet", i)
         place = f"{self.text('file', i)}{f'[{sheet}]' if sheet else ''}"
         return msg("checks.where", place=place, row=int(self.rows[i]))
+
+
+RUN_SHARE = 8
+"""Rows are checked by stretches of a series (:attr:`Table.runs`) when there is fewer than one
+stretch per this many rows."""
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Rows of the stretches ``[start, start + length)``, in order (lengths ≥ 1, starts rising).
+
+    Examples
+    --------
+    >>> ranges(np.array([2, 10]), np.array([3, 2])).tolist()
+    [2, 3, 4, 10, 11]
+    """
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    # steps of 1 within a stretch, a jump to the next stretch's first row: a cumulative sum
+    step = np.ones(total, dtype=np.int64)
+    step[0] = starts[0]
+    ends = np.cumsum(lengths)[:-1]
+    step[ends] = starts[1:] - (starts[:-1] + lengths[:-1] - 1)
+    return np.cumsum(step)
 
 
 def emit(
@@ -550,15 +602,13 @@ def _bounds_flags(
     # the interval a row must lie in: a share's 0–100 default, or open (±inf) where no bound
     eff_lo = np.where(share_v, s_lo_v, np.where(np.isnan(lo_v), -np.inf, lo_v))
     eff_hi = np.where(share_v, s_hi_v, np.where(np.isnan(hi_v), np.inf, hi_v))
-    v = t.value
-    with np.errstate(invalid="ignore"):
-        cand = np.flatnonzero((v < eff_lo[t.vc]) | (v > eff_hi[t.vc]))
+    cand = _outside(t, eff_lo, eff_hi)
     negative = np.zeros(t.n, dtype=bool)
     share_bad = np.zeros(t.n, dtype=bool)
     oob = np.zeros(t.n, dtype=bool)
     if cand.size:
         vc = t.vc[cand]
-        cv, lo, share = v[cand], lo_v[vc], share_v[vc]
+        cv, lo, share = t.value[cand], lo_v[vc], share_v[vc]
         neg = ~share & (lo == 0) & (cv < 0)
         share_bad[cand] = share
         negative[cand] = neg
@@ -572,6 +622,26 @@ def _bounds_flags(
         _ByVariable(s_lo_v, t.vc),
         _ByVariable(s_hi_v, t.vc),
     )
+
+
+def _outside(t: Table, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Rows whose value is below ``lo`` or above ``hi`` of its variable (NaN is neither).
+
+    By stretches of a series when the rows come so (:attr:`Table.runs`): the smallest and
+    largest value of each stretch (NaN left out) say which stretches to look into.
+    """
+    v, runs = t.value, t.runs
+    with np.errstate(invalid="ignore"):
+        if runs is None:
+            return np.flatnonzero((v < lo[t.vc]) | (v > hi[t.vc]))
+        starts, lengths, _, vc = runs
+        lo_s, hi_s = lo[vc], hi[vc]
+        look = (np.fmin.reduceat(v, starts) < lo_s) | (np.fmax.reduceat(v, starts) > hi_s)
+        rows = ranges(starts[look], lengths[look])
+        lo_r = np.repeat(lo_s[look], lengths[look])
+        hi_r = np.repeat(hi_s[look], lengths[look])
+        w = v[rows]
+        return rows[(w < lo_r) | (w > hi_r)]
 
 
 def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray:
@@ -752,6 +822,31 @@ def _sum_mismatch(
     return flagged
 
 
+def _keyed_rows(
+    t: Table, group_of: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows whose variable is in a group (``group_of[variable] ≥ 0``), their group and key.
+
+    The key is ``(region × years + year) × n_groups + group``. By stretches of a series when
+    the rows come so (:attr:`Table.runs`).
+    """
+    runs = t.runs
+    if runs is None:
+        pos = np.flatnonzero((group_of >= 0)[t.vc])
+        group = group_of[t.vc[pos]]
+        return pos, group, t.region_year[pos] * n_groups + group
+    starts, lengths, rc, vc = runs
+    pick = group_of[vc] >= 0
+    lengths = lengths[pick]
+    pos = ranges(starts[pick], lengths)
+    group_s = group_of[vc[pick]]
+    group = np.repeat(group_s, lengths)
+    # (rc × ny + yc) × n + g = yc × n + (rc × ny × n + g): the second term once per stretch
+    key = np.multiply(t.yc[pos], n_groups, dtype=np.int64)
+    key += np.repeat(rc[pick].astype(np.int64) * t.ny * n_groups + group_s, lengths)
+    return pos, group, key
+
+
 def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray:
     bad = np.zeros(t.n, dtype=bool)
     parents = sorted({d.parent for d in VARIABLES.values() if d.parent})
@@ -761,14 +856,12 @@ def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.
         [pindex.get(getattr(d, "parent", None) or "", -1) for d in t.defs], np.int64
     )
     parent_is = np.array([pindex.get(str(v), -1) for v in t.variables], dtype=np.int64)
-    # the rows of children and of parents (a mask by variable, then the few rows' codes)
-    cpos = np.flatnonzero((child_of >= 0)[t.vc])
-    ppos = np.flatnonzero((parent_is >= 0)[t.vc])
+    # the rows of children and of parents, their parent's code and their key: (region, year)
+    # × parents + parent
+    cpos, _, ckey = _keyed_rows(t, child_of, len(parents))
+    ppos, prow, pkey = _keyed_rows(t, parent_is, len(parents))
     if cpos.size == 0 or ppos.size == 0:
         return bad
-    crow, prow = child_of[t.vc[cpos]], parent_is[t.vc[ppos]]
-    ckey = t.region_year[cpos] * len(parents) + crow
-    pkey = t.region_year[ppos] * len(parents) + prow
     codes, n_bins = group_codes(np.concatenate([ckey, pkey]))
     pc, tc = codes[: cpos.size], codes[cpos.size :]
     sums = np.bincount(pc, weights=t.value[cpos], minlength=n_bins)[tc]
@@ -803,17 +896,23 @@ def _check_districts(t: Table, collector: Collector, opts: dict[str, Any]) -> np
     city_code = [k for k, r in enumerate(t.regions) if r == CITY]
     if not city_code or not is_comp.any() or not additive.any():
         return None
-    add_row = additive[t.vc]
-    parts = is_comp[t.rc] & add_row
-    crow = np.flatnonzero((t.rc == city_code[0]) & add_row)
-    if crow.size == 0 or not parts.any():
-        return None
-    # the districts' sums by (year, variable), over every row (0 for the rows that are not
-    # parts: the same float sums as over the parts alone, without their positions)
-    key, n_bins = group_codes(np.asarray(t.yc, dtype=np.int64) * t.nv + t.vc)
-    at = key[crow]
-    sums = np.bincount(key, weights=np.where(parts, t.value, 0.0), minlength=n_bins)[at]
-    counts = np.bincount(key[parts], minlength=n_bins)[at]
+    if t.runs is not None:
+        found = _district_sums(t, is_comp, additive, city_code[0])
+        if found is None:
+            return None
+        crow, sums, counts = found
+    else:
+        add_row = additive[t.vc]
+        parts = is_comp[t.rc] & add_row
+        crow = np.flatnonzero((t.rc == city_code[0]) & add_row)
+        if crow.size == 0 or not parts.any():
+            return None
+        # the districts' sums by (year, variable), over every row (0 for the rows that are
+        # not parts: the same float sums as over the parts alone, without their positions)
+        key, n_bins = group_codes(np.asarray(t.yc, dtype=np.int64) * t.nv + t.vc)
+        at = key[crow]
+        sums = np.bincount(key, weights=np.where(parts, t.value, 0.0), minlength=n_bins)[at]
+        counts = np.bincount(key[parts], minlength=n_bins)[at]
     variable, unit = t.label("variable"), t.label("unit")
 
     def message(i: int, s: float, c: int) -> Message:
@@ -837,6 +936,66 @@ def _check_districts(t: Table, collector: Collector, opts: dict[str, Any]) -> np
     return None
 
 
+def _district_sums(
+    t: Table, is_comp: np.ndarray, additive: np.ndarray, city: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """City rows of additive variables, and the sum and number of their districts' rows.
+
+    By stretches of a series (:attr:`Table.runs`): only the rows of the districts and of the
+    city are looked at. The parts are summed in the order of the rows, as over every row.
+    None when there are no city rows or no parts.
+    """
+    assert t.runs is not None
+    starts, lengths, rc, vc = t.runs
+    add_s = additive[vc]
+    part_s = is_comp[rc] & add_s
+    city_s = (rc == city) & add_s
+    if not city_s.any() or not part_s.any():
+        return None
+
+    def rows_and_keys(pick: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # key (year, variable): yc × nv + vc, the variable's term once per stretch
+        pos = ranges(starts[pick], lengths[pick])
+        key = np.multiply(t.yc[pos], t.nv, dtype=np.int64)
+        key += np.repeat(vc[pick].astype(np.int64), lengths[pick])
+        return pos, key
+
+    ppos, pkey = rows_and_keys(part_s)
+    crow, ckey = rows_and_keys(city_s)
+    bins, n_bins = group_codes(np.concatenate([pkey, ckey]))
+    pbins, at = bins[: ppos.size], bins[ppos.size :]
+    sums = np.bincount(pbins, weights=t.value[ppos], minlength=n_bins)[at]
+    counts = np.bincount(pbins, minlength=n_bins)[at]
+    return crow, sums, counts
+
+
+BLOCK = 1 << 15
+"""Rows per block of a scan whose intermediate arrays are kept small (in the CPU's cache)."""
+
+
+def _jumps(prev: np.ndarray, cur: np.ndarray, threshold: float) -> np.ndarray:
+    """Positions where ``|cur - prev| / |prev| > threshold``, block by block.
+
+    The same arithmetic as over the whole arrays at once, in blocks of :data:`BLOCK` rows:
+    the intermediate arrays are reused from block to block and stay in the CPU's cache.
+    """
+    n = prev.size
+    size = np.empty(min(n, BLOCK))
+    base = np.empty(min(n, BLOCK))
+    found = []
+    for lo in range(0, n, BLOCK):
+        hi = min(n, lo + BLOCK)
+        d, b = size[: hi - lo], base[: hi - lo]
+        np.subtract(cur[lo:hi], prev[lo:hi], out=d)
+        np.abs(prev[lo:hi], out=b)
+        np.divide(d, b, out=d)
+        np.abs(d, out=d)
+        hits = np.flatnonzero(d > threshold)
+        if hits.size:
+            found.append(hits + lo)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
 def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray | None:
     threshold = opts["yoy_threshold"]
     if t.n < 2 or not math.isfinite(threshold):
@@ -851,12 +1010,13 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
         v, vc, year = v[order], vc[order], year[order]
     prev = v[:-1]
     cur = v[1:]
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        change = (cur - prev) / np.abs(prev)
     # the changes beyond the threshold first (one pass over the values); then, on those rows
     # only, whether the two rows are the same series one year apart — their keys differ by
     # one and the later is not its series' first possible year — of a kind that may jump
-    cand = np.flatnonzero(np.abs(change) > threshold)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        cand = _jumps(prev, cur, threshold)
+        # the change of these rows, as (cur - prev) / |prev| of every row gives it
+        change = (cur[cand] - prev[cand]) / np.abs(prev[cand])
     skip = np.isin(t.kind, ["rate", "index"])
     ok = (step[cand] == 1) & (year[cand + 1] != ymin) & ~skip[vc[cand + 1]] & (prev[cand] != 0)
     idx = cand[ok]
@@ -864,7 +1024,7 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
         return None
     rows_cur = idx + 1 if order is None else order[idx + 1]
     prev_of = dict(zip(rows_cur.tolist(), prev[idx].tolist(), strict=True))
-    change_of = dict(zip(rows_cur.tolist(), change[idx].tolist(), strict=True))
+    change_of = dict(zip(rows_cur.tolist(), change[ok].tolist(), strict=True))
     emit(
         collector,
         Code.YOY_JUMP,
@@ -893,18 +1053,26 @@ def _check_percent_scale(t: Table, collector: Collector, opts: dict[str, Any]) -
     The mark of a fraction (0.62, or a percent-formatted cell read as stored) written for a
     percentage (62). Series: (region, variable) of shares in % (rates may be small).
     """
-    percent = np.array(
+    percent_v = np.array(
         [d is not None and d.unit == "%" and d.kind is VariableKind.SHARE for d in t.defs],
         dtype=bool,
-    )[t.vc]
-    if not percent.any():
+    )
+    if t.runs is not None:  # the rows of the stretches of shares in %, and their series
+        starts, lengths, rc, vc = t.runs
+        pick = percent_v[vc]
+        rows = ranges(starts[pick], lengths[pick])
+        value = t.value[rows]
+        series = np.repeat(rc[pick].astype(np.int64) * t.nv + vc[pick], lengths[pick])
+    else:
+        rows = np.flatnonzero(percent_v[t.vc])
+        value = t.value[rows]
+        series = t.rc[rows].astype(np.int64) * t.nv + t.vc[rows]
+    if not rows.size:
         return None
-    small = percent & (np.abs(t.value) < 1) & (t.value != 0)
+    small = (np.abs(value) < 1) & (value != 0)
     if not small.any():
         return None
-    series = t.rc.astype(np.int64) * t.nv + t.vc
-    big = percent & (np.abs(t.value) >= 10)
-    big_series = np.unique(series[big])
+    big_series = np.unique(series[np.abs(value) >= 10])
     flag = small & np.isin(series, big_series)
     if not flag.any():
         return None
@@ -912,7 +1080,7 @@ def _check_percent_scale(t: Table, collector: Collector, opts: dict[str, Any]) -
         collector,
         Code.PERCENT_SCALE,
         t,
-        np.flatnonzero(flag),
+        rows[flag],
         lambda i: msg(
             "checks.percent_scale",
             **t.observation(i),
