@@ -13,6 +13,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import greenplan as gp
 from greenplan.io.cells import Column, _pair_codes, code_column
 
 N = 9000
@@ -74,7 +75,8 @@ def test_empty_cells_column():
 def test_pairs_by_runs_are_factorize_of_the_pairs(var_runs, unit_runs):
     variables, units = code_column(_column(var_runs)), code_column(_column(unit_runs))
     nv, nu = len(variables.uniques), len(units.uniques)
-    pcodes, upairs = _pair_codes(variables, units, nv, nu)
+    pairs, upairs = _pair_codes(variables, units, nv, nu)
+    pcodes = pairs.codes
     # the oracle: factorize of the (variable, unit) tuples of every row
     tuples = list(zip(variables.codes.tolist(), units.codes.tolist(), strict=True))
     codes, uniques = pd.factorize(pd.Series(tuples, dtype=object))
@@ -86,5 +88,22 @@ def test_pairs_by_runs_are_factorize_of_the_pairs(var_runs, unit_runs):
     flat = _pair_codes(
         Column(variables.uniques, variables.codes), Column(units.uniques, units.codes), nv, nu
     )
-    np.testing.assert_array_equal(flat[0], pcodes)
+    np.testing.assert_array_equal(flat[0].codes, pcodes)
     np.testing.assert_array_equal(flat[1], upairs)
+
+
+def test_table_read_from_a_csv_can_be_changed(tmp_path):
+    # SYNTHETIC: the years of a CSV go into the checks without a copy; the table users get
+    # is theirs to change (pandas gives the frame's columns read-only)
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "region,year,variable,value,unit\n济南市,2020,gdp,100,亿元\n济南市,2021,gdp,105,亿元\n",
+        encoding="utf-8",
+    )
+    table = gp.read_statistics(path)
+    table.loc[0, "year"] = 2019
+    table["year"] += 1
+    assert table["year"].tolist() == [2020, 2022]
+    report = gp.validate(path, check_coverage=False)
+    report.table.loc[1, "year"] = 2000
+    assert report.table["year"].tolist() == [2020, 2000]

@@ -127,7 +127,7 @@ class Column:
 
     @property
     def codes(self) -> np.ndarray:
-        """Code of each row (int64), made once."""
+        """Code of each row (int32 when coded by runs, else int64), made once."""
         if self._codes is None:
             assert self.starts is not None and self.heads is not None
             self._codes = np.repeat(self.heads, run_lengths(self.starts, self.n))
@@ -226,7 +226,8 @@ def _run_heads(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] |
     start = pa.chunked_array([pa.array([True]), *changes.chunks], type=pa.bool_())
     heads = pc.filter(cells, start).combine_chunks().dictionary_encode()
     head_codes = heads.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    return runs, head_codes.astype(np.int64), np.asarray(heads.dictionary.to_pylist(), dtype=object)
+    # 32-bit codes (the distinct texts are fewer than the runs): half the memory per row
+    return runs, head_codes.astype(np.int32), np.asarray(heads.dictionary.to_pylist(), dtype=object)
 
 
 _NONE = np.zeros(0, dtype=np.int64)
@@ -236,11 +237,11 @@ _NONE = np.zeros(0, dtype=np.int64)
 class _ByPair:
     """Per-row view ``a[rows] = per_pair[pair[rows]]`` of a (variable, unit) pair property."""
 
-    def __init__(self, per_pair: np.ndarray, pair: np.ndarray) -> None:
+    def __init__(self, per_pair: np.ndarray, pair: Column) -> None:
         self._per_pair, self._pair = per_pair, pair
 
     def __getitem__(self, rows: np.ndarray) -> np.ndarray:
-        return self._per_pair[self._pair[rows]]
+        return self._per_pair[self._pair.codes[rows]]
 
 
 @dataclass
@@ -331,7 +332,7 @@ def normalise(
         return a if idx is None else a[idx]
 
     if (pair_factor != 1.0).any():
-        values = values * pair_factor[pcodes]
+        values = values * pair_factor[pcodes.codes]
     vc_out = take(vcodes)
     n = len(vc_out)
     texts = {
@@ -440,8 +441,9 @@ def _years(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray | None, np
     if pd.api.types.is_integer_dtype(ycol.dtype) and not pd.api.types.is_bool_dtype(ycol.dtype):
         null: np.ndarray | None = None
         if isinstance(ycol.dtype, np.dtype):  # NumPy integers: no empty cell
-            # a copy: the years go on into the table users may change, not the frame read
-            year = np.array(ycol.to_numpy(), dtype=np.int64)
+            # no copy (pandas gives the frame's array read-only): the canonical DataFrame
+            # copies what it is given read-only (``Canonical.frame``)
+            year = ycol.to_numpy().astype(np.int64, copy=False)
             t.year = Lazy(lambda i: int(year[i]))
         else:  # pandas' nullable integers
             year = ycol.to_numpy(dtype=np.int64, na_value=0)
@@ -496,7 +498,7 @@ def _unknown_variables(t: _Rows, vcodes: np.ndarray) -> None:
 
 def _units(
     t: _Rows, v_res: list[str | None], unit_assumed_reported: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, Column, np.ndarray]:
     """Reject unknown units and units of the wrong dimension.
 
     One conversion factor per distinct (variable, unit) pair. Returns the factor of each pair,
@@ -521,6 +523,7 @@ def _units(
         u_text = [nfkc(str(u)) for u in ucol.uniques]
     nu = len(u_text)
     pcodes, upairs = _pair_codes(t.vcol, ucol, len(v_res), nu)
+    pair_of = pcodes.code
     pairs: list[tuple[str | None, str | None]] = []  # (variable, unit text) of each pair
     for p in upairs.tolist():
         vi, ui = divmod(int(p), nu + 1)
@@ -538,17 +541,17 @@ def _units(
     for st, code in ((1, Code.UNKNOWN_UNIT), (2, Code.WRONG_DIMENSION)):
         t.reject(
             code,
-            np.flatnonzero(state[pcodes] == st) if (state == st).any() else _NONE,
-            lambda i: messages[int(pcodes[i])],
+            np.flatnonzero(state[pcodes.codes] == st) if (state == st).any() else _NONE,
+            lambda i: messages[pair_of(i)],
             column=column,
             value=unit_label,
-            expected=Lazy(lambda i: expected[int(pcodes[i])]),
+            expected=Lazy(lambda i: expected[pair_of(i)]),
         )
     if unit_col is not None and not unit_assumed_reported and not header_unit:
         for k, (v, text) in enumerate(pairs):
             if v is None or text:
                 continue
-            members = np.flatnonzero(pcodes == k)
+            members = np.flatnonzero(pcodes.codes == k)
             t.collector.add(
                 Code.UNIT_ASSUMED,
                 msg("io.empty_unit", n=members.size, variable=v, unit=VARIABLES[v].unit),
@@ -570,12 +573,13 @@ def _units(
     return factor, pcodes, percent
 
 
-def _pair_codes(vcol: Column, ucol: Column, nv: int, nu: int) -> tuple[np.ndarray, np.ndarray]:
+def _pair_codes(vcol: Column, ucol: Column, nv: int, nu: int) -> tuple[Column, np.ndarray]:
     """Code each row's (variable, unit) pair: ``pandas.factorize`` of ``v × (nu + 1) + u + 1``.
 
     ``v`` is the variable's code (``nv`` for an empty cell), ``u`` the unit's (-1 for an
     empty cell). When both columns are coded by runs, the pairs are coded run by run: a run
-    of pairs begins where a run of either column does.
+    of pairs begins where a run of either column does, and the code of every row is made only
+    if asked for (a unit to convert, a row to reject).
     """
     runs = _both_runs(vcol, ucol)
     if runs is not None:
@@ -583,16 +587,17 @@ def _pair_codes(vcol: Column, ucol: Column, nv: int, nu: int) -> tuple[np.ndarra
         starts = np.union1d(v_starts, u_starts)
         v = v_heads[np.searchsorted(v_starts, starts, side="right") - 1]
         u = u_heads[np.searchsorted(u_starts, starts, side="right") - 1]
-        keys = np.where(v >= 0, v, nv) * (nu + 1) + u + 1
+        keys = np.where(v >= 0, v, nv).astype(np.int64) * (nu + 1) + u + 1
         head_codes, upairs = pd.factorize(keys)
-        return np.repeat(head_codes, run_lengths(starts, vcol.n)), upairs
+        return Column(upairs, starts=starts, heads=head_codes, n=vcol.n), upairs
     vcodes = vcol.codes
     # in place: one array for the pair keys, not one per operation (1M rows: ≈ 1.5 ms)
     pair = np.where(vcodes >= 0, vcodes, nv).astype(np.int64, copy=False)
     pair *= nu + 1
     pair += ucol.codes
     pair += 1
-    return _factorize_keys(pair)
+    codes, upairs = _factorize_keys(pair)
+    return Column(upairs, np.asarray(codes)), upairs
 
 
 def _both_runs(
