@@ -139,3 +139,17 @@ def test_year_codes_without_a_missing_year_are_the_offsets():
     codes, years = checks._year_codes(year)
     assert years.tolist() == [2001, 2002, 2003, 2004]
     assert codes.tolist() == [2, 0, 1, 0, 3]
+
+
+def test_code_lists_looked_up_once_are_the_code_lists():
+    from greenplan.regions import REGIONS
+
+    expected = [c for c, r in REGIONS.items() if r.level in {"district", "county"}]
+    got = districts()
+    assert got == expected
+    got.append("not a district")  # a caller's copy: the next call is not changed
+    assert districts() == expected
+    parents, kids = checks._families()
+    assert parents == sorted({d.parent for d in VARIABLES.values() if d.parent})
+    for p in parents:
+        assert kids[p] == [c for c, d in VARIABLES.items() if d.parent == p]

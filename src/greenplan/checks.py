@@ -14,6 +14,7 @@ consistency checks against the compute engine that only :func:`greenplan.validat
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar
@@ -849,11 +850,20 @@ def _keyed_rows(
     return pos, group, key
 
 
+@functools.cache
+def _families() -> tuple[list[str], dict[str, list[str]]]:
+    """Return the variables that have components (sorted) and their components.
+
+    Made once: the code list is read-only.
+    """
+    parents = sorted({d.parent for d in VARIABLES.values() if d.parent})
+    return parents, {p: children(p) for p in parents}
+
+
 def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray:
     bad = np.zeros(t.n, dtype=bool)
-    parents = sorted({d.parent for d in VARIABLES.values() if d.parent})
+    parents, kids = _families()
     pindex = {p: k for k, p in enumerate(parents)}
-    kids = {p: children(p) for p in parents}
     child_of = np.array(
         [pindex.get(getattr(d, "parent", None) or "", -1) for d in t.defs], np.int64
     )

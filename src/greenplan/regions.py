@@ -7,6 +7,7 @@ are never summed into the city.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
@@ -72,4 +73,10 @@ def resolve_region(name: str) -> str | None:
 
 def districts() -> list[str]:
     """Codes of the districts and counties that sum into the city."""
-    return [code for code, r in REGIONS.items() if r.is_component]
+    return list(_districts())
+
+
+@functools.cache
+def _districts() -> tuple[str, ...]:
+    """Return the districts and counties, found once (the code list is read-only)."""
+    return tuple(code for code, r in REGIONS.items() if r.is_component)
