@@ -595,6 +595,8 @@ def _bounds_flags(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any, Any, Any, Any]:
     """Rows below/above their variable's bounds: negative, share out of range, out of bounds.
 
+    Row positions, in order, of each kind.
+
     One pass over the rows against each variable's effective interval finds the candidates;
     the three kinds are told apart on those rows only. Also returns per-row views of the
     bounds (``lo``, ``hi``: NaN when open; ``s_lo``, ``s_hi``: a share's 0–100 default).
@@ -606,20 +608,13 @@ def _bounds_flags(
     eff_lo = np.where(share_v, s_lo_v, np.where(np.isnan(lo_v), -np.inf, lo_v))
     eff_hi = np.where(share_v, s_hi_v, np.where(np.isnan(hi_v), np.inf, hi_v))
     cand = _outside(t, eff_lo, eff_hi)
-    negative = np.zeros(t.n, dtype=bool)
-    share_bad = np.zeros(t.n, dtype=bool)
-    oob = np.zeros(t.n, dtype=bool)
-    if cand.size:
-        vc = t.vc[cand]
-        cv, lo, share = t.value[cand], lo_v[vc], share_v[vc]
-        neg = ~share & (lo == 0) & (cv < 0)
-        share_bad[cand] = share
-        negative[cand] = neg
-        oob[cand] = ~share & ~neg
+    vc = t.vc[cand]
+    cv, lo, share = t.value[cand], lo_v[vc], share_v[vc]
+    neg = ~share & (lo == 0) & (cv < 0)
     return (
-        negative,
-        share_bad,
-        oob,
+        cand[neg],
+        cand[share],
+        cand[~share & ~neg],
         _ByVariable(lo_v, t.vc),
         _ByVariable(hi_v, t.vc),
         _ByVariable(s_lo_v, t.vc),
@@ -647,14 +642,15 @@ def _outside(t: Table, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         return rows[(w < lo_r) | (w > hi_r)]
 
 
-def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray:
+def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray | None:
+    """Report values out of bounds; return the rows rejected (negative, share), or None."""
     negative, share_bad, oob, lo, hi, s_lo, s_hi = _bounds_flags(t)
 
     emit(
         collector,
         Code.NEGATIVE_VALUE,
         t,
-        np.flatnonzero(negative),
+        negative,
         lambda i: msg(
             "checks.negative_value",
             **t.observation(i),
@@ -665,7 +661,7 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
         collector,
         Code.SHARE_OUT_OF_RANGE,
         t,
-        np.flatnonzero(share_bad),
+        share_bad,
         lambda i: msg(
             "checks.share_out_of_range",
             **t.observation(i),
@@ -686,7 +682,7 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
         collector,
         Code.OUT_OF_BOUNDS,
         t,
-        np.flatnonzero(oob),
+        oob,
         lambda i: msg(
             "checks.out_of_bounds",
             **t.observation(i),
@@ -694,7 +690,12 @@ def _check_bounds(t: Table, collector: Collector, opts: dict[str, Any]) -> np.nd
         ),
         expected=Lazy(bounds),
     )
-    return negative | share_bad
+    if not negative.size and not share_bad.size:
+        return None
+    rejected = np.zeros(t.n, dtype=bool)
+    rejected[negative] = True
+    rejected[share_bad] = True
+    return rejected
 
 
 def group_codes(keys: np.ndarray) -> tuple[np.ndarray, int]:
@@ -715,11 +716,12 @@ def group_codes(keys: np.ndarray) -> tuple[np.ndarray, int]:
 
 def _check_duplicates(
     t: Table, collector: Collector, opts: dict[str, Any]
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Report duplicates; return (rows rejected, rows kept as first copies), None if none."""
+    if t.n > 1 and t.series_key()[2]:  # rows by series then year, strictly: no key twice
+        return None
     bad = np.zeros(t.n, dtype=bool)
     first = np.ones(t.n, dtype=bool)
-    if t.n > 1 and t.series_key()[2]:  # rows by series then year, strictly: no key twice
-        return bad, first
     key = t.key()
     bins, n_bins = group_codes(key)
     counts = np.bincount(bins, minlength=n_bins)
@@ -860,8 +862,8 @@ def _families() -> tuple[list[str], dict[str, list[str]]]:
     return parents, {p: children(p) for p in parents}
 
 
-def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray:
-    bad = np.zeros(t.n, dtype=bool)
+def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray | None:
+    """Report totals that differ from the sum of their components; return them, or None."""
     parents, kids = _families()
     pindex = {p: k for k, p in enumerate(parents)}
     child_of = np.array(
@@ -873,7 +875,7 @@ def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.
     cpos, _, ckey = _keyed_rows(t, child_of, len(parents))
     ppos, prow, pkey = _keyed_rows(t, parent_is, len(parents))
     if cpos.size == 0 or ppos.size == 0:
-        return bad
+        return None
     codes, n_bins = group_codes(np.concatenate([ckey, pkey]))
     pc, tc = codes[: cpos.size], codes[cpos.size :]
     sums = np.bincount(pc, weights=t.value[cpos], minlength=n_bins)[tc]
@@ -896,7 +898,11 @@ def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.
         )
 
     code = Code.CHILDREN_SUM_MISMATCH
-    bad[_sum_mismatch(t, sums, counts, ppos, n_kids, opts, collector, code, message)] = True
+    flagged = _sum_mismatch(t, sums, counts, ppos, n_kids, opts, collector, code, message)
+    if not flagged.size:
+        return None
+    bad = np.zeros(t.n, dtype=bool)
+    bad[flagged] = True
     return bad
 
 
@@ -908,23 +914,10 @@ def _check_districts(t: Table, collector: Collector, opts: dict[str, Any]) -> np
     city_code = [k for k, r in enumerate(t.regions) if r == CITY]
     if not city_code or not is_comp.any() or not additive.any():
         return None
-    if t.runs is not None:
-        found = _district_sums(t, is_comp, additive, city_code[0])
-        if found is None:
-            return None
-        crow, sums, counts = found
-    else:
-        add_row = additive[t.vc]
-        parts = is_comp[t.rc] & add_row
-        crow = np.flatnonzero((t.rc == city_code[0]) & add_row)
-        if crow.size == 0 or not parts.any():
-            return None
-        # the districts' sums by (year, variable), over every row (0 for the rows that are
-        # not parts: the same float sums as over the parts alone, without their positions)
-        key, n_bins = group_codes(np.asarray(t.yc, dtype=np.int64) * t.nv + t.vc)
-        at = key[crow]
-        sums = np.bincount(key, weights=np.where(parts, t.value, 0.0), minlength=n_bins)[at]
-        counts = np.bincount(key[parts], minlength=n_bins)[at]
+    found = _district_sums(t, is_comp, additive, city_code[0])
+    if found is None:
+        return None
+    crow, sums, counts = found
     variable, unit = t.label("variable"), t.label("unit")
 
     def message(i: int, s: float, c: int) -> Message:
@@ -953,31 +946,35 @@ def _district_sums(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """City rows of additive variables, and the sum and number of their districts' rows.
 
-    By stretches of a series (:attr:`Table.runs`): only the rows of the districts and of the
-    city are looked at. The parts are summed in the order of the rows, as over every row.
-    None when there are no city rows or no parts.
+    The parts are summed by (year, variable) in the order of the rows; the rows that are not
+    parts go to a bin of their own (one key array, no copy of the values). The masks come
+    from the stretches of a series when the rows come so (:attr:`Table.runs`). None when
+    there are no city rows or no parts.
     """
-    assert t.runs is not None
-    starts, lengths, rc, vc = t.runs
-    add_s = additive[vc]
-    part_s = is_comp[rc] & add_s
-    city_s = (rc == city) & add_s
-    if not city_s.any() or not part_s.any():
-        return None
-
-    def rows_and_keys(pick: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        # key (year, variable): yc × nv + vc, the variable's term once per stretch
-        pos = ranges(starts[pick], lengths[pick])
-        key = np.multiply(t.yc[pos], t.nv, dtype=np.int64)
-        key += np.repeat(vc[pick].astype(np.int64), lengths[pick])
-        return pos, key
-
-    ppos, pkey = rows_and_keys(part_s)
-    crow, ckey = rows_and_keys(city_s)
-    bins, n_bins = group_codes(np.concatenate([pkey, ckey]))
-    pbins, at = bins[: ppos.size], bins[ppos.size :]
-    sums = np.bincount(pbins, weights=t.value[ppos], minlength=n_bins)[at]
-    counts = np.bincount(pbins, minlength=n_bins)[at]
+    runs = t.runs
+    if runs is not None:
+        starts, lengths, rc, vc = runs
+        add_s = additive[vc]
+        part_s = is_comp[rc] & add_s
+        city_s = (rc == city) & add_s
+        if not city_s.any() or not part_s.any():
+            return None
+        parts = np.repeat(part_s, lengths)
+        crow = ranges(starts[city_s], lengths[city_s])
+    else:
+        add_row = additive[t.vc]
+        parts = is_comp[t.rc] & add_row
+        crow = np.flatnonzero((t.rc == city) & add_row)
+        if crow.size == 0 or not parts.any():
+            return None
+    key = np.multiply(t.yc, t.nv, dtype=np.int64)
+    key += t.vc
+    bins, n_bins = group_codes(key)
+    at = bins[crow]
+    # the rows that are not parts: bin n_bins (their values are summed apart from the parts')
+    np.copyto(bins, n_bins, where=~parts)
+    sums = np.bincount(bins, weights=t.value, minlength=n_bins + 1)[at]
+    counts = np.bincount(bins, minlength=n_bins + 1)[at]
     return crow, sums, counts
 
 
@@ -1035,24 +1032,34 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
     if idx.size == 0:
         return None
     rows_cur = idx + 1 if order is None else order[idx + 1]
-    prev_of = dict(zip(rows_cur.tolist(), prev[idx].tolist(), strict=True))
-    change_of = dict(zip(rows_cur.tolist(), change[ok].tolist(), strict=True))
+    # the previous value and the change of a flagged row, looked up only for the findings
+    # listed (the rows in order, found by bisection)
+    by_row = np.argsort(rows_cur, kind="stable")
+    rows_sorted = rows_cur[by_row]
+    prev_sorted, change_sorted = prev[idx][by_row], change[ok][by_row]
+
+    def prev_of(i: int) -> float:
+        return float(prev_sorted[np.searchsorted(rows_sorted, i)])
+
+    def change_of(i: int) -> float:
+        return float(change_sorted[np.searchsorted(rows_sorted, i)])
+
     emit(
         collector,
         Code.YOY_JUMP,
         t,
-        np.sort(rows_cur),
+        rows_sorted,
         lambda i: msg(
             "checks.yoy_jump",
             **t.observation(i),
-            previous=fmt(prev_of[i]),
+            previous=fmt(prev_of(i)),
             previous_year=int(t.year[i]) - 1,
-            change=f"{change_of[i]:+.0%}",
+            change=f"{change_of(i):+.0%}",
             threshold=f"{threshold:.0%}",
         ),
         expected=Lazy(
             lambda i: msg(
-                "checks.yoy_expected", threshold=f"{threshold:.0%}", previous=fmt(prev_of[i])
+                "checks.yoy_expected", threshold=f"{threshold:.0%}", previous=fmt(prev_of(i))
             )
         ),
     )
