@@ -529,20 +529,20 @@ def run_checks(
     if len(table) == 0:
         return CheckedTable(table, None)
     t = Table(table, codes, value_column)
-    reject = np.zeros(t.n, dtype=bool)
-    first = np.ones(t.n, dtype=bool)
-    bad = guarded(collector, "bounds", _check_bounds, t, collector, opts)
-    if bad is not None:
-        reject |= bad
+    reject = guarded(collector, "bounds", _check_bounds, t, collector, opts)
+    first = None  # None: every row is the first of its key
     duplicates = guarded(collector, "duplicates", _check_duplicates, t, collector, opts)
     if duplicates is not None:
-        reject |= duplicates[0]
-        first &= duplicates[1]
-    if reject.any():
+        reject = duplicates[0] if reject is None else reject | duplicates[0]
+        first = duplicates[1]
+    if reject is not None and reject.any():
         t = t.subset(~reject)
-        first = first[~reject]
+        first = None if first is None else first[~reject]
     # identical duplicates: later copies stay in the table but not in the sum/trend checks
-    unique = t if first.all() else t.subset(first)
+    if first is None or first.all():
+        first, unique = None, t
+    else:
+        unique = t.subset(first)
     reject2 = np.zeros(unique.n, dtype=bool)
     for name, check in (
         ("children sum", _check_children),
@@ -555,7 +555,7 @@ def run_checks(
             reject2 |= flagged
     if reject2.any():
         drop = np.zeros(t.n, dtype=bool)
-        drop[np.flatnonzero(first)[reject2]] = True
+        drop[reject2 if first is None else np.flatnonzero(first)[reject2]] = True
         t = t.subset(~drop)
         unique = unique.subset(~reject2)
     return CheckedTable(table, unique, t)

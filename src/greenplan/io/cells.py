@@ -127,7 +127,7 @@ class Column:
 
     @property
     def codes(self) -> np.ndarray:
-        """Code of each row (int32 when coded by runs, else int64), made once."""
+        """Code of each row (int64), made once."""
         if self._codes is None:
             assert self.starts is not None and self.heads is not None
             self._codes = np.repeat(self.heads, run_lengths(self.starts, self.n))
@@ -226,8 +226,9 @@ def _run_heads(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] |
     start = pa.chunked_array([pa.array([True]), *changes.chunks], type=pa.bool_())
     heads = pc.filter(cells, start).combine_chunks().dictionary_encode()
     head_codes = heads.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    # 32-bit codes (the distinct texts are fewer than the runs): half the memory per row
-    return runs, head_codes.astype(np.int32), np.asarray(heads.dictionary.to_pylist(), dtype=object)
+    # 64-bit codes: the checks and the engine index arrays with them (NumPy converts any
+    # other integers to 64 bits first, a copy of every row's code)
+    return runs, head_codes.astype(np.int64), np.asarray(heads.dictionary.to_pylist(), dtype=object)
 
 
 _NONE = np.zeros(0, dtype=np.int64)
