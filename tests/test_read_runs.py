@@ -107,3 +107,21 @@ def test_table_read_from_a_csv_can_be_changed(tmp_path):
     report = gp.validate(path, check_coverage=False)
     report.table.loc[1, "year"] = 2000
     assert report.table["year"].tolist() == [2020, 2000]
+
+
+def test_table_read_from_a_dataframe_leaves_the_dataframe_alone():
+    # SYNTHETIC: the years of a DataFrame go into the checks without a copy; changing the
+    # table read changes not the DataFrame given
+    data = pd.DataFrame(
+        {
+            "region": ["济南市", "济南市"],
+            "year": np.array([2020, 2021], dtype=np.int64),
+            "variable": ["gdp", "gdp"],
+            "value": [100.0, 105.0],
+            "unit": ["亿元", "亿元"],
+        }
+    )
+    table = gp.read_statistics(data)
+    assert not np.shares_memory(table["year"].to_numpy(), data["year"].to_numpy())
+    table.loc[0, "year"] = 1999
+    assert data["year"].tolist() == [2020, 2021]

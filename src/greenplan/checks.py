@@ -176,8 +176,10 @@ class Canonical:
                 else:
                     dtype = "float64" if name == "value" else "int64"
                     arr = self.numbers[name].astype(dtype, copy=False)
-                    if not arr.flags.writeable:  # a column of the frame read: users may change
-                        arr = arr.copy()  # the table they are given, not that frame
+                    if not arr.flags.writeable or arr.base is not None:
+                        # a column of the frame read (a view): users may change the table
+                        # they are given, not that frame
+                        arr = arr.copy()
                     data[name] = pd.Series(arr, dtype=dtype, copy=False)
             self._frame = pd.DataFrame(data, copy=False)
         return self._frame
