@@ -153,3 +153,33 @@ def test_code_lists_looked_up_once_are_the_code_lists():
     assert parents == sorted({d.parent for d in VARIABLES.values() if d.parent})
     for p in parents:
         assert kids[p] == [c for c, d in VARIABLES.items() if d.parent == p]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(-5, 40), min_size=1, max_size=60),
+    st.sampled_from([0, 1990, -3000, 10**9]),
+)
+def test_year_codes_made_when_asked_are_the_year_codes(offsets, base):
+    # the oracle: the codes of every distinct year in ascending order, by plain Python
+    year = np.array([base + k for k in offsets], dtype=np.int64)
+    frame = pd.DataFrame(
+        {
+            "region": CITY,
+            "year": year,
+            "variable": "gdp",
+            "value": 1.0,
+            "unit": "亿元",
+            "file": "f.csv",
+            "sheet": "",
+            "row": np.arange(len(year)),
+        }
+    )
+    t = Table(frame)
+    distinct = sorted(set(year.tolist()))
+    assert t.years.tolist() == distinct
+    expected = [distinct.index(y) for y in year.tolist()]
+    assert t.year_codes_times(7).tolist() == [7 * c for c in expected]
+    rows = np.arange(0, len(year), 2)
+    assert t.year_codes_times(3, rows).tolist() == [3 * expected[i] for i in rows]
+    assert t.yc.tolist() == expected

@@ -217,6 +217,29 @@ def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=np.int64)
 
 
+def _distinct_years(year: np.ndarray) -> tuple[np.ndarray, int | None]:
+    """Return the distinct years (ascending), and the first if none is missing in between.
+
+    With that first year ``lo`` the year codes of :func:`_year_codes` are ``year - lo``:
+    they need not be made. Else (None) the codes are those of :func:`_year_codes`. Years
+    that are small non-negative numbers are counted by value (no array of offsets).
+    """
+    if not year.size:
+        return np.zeros(0, dtype=np.int64), None
+    lo, hi = int(year.min()), int(year.max())
+    span = hi - lo + 1
+    if span > 4 * year.size + 1024:
+        return np.zeros(0, dtype=np.int64), None
+    if lo >= 0 and hi < 8 * year.size + 8192:
+        present = np.bincount(year, minlength=hi + 1)[lo:] > 0
+    else:
+        present = np.zeros(span, dtype=bool)
+        present[year - lo] = True
+    if present.all():
+        return np.arange(lo, hi + 1, dtype=np.int64), lo
+    return np.zeros(0, dtype=np.int64), None
+
+
 class Table:
     """The accepted rows with integer codes for every text column (no per-row text objects).
 
@@ -257,7 +280,10 @@ class Table:
         self.rc, self.regions = self.codes["region"]
         self.vc, self.variables = self.codes["variable"]
         self.year = np.asarray(numbers["year"], dtype=np.int64)
-        self.yc, self.years = _year_codes(self.year)
+        self._yc: np.ndarray | None = None
+        self.years, self._year_offset = _distinct_years(self.year)
+        if self._year_offset is None:
+            self._yc, self.years = _year_codes(self.year)
         self.value = np.asarray(numbers["value"], dtype="float64")
         self.rows = np.asarray(numbers["row"], dtype=np.int64)
         self.nr, self.ny, self.nv = len(self.regions), len(self.years), len(self.variables)
@@ -312,6 +338,28 @@ class Table:
         return self._value_column(
             self.text("file", i), self.text("sheet", i), self.text("variable", i), int(self.year[i])
         )
+
+    @property
+    def yc(self) -> np.ndarray:
+        """Code of each row's year into :attr:`years` (made when first asked for)."""
+        if self._yc is None:
+            assert self._year_offset is not None
+            self._yc = self.year - self._year_offset
+        return self._yc
+
+    def year_codes_times(self, scale: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Return ``yc × scale`` (a new int64 array) of every row, or of ``rows``.
+
+        When no year is missing in the years' range the codes are the years' offsets, and
+        the product is made from the years (no array of codes).
+        """
+        if self._yc is None and self._year_offset is not None:
+            year = self.year if rows is None else self.year[rows]
+            out = np.multiply(year, scale, dtype=np.int64)
+            out -= self._year_offset * scale
+            return out
+        yc = self.yc if rows is None else self.yc[rows]
+        return np.multiply(yc, scale, dtype=np.int64)
 
     @property
     def region_year(self) -> np.ndarray:
@@ -849,7 +897,7 @@ def _keyed_rows(
     group_s = group_of[vc[pick]]
     group = np.repeat(group_s, lengths)
     # (rc × ny + yc) × n + g = yc × n + (rc × ny × n + g): the second term once per stretch
-    key = np.multiply(t.yc[pos], n_groups, dtype=np.int64)
+    key = t.year_codes_times(n_groups, pos)
     key += np.repeat(rc[pick].astype(np.int64) * t.ny * n_groups + group_s, lengths)
     return pos, group, key
 
@@ -969,7 +1017,7 @@ def _district_sums(
         crow = np.flatnonzero((t.rc == city) & add_row)
         if crow.size == 0 or not parts.any():
             return None
-    key = np.multiply(t.yc, t.nv, dtype=np.int64)
+    key = t.year_codes_times(t.nv)
     key += t.vc
     bins, n_bins = group_codes(key)
     at = bins[crow]
