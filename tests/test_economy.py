@@ -19,7 +19,12 @@ from hypothesis import strategies as st
 import greenplan
 from greenplan.definitions import PriceBasis
 from greenplan.engine import compute, reported_vs_computed
-from greenplan.indicators.economy import chain_index, constant_price_gdp, growth_from_index
+from greenplan.indicators.economy import (
+    chain_index,
+    chain_index_backward,
+    constant_price_gdp,
+    growth_from_index,
+)
 from greenplan.units import convert
 
 CITY = "济南市"
@@ -112,6 +117,50 @@ def test_chain_index_gap_breaks_chain() -> None:
     out = chain_index(np.array([7.2, np.nan, 6.1]))
     assert out[0] == pytest.approx(1.072)
     assert np.isnan(out[1]) and np.isnan(out[2])
+
+
+def test_chain_index_backward_literals() -> None:
+    # Jinan's real growth 2019 7.0 %, 2020 4.9 % (base 2020): I_2020 = 1,
+    # I_2019 = 1 / 1.049 = 0.95328884652…, I_2018 = I_2019 / 1.07 = 0.89092415563…
+    # (the 2018 factor itself is not used: it links 2018 to 2017)
+    out = chain_index_backward(np.array([1.074, 1.07, 1.049]))
+    np.testing.assert_allclose(out, [0.8909241556266, 0.9532888465205, 1.0], rtol=1e-12)
+    assert out[-1] == 1.0
+
+
+def test_chain_index_backward_gap_and_base_only() -> None:
+    # a missing factor breaks the chain for every earlier year; the base year alone is 1
+    out = chain_index_backward(np.array([[1.1, 1.2, np.nan, 1.25, 1.6], [1.0, 1.0, 1.0, 2.0, 4.0]]))
+    assert np.isnan(out[0, :2]).all()  # before the missing factor of the 3rd year
+    # 1/1.25/1.6 = 0.5, 1/1.6 = 0.625, 1 (exact in binary); 1/2/4, 1/4, 1/4, 1/4
+    np.testing.assert_array_equal(out[0, 2:], [0.5, 0.625, 1.0])
+    np.testing.assert_array_equal(out[1], [0.125, 0.125, 0.125, 0.25, 1.0])
+    np.testing.assert_array_equal(chain_index_backward(np.array([[1.3], [np.nan]])), [[1.0], [1.0]])
+
+
+def _backward_by_loop(f: np.ndarray) -> np.ndarray:
+    """The deflation written as a loop over the years, base year down to the first."""
+    level = np.ones(f.shape)
+    for j in range(f.shape[1] - 2, -1, -1):
+        level[:, j] = level[:, j + 1] / f[:, j + 1]
+    return level
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda rows: st.integers(1, 40).flatmap(
+            lambda cols: st.lists(
+                st.one_of(st.floats(0.5, 1.5), st.just(float("nan"))),
+                min_size=rows * cols,
+                max_size=rows * cols,
+            ).map(lambda v: np.array(v).reshape(rows, cols))
+        )
+    )
+)
+def test_chain_index_backward_same_bits_as_loop(f: np.ndarray) -> None:
+    # the same divisions in the same order: equal to the last bit, NaN where the loop has NaN
+    np.testing.assert_array_equal(chain_index_backward(f), _backward_by_loop(f), strict=True)
 
 
 def test_constant_price_gdp_scalar_array_series() -> None:

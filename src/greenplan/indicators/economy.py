@@ -19,7 +19,7 @@ import numpy as np
 from greenplan.indicators._common import ArrayLike
 from greenplan.indicators.registry import ArrayInputs, on_arrays, recipe
 
-__all__ = ["chain_index", "constant_price_gdp", "growth_from_index"]
+__all__ = ["chain_index", "chain_index_backward", "constant_price_gdp", "growth_from_index"]
 
 
 def growth_from_index(index: ArrayLike) -> ArrayLike:
@@ -85,6 +85,47 @@ def chain_index(growth: np.ndarray) -> np.ndarray:
     """
     factors = 1.0 + np.asarray(growth, dtype="float64") / 100.0
     return np.cumprod(factors, axis=-1)
+
+
+def chain_index_backward(factors: np.ndarray) -> np.ndarray:
+    r"""Return the volume index of the years up to the base year, deflated back from it.
+
+    Parameters
+    ----------
+    factors : array, shape (..., n_years)
+        Real growth factor of each year on the previous one, :math:`1 + g_t/100` [1], years
+        ascending along the last axis; the last year is the base year. The first year's
+        factor is not used (it links that year to the one before).
+
+    Returns
+    -------
+    numpy.ndarray
+        The index with the base year = 1 [1], same shape: 1 in the last column, and for each
+        earlier year the next year's index divided by the next year's factor. NaN from a
+        missing factor backwards.
+
+    Notes
+    -----
+    .. math:: I_{base} = 1, \qquad I_t = I_{t+1} / (1 + g_{t+1}/100) \quad (t < base)
+
+    The divisions run from the base year backwards, one year after the other, as a loop
+    over the years would do them (``numpy.divide.accumulate`` over the reversed factors), so
+    the result is the same to the last bit.
+
+    References
+    ----------
+    国家统计局 2020年分省万元GDP能耗降低率公报 (build intensities from a GDP index chain).
+
+    Examples
+    --------
+    >>> chain_index_backward(np.array([1.25, 1.25, 1.6]))  # 1/1.6/1.25, 1/1.6, base year
+    array([0.5  , 0.625, 1.   ])
+    """
+    f = np.asarray(factors, dtype="float64")
+    steps = np.empty_like(f)
+    steps[..., 0] = 1.0  # the base year
+    steps[..., 1:] = f[..., :0:-1]  # f_base, f_base-1, …, f_first+1: the divisors in turn
+    return np.divide.accumulate(steps, axis=-1)[..., ::-1]
 
 
 def constant_price_gdp(gdp_base: ArrayLike, index_vs_base: ArrayLike) -> ArrayLike:
@@ -154,10 +195,7 @@ def _gdp_real_index(x: ArrayInputs) -> np.ndarray:
         col = years[upto] - first
         f = np.full((len(uniques), base - first + 1), np.nan)
         f[codes[upto], col] = factor[upto]
-        level = np.ones((len(uniques), base - first + 1))
-        for j in range(base - first - 1, -1, -1):  # base-1 … first
-            level[:, j] = level[:, j + 1] / f[:, j + 1]
-        back[upto] = level[codes[upto], col]
+        back[upto] = chain_index_backward(f)[codes[upto], col]
     index = np.where(years > base, forward, back)
     return 100.0 * index
 
