@@ -18,7 +18,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from greenplan.engine import _CityPositions, compute, inputs_from, to_wide
+from greenplan.engine import (
+    _CityPositions,
+    city_filler,
+    compute,
+    inputs_from,
+    sorted_region_year_index,
+    to_wide,
+)
 from greenplan.indicators import registry as _registry
 from greenplan.indicators._common import sum_aligned
 from greenplan.indicators.registry import ArrayInputs, on_arrays, recipe, recipes
@@ -134,6 +141,84 @@ def test_fill_block_equals_filling_each_series(
     filled = block.copy()
     positions.fill_block(filled, np.arange(n_series))
     np.testing.assert_array_equal(filled, expected)
+
+
+# --- the (region, year) index from codes, and the filler read from its codes ---------------
+
+REGION_NAMES = sorted([CITY, *districts(), "Zone A", "高新区", "b"])  # Python string order
+
+
+@given(
+    st.lists(st.integers(0, len(REGION_NAMES) - 1), min_size=1, max_size=30),
+    st.lists(st.integers(1001, 2030), min_size=1, max_size=6, unique=True),
+    st.data(),
+)
+def test_sorted_region_year_index_is_from_arrays(
+    region_at: list[int], year_list: list[int], data: st.DataObject
+) -> None:
+    # rows sorted by (region, year) as the wide table has them; some regions and years unused
+    years = np.array(sorted(year_list), dtype="int64")
+    year_at = data.draw(
+        st.lists(st.integers(0, len(years) - 1), min_size=len(region_at), max_size=len(region_at))
+    )
+    pairs = sorted(set(zip(region_at, year_at, strict=True)))
+    r = np.array([p[0] for p in pairs], dtype=np.int64)
+    y = np.array([p[1] for p in pairs], dtype=np.int64)
+    regions = np.asarray(REGION_NAMES, dtype=object)
+    got = sorted_region_year_index(regions, years, r, y)
+    expected = pd.MultiIndex.from_arrays([regions[r], years[y]], names=["region", "year"])
+    pd.testing.assert_index_equal(got, expected, exact=True)
+    for level, want in zip(got.levels, expected.levels, strict=True):
+        pd.testing.assert_index_equal(level, want, exact=True)
+    for codes, want in zip(got.codes, expected.codes, strict=True):
+        np.testing.assert_array_equal(codes, want, strict=True)
+
+
+def test_sorted_region_year_index_of_no_rows() -> None:
+    none = np.zeros(0, dtype=np.int64)
+    got = sorted_region_year_index(np.array([CITY], dtype=object), np.array([2020]), none, none)
+    assert len(got) == 0 and list(got.names) == ["region", "year"]
+
+
+def test_city_filler_reads_any_index_of_the_same_rows_alike() -> None:
+    # the filler works on the codes of a MultiIndex: rows in any order, levels with unused
+    # values, levels named in the other order and a plain factorized index all give the sums
+    # written by hand below
+    rows = [(d, 2020, 1.25 + k) for k, d in enumerate(districts())]  # 12 districts
+    rows += [(d, 2021, 2.0) for d in districts()[1:]]  # one district missing in 2021
+    rows += [(CITY, 2020, np.nan), (CITY, 2021, np.nan), ("高新区", 2020, 100.0)]
+    rows = rows[::-1]  # the city and the zone first, districts in reverse
+    regions = [r for r, _, _ in rows]
+    years = [y for _, y, _ in rows]
+    values = np.array([v for _, _, v in rows])
+    # Σ_{k=0..11} (1.25 + k) = 12 × 1.25 + 66 = 81.0 (exact); 2021 lacks a district: no sum
+    city_2020 = next(k for k, (r, y, _) in enumerate(rows) if r == CITY and y == 2020)
+    base = pd.MultiIndex.from_arrays([regions, years], names=["region", "year"])
+    swapped = pd.MultiIndex.from_arrays([years, regions], names=["year", "region"])
+    wider = pd.MultiIndex.from_arrays(
+        [[*regions, "历下区"], [*years, 1999]], names=["region", "year"]
+    )[:-1]  # keeps 1999 in its levels
+    assert 1999 in wider.levels[1]
+    for index in (base, swapped, wider):
+        filled = city_filler(index, "all_districts")(pd.Series(values, index=index))
+        expected = values.copy()
+        expected[city_2020] = 81.0
+        np.testing.assert_array_equal(filled.to_numpy(), expected)
+    # reporting_districts, the first district reporting in no year: the other eleven are
+    # every district that reports, so both years are filled
+    first = [k for k, (r, _, _) in enumerate(rows) if r == districts()[0]]
+    partial = values.copy()
+    partial[first] = np.nan
+    filled = city_filler(base, "reporting_districts")(pd.Series(partial, index=base))
+    city_2021 = next(k for k, (r, y, _) in enumerate(rows) if r == CITY and y == 2021)
+    assert filled.iloc[city_2021] == 22.0  # 11 × 2.0
+    assert filled.iloc[city_2020] == 79.75  # 81.0 − 1.25
+    assert np.isnan(
+        city_filler(base, "all_districts")(pd.Series(partial, index=base)).iloc[city_2020]
+    )
+    # no district row: nothing to fill
+    only_city = pd.MultiIndex.from_arrays([[CITY], [2020]], names=["region", "year"])
+    assert _CityPositions.of(only_city, "all_districts") is None
 
 
 def test_to_wide_fills_the_city_as_before(make_stats: Stats) -> None:

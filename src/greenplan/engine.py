@@ -39,6 +39,7 @@ __all__ = [
     "coverage_codes",
     "inputs_from",
     "reported_vs_computed",
+    "sorted_region_year_index",
     "to_wide",
 ]
 
@@ -170,6 +171,73 @@ def _kahan_sorted_sum(
     return total
 
 
+_KEYS = ("region", "year")
+"""The names of the levels of the wide index."""
+
+_DISTRICTS: frozenset[str] | None = None
+
+
+def _district_names() -> frozenset[str]:
+    """Return the codes of :func:`~greenplan.regions.districts`, made once (a fixed list)."""
+    global _DISTRICTS
+    if _DISTRICTS is None:
+        _DISTRICTS = frozenset(districts())
+    return _DISTRICTS
+
+
+def _region_year_codes(index: pd.Index) -> tuple[np.ndarray, list[Any], np.ndarray, int]:
+    """Region and year of each row of a ``(region, year)`` index as integer codes.
+
+    Returns the region codes, the region of each code, the year codes and the number of year
+    codes. A MultiIndex holds them already (its codes and levels: no text is compared
+    again); another index, or one with a missing key, is factorized.
+    """
+    if isinstance(index, pd.MultiIndex):
+        at_region, at_year = index.names.index("region"), index.names.index("year")
+        region_codes = np.asarray(index.codes[at_region], dtype=np.intp)
+        year_codes = np.asarray(index.codes[at_year], dtype=np.intp)
+        if region_codes.min(initial=0) >= 0 and year_codes.min(initial=0) >= 0:
+            names = index.levels[at_region].tolist()
+            return region_codes, names, year_codes, len(index.levels[at_year])
+    region_codes, region_values = pd.factorize(index.get_level_values("region"))
+    year_codes, year_values = pd.factorize(index.get_level_values("year"))
+    return region_codes, list(region_values), year_codes, len(year_values)
+
+
+def sorted_region_year_index(
+    regions: np.ndarray, years: np.ndarray, region_at: np.ndarray, year_at: np.ndarray
+) -> pd.MultiIndex:
+    """``MultiIndex.from_arrays([regions[region_at], years[year_at]])``, made from the codes.
+
+    ``regions`` are distinct region codes in Python string order (an object array), ``years``
+    distinct years ascending (int64); ``region_at`` and ``year_at`` give each row's position
+    in them. The result is the index ``from_arrays`` makes (levels: the values used, sorted;
+    names ``region`` and ``year``) without hashing and sorting the text of every row again.
+
+    Examples
+    --------
+    >>> regions = np.array(["历下区", "济南市", "长清区"], dtype=object)
+    >>> index = sorted_region_year_index(
+    ...     regions, np.array([2020, 2021]), np.array([0, 0, 1]), np.array([0, 1, 1]))
+    >>> index.tolist()
+    [('历下区', 2020), ('历下区', 2021), ('济南市', 2021)]
+    >>> index.levels[0].tolist()  # 长清区 has no row
+    ['历下区', '济南市']
+    """
+    if not len(region_at):
+        return pd.MultiIndex.from_arrays([regions[region_at], years[year_at]], names=_KEYS)
+    used_regions = np.zeros(len(regions), dtype=bool)
+    used_regions[region_at] = True
+    used_years = np.zeros(len(years), dtype=bool)
+    used_years[year_at] = True
+    return pd.MultiIndex(
+        levels=[pd.Index(regions[used_regions]), pd.Index(years[used_years])],
+        codes=[(np.cumsum(used_regions) - 1)[region_at], (np.cumsum(used_years) - 1)[year_at]],
+        names=_KEYS,
+        verify_integrity=False,
+    )
+
+
 def city_filler(index: pd.Index, rule: str) -> Callable[[pd.Series], pd.Series]:
     """Return the function that fills absent city values on ``index`` from the districts.
 
@@ -228,17 +296,24 @@ class _CityPositions:
     the same whichever fills it.
     """
 
-    def __init__(self, index: pd.Index, rule: str) -> None:
-        regions = index.get_level_values("region")
-        component = np.asarray(regions.isin(districts()))
-        year_codes, year_values = pd.factorize(index.get_level_values("year"))
+    def __init__(
+        self,
+        region_codes: np.ndarray,
+        year_codes: np.ndarray,
+        n_years: int,
+        component: np.ndarray,
+        city_pos: np.ndarray,
+        rule: str,
+    ) -> None:
+        # any coding of regions and years will do: codes only group rows (the districts of a
+        # year are summed in row order whatever number their year has)
         self.rule = rule
-        self.region_codes, region_values = pd.factorize(regions)
-        self.n_regions = len(region_values)
-        self.city_pos = np.flatnonzero(np.asarray(regions == CITY))
-        self.city_years = year_codes[self.city_pos]
-        self.n_years = len(year_values)
-        self.all_required = len(districts())
+        self.region_codes = region_codes
+        self.n_regions = int(region_codes.max(initial=-1)) + 1
+        self.city_pos = city_pos
+        self.city_years = year_codes[city_pos]
+        self.n_years = n_years
+        self.all_required = len(_district_names())
         # district rows stably sorted by year once: the rows with a value keep that order, so
         # each call sums in the same order as a stable sort of its own rows would
         district_rows = np.flatnonzero(component)
@@ -250,9 +325,16 @@ class _CityPositions:
         """Return the positions on ``index``, or None when nothing can be filled."""
         if rule == "never":
             return None
-        if not np.asarray(index.get_level_values("region").isin(districts())).any():
+        region_codes, region_names, year_codes, n_years = _region_year_codes(index)
+        known = _district_names()
+        is_district = np.array([name in known for name in region_names] + [False], dtype=bool)
+        component = is_district[region_codes]  # a code -1 (no region) reads the last False
+        if not component.any():
             return None
-        return cls(index, rule)
+        city_pos = np.zeros(0, dtype=np.intp)
+        if CITY in region_names:
+            city_pos = np.flatnonzero(region_codes == region_names.index(CITY))
+        return cls(region_codes, year_codes, n_years, component, city_pos, rule)
 
     def fill(self, values: np.ndarray) -> np.ndarray | None:
         """Return the filled copy of one series, or None when no city value changes."""
@@ -425,13 +507,8 @@ def _pivot(
     if np.count_nonzero(filled) < len(key):  # a key given twice
         return None
     block[variable_codes, position] = data["value"].to_numpy(dtype="float64")
-    index = pd.MultiIndex.from_arrays(
-        [
-            names[order][row_keys // n_years],
-            np.asarray(year_values, dtype="int64")[row_keys % n_years],
-        ],
-        names=["region", "year"],
-    )
+    years = np.asarray(year_values, dtype="int64")
+    index = sorted_region_year_index(names[order], years, row_keys // n_years, row_keys % n_years)
     return block, index, pd.Index(variable_values)
 
 

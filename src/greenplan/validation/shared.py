@@ -104,20 +104,21 @@ def _wide_and_filler(t: Table, city_rule: str) -> tuple[pd.DataFrame, Any]:
     flat = var_rank[t.vc] * row_keys.size
     flat += row_of_bin[pair_bins]
     block.ravel()[flat] = t.value
-    index = pd.MultiIndex.from_arrays(
-        [names[region_order][row_keys // n_years], year_values[year_order][row_keys % n_years]],
-        names=["region", "year"],
+    row_region = row_keys // n_years
+    index = engine.sorted_region_year_index(
+        names[region_order], year_values[year_order], row_region, row_keys % n_years
     )
     columns = pd.Index(list(variables[var_order]))
     fill = None
     if city_rows:
         fill = engine.city_filler(index, city_rule)
-        city_at = np.flatnonzero(np.asarray(index.get_level_values("region") == CITY))
+        fill_array = getattr(fill, "array")  # noqa: B009 - the filler's core on float arrays
+        city_at = np.flatnonzero(row_region == city)
         gaps = np.isnan(block[:, city_at]).any(axis=1)  # only these can be filled
         for k in np.flatnonzero(gaps).tolist():
             var = VARIABLES.get(columns[k])
             if var is not None and var.aggregation is Aggregation.SUM:
-                block[k] = fill(pd.Series(block[k], index=index)).to_numpy(dtype="float64")
+                block[k] = fill_array(block[k])
     return pd.DataFrame(block.T, index=index, columns=columns, copy=False), fill
 
 
