@@ -149,6 +149,18 @@ def test_resolve_variable_and_suggestions() -> None:
     }
 
 
+def test_children_are_the_variables_naming_the_parent() -> None:
+    from greenplan.variables import VARIABLES, children
+
+    # the children table is made once: for every code it lists what a scan of the code list
+    # finds, in code-list order, and a caller may change the list it gets
+    for code in [*VARIABLES, "no_such_code"]:
+        assert children(code) == [c for c, v in VARIABLES.items() if v.parent == code]
+    kids = children("water_nonconventional")
+    kids.append("changed")
+    assert "changed" not in children("water_nonconventional")
+
+
 def test_core_codes_fixed_by_the_design() -> None:
     core = {
         "gdp": "亿元",

@@ -252,6 +252,16 @@ def suggest_variables(name: str, n: int = 3) -> list[str]:
     return out[:n]
 
 
+_CHILDREN: dict[str, tuple[str, ...]] | None = None
+
+
 def children(code: str) -> list[str]:
-    """Codes whose parent is ``code`` (they sum to it)."""
-    return [c for c, v in VARIABLES.items() if v.parent == code]
+    """Codes whose parent is ``code`` (they sum to it), in code-list order."""
+    global _CHILDREN
+    if _CHILDREN is None:  # one pass over the code list, not one per call
+        table: dict[str, list[str]] = {}
+        for c, v in VARIABLES.items():
+            if v.parent is not None:
+                table.setdefault(v.parent, []).append(c)
+        _CHILDREN = {parent: tuple(kids) for parent, kids in table.items()}
+    return list(_CHILDREN.get(code, ()))
