@@ -285,6 +285,61 @@ def test_arrays_are_read_only(make_stats: Stats) -> None:
         a.indicator("gdp_constant_2020")[0] = 0.0
 
 
+def _rows_out_of_order() -> tuple[np.ndarray, pd.MultiIndex, list[str]]:
+    # synthetic: 3 regions × years 2019–2022 with holes, rows not sorted, a year (1990) left
+    # in the levels without a row, an all-NaN column
+    keys = [
+        ("历下区", 2021), (CITY, 2019), ("历下区", 2019), (CITY, 2022), ("章丘区", 2020),
+        (CITY, 2020), ("历下区", 2020), (CITY, 2021), ("章丘区", 2022), ("历下区", 1990),
+    ]  # fmt: skip
+    index = pd.MultiIndex.from_arrays(
+        [[r for r, _ in keys], [y for _, y in keys]], names=["region", "year"]
+    )[:-1]
+    gdp = [3.0, 10.0, 1.0, 40.0, 7.0, 20.0, 2.0, 30.0, np.nan]
+    growth = [5.0, np.nan, 4.0, 2.0, 1.0, 3.0, 6.0, 7.0, 8.0]
+    block = np.array([gdp, growth, [np.nan] * 9])
+    return block, index, ["gdp", "gdp_real_growth", "water_use"]
+
+
+def test_inputs_from_block_and_level_codes_read_like_the_frame(monkeypatch) -> None:
+    block, index, columns = _rows_out_of_order()
+    assert 1990 in index.levels[1]  # a level value without a row
+    wide = pd.DataFrame(block.T.copy(), index=index, columns=columns)
+    x = _registry.Inputs.from_block(block, index, columns, _registry.resolve_options({}))
+    pd.testing.assert_frame_equal(x.wide, wide, check_exact=True)
+    # the oracle: the same frame, its regions and years factorized (no level codes read)
+    monkeypatch.setattr(_registry, "_level_codes", lambda index, name: None)
+    y = _registry.Inputs(wide, _registry.resolve_options({}))
+    assert [y.has(c) for c in ("gdp", "water_use", "coal_consumption")] == [True, False, False]
+    assert [x.has(c) for c in ("gdp", "water_use", "coal_consumption")] == [True, False, False]
+    np.testing.assert_array_equal(
+        y._years_values(), [2021, 2019, 2019, 2022, 2020, 2020, 2020, 2021, 2022]
+    )
+    codes, regions = y._region_codes()  # factorized: in order of first appearance
+    assert regions.tolist() == ["历下区", CITY, "章丘区"] and codes.tolist()[:2] == [0, 1]
+    monkeypatch.undo()
+    assert x._region_codes()[1].tolist() == sorted(["历下区", CITY, "章丘区"])  # the level
+    np.testing.assert_array_equal(x._years_values(), y._years_values(), strict=True)
+    a, b = x.arrays, y.arrays
+    for code in (*columns, "coal_consumption"):
+        np.testing.assert_array_equal(a[code], b[code])
+    gdp = a["gdp"]
+    # by hand: 济南市 2020 = 20, 历下区 2020 = 2, 章丘区 2020 = 7
+    np.testing.assert_array_equal(a.at_base(gdp), [2.0, 20.0, 2.0, 20.0, 7.0, 20.0, 2.0, 20.0, 7.0])
+    # previous year: 历下区 2021 ← 2020 = 2; 济南市 2022 ← 2021 = 30; 章丘区 2022: no 2021
+    prev = a.previous(gdp)
+    np.testing.assert_array_equal(
+        prev, [2.0, np.nan, np.nan, 30.0, np.nan, 10.0, 1.0, 20.0, np.nan]
+    )
+    for name in ("at_base", "previous", "in_any_year", "cumulative_since_base"):
+        for code in columns:
+            np.testing.assert_array_equal(getattr(a, name)(a[code]), getattr(b, name)(b[code]))
+    assert (
+        x.indicator_values("gdp_real_index").tobytes()
+        == y.indicator_values("gdp_real_index").tobytes()
+    )
+
+
 # --- a plugin recipe on arrays --------------------------------------------------------------
 
 

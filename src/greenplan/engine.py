@@ -414,13 +414,17 @@ def to_wide(
     pandas.DataFrame
         Index ``(region, year)`` sorted, columns variable codes, float64 values.
     """
-    return _wide_and_positions(stats, fill_city=fill_city, city_rule=city_rule)[0]
+    block, index, columns, _ = _block_and_positions(stats, fill_city=fill_city, city_rule=city_rule)
+    return pd.DataFrame(block.T, index=index, columns=columns, copy=False)
 
 
-def _wide_and_positions(
+def _block_and_positions(
     stats: pd.DataFrame, *, fill_city: bool, city_rule: str
-) -> tuple[pd.DataFrame, _CityPositions | None]:
-    """:func:`to_wide`, and the city positions it filled with (reused for the indicators)."""
+) -> tuple[np.ndarray, pd.MultiIndex, pd.Index, _CityPositions | None]:
+    """Return :func:`to_wide` as a ``variables × rows`` block, its index and columns.
+
+    And the city positions it filled with (reused for the indicators).
+    """
     # a view without the reader's attrs: pandas deep-copies attrs into every slice made below
     data = pd.DataFrame(stats, copy=False).loc[:, ["region", "year", "variable", "value"]]
     city_rows = fill_city and city_rule != "never"
@@ -441,7 +445,7 @@ def _wide_and_positions(
             if (var := VARIABLES.get(column)) is not None and var.aggregation is Aggregation.SUM
         ]
         positions.fill_block(block, np.asarray(additive, dtype=np.int64))
-    return pd.DataFrame(block.T, index=index, columns=columns, copy=False), positions
+    return block, index, columns, positions
 
 
 def _pivot(
@@ -549,8 +553,10 @@ def inputs_from(stats: Any, **options: Any) -> Inputs:
     """Return the :class:`~greenplan.indicators.registry.Inputs` recipes see for ``stats``."""
     opts = resolve_options(options)
     rule = str(opts["city_from_districts"])
-    wide, positions = _wide_and_positions(_as_canonical(stats), fill_city=True, city_rule=rule)
-    return Inputs(wide, opts, city_fill=_CityFill(positions))
+    block, index, columns, positions = _block_and_positions(
+        _as_canonical(stats), fill_city=True, city_rule=rule
+    )
+    return Inputs.from_block(block, index, columns, opts, city_fill=_CityFill(positions))
 
 
 def _select(indicators: str | Iterable[str] | None) -> list[str]:

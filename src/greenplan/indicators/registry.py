@@ -421,13 +421,37 @@ class Inputs:
         """The plan's base year (option ``base_year``, default 2020)."""
         return int(self.options["base_year"])
 
+    @classmethod
+    def from_block(
+        cls,
+        block: np.ndarray,
+        index: pd.MultiIndex,
+        columns: pd.Index | Sequence[str],
+        options: dict[str, Any],
+        city_fill: Callable[[pd.Series], pd.Series] | None = None,
+    ) -> Inputs:
+        """Return the inputs of a ``variables × rows`` float64 block (one row per column).
+
+        ``wide`` is ``DataFrame(block.T, index=index, columns=columns)``, a view of the
+        block, and the columns recipes read are rows of the block: they are not copied out
+        of the frame again. Do not change the block afterwards.
+        """
+        names = columns.tolist() if isinstance(columns, pd.Index) else list(columns)
+        labels = columns if isinstance(columns, pd.Index) else pd.Index(names)
+        wide = pd.DataFrame(block.T, index=index, columns=labels, copy=False)
+        x = cls(wide, options, city_fill=city_fill)
+        x._aux["block"] = (_read_only(block), {name: k for k, name in enumerate(names)})
+        return x
+
     def has(self, code: str) -> bool:
         """Whether the statistics hold any value of ``code``."""
-        present = self._aux.get("present")
+        known: dict[str, bool] = self._aux.setdefault("has", {})
+        present = known.get(code)
         if present is None:
-            self._column_arrays()
-            present = self._aux["present"]
-        return code in present
+            present = known[code] = code in self._columns_block()[1] and not bool(
+                np.isnan(self.column_values(code)).all()
+            )
+        return present
 
     def in_any_year(self, series: pd.Series | np.ndarray) -> np.ndarray:
         """Per row, whether the row's region has a value of ``series`` in some year.
@@ -453,28 +477,27 @@ class Inputs:
         """``inputs[code]`` as a read-only float64 array (all NaN when not given)."""
         values = self._arrays.get(code)
         if values is None:
-            arrays = self._column_arrays()
-            values = arrays.get(code)
-            if values is None:
-                values = arrays[code] = _read_only(np.full(self._size(), np.nan))
+            block, row_of = self._columns_block()
+            row = row_of.get(code)
+            values = block[row] if row is not None else _read_only(np.full(self._size(), np.nan))
+            self._arrays[code] = values
         return values
 
-    def _column_arrays(self) -> dict[str, np.ndarray]:
-        """Every column of :attr:`wide` as a float64 array, and which hold a value (made once)."""
-        arrays = self._arrays
-        if "present" not in self._aux:
-            block = self.wide.to_numpy(dtype="float64", na_value=np.nan)
-            names = self.wide.columns.tolist()
-            arrays.update(zip(names, _read_only(block.T), strict=True))
-            have = ~np.isnan(block).all(axis=0)
-            self._aux["present"] = frozenset(n for n, h in zip(names, have, strict=True) if h)
-        return arrays
+    def _columns_block(self) -> tuple[np.ndarray, dict[str, int]]:
+        """Return :attr:`wide` as a read-only ``columns × rows`` float64 block.
 
-    def _column_names(self) -> frozenset[str]:
-        names = self._aux.get("names")
-        if names is None:
-            names = self._aux["names"] = frozenset(self.wide.columns.tolist())
-        return names
+        And the row of each column name (made once, or given by :meth:`from_block`).
+        """
+        made = self._aux.get("block")
+        if made is None:
+            block = self.wide.to_numpy(dtype="float64", na_value=np.nan).T
+            names = self.wide.columns.tolist()
+            made = self._aux["block"] = (_read_only(block), {n: k for k, n in enumerate(names)})
+        return made
+
+    def _column_names(self) -> Mapping[str, int]:
+        """Return the column names of :attr:`wide` (for ``in``), each with its block row."""
+        return self._columns_block()[1]
 
     def _size(self) -> int:
         """Return the number of rows of :attr:`index` (``len`` of a MultiIndex costs)."""
@@ -511,7 +534,14 @@ class Inputs:
                 result = rec.func(self)
         finally:
             self._stack.pop()
-        raw = self._as_values(result)
+        if (
+            type(result) is np.ndarray
+            and result.dtype == _FLOAT64
+            and result.shape == (self._size(),)
+        ):
+            raw = result  # what _as_values gives, without a broadcast view per recipe
+        else:
+            raw = self._as_values(result)
         if rec.additive and self.city_fill is not None:
             fill_array = getattr(self.city_fill, "array", None)
             if fill_array is not None:
@@ -578,9 +608,17 @@ class Inputs:
     # --- helpers over time, vectorised --------------------------------------------------
 
     def _region_codes(self) -> tuple[np.ndarray, pd.Index]:
-        """Region of each row as an integer code, and the regions (made once)."""
+        """Region of each row as an integer code, and the region of each code (made once).
+
+        The codes of the index's region level when it has them (no text hashed again), else
+        those of ``pandas.factorize``; a code only groups the rows of one region.
+        """
         if "_regions" not in self._levels:
-            codes, uniques = pd.factorize(self.regions)
+            level = _level_codes(self.index, "region")
+            if level is not None:
+                codes, uniques = level
+            else:
+                codes, uniques = pd.factorize(self.regions)
             self._aux["codes"] = _read_only(codes)
             self._levels["_regions"] = uniques
         return self._aux["codes"], self._levels["_regions"]
@@ -592,7 +630,13 @@ class Inputs:
     def _years_values(self) -> np.ndarray:
         years = self._aux.get("years")
         if years is None:
-            years = self._aux["years"] = _read_only(self.years.to_numpy(dtype="int64"))
+            level = _level_codes(self.index, "year") if "year" not in self._levels else None
+            if level is not None and level[1].dtype == _INT64:
+                codes, values = level
+                years = values.to_numpy()[codes]  # the year level read through its codes
+            else:
+                years = self.years.to_numpy(dtype="int64")
+            years = self._aux["years"] = _read_only(years)
         return years
 
     def at_year(self, series: SeriesOrArray, year: int) -> SeriesOrArray:
@@ -659,6 +703,24 @@ class Inputs:
         prod = _chain_values(self, _values_of(factors), np.multiply, 1.0)
         out = np.where(self._years_values() == self.base_year, 1.0, prod)
         return self._like(factors, out)
+
+
+_FLOAT64 = np.dtype("float64")
+_INT64 = np.dtype("int64")
+
+
+def _level_codes(index: pd.Index, name: str) -> tuple[np.ndarray, pd.Index] | None:
+    """Return the codes and values of the level ``name`` of a MultiIndex (None: it has none).
+
+    None too when a row has no value there (code −1): ``factorize`` then decides.
+    """
+    if not isinstance(index, pd.MultiIndex) or name not in index.names:
+        return None
+    at = index.names.index(name)
+    codes = np.asarray(index.codes[at], dtype=np.intp)
+    if codes.size and codes.min() < 0:
+        return None
+    return codes, index.levels[at]
 
 
 def _read_only(values: np.ndarray) -> np.ndarray:

@@ -46,11 +46,15 @@ def wide_of_table(t: Table, city_rule: str = "all_districts") -> pd.DataFrame:
         has it), columns the variable codes sorted, float64 values: what
         :func:`greenplan.engine.to_wide` returns for the same rows.
     """
-    return _wide_and_filler(t, city_rule)[0]
+    block, index, columns, _ = _block_and_filler(t, city_rule)
+    return pd.DataFrame(block.T, index=index, columns=pd.Index(columns), copy=False)
 
 
-def _wide_and_filler(t: Table, city_rule: str) -> tuple[pd.DataFrame, Any]:
-    """:func:`wide_of_table`, and the city filler of its index when it made one (else None)."""
+def _block_and_filler(t: Table, city_rule: str) -> tuple[np.ndarray, pd.MultiIndex, list[str], Any]:
+    """Return :func:`wide_of_table` as a ``variables × rows`` block, its index and columns.
+
+    And the city filler of that index when it made one (else None).
+    """
     # the distinct (region, year) pairs with rows: the per-row work is one count, two
     # lookups and the scatter of the values; the rest is on these few pairs
     if t.nr * t.ny <= 4 * t.n + 1024:  # the pair codes themselves are the bins
@@ -108,7 +112,7 @@ def _wide_and_filler(t: Table, city_rule: str) -> tuple[pd.DataFrame, Any]:
     index = engine.sorted_region_year_index(
         names[region_order], year_values[year_order], row_region, row_keys % n_years
     )
-    columns = pd.Index(list(variables[var_order]))
+    columns = list(variables[var_order])
     fill = None
     if city_rows:
         fill = engine.city_filler(index, city_rule)
@@ -119,17 +123,17 @@ def _wide_and_filler(t: Table, city_rule: str) -> tuple[pd.DataFrame, Any]:
             var = VARIABLES.get(columns[k])
             if var is not None and var.aggregation is Aggregation.SUM:
                 block[k] = fill_array(block[k])
-    return pd.DataFrame(block.T, index=index, columns=columns, copy=False), fill
+    return block, index, columns, fill
 
 
 def inputs_of_table(t: Table, **options: Any) -> Inputs:
     """Return the :class:`Inputs` recipes see for the rows of ``t`` (``engine.inputs_from``)."""
     opts = resolve_options(options)
     rule = str(opts["city_from_districts"])
-    wide, fill = _wide_and_filler(t, rule)
+    block, index, columns, fill = _block_and_filler(t, rule)
     # the filler of the same index, when the wide table made one (it is not changed by use)
-    fill = fill if fill is not None else engine.city_filler(wide.index, rule)
-    return Inputs(wide, opts, city_fill=fill)
+    fill = fill if fill is not None else engine.city_filler(index, rule)
+    return Inputs.from_block(block, index, columns, opts, city_fill=fill)
 
 
 def rate_levels(
