@@ -340,6 +340,20 @@ def test_inputs_from_block_and_level_codes_read_like_the_frame(monkeypatch) -> N
     )
 
 
+def test_in_any_year_of_columns_is_in_any_year_of_each() -> None:
+    block, index, columns = _rows_out_of_order()
+    x = _registry.Inputs.from_block(block, index, columns, _registry.resolve_options({}))
+    a = x.arrays
+    stacked = block.T  # rows × columns: gdp, growth, water_use (all NaN)
+    got = a.in_any_year(stacked)
+    assert got.shape == stacked.shape and got.dtype == bool
+    for k in range(stacked.shape[1]):
+        np.testing.assert_array_equal(got[:, k], a.in_any_year(stacked[:, k]))
+    # by hand: gdp of 章丘区 is given in 2020 only, so both its rows say True
+    assert got[:, 0].all() and not got[:, 2].any()
+    assert got[[4, 8], 0].tolist() == [True, True]
+
+
 # --- a plugin recipe on arrays --------------------------------------------------------------
 
 

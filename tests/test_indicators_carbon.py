@@ -303,3 +303,20 @@ def test_fuel_gap_counts_as_zero_and_is_noted():
     assert "fuel_natural_gas missing for 济南市 2022 while reported in other years" in method(
         out, "co2_fuel_combustion"
     )
+
+
+def test_shipped_emission_factors_made_once_are_the_factors():
+    from greenplan.indicators.carbon import _co2_per_unit
+    from greenplan.indicators.energy import fuel_variables
+    from greenplan.variables import VARIABLES
+
+    for set_ in ("china_guideline", "ipcc2006"):
+        for var, fuel in fuel_variables().items():
+            try:
+                ef = factors.emission_factor(fuel, set_)
+            except factors.FactorError:
+                with pytest.raises(factors.FactorError):
+                    _co2_per_unit(var, set_, None)
+                continue
+            expected = (ef.co2_per(VARIABLES[var].unit, "万吨"), ef.confidence)
+            assert _co2_per_unit(var, set_, None) == expected

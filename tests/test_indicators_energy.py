@@ -481,3 +481,55 @@ def test_compute_unit_invariance_non_canonical_units():
     )
     out = compute(rows, ["energy_intensity_gross"])
     assert value(out, "energy_intensity_gross", 2020) == pytest.approx(0.3944419189)
+
+
+# --- lookups made once, and several series at once: the same as one at a time -------------
+
+
+def test_unreported_as_zero_columns_is_unreported_as_zero_of_each():
+    from greenplan.engine import inputs_from
+    from greenplan.indicators.energy import _unreported_as_zero, _unreported_as_zero_columns
+
+    # synthetic: 历下区 reports the feedstock of coal in 2020 only, 市中区 never; the city
+    # reports both series in both years
+    x = inputs_from(
+        frame(
+            [
+                (CITY, 2020, "feedstock_raw_coal", 1.0),
+                (CITY, 2021, "feedstock_raw_coal", 2.0),
+                (CITY, 2020, "feedstock_coke", 3.0),
+                (CITY, 2021, "feedstock_coke", 4.0),
+                ("历下区", 2020, "feedstock_raw_coal", 5.0),
+                ("历下区", 2021, "feedstock_coke", 6.0),
+                ("市中区", 2020, "gdp", 7.0),
+            ]
+        ),
+        city_from_districts="never",
+    ).arrays
+    columns = [x["feedstock_raw_coal"], x["feedstock_coke"]]
+    got = _unreported_as_zero_columns(x, columns)
+    for column, out in zip(columns, got, strict=True):
+        np.testing.assert_array_equal(out, _unreported_as_zero(x, column, None))
+    # by hand: rows (历下区 2020, 2021), (市中区 2020), (济南市 2020, 2021)
+    assert x.regions.tolist() == ["历下区", "历下区", "市中区", CITY, CITY]
+    np.testing.assert_array_equal(got[0], [5.0, np.nan, 0.0, 1.0, 2.0])
+    np.testing.assert_array_equal(got[1], [np.nan, 6.0, 0.0, 3.0, 4.0])
+    assert _unreported_as_zero_columns(x, []) == []
+
+
+def test_coal_coefficients_made_once_are_the_factors():
+    from greenplan import factors
+    from greenplan.indicators.energy import _coal_per_unit, fuel_variables
+    from greenplan.variables import VARIABLES
+
+    fuels = fuel_variables()
+    fuels["changed"] = "x"  # a copy: the table made once is not changed
+    assert "changed" not in fuel_variables()
+    for var, fuel in fuel_variables().items():
+        for gas in (None, 1.2143):
+            coef = factors.standard_coal_coefficient(fuel, natural_gas_coefficient=gas)
+            assert _coal_per_unit(var, gas) == coef.per(VARIABLES[var].unit, "万吨标准煤")
+    with pytest.raises(factors.FactorError):
+        _coal_per_unit("fuel_natural_gas", 2.0)  # outside 1.1000–1.3300: raised every time
+    with pytest.raises(factors.FactorError):
+        _coal_per_unit("fuel_natural_gas", 2.0)

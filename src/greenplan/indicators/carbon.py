@@ -29,15 +29,20 @@ References
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 import numpy as np
 
 from greenplan import factors
 from greenplan.errors import OptionError
 from greenplan.indicators._common import ArrayLike, sum_aligned
 from greenplan.indicators.energy import (
+    _fuel_variables,
     _note_gaps,
     _unit_factor,
     _unreported_as_zero,
+    _unreported_as_zero_columns,
     _year_runs,
     fuel_variables,
     intensity,
@@ -361,6 +366,20 @@ _CO2_OPTIONS = ("carbon_scope", "emission_factor_set", *_GRID_OPTIONS, "heat_emi
 """Options of co2_energy and of what is built on it."""
 
 
+def _co2_per_unit(var: str, set_: str, table: Any) -> tuple[float, str]:
+    """CO₂ [万吨] per unit of the fuel variable ``var``, and the factor's confidence tag."""
+    if table is None:  # the shipped factor sets are fixed: looked up once
+        return _shipped_co2_per_unit(var, set_)
+    ef = factors.emission_factor(_fuel_variables()[var], set_, table)
+    return ef.co2_per(VARIABLES[var].unit, "万吨"), ef.confidence
+
+
+@cache
+def _shipped_co2_per_unit(var: str, set_: str) -> tuple[float, str]:
+    ef = factors.emission_factor(_fuel_variables()[var], set_)
+    return ef.co2_per(VARIABLES[var].unit, "万吨"), ef.confidence
+
+
 def _grid_factor_series(x: ArrayInputs) -> np.ndarray:
     """Grid factor of each row's year [kg CO₂/kWh], noting the vintages used."""
     region = x.option("grid_factor_region")
@@ -402,23 +421,28 @@ def _grid_factor_series(x: ArrayInputs) -> np.ndarray:
 @on_arrays
 def _co2_fuel_combustion(x: ArrayInputs) -> np.ndarray:
 
-    fuel_of = fuel_variables()
+    fuel_of = _fuel_variables()
     present = [v for v in fuel_of if x.has(v)]
     if not present:
         return x.nan()
     set_ = x.option("emission_factor_set")
+    table = x.option("emission_factor_table")
     parts = []
     uncertain = []
     no_feedstock = []
     broken = np.zeros(len(x), dtype=bool)
+    feed_codes = {v: f"feedstock_{fuel_of[v]}" for v in present}
+    with_feed = [v for v in present if x.has(feed_codes[v])]
+    # absent means none: every per-fuel feedstock in one pass
+    feeds = _unreported_as_zero_columns(x, [x[feed_codes[v]] for v in with_feed])
+    feedstock_of = dict(zip(with_feed, feeds, strict=True))
     for var in present:
         fuel = fuel_of[var]
-        ef = factors.emission_factor(fuel, set_, x.option("emission_factor_table"))
-        if ef.confidence == "?":
+        per_unit, confidence = _co2_per_unit(var, set_, table)
+        if confidence == "?":
             uncertain.append(fuel)
-        feed_code = f"feedstock_{fuel}"
-        if x.has(feed_code):
-            feedstock = _unreported_as_zero(x, x[feed_code], None)  # absent means none
+        feedstock = feedstock_of.get(var)
+        if feedstock is not None:
             # a region that reports the feedstock in other years but not in this one: the
             # fuel's CO₂ cannot be told apart, so the year has no value (never a silent 0)
             broken |= ~np.isnan(x[var]) & np.isnan(feedstock)
@@ -426,7 +450,6 @@ def _co2_fuel_combustion(x: ArrayInputs) -> np.ndarray:
         else:
             burned = x[var]
             no_feedstock.append(var)
-        per_unit = ef.co2_per(VARIABLES[var].unit, "万吨")
         parts.append(burned * per_unit)
     x.note(f"emission factors: {set_}")
     if uncertain:

@@ -581,6 +581,18 @@ def _unreported_as_zero(x: ArrayInputs, series: np.ndarray, label: str | None) -
     return np.where(reported_any, series, 0.0)
 
 
+def _unreported_as_zero_columns(x: ArrayInputs, columns: list[np.ndarray]) -> list[np.ndarray]:
+    """:func:`_unreported_as_zero` of several series without a note, in one pass over them."""
+    if not columns:
+        return []
+    reported_any = x.in_any_year(np.column_stack(columns))
+    out = []
+    for k, series in enumerate(columns):
+        reported = reported_any[:, k]
+        out.append(series if reported.all() else np.where(reported, series, 0.0))
+    return out
+
+
 def _note_gaps(x: ArrayInputs, variables: list[str]) -> None:
     """Note fuels that a region reports in some years but not in a year it reports others.
 
@@ -589,9 +601,10 @@ def _note_gaps(x: ArrayInputs, variables: list[str]) -> None:
     """
     if not variables:
         return
-    present = np.column_stack([~np.isnan(x[v]) for v in variables])
+    values = np.column_stack([x[v] for v in variables])
+    present = ~np.isnan(values)
     any_fuel = np.asarray(present.any(axis=1))
-    reported_ever = np.column_stack([x.in_any_year(x[v]) for v in variables])
+    reported_ever = x.in_any_year(values)  # every variable in one pass
     gaps = reported_ever & ~present & any_fuel[:, None]
     for k in np.flatnonzero(gaps.any(axis=0)):
         var = variables[k]
@@ -602,6 +615,12 @@ def _note_gaps(x: ArrayInputs, variables: list[str]) -> None:
 
 def fuel_variables() -> dict[str, str]:
     """Codelist variable → fuel code, for the fuels regional statistics report physically."""
+    return dict(_fuel_variables())
+
+
+@cache
+def _fuel_variables() -> dict[str, str]:
+    """:func:`fuel_variables`, made once (the fuels table is fixed): do not change it."""
     return {
         f.variable: code
         for code, f in factors.fuels().items()
@@ -610,18 +629,22 @@ def fuel_variables() -> dict[str, str]:
 
 
 def _fuel_quantities(x: ArrayInputs) -> dict[str, np.ndarray]:
-    return {var: x[var] for var in fuel_variables() if x.has(var)}
+    return {var: x[var] for var in _fuel_variables() if x.has(var)}
 
 
 def _coefficients(x: ArrayInputs, variables: list[str]) -> dict[str, float]:
-
-    fuel_of = fuel_variables()
     gas = x.option("natural_gas_coefficient")
-    out = {}
-    for var in variables:
-        coef = factors.standard_coal_coefficient(fuel_of[var], natural_gas_coefficient=gas)
-        out[var] = coef.per(VARIABLES[var].unit, "万吨标准煤")
-    return out
+    return {var: _coal_per_unit(var, gas) for var in variables}
+
+
+@cache
+def _coal_per_unit(var: str, gas: float | None) -> float:
+    """Return standard coal [万吨标准煤] per unit of the fuel variable ``var``.
+
+    Made once per natural-gas coefficient: the coefficients table is fixed.
+    """
+    coef = factors.standard_coal_coefficient(_fuel_variables()[var], natural_gas_coefficient=gas)
+    return coef.per(VARIABLES[var].unit, "万吨标准煤")
 
 
 def _electricity_coefficients(x: ArrayInputs, used: np.ndarray | None = None) -> np.ndarray:

@@ -457,10 +457,16 @@ class Inputs:
         """Per row, whether the row's region has a value of ``series`` in some year.
 
         ``series.notna().groupby(level="region").transform("any")`` as a boolean array, for
-        a series on :attr:`index` (or a float array).
+        a series on :attr:`index` (or a float array). A ``rows × k`` float array gives a
+        ``rows × k`` answer, one column per column: several series in one pass.
         """
         codes, uniques = self._region_codes()
         have = ~np.isnan(_values_of(series))
+        if have.ndim == 2:  # one group per (region, column)
+            k = have.shape[1]
+            groups = codes[:, None] * k + np.arange(k)
+            counts = np.bincount(groups[have], minlength=len(uniques) * k)
+            return (counts.reshape(len(uniques), k) > 0)[codes]
         return (np.bincount(codes[have], minlength=len(uniques)) > 0)[codes]
 
     def __getitem__(self, code: str) -> pd.Series:
@@ -845,7 +851,7 @@ class ArrayInputs:
         return values
 
     def in_any_year(self, values: np.ndarray) -> np.ndarray:
-        """Per row, whether the row's region has a value in some year."""
+        """Per row, whether the row's region has a value in some year (per column if 2-d)."""
         return self._x.in_any_year(values)
 
     def at_year(self, values: np.ndarray, year: int) -> np.ndarray:
