@@ -137,16 +137,15 @@ def sum_aligned(parts: Sequence[np.ndarray], *, min_count: int) -> np.ndarray:
     >>> sum_aligned([np.array([1.0, np.nan]), np.array([2.5, np.nan])], min_count=1).tolist()
     [3.5, nan]
     """
-    first = np.asarray(parts[0], dtype="float64")
-    missing = np.isnan(first)
-    count = (~missing).astype(np.intp)
-    total = 0.0 + np.where(missing, 0.0, first)  # a sum starts at +0.0: −0.0 gives 0.0
-    for part in parts[1:]:
-        present = ~np.isnan(part)
-        total = total + np.where(present, part, 0.0)
-        count += present
+    stack = np.array(parts, dtype="float64")  # one row per part
+    present = ~np.isnan(stack)
+    # a row of +0.0 (a sum starts at +0.0: −0.0 gives 0.0), then the parts with 0 for a
+    # missing value; add.accumulate adds the rows one after another, in the order given
+    steps = np.zeros((stack.shape[0] + 1, *stack.shape[1:]))
+    np.copyto(steps[1:], stack, where=present)
+    total = np.add.accumulate(steps, axis=0)[-1]
     if min_count > 0:
-        total = np.where(count < min_count, np.nan, total)
+        total = np.where(present.sum(axis=0) < min_count, np.nan, total)
     return np.asarray(total)
 
 

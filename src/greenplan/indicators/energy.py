@@ -585,7 +585,7 @@ def _unreported_as_zero_columns(x: ArrayInputs, columns: list[np.ndarray]) -> li
     """:func:`_unreported_as_zero` of several series without a note, in one pass over them."""
     if not columns:
         return []
-    reported_any = x.in_any_year(np.column_stack(columns))
+    reported_any = x.in_any_year(np.array(columns).T)  # rows × series
     out = []
     for k, series in enumerate(columns):
         reported = reported_any[:, k]
@@ -601,7 +601,7 @@ def _note_gaps(x: ArrayInputs, variables: list[str]) -> None:
     """
     if not variables:
         return
-    values = np.column_stack([x[v] for v in variables])
+    values = np.array([x[v] for v in variables]).T  # rows × variables
     present = ~np.isnan(values)
     any_fuel = np.asarray(present.any(axis=1))
     reported_ever = x.in_any_year(values)  # every variable in one pass

@@ -445,13 +445,14 @@ class Inputs:
 
     def has(self, code: str) -> bool:
         """Whether the statistics hold any value of ``code``."""
-        known: dict[str, bool] = self._aux.setdefault("has", {})
-        present = known.get(code)
-        if present is None:
-            present = known[code] = code in self._columns_block()[1] and not bool(
-                np.isnan(self.column_values(code)).all()
+        present = self._aux.get("present")
+        if present is None:  # every column at once: one pass over the block
+            block, row_of = self._columns_block()
+            have = ~np.isnan(block).all(axis=1)
+            present = self._aux["present"] = frozenset(
+                name for name, row in row_of.items() if have[row]
             )
-        return present
+        return code in present
 
     def in_any_year(self, series: pd.Series | np.ndarray) -> np.ndarray:
         """Per row, whether the row's region has a value of ``series`` in some year.
