@@ -340,6 +340,16 @@ def test_inputs_from_block_and_level_codes_read_like_the_frame(monkeypatch) -> N
     )
 
 
+def test_distinct_years_is_numpy_unique() -> None:
+    block, index, columns = _rows_out_of_order()
+    a = _registry.Inputs.from_block(block, index, columns, _registry.resolve_options({})).arrays
+    distinct, position = a.distinct_years()
+    expected, inverse = np.unique(index.get_level_values("year"), return_inverse=True)
+    assert distinct.tolist() == expected.tolist() == [2019, 2020, 2021, 2022]  # not 1990
+    assert position.tolist() == inverse.ravel().tolist()
+    assert a.distinct_years()[0] is distinct  # made once
+
+
 def test_in_any_year_of_columns_is_in_any_year_of_each() -> None:
     block, index, columns = _rows_out_of_order()
     x = _registry.Inputs.from_block(block, index, columns, _registry.resolve_options({}))

@@ -320,3 +320,15 @@ def test_shipped_emission_factors_made_once_are_the_factors():
                 continue
             expected = (ef.co2_per(VARIABLES[var].unit, "万吨"), ef.confidence)
             assert _co2_per_unit(var, set_, None) == expected
+
+
+def test_grid_lookup_made_once_is_the_factors():
+    from greenplan.indicators.carbon import _grid_lookup
+
+    years = (2005, 2019, 2020, 2021, 2022, 2030)
+    for vintage in ("by_year", 2021):
+        values, runs = _grid_lookup(years, "north_china", "mee_nbs", vintage)
+        table = factors.grid_factors_for_years(years, "north_china", "mee_nbs", vintage)
+        assert values.tolist() == [table[y].value for y in years]
+        assert not values.flags.writeable
+        assert str(table[2030].value) in runs

@@ -533,3 +533,21 @@ def test_coal_coefficients_made_once_are_the_factors():
         _coal_per_unit("fuel_natural_gas", 2.0)  # outside 1.1000–1.3300: raised every time
     with pytest.raises(factors.FactorError):
         _coal_per_unit("fuel_natural_gas", 2.0)
+
+
+def test_electricity_lookup_made_once_is_the_factors():
+    from greenplan import factors
+    from greenplan.indicators.energy import _electricity_lookup
+
+    years = (1990, 2005, 2019, 2020, 2021, 2035)
+    for how, rate in (
+        ("equivalent", None),
+        ("coal_consumption", None),
+        ("coal_consumption", 300.0),
+    ):
+        got = _electricity_lookup(years, how, rate)
+        expected = [factors.electricity_coefficient(y, how, coal_rate=rate)[0] for y in years]
+        assert got.tolist() == expected
+        assert not got.flags.writeable  # shared between calls: nobody may change it
+    with pytest.raises(factors.FactorError):
+        _electricity_lookup(years, "no_such_method", None)

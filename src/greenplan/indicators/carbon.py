@@ -29,7 +29,7 @@ References
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -385,18 +385,30 @@ def _grid_factor_series(x: ArrayInputs) -> np.ndarray:
     region = x.option("grid_factor_region")
     series = x.option("grid_factor_series")
     vintage = x.option("grid_factor_year")
-    distinct, position = np.unique(x.years, return_inverse=True)
-    years = distinct.tolist()
+    distinct, position = x.distinct_years()
     try:
-        table = factors.grid_factors_for_years(years, region, series, vintage)
+        values, runs = _grid_lookup(tuple(distinct.tolist()), region, series, vintage)
     except factors.FactorError as exc:
         raise OptionError(str(exc)) from exc
+    x.note(f"grid factor {series}/{region} (kg CO₂/kWh): " + runs)
+    return values[position]
+
+
+@lru_cache(maxsize=64)
+def _grid_lookup(
+    years: tuple[int, ...], region: str, series: str, vintage: int | str
+) -> tuple[np.ndarray, str]:
+    """Grid factor of each of ``years`` [kg CO₂/kWh] and the vintages used, as a note text.
+
+    Made once per set of years and options: the factor tables are fixed.
+    """
+    table = factors.grid_factors_for_years(years, region, series, vintage)
     runs = _year_runs(
         (y, table[y].year, f"{table[y].value} [{table[y].confidence}]") for y in years
     )
-    x.note(f"grid factor {series}/{region} (kg CO₂/kWh): " + runs)
     values = np.array([table[y].value for y in years], dtype="float64")
-    return values[position.ravel()]
+    values.flags.writeable = False
+    return values, runs
 
 
 @recipe(

@@ -33,7 +33,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -654,15 +654,26 @@ def _electricity_coefficients(x: ArrayInputs, used: np.ndarray | None = None) ->
     """
     method = x.option("electricity_method")
     rate = x.option("electricity_coal_rate")
-    distinct, position = np.unique(x.years, return_inverse=True)
-    years = distinct.tolist()
+    distinct, position = x.distinct_years()
+    years = tuple(distinct.tolist())
+    lookup = _electricity_lookup(years, method, rate)
+    if used is None or bool((np.where(np.isnan(used), 0.0, used) != 0).any()):
+        x.note(_electricity_note(years, method, rate))
+    return lookup[position]
+
+
+@lru_cache(maxsize=64)
+def _electricity_lookup(years: tuple[int, ...], method: str, rate: float | None) -> np.ndarray:
+    """Return standard coal per kWh of each of ``years`` [kgce/kWh].
+
+    Made once per years and options: the coefficient and coal-rate tables are fixed.
+    """
     lookup = np.array(
         [factors.electricity_coefficient(y, method, coal_rate=rate)[0] for y in years],
         dtype="float64",
     )
-    if used is None or bool((np.where(np.isnan(used), 0.0, used) != 0).any()):
-        x.note(_electricity_note(years, method, rate))
-    return lookup[position.ravel()]
+    lookup.flags.writeable = False
+    return lookup
 
 
 def _year_runs(entries: Iterable[tuple[int, int, str]]) -> str:
@@ -695,7 +706,8 @@ def _year_runs(entries: Iterable[tuple[int, int, str]]) -> str:
     return ", ".join(parts)
 
 
-def _electricity_note(years: list[int], method: str, rate: float | None) -> str:
+@lru_cache(maxsize=64)
+def _electricity_note(years: tuple[int, ...], method: str, rate: float | None) -> str:
     if method == "equivalent" or rate is not None:
         return factors.electricity_coefficient(years[0], method, coal_rate=rate)[1]
     rates = [(y, factors.electricity_coal_rate(y)) for y in years]

@@ -634,6 +634,14 @@ class Inputs:
         """Whether ``series`` is positionally aligned on :attr:`index` (a view of it)."""
         return series.index.is_(self.index) or series.index.equals(self.index)
 
+    def _distinct_years(self) -> tuple[np.ndarray, np.ndarray]:
+        made = self._aux.get("distinct_years")
+        if made is None:
+            distinct, position = np.unique(self._years_values(), return_inverse=True)
+            position = position.ravel()
+            made = self._aux["distinct_years"] = (_read_only(distinct), _read_only(position))
+        return made
+
     def _years_values(self) -> np.ndarray:
         years = self._aux.get("years")
         if years is None:
@@ -652,10 +660,15 @@ class Inputs:
         ``series`` is a Series on :attr:`index` or a float array; the result is the same kind.
         """
         codes, uniques = self._region_codes()
-        rows = np.flatnonzero(self._years_values() == year)[::-1]  # reversed: first wins
+        rows_of_year: dict[int, tuple[np.ndarray, np.ndarray]] = self._aux.setdefault("at", {})
+        found = rows_of_year.get(year)
+        if found is None:  # the rows of the year (reversed: the first wins), and their regions
+            rows = np.flatnonzero(self._years_values() == year)[::-1]
+            found = rows_of_year[year] = (rows, codes[rows])
+        rows, row_codes = found
         values = _values_of(series)
         by_region = np.full(len(uniques), np.nan)
-        by_region[codes[rows]] = values[rows]
+        by_region[row_codes] = values[rows]
         return self._like(series, by_region[codes])
 
     def at_base(self, series: SeriesOrArray) -> SeriesOrArray:
@@ -677,9 +690,10 @@ class Inputs:
             prev_index = pd.MultiIndex.from_arrays([self.regions, self.years - 1])
             values = series.reindex(prev_index).to_numpy()
             return pd.Series(values, index=self.index, dtype="float64")
-        if "_previous" not in self._levels:
+        made = self._aux.get("previous")
+        if made is None:
             codes, _ = self._region_codes()
-            years = self.years.to_numpy(dtype="int64")
+            years = self._years_values()
             first = int(years.min()) if len(years) else 0
             span = int(years.max()) - first + 2 if len(years) else 1
             key = codes.astype("int64") * span + (years - first)
@@ -687,10 +701,11 @@ class Inputs:
             wanted = key - 1
             at = np.minimum(np.searchsorted(key[order], wanted), max(len(key) - 1, 0))
             found = key[order][at] == wanted if len(key) else np.zeros(0, dtype=bool)
-            self._levels["_previous"] = pd.Index(np.where(found, order[at], -1))
-        position = self._levels["_previous"].to_numpy()
+            position = np.where(found, order[at], -1)
+            made = self._aux["previous"] = (position, position >= 0)
+        position, has_previous = made
         values = _values_of(series)
-        out = np.where(position >= 0, values[position], np.nan)
+        out = np.where(has_previous, values[position], np.nan)
         return self._like(series, out)
 
     def cumulative_since_base(self, series: SeriesOrArray) -> SeriesOrArray:
@@ -858,6 +873,13 @@ class ArrayInputs:
     def at_year(self, values: np.ndarray, year: int) -> np.ndarray:
         """For each row, the value of the same region in ``year`` (NaN where absent)."""
         return self._x.at_year(np.asarray(values, dtype="float64"), year)
+
+    def distinct_years(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the distinct years of the rows (ascending) and each row's position in them.
+
+        ``numpy.unique(years, return_inverse=True)``, made once.
+        """
+        return self._x._distinct_years()
 
     def at_base(self, values: np.ndarray) -> np.ndarray:
         """For each row, the value of the same region in the base year."""
