@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -75,6 +75,27 @@ def test_sum_aligned_is_the_pandas_row_sum_to_the_bit(parts: list[np.ndarray], e
     assert np.array_equal(np.signbit(got), np.signbit(expected))
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(min_value=65, max_value=300).flatmap(
+        lambda rows: st.lists(
+            hnp.arrays(np.float64, rows, elements=FLOATS), min_size=1, max_size=12
+        )
+    ),
+    st.integers(min_value=0, max_value=3),
+)
+def test_sum_aligned_of_long_rows_is_the_pandas_row_sum_to_the_bit(
+    parts: list[np.ndarray], extra: int
+) -> None:
+    # more than 64 values a part: the parts are added in place one after another
+    min_count = min(extra, len(parts))
+    frame = pd.concat([pd.Series(p) for p in parts], axis=1)
+    expected = frame.sum(axis=1, min_count=min_count).to_numpy()
+    got = sum_aligned(parts, min_count=min_count)
+    np.testing.assert_array_equal(got, expected)
+    assert np.array_equal(np.signbit(got), np.signbit(expected))
+
+
 def test_sum_aligned_adds_in_order_not_pairwise() -> None:
     # 1e16 + 1 rounds back to 1e16 (the spacing of doubles there is 2), so adding the ones
     # one after another loses each of them: (((1e16 + 1) + 1) … + 1) − 1e16 = 0. numpy's
@@ -82,6 +103,8 @@ def test_sum_aligned_adds_in_order_not_pairwise() -> None:
     parts = [np.array([v]) for v in (1e16, 1, 1, 1, 1, 1, 1, 1, 1, -1e16)]
     assert pd.concat([pd.Series(p) for p in parts], axis=1).sum(axis=1).tolist() == [0.0]
     assert sum_aligned(parts, min_count=0).tolist() == [0.0]
+    long = [np.full(100, v) for v in (1e16, 1, 1, 1, 1, 1, 1, 1, 1, -1e16)]  # the other path
+    assert sum_aligned(long, min_count=0).tolist() == [0.0] * 100
 
 
 def test_formula_helpers_give_the_same_bits_for_series_and_arrays() -> None:
@@ -338,6 +361,30 @@ def test_inputs_from_block_and_level_codes_read_like_the_frame(monkeypatch) -> N
         x.indicator_values("gdp_real_index").tobytes()
         == y.indicator_values("gdp_real_index").tobytes()
     )
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(2015, 2025)), min_size=1, max_size=40),
+    st.data(),
+)
+def test_in_any_year_by_runs_is_in_any_year_by_groups(
+    keys: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    # rows sorted by region (the wide table): "or" over each run; the oracle: the grouped count
+    pairs = sorted(set(keys))
+    names = sorted([CITY, *districts()])
+    index = pd.MultiIndex.from_arrays(
+        [[names[r] for r, _ in pairs], [y for _, y in pairs]], names=["region", "year"]
+    )
+    block = data.draw(hnp.arrays(np.float64, (3, len(pairs)), elements=FLOATS))
+    x = _registry.Inputs.from_block(block, index, ["a", "b", "c"], _registry.resolve_options({}))
+    assert x._region_runs() is not None
+    got_2d = x.in_any_year(block.T)
+    got = [x.in_any_year(row) for row in block]
+    x._aux["runs"] = None  # the grouped count, as for rows in any order
+    np.testing.assert_array_equal(got_2d, x.in_any_year(block.T))
+    for row, answer in zip(block, got, strict=True):
+        np.testing.assert_array_equal(answer, x.in_any_year(row))
 
 
 def test_distinct_years_is_numpy_unique() -> None:

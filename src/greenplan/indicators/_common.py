@@ -140,10 +140,15 @@ def sum_aligned(parts: Sequence[np.ndarray], *, min_count: int) -> np.ndarray:
     stack = np.array(parts, dtype="float64")  # one row per part
     present = ~np.isnan(stack)
     # a row of +0.0 (a sum starts at +0.0: −0.0 gives 0.0), then the parts with 0 for a
-    # missing value; add.accumulate adds the rows one after another, in the order given
+    # missing value, added one after another in the order given
     steps = np.zeros((stack.shape[0] + 1, *stack.shape[1:]))
     np.copyto(steps[1:], stack, where=present)
-    total = np.add.accumulate(steps, axis=0)[-1]
+    if stack.ndim == 2 and stack.shape[1] > 64:  # long rows: one in-place add per part
+        total = steps[0]
+        for row in steps[1:]:
+            np.add(total, row, out=total)
+    else:  # short rows: add.accumulate does the same additions in one call
+        total = np.add.accumulate(steps, axis=0)[-1]
     if min_count > 0:
         total = np.where(present.sum(axis=0) < min_count, np.nan, total)
     return np.asarray(total)

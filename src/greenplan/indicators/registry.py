@@ -463,6 +463,10 @@ class Inputs:
         """
         codes, uniques = self._region_codes()
         have = ~np.isnan(_values_of(series))
+        runs = self._region_runs()
+        if runs is not None:  # the rows of each region are together: one "or" per run
+            starts, run_of_row = runs
+            return np.logical_or.reduceat(have, starts, axis=0)[run_of_row]
         if have.ndim == 2:  # one group per (region, column)
             k = have.shape[1]
             groups = codes[:, None] * k + np.arange(k)
@@ -629,6 +633,21 @@ class Inputs:
             self._aux["codes"] = _read_only(codes)
             self._levels["_regions"] = uniques
         return self._aux["codes"], self._levels["_regions"]
+
+    def _region_runs(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return where each region's run of rows starts and each row's run.
+
+        None unless the rows of each region are together (as in a sorted index); made once.
+        """
+        made = self._aux.get("runs", False)
+        if made is False:
+            codes, _ = self._region_codes()
+            made = None
+            if codes.size and bool((codes[1:] >= codes[:-1]).all()):
+                change = np.r_[True, codes[1:] != codes[:-1]]
+                made = (np.flatnonzero(change), np.cumsum(change) - 1)
+            self._aux["runs"] = made
+        return made
 
     def _on_index(self, series: pd.Series) -> bool:
         """Whether ``series`` is positionally aligned on :attr:`index` (a view of it)."""
