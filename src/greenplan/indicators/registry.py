@@ -534,17 +534,22 @@ class Inputs:
         values = self._values.get(id)
         if values is not None:
             return values
-        if id in self._stack:
-            raise RuntimeError(f"circular indicator definition: {' -> '.join([*self._stack, id])}")
-        rec = recipes_table()[id]
-        self._stack.append(id)
+        stack = self._stack
+        if id in stack:
+            raise RuntimeError(f"circular indicator definition: {' -> '.join([*stack, id])}")
+        rec = _RECIPES.get(id) if _LOADED else None
+        if rec is None:
+            rec = recipes_table()[id]
+        stack.append(id)
         try:
-            if isinstance(rec.func, ArrayRecipe):
-                result: Any = rec.func.func(self.arrays)
+            func = rec.func
+            if isinstance(func, ArrayRecipe):
+                view = self._array_view
+                result: Any = func.func(view[0] if view else self.arrays)
             else:
-                result = rec.func(self)
+                result = func(self)
         finally:
-            self._stack.pop()
+            stack.pop()
         if (
             type(result) is np.ndarray
             and result.dtype == _FLOAT64
@@ -560,15 +565,17 @@ class Inputs:
             else:
                 filled = self.city_fill(pd.Series(raw, index=self.index, name=id))
                 raw = self._as_values(filled)
+        if raw.flags.writeable:  # an array already read-only (a column …) is kept as it is
+            raw = _read_only(raw)
         combined = raw
         if not rec.reported_only and id in self._column_names():
             gaps = np.isnan(raw)
             if gaps.any():
                 reported = self.column_values(id)
                 if not np.isnan(reported[gaps]).all():
-                    combined = np.where(gaps, reported, raw)
-        self._raw_values[id] = _read_only(raw)
-        self._values[id] = combined = _read_only(combined)
+                    combined = _read_only(np.where(gaps, reported, raw))
+        self._raw_values[id] = raw
+        self._values[id] = combined
         return combined
 
     def _as_values(self, result: Any) -> np.ndarray:
@@ -854,7 +861,8 @@ class ArrayInputs:
         return self._x.base_year
 
     def __getitem__(self, code: str) -> np.ndarray:
-        return self._x.column_values(code)
+        values = self._x._arrays.get(code)
+        return values if values is not None else self._x.column_values(code)
 
     def __len__(self) -> int:
         return len(self.years)
