@@ -18,7 +18,7 @@ from greenplan.consistency import rate_disagreements
 from greenplan.io import read_and_check
 from greenplan.regions import CITY, districts
 from greenplan.schema import OBSERVATION_COLUMNS, mark_canonical
-from greenplan.validation import resolve_options
+from greenplan.validation import resolve_options, shared
 from greenplan.validation.shared import inputs_of_table, rate_levels, wide_of_table
 from greenplan.variables import VARIABLES
 
@@ -67,6 +67,25 @@ def test_wide_of_table_is_to_wide(seed, rule):
     got = wide_of_table(t, rule)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert list(got.columns) == list(expected.columns)
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+@pytest.mark.parametrize("rule", ["all_districts", "never"])
+def test_wide_of_table_by_grid_is_by_scatter(seed, rule, monkeypatch):
+    # the values through a variables × pairs grid or scattered row by row: the same frame
+    t = _checked(_synthetic(600, seed, city_share=0.4))
+    monkeypatch.setattr(shared, "_grid_fits", lambda t, n_bins: True)  # (no NaN value)
+    by_grid = wide_of_table(t, rule)
+    monkeypatch.setattr(shared, "_grid_fits", lambda t, n_bins: False)
+    by_scatter = wide_of_table(t, rule)
+    pd.testing.assert_frame_equal(by_grid, by_scatter, check_exact=True)
+    canon = mark_canonical(t.table.loc[:, list(OBSERVATION_COLUMNS)])
+    pd.testing.assert_frame_equal(by_grid, engine.to_wide(canon, city_rule=rule), check_exact=True)
+
+
+def test_the_grid_takes_small_tables_without_nan():
+    t = _checked(EXAMPLES)
+    assert shared._grid_fits(t, t.nr * t.ny)  # the examples: 12 regions × few years
 
 
 def test_wide_of_table_leaves_out_what_only_rejected_rows_had():

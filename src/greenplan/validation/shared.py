@@ -62,7 +62,22 @@ def _block_and_filler(t: Table, city_rule: str) -> tuple[np.ndarray, pd.MultiInd
     else:
         codes, uniques = pd.factorize(t.region_year)
         pair_bins, pair_keys = np.asarray(codes, dtype=np.int64), np.asarray(uniques)
-    has_rows = np.bincount(pair_bins, minlength=pair_keys.size) > 0
+    n_bins = pair_keys.size
+    # few (variable, pair) cells and no NaN value: the values go straight into a variables ×
+    # pairs grid, whose non-NaN cells then say which pairs and variables have rows (no count
+    # over the rows, no lookup per row); the wide block is a reordered copy of that grid
+    grid = None
+    if _grid_fits(t, n_bins):
+        grid = np.full((t.nv, n_bins + 1), np.nan)  # the last column: rows without a pair
+        flat = t.vc * (n_bins + 1)
+        flat += pair_bins
+        grid.ravel()[flat] = t.value
+        filled = ~np.isnan(grid[:, :n_bins])
+        has_rows = filled.any(axis=0)
+        used = np.flatnonzero(filled.any(axis=1))
+    else:
+        has_rows = np.bincount(pair_bins, minlength=n_bins) > 0
+        used = np.flatnonzero(np.bincount(t.vc, minlength=len(t.variables)))
     pairs = pair_keys[has_rows]
     pair_region, pair_year = pairs // t.ny, pairs % t.ny
     # the code lists of a table carry the texts of rows rejected since: only what has rows counts
@@ -70,7 +85,8 @@ def _block_and_filler(t: Table, city_rule: str) -> tuple[np.ndarray, pd.MultiInd
     names = np.asarray(regions, dtype=object)
     with_rows = np.zeros(len(regions), dtype=bool)
     with_rows[pair_region] = True
-    is_district = np.isin(names, np.asarray(districts(), dtype=object)) & with_rows
+    known = set(districts())
+    is_district = np.array([r in known for r in regions], dtype=bool) & with_rows
     city_rows = city_rule != "never" and bool(is_district.any())
     if city_rows and CITY not in regions:
         regions.append(CITY)
@@ -84,7 +100,6 @@ def _block_and_filler(t: Table, city_rule: str) -> tuple[np.ndarray, pd.MultiInd
     year_order = np.argsort(year_values, kind="stable")
     year_rank = np.empty(len(year_values), dtype=np.int64)
     year_rank[year_order] = np.arange(len(year_values))
-    used = np.flatnonzero(np.bincount(t.vc, minlength=len(t.variables)))
     variables = np.asarray(t.variables, dtype=object)[used]
     var_order = np.argsort(variables, kind="stable")
     var_rank = np.full(len(t.variables), -1, dtype=np.int64)
@@ -101,13 +116,18 @@ def _block_and_filler(t: Table, city_rule: str) -> tuple[np.ndarray, pd.MultiInd
     row_keys = np.flatnonzero(present)
     position = np.full(len(regions) * n_years, -1, dtype=np.int64)
     position[row_keys] = np.arange(row_keys.size)
-    row_of_bin = np.full(pair_keys.size, -1, dtype=np.int64)
-    row_of_bin[has_rows] = position[key]
-    block = np.full((len(variables), row_keys.size), np.nan)
-    # one flat index per row (a 2-d fancy assignment costs several times more)
-    flat = var_rank[t.vc] * row_keys.size
-    flat += row_of_bin[pair_bins]
-    block.ravel()[flat] = t.value
+    if grid is not None:  # each wide row takes the grid column of its pair (city rows: none)
+        bin_of_row = np.full(row_keys.size, n_bins, dtype=np.int64)
+        bin_of_row[position[key]] = np.flatnonzero(has_rows)
+        block = grid.take(used[var_order], axis=0).take(bin_of_row, axis=1)
+    else:
+        row_of_bin = np.full(n_bins, -1, dtype=np.int64)
+        row_of_bin[has_rows] = position[key]
+        block = np.full((len(variables), row_keys.size), np.nan)
+        # one flat index per row (a 2-d fancy assignment costs several times more)
+        flat = var_rank[t.vc] * row_keys.size
+        flat += row_of_bin[pair_bins]
+        block.ravel()[flat] = t.value
     row_region = row_keys // n_years
     index = engine.sorted_region_year_index(
         names[region_order], year_values[year_order], row_region, row_keys % n_years
@@ -124,6 +144,14 @@ def _block_and_filler(t: Table, city_rule: str) -> tuple[np.ndarray, pd.MultiInd
             if var is not None and var.aggregation is Aggregation.SUM:
                 block[k] = fill_array(block[k])
     return block, index, columns, fill
+
+
+def _grid_fits(t: Table, n_bins: int) -> bool:
+    """Whether the values of ``t`` go into a variables × pairs grid.
+
+    When the grid has a few cells a row, and no value is NaN (a non-NaN cell then marks a row).
+    """
+    return t.nv * (n_bins + 1) <= 4 * t.n + 4096 and not bool(np.isnan(t.value).any())
 
 
 def inputs_of_table(t: Table, **options: Any) -> Inputs:
