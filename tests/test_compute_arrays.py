@@ -387,6 +387,36 @@ def test_in_any_year_by_runs_is_in_any_year_by_groups(
         np.testing.assert_array_equal(answer, x.in_any_year(row))
 
 
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(2016, 2026)), min_size=1, max_size=30),
+    st.data(),
+)
+def test_chain_by_accumulate_is_the_loop(keys: list[tuple[int, int]], data: st.DataObject) -> None:
+    # a ufunc accumulates in one call; any other callable runs the loop over the years: the
+    # same additions and products in the same order, so the same bits (signs of zero too)
+    pairs = sorted(set(keys))
+    names = sorted([CITY, *districts()])
+    index = pd.MultiIndex.from_arrays(
+        [[names[r] for r, _ in pairs], [y for _, y in pairs]], names=["region", "year"]
+    )
+    values = data.draw(hnp.arrays(np.float64, len(pairs), elements=FLOATS))
+    block = values[None, :]
+    x = _registry.Inputs.from_block(block, index, ["a"], _registry.resolve_options({}))
+    for ufunc, start in ((np.add, 0.0), (np.multiply, 1.0)):
+        fast = _registry._chain_values(x, values, ufunc, start)
+        slow = _registry._chain_values(x, values, lambda a, b, f=ufunc: f(a, b), start)
+        np.testing.assert_array_equal(fast, slow)
+        assert np.array_equal(np.signbit(fast), np.signbit(slow))
+
+
+def test_sum_components_of_an_array_and_a_number() -> None:
+    from greenplan.indicators._common import sum_components
+
+    # the number is broadcast: 1 + 2 = 3; NaN + 2 with missing as zero = 2
+    got = sum_components([np.array([1.0, np.nan]), 2.0], missing_as_zero=True)
+    assert got.tolist() == [3.0, 2.0]
+
+
 def test_distinct_years_is_numpy_unique() -> None:
     block, index, columns = _rows_out_of_order()
     a = _registry.Inputs.from_block(block, index, columns, _registry.resolve_options({})).arrays

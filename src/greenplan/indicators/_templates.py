@@ -50,7 +50,7 @@ def sum_or_reported_total(
     [3.0, 5.0]
     """
     if missing_as_zero:
-        present = ~np.isnan(np.stack(parts))
+        present = ~np.isnan(np.array(parts))  # one row per part
         if (present.any(axis=0) & ~present.all(axis=0)).any():
             x.note(f"{unreported} not reported taken as 0")
     reported_total = x[parent]

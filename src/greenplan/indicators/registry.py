@@ -808,10 +808,14 @@ def _chain_values(
     col = years[after] - (base + 1)
     grid = np.full((len(uniques), int(col.max()) + 1), np.nan)
     grid[codes[after], col] = values[after]
-    acc = np.full(len(uniques), start, dtype="float64")
-    for j in range(grid.shape[1]):  # over years (≤ a few dozen), vectorised over regions
-        acc = op(acc, grid[:, j])
-        grid[:, j] = acc
+    if isinstance(op, np.ufunc):  # the same steps as the loop below, in one call
+        steps = np.concatenate([np.full((len(uniques), 1), start), grid], axis=1)
+        grid = op.accumulate(steps, axis=1)[:, 1:]
+    else:
+        acc = np.full(len(uniques), start, dtype="float64")
+        for j in range(grid.shape[1]):  # over years (≤ a few dozen), vectorised over regions
+            acc = op(acc, grid[:, j])
+            grid[:, j] = acc
     out[after] = grid[codes[after], col]
     return out
 
