@@ -417,6 +417,14 @@ def test_sum_components_of_an_array_and_a_number() -> None:
     assert got.tolist() == [3.0, 2.0]
 
 
+def test_text_index_is_pandas_index_and_each_call_its_own() -> None:
+    texts = ["gdp", "water_use", CITY]
+    a, b = _registry.text_index(texts), _registry.text_index(tuple(texts))
+    pd.testing.assert_index_equal(a, pd.Index(texts), exact=True)
+    a.name = "variable"  # a name set on one is not on the other (made once, viewed per call)
+    assert b.name is None and _registry.text_index(texts).name is None
+
+
 def test_distinct_years_is_numpy_unique() -> None:
     block, index, columns = _rows_out_of_order()
     a = _registry.Inputs.from_block(block, index, columns, _registry.resolve_options({})).arrays

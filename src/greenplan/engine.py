@@ -20,7 +20,13 @@ import pandas as pd
 from greenplan.definitions import Aggregation
 from greenplan.diagnostics import Code, Collector, ValidationReport
 from greenplan.errors import GreenplanError, StatisticsError
-from greenplan.indicators.registry import Inputs, recipes, recipes_table, resolve_options
+from greenplan.indicators.registry import (
+    Inputs,
+    recipes,
+    recipes_table,
+    resolve_options,
+    text_index,
+)
 from greenplan.io import read_statistics
 from greenplan.messages import Message, msg
 from greenplan.options import suggest
@@ -230,8 +236,9 @@ def sorted_region_year_index(
     used_regions[region_at] = True
     used_years = np.zeros(len(years), dtype=bool)
     used_years[year_at] = True
+    levels: list[Any] = [text_index(regions[used_regions].tolist()), pd.Index(years[used_years])]
     return pd.MultiIndex(
-        levels=[pd.Index(regions[used_regions]), pd.Index(years[used_years])],
+        levels=levels,
         codes=[(np.cumsum(used_regions) - 1)[region_at], (np.cumsum(used_years) - 1)[year_at]],
         names=_KEYS,
         verify_integrity=False,

@@ -49,6 +49,7 @@ __all__ = [
     "recipe",
     "recipes",
     "resolve_options",
+    "text_index",
 ]
 
 
@@ -437,7 +438,7 @@ class Inputs:
         of the frame again. Do not change the block afterwards.
         """
         names = columns.tolist() if isinstance(columns, pd.Index) else list(columns)
-        labels = columns if isinstance(columns, pd.Index) else pd.Index(names)
+        labels = columns if isinstance(columns, pd.Index) else text_index(names)
         wide = pd.DataFrame(block.T, index=index, columns=labels, copy=False)
         x = cls(wide, options, city_fill=city_fill)
         x._aux["block"] = (_read_only(block), {name: k for k, name in enumerate(names)})
@@ -751,6 +752,26 @@ class Inputs:
         prod = _chain_values(self, _values_of(factors), np.multiply, 1.0)
         out = np.where(self._years_values() == self.base_year, 1.0, prod)
         return self._like(factors, out)
+
+
+def text_index(texts: Sequence[str]) -> pd.Index:
+    """Return ``pandas.Index(list(texts))``, the same texts in the same order.
+
+    Made once per distinct list (the variable codes of a table, the regions of the wide
+    index: a few lists recur); each call returns a new view, so setting its name changes no
+    other frame.
+
+    Examples
+    --------
+    >>> text_index(["gdp", "water_use"]).tolist()
+    ['gdp', 'water_use']
+    """
+    return _text_index(tuple(texts)).view()
+
+
+@functools.lru_cache(maxsize=256)
+def _text_index(texts: tuple[str, ...]) -> pd.Index:
+    return pd.Index(list(texts))
 
 
 _FLOAT64 = np.dtype("float64")
