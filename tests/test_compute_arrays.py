@@ -425,6 +425,24 @@ def test_text_index_is_pandas_index_and_each_call_its_own() -> None:
     assert b.name is None and _registry.text_index(texts).name is None
 
 
+def test_once_makes_a_value_once_per_inputs_and_key() -> None:
+    block, index, columns = _rows_out_of_order()
+    options = _registry.resolve_options({})
+    a = _registry.Inputs.from_block(block, index, columns, options).arrays
+    b = _registry.Inputs.from_block(block, index, columns, options).arrays
+    calls: list[str] = []
+
+    def make(label: str) -> list[str]:
+        calls.append(label)
+        return [label]
+
+    assert a.once("k", lambda: make("a1")) == ["a1"]
+    assert a.once("k", lambda: make("a2")) == ["a1"]  # made before: not made again
+    assert a.once("other", lambda: make("a3")) == ["a3"]
+    assert b.once("k", lambda: make("b1")) == ["b1"]  # other inputs: their own
+    assert calls == ["a1", "a3", "b1"]
+
+
 def test_distinct_years_is_numpy_unique() -> None:
     block, index, columns = _rows_out_of_order()
     a = _registry.Inputs.from_block(block, index, columns, _registry.resolve_options({})).arrays

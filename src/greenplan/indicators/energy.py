@@ -601,16 +601,25 @@ def _note_gaps(x: ArrayInputs, variables: list[str]) -> None:
     """
     if not variables:
         return
+    # the same fuels are summed by several recipes: their gaps are found once per inputs
+    for text in x.once(("fuel gaps", *variables), lambda: _gap_notes(x, variables)):
+        x.note(text)
+
+
+def _gap_notes(x: ArrayInputs, variables: list[str]) -> list[str]:
+    """Return the notes of :func:`_note_gaps`, in order."""
     values = np.array([x[v] for v in variables]).T  # rows × variables
     present = ~np.isnan(values)
     any_fuel = np.asarray(present.any(axis=1))
     reported_ever = x.in_any_year(values)  # every variable in one pass
     gaps = reported_ever & ~present & any_fuel[:, None]
+    notes = []
     for k in np.flatnonzero(gaps.any(axis=0)):
         var = variables[k]
         rows = x.index[gaps[:, k]]
         where = first_three(f"{r} {y}" for r, y in rows)
-        x.note(f"{var} missing for {where} while reported in other years: taken as 0")
+        notes.append(f"{var} missing for {where} while reported in other years: taken as 0")
+    return notes
 
 
 def fuel_variables() -> dict[str, str]:

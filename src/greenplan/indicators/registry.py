@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import functools
 import importlib
+import itertools
 import pkgutil
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -108,6 +109,8 @@ class Recipe:
 _RECIPES: dict[str, Recipe] = {}
 
 RecipeFunc = Callable[["Inputs"], pd.Series]
+
+_T = TypeVar("_T")
 
 SeriesOrArray = TypeVar("SeriesOrArray", pd.Series, np.ndarray)
 """A Series on the index of :class:`Inputs` or a float array: helpers return the same kind."""
@@ -450,8 +453,10 @@ class Inputs:
         if present is None:  # every column at once: one pass over the block
             block, row_of = self._columns_block()
             have = ~np.isnan(block).all(axis=1)
+            names = list(row_of)  # in block order (a name given twice: its last row)
+            rows = np.fromiter(row_of.values(), dtype=np.intp, count=len(names))
             present = self._aux["present"] = frozenset(
-                name for name, row in row_of.items() if have[row]
+                itertools.compress(names, have[rows].tolist())
             )
         return code in present
 
@@ -925,6 +930,17 @@ class ArrayInputs:
     def at_year(self, values: np.ndarray, year: int) -> np.ndarray:
         """For each row, the value of the same region in ``year`` (NaN where absent)."""
         return self._x.at_year(np.asarray(values, dtype="float64"), year)
+
+    def once(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """Return ``make()``, called once per inputs for ``key`` (later calls reuse it).
+
+        For a result several recipes need (do not change what it returns): ``key`` names
+        what ``make`` computes, with everything it depends on besides these inputs.
+        """
+        made: dict[Hashable, Any] = self._x._aux.setdefault("once", {})
+        if key not in made:
+            made[key] = make()
+        return made[key]
 
     def distinct_years(self) -> tuple[np.ndarray, np.ndarray]:
         """Return the distinct years of the rows (ascending) and each row's position in them.
