@@ -242,6 +242,15 @@ def test_city_filler_reads_any_index_of_the_same_rows_alike() -> None:
     # no district row: nothing to fill
     only_city = pd.MultiIndex.from_arrays([[CITY], [2020]], names=["region", "year"])
     assert _CityPositions.of(only_city, "all_districts") is None
+    # seven districts: never all of them, so nothing to fill under all_districts; under
+    # reporting_districts the seven that report are every one that does: 7 × 2.0 = 14.0
+    seven = pd.MultiIndex.from_arrays(
+        [[CITY, *districts()[:7]], [2020] * 8], names=["region", "year"]
+    )
+    assert _CityPositions.of(seven, "all_districts") is None
+    series = pd.Series([np.nan] + [2.0] * 7, index=seven)
+    assert city_filler(seven, "all_districts")(series).equals(series)
+    assert city_filler(seven, "reporting_districts")(series).iloc[0] == 14.0
 
 
 def test_to_wide_fills_the_city_as_before(make_stats: Stats) -> None:

@@ -338,6 +338,11 @@ class _CityPositions:
         component = is_district[region_codes]  # a code -1 (no region) reads the last False
         if not component.any():
             return None
+        if rule == "all_districts" and year_codes.min(initial=0) >= 0:
+            # no year with a row of every district: no city value can be filled
+            rows_a_year = np.bincount(year_codes[component], minlength=n_years)
+            if rows_a_year.max() < len(known):
+                return None
         city_pos = np.zeros(0, dtype=np.intp)
         if CITY in region_names:
             city_pos = np.flatnonzero(region_codes == region_names.index(CITY))
