@@ -486,9 +486,9 @@ def test_compute_unit_invariance_non_canonical_units():
 # --- lookups made once, and several series at once: the same as one at a time -------------
 
 
-def test_unreported_as_zero_columns_is_unreported_as_zero_of_each():
+def test_unreported_as_zero_rows_is_unreported_as_zero_of_each():
     from greenplan.engine import inputs_from
-    from greenplan.indicators.energy import _unreported_as_zero, _unreported_as_zero_columns
+    from greenplan.indicators.energy import _unreported_as_zero, _unreported_as_zero_rows
 
     # synthetic: 历下区 reports the feedstock of coal in 2020 only, 市中区 never; the city
     # reports both series in both years
@@ -507,14 +507,13 @@ def test_unreported_as_zero_columns_is_unreported_as_zero_of_each():
         city_from_districts="never",
     ).arrays
     columns = [x["feedstock_raw_coal"], x["feedstock_coke"]]
-    got = _unreported_as_zero_columns(x, columns)
+    got = _unreported_as_zero_rows(x, np.array(columns))
     for column, out in zip(columns, got, strict=True):
         np.testing.assert_array_equal(out, _unreported_as_zero(x, column, None))
     # by hand: rows (历下区 2020, 2021), (市中区 2020), (济南市 2020, 2021)
     assert x.regions.tolist() == ["历下区", "历下区", "市中区", CITY, CITY]
     np.testing.assert_array_equal(got[0], [5.0, np.nan, 0.0, 1.0, 2.0])
     np.testing.assert_array_equal(got[1], [np.nan, 6.0, 0.0, 3.0, 4.0])
-    assert _unreported_as_zero_columns(x, []) == []
 
 
 def test_coal_coefficients_made_once_are_the_factors():

@@ -125,14 +125,15 @@ def sum_components(parts: Sequence[ArrayLike], *, missing_as_zero: bool = False)
     return total if total.ndim else float(total)  # type: ignore[return-value]
 
 
-def sum_aligned(parts: Sequence[np.ndarray], *, min_count: int) -> np.ndarray:
+def sum_aligned(parts: Sequence[np.ndarray] | np.ndarray, *, min_count: int) -> np.ndarray:
     """Sum float arrays of one length element-wise, NaN where fewer than ``min_count`` are present.
 
     The arithmetic of ``pandas.concat(series, axis=1).sum(axis=1, min_count=min_count)`` (and
     of the Series path of :func:`sum_components`): a missing part adds 0, the parts are added
     one after another in the order given, starting from +0.0, so a recipe on arrays gives the
     same numbers as one on Series (``numpy.sum`` of many terms adds pairwise, which can differ
-    in the last bits). For recipes; ``parts`` must not be empty.
+    in the last bits). For recipes; ``parts`` (arrays, or a 2-d array with one part a row)
+    must not be empty.
 
     Examples
     --------

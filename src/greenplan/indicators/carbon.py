@@ -42,7 +42,7 @@ from greenplan.indicators.energy import (
     _note_gaps,
     _unit_factor,
     _unreported_as_zero,
-    _unreported_as_zero_columns,
+    _unreported_as_zero_rows,
     _year_runs,
     fuel_variables,
     intensity,
@@ -439,30 +439,27 @@ def _co2_fuel_combustion(x: ArrayInputs) -> np.ndarray:
         return x.nan()
     set_ = x.option("emission_factor_set")
     table = x.option("emission_factor_table")
-    parts = []
     uncertain = []
-    no_feedstock = []
-    broken = np.zeros(len(x), dtype=bool)
-    feed_codes = {v: f"feedstock_{fuel_of[v]}" for v in present}
-    with_feed = [v for v in present if x.has(feed_codes[v])]
-    # absent means none: every per-fuel feedstock in one pass
-    feeds = _unreported_as_zero_columns(x, [x[feed_codes[v]] for v in with_feed])
-    feedstock_of = dict(zip(with_feed, feeds, strict=True))
-    for var in present:
-        fuel = fuel_of[var]
-        per_unit, confidence = _co2_per_unit(var, set_, table)
+    per_unit = np.empty(len(present))
+    for k, var in enumerate(present):
+        per_unit[k], confidence = _co2_per_unit(var, set_, table)
         if confidence == "?":
-            uncertain.append(fuel)
-        feedstock = feedstock_of.get(var)
-        if feedstock is not None:
-            # a region that reports the feedstock in other years but not in this one: the
-            # fuel's CO₂ cannot be told apart, so the year has no value (never a silent 0)
-            broken |= ~np.isnan(x[var]) & np.isnan(feedstock)
-            burned = net_of_feedstock(x[var], feedstock)
-        else:
-            burned = x[var]
-            no_feedstock.append(var)
-        parts.append(burned * per_unit)
+            uncertain.append(fuel_of[var])
+    # every fuel at once: one row per fuel
+    burned = np.array([x[v] for v in present])
+    feed_codes = [f"feedstock_{fuel_of[v]}" for v in present]
+    with_feed = [k for k, code in enumerate(feed_codes) if x.has(code)]
+    no_feedstock = [v for k, v in enumerate(present) if k not in with_feed]
+    broken = np.zeros(len(x), dtype=bool)
+    if with_feed:
+        # absent means none (a region that never reports a fuel's feedstock deducts 0)
+        feeds = _unreported_as_zero_rows(x, np.array([x[feed_codes[k]] for k in with_feed]))
+        fuels = burned[with_feed]
+        # a region that reports the feedstock in other years but not in this one: the
+        # fuel's CO₂ cannot be told apart, so the year has no value (never a silent 0)
+        broken = (~np.isnan(fuels) & np.isnan(feeds)).any(axis=0)
+        burned[with_feed] = net_of_feedstock(fuels, feeds)
+    parts = burned * per_unit[:, None]
     x.note(f"emission factors: {set_}")
     if uncertain:
         x.note(f"factor tagged [?] for: {', '.join(uncertain)}")

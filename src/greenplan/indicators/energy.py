@@ -581,16 +581,12 @@ def _unreported_as_zero(x: ArrayInputs, series: np.ndarray, label: str | None) -
     return np.where(reported_any, series, 0.0)
 
 
-def _unreported_as_zero_columns(x: ArrayInputs, columns: list[np.ndarray]) -> list[np.ndarray]:
-    """:func:`_unreported_as_zero` of several series without a note, in one pass over them."""
-    if not columns:
-        return []
-    reported_any = x.in_any_year(np.array(columns).T)  # rows × series
-    out = []
-    for k, series in enumerate(columns):
-        reported = reported_any[:, k]
-        out.append(series if reported.all() else np.where(reported, series, 0.0))
-    return out
+def _unreported_as_zero_rows(x: ArrayInputs, block: np.ndarray) -> np.ndarray:
+    """:func:`_unreported_as_zero` of each row of a ``series × rows`` block, without a note.
+
+    All series in one pass; a new block.
+    """
+    return np.where(x.in_any_year(block.T).T, block, 0.0)
 
 
 def _note_gaps(x: ArrayInputs, variables: list[str]) -> None:
@@ -767,8 +763,9 @@ def _energy_from_fuels(x: ArrayInputs) -> np.ndarray:
     _gas_note(x, quantities)
     _note_gaps(x, list(quantities))
     coefficients = _coefficients(x, list(quantities))
-    # standard_coal_total, with the arithmetic of its Series path
-    parts = [to_standard_coal(q, coefficients[name]) for name, q in quantities.items()]
+    # standard_coal_total, with the arithmetic of its Series path; every fuel at once
+    factor = np.array([coefficients[name] for name in quantities])
+    parts = to_standard_coal(np.array(list(quantities.values())), factor[:, None])
     return sum_aligned(parts, min_count=1)
 
 
