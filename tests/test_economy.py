@@ -199,6 +199,40 @@ def test_backward_deflation_needs_the_later_years_growth(make_stats: Stats) -> N
     assert got[2021] == pytest.approx(10871.05552, rel=1e-12)
 
 
+def test_first_chained_year_by_hand() -> None:
+    from greenplan.indicators.economy import _first_chained_year
+
+    # rows in 2015, 2017–2020: 2016 has none, so 2016 is the latest year without a row
+    assert _first_chained_year(np.array([2015, 2017, 2018, 2019, 2020, 2022]), 2020) == 2016
+    assert _first_chained_year(np.array([1001]), 2020) == 2020  # no base year: nothing chains
+    assert _first_chained_year(np.array([2020, 2021]), 2020) == 2019
+    assert _first_chained_year(np.array([], dtype=np.int64), 2020) == 2020
+
+
+def test_backward_index_stops_at_a_year_without_rows(make_stats: Stats) -> None:
+    # SYNTHETIC growth 2015 1 %, 2017 3 %, 2018 5 %, 2019 4 %, 2020 2 %; no row in 2016.
+    # I_2019 = 100 / 1.02 = 98.0392156862745, I_2018 = I_2019 / 1.04 = 94.2684766214178,
+    # I_2017 = I_2018 / 1.05 = 89.7795015442074; 2016 (the year after 2015) has no growth:
+    # no 2015 value. Both indices chain alike (industrial value added: 2020 level 100).
+    growth = {2015: 1.0, 2017: 3.0, 2018: 5.0, 2019: 4.0, 2020: 2.0}
+    rows = [(CITY, y, "gdp_real_growth", g) for y, g in growth.items()]
+    rows += [(CITY, y, "industrial_value_added_real_growth", g) for y, g in growth.items()]
+    rows += [(CITY, 2020, "industrial_value_added", 100.0)]
+    out = compute(make_stats(rows), ["gdp_real_index", "industrial_value_added_constant_2020"])
+    expected = {2017: 89.7795015442074, 2018: 94.2684766214178, 2019: 98.0392156862745}
+    for indicator in ("gdp_real_index", "industrial_value_added_constant_2020"):
+        got = _series(out, indicator)
+        assert 2015 not in got, indicator
+        for year, value in expected.items():
+            assert got[year] == pytest.approx(value, rel=1e-13), (indicator, year)
+        assert got[2020] == 100.0
+    # the same bits as the loop over every year from the base down (the grid from 2015)
+    f = 1.0 + np.array([[growth.get(y, np.nan) for y in range(2015, 2021)]]) / 100.0
+    by_loop = 100.0 * _backward_by_loop(f)[0]
+    got = _series(out, "gdp_real_index")
+    assert [got[y] for y in (2017, 2018, 2019)] == by_loop[2:5].tolist()
+
+
 def test_gdp_index_alternative(make_stats: Stats) -> None:
     # the GDP index (previous year = 100) instead of the growth rate gives the same chain
     rows = [

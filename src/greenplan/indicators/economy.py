@@ -159,6 +159,20 @@ def constant_price_gdp(gdp_base: ArrayLike, index_vs_base: ArrayLike) -> ArrayLi
     return gdp_base * index_vs_base
 
 
+def _first_chained_year(distinct_years: np.ndarray, base: int) -> int:
+    """Return the first year whose rows can be deflated back from ``base``.
+
+    A row of year t < base needs the factors of every year t+1 … base; a year that no row
+    has leaves NaN for all years before it. So only years from the latest year ≤ base
+    without a row are worth a column in a backward grid; earlier rows are NaN.
+    """
+    years = set(distinct_years.tolist())
+    first = base
+    while first in years:
+        first -= 1
+    return first
+
+
 def _real_growth(x: ArrayInputs, growth: str, index: str) -> np.ndarray:
     """Real growth [%]: the variable ``growth``, else the one implied by ``index`` (prev. = 100)."""
     values = x[growth]
@@ -188,7 +202,8 @@ def _gdp_real_index(x: ArrayInputs) -> np.ndarray:
     # Backwards: I_t = I_{t+1} / (1 + g_{t+1}) for t < base, on a (region × year) grid.
     years = x.years
     back = np.full(len(years), np.nan)
-    upto = years <= base
+    # years before the latest year without a row stay NaN: a missing factor breaks the chain
+    upto = (years <= base) & (years >= _first_chained_year(x.distinct_years()[0], base))
     if upto.any():
         codes, uniques = x.region_codes()
         first = int(years[upto].min())

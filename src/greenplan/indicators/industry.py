@@ -35,7 +35,7 @@ import numpy as np
 
 from greenplan._resources import read_resource_csv
 from greenplan.indicators._common import PERCENT, ArrayLike, first_three, nonzero, percent_change
-from greenplan.indicators.economy import _real_growth, constant_price_gdp
+from greenplan.indicators.economy import _first_chained_year, _real_growth, constant_price_gdp
 from greenplan.indicators.registry import (
     ArrayInputs,
     change_recipe,
@@ -566,11 +566,13 @@ def _backward_index(x: ArrayInputs, factor: np.ndarray) -> np.ndarray:
     years = x.years
     out = np.full(len(years), np.nan)
     first = min(int(years.min()), base) if len(years) else base
+    # years before the latest year without a row stay NaN: a missing factor breaks the chain
+    first = max(first, _first_chained_year(x.distinct_years()[0], base))
     if first >= base:
         return out
     # one row per region, one column per year first … base (absent years stay NaN)
     codes, uniques = x.region_codes()
-    upto = years <= base
+    upto = (years <= base) & (years >= first)
     col = years[upto] - first
     arr = np.full((len(uniques), base - first + 1), np.nan)
     arr[codes[upto], col] = factor[upto]
