@@ -266,3 +266,18 @@ def test_validate_command_imports_no_assessment_report_or_pint(tmp_path):
     assert "greenplan.validation" in loaded
     heavy = {"greenplan.progress", "greenplan.report", "greenplan.plot", "pint"}
     assert not loaded & heavy
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_row_finder_dense_is_hashed(seed):
+    # SYNTHETIC keys: a position per possible key, or a hashed index: the same answers
+    rng = np.random.default_rng(seed)
+    keys = rng.choice(500, size=120, replace=False).astype(np.int64)
+    wanted = rng.integers(0, 500, size=300)
+    dense = shared._row_finder(keys, 500, dense=True)(wanted)
+    hashed = shared._row_finder(keys, 500, dense=False)(wanted)
+    np.testing.assert_array_equal(dense, hashed)
+    # by hand: a key's own position, and len(keys) for a key not there
+    assert dense[wanted == keys[7]].tolist() == [7] * int((wanted == keys[7]).sum())
+    absent = np.setdiff1d(np.arange(500), keys)[:3]
+    assert shared._row_finder(keys, 500)(absent).tolist() == [120, 120, 120]

@@ -12,6 +12,7 @@ columns, values and city fill).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -164,6 +165,31 @@ def inputs_of_table(t: Table, **options: Any) -> Inputs:
     return Inputs.from_block(block, index, columns, opts, city_fill=fill)
 
 
+def _row_finder(
+    keys: np.ndarray, n_keys: int, dense: bool | None = None
+) -> Callable[[np.ndarray], np.ndarray]:
+    """Return ``find(wanted)``: the position of each wanted key in ``keys``, else ``len(keys)``.
+
+    ``keys`` are distinct integers in ``[0, n_keys)``. A key space a few times the number of
+    keys is one array of positions (``dense``, chosen by size unless given); a larger one a
+    hashed index.
+    """
+    missing = keys.size
+    if dense is None:
+        dense = n_keys <= 4 * keys.size + 4096
+    if dense:
+        position = np.full(n_keys, missing, dtype=np.int64)
+        position[keys] = np.arange(keys.size)
+        return lambda wanted: position[wanted]
+    lookup = pd.Index(keys)
+
+    def find(wanted: np.ndarray) -> np.ndarray:
+        found = lookup.get_indexer(wanted)
+        return np.where(found >= 0, found, missing)
+
+    return find
+
+
 def rate_levels(
     x: Inputs, t: Table, rows: np.ndarray, base_year: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -191,8 +217,8 @@ def rate_levels(
                 break
     values = [x.indicator_values(level) for level in wanted]
     # the wide rows of (region, year): the table's regions matched to the inputs' by text
-    region_codes, region_names = pd.factorize(np.asarray(x.regions, dtype=object))
-    wide_years = x.years.to_numpy(dtype=np.int64)
+    region_codes, region_names = x.arrays.region_codes()  # (the index's own codes)
+    wide_years = x.arrays.years
     n_wide = wide_years.size
     region_of = {str(r): k for k, r in enumerate(region_names)}
     to_wide = np.array([region_of.get(str(r), -1) for r in t.regions], dtype=np.int64)
@@ -201,13 +227,13 @@ def rate_levels(
     region = to_wide[t.rc[rows]]
     lo = int(wide_years.min()) if n_wide else 0
     span = int(wide_years.max()) - lo + 1 if n_wide else 1
-    lookup = pd.Index(region_codes.astype(np.int64) * span + (wide_years - lo))
+    keys = region_codes.astype(np.int64) * span + (wide_years - lo)  # distinct: one per row
+    find = _row_finder(keys, len(region_names) * span)
 
     def wide_row(y: np.ndarray) -> np.ndarray:
         inside = (region >= 0) & (y >= lo) & (y < lo + span)
         out = np.full(y.size, n_wide, dtype=np.int64)  # n_wide: the NaN column below
-        found = lookup.get_indexer(region[inside] * span + (y[inside] - lo))
-        out[inside] = np.where(found >= 0, found, n_wide)
+        out[inside] = find(region[inside] * span + (y[inside] - lo))
         return out
 
     # one matrix of the levels (a NaN row for rates of no level, a NaN column for no row)
