@@ -550,3 +550,23 @@ def test_electricity_lookup_made_once_is_the_factors():
         assert not got.flags.writeable  # shared between calls: nobody may change it
     with pytest.raises(factors.FactorError):
         _electricity_lookup(years, "no_such_method", None)
+
+
+def test_a_coal_rate_given_as_int_or_float_is_noted_as_given(make_stats):
+    # the lookups made once keep 300 and 300.0 apart: each compute notes the rate as given
+    rows = [
+        (CITY, y, v, q)
+        for y in (2020, 2021)
+        for v, q in (("fuel_raw_coal", 100.0), ("electricity_net_import", 10.0 + y - 2020))
+    ]
+    notes = []
+    for rate in (300.0, 300, 300.0):
+        out = compute(
+            make_stats(rows),
+            "energy_consumption_gross",
+            electricity_method="coal_consumption",
+            electricity_coal_rate=rate,
+        )
+        notes.append(method(out, "energy_consumption_gross"))
+    assert "fixed coal rate 300.0 gce/kWh" in notes[0] and notes[0] == notes[2]
+    assert "fixed coal rate 300 gce/kWh" in notes[1]

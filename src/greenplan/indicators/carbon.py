@@ -394,7 +394,7 @@ def _grid_factor_series(x: ArrayInputs) -> np.ndarray:
     return values[position]
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=64, typed=True)
 def _grid_lookup(
     years: tuple[int, ...], region: str, series: str, vintage: int | str
 ) -> tuple[np.ndarray, str]:

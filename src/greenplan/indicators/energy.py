@@ -642,7 +642,7 @@ def _coefficients(x: ArrayInputs, variables: list[str]) -> dict[str, float]:
     return {var: _coal_per_unit(var, gas) for var in variables}
 
 
-@cache
+@lru_cache(maxsize=None, typed=True)  # typed: an int option is not its float
 def _coal_per_unit(var: str, gas: float | None) -> float:
     """Return standard coal [万吨标准煤] per unit of the fuel variable ``var``.
 
@@ -667,7 +667,7 @@ def _electricity_coefficients(x: ArrayInputs, used: np.ndarray | None = None) ->
     return lookup[position]
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=64, typed=True)  # typed: a note writes 300 and 300.0 apart
 def _electricity_lookup(years: tuple[int, ...], method: str, rate: float | None) -> np.ndarray:
     """Return standard coal per kWh of each of ``years`` [kgce/kWh].
 
@@ -711,7 +711,7 @@ def _year_runs(entries: Iterable[tuple[int, int, str]]) -> str:
     return ", ".join(parts)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=64, typed=True)
 def _electricity_note(years: tuple[int, ...], method: str, rate: float | None) -> str:
     if method == "equivalent" or rate is not None:
         return factors.electricity_coefficient(years[0], method, coal_rate=rate)[1]
