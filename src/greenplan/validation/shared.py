@@ -56,8 +56,9 @@ def _block_and_filler(t: Table, city_rule: str) -> tuple[np.ndarray, pd.MultiInd
 
     And the city filler of that index when it made one (else None).
     """
-    # the distinct (region, year) pairs with rows: the per-row work is one count, two
-    # lookups and the scatter of the values; the rest is on these few pairs
+    # the distinct (region, year) pairs with rows: the per-row work is the scatter of the
+    # values (into a grid, else with a count and two lookups a row); the rest is on these
+    # few pairs
     if t.nr * t.ny <= 4 * t.n + 1024:  # the pair codes themselves are the bins
         pair_bins, pair_keys = t.region_year, np.arange(t.nr * t.ny, dtype=np.int64)
     else:
