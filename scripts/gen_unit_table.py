@@ -47,7 +47,7 @@ COMMON = [
     "公里", "km", "%", "‰", "个", "家", "人", "万人", "天", "年",
     "吨标准煤/万元", "万吨标准煤/亿元", "立方米/万元", "亿立方米/亿元", "吨/万元",
     "吨二氧化碳", "万吨二氧化碳", "tCO2", "吨CO2/万元",
-]
+]  # fmt: skip
 
 
 def code_list_units() -> set[str]:
@@ -88,9 +88,16 @@ def used_units() -> set[str]:
             for lang in ("zh", "en"):
                 cli_main(["report", "--lang", lang, "-o", "/dev/null"])
                 cli_main(
-                    ["report", str(ROOT / "data" / "examples"), "--targets",
-                     str(ROOT / "data" / "examples" / "targets.toml"), "--lang", lang,
-                     "-o", "/dev/null"]
+                    [
+                        "report",
+                        str(ROOT / "data" / "examples"),
+                        "--targets",
+                        str(ROOT / "data" / "examples" / "targets.toml"),
+                        "--lang",
+                        lang,
+                        "-o",
+                        "/dev/null",
+                    ]
                 )
         records = pd.read_csv(ROOT / "data" / "example_records" / "fuel_records_2024.csv")
         gp.aggregate_fuel_records(records)
