@@ -24,7 +24,7 @@ from greenplan.checks import Canonical, Table
 from greenplan.consistency import disagreeing_rates, rate_disagreements
 from greenplan.diagnostics import Code, Collector, Finding
 from greenplan.io import read_and_check
-from greenplan.io.cells import _factorize_keys, factorize
+from greenplan.io.cells import _factorize_keys, factorize, union_sorted
 from greenplan.io.layout import _missing_per_row
 from greenplan.messages import msg
 from greenplan.regions import CITY, districts
@@ -191,6 +191,18 @@ def test_runs_code_integer_keys_as_factorize_does(runs):
     want_codes, want_uniques = pd.factorize(keys)
     assert np.asarray(codes).tolist() == want_codes.tolist()
     assert np.asarray(uniques).tolist() == want_uniques.tolist()
+
+
+@given(st.sets(st.integers(0, 60)), st.sets(st.integers(0, 60)), st.booleans())
+def test_union_of_run_starts_is_union1d(a, b, subset):
+    # oracle: Python's set union, sorted; ``subset`` makes b part of a (the usual case)
+    if subset:
+        b = {x for x in b if x in a}
+    left, right = np.array(sorted(a), dtype=np.int64), np.array(sorted(b), dtype=np.int64)
+    got = union_sorted(left, right)
+    assert got.tolist() == sorted(a | b)
+    assert got.dtype == np.int64
+    assert got is not left and got is not right  # a new array, as numpy.union1d gives
 
 
 # --- coverage summary -----------------------------------------------------------------------
@@ -472,6 +484,8 @@ def test_missing_per_row_is_the_frames_isna_sum(n_cols):
         lambda: pd.Series(pd.array(np.where(rng.random(n) < 0.3, None, 7), dtype="Int64")),
         lambda: pd.Series(pd.to_datetime(np.where(rng.random(n) < 0.3, None, "2020-01-01"))),
         lambda: pd.Series(rng.integers(0, 5, n)),
+        # Arrow numbers (as the CSV reader gives them): empty cells are nulls
+        lambda: pd.Series(pd.array(np.where(rng.random(n) < 0.3, None, 2.5), "double[pyarrow]")),
     ]
     frame = pd.DataFrame({f"c{j}": kinds[j % len(kinds)]() for j in range(n_cols)}, index=range(n))
     frame.columns = ["dup"] * min(2, n_cols) + list(frame.columns[2:])  # repeated headers too

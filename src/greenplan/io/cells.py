@@ -585,7 +585,7 @@ def _pair_codes(vcol: Column, ucol: Column, nv: int, nu: int) -> tuple[Column, n
     runs = _both_runs(vcol, ucol)
     if runs is not None:
         v_starts, v_heads, u_starts, u_heads = runs
-        starts = np.union1d(v_starts, u_starts)
+        starts = union_sorted(v_starts, u_starts)
         v = v_heads[np.searchsorted(v_starts, starts, side="right") - 1]
         u = u_heads[np.searchsorted(u_starts, starts, side="right") - 1]
         keys = np.where(v >= 0, v, nv).astype(np.int64) * (nu + 1) + u + 1
@@ -599,6 +599,23 @@ def _pair_codes(vcol: Column, ucol: Column, nv: int, nu: int) -> tuple[Column, n
     pair += 1
     codes, upairs = _factorize_keys(pair)
     return Column(upairs, np.asarray(codes)), upairs
+
+
+def union_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``numpy.union1d`` of two ascending arrays of distinct integers.
+
+    The runs of a unit column usually begin where runs of the variable column do: then the
+    union is the longer array as it is, found by a binary search of the other's values
+    (no sort of both).
+    """
+    if a.size < b.size:
+        a, b = b, a
+    if not b.size:
+        return a.copy() if a.size else np.union1d(a, b)
+    at = np.searchsorted(a, b)  # ascending: all within ``a`` when the last one is
+    if at[-1] < a.size and bool((a[at] == b).all()):
+        return a.copy()
+    return np.union1d(a, b)
 
 
 def _both_runs(

@@ -150,7 +150,10 @@ def _missing_per_row(frame: pd.DataFrame) -> np.ndarray:
         return np.count_nonzero(frame.isna().to_numpy(dtype=bool), axis=1)
     count = np.zeros(len(frame), dtype=np.uint8 if n_cols < 255 else np.int64)
     for j in range(n_cols):
-        np.add(count, frame.iloc[:, j].isna().to_numpy(dtype=bool), out=count)
+        # the array's flags, not a Series of them; a column with no empty cell adds nothing
+        empty = np.asarray(frame.iloc[:, j].array.isna(), dtype=bool)
+        if empty.any():
+            np.add(count, empty, out=count)
     return count
 
 
