@@ -27,10 +27,11 @@ BENCHMARKS = {
     "bench_fuel_records.py": 10_000_000,
     "bench_excel.py": 200_000,
 }
-EXTRA = {
-    "bench_compute.py": (["--scaling"], []),
-    "bench_latency.py": (["--repeat", "7"], ["--repeat", "3"]),
-}
+EXTRA = [
+    ("bench_validate.py", ["--jinan", "--repeat", "7"], ["--jinan", "--repeat", "3"]),
+    ("bench_compute.py", ["--scaling"], []),
+    ("bench_latency.py", ["--repeat", "7"], ["--repeat", "3"]),
+]
 """Benchmarks with their own sizes: arguments for a full run and for ``--quick``."""
 
 
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {script} (--rows {n:,})", flush=True)
         done = subprocess.run([sys.executable, str(HERE / script), "--rows", str(n)], check=False)
         status = status or done.returncode
-    for script, (full, quick) in EXTRA.items():
+    for script, full, quick in EXTRA:
         extra = quick if args.quick else full
         print(f"== {script} {' '.join(extra)}", flush=True)
         done = subprocess.run([sys.executable, str(HERE / script), *extra], check=False)
