@@ -203,3 +203,18 @@ def test_no_reference_to_files_outside_the_package(needle):
         if needle in line
     ]
     assert not hits, f"{needle} is not in the package; cite the primary source: {hits}"
+
+
+@pytest.mark.parametrize("needle", ["shared/reference", "DESIGN.md"])
+def test_docs_cite_primary_sources_not_working_notes(needle):
+    # the user-facing docs (the site, README, CHANGELOG) name primary sources, like the code
+    root = SRC.parents[1]
+    pages = [root / "README.md", root / "CHANGELOG.md", *sorted((root / "docs").rglob("*.md"))]
+    hits = [
+        f"{path.relative_to(root)}:{n}"
+        for path in pages
+        if "_build" not in path.parts
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if needle in line
+    ]
+    assert not hits, f"{needle} is not public; cite the primary source: {hits}"
