@@ -62,7 +62,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import sys
 import tempfile
 import time
@@ -70,7 +69,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_validate import YEAR_RANGE, _peak_kb, _start_peak, generate, run_fresh
+from bench_validate import YEAR_RANGE, _peak_kb, _start_peak, generate, print_load, run_fresh
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -301,9 +300,9 @@ def main() -> None:
             made = "reused"
         size = path.stat().st_size / 1e6
         print(f"synthetic long table: {args.rows:,} rows, {size:.1f} MB CSV ({made})")
-        _load("before")
+        print_load("before")
         results = {what: _run(what, path, args.repeat) for what in STEPS}
-        _load("after")
+        print_load("after")
     read, yard = results["read"], results["pandera"]
     print(
         f"\n{'step':<16}{'time ms':>9}{'× read':>9}{'× pandera':>11}{'CPU ms':>9}"
@@ -331,16 +330,9 @@ def main() -> None:
     print(f"goal: greenplan (every check) ≤ 1.00× pandera time — {verdict}")
 
 
-def _load(when: str) -> None:
-    """Print the load average (other processes share the machine's cores)."""
-    if hasattr(os, "getloadavg"):
-        load = os.getloadavg()
-        print(f"load average {when}: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-
-
 def sweep(sizes: list[int], repeat: int) -> None:
     """The four steps at each size, one line per size: where the fixed costs show."""
-    _load("before")
+    print_load("before")
     print(
         f"\n{'rows':>10}{'read ms':>9}{'pandera':>9}{'gp-core':>9}{'greenplan':>11}"
         f"{'× pandera':>11}{'findings':>10}"
@@ -360,7 +352,7 @@ def sweep(sizes: list[int], repeat: int) -> None:
                 f"{r['greenplan']['seconds'] * 1e3:>11.1f}{ratio:>11.2f}{found:>10,.0f}"
             )
             path.unlink()
-    _load("after")
+    print_load("after")
     verdict = "met" if met else "NOT met"
     print(f"goal: greenplan (every check) ≤ 1.00× pandera time at every size — {verdict}")
 

@@ -60,7 +60,6 @@ import argparse
 import gc
 import importlib.util
 import json
-import os
 import sys
 import tempfile
 import time
@@ -70,7 +69,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_validate import YEAR_RANGE, _peak_kb, _start_peak, generate, run_fresh  # noqa: E402
+from bench_validate import (  # noqa: E402
+    YEAR_RANGE,
+    _peak_kb,
+    _start_peak,
+    generate,
+    print_load,
+    run_fresh,
+)
 
 MODEL = SCENARIO = "synthetic"
 ENERGY_UNIT, ENERGY_TO = "万吨标准煤", "tce"  # factor from greenplan.units: 10⁴
@@ -208,9 +214,7 @@ def main() -> None:
             + f"; IAMC wide: {sizes[1] / 1e6:.1f} MB"
             + f" (generated in {time.perf_counter() - t0:.1f} s)"
         )
-        load = os.getloadavg() if hasattr(os, "getloadavg") else None
-        if load is not None:
-            print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print_load("before")
         steps = [*GREENPLAN_STEPS, *(PYAM_STEPS if has_pyam else ())]
         runs = [(what, sys.executable) for what in steps]
         if args.also:
@@ -218,9 +222,7 @@ def main() -> None:
         results = [
             (what, py, _run(what, long_path, wide_path, args.repeat, py)) for what, py in runs
         ]
-        if load is not None:
-            load = os.getloadavg()
-            print(f"load average after:  {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print_load("after")
     versions = {
         k: r[k]
         for _, py, r in results

@@ -274,6 +274,13 @@ def measure(what: str, path: str, repeat: int) -> dict[str, float]:
     return out
 
 
+def print_load(when: str) -> None:
+    """Print the load average (other processes share the machine's cores), where known."""
+    if hasattr(os, "getloadavg"):
+        load = os.getloadavg()
+        print(f"load average {when}: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
 def run_fresh(
     script: str, args: list[str], *, python: str = sys.executable, env: dict[str, str] | None = None
 ) -> dict[str, Any]:
@@ -360,9 +367,7 @@ def main() -> None:
         size = path.stat().st_size / 1e6
         shape = "Jinan-shaped" if args.jinan else "synthetic long"
         print(f"{shape} table: {rows:,} rows, {size:.1f} MB CSV ({made})")
-        load = os.getloadavg() if hasattr(os, "getloadavg") else None
-        if load is not None:
-            print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print_load("before")
         results = {what: _run(what, path, args.repeat) for what in STEPS}
     read = results["read"]
     frame_mb = read["frame_mb"]

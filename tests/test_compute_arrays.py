@@ -67,12 +67,7 @@ def scratch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_sum_aligned_is_the_pandas_row_sum_to_the_bit(parts: list[np.ndarray], extra: int) -> None:
     # up to 20 parts: numpy's own sum switches to pairwise summation from 8 terms on, which
     # pandas' row sum of separate columns does not use
-    min_count = min(extra, len(parts))
-    frame = pd.concat([pd.Series(p) for p in parts], axis=1)
-    expected = frame.sum(axis=1, min_count=min_count).to_numpy()
-    got = sum_aligned(parts, min_count=min_count)
-    np.testing.assert_array_equal(got, expected)
-    assert np.array_equal(np.signbit(got), np.signbit(expected))
+    _assert_pandas_row_sum(parts, extra)
 
 
 @settings(max_examples=40, deadline=None)
@@ -88,6 +83,11 @@ def test_sum_aligned_of_long_rows_is_the_pandas_row_sum_to_the_bit(
     parts: list[np.ndarray], extra: int
 ) -> None:
     # more than 64 values a part: the parts are added in place one after another
+    _assert_pandas_row_sum(parts, extra)
+
+
+def _assert_pandas_row_sum(parts: list[np.ndarray], extra: int) -> None:
+    """sum_aligned of ``parts`` equals pandas' row sum of them as columns, sign bits too."""
     min_count = min(extra, len(parts))
     frame = pd.concat([pd.Series(p) for p in parts], axis=1)
     expected = frame.sum(axis=1, min_count=min_count).to_numpy()
@@ -340,7 +340,7 @@ def test_inputs_from_block_and_level_codes_read_like_the_frame(monkeypatch) -> N
     x = _registry.Inputs.from_block(block, index, columns, _registry.resolve_options({}))
     pd.testing.assert_frame_equal(x.wide, wide, check_exact=True)
     # the oracle: the same frame, its regions and years factorized (no level codes read)
-    monkeypatch.setattr(_registry, "_level_codes", lambda index, name: None)
+    monkeypatch.setattr(_registry, "level_codes", lambda index, name: None)
     y = _registry.Inputs(wide, _registry.resolve_options({}))
     assert [y.has(c) for c in ("gdp", "water_use", "coal_consumption")] == [True, False, False]
     assert [x.has(c) for c in ("gdp", "water_use", "coal_consumption")] == [True, False, False]

@@ -323,7 +323,10 @@ def test_year_codes_index_the_distinct_years(years, near):
 
 @given(st.lists(st.integers(0, 61), min_size=1, max_size=40), st.data())
 def test_patterns_of_stretches_are_their_distinct_codes(codes, data):
-    from greenplan.validation import _patterns_of
+    from greenplan.validation import _pattern_codes, _pattern_keys
+
+    def _patterns_of(mc, lo, hi, n_patterns):  # the codes of each stretch's key
+        return [_pattern_codes(k) for k in _pattern_keys(mc, lo, hi, n_patterns)]
 
     mc = np.array(codes, dtype=np.int64)
     cuts = sorted({0, len(codes), *data.draw(st.lists(st.integers(0, len(codes)), max_size=5))})

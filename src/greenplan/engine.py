@@ -9,6 +9,7 @@ components: the computed value wins, and :func:`reported_vs_computed` lists disa
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from greenplan.diagnostics import Code, Collector, ValidationReport
 from greenplan.errors import GreenplanError, StatisticsError
 from greenplan.indicators.registry import (
     Inputs,
+    level_codes,
     recipes,
     recipes_table,
     resolve_options,
@@ -180,15 +182,11 @@ def _kahan_sorted_sum(
 _KEYS = ("region", "year")
 """The names of the levels of the wide index."""
 
-_DISTRICTS: frozenset[str] | None = None
 
-
+@functools.cache
 def _district_names() -> frozenset[str]:
     """Return the codes of :func:`~greenplan.regions.districts`, made once (a fixed list)."""
-    global _DISTRICTS
-    if _DISTRICTS is None:
-        _DISTRICTS = frozenset(districts())
-    return _DISTRICTS
+    return frozenset(districts())
 
 
 def _region_year_codes(index: pd.Index) -> tuple[np.ndarray, list[Any], np.ndarray, int]:
@@ -198,13 +196,9 @@ def _region_year_codes(index: pd.Index) -> tuple[np.ndarray, list[Any], np.ndarr
     codes. A MultiIndex holds them already (its codes and levels: no text is compared
     again); another index, or one with a missing key, is factorized.
     """
-    if isinstance(index, pd.MultiIndex):
-        at_region, at_year = index.names.index("region"), index.names.index("year")
-        region_codes = np.asarray(index.codes[at_region], dtype=np.intp)
-        year_codes = np.asarray(index.codes[at_year], dtype=np.intp)
-        if region_codes.min(initial=0) >= 0 and year_codes.min(initial=0) >= 0:
-            names = index.levels[at_region].tolist()
-            return region_codes, names, year_codes, len(index.levels[at_year])
+    region, year = level_codes(index, "region"), level_codes(index, "year")
+    if region is not None and year is not None:
+        return region[0], region[1].tolist(), year[0], len(year[1])
     region_codes, region_values = pd.factorize(index.get_level_values("region"))
     year_codes, year_values = pd.factorize(index.get_level_values("year"))
     return region_codes, list(region_values), year_codes, len(year_values)

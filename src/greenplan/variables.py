@@ -14,6 +14,7 @@ code is defined once, a parent exists (with a unit of the same dimension), a uni
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -252,16 +253,16 @@ def suggest_variables(name: str, n: int = 3) -> list[str]:
     return out[:n]
 
 
-_CHILDREN: dict[str, tuple[str, ...]] | None = None
-
-
 def children(code: str) -> list[str]:
     """Codes whose parent is ``code`` (they sum to it), in code-list order."""
-    global _CHILDREN
-    if _CHILDREN is None:  # one pass over the code list, not one per call
-        table: dict[str, list[str]] = {}
-        for c, v in VARIABLES.items():
-            if v.parent is not None:
-                table.setdefault(v.parent, []).append(c)
-        _CHILDREN = {parent: tuple(kids) for parent, kids in table.items()}
-    return list(_CHILDREN.get(code, ()))
+    return list(_children_table().get(code, ()))
+
+
+@functools.cache
+def _children_table() -> dict[str, tuple[str, ...]]:
+    """Each parent's children, from one pass over the code list (read-only): do not change it."""
+    table: dict[str, list[str]] = {}
+    for c, v in VARIABLES.items():
+        if v.parent is not None:
+            table.setdefault(v.parent, []).append(c)
+    return {parent: tuple(kids) for parent, kids in table.items()}

@@ -638,7 +638,7 @@ class Inputs:
         those of ``pandas.factorize``; a code only groups the rows of one region.
         """
         if "_regions" not in self._levels:
-            level = _level_codes(self.index, "region")
+            level = level_codes(self.index, "region")
             if level is not None:
                 codes, uniques = level
             else:
@@ -677,7 +677,7 @@ class Inputs:
     def _years_values(self) -> np.ndarray:
         years = self._aux.get("years")
         if years is None:
-            level = _level_codes(self.index, "year") if "year" not in self._levels else None
+            level = level_codes(self.index, "year") if "year" not in self._levels else None
             if level is not None and level[1].dtype == _INT64:
                 codes, values = level
                 years = values.to_numpy()[codes]  # the year level read through its codes
@@ -783,7 +783,7 @@ _FLOAT64 = np.dtype("float64")
 _INT64 = np.dtype("int64")
 
 
-def _level_codes(index: pd.Index, name: str) -> tuple[np.ndarray, pd.Index] | None:
+def level_codes(index: pd.Index, name: str) -> tuple[np.ndarray, pd.Index] | None:
     """Return the codes and values of the level ``name`` of a MultiIndex (None: it has none).
 
     None too when a row has no value there (code −1): ``factorize`` then decides.

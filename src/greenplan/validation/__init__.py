@@ -447,13 +447,6 @@ def _not_computable(
     collector.add_many(Code.NOT_COMPUTABLE, found)
 
 
-def _patterns_of(
-    mc: np.ndarray, lo: np.ndarray, hi: np.ndarray, n_patterns: int
-) -> list[tuple[int, ...]]:
-    """Return the distinct pattern codes of ``mc[lo[g]:hi[g]]`` of each stretch, ascending."""
-    return [_pattern_codes(k) for k in _pattern_keys(mc, lo, hi, n_patterns)]
-
-
 def _pattern_keys(
     mc: np.ndarray, lo: np.ndarray, hi: np.ndarray, n_patterns: int
 ) -> list[int] | list[tuple[int, ...]]:
