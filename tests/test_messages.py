@@ -165,6 +165,39 @@ def test_collector_keeps_the_message_for_translation() -> None:
     assert f.translated("zh").message == f.text("zh")
 
 
+@pytest.mark.parametrize(
+    ("missing", "en_missing", "zh_missing"),
+    [
+        # a list of texts: joined with ", " in English and "、" in Chinese
+        (["gdp", "population"], "gdp, population", "gdp、population"),
+        # numbers and messages in a list: each item rendered, then joined
+        ([3, msg("validation.its_inputs")], "3, its inputs", "3、其输入项"),
+        # a str subclass in a list joins as its text (a StrEnum: its value)
+        ([Code.BAD_YEAR, "gdp"], "bad_year, gdp", "bad_year、gdp"),
+    ],
+)
+def test_list_parameters_render_item_by_item_in_each_language(
+    missing: list[object], en_missing: str, zh_missing: str
+) -> None:
+    m = msg(
+        "validation.not_computable",
+        indicator="gdp_growth",
+        region="历下区",
+        years=["2001–2003", "2005"],
+        missing=missing,
+    )
+    # templates of validation.not_computable in the catalogue, filled by hand
+    en = (
+        f"gdp_growth cannot be computed for 历下区 in 2001–2003, 2005: missing {en_missing}. "
+        "Submit them if the indicator is needed."
+    )
+    zh = (
+        f"历下区 2001–2003、2005 年无法计算 gdp_growth：缺少 {zh_missing}。如需该指标，请补充报送。"
+    )
+    assert render(m, "en") == en and render(m, "zh") == zh
+    assert messages.render_all([m, m], "zh") == [zh, zh]
+
+
 def test_unknown_key_and_language_are_refused() -> None:
     with pytest.raises(KeyError):
         render(msg("diagnostics.no_such_key"), "en")

@@ -176,8 +176,11 @@ def _format(template: str, params: Mapping[str, Any], lang: str) -> str:
         kind = type(value)
         if kind in _PLAIN:  # most parameters are used as they are
             values[name] = value
-        elif kind is list and all(type(v) is str for v in value):  # a list of texts
-            values[name] = _JOIN[lang].join(value)
+        elif kind is list:
+            try:  # a list of texts: joined as it is (no look at each item first)
+                values[name] = _JOIN[lang].join(value)
+            except TypeError:  # numbers or messages in it
+                values[name] = _param(value, lang)
         else:
             values[name] = _param(value, lang)
     return template.format_map(values)
