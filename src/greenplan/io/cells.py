@@ -9,9 +9,10 @@ not a number. The checks on the accepted table are :mod:`greenplan.checks`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -155,13 +156,55 @@ def run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
 
 
 def code_column(series: pd.Series) -> Column:
-    """:class:`Column` of a column: by runs when it is a long Arrow text column in runs."""
-    runs = _run_heads(series)
+    """:class:`Column` of a column: by runs when it is a long Arrow text column in runs.
+
+    A text column stored in Arrow is coded by Arrow's ``dictionary_encode``, as
+    ``pandas.factorize`` codes it, without the pandas objects made on the way (they cost more
+    than the coding of a table of a thousand rows).
+    """
+    cells = _arrow_text(series)
+    if cells is None:
+        codes, distinct = pd.factorize(series, use_na_sentinel=True)
+        return Column(np.asarray(distinct, dtype=object), np.asarray(codes, dtype=np.int64))
+    runs = _run_heads(cells)
     if runs is not None:
         starts, heads, uniques = runs
         return Column(uniques, starts=starts, heads=heads, n=len(series))
-    codes, distinct = pd.factorize(series, use_na_sentinel=True)
-    return Column(np.asarray(distinct, dtype=object), np.asarray(codes, dtype=np.int64))
+    codes, uniques = _dictionary_codes(cells)
+    return Column(uniques, codes)
+
+
+def _arrow_text(series: pd.Series) -> Any:
+    """Return the cells of a text column pandas stores in Arrow (a ``pyarrow.ChunkedArray``).
+
+    None for any other column (texts as Python objects, numbers, dates).
+    """
+    if getattr(series.dtype, "storage", None) != "pyarrow":
+        return None
+    if not hasattr(series.array, "__arrow_array__"):
+        return None
+    import pyarrow as pa  # optional: only for a column pandas stores in Arrow
+
+    cells = series.array.__arrow_array__()
+    if not (pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type)):
+        return None
+    return cells if isinstance(cells, pa.ChunkedArray) else pa.chunked_array([cells])
+
+
+def _dictionary_codes(cells: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (int64, -1 for an empty cell) and distinct texts of Arrow text cells.
+
+    What ``pandas.factorize`` gives for them: it codes Arrow text by ``dictionary_encode``
+    too (distinct texts in order of first appearance).
+    """
+    if not len(cells):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+    encoded = cells.dictionary_encode().combine_chunks()
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    codes = indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, np.asarray(encoded.dictionary.to_pylist(), dtype=object)
 
 
 def _factorize_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -184,51 +227,69 @@ _RUN_SHARE = 8
 """A column is coded by runs when it has fewer than one run per this many cells."""
 
 
-def _runs(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
-    """:func:`factorize` of a long Arrow text column that comes in runs of equal cells.
-
-    None for anything else (see :func:`_run_heads`).
-    """
-    runs = _run_heads(series)
-    if runs is None:
-        return None
-    starts, heads, uniques = runs
-    return np.repeat(heads, run_lengths(starts, len(series))), uniques
-
-
-def _run_heads(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def _run_heads(cells: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Find the runs of equal cells of a long Arrow text column: (first rows, codes, uniques).
 
-    None for anything else (a short column, cells not stored in Arrow, too many runs): then
-    the column is hashed cell by cell. An empty cell starts a run of its own. The first cell
-    of each run is picked chunk by chunk (Arrow ``filter``; ``take`` would join the chunks),
-    and coded as ``pandas.factorize`` codes Arrow text (``dictionary_encode``: distinct texts
-    in order of first appearance, -1 for an empty cell).
+    None for anything else (a short column, too many runs): then the column is hashed cell by
+    cell. An empty cell starts a run of its own. The first cell of each run is picked chunk by
+    chunk (Arrow ``filter``; ``take`` would join the chunks), and coded as
+    ``pandas.factorize`` codes Arrow text (``dictionary_encode``: distinct texts in order of
+    first appearance, -1 for an empty cell).
     """
-    n = len(series)
-    if n < 2 * _RUN_SAMPLE or getattr(series.dtype, "storage", None) != "pyarrow":
-        return None
-    if not hasattr(series.array, "__arrow_array__"):
+    n = len(cells)
+    if n < 2 * _RUN_SAMPLE:
         return None
     import pyarrow as pa  # optional: only for a column pandas stores in Arrow
     import pyarrow.compute as pc
 
-    cells = series.array.__arrow_array__()
     sample = cells.slice(0, _RUN_SAMPLE + 1)
     changes = pc.not_equal(sample.slice(1), sample.slice(0, _RUN_SAMPLE)).fill_null(True)
     if pc.sum(changes).as_py() > _RUN_SAMPLE // _RUN_SHARE:
         return None
     changes = pc.not_equal(cells.slice(1), cells.slice(0, n - 1)).fill_null(True)
-    after = pc.indices_nonzero(changes).to_numpy(zero_copy_only=False)
+    after = true_positions(changes)
     if after.size >= n // _RUN_SHARE:
         return None
-    runs = np.concatenate([np.zeros(1, dtype=np.int64), after.astype(np.int64) + 1])
+    runs = np.empty(after.size + 1, dtype=np.int64)
+    runs[0] = 0
+    np.add(after, 1, out=runs[1:])
     start = pa.chunked_array([pa.array([True]), *changes.chunks], type=pa.bool_())
-    heads = pc.filter(cells, start).combine_chunks().dictionary_encode()
-    head_codes = heads.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    head_codes, uniques = _dictionary_codes(pc.filter(cells, start))
     # 64-bit codes: the checks and the engine index arrays with them (NumPy converts any
     # other integers to 64 bits first, a copy of every row's code)
-    return runs, head_codes.astype(np.int64), np.asarray(heads.dictionary.to_pylist(), dtype=object)
+    return runs, head_codes, uniques
+
+
+def true_positions(flags: Any) -> np.ndarray:
+    """Positions (int64, ascending) of the true cells of an Arrow boolean column without nulls.
+
+    ``pyarrow.compute.indices_nonzero``, read from the bitmaps: only the bytes with a bit set
+    are unpacked, so a column with few true cells costs a scan of one word per 64 cells.
+    """
+    import pyarrow.compute as pc  # optional: only for a column pandas stores in Arrow
+
+    out: list[np.ndarray] = []
+    base = 0
+    for chunk in flags.chunks:
+        length = len(chunk)
+        if chunk.null_count:  # not expected (nulls are filled first): Arrow's own kernel
+            found = pc.indices_nonzero(chunk.fill_null(False)).to_numpy(zero_copy_only=False)
+            out.append(found.astype(np.int64) + base)
+        elif length:
+            skip, first = chunk.offset % 8, chunk.offset // 8
+            size = (skip + length + 7) // 8
+            bitmap = np.frombuffer(chunk.buffers()[1], dtype=np.uint8)[first : first + size]
+            window = np.zeros((size + 7) // 8 * 8, dtype=np.uint8)  # whole 64-bit words
+            window[:size] = bitmap
+            words = window.view(np.uint64)
+            filled = np.flatnonzero(words)
+            if filled.size:
+                bits = np.unpackbits(words[filled].view(np.uint8), bitorder="little")
+                at = np.flatnonzero(bits.view(np.bool_))  # NumPy finds flags faster than bytes
+                pos = filled[at >> 6] * 64 + (at & 63) - skip
+                out.append(pos[(pos >= 0) & (pos < length)] + base)
+        base += length
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
 _NONE = np.zeros(0, dtype=np.int64)
@@ -525,11 +586,11 @@ def _units(
     nu = len(u_text)
     pcodes, upairs = _pair_codes(t.vcol, ucol, len(v_res), nu)
     pair_of = pcodes.code
-    pairs: list[tuple[str | None, str | None]] = []  # (variable, unit text) of each pair
-    for p in upairs.tolist():
-        vi, ui = divmod(int(p), nu + 1)
-        pairs.append((v_res[vi] if vi < len(v_res) else None, u_text[ui - 1] if ui else None))
-    factor, state, messages = _pair_factors(pairs, header_unit)
+    pairs = _pair_texts(upairs, v_res, u_text)
+    infos = [_pair_info(v, text or header_unit) for v, text in pairs]
+    factor = np.array([i.factor for i in infos], dtype="float64")
+    state = np.array([i.state for i in infos], dtype=np.int8)
+    messages = [i.message for i in infos]
     if unit_col is not None or "unit" in t.headers:
         column = t.header("unit")
     elif header_unit is not None:  # the unit is written in the value header: 数值(亿元)
@@ -538,7 +599,7 @@ def _units(
         column = "unit"
     unit_texts = [*u_text, header_unit or ""]
     unit_label = Lazy(lambda i: unit_texts[ucol.code(i)])
-    expected = [VARIABLES[v].unit if v else None for v, _ in pairs]
+    expected = [i.target for i in infos]
     for st, code in ((1, Code.UNKNOWN_UNIT), (2, Code.WRONG_DIMENSION)):
         t.reject(
             code,
@@ -564,13 +625,7 @@ def _units(
                 expected=VARIABLES[v].unit,
                 count=int(members.size),
             )
-    percent = np.array(
-        [
-            v is not None and (text or header_unit or VARIABLES[v].unit).casefold() in PERCENT_UNITS
-            for v, text in pairs
-        ],
-        dtype=np.bool_,
-    )
+    percent = np.array([i.percent for i in infos], dtype=np.bool_)
     return factor, pcodes, percent
 
 
@@ -627,48 +682,76 @@ def _both_runs(
     return a.starts, a.heads, b.starts, b.heads
 
 
-def _pair_factors(
-    pairs: list[tuple[str | None, str | None]], header_unit: str | None
-) -> tuple[np.ndarray, np.ndarray, list[Message | str]]:
-    """Factor to the canonical unit of each (variable, unit) pair, and its state and message.
+def _pair_texts(
+    upairs: np.ndarray, v_res: list[str | None], u_text: list[str]
+) -> list[tuple[str | None, str | None]]:
+    """(variable code, unit text) of each pair key ``v × (nu + 1) + u + 1`` (see _pair_codes).
 
-    State 0: converted (or no unit: taken as canonical), 1: unknown unit, 2: wrong dimension.
+    None for an empty or unknown variable and for an empty unit cell.
     """
-    factor = np.ones(len(pairs), dtype="float64")
-    state = np.zeros(len(pairs), dtype=np.int8)
-    messages: list[Message | str] = [""] * len(pairs)
-    for k, (code, text) in enumerate(pairs):
-        text = text or header_unit
-        if code is None or not text:
-            continue
-        target = VARIABLES[code].unit
-        try:
-            factor[k] = units.factor(text, target)
-        except UnknownUnitError as exc:
-            state[k] = 1
-            messages[k] = msg(
-                "io.unknown_unit",
-                unit=repr(text),
-                variable=code,
-                hint=hint(exc.suggestions),
-                target=target,
-            )
-        except DimensionalityMismatchError as exc:
-            state[k] = 2
-            messages[k] = msg(
-                "io.wrong_dimension",
-                unit=repr(text),
-                from_dim=units.dimension_message(exc.from_dim),
-                variable=code,
-                name_zh=VARIABLES[code].name_zh,
-                to_dim=units.dimension_message(exc.to_dim),
-                target=target,
-            )
-        except UnitError as exc:
-            state[k] = 1
-            reason = exc.message if exc.message is not None else str(exc)
-            messages[k] = msg("io.unusable_unit", unit=repr(text), variable=code, reason=reason)
-    return factor, state, messages
+    nv, nu = len(v_res), len(u_text)
+    vi, ui = np.divmod(np.asarray(upairs, dtype=np.int64), nu + 1)
+    return [
+        (v_res[v] if v < nv else None, u_text[u - 1] if u else None)
+        for v, u in zip(vi.tolist(), ui.tolist(), strict=True)
+    ]
+
+
+class PairInfo(NamedTuple):
+    """What the readers need of one (variable, unit) pair (see :func:`_pair_info`)."""
+
+    factor: float
+    """Factor to the variable's canonical unit (1.0 when not converted)."""
+    state: int
+    """0: converted (or no unit: taken as canonical), 1: unknown unit, 2: wrong dimension."""
+    message: Message | str
+    """Why the unit is rejected (state 1 or 2), else ``""``."""
+    target: str | None
+    """The variable's canonical unit (None for no variable)."""
+    percent: bool
+    """Whether the unit (as written, else the canonical one) is percent."""
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _pair_info(code: str | None, text: str | None) -> PairInfo:
+    """Conversion factor, state, message and percent flag of variable ``code`` in unit ``text``.
+
+    ``text`` is the unit as written in the row or, for an empty cell, in the value header
+    (None for neither). A pure function of the code list and the unit table, so it is
+    worked out once per process for each pair (a table has few distinct pairs).
+    """
+    if code is None:
+        return PairInfo(1.0, 0, "", None, False)
+    target = VARIABLES[code].unit
+    percent = (text or target).casefold() in PERCENT_UNITS
+    if not text:
+        return PairInfo(1.0, 0, "", target, percent)
+    try:
+        return PairInfo(units.factor(text, target), 0, "", target, percent)
+    except UnknownUnitError as exc:
+        message: Message = msg(
+            "io.unknown_unit",
+            unit=repr(text),
+            variable=code,
+            hint=hint(exc.suggestions),
+            target=target,
+        )
+        return PairInfo(1.0, 1, message, target, percent)
+    except DimensionalityMismatchError as exc:
+        message = msg(
+            "io.wrong_dimension",
+            unit=repr(text),
+            from_dim=units.dimension_message(exc.from_dim),
+            variable=code,
+            name_zh=VARIABLES[code].name_zh,
+            to_dim=units.dimension_message(exc.to_dim),
+            target=target,
+        )
+        return PairInfo(1.0, 2, message, target, percent)
+    except UnitError as exc:
+        reason = exc.message if exc.message is not None else str(exc)
+        message = msg("io.unusable_unit", unit=repr(text), variable=code, reason=reason)
+        return PairInfo(1.0, 1, message, target, percent)
 
 
 def _values(

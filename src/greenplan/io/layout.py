@@ -149,9 +149,9 @@ def _missing_per_row(frame: pd.DataFrame) -> np.ndarray:
     if n_cols > _MANY_COLUMNS:
         return np.count_nonzero(frame.isna().to_numpy(dtype=bool), axis=1)
     count = np.zeros(len(frame), dtype=np.uint8 if n_cols < 255 else np.int64)
-    for j in range(n_cols):
+    for _, column in frame.items():  # by position (headers may repeat); cheaper than iloc
         # the array's flags, not a Series of them; a column with no empty cell adds nothing
-        empty = np.asarray(frame.iloc[:, j].array.isna(), dtype=bool)
+        empty = np.asarray(column.array.isna(), dtype=bool)
         if empty.any():
             np.add(count, empty, out=count)
     return count

@@ -1,0 +1,156 @@
+"""The readers' fast paths give what the plain ways give.
+
+* a text column in Arrow is coded by Arrow's ``dictionary_encode`` as ``pandas.factorize``
+  codes it (the oracle);
+* the true cells of an Arrow boolean column are found from its bitmaps as
+  ``pyarrow.compute.indices_nonzero`` finds them (and a plain loop);
+* each (variable, unit) pair's factor, state and percent flag are those of the unit table;
+* a UTF-8 CSV without a byte-order mark is read as ``utf-8`` the first time: files that are
+  not UTF-8 (in a cell, or in a line with too many fields) are reported as before.
+
+Every table here is SYNTHETIC.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import greenplan as gp
+from greenplan import units
+from greenplan.diagnostics import Code
+from greenplan.io.cells import _pair_info, code_column, true_positions
+from greenplan.variables import VARIABLES
+
+TEXTS = ["济南市", "历下区", "gdp", "", "万吨", "ＧＤＰ", "a,b"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(TEXTS)), max_size=60))
+def test_arrow_text_coded_as_pandas_factorize(cells):
+    series = pd.Series(cells, dtype="str")
+    column = code_column(series)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    np.testing.assert_array_equal(column.codes, codes)
+    assert column.codes.dtype == np.int64
+    assert list(column.uniques) == list(np.asarray(uniques, dtype=object))
+    assert column.uniques.dtype == object
+
+
+def test_arrow_text_of_several_chunks_coded_as_pandas_factorize():
+    chunks = pa.chunked_array([["gdp", None, "万吨"], [], ["万吨", "gdp", "population"]])
+    series = pd.Series(pd.arrays.ArrowStringArray(chunks))
+    column = code_column(series)
+    assert column.codes.tolist() == [0, -1, 1, 1, 0, 2]
+    assert list(column.uniques) == ["gdp", "万吨", "population"]
+
+
+def test_column_not_in_arrow_is_coded_by_pandas():
+    series = pd.Series(["gdp", None, 3, "gdp"], dtype=object)
+    column = code_column(series)
+    assert column.codes.tolist() == [0, -1, 1, 0]
+    assert list(column.uniques) == ["gdp", 3]
+
+
+def _flags(bits: list[bool], cut: int, offset: int) -> pa.ChunkedArray:
+    """``bits`` as a boolean column of two chunks (cut at ``cut``), each sliced at ``offset``."""
+    pad = [False] * offset
+    first = pa.array(pad + bits[:cut], type=pa.bool_()).slice(offset)
+    second = pa.array(pad + bits[cut:], type=pa.bool_()).slice(offset)
+    return pa.chunked_array([first, second], type=pa.bool_())
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.booleans(), max_size=300),
+    st.integers(0, 300),
+    st.integers(0, 13),
+)
+def test_true_positions_are_indices_nonzero(bits, cut, offset):
+    flags = _flags(bits, min(cut, len(bits)), offset)
+    got = true_positions(flags)
+    assert got.dtype == np.int64
+    assert got.tolist() == [i for i, b in enumerate(bits) if b]  # a plain loop
+    expected = pc.indices_nonzero(flags).to_numpy(zero_copy_only=False)
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_true_positions_with_nulls_count_them_false():
+    flags = pa.chunked_array([pa.array([True, None, False, True])])
+    assert true_positions(flags).tolist() == [0, 3]
+
+
+def test_pair_info_is_the_unit_table():
+    # 万吨标准煤 is the canonical unit of energy_consumption; tce converts by 1e-4
+    info = _pair_info("energy_consumption", "tce")
+    assert info.state == 0
+    assert info.factor == units.factor("tce", VARIABLES["energy_consumption"].unit)
+    assert info.target == VARIABLES["energy_consumption"].unit
+    assert not info.percent
+    assert _pair_info("energy_consumption", None) == (1.0, 0, "", info.target, False)
+    assert _pair_info(None, "tce") == (1.0, 0, "", None, False)
+
+
+def test_pair_info_of_bad_units():
+    unknown = _pair_info("energy_consumption", "no-such-unit")
+    assert unknown.state == 1 and unknown.factor == 1.0
+    assert unknown.message.key == "io.unknown_unit"
+    wrong = _pair_info("energy_consumption", "km")
+    assert wrong.state == 2 and wrong.message.key == "io.wrong_dimension"
+
+
+def test_pair_info_percent_as_written_else_canonical():
+    share = next(c for c, v in VARIABLES.items() if v.unit == "%")
+    assert _pair_info(share, None).percent
+    assert _pair_info(share, "%").percent
+    assert not _pair_info(share, "1").percent
+
+
+H = "region,year,variable,value,unit\n"
+ROWS = "济南市,2020,gdp,100,亿元\n济南市,2021,gdp,105,亿元\n"
+
+
+def _codes(path) -> list[tuple[str, int | None]]:
+    report = gp.validate(path, check_coverage=False, check_reported=False)
+    return [(f.code, f.row) for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ((H + ROWS).encode(), []),
+        (b"\xef\xbb\xbf" + (H + ROWS).encode(), []),
+        ((H + ROWS).encode("gbk"), []),
+        ((H + ROWS).encode() + "济南市,2022,gdp,110,亿元\n".encode("gbk"), [("unreadable_file", 4)]),
+        # the GBK line has too many fields: it is skipped, but the file is still not UTF-8
+        (
+            (H + ROWS).encode()
+            + "济南市,2022,gdp,110,亿元,x,y\n".encode("gbk")
+            + "济南市,2023,gdp,110,亿元\n".encode(),
+            [("unreadable_file", 4)],
+        ),
+        ((H + ROWS).encode() + b"\xff\n", [("unreadable_file", 4)]),
+        ((H + ROWS + "济南市,2022,gdp,110,亿元,x,y\n").encode(), [("malformed_row", 4)]),
+    ],
+)
+def test_utf8_without_bom_reads_as_before(tmp_path, data, expected):
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    assert _codes(path) == expected
+    if not expected:
+        table = gp.read_statistics(path)
+        assert table["region"].tolist() == ["济南市", "济南市"]
+        assert table["value"].tolist() == [100.0, 105.0]
+
+
+def test_csv_columns_kept_when_unchanged(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("region,year,variable,value,unit,\n济南市,2020,gdp,1,亿元,\n", "utf-8")
+    report = gp.validate(path, check_coverage=False, check_reported=False)
+    assert Code.COLUMN_IGNORED not in [f.code for f in report.findings]
+    assert report.table["value"].tolist() == [1.0]
