@@ -25,6 +25,8 @@ import greenplan as gp
 from greenplan import units
 from greenplan.diagnostics import Code
 from greenplan.io.cells import _pair_info, code_column, true_positions
+from greenplan.io.layout import _NOTE_CELLS, _full_columns, _missing_per_row
+from greenplan.io.normalise import parse_numbers
 from greenplan.variables import VARIABLES
 
 TEXTS = ["济南市", "历下区", "gdp", "", "万吨", "ＧＤＰ", "a,b"]
@@ -126,7 +128,10 @@ def _codes(path) -> list[tuple[str, int | None]]:
         ((H + ROWS).encode(), []),
         (b"\xef\xbb\xbf" + (H + ROWS).encode(), []),
         ((H + ROWS).encode("gbk"), []),
-        ((H + ROWS).encode() + "济南市,2022,gdp,110,亿元\n".encode("gbk"), [("unreadable_file", 4)]),
+        (
+            (H + ROWS).encode() + "济南市,2022,gdp,110,亿元\n".encode("gbk"),
+            [("unreadable_file", 4)],
+        ),
         # the GBK line has too many fields: it is skipped, but the file is still not UTF-8
         (
             (H + ROWS).encode()
@@ -154,3 +159,47 @@ def test_csv_columns_kept_when_unchanged(tmp_path):
     report = gp.validate(path, check_coverage=False, check_reported=False)
     assert Code.COLUMN_IGNORED not in [f.code for f in report.findings]
     assert report.table["value"].tolist() == [1.0]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["int", "text", "float", "object"]),
+            st.lists(st.booleans(), min_size=6, max_size=6),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_full_columns_leave_no_blank_row_or_note(spec):
+    # the columns counted full have no empty cell; with more than a note fills, no row is
+    # blank or a note candidate (the property to_long relies on to skip counting them)
+    data = {}
+    for k, (kind, empty) in enumerate(spec):
+        if kind == "int":
+            data[f"c{k}"] = pd.Series(np.arange(6), dtype=np.int64)
+        elif kind == "text":
+            data[f"c{k}"] = pd.Series([None if e else "济南" for e in empty], dtype="str")
+        elif kind == "float":
+            data[f"c{k}"] = pd.Series([np.nan if e else 1.5 for e in empty])
+        else:
+            data[f"c{k}"] = pd.Series([None if e else "x" for e in empty], dtype=object)
+    frame = pd.DataFrame(data)
+    full = _full_columns(frame, len(spec) + 1)
+    assert full <= int((~frame.isna().any()).sum())
+    if _full_columns(frame, _NOTE_CELLS + 1) > _NOTE_CELLS:
+        n_filled = frame.notna().sum(axis=1).to_numpy()
+        assert (n_filled > _NOTE_CELLS).all()
+    np.testing.assert_array_equal(_missing_per_row(frame), frame.isna().sum(axis=1).to_numpy())
+
+
+def test_parse_numbers_of_a_numeric_column_with_an_index():
+    # SYNTHETIC: a float column whose index is not 0..n-1; values, missing and bad as read
+    values = pd.Series([1.5, np.nan, np.inf, -2.0], index=[10, 3, 7, 1])
+    v, missing, bad = parse_numbers(values)
+    np.testing.assert_array_equal(v, [1.5, np.nan, np.nan, -2.0])
+    assert missing.tolist() == [False, True, False, False]
+    assert bad.tolist() == [False, False, True, False]
+    assert v.flags.writeable
+    assert values.tolist()[2] == np.inf  # the column is left alone

@@ -162,7 +162,7 @@ def code_column(series: pd.Series) -> Column:
     ``pandas.factorize`` codes it, without the pandas objects made on the way (they cost more
     than the coding of a table of a thousand rows).
     """
-    cells = _arrow_text(series)
+    cells = arrow_text(series)
     if cells is None:
         codes, distinct = pd.factorize(series, use_na_sentinel=True)
         return Column(np.asarray(distinct, dtype=object), np.asarray(codes, dtype=np.int64))
@@ -174,7 +174,7 @@ def code_column(series: pd.Series) -> Column:
     return Column(uniques, codes)
 
 
-def _arrow_text(series: pd.Series) -> Any:
+def arrow_text(series: pd.Series) -> Any:
     """Return the cells of a text column pandas stores in Arrow (a ``pyarrow.ChunkedArray``).
 
     None for any other column (texts as Python objects, numbers, dates).

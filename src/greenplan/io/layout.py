@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from greenplan.diagnostics import Code, Collector
-from greenplan.io.cells import Columns, Part, hint, normalise
+from greenplan.io.cells import Columns, Part, arrow_text, hint, normalise
 from greenplan.io.normalise import (
     MISSING_MARKERS,
     UNIT_IN_HEADER,
@@ -85,10 +85,11 @@ def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int 
         return None
     # blank rows are layout, not data: they are neither read nor reported; nor are notes
     frame, rows = raw.frame, raw.rows
-    n_cols, n_missing = frame.shape[1], _missing_per_row(frame)
-    blank = (n_missing == n_cols) | _footnotes(raw, collector, n_cols - n_missing)
-    if blank.any():
-        frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
+    if _full_columns(frame, _NOTE_CELLS + 1) <= _NOTE_CELLS:  # else no row can be either
+        n_cols, n_missing = frame.shape[1], _missing_per_row(frame)
+        blank = (n_missing == n_cols) | _footnotes(raw, collector, n_cols - n_missing)
+        if blank.any():
+            frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
     _report_merged(raw, collector)
     repeated = _repeated_headers(raw, layout, collector, len(frame))
     if repeated is not None:
@@ -131,6 +132,30 @@ def to_long(raw: Raw, collector: Collector, opts: dict[str, Any]) -> Part | int 
         opts=opts,
         provenance=provenance,
     )
+
+
+_NOTE_CELLS = 2
+"""A note under a table fills at most this many cells of its row (see :func:`_footnotes`)."""
+
+
+def _full_columns(frame: pd.DataFrame, enough: int) -> int:
+    """Count the columns known to have no empty cell without reading their cells.
+
+    NumPy integer and boolean columns cannot hold an empty cell; a text column in Arrow
+    knows how many it holds. Counting stops at ``enough``. When a row fills the cells of
+    more columns than a note does, no row is blank or a note, and the empty cells of each
+    row (:func:`_missing_per_row`) need not be counted.
+    """
+    full = 0
+    for _, column in frame.items():
+        if full >= enough:
+            break
+        if isinstance(column.dtype, np.dtype):
+            full += column.dtype.kind in "iub"
+        else:
+            cells = arrow_text(column)
+            full += cells is not None and cells.null_count == 0
+    return full
 
 
 _MANY_COLUMNS = 32
@@ -195,7 +220,7 @@ def _footnotes(raw: Raw, collector: Collector, n_filled: np.ndarray) -> np.ndarr
     if not len(frame) or frame.shape[1] < 2:
         return out
     # a note has text in one or two cells (a comma inside an unquoted CSV note splits it)
-    candidates = np.flatnonzero(n_filled <= 2)
+    candidates = np.flatnonzero(n_filled <= _NOTE_CELLS)
     if not candidates.size:
         return out
     values = frame.iloc[candidates].to_numpy(dtype=object)

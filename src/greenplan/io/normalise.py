@@ -208,16 +208,17 @@ def parse_numbers(
     if decimal not in _GROUPED:
         raise ValueError(f"decimal={decimal!r}: expected '.' or ','")
     s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    s = s.reset_index(drop=True)
     n = len(s)
     if pd.api.types.is_bool_dtype(s.dtype):
         return np.full(n, np.nan), np.zeros(n, bool), np.ones(n, bool)
     if pd.api.types.is_numeric_dtype(s.dtype):
-        arr = s.to_numpy(dtype="float64", na_value=np.nan).copy()
+        arr = s.to_numpy(dtype="float64", na_value=np.nan, copy=True)
         missing = np.isnan(arr)
         bad = np.isinf(arr)
-        arr[bad] = np.nan
+        if bad.any():
+            arr[bad] = np.nan
         return arr, missing, bad
+    s = s.reset_index(drop=True)
     null = s.isna().to_numpy()
     booly: np.ndarray
     other: np.ndarray
