@@ -23,8 +23,18 @@ from hypothesis import strategies as st
 
 import greenplan as gp
 from greenplan import units
+from greenplan.checks import resolve_options
 from greenplan.diagnostics import Code
-from greenplan.io.cells import _pair_info, code_column, true_positions
+from greenplan.io import read_and_check
+from greenplan.io.assemble import _string_column
+from greenplan.io.cells import (
+    Column,
+    Strings,
+    _pair_info,
+    _unit_strings,
+    code_column,
+    true_positions,
+)
 from greenplan.io.layout import _NOTE_CELLS, _full_columns, _missing_per_row
 from greenplan.io.normalise import parse_numbers
 from greenplan.variables import VARIABLES
@@ -203,3 +213,44 @@ def test_parse_numbers_of_a_numeric_column_with_an_index():
     assert bad.tolist() == [False, False, True, False]
     assert v.flags.writeable
     assert values.tolist()[2] == np.inf  # the column is left alone
+
+
+CODES = st.sampled_from([None, "gdp", "population_resident", "energy_consumption"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(CODES, min_size=1),
+    st.lists(st.integers(1, 40), min_size=1, max_size=30),
+    st.booleans(),
+)
+def test_unit_strings_are_the_assembled_units(v_res, runs, whole):
+    # the oracle: the units of the variables, one per variable code, assembled as before
+    # (_string_column of the per-variable unit list)
+    heads = np.array([k % len(v_res) for k in range(len(runs))], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(runs)[:-1]]).astype(np.int64)
+    n = int(sum(runs))
+    vcol = Column(np.array(v_res, dtype=object), starts=starts, heads=heads, n=n)
+    vc_out = vcol.codes if whole else vcol.codes[::2]
+    got = _unit_strings(vcol, v_res, vc_out, whole=whole)
+    old = Strings(vc_out, [VARIABLES[c].unit if c else "" for c in v_res])
+    codes, uniques = _string_column([got])
+    old_codes, old_uniques = _string_column([old])
+    assert uniques == old_uniques
+    np.testing.assert_array_equal(codes, old_codes)
+    assert codes.dtype == old_codes.dtype
+
+
+def test_constant_text_columns_are_read_only_zeros(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(H + ROWS, encoding="utf-8")
+    result, _, checked = read_and_check((path,), resolve_options({}))
+    assert result.canonical is not None
+    for name in ("file", "sheet", "source", "note"):
+        codes, uniques = result.canonical.texts[name]
+        assert codes.tolist() == [0, 0] and len(uniques) == 1
+        assert not codes.flags.writeable
+    table = checked.table
+    assert table["file"].tolist() == [str(path)] * 2
+    assert table["source"].tolist() == ["", ""]
+    assert Strings.constant("x", 3).codes.tolist() == [0, 0, 0]

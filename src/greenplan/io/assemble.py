@@ -74,7 +74,9 @@ def _string_column(parts: Sequence[Strings]) -> tuple[np.ndarray, list[str]]:
     ]
     uniques = list(index)
     if len(uniques) == 1:  # file, sheet, an absent source or note: one text for every row
-        return np.zeros(sum(len(p.codes) for p in parts), dtype=np.int32), uniques
+        # a read-only view of one zero, no memory per row (the codes are only ever read;
+        # four such columns of 129k rows took ≈ 0.25 ms to fill with zeros)
+        return np.broadcast_to(np.int32(0), (sum(len(p.codes) for p in parts),)), uniques
     if len(parts) == 1 and np.array_equal(remaps[0], np.arange(len(uniques))):
         return parts[0].codes, uniques  # one table, texts already distinct: codes as they are
     codes = [

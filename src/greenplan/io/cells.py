@@ -51,8 +51,12 @@ class Strings:
 
     @staticmethod
     def constant(text: str, n: int) -> Strings:
-        """Return the same text for ``n`` rows."""
-        return Strings(np.zeros(n, dtype=np.int32), [text])
+        """Return the same text for ``n`` rows.
+
+        The codes are a read-only view of one zero (no memory per row): the assembly makes
+        the column's codes once (:func:`greenplan.io.assemble._string_column`).
+        """
+        return Strings(np.broadcast_to(np.int32(0), (n,)), [text])
 
 
 @dataclass
@@ -246,7 +250,9 @@ def _run_heads(cells: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     changes = pc.not_equal(sample.slice(1), sample.slice(0, _RUN_SAMPLE)).fill_null(True)
     if pc.sum(changes).as_py() > _RUN_SAMPLE // _RUN_SHARE:
         return None
-    changes = pc.not_equal(cells.slice(1), cells.slice(0, n - 1)).fill_null(True)
+    changes = pc.not_equal(cells.slice(1), cells.slice(0, n - 1))
+    if changes.null_count:  # an empty cell starts a run
+        changes = changes.fill_null(True)
     after = true_positions(changes)
     if after.size >= n // _RUN_SHARE:
         return None
@@ -411,7 +417,7 @@ def normalise(
         year=take(t.year_values),
         variable=Strings(vc_out, [c or "" for c in v_res]),
         value=take(values),
-        unit=Strings(vc_out, [VARIABLES[c].unit if c else "" for c in v_res]),
+        unit=_unit_strings(t.vcol, v_res, vc_out, whole=idx is None),
         source=texts["source"],
         note=texts["note"],
         file=file_out,
@@ -420,6 +426,29 @@ def normalise(
         rows_read=len(frame),
         value_header=cols["value"][0] if value_column is None else "value",
     )
+
+
+def _unit_strings(
+    vcol: Column, v_res: list[str | None], vc_out: np.ndarray, whole: bool
+) -> Strings:
+    """Return the canonical unit of each accepted row, as codes into the distinct units.
+
+    ``vc_out`` are the accepted rows' variable codes (``whole``: every row is accepted).
+    Variables share units: when the variable column is coded by runs and every row is
+    accepted, the units are repeated run by run (cheaper than picking one per row); the codes
+    are those the assembly would give the units of the variables (int32 where they differ).
+    """
+    index: dict[str, int] = {}
+    remap = [index.setdefault(VARIABLES[c].unit if c else "", len(index)) for c in v_res]
+    uniques = list(index)
+    if len(uniques) == len(remap) or len(uniques) == 1:
+        return Strings(vc_out, [VARIABLES[c].unit if c else "" for c in v_res])
+    per_code = np.array(remap, dtype=np.int32)
+    if whole and vcol.starts is not None and vcol.heads is not None:
+        codes = np.repeat(per_code[vcol.heads], run_lengths(vcol.starts, vcol.n))
+    else:
+        codes = per_code[vc_out]
+    return Strings(codes, uniques)
 
 
 def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str | None]]:

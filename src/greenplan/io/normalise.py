@@ -213,10 +213,13 @@ def parse_numbers(
         return np.full(n, np.nan), np.zeros(n, bool), np.ones(n, bool)
     if pd.api.types.is_numeric_dtype(s.dtype):
         arr = s.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+        finite = np.isfinite(arr)
+        if finite.all():  # the usual case: one pass, no NaN or infinity to look for
+            none = np.zeros(n, dtype=bool)
+            return arr, none, none.copy()
         missing = np.isnan(arr)
-        bad = np.isinf(arr)
-        if bad.any():
-            arr[bad] = np.nan
+        bad = ~finite & ~missing
+        arr[bad] = np.nan
         return arr, missing, bad
     s = s.reset_index(drop=True)
     null = s.isna().to_numpy()
