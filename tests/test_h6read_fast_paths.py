@@ -254,3 +254,25 @@ def test_constant_text_columns_are_read_only_zeros(tmp_path):
     assert table["file"].tolist() == [str(path)] * 2
     assert table["source"].tolist() == ["", ""]
     assert Strings.constant("x", 3).codes.tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize("cell", ["gdp", " ＧＤＰ ", "地区生产总值", "no such variable", ""])
+def test_variable_name_is_resolution_of_the_text(cell):
+    # the cached resolution is that of the NFKC text; cells that are not str are not cached
+    from greenplan.io.cells import _variable_name, _variable_of
+    from greenplan.io.normalise import nfkc
+    from greenplan.variables import resolve_variable
+
+    text = nfkc(cell)
+    assert _variable_name(cell) == (text, resolve_variable(text)) == _variable_of(cell)
+    assert _variable_of(2020) == ("2020", resolve_variable("2020"))
+
+
+def test_zero_codes():
+    from greenplan.io.cells import zero_codes
+
+    codes = zero_codes(4)
+    assert codes.dtype == np.int32 and codes.tolist() == [0, 0, 0, 0]
+    assert not codes.flags.writeable
+    assert codes[np.array([True, False, True, True])].tolist() == [0, 0, 0]
+    assert zero_codes(0).size == 0

@@ -18,7 +18,7 @@ import pandas as pd
 
 from greenplan.checks import Canonical, Table
 from greenplan.diagnostics import Code, Collector, short
-from greenplan.io.cells import Part, Strings
+from greenplan.io.cells import Part, Strings, zero_codes
 from greenplan.io.layout import to_long
 from greenplan.io.sources import iter_tables
 from greenplan.messages import msg
@@ -76,7 +76,7 @@ def _string_column(parts: Sequence[Strings]) -> tuple[np.ndarray, list[str]]:
     if len(uniques) == 1:  # file, sheet, an absent source or note: one text for every row
         # a read-only view of one zero, no memory per row (the codes are only ever read;
         # four such columns of 129k rows took ≈ 0.25 ms to fill with zeros)
-        return np.broadcast_to(np.int32(0), (sum(len(p.codes) for p in parts),)), uniques
+        return zero_codes(sum(len(p.codes) for p in parts)), uniques
     if len(parts) == 1 and np.array_equal(remaps[0], np.arange(len(uniques))):
         return parts[0].codes, uniques  # one table, texts already distinct: codes as they are
     codes = [

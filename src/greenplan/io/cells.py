@@ -53,10 +53,9 @@ class Strings:
     def constant(text: str, n: int) -> Strings:
         """Return the same text for ``n`` rows.
 
-        The codes are a read-only view of one zero (no memory per row): the assembly makes
-        the column's codes once (:func:`greenplan.io.assemble._string_column`).
+        The codes are a read-only view of one zero (:func:`zero_codes`).
         """
-        return Strings(np.broadcast_to(np.int32(0), (n,)), [text])
+        return Strings(zero_codes(n), [text])
 
 
 @dataclass
@@ -79,6 +78,15 @@ class Part:
     """Header of the value column, or ("variable"|"year", header by variable code or year)."""
     rejected_extra: int = 0
     """Cells read but rejected before normalisation (columns of unknown variables)."""
+
+
+_ZERO = bytes(4)
+"""One int32 zero, the memory of :func:`zero_codes`."""
+
+
+def zero_codes(n: int) -> np.ndarray:
+    """Return ``n`` int32 codes 0 as a read-only view of one zero (no memory per row)."""
+    return np.ndarray((n,), dtype=np.int32, buffer=_ZERO, offset=0, strides=(0,))
 
 
 def hint(suggestions: list[str]) -> Message | str:
@@ -438,11 +446,12 @@ def _unit_strings(
     accepted, the units are repeated run by run (cheaper than picking one per row); the codes
     are those the assembly would give the units of the variables (int32 where they differ).
     """
+    units = [_unit_of(c) if c else "" for c in v_res]
     index: dict[str, int] = {}
-    remap = [index.setdefault(VARIABLES[c].unit if c else "", len(index)) for c in v_res]
+    remap = [index.setdefault(u, len(index)) for u in units]
     uniques = list(index)
     if len(uniques) == len(remap) or len(uniques) == 1:
-        return Strings(vc_out, [VARIABLES[c].unit if c else "" for c in v_res])
+        return Strings(vc_out, units)
     per_code = np.array(remap, dtype=np.int32)
     if whole and vcol.starts is not None and vcol.heads is not None:
         codes = np.repeat(per_code[vcol.heads], run_lengths(vcol.starts, vcol.n))
@@ -461,9 +470,9 @@ def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str |
     t.region = Coded(rcodes, [r or x for r, x in zip(r_res, r_text, strict=True)] + [""])
     t.vcol = vcol = code_column(frame[cols["variable"][0]])
     vcodes = vcol.codes
-    v_text = [nfkc(str(u)) for u in vcol.uniques]
-    t.v_res = [resolve_variable(x) for x in v_text]
-    t.variable = Coded(vcodes, [c or x for c, x in zip(t.v_res, v_text, strict=True)] + [""])
+    names = [_variable_name(u) if type(u) is str else _variable_of(u) for u in vcol.uniques]
+    t.v_res = [code for _, code in names]
+    t.variable = Coded(vcodes, [code or text for text, code in names] + [""])
     year_null, year_bad = _years(t, year_range)
     # an empty key cell is a missing value of that column
     empty = (
@@ -505,6 +514,28 @@ def _keys(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray, list[str |
     )
     _unknown_variables(t, vcodes)
     return rcodes, r_res
+
+
+def _variable_of(cell: Any) -> tuple[str, str | None]:
+    """Return a variable cell's text (NFKC, stripped) and the code it names (None if none)."""
+    text = nfkc(str(cell))
+    return text, resolve_variable(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _variable_name(cell: str) -> tuple[str, str | None]:
+    """:func:`_variable_of` of a text cell, once per process for each text.
+
+    A pure function of the code list: a table names the same few hundred variables again
+    and again, and their resolution cost more than the coding of a table of 1,000 rows.
+    """
+    return _variable_of(cell)
+
+
+@functools.cache
+def _unit_of(code: str) -> str:
+    """Return the canonical unit of variable ``code`` (the code list is read-only)."""
+    return VARIABLES[code].unit
 
 
 def _unknown(known: np.ndarray, codes: np.ndarray) -> np.ndarray:
