@@ -276,3 +276,24 @@ def test_zero_codes():
     assert not codes.flags.writeable
     assert codes[np.array([True, False, True, True])].tolist() == [0, 0, 0]
     assert zero_codes(0).size == 0
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["数值(万吨标准煤)", "Year", " 地区 ", "value_1", "2020", 2020, 2020.0, None, "数值（亿元）"],
+)
+def test_canonical_header_cached_is_the_plain_one(header):
+    from greenplan.io.normalise import _canonical_header, canonical_header
+
+    assert canonical_header(header) == _canonical_header(header)
+    assert canonical_header(header) == canonical_header(header)
+
+
+def test_repeated_csv_header_kept_as_written(tmp_path):
+    # SYNTHETIC: pandas renames a repeated header "value" to "value.1"; the finding names both
+    path = tmp_path / "t.csv"
+    path.write_text("region,year,variable,value,value,unit\n济南市,2020,gdp,1,2,亿元\n", "utf-8")
+    report = gp.validate(path, check_coverage=False, check_reported=False)
+    assert [(f.code, f.column, f.value) for f in report.findings] == [
+        ("repeated_header", "value", "value | value")
+    ]
