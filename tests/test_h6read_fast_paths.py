@@ -297,3 +297,32 @@ def test_repeated_csv_header_kept_as_written(tmp_path):
     assert [(f.code, f.column, f.value) for f in report.findings] == [
         ("repeated_header", "value", "value | value")
     ]
+
+
+def test_numbers_of_a_numeric_column_without_copy_only_in_the_readers(tmp_path):
+    # SYNTHETIC: parse_numbers gives its own writable array; the readers' parse_cells may give
+    # the column's array (read-only); the table users get is theirs to change
+    from greenplan.io.normalise import parse_cells
+
+    column = pd.Series([1.5, 2.0, 3.25])
+    v, _, _ = parse_numbers(column)
+    assert v.flags.writeable and not np.shares_memory(v, column.to_numpy())
+    v2, missing, bad = parse_cells(column, ".", copy=False)
+    assert v2.tolist() == [1.5, 2.0, 3.25] and not missing.any() and not bad.any()
+    assert not v2.flags.writeable  # the column's own memory: never written into
+    with_inf = pd.Series([1.0, np.inf])
+    v3, _, bad3 = parse_cells(with_inf, ".", copy=False)
+    assert v3.flags.writeable and np.isnan(v3[1]) and bad3.tolist() == [False, True]
+    assert with_inf.tolist() == [1.0, np.inf]
+    data = pd.DataFrame(
+        {
+            "region": ["济南市"],
+            "year": [2020],
+            "variable": ["gdp"],
+            "value": [5.0],
+            "unit": ["亿元"],
+        }
+    )
+    table = gp.read_statistics(data)
+    table.loc[0, "value"] = 6.0
+    assert data["value"].tolist() == [5.0]

@@ -25,7 +25,7 @@ from greenplan.io.normalise import (
     PercentCell,
     cell_text,
     nfkc,
-    parse_numbers,
+    parse_cells,
     parse_year,
     special_cell_message,
 )
@@ -824,7 +824,9 @@ def _values(
     """
     cells = t.frame[t.cols["value"][0]]
     parsed = _percent_cells(t, cells, percent_unit, value_column)
-    values, missing, bad = parse_numbers(parsed, decimal)
+    # the column's own array when every value is a number (read-only: the canonical
+    # DataFrame copies it, as it does the years)
+    values, missing, bad = parse_cells(parsed, decimal, copy=False)
     if t.absent.any():
         missing &= ~t.absent
     shown = Lazy(lambda i: cell_text(cells.iloc[i]))

@@ -218,6 +218,17 @@ def parse_numbers(
     >>> parse_numbers(["1.234,5", "10140,91"], decimal=",")[0].tolist()
     [1234.5, 10140.91]
     """
+    return parse_cells(values, decimal, copy=True)
+
+
+def parse_cells(
+    values: pd.Series | Sequence[Any], decimal: str, copy: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return :func:`parse_numbers` of ``values``; ``copy=False`` may leave the numbers read-only.
+
+    With ``copy=False`` the numbers of a numeric column with no NaN or infinity are its own
+    array, read-only: the readers' way (no copy of every value).
+    """
     if decimal not in _GROUPED:
         raise ValueError(f"decimal={decimal!r}: expected '.' or ','")
     s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
@@ -225,11 +236,13 @@ def parse_numbers(
     if pd.api.types.is_bool_dtype(s.dtype):
         return np.full(n, np.nan), np.zeros(n, bool), np.ones(n, bool)
     if pd.api.types.is_numeric_dtype(s.dtype):
-        arr = s.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+        arr = s.to_numpy(dtype="float64", na_value=np.nan, copy=copy)
         finite = np.isfinite(arr)
         if finite.all():  # the usual case: one pass, no NaN or infinity to look for
             none = np.zeros(n, dtype=bool)
             return arr, none, none.copy()
+        if not arr.flags.writeable:
+            arr = arr.copy()
         missing = np.isnan(arr)
         bad = ~finite & ~missing
         arr[bad] = np.nan
