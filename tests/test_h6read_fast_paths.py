@@ -278,17 +278,6 @@ def test_zero_codes():
     assert zero_codes(0).size == 0
 
 
-@pytest.mark.parametrize(
-    "header",
-    ["数值(万吨标准煤)", "Year", " 地区 ", "value_1", "2020", 2020, 2020.0, None, "数值（亿元）"],
-)
-def test_canonical_header_cached_is_the_plain_one(header):
-    from greenplan.io.normalise import _canonical_header, canonical_header
-
-    assert canonical_header(header) == _canonical_header(header)
-    assert canonical_header(header) == canonical_header(header)
-
-
 def test_repeated_csv_header_kept_as_written(tmp_path):
     # SYNTHETIC: pandas renames a repeated header "value" to "value.1"; the finding names both
     path = tmp_path / "t.csv"

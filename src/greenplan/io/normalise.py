@@ -8,7 +8,6 @@ in brackets: ``能源消费总量(万吨标准煤)``. The accepted headers are
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 import warnings
@@ -82,18 +81,6 @@ def canonical_header(header: Any) -> tuple[str | None, str | None]:
     (str or None, str or None)
         The canonical column (``"value"``) or None, and the unit in brackets or None.
     """
-    if type(header) is str:  # a table's headers, read again and again
-        return _canonical_text_header(header)
-    return _canonical_header(header)
-
-
-@functools.lru_cache(maxsize=4096)
-def _canonical_text_header(header: str) -> tuple[str | None, str | None]:
-    """:func:`canonical_header` of a text, once per process for each (a pure function)."""
-    return _canonical_header(header)
-
-
-def _canonical_header(header: Any) -> tuple[str | None, str | None]:
     key = _header_key(header)
     if key in _HEADER_LOOKUP:
         return _HEADER_LOOKUP[key], None

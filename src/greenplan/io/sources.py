@@ -372,8 +372,8 @@ def _read_csv(
                     line = int(m.group(1))
                     # pandas counts lines of the file without the skipped ones
                     skipped.append(line + sum(1 for e in extra if e <= line))
-    names = [str(c) for c in frame.columns.tolist()]  # a list: no Arrow iterator per name
-    if any(_RENAMED.fullmatch(c) and re.sub(r"\.\d+$", "", c) in names for c in names):
+    names = [str(c) for c in frame.columns]
+    if any(re.fullmatch(r"(.*)\.\d+", c) and re.sub(r"\.\d+$", "", c) in names for c in names):
         # pandas renamed a repeated header "value" to "value.1": keep the header as written
         written = _written_header(path, encoding, sep, header)
         if written is not None and len(written) == len(names):
@@ -414,8 +414,6 @@ def _written_header(path: Path, encoding: str, sep: str, header: int) -> list[st
 
 
 _UNNAMED = re.compile(r"Unnamed: (\d+)")
-_RENAMED = re.compile(r"(.*)\.\d+")
-"""pandas' name of a repeated header (``value.1``)."""
 """pandas' name of a column whose header cell is empty."""
 
 
