@@ -101,6 +101,7 @@ def test_pair_info_is_the_unit_table():
     # 万吨标准煤 is the canonical unit of energy_consumption; tce converts by 1e-4
     info = _pair_info("energy_consumption", "tce")
     assert info.state == 0
+    assert info.factor == pytest.approx(1e-4)  # 1 t = 10⁻⁴ 万 t (by hand)
     assert info.factor == units.factor("tce", VARIABLES["energy_consumption"].unit)
     assert info.target == VARIABLES["energy_consumption"].unit
     assert not info.percent
