@@ -23,6 +23,8 @@ from greenplan import engine
 from greenplan.checks import Canonical, Table
 from greenplan.consistency import disagreeing_rates, rate_disagreements
 from greenplan.diagnostics import Code, Collector, Finding
+from greenplan.indicators.registry import Inputs
+from greenplan.indicators.registry import resolve_options as resolve_compute_options
 from greenplan.io import read_and_check
 from greenplan.io.cells import _factorize_keys, factorize, union_sorted
 from greenplan.io.layout import _missing_per_row
@@ -208,17 +210,16 @@ def test_union_of_run_starts_is_union1d(a, b, subset):
 # --- coverage summary -----------------------------------------------------------------------
 
 
-class _Rows:
-    """The (region, year) of each row of the engine's inputs: all the summary reads of them."""
-
-    def __init__(self, regions: list[str], years: list[int]) -> None:
-        self.regions = pd.Index(regions)
-        self.years = pd.Index(years)
+def _inputs_on_rows(regions: list[str], years: list[int]) -> Inputs:
+    """Engine inputs on rows of these (region, year), in this order (no column: the summary
+    reads only the rows)."""
+    index = pd.MultiIndex.from_arrays([regions, years], names=["region", "year"])
+    return Inputs(pd.DataFrame(index=index), resolve_compute_options({}))
 
 
 def test_coverage_summary_does_not_depend_on_the_order_of_the_rows():
     # SYNTHETIC coverage entries: 2 indicators × rows of 2 regions; rows by region and year
-    rows = _Rows(["A"] * 4 + ["B"] * 3, [2015, 2016, 2018, 2019, 2016, 2017, 2020])
+    rows = _inputs_on_rows(["A"] * 4 + ["B"] * 3, [2015, 2016, 2018, 2019, 2016, 2017, 2020])
     cov = engine.CoverageCodes(
         ["x", "y"],
         np.array([0, 0, 0, 0, 0, 1, 1, 1]),
@@ -229,7 +230,9 @@ def test_coverage_summary_does_not_depend_on_the_order_of_the_rows():
     # the same rows in another order, and the entries on them (by indicator, then row)
     perm = np.array([6, 2, 0, 5, 3, 1, 4])  # new row k is old row perm[k]
     new_of = np.argsort(perm)
-    shuffled = _Rows([rows.regions[i] for i in perm], [int(rows.years[i]) for i in perm])
+    shuffled = _inputs_on_rows(
+        [str(rows.regions[i]) for i in perm], [int(rows.years[i]) for i in perm]
+    )
     columns = (cov.indicator.tolist(), new_of[cov.row].tolist(), cov.missing.tolist())
     entries = sorted(zip(*columns, strict=True))
     cov2 = engine.CoverageCodes(
@@ -238,7 +241,7 @@ def test_coverage_summary_does_not_depend_on_the_order_of_the_rows():
     found = []
     for x, c in ((rows, cov), (shuffled, cov2)):
         collector = Collector(10**6)
-        _not_computable(x, c, [0, 1], ["x", "y"], collector)  # type: ignore[arg-type]
+        _not_computable(x, c, [0, 1], ["x", "y"], collector)
         found.append(
             sorted((f.variable, f.region, f.message, f.count, f.year) for f in collector.findings)
         )

@@ -356,13 +356,11 @@ def _not_computable(
     (indicator, region) is one stretch of entries whose years ascend, so the work on the
     entries is a few array operations; the rest is per finding.
     """
-    # factorized as they are (Arrow strings) on many rows, as Python objects on few (less
-    # overhead): the same codes either way
-    region_of = x.regions
-    regions, region_names = pd.factorize(
-        region_of if len(region_of) > 256 else np.asarray(region_of, dtype=object)
-    )
-    years = x.years.to_numpy(dtype=np.int64)
+    # the region codes and years the recipes use (made once per inputs, from the index's
+    # codes: no text hashed); the findings are sorted by the report, not in this order
+    arrays = x.arrays
+    regions, region_names = arrays.region_codes()
+    years = arrays.years
     n = len(years)
     # the rows of the inputs by (region, year): their rank, when they are not in that order
     if n > 1 and not bool(
