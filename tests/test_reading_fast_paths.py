@@ -316,3 +316,49 @@ def test_numbers_of_a_numeric_column_without_copy_only_in_the_readers(tmp_path):
     table = gp.read_statistics(data)
     table.loc[0, "value"] = 6.0
     assert data["value"].tolist() == [5.0]
+
+
+_CALLER_FRAMES = {
+    "long": lambda: pd.DataFrame(
+        {
+            "region": ["济南市", "济南市"],
+            "year": [2020, 2021],
+            "variable": ["gdp", "gdp"],
+            "value": [5.0, 6.0],
+            "unit": ["亿元", "亿元"],
+        }
+    ),
+    "long with provenance": lambda: pd.DataFrame(
+        {
+            "region": ["济南市", "济南市"],
+            "year": [2020, 2021],
+            "variable": ["gdp", "gdp"],
+            "value": [5.0, 6.0],
+            "unit": ["亿元", "亿元"],
+            "file": ["a.csv", "a.csv"],
+            "sheet": ["", ""],
+            "row": [2, 3],
+        }
+    ),
+    "years as columns": lambda: pd.DataFrame(
+        {"region": ["济南市"], "variable": ["gdp"], "unit": ["亿元"], "2020": [5.0], "2021": [6.0]}
+    ),
+    "variables as columns": lambda: pd.DataFrame(
+        {"region": ["济南市", "济南市"], "year": [2020, 2021], "gdp": [5.0, 6.0]}
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", list(_CALLER_FRAMES))
+def test_report_table_does_not_change_with_the_callers_frame(layout):
+    # SYNTHETIC: the report's table is made when first read, from arrays kept at the call; a
+    # caller who changes their DataFrame afterwards (in place) must not change the report
+    frame = _CALLER_FRAMES[layout]()
+    report = gp.validate(frame, check_coverage=False, check_reported=False)
+    for column in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[column].dtype):
+            frame.loc[0, column] = 1
+    table = report.table
+    assert table is not None
+    assert table["year"].tolist() == [2020, 2021]
+    assert table["value"].tolist() == [5.0, 6.0]

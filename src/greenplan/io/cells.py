@@ -563,9 +563,10 @@ def _years(t: _Rows, year_range: tuple[int, int]) -> tuple[np.ndarray | None, np
     if pd.api.types.is_integer_dtype(ycol.dtype) and not pd.api.types.is_bool_dtype(ycol.dtype):
         null: np.ndarray | None = None
         if isinstance(ycol.dtype, np.dtype):  # NumPy integers: no empty cell
-            # no copy (pandas gives the frame's array read-only): the canonical DataFrame
-            # copies what it is given read-only (``Canonical.frame``)
-            year = ycol.to_numpy().astype(np.int64, copy=False)
+            # no copy of a frame read from a file (pandas gives its array read-only: the
+            # canonical DataFrame copies what it is given read-only, ``Canonical.frame``); a
+            # caller's DataFrame is copied, as the caller may change it after the call
+            year = ycol.to_numpy().astype(np.int64, copy=not t.raw.owned)
             t.year = Lazy(lambda i: int(year[i]))
         else:  # pandas' nullable integers
             year = ycol.to_numpy(dtype=np.int64, na_value=0)
@@ -824,9 +825,10 @@ def _values(
     """
     cells = t.frame[t.cols["value"][0]]
     parsed = _percent_cells(t, cells, percent_unit, value_column)
-    # the column's own array when every value is a number (read-only: the canonical
-    # DataFrame copies it, as it does the years)
-    values, missing, bad = parse_cells(parsed, decimal, copy=False)
+    # the column's own array when every value is a number and greenplan read the frame
+    # (read-only: the canonical DataFrame copies it, as it does the years); a caller's
+    # DataFrame is copied, as the caller may change it after the call
+    values, missing, bad = parse_cells(parsed, decimal, copy=not t.raw.owned)
     if t.absent.any():
         missing &= ~t.absent
     shown = Lazy(lambda i: cell_text(cells.iloc[i]))

@@ -87,6 +87,9 @@ class Raw:
     value), rows as the user sees them."""
     header_below: int | None = None
     """Row of a header found below the rows searched for it (an error: see ``to_long``)."""
+    owned: bool = True
+    """Whether greenplan made ``frame`` (read from a file): its arrays may then be kept
+    without a copy. A caller's DataFrame is not: the caller may change it after the call."""
 
     def in_sheet(self) -> Message | str:
         """Return ``" (sheet 'name')"`` (a message) for a sheet of a workbook, else ``""``."""
@@ -189,7 +192,7 @@ def _frame_tables(frame: pd.DataFrame, name: str) -> Iterator[Raw]:
             frame = frame.reset_index()
     frame = frame.reset_index(drop=True)
     frame.columns = [str(c) if not isinstance(c, str) else c for c in frame.columns]
-    yield Raw(frame, name, "", np.arange(1, len(frame) + 1, dtype=np.int64), None)
+    yield Raw(frame, name, "", np.arange(1, len(frame) + 1, dtype=np.int64), None, owned=False)
 
 
 _MAGIC = {b"PK\x03\x04": "xlsx", b"\xd0\xcf\x11\xe0": "xls", b"PAR1": "parquet"}
