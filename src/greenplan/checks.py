@@ -217,20 +217,33 @@ def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=np.int64)
 
 
-def _distinct_years(year: np.ndarray) -> tuple[np.ndarray, int | None]:
+def _distinct_years(
+    year: np.ndarray,
+    bounds: tuple[int, int] | None = None,
+    stretches: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, int | None]:
     """Return the distinct years (ascending), and the first if none is missing in between.
 
     With that first year ``lo`` the year codes of :func:`_year_codes` are ``year - lo``:
     they need not be made. Else (None) the codes are those of :func:`_year_codes`. Years
     that are small non-negative numbers are counted by value (no array of offsets).
+    ``bounds`` are the first and last year when known; ``stretches`` the first and last
+    year of stretches of rows that together hold every row, each stepping by one year:
+    the years are then counted by stretch, not by row.
     """
     if not year.size:
         return np.zeros(0, dtype=np.int64), None
-    lo, hi = int(year.min()), int(year.max())
+    lo, hi = bounds if bounds is not None else (int(year.min()), int(year.max()))
     span = hi - lo + 1
     if span > 4 * year.size + 1024:
         return np.zeros(0, dtype=np.int64), None
-    if lo >= 0 and hi < 8 * year.size + 8192:
+    if stretches is not None:
+        # +1 where a stretch begins, -1 after it ends: a year is present where the sum is > 0
+        first, last = stretches
+        cover = np.bincount(first - lo, minlength=span + 1)
+        cover -= np.bincount(last - lo + 1, minlength=span + 1)
+        present = np.cumsum(cover[:span]) > 0
+    elif lo >= 0 and hi < 8 * year.size + 8192:
         present = np.bincount(year, minlength=hi + 1)[lo:] > 0
     else:
         present = np.zeros(span, dtype=bool)
@@ -238,6 +251,58 @@ def _distinct_years(year: np.ndarray) -> tuple[np.ndarray, int | None]:
     if present.all():
         return np.arange(lo, hi + 1, dtype=np.int64), lo
     return np.zeros(0, dtype=np.int64), None
+
+
+class _VariableFacts:
+    """What the checks need of each variable of a table, by variable code (code-list facts).
+
+    Made from the code list alone (:func:`_variable_facts`, once per list of variables): the
+    arrays are read-only, one entry per variable of the table (an unknown variable has no
+    bounds, no kind, no parent and is not additive).
+    """
+
+    def __init__(self, variables: tuple[str, ...]) -> None:
+        defs = tuple(VARIABLES.get(str(v)) for v in variables)
+        self.defs = defs
+        self.lower = np.array(
+            [np.nan if d is None or d.lower is None else d.lower for d in defs], dtype=float
+        )
+        self.upper = np.array(
+            [np.nan if d is None or d.upper is None else d.upper for d in defs], dtype=float
+        )
+        self.kind = np.array([d.kind.value if d is not None else "" for d in defs], dtype=object)
+        self.is_share = np.array(
+            [d is not None and d.kind is VariableKind.SHARE for d in defs], dtype=bool
+        )
+        # kinds whose year-on-year change is not a jump to report
+        self.no_yoy = (self.kind == "rate") | (self.kind == "index")
+        self.additive = np.array(
+            [d is not None and d.aggregation is Aggregation.SUM for d in defs], dtype=bool
+        )
+        self.percent_share = np.array(
+            [d is not None and d.unit == "%" and d.kind is VariableKind.SHARE for d in defs],
+            dtype=bool,
+        )
+        parents, _ = _families()
+        pindex = {p: k for k, p in enumerate(parents)}
+        # the parent of each variable (its code in _families), and the code of each parent
+        self.child_of = np.array(
+            [pindex.get(getattr(d, "parent", None) or "", -1) for d in defs], np.int64
+        )
+        self.parent_is = np.array([pindex.get(str(v), -1) for v in variables], dtype=np.int64)
+        for a in vars(self).values():
+            if isinstance(a, np.ndarray):
+                a.flags.writeable = False
+
+
+@functools.lru_cache(maxsize=64, typed=True)
+def _variable_facts(variables: tuple[str, ...]) -> _VariableFacts:
+    """Return the :class:`_VariableFacts` of a table's variables (made once per list).
+
+    A table of 126 variables spends ≈ 0.1 ms in the per-variable loops; the same data
+    (or the same layout) checked again finds them here.
+    """
+    return _VariableFacts(variables)
 
 
 class Table:
@@ -280,30 +345,25 @@ class Table:
         self.rc, self.regions = self.codes["region"]
         self.vc, self.variables = self.codes["variable"]
         self.year = np.asarray(numbers["year"], dtype=np.int64)
+        # the first and the last year (0, -1 when there is no row)
+        self.ymin, self.ymax = (int(self.year.min()), int(self.year.max())) if self.n else (0, -1)
         self._yc: np.ndarray | None = None
-        self.years, self._year_offset = _distinct_years(self.year)
-        if self._year_offset is None:
-            self._yc, self.years = _year_codes(self.year)
+        self._years: np.ndarray | None = None  # the distinct years, made when first asked for
+        self._year_offset: int | None = None
         self.value = np.asarray(numbers["value"], dtype="float64")
         self.rows = np.asarray(numbers["row"], dtype=np.int64)
-        self.nr, self.ny, self.nv = len(self.regions), len(self.years), len(self.variables)
+        self.nr, self.nv = len(self.regions), len(self.variables)
         self._region_year: np.ndarray | None = None
-        self._series: tuple[np.ndarray, np.ndarray, bool] | None = None
+        self._key: np.ndarray | None = None
+        # steps of the series key, whether all positive, whether years rise in every stretch
+        self._steps: tuple[np.ndarray, bool, bool] | None = None
         self._runs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._runs_made = False
-        self.defs = [VARIABLES.get(str(v)) for v in self.variables]
-        self.lower = np.array(
-            [np.nan if d is None or d.lower is None else d.lower for d in self.defs], dtype=float
-        )
-        self.upper = np.array(
-            [np.nan if d is None or d.upper is None else d.upper for d in self.defs], dtype=float
-        )
-        self.kind = np.array(
-            [d.kind.value if d is not None else "" for d in self.defs], dtype=object
-        )
-        self.is_share = np.array(
-            [d is not None and d.kind is VariableKind.SHARE for d in self.defs], dtype=bool
-        )
+        facts = _variable_facts(tuple(self.variables))
+        self.facts = facts
+        self.defs = facts.defs
+        self.lower, self.upper, self.kind = facts.lower, facts.upper, facts.kind
+        self.is_share = facts.is_share
 
     def label(self, name: str) -> Coded:
         """Lazy texts of a text column."""
@@ -340,8 +400,45 @@ class Table:
         )
 
     @property
+    def years(self) -> np.ndarray:
+        """The distinct years, ascending (made when first asked for)."""
+        if self._years is None:
+            bounds = (self.ymin, self.ymax) if self.n else None
+            years, offset = _distinct_years(self.year, bounds, self._stretch_years())
+            if offset is None:
+                self._yc, years = _year_codes(self.year)
+            self._years, self._year_offset = years, offset
+        return self._years
+
+    @property
+    def ny(self) -> int:
+        """Number of distinct years."""
+        return len(self.years)
+
+    def _stretch_years(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """First and last year of every stretch (:attr:`runs`) when their years step by one.
+
+        None when the rows do not come by stretches, or a stretch's years do not rise one
+        by one (then the distinct years are counted row by row).
+        """
+        if self.runs is None:
+            return None
+        self.series_steps()
+        assert self._steps is not None
+        if not self._steps[2]:
+            return None
+        starts, lengths, _, _ = self.runs
+        first, last = self.year[starts], self.year[starts + lengths - 1]
+        # rising years from first to last in ``length`` rows step by one iff they span so many
+        if not np.array_equal(last - first, lengths - 1):
+            return None
+        return first, last
+
+    @property
     def yc(self) -> np.ndarray:
         """Code of each row's year into :attr:`years` (made when first asked for)."""
+        if self._yc is None:
+            self.years  # noqa: B018 (makes the codes or the offset)
         if self._yc is None:
             assert self._year_offset is not None
             self._yc = self.year - self._year_offset
@@ -353,6 +450,7 @@ class Table:
         When no year is missing in the years' range the codes are the years' offsets, and
         the product is made from the years (no array of codes).
         """
+        self.years  # noqa: B018 (makes the codes or the offset)
         if self._yc is None and self._year_offset is not None:
             year = self.year if rows is None else self.year[rows]
             out = np.multiply(year, scale, dtype=np.int64)
@@ -402,21 +500,42 @@ class Table:
 
         ``(rc × nv + vc) × span + year`` (span: the years' range), built in place, in 32 bits
         when it fits (half the memory traffic). Also returns its steps from row to row and
-        whether they are all positive: the rows come by series, then year, with no
-        (region, year, variable) twice.
+        whether they are all positive (:meth:`series_steps`).
         """
-        if self._series is None:
-            ymin = int(self.year.min())
-            span = int(self.year.max()) - ymin + 1
-            small = (self.nr * self.nv + 1) * span + abs(ymin) < 2**31
-            key: np.ndarray = self.rc.astype(np.int32 if small else np.int64)
-            np.multiply(key, self.nv, out=key)
-            np.add(key, self.vc, out=key, casting="same_kind")
-            np.multiply(key, span, out=key)
-            np.add(key, self.year.astype(key.dtype, copy=False), out=key)
-            step = np.diff(key)
-            self._series = (key, step, bool((step > 0).all()))
-        return self._series
+        step, in_order = self.series_steps()
+        if self._key is None:
+            self._key = self._make_series_key()
+        return self._key, step, in_order
+
+    def _make_series_key(self) -> np.ndarray:
+        span = self.ymax - self.ymin + 1
+        small = (self.nr * self.nv + 1) * span + abs(self.ymin) < 2**31
+        key: np.ndarray = self.rc.astype(np.int32 if small else np.int64)
+        np.multiply(key, self.nv, out=key)
+        np.add(key, self.vc, out=key, casting="same_kind")
+        np.multiply(key, span, out=key)
+        np.add(key, self.year.astype(key.dtype, copy=False), out=key)
+        return key
+
+    def series_steps(self) -> tuple[np.ndarray, bool]:
+        """Return the steps of :meth:`series_key` from row to row, and whether all are positive.
+
+        All positive: the rows come by series, then year, with no (region, year, variable)
+        twice. Made once; by stretches (:attr:`runs`) from the steps of the years, with no
+        key made (:func:`_stretch_steps`).
+        """
+        if self._steps is None:
+            runs = self.runs
+            if runs is None:
+                self._key = self._make_series_key()
+                step = np.diff(self._key)
+                self._steps = (step, bool((step > 0).all()), False)
+            else:
+                starts, _, rc, vc = runs
+                series = rc.astype(np.int64) * self.nv + vc
+                span = self.ymax - self.ymin + 1
+                self._steps = _stretch_steps(self.year, starts, series, span)
+        return self._steps[0], self._steps[1]
 
     def observation(self, i: int) -> dict[str, Any]:
         """Template fields of row ``i``: ``variable``, ``region``, ``year``, ``value``, ``unit``."""
@@ -433,6 +552,25 @@ class Table:
         sheet = self.text("sheet", i)
         place = f"{self.text('file', i)}{f'[{sheet}]' if sheet else ''}"
         return msg("checks.where", place=place, row=int(self.rows[i]))
+
+
+def _stretch_steps(
+    year: np.ndarray, starts: np.ndarray, series: np.ndarray, span: int
+) -> tuple[np.ndarray, bool, bool]:
+    """Return the steps of the key ``series × span + year`` of rows that come by stretches.
+
+    ``starts`` are the first rows of the stretches (the first is 0) and ``series`` their
+    series codes. Within a stretch the key steps as the year; from one stretch to the next
+    by the change of series × ``span`` plus the year's step. Returns the steps, whether
+    they are all positive, and whether the years rise within every stretch.
+    """
+    step = np.diff(year)
+    between = starts[1:] - 1  # the steps from a stretch to the next
+    down = step <= 0
+    down[between] = False
+    rising = not down.any()
+    step[between] += (series[1:] - series[:-1]) * span
+    return step, rising and bool((step[between] > 0).all()), rising
 
 
 RUN_SHARE = 8
@@ -768,7 +906,7 @@ def _check_duplicates(
     t: Table, collector: Collector, opts: dict[str, Any]
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Report duplicates; return (rows rejected, rows kept as first copies), None if none."""
-    if t.n > 1 and t.series_key()[2]:  # rows by series then year, strictly: no key twice
+    if t.n > 1 and t.series_steps()[1]:  # rows by series then year, strictly: no key twice
         return None
     bad = np.zeros(t.n, dtype=bool)
     first = np.ones(t.n, dtype=bool)
@@ -915,11 +1053,7 @@ def _families() -> tuple[list[str], dict[str, list[str]]]:
 def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray | None:
     """Report totals that differ from the sum of their components; return them, or None."""
     parents, kids = _families()
-    pindex = {p: k for k, p in enumerate(parents)}
-    child_of = np.array(
-        [pindex.get(getattr(d, "parent", None) or "", -1) for d in t.defs], np.int64
-    )
-    parent_is = np.array([pindex.get(str(v), -1) for v in t.variables], dtype=np.int64)
+    child_of, parent_is = t.facts.child_of, t.facts.parent_is
     # the rows of children and of parents, their parent's code and their key: (region, year)
     # × parents + parent
     cpos, _, ckey = _keyed_rows(t, child_of, len(parents))
@@ -959,7 +1093,7 @@ def _check_children(t: Table, collector: Collector, opts: dict[str, Any]) -> np.
 def _check_districts(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarray | None:
     comps = districts()
     n_comp = len(comps)
-    additive = np.array([d is not None and d.aggregation is Aggregation.SUM for d in t.defs])
+    additive = t.facts.additive
     parts = set(comps)  # a few dozen texts: a set, not a pandas Index (≈ 0.2 ms a table)
     is_comp = np.array([r in parts for r in t.regions], dtype=bool)
     city_code = [k for k, r in enumerate(t.regions) if r == CITY]
@@ -999,8 +1133,8 @@ def _district_sums(
 
     The parts are summed by (year, variable) in the order of the rows; the rows that are not
     parts go to a bin of their own (one key array, no copy of the values). The masks come
-    from the stretches of a series when the rows come so (:attr:`Table.runs`). None when
-    there are no city rows or no parts.
+    from the stretches of a series when the rows come so (:attr:`Table.runs`,
+    :func:`_district_sums_by_stretches`). None when there are no city rows or no parts.
     """
     runs = t.runs
     if runs is not None:
@@ -1010,6 +1144,8 @@ def _district_sums(
         city_s = (rc == city) & add_s
         if not city_s.any() or not part_s.any():
             return None
+        if 2 * t.ny * t.nv <= 4 * t.n + 1024:
+            return _district_sums_by_stretches(t, part_s, city_s)
         parts = np.repeat(part_s, lengths)
         crow = ranges(starts[city_s], lengths[city_s])
     else:
@@ -1029,6 +1165,38 @@ def _district_sums(
     return crow, sums, counts
 
 
+def _district_sums_by_stretches(
+    t: Table, part_s: np.ndarray, city_s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_district_sums` of rows that come by stretches (:attr:`Table.runs`).
+
+    ``part_s`` and ``city_s`` mark the stretches of parts and of the city. A part's row goes
+    to bin ``yc × nv + vc``, any other row to that bin + ``ny × nv`` (one key array made from
+    the years and a value per stretch). When the years step by one within every stretch,
+    the number of parts of a (year, variable) is counted by stretch, not by row: +1 in the
+    first year of a part's stretch, -1 after its last, summed over the years.
+    """
+    starts, lengths, _, vc = t.runs  # type: ignore[misc]
+    nv, n_pairs = t.nv, t.ny * t.nv
+    crow = ranges(starts[city_s], lengths[city_s])
+    at = t.year_codes_times(nv, crow)
+    at += np.repeat(vc[city_s], lengths[city_s])
+    bins = t.year_codes_times(nv)
+    bins += np.repeat(np.where(part_s, vc, vc + n_pairs), lengths)
+    sums = np.bincount(bins, weights=t.value, minlength=2 * n_pairs)[at]
+    stretch_years = t._stretch_years()
+    if stretch_years is None or t._year_offset is None:
+        counts = np.bincount(bins, minlength=2 * n_pairs)[at]
+        return crow, sums, counts
+    first, last = (y[part_s] - t._year_offset for y in stretch_years)
+    v = vc[part_s]
+    size = n_pairs + nv  # one more year: the -1 after a stretch that ends in the last year
+    cover = np.bincount(first * nv + v, minlength=size)
+    cover -= np.bincount((last + 1) * nv + v, minlength=size)
+    counts = np.cumsum(cover.reshape(-1, nv), axis=0).ravel()[at]
+    return crow, sums, counts
+
+
 BLOCK = 1 << 15
 """Rows per block of a scan whose intermediate arrays are kept small (in the CPU's cache)."""
 
@@ -1036,21 +1204,22 @@ BLOCK = 1 << 15
 def _jumps(prev: np.ndarray, cur: np.ndarray, threshold: float) -> np.ndarray:
     """Positions where ``|cur - prev| / |prev| > threshold``, block by block.
 
-    The same arithmetic as over the whole arrays at once, in blocks of :data:`BLOCK` rows:
-    the intermediate arrays are reused from block to block and stay in the CPU's cache.
+    Computed as ``|(cur - prev) / prev|``, the same number (a quotient's magnitude does not
+    depend on the signs), in one pass less; in blocks of :data:`BLOCK` rows: the
+    intermediate arrays are reused from block to block and stay in the CPU's cache.
     """
     n = prev.size
-    size = np.empty(min(n, BLOCK))
-    base = np.empty(min(n, BLOCK))
+    change = np.empty(min(n, BLOCK))
+    beyond = np.empty(min(n, BLOCK), dtype=bool)
     found = []
     for lo in range(0, n, BLOCK):
         hi = min(n, lo + BLOCK)
-        d, b = size[: hi - lo], base[: hi - lo]
+        d, b = change[: hi - lo], beyond[: hi - lo]
         np.subtract(cur[lo:hi], prev[lo:hi], out=d)
-        np.abs(prev[lo:hi], out=b)
-        np.divide(d, b, out=d)
+        np.divide(d, prev[lo:hi], out=d)
         np.abs(d, out=d)
-        hits = np.flatnonzero(d > threshold)
+        np.greater(d, threshold, out=b)
+        hits = np.flatnonzero(b)
         if hits.size:
             found.append(hits + lo)
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
@@ -1060,11 +1229,12 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
     threshold = opts["yoy_threshold"]
     if t.n < 2 or not math.isfinite(threshold):
         return None
-    ymin = int(t.year.min())
-    key, step, in_order = t.series_key()
+    ymin = t.ymin
+    step, in_order = t.series_steps()
     order: np.ndarray | None = None  # None: rows already by series, then year
     v, vc, year = t.value, t.vc, t.year
     if not in_order:
+        key = t.series_key()[0]
         order = np.argsort(key, kind="stable")
         step = np.diff(key[order])
         v, vc, year = v[order], vc[order], year[order]
@@ -1077,7 +1247,7 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
         cand = _jumps(prev, cur, threshold)
         # the change of these rows, as (cur - prev) / |prev| of every row gives it
         change = (cur[cand] - prev[cand]) / np.abs(prev[cand])
-    skip = (t.kind == "rate") | (t.kind == "index")  # one per variable: no np.isin sort
+    skip = t.facts.no_yoy  # one per variable: no np.isin sort
     ok = (step[cand] == 1) & (year[cand + 1] != ymin) & ~skip[vc[cand + 1]] & (prev[cand] != 0)
     idx = cand[ok]
     if idx.size == 0:
@@ -1123,10 +1293,7 @@ def _check_percent_scale(t: Table, collector: Collector, opts: dict[str, Any]) -
     The mark of a fraction (0.62, or a percent-formatted cell read as stored) written for a
     percentage (62). Series: (region, variable) of shares in % (rates may be small).
     """
-    percent_v = np.array(
-        [d is not None and d.unit == "%" and d.kind is VariableKind.SHARE for d in t.defs],
-        dtype=bool,
-    )
+    percent_v = t.facts.percent_share
     if t.runs is not None:  # the rows of the stretches of shares in %, and their series
         starts, lengths, rc, vc = t.runs
         pick = percent_v[vc]
