@@ -1245,19 +1245,21 @@ def _check_yoy(t: Table, collector: Collector, opts: dict[str, Any]) -> np.ndarr
     # one and the later is not its series' first possible year — of a kind that may jump
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         cand = _jumps(prev, cur, threshold)
-        # the change of these rows, as (cur - prev) / |prev| of every row gives it
-        change = (cur[cand] - prev[cand]) / np.abs(prev[cand])
+    cand = cand[step[cand] == 1]
     skip = t.facts.no_yoy  # one per variable: no np.isin sort
-    ok = (step[cand] == 1) & (year[cand + 1] != ymin) & ~skip[vc[cand + 1]] & (prev[cand] != 0)
-    idx = cand[ok]
+    after = cand + 1
+    idx = cand[(year[after] != ymin) & ~skip[vc[after]] & (prev[cand] != 0)]
     if idx.size == 0:
         return None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # the change of these rows, as (cur - prev) / |prev| of every row gives it
+        change = (cur[idx] - prev[idx]) / np.abs(prev[idx])
     rows_cur = idx + 1 if order is None else order[idx + 1]
     # the previous value and the change of a flagged row, looked up only for the findings
     # listed (the rows in order, found by bisection)
     by_row = np.argsort(rows_cur, kind="stable")
     rows_sorted = rows_cur[by_row]
-    prev_sorted, change_sorted = prev[idx][by_row], change[ok][by_row]
+    prev_sorted, change_sorted = prev[idx][by_row], change[by_row]
 
     def prev_of(i: int) -> float:
         return float(prev_sorted[np.searchsorted(rows_sorted, i)])
