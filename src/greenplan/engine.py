@@ -30,6 +30,7 @@ from greenplan.indicators.registry import (
     text_index,
 )
 from greenplan.io import read_statistics
+from greenplan.io.cells import factorize
 from greenplan.messages import Message, msg
 from greenplan.options import suggest
 from greenplan.regions import CITY, districts, resolve_region
@@ -463,9 +464,11 @@ def _pivot(
     city row (for the city fill). Returns the block, the ``(region, year)`` index and the
     variables (sorted); None when a ``(region, year, variable)`` key is given more than once.
     """
-    region_codes, region_values = pd.factorize(data["region"])
-    year_codes, year_values = pd.factorize(data["year"], sort=True)
-    variable_codes, variable_values = pd.factorize(data["variable"], sort=True)
+    # codes as pandas.factorize gives them, made by runs of equal texts and by counting years
+    # (hashing every row cost most of the pivot on millions of rows)
+    region_codes, region_values = factorize(data["region"])
+    year_codes, year_values = _sorted_year_codes(data["year"])
+    variable_codes, variable_values = _sorted_codes(data["variable"])
     if min(region_codes.min(initial=0), year_codes.min(initial=0)) < 0:  # a missing key
         if data.duplicated(["region", "year", "variable"]).any():
             return None
@@ -497,29 +500,78 @@ def _pivot(
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     n_years = len(year_values)
-    key = rank[region_codes] * n_years + year_codes
-    if city_rows:
-        city = rank[regions.index(CITY)]
-        district_years = np.bincount(year_codes[is_district[region_codes]], minlength=n_years)
-        years_of_districts = np.flatnonzero(district_years)
-        all_keys = np.concatenate([key, city * n_years + years_of_districts])
-    else:
-        all_keys = key
+    n_rows = len(region_codes)
+    # Millions of rows: each new array of a code per row costs its page faults as much as its
+    # arithmetic, so the per-row arrays are made once and reused in place (the codes are ours)
+    # and the rest works on the few (region, year) slots.
+    # each row's (region, year) slot, in the array of its region code
+    key = np.take(rank, region_codes, out=region_codes, mode="wrap")
+    key *= n_years
+    key += year_codes
     # one flag per (region, year) slot, at most regions × years ≤ 9999 bytes a region: the
     # sorted distinct keys and each row's position without a sort
     used = np.zeros(len(regions) * n_years, dtype=bool)
-    used[all_keys] = True
+    used[key] = True
+    if city_rows:  # a city slot in every year with a district row
+        slots = used.reshape(len(regions), n_years)
+        district_years = slots[rank[np.flatnonzero(is_district)]].any(axis=0)
+        slots[rank[regions.index(CITY)]] |= district_years
     row_keys = np.flatnonzero(used)
-    position = (np.cumsum(used) - 1)[key]
+    slot_row = np.cumsum(used, dtype=np.int64)
+    slot_row -= 1
+    position = np.take(slot_row, key, out=key, mode="wrap")  # each row's column of the block
     block = np.full((len(variable_values), len(row_keys)), np.nan)
-    filled = np.zeros(block.shape, dtype=bool)
-    filled[variable_codes, position] = True
-    if np.count_nonzero(filled) < len(key):  # a key given twice
+    # one flat index per row (a 2-d fancy assignment costs several times more)
+    flat = variable_codes
+    flat *= len(row_keys)
+    flat += position
+    filled = np.zeros(block.size, dtype=bool)
+    filled[flat] = True
+    if np.count_nonzero(filled) < n_rows:  # a key given twice
         return None
-    block[variable_codes, position] = data["value"].to_numpy(dtype="float64")
+    block.ravel()[flat] = data["value"].to_numpy(dtype="float64")
     years = np.asarray(year_values, dtype="int64")
     index = sorted_region_year_index(names[order], years, row_keys // n_years, row_keys % n_years)
     return block, index, pd.Index(variable_values)
+
+
+def _sorted_codes(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pandas.factorize(series, sort=True)`` of a text column, made by runs of equal texts.
+
+    The distinct texts (first-appearance order, :func:`greenplan.io.cells.factorize`) are
+    sorted as Python sorts strings (by code point, as pandas sorts them) and the codes mapped;
+    -1 stays -1 for an empty cell.
+    """
+    codes, uniques = factorize(series)
+    names = np.asarray(uniques, dtype=object)
+    order = np.argsort(names, kind="stable")
+    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # code -1 (an empty cell) picks the last entry
+    # in place: the codes are a new array of factorize's
+    return np.take(rank, codes, out=codes, mode="wrap"), pd.Index(names[order])
+
+
+def _sorted_year_codes(year: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize(year, sort=True)``: by counting when the years are few int64s.
+
+    Integer years with no missing value and a range of at most about four per row are coded
+    by their offsets from the first year (no hash table); anything else by pandas.
+    """
+    values = year.to_numpy() if year.dtype == np.int64 else None
+    if values is None or not values.size:
+        codes, uniques = pd.factorize(year, sort=True)
+        return np.asarray(codes), np.asarray(uniques)
+    lo = int(values.min())
+    span = int(values.max()) - lo + 1
+    if span > 4 * values.size + 1024:
+        codes, uniques = pd.factorize(year, sort=True)
+        return np.asarray(codes), np.asarray(uniques)
+    offset = values - lo
+    present = np.bincount(offset, minlength=span) > 0
+    code_of = np.cumsum(present, dtype=np.int64)
+    code_of -= 1
+    return np.take(code_of, offset, out=offset, mode="wrap"), np.flatnonzero(present) + lo
 
 
 def _refuse_conflicts(stats: pd.DataFrame, repeated: np.ndarray) -> None:
