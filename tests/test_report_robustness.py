@@ -576,20 +576,3 @@ def test_target_scope_default_rule() -> None:
     )
     assert t.scope is None and t.applies_in is TargetScope.CITY_TOTAL
     assert t.model_copy(update={"unit": "%"}).applies_in is TargetScope.CITY_RATE
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "greenplan.progress.notes",
-        "greenplan.plot",
-        "greenplan.definitions",
-        "greenplan.targets",
-    ],
-)
-def test_examples_of_the_new_functions_run(name: str) -> None:
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
