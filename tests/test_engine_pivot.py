@@ -1,9 +1,10 @@
 """The engine's pivot codes its keys without hashing every row, and gives what pandas gives.
 
 ``engine._sorted_codes`` and ``engine._sorted_year_codes`` stand in for
-``pandas.factorize(…, sort=True)`` (texts coded by runs, years by counting), and ``_pivot``
-reuses its per-row arrays in place. Each is compared with pandas itself, and the wide table
-with a pandas pivot of the same rows. Every table here is SYNTHETIC.
+``pandas.factorize(…, sort=True)`` (texts coded by runs, years marked over their range by
+``_numeric.int_codes``), and ``_pivot`` reuses its per-row arrays in place. Each is compared
+with pandas itself, and the wide table with a pandas pivot of the same rows. Every table here
+is SYNTHETIC.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def test_sorted_codes_are_pandas_factorize_sorted(cells, repeat, arrow):
     | st.lists(st.integers(-(2**40), 2**40), min_size=0, max_size=20)
 )
 def test_sorted_year_codes_are_pandas_factorize_sorted(years):
-    # a few years close together are counted; a wide range goes to pandas: both as pandas
+    # a few years close together are marked; a wide range goes to pandas: both as pandas
     series = pd.Series(years, dtype="int64")
     codes, uniques = engine._sorted_year_codes(series)
     want_codes, want_uniques = pd.factorize(series, sort=True)

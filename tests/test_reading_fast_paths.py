@@ -318,27 +318,22 @@ def test_numbers_of_a_numeric_column_without_copy_only_in_the_readers(tmp_path):
     assert data["value"].tolist() == [5.0]
 
 
+def _long_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "region": ["济南市", "济南市"],
+            "year": [2020, 2021],
+            "variable": ["gdp", "gdp"],
+            "value": [5.0, 6.0],
+            "unit": ["亿元", "亿元"],
+        }
+    )
+
+
 _CALLER_FRAMES = {
-    "long": lambda: pd.DataFrame(
-        {
-            "region": ["济南市", "济南市"],
-            "year": [2020, 2021],
-            "variable": ["gdp", "gdp"],
-            "value": [5.0, 6.0],
-            "unit": ["亿元", "亿元"],
-        }
-    ),
-    "long with provenance": lambda: pd.DataFrame(
-        {
-            "region": ["济南市", "济南市"],
-            "year": [2020, 2021],
-            "variable": ["gdp", "gdp"],
-            "value": [5.0, 6.0],
-            "unit": ["亿元", "亿元"],
-            "file": ["a.csv", "a.csv"],
-            "sheet": ["", ""],
-            "row": [2, 3],
-        }
+    "long": _long_frame,
+    "long with provenance": lambda: _long_frame().assign(
+        file=["a.csv", "a.csv"], sheet=["", ""], row=[2, 3]
     ),
     "years as columns": lambda: pd.DataFrame(
         {"region": ["济南市"], "variable": ["gdp"], "unit": ["亿元"], "2020": [5.0], "2021": [6.0]}

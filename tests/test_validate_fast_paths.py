@@ -313,12 +313,12 @@ def test_year_on_year_with_a_key_beyond_32_bits():
 
 @given(st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=50), st.booleans())
 def test_year_codes_index_the_distinct_years(years, near):
-    from greenplan.checks import _year_codes
+    from greenplan._numeric import int_codes
 
     year = np.array(years, dtype=np.int64)
     if near:  # a short range: coded by marking, not hashing
         year = 2000 + year % 30
-    codes, distinct = _year_codes(year)
+    codes, distinct = int_codes(year)
     assert distinct[codes].tolist() == year.tolist()
     assert sorted(set(distinct.tolist())) == sorted(set(year.tolist()))
     assert len(distinct) == len(set(year.tolist()))

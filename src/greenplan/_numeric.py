@@ -1,8 +1,9 @@
-"""Numeric helpers below every formula: ratios that are NaN, never inf.
+"""Numeric helpers below every formula: ratios that are NaN, never inf; integer codes.
 
 A leaf module (it imports nothing from greenplan), so that both the record converters
 (:mod:`greenplan.records`) and the indicator formulas (:mod:`greenplan.indicators`) can use
-one copy. ``greenplan.indicators._common`` re-exports these names.
+one copy, and the table checks and the engine one coding of years. ``greenplan.indicators.
+_common`` re-exports the ratio helpers.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["PERCENT", "ArrayLike", "nonzero", "share_percent"]
+__all__ = ["PERCENT", "ArrayLike", "int_codes", "nonzero", "share_percent"]
 
 ArrayLike = TypeVar("ArrayLike", float, np.ndarray, pd.Series)
 """A number, a NumPy array or a pandas Series: formula functions return the same container."""
@@ -82,3 +83,45 @@ def share_percent(part: ArrayLike, whole: ArrayLike) -> ArrayLike:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = PERCENT * np.asarray(part, dtype="float64") / den
     return out if np.ndim(out) else float(out)  # type: ignore[return-value]
+
+
+def int_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of integers into their distinct values, ascending: ``pandas.factorize(sort=True)``.
+
+    Parameters
+    ----------
+    values : numpy.ndarray of int64
+        Integers such as years.
+
+    Returns
+    -------
+    (codes, distinct) : (numpy.ndarray of int64, numpy.ndarray of int64)
+        ``distinct[codes] == values``; ``distinct`` ascending; new arrays (the caller may
+        write into ``codes``).
+
+    Notes
+    -----
+    Values within a range of at most ``4 n + 1024`` (years, say) are marked in an array over
+    that range: no hash table, one pass. When no value of the range is missing the offsets
+    from the first value are the codes. Far-apart values are factorized by pandas.
+
+    Examples
+    --------
+    >>> codes, distinct = int_codes(np.array([2003, 2001, 2003]))
+    >>> codes.tolist(), distinct.tolist()
+    ([1, 0, 1], [2001, 2003])
+    """
+    if values.size:
+        lo = int(values.min())
+        span = int(values.max()) - lo + 1
+        if span <= 4 * values.size + 1024:
+            offset = values - lo
+            present = np.zeros(span, dtype=bool)
+            present[offset] = True
+            if present.all():  # no value missing in the range: the offsets are the ranks
+                return offset, np.arange(lo, lo + span, dtype=np.int64)
+            rank = np.cumsum(present, dtype=np.int64)
+            rank -= 1
+            return np.take(rank, offset, out=offset, mode="wrap"), np.flatnonzero(present) + lo
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=np.int64)

@@ -22,6 +22,7 @@ from typing import Any, ParamSpec, TypeVar
 import numpy as np
 import pandas as pd
 
+from greenplan._numeric import int_codes
 from greenplan.definitions import Aggregation, VariableKind
 from greenplan.diagnostics import Code, Coded, Collector, Lazy
 from greenplan.messages import Message, catalogue, msg
@@ -195,28 +196,6 @@ class Canonical:
 # --- checks on the table of accepted rows --------------------------------------------------
 
 
-def _year_codes(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the years into their distinct values.
-
-    Years span a short range: the distinct ones are marked in an array over that range (in
-    ascending order; the checks only compare codes), with no hashing. Far-apart years are
-    factorized.
-    """
-    if year.size:
-        lo = int(year.min())
-        span = int(year.max()) - lo + 1
-        if span <= 4 * year.size + 1024:
-            offset = year - lo
-            present = np.zeros(span, dtype=bool)
-            present[offset] = True
-            if present.all():  # no year missing in the range: the offsets are the ranks
-                return offset, np.arange(lo, lo + span, dtype=np.int64)
-            rank = np.cumsum(present) - 1
-            return rank[offset], np.flatnonzero(present) + lo
-    codes, uniques = pd.factorize(year)
-    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=np.int64)
-
-
 def _distinct_years(
     year: np.ndarray,
     bounds: tuple[int, int] | None = None,
@@ -224,8 +203,8 @@ def _distinct_years(
 ) -> tuple[np.ndarray, int | None]:
     """Return the distinct years (ascending), and the first if none is missing in between.
 
-    With that first year ``lo`` the year codes of :func:`_year_codes` are ``year - lo``:
-    they need not be made. Else (None) the codes are those of :func:`_year_codes`. Years
+    With that first year ``lo`` the year codes of :func:`~greenplan._numeric.int_codes` are
+    ``year - lo``: they need not be made. Else (None) the codes are those of ``int_codes``. Years
     that are small non-negative numbers are counted by value (no array of offsets).
     ``bounds`` are the first and last year when known; ``stretches`` the first and last
     year of stretches of rows that together hold every row, each stepping by one year:
@@ -406,7 +385,7 @@ class Table:
             bounds = (self.ymin, self.ymax) if self.n else None
             years, offset = _distinct_years(self.year, bounds, self._stretch_years())
             if offset is None:
-                self._yc, years = _year_codes(self.year)
+                self._yc, years = int_codes(self.year)
             self._years, self._year_offset = years, offset
         return self._years
 

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from greenplan._numeric import int_codes
 from greenplan.definitions import Aggregation
 from greenplan.diagnostics import Code, Collector, ValidationReport
 from greenplan.errors import GreenplanError, StatisticsError
@@ -464,7 +465,7 @@ def _pivot(
     city row (for the city fill). Returns the block, the ``(region, year)`` index and the
     variables (sorted); None when a ``(region, year, variable)`` key is given more than once.
     """
-    # codes as pandas.factorize gives them, made by runs of equal texts and by counting years
+    # codes as pandas.factorize gives them, made by runs of equal texts and by marking years
     # (hashing every row cost most of the pivot on millions of rows)
     region_codes, region_values = factorize(data["region"])
     year_codes, year_values = _sorted_year_codes(data["year"])
@@ -553,25 +554,15 @@ def _sorted_codes(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 
 def _sorted_year_codes(year: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """``pandas.factorize(year, sort=True)``: by counting when the years are few int64s.
+    """``pandas.factorize(year, sort=True)``: by marking when the years are int64 (no empty cell).
 
-    Integer years with no missing value and a range of at most about four per row are coded
-    by their offsets from the first year (no hash table); anything else by pandas.
+    :func:`~greenplan._numeric.int_codes` (no hash table over a short range); pandas' nullable
+    or other years by pandas.
     """
-    values = year.to_numpy() if year.dtype == np.int64 else None
-    if values is None or not values.size:
-        codes, uniques = pd.factorize(year, sort=True)
-        return np.asarray(codes), np.asarray(uniques)
-    lo = int(values.min())
-    span = int(values.max()) - lo + 1
-    if span > 4 * values.size + 1024:
-        codes, uniques = pd.factorize(year, sort=True)
-        return np.asarray(codes), np.asarray(uniques)
-    offset = values - lo
-    present = np.bincount(offset, minlength=span) > 0
-    code_of = np.cumsum(present, dtype=np.int64)
-    code_of -= 1
-    return np.take(code_of, offset, out=offset, mode="wrap"), np.flatnonzero(present) + lo
+    if year.dtype == np.int64:
+        return int_codes(year.to_numpy())
+    codes, uniques = pd.factorize(year, sort=True)
+    return np.asarray(codes), np.asarray(uniques)
 
 
 def _refuse_conflicts(stats: pd.DataFrame, repeated: np.ndarray) -> None:
