@@ -134,3 +134,67 @@ def test_text_and_translated_read_the_attached_messages():
         )
         assert zh.expected == "其输入项"
         assert zh.translated("en") == f
+
+
+class _Text(str):
+    """A ``str`` subclass (as numpy's ``str_`` is): validation makes it a plain ``str``."""
+
+
+_WHERE_VALUES = {
+    "file": st.one_of(_TEXTS, _TEXTS.map(_Text)),
+    "sheet": _TEXTS,
+    "column": st.one_of(_TEXTS, st.integers(0, 9)),
+    "region": st.one_of(_TEXTS, _TEXTS.map(_Text)),
+    "variable": _TEXTS,
+    "row": st.one_of(st.integers(1, 10**6), st.booleans(), st.floats(1, 9).map(float.__floor__)),
+    "year": st.one_of(st.integers(1949, 2060), st.sampled_from([2020.0, True])),
+    "count": st.integers(1, 10**6),
+    "value": st.one_of(_TEXTS, st.floats(allow_nan=False), st.integers(-9, 9), st.booleans()),
+    "expected": st.one_of(_TEXTS, st.floats(allow_nan=False), st.integers(-9, 9)),
+}
+
+
+def _validated(where, message):
+    """The finding as pydantic validates it, with its catalogue message as ``add`` attaches it."""
+    finding = Finding(code="not_computable", severity="info", message=render(message), **where)
+    finding._catalogue = (message, None)
+    return finding
+
+
+@given(st.fixed_dictionaries({}, optional=_WHERE_VALUES))
+def test_built_findings_are_validated_findings(where):
+    """add_many builds a finding of exact types without pydantic's validation: same finding.
+
+    Places of other types (an int ``value``, a bool ``row``, a ``str`` subclass, a float
+    year …) go through the validation, which converts them (or refuses them, as it refuses
+    a non-text column): either way, what a validated ``Finding`` of the same fields is.
+    """
+    message = msg("validation.not_computable_anywhere", indicator="x", inputs=["a"])
+    try:
+        want = _validated(where, message)
+    except pydantic.ValidationError:
+        with pytest.raises(pydantic.ValidationError):
+            Collector().add_many(Code.NOT_COMPUTABLE, [(message, where)])
+        return
+    c = Collector()
+    c.add_many(Code.NOT_COMPUTABLE, [(message, where)])
+    [got] = c.findings
+    assert got == want
+    assert repr(got) == repr(want)
+    assert got.model_fields_set == want.model_fields_set
+    assert got.__pydantic_extra__ == want.__pydantic_extra__
+    assert got.__pydantic_private__ == want.__pydantic_private__
+    assert got.model_dump_json() == want.model_dump_json()
+    dumped, wanted = got.model_dump(), want.model_dump()
+    assert list(dumped) == list(wanted)
+    assert [type(v) for v in dumped.values()] == [type(v) for v in wanted.values()]
+    assert hash(got) == hash(want)
+    assert got.model_dump(exclude_unset=True) == want.model_dump(exclude_unset=True)
+    copied = got.model_copy(update={"count": 5})
+    assert copied.count == 5 and got.count == want.count  # the copy's fields are its own
+    assert copied.model_fields_set == want.model_fields_set | {"count"}
+    assert got.model_fields_set == want.model_fields_set
+    assert pickle.loads(pickle.dumps(got)) == want
+    with pytest.raises(pydantic.ValidationError):  # frozen, as a validated finding is
+        got.count = 2
+    assert got.translated("zh") == want.translated("zh")
