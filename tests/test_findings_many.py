@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from greenplan.diagnostics import Code, Collector, Finding
-from greenplan.messages import Message, msg, render, render_all
+from greenplan.messages import Message, catalogue, msg, render, render_all
 
 _NOT_COMPUTABLE = [
     (
@@ -198,3 +198,71 @@ def test_built_findings_are_validated_findings(where):
     with pytest.raises(pydantic.ValidationError):  # frozen, as a validated finding is
         got.count = 2
     assert got.translated("zh") == want.translated("zh")
+
+
+# --- templates filled by joining their parts: what str.format_map gives ---------------------
+
+_ENTRIES = sorted(catalogue().values())
+_ODD_TEMPLATES = [  # fields render_all's joining does not take: format_map fills them
+    "{n:,} rows, {share:.1%}",
+    "{name!r} and {name!s}",
+    "{{literal}} {a} }}",
+    "{a.real}",
+    "{a[0]}",
+    "{0}",
+    "{}",
+    "{a",  # not a template: the same ValueError
+    "}",
+    "",
+    "no fields",
+    "{a}{b}{a}",
+]
+_VALUES = st.one_of(
+    _TEXTS,
+    _TEXTS.map(_Text),
+    st.integers(-(10**9), 10**9),
+    st.floats(allow_infinity=True, allow_nan=True),
+    st.booleans(),
+    st.none(),
+    st.just(Code.YOY_JUMP),
+    st.lists(_TEXTS, max_size=3),
+    st.lists(
+        st.one_of(_TEXTS, st.integers(0, 9), st.just(msg("validation.its_inputs"))), max_size=3
+    ),
+    st.lists(st.integers(0, 9), max_size=3).map(tuple),
+    st.just(msg("common.did_you_mean", names="x")),
+)
+
+
+@given(
+    st.one_of(
+        st.sampled_from(_ENTRIES).flatmap(lambda e: st.sampled_from([e.en, e.zh])),
+        st.sampled_from(_ODD_TEMPLATES),
+    ),
+    st.dictionaries(st.sampled_from(["a", "b", "n", "name", "share", "0", "x"]), _VALUES),
+    st.sampled_from(["zh", "en"]),
+)
+def test_format_is_format_map_of_the_rendered_parameters(template, extra, lang):
+    """``_format`` gives ``template.format_map`` of each parameter rendered: text, error and all."""
+    from greenplan.messages import _format, _param, fields
+
+    params = dict(extra)
+    names = fields(template) if template not in ("{a", "}") else set()
+    draw = iter(range(10**6))
+    for name in sorted(names - set(params)):  # most draws fill every field of the template
+        params[name] = ["x", "y"] if next(draw) % 3 == 0 else f"v{name}"
+    rendered = {name: _param(v, lang) for name, v in params.items()}
+    try:
+        want: object = template.format_map(rendered)
+    except Exception as exc:  # the same kind of error is the expected result
+        want = type(exc)
+    try:
+        got: object = _format(template, params, lang)
+    except Exception as exc:
+        got = type(exc)
+    assert got == want
+    if names and isinstance(want, str):  # a missing parameter: KeyError, as format_map raises
+        missing = dict(params)
+        missing.pop(sorted(names)[0])
+        with pytest.raises((KeyError, IndexError)):
+            _format(template, missing, lang)
