@@ -28,7 +28,11 @@ BENCHMARKS = {
     "bench_excel.py": 200_000,
 }
 EXTRA = [
-    ("bench_validate.py", ["--jinan", "--repeat", "7"], ["--jinan", "--repeat", "3"]),
+    (
+        "bench_validate.py",
+        ["--jinan", "--repeat", "7", "--rounds", "3"],
+        ["--jinan", "--repeat", "3"],
+    ),
     ("bench_compute.py", ["--scaling"], []),
     ("bench_latency.py", ["--repeat", "7"], ["--repeat", "3"]),
 ]
