@@ -241,16 +241,16 @@ _VALUES = st.one_of(
     ),
     st.dictionaries(st.sampled_from(["a", "b", "n", "name", "share", "0", "x"]), _VALUES),
     st.sampled_from(["zh", "en"]),
+    st.data(),
 )
-def test_format_is_format_map_of_the_rendered_parameters(template, extra, lang):
+def test_format_is_format_map_of_the_rendered_parameters(template, extra, lang, data):
     """``_format`` gives ``template.format_map`` of each parameter rendered: text, error and all."""
     from greenplan.messages import _format, _param, fields
 
     params = dict(extra)
     names = fields(template) if template not in ("{a", "}") else set()
-    draw = iter(range(10**6))
-    for name in sorted(names - set(params)):  # most draws fill every field of the template
-        params[name] = ["x", "y"] if next(draw) % 3 == 0 else f"v{name}"
+    for name in sorted(names - set(params)):  # every field of the template given a value
+        params[name] = data.draw(_VALUES, label=name)
     rendered = {name: _param(v, lang) for name, v in params.items()}
     try:
         want: object = template.format_map(rendered)
@@ -266,3 +266,21 @@ def test_format_is_format_map_of_the_rendered_parameters(template, extra, lang):
         missing.pop(sorted(names)[0])
         with pytest.raises((KeyError, IndexError)):
             _format(template, missing, lang)
+
+
+@pytest.mark.parametrize(
+    ("template", "params", "lang", "text"),
+    [
+        ("{a} / {b}", {"a": ["x", "y"], "b": 1.5}, "zh", "x、y / 1.5"),
+        ("{a} / {b}", {"a": ["x", "y"], "b": None}, "en", "x, y / None"),
+        ("{a}{b}{a}", {"a": 2, "b": True}, "en", "2True2"),
+        ("{a}: {b}", {"a": [1, "x"], "b": Code.YOY_JUMP}, "zh", "1、x: yoy_jump"),
+        ("{a}", {"a": msg("validation.its_inputs")}, "zh", "其输入项"),
+        ("{{a}} {a}", {"a": "x"}, "en", "{a} x"),
+        ("{n:,} of {a}", {"n": 12345, "a": ("p", "q")}, "zh", "12,345 of p、q"),
+    ],
+)
+def test_format_fills_fields_as_written_here(template, params, lang, text):
+    from greenplan.messages import _format
+
+    assert _format(template, params, lang) == text
