@@ -79,6 +79,7 @@ from bench_validate import (
     YEAR_RANGE,
     _peak_kb,
     _start_peak,
+    add_rounds,
     generate,
     in_rounds,
     paired_ratios,
@@ -279,13 +280,7 @@ def main() -> None:
     p.add_argument("--sizes", help="comma-separated row counts: one line per size")
     p.add_argument("--measure", choices=STEPS, help=argparse.SUPPRESS)
     p.add_argument("--path", help=argparse.SUPPRESS)
-    p.add_argument(
-        "--rounds",
-        type=int,
-        default=1,
-        help="measure every step this many times, in turn; the goal is judged on the median "
-        "of the ratios measured in the same round",
-    )
+    add_rounds(p)
     args = p.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.path, args.repeat)))

@@ -338,6 +338,17 @@ def in_rounds(
     return best, per_round
 
 
+def add_rounds(parser: argparse.ArgumentParser) -> None:
+    """Add ``--rounds`` (:func:`in_rounds`) to a benchmark's arguments."""
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure every step this many times, in turn; the goal is judged on the median "
+        "of the ratios measured in the same round",
+    )
+
+
 def paired_ratios(
     per_round: list[dict[str, dict[str, float]]], step: str, yardstick: str
 ) -> list[float]:
@@ -399,13 +410,7 @@ def main() -> None:
         "--jinan", action="store_true", help="the Jinan-shaped table (1949–2027) instead of --rows"
     )
     p.add_argument("--path", help=argparse.SUPPRESS)
-    p.add_argument(
-        "--rounds",
-        type=int,
-        default=1,
-        help="measure every step this many times, in turn; the goal is judged on the median "
-        "of the ratios measured in the same round",
-    )
+    add_rounds(p)
     args = p.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.path, args.repeat)))

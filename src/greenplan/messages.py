@@ -177,9 +177,7 @@ def _format(template: str, params: Mapping[str, Any], lang: str) -> str:
     template parsed once; a third less time than ``format_map`` with a dictionary of rendered
     parameters), any other by ``format_map`` itself.
     """
-    parts = _PARTS.get(template, _UNPARSED)
-    if parts is _UNPARSED:
-        parts = _parts(template)
+    parts = _parts(template)
     if parts is None:
         return template.format_map({name: _param(v, lang) for name, v in params.items()})
     out: list[str] = []
@@ -203,13 +201,9 @@ def _format(template: str, params: Mapping[str, Any], lang: str) -> str:
     return "".join(out)
 
 
-_UNPARSED: Any = object()
-_PARTS: dict[str, tuple[tuple[str, str], ...] | None] = {}
-"""Each template rendered so far, as :func:`_parts` gives it (the catalogue is finite)."""
-
-
+@cache  # once per template: the catalogue is finite
 def _parts(template: str) -> tuple[tuple[str, str], ...] | None:
-    """Return ``template`` as (literal text, field name) pairs, or None (kept in :data:`_PARTS`).
+    """Return ``template`` as (literal text, field name) pairs, or None.
 
     The name is ``""`` after the last literal. None when a field is not a plain name (a format
     spec ``{n:,}``, a conversion ``{x!r}``, an attribute or index ``{a.b}``, a position
@@ -230,7 +224,6 @@ def _parts(template: str) -> tuple[tuple[str, str], ...] | None:
             out = tuple(parts)
     except ValueError:
         pass
-    _PARTS[template] = out
     return out
 
 
