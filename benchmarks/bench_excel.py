@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_validate import YEAR_RANGE, _peak_kb, _start_peak, generate
@@ -72,7 +73,7 @@ def measure(what: str, path: str, repeat: int) -> dict[str, object]:
 
     if what != "pandas-calamine":
         os.environ["GREENPLAN_EXCEL_ENGINE"] = what
-    opts: dict[str, object] = {
+    opts: dict[str, Any] = {
         "year_range": YEAR_RANGE,
         "check_coverage": False,
         "check_reported": False,
@@ -103,7 +104,9 @@ def measure(what: str, path: str, repeat: int) -> dict[str, object]:
             out["accepted"] = report.rows_accepted
             findings = [f.model_dump_json() for f in report.findings]
             out["findings"] = len(findings)
-            table = report.table.to_csv(index=False).encode()
+            accepted = report.table
+            assert accepted is not None  # the sheet is accepted
+            table = accepted.to_csv(index=False).encode()
             out["digest"] = hashlib.sha256(table + "\n".join(findings).encode()).hexdigest()
             del report
         if i == 0:  # the first run of a fresh process: later runs reuse freed memory

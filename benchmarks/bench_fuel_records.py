@@ -83,14 +83,16 @@ def generate(rows: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "entity": entity,
-            "region": pd.Categorical.from_codes(region_code, categories=regions),
+            "region": pd.Categorical.from_codes(region_code, categories=pd.Index(regions)),
             "year": year.astype(np.int64),
             "month": month,
-            "fuel": pd.Categorical.from_codes(fuel_code, categories=labels),
+            "fuel": pd.Categorical.from_codes(fuel_code, categories=pd.Index(labels)),
             "quantity": quantity,
-            "unit": pd.Categorical.from_codes(unit_of_fuel[fuel_code], categories=unit_labels),
+            "unit": pd.Categorical.from_codes(
+                unit_of_fuel[fuel_code], categories=pd.Index(unit_labels)
+            ),
             "use": pd.Categorical.from_codes(
-                feed.astype(np.int8), categories=["fuel", "feedstock"]
+                feed.astype(np.int8), categories=pd.Index(["fuel", "feedstock"])
             ),
         }
     )
@@ -105,6 +107,7 @@ def factor_table(records: pd.DataFrame) -> np.ndarray:
     table = np.zeros((len(fuel_cats), len(unit_cats), len(YEARS), 2, 6))
     for i, label in enumerate(fuel_cats):
         code = factors.resolve_fuel(label)
+        assert code is not None, label  # the benchmark's fuels are in the table
         f = factors.fuels()[code]
         unit = dict(FUELS)[label]
         u = unit_cats.index(unit)

@@ -25,6 +25,7 @@ import csv
 import io
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -73,7 +74,7 @@ def used_units() -> set[str]:
     seen: set[str] = set()
     real_parse = units.parse
 
-    def recording(unit: str):  # type: ignore[no-untyped-def]
+    def recording(unit: str) -> Any:
         seen.add(unit)
         return real_parse(unit)
 
