@@ -68,6 +68,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+# this checkout's greenplan for the table's generation too, as for the measuring processes
+# (pyam's environment does not have greenplan installed)
+sys.path.insert(1, str(HERE.parent / "src"))
 
 from bench_validate import (  # noqa: E402
     YEAR_RANGE,
