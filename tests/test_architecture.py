@@ -18,7 +18,17 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "greenplan"
 
 # layer rank -> top-level modules or packages of greenplan (lowest first)
 LAYERS: dict[int, tuple[str, ...]] = {
-    0: ("messages", "errors", "units", "options", "diagnostics", "_resources", "_numeric", "_xlsx"),
+    0: (
+        "messages",
+        "errors",
+        "units",
+        "options",
+        "diagnostics",
+        "_resources",
+        "_numeric",
+        "_provenance",
+        "_xlsx",
+    ),
     1: ("definitions", "variables", "regions", "targets", "plans", "factors", "schema"),
     2: ("checks",),
     3: ("io", "records", "accounting"),

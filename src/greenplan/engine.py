@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from greenplan._numeric import int_codes
+from greenplan._provenance import Provenance, freeze
 from greenplan.definitions import Aggregation
 from greenplan.diagnostics import Code, Collector, ValidationReport
 from greenplan.errors import GreenplanError, StatisticsError
@@ -740,35 +741,23 @@ def _result_frame(
     )
 
 
-class ComputeInfo(dict[str, Any]):
+class ComputeInfo(Provenance):
     """What :func:`compute` used (``options``, ``indicators``): ``df.attrs["greenplan"]``.
 
-    Read-only, and shared by the frames pandas derives from the result: pandas deep-copies
-    ``attrs`` into every slice, and this object copies as itself, so a slice costs one small
-    copy instead of a copy of every option value.
+    Read-only, and shared by the frames pandas derives from the result (a
+    :class:`~greenplan._provenance.Provenance`): pandas deep-copies ``attrs`` into every
+    slice, and this object copies as itself, so a slice costs one small copy instead of a
+    copy of every option value. ``dict(info)`` gives a changeable copy.
     """
 
+    __slots__ = ()
+
     def __init__(self, *, options: dict[str, Any], indicators: list[str]) -> None:
-        super().__init__(options=options, indicators=indicators)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> ComputeInfo:
-        return self
-
-    def __copy__(self) -> ComputeInfo:
-        return self
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_compute_info, (dict(self),))
-
-    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("compute's attrs['greenplan'] is read-only; copy it with dict(...)")
-
-    __setitem__ = __delitem__ = _read_only
-    clear = pop = popitem = setdefault = update = _read_only
-    __ior__ = _read_only
+        dict.__init__(self, options=freeze(dict(options)), indicators=freeze(list(indicators)))
 
 
 def _compute_info(data: dict[str, Any]) -> ComputeInfo:
+    """Unpickle a :class:`ComputeInfo` pickled by greenplan before 2026-12-05 (session 9)."""
     return ComputeInfo(options=data["options"], indicators=data["indicators"])
 
 

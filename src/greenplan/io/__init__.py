@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from greenplan._provenance import freeze
 from greenplan.checks import CheckedTable, resolve_options, run_checks
 from greenplan.diagnostics import Collector, ValidationReport
 from greenplan.errors import OptionError
@@ -157,9 +158,13 @@ def read_statistics(
     report = make_report(result, collector, checked, opts)
     report.raise_for_errors()
     table = checked.table
-    table.attrs["greenplan"] = {
-        "findings": [f.model_dump() for f in report.findings],
-        "rows_read": report.rows_read,
-        "sources": list(report.sources),
-    }
+    # read-only and shared by the frames pandas derives from the table (not deep-copied into
+    # each: findings cost ≈ 7 µs apiece a copy)
+    table.attrs["greenplan"] = freeze(
+        {
+            "findings": [f.model_dump() for f in report.findings],
+            "rows_read": report.rows_read,
+            "sources": list(report.sources),
+        }
+    )
     return mark_canonical(table)

@@ -16,6 +16,7 @@ from typing import Any, Unpack
 import numpy as np
 import pandas as pd
 
+from greenplan._provenance import freeze
 from greenplan.definitions import Direction, Target, TargetKind, TargetScope
 from greenplan.errors import OptionError, UnitError
 from greenplan.messages import msg
@@ -244,12 +245,14 @@ def assess(
                 )
             )
     df = _frame(rows)
-    df.attrs["greenplan"] = {
-        "method": method_.value,
-        "year": as_of,
-        "options": {k: list(v) if isinstance(v, tuple) else v for k, v in options.items()},
-        "plan": plan_.describe(),
-    }
+    df.attrs["greenplan"] = freeze(
+        {
+            "method": method_.value,
+            "year": as_of,
+            "options": {k: list(v) if isinstance(v, tuple) else v for k, v in options.items()},
+            "plan": plan_.describe(),
+        }
+    )
     if _log.isEnabledFor(logging.INFO):
         counts = df["status"].value_counts().to_dict() if "status" in df else {}
         _log.info(

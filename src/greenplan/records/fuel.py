@@ -34,6 +34,7 @@ import pandas as pd
 
 from greenplan import factors
 from greenplan import units as _units
+from greenplan._provenance import freeze
 from greenplan.errors import GreenplanError, OptionError, UnitError, message_of
 from greenplan.messages import msg
 from greenplan.options import OptionSpec, hint
@@ -484,7 +485,7 @@ def aggregate_fuel_records(
         result = account_reduced(reduced, by_cols, opts, source.locate)
     finally:
         source.close()
-    result.attrs["greenplan"]["engine"] = source.name
+    result.attrs["greenplan"] = freeze({**result.attrs["greenplan"], "engine": source.name})
     return result
 
 
@@ -625,12 +626,14 @@ def account_reduced(
     frame["co2_heat"] = values[:, _CO2_HEAT]
     frame["coal"] = values[:, _COAL]
     frame["records"] = counts
-    frame.attrs["greenplan"] = {
-        "options": dict(opts),
-        "units": dict(OUTPUT_UNITS),
-        "by": by_cols,
-        "notes": notes,
-    }
+    frame.attrs["greenplan"] = freeze(
+        {
+            "options": dict(opts),
+            "units": dict(OUTPUT_UNITS),
+            "by": by_cols,
+            "notes": notes,
+        }
+    )
     return frame
 
 
