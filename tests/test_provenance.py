@@ -39,7 +39,11 @@ def _stats_with_findings() -> pd.DataFrame:
     return df
 
 
-def _outputs() -> dict[str, pd.DataFrame]:
+NAMES = ["read_statistics", "compute", "assess", "aggregate_fuel_records"]
+
+
+@pytest.fixture(scope="module")
+def outputs() -> dict[str, pd.DataFrame]:
     stats = gp.read_statistics(_stats_with_findings())
     values = gp.compute(stats)
     fuel = pd.DataFrame(
@@ -59,12 +63,9 @@ def _outputs() -> dict[str, pd.DataFrame]:
     }
 
 
-OUTPUTS = _outputs()
-
-
-@pytest.mark.parametrize("name", list(OUTPUTS))
-def test_derived_frames_share_the_provenance(name):
-    out = OUTPUTS[name]
+@pytest.mark.parametrize("name", NAMES)
+def test_derived_frames_share_the_provenance(outputs, name):
+    out = outputs[name]
     info = out.attrs["greenplan"]
     assert isinstance(info, Provenance)
     assert copy.deepcopy(out.attrs)["greenplan"] is info
@@ -76,9 +77,9 @@ def test_derived_frames_share_the_provenance(name):
     assert out.head(1).assign(extra=1).attrs["greenplan"] is info
 
 
-@pytest.mark.parametrize("name", list(OUTPUTS))
-def test_provenance_is_read_only_at_every_level(name):
-    info = OUTPUTS[name].attrs["greenplan"]
+@pytest.mark.parametrize("name", NAMES)
+def test_provenance_is_read_only_at_every_level(outputs, name):
+    info = outputs[name].attrs["greenplan"]
     with pytest.raises(TypeError, match="read-only"):
         info["added"] = 1
     with pytest.raises(TypeError, match="read-only"):
@@ -98,19 +99,19 @@ def test_provenance_is_read_only_at_every_level(name):
     assert "added" not in info
 
 
-@pytest.mark.parametrize("name", list(OUTPUTS))
-def test_provenance_reads_as_plain_data(name):
-    info = OUTPUTS[name].attrs["greenplan"]
+@pytest.mark.parametrize("name", NAMES)
+def test_provenance_reads_as_plain_data(outputs, name):
+    info = outputs[name].attrs["greenplan"]
     assert info == _thaw(info)
     assert json.dumps(info, default=str) == json.dumps(_thaw(info), default=str)
     back = pickle.loads(pickle.dumps(info))
     assert back == info and type(back) is type(info)
-    frame = pickle.loads(pickle.dumps(OUTPUTS[name]))
+    frame = pickle.loads(pickle.dumps(outputs[name]))
     assert frame.attrs["greenplan"] == info
 
 
-def test_read_statistics_findings_are_shared_not_copied():
-    stats = OUTPUTS["read_statistics"]
+def test_read_statistics_findings_are_shared_not_copied(outputs):
+    stats = outputs["read_statistics"]
     findings = stats.attrs["greenplan"]["findings"]
     assert [f["code"] for f in findings] == ["unit_assumed"]
     assert findings == [dict(f) for f in findings]  # equal to plain dicts in a plain list

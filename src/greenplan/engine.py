@@ -687,7 +687,7 @@ def compute(
             values.append(series[keep])
             computed.append(x.computed_mask(id)[keep])
     out = _result_frame(x, kept, rows, values, computed)
-    out.attrs["greenplan"] = ComputeInfo(options=dict(x.options), indicators=ids)
+    out.attrs["greenplan"] = ComputeInfo(options=x.options, indicators=ids)
     _log.info("computed %d of %d indicators: %d values", len(kept), len(ids), len(out))
     if _log.isEnabledFor(logging.DEBUG) and len(kept) < len(ids):
         done = set(kept)
@@ -753,7 +753,8 @@ class ComputeInfo(Provenance):
     __slots__ = ()
 
     def __init__(self, *, options: dict[str, Any], indicators: list[str]) -> None:
-        dict.__init__(self, options=freeze(dict(options)), indicators=freeze(list(indicators)))
+        # freeze makes new read-only containers (an already frozen one is shared as it is)
+        dict.__init__(self, options=freeze(options), indicators=freeze(indicators))
 
 
 def _compute_info(data: dict[str, Any]) -> ComputeInfo:
